@@ -1,0 +1,256 @@
+// bnflow-cli bench: staged against fused backward, measured on this machine.
+#include "cli.h"
+#include "options.h"
+
+#include <json_format.h>
+#include <timing.h>
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iomanip>
+#include <iostream>
+#include <sstream>
+
+namespace bnflow::cli {
+
+const char* const kBenchHelp = R"(Usage: bnflow-cli bench [--shapes NxD,...] [--dtype f32|f64|both]
+                        [--variants staged,fused] [--min-time-ms T] [--json | --csv FILE]
+
+Times the staged and the fused backward pass on seeded random inputs, single-threaded, into
+reused buffers. Each sample batches enough calls to last about 1 ms; after a warm-up, samples
+are taken for at least T ms (and at least 5). Times are per call, in microseconds.
+
+Options:
+  --shapes      comma-separated N x D shapes
+                (default 4x3,64x64,256x256,1024x1024,4096x1024,16384x256)
+  --dtype       f32, f64 or both (default both)
+  --variants    staged, fused or both, comma-separated (default staged,fused)
+  --min-time-ms sampling time per measurement (default 250)
+  --json        print {"results": [...]} instead of a table
+  --csv FILE    also write the results to FILE as CSV
+)";
+
+namespace {
+
+constexpr Eigen::Index kMaxElements = Eigen::Index(1) << 24;
+
+struct Shape {
+    Eigen::Index rows;
+    Eigen::Index cols;
+};
+
+std::vector<std::string> split(const std::string& text, char separator)
+{
+    std::vector<std::string> parts;
+    std::stringstream stream(text);
+    for (std::string part; std::getline(stream, part, separator);)
+        parts.push_back(part);
+    if (!text.empty() && text.back() == separator)
+        parts.emplace_back();
+    return parts;
+}
+
+std::vector<Shape> parseShapes(const std::string& text)
+{
+    std::vector<Shape> shapes;
+    for (const std::string& item : split(text, ',')) {
+        const auto x = item.find('x');
+        if (x == std::string::npos || item.find('x', x + 1) != std::string::npos)
+            throw UsageError{"--shapes expects NxD items such as 64x64, got '" + item + "'"};
+        const Shape shape{parseCount("--shapes", item.substr(0, x)),
+                          parseCount("--shapes", item.substr(x + 1))};
+        if (shape.rows > kMaxElements / shape.cols)
+            throw UsageError{"--shapes: " + item + " is too large; at most " +
+                             std::to_string(kMaxElements) + " elements"};
+        shapes.push_back(shape);
+    }
+    if (shapes.empty())
+        throw UsageError{"--shapes is empty"};
+    return shapes;
+}
+
+std::vector<Dtype> parseDtypes(const std::string& text)
+{
+    if (text == "f32") return {Dtype::F32};
+    if (text == "f64") return {Dtype::F64};
+    if (text == "both") return {Dtype::F64, Dtype::F32};
+    throw UsageError{"--dtype expects f32, f64 or both, got '" + text + "'"};
+}
+
+std::vector<Variant> parseVariants(const std::string& text)
+{
+    std::vector<Variant> variants;
+    for (const std::string& item : split(text, ',')) {
+        Variant v;
+        if (item == "staged") v = Variant::Staged;
+        else if (item == "fused") v = Variant::Fused;
+        else throw UsageError{"--variants expects staged and/or fused, got '" + item + "'"};
+        if (std::find(variants.begin(), variants.end(), v) == variants.end())
+            variants.push_back(v);
+    }
+    return variants;
+}
+
+struct Row {
+    Shape shape;
+    Dtype dtype;
+    Variant variant;
+    TimingResult timing;
+};
+
+std::string fixed(double value, int decimals)
+{
+    std::ostringstream s;
+    s << std::fixed << std::setprecision(decimals) << value;
+    return s.str();
+}
+
+std::string table(const std::vector<Row>& rows, double minTimeMs)
+{
+    std::ostringstream out;
+    out << "bnflow-cli bench on " << machineDescription() << ", single thread, " << minTimeMs
+        << " ms of samples per row; times per call in microseconds\n\n";
+    out << std::left << std::setw(12) << "shape" << std::setw(6) << "dtype" << std::setw(8)
+        << "variant" << std::right << std::setw(12) << "min" << std::setw(12) << "p25"
+        << std::setw(12) << "median" << std::setw(12) << "p75" << std::setw(9) << "samples"
+        << "  staged/fused (median, min)\n";
+    for (std::size_t k = 0; k < rows.size(); ++k) {
+        const Row& r = rows[k];
+        const TimingResult& t = r.timing;
+        const std::string shape = std::to_string(r.shape.rows) + "x" + std::to_string(r.shape.cols);
+        const int decimals = t.medianUs < 10 ? 3 : 1;
+        out << std::left << std::setw(12) << shape << std::setw(6) << dtypeName(r.dtype)
+            << std::setw(8) << variantName(r.variant) << std::right << std::setw(12)
+            << fixed(t.minUs, decimals) << std::setw(12) << fixed(t.p25Us, decimals)
+            << std::setw(12) << fixed(t.medianUs, decimals) << std::setw(12)
+            << fixed(t.p75Us, decimals) << std::setw(9) << t.samples;
+        // The ratio goes on the fused row when the staged row of the same case came just before.
+        if (k > 0 && r.variant == Variant::Fused && rows[k - 1].variant == Variant::Staged) {
+            const TimingResult& staged = rows[k - 1].timing;
+            out << "  " << fixed(staged.medianUs / t.medianUs, 2) << "x, "
+                << fixed(staged.minUs / t.minUs, 2) << "x";
+        }
+        out << "\n";
+    }
+    return out.str();
+}
+
+std::string jsonResults(const std::vector<Row>& rows)
+{
+    std::ostringstream out;
+    out << "{\"results\": [";
+    for (std::size_t k = 0; k < rows.size(); ++k) {
+        const Row& r = rows[k];
+        const TimingResult& t = r.timing;
+        out << (k ? ",\n  " : "\n  ") << "{\"shape\": [" << r.shape.rows << ", " << r.shape.cols
+            << "], \"dtype\": \"" << dtypeName(r.dtype) << "\", \"variant\": \""
+            << variantName(r.variant) << "\", \"min_us\": " << json::number(t.minUs)
+            << ", \"median_us\": " << json::number(t.medianUs) << ", \"p25_us\": "
+            << json::number(t.p25Us) << ", \"p75_us\": " << json::number(t.p75Us)
+            << ", \"samples\": " << t.samples << "}";
+    }
+    out << "\n]}\n";
+    return out.str();
+}
+
+std::string csvResults(const std::vector<Row>& rows)
+{
+    std::ostringstream out;
+    out << "n,d,dtype,variant,min_us,p25_us,median_us,p75_us,samples,calls_per_sample\n";
+    for (const Row& r : rows) {
+        const TimingResult& t = r.timing;
+        out << r.shape.rows << "," << r.shape.cols << "," << dtypeName(r.dtype) << ","
+            << variantName(r.variant) << "," << json::number(t.minUs) << ","
+            << json::number(t.p25Us) << "," << json::number(t.medianUs) << ","
+            << json::number(t.p75Us) << "," << t.samples << "," << t.callsPerSample << "\n";
+    }
+    return out.str();
+}
+
+// Writes next to the target and renames, so FILE is never left half-written.
+void writeFileAtomically(const std::string& path, const std::string& text)
+{
+    const std::string temporary = path + ".part";
+    {
+        std::ofstream file(temporary, std::ios::binary | std::ios::trunc);
+        if (!file)
+            throw BadInput{path + ": cannot be written (" + std::strerror(errno) + ")"};
+        file << text;
+        file.close();
+        if (!file) {
+            std::remove(temporary.c_str());
+            throw BadInput{path + ": writing failed (" + std::strerror(errno) + ")"};
+        }
+    }
+    std::error_code ec;
+    std::filesystem::rename(temporary, path, ec);
+    if (ec) {
+        std::remove(temporary.c_str());
+        throw BadInput{path + ": cannot be written (" + ec.message() + ")"};
+    }
+}
+
+}  // namespace
+
+std::string benchCommand(const std::vector<std::string>& args)
+{
+    const ParsedArgs parsed =
+        parseArgs(args, {{"--shapes", "--dtype", "--variants", "--min-time-ms", "--csv"}, {"--json"}});
+    if (!parsed.positional.empty())
+        throw UsageError{"unexpected argument '" + parsed.positional.front() + "'"};
+    if (parsed.has("--json") && parsed.has("--csv"))
+        throw UsageError{"--json and --csv cannot be used together"};
+    const auto shapes = parseShapes(
+        parsed.value("--shapes").value_or("4x3,64x64,256x256,1024x1024,4096x1024,16384x256"));
+    const auto dtypes = parseDtypes(parsed.value("--dtype").value_or("both"));
+    const auto variants = parseVariants(parsed.value("--variants").value_or("staged,fused"));
+    double minTimeMs = 250;
+    if (const auto text = parsed.value("--min-time-ms")) {
+        minTimeMs = parseNumber("--min-time-ms", *text);
+        if (minTimeMs < 0 || minTimeMs > 600000)
+            throw UsageError{"--min-time-ms must be between 0 and 600000, got " + *text};
+    }
+
+    if (const auto csvPath = parsed.value("--csv")) {  // fail before a long measurement, not after
+        const auto folder = std::filesystem::absolute(*csvPath).parent_path();
+        if (!std::filesystem::is_directory(folder))
+            throw BadInput{*csvPath + ": cannot be written (no such folder " + folder.string() + ")"};
+    }
+
+    const bool progress = isatty(STDERR_FILENO);
+    std::vector<Row> rows;
+    for (const Shape& shape : shapes) {
+        for (const Dtype dtype : dtypes) {
+            for (const Variant variant : variants) {
+                if (progress)
+                    std::cerr << "\rmeasuring " << shape.rows << "x" << shape.cols << " "
+                              << dtypeName(dtype) << " " << variantName(variant) << "...   "
+                              << std::flush;
+                TimingSettings settings;
+                settings.rows = shape.rows;
+                settings.cols = shape.cols;
+                settings.dtype = dtype;
+                settings.variant = variant;
+                settings.minTimeSeconds = minTimeMs / 1000.0;
+                TimingResult timing = timeBackward(settings);
+                if (timing.status != TimingResult::Status::Ok)
+                    throw std::runtime_error(timing.error);
+                rows.push_back({shape, dtype, variant, timing});
+            }
+        }
+    }
+    if (progress)
+        std::cerr << "\r" << std::string(48, ' ') << "\r" << std::flush;
+
+    if (const auto csvPath = parsed.value("--csv"))
+        writeFileAtomically(*csvPath, csvResults(rows));
+    return parsed.has("--json") ? jsonResults(rows) : table(rows, minTimeMs);
+}
+
+}  // namespace bnflow::cli

@@ -1,0 +1,31 @@
+// Everything bnflow shows for one session, computed in double precision.
+#pragma once
+
+#include "batchnorm.h"
+#include "session.h"
+
+#include <optional>
+
+namespace bnflow {
+
+struct Analysis {
+    ForwardCache<double> forward;
+    StagedGradients<double> staged;
+    FusedTerms<double> fused;  // fused.grads holds the fused dx, dgamma, dbeta
+    double maxAbsDiffDx = 0;   // max |fused - staged| over all entries
+    double maxAbsDiffDgamma = 0;
+    double maxAbsDiffDbeta = 0;
+};
+
+struct AnalysisResult {
+    std::optional<Analysis> analysis;  // set exactly when problems is empty
+    Problems problems;
+    bool ok() const { return analysis.has_value(); }
+};
+
+// Validates the session, then runs forward, staged and fused backward. Cases the formulas do
+// not define are problems, never NaN: a zero-variance column with eps = 0, a variance or a
+// result that overflows.
+AnalysisResult analyze(const Session& session);
+
+}  // namespace bnflow

@@ -1,0 +1,383 @@
+#include "session_json.h"
+
+#include "json_format.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace bnflow {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+constexpr std::size_t kMaxProblems = 20;
+
+struct TooDeep {};
+
+std::string count(std::size_t n, const char* noun)
+{
+    return std::to_string(n) + " " + noun + (n == 1 ? "" : "s");
+}
+
+// "line 3, column 14" of a 0-based byte offset.
+std::string lineColumn(std::string_view text, std::size_t offset)
+{
+    offset = std::min(offset, text.size());
+    std::size_t line = 1;
+    std::size_t lineStart = 0;
+    for (std::size_t i = 0; i < offset; ++i) {
+        if (text[i] == '\n') {
+            ++line;
+            lineStart = i + 1;
+        }
+    }
+    return "line " + std::to_string(line) + ", column " + std::to_string(offset - lineStart + 1);
+}
+
+// nlohmann's messages start with "[json.exception.parse_error.101] parse error at line 1,
+// column 3: "; keep what follows the location, which says what was wrong.
+std::string parseErrorText(const char* what)
+{
+    const std::string_view message(what);
+    const auto colon = message.find(": ");
+    std::string rest(colon == std::string_view::npos ? message : message.substr(colon + 2));
+    if (rest.rfind("syntax error while parsing ", 0) == 0)
+        rest = "JSON syntax error while parsing " + rest.substr(27);
+    return rest;
+}
+
+// A value quoted in a message, cut short so one line stays one line.
+std::string quote(const Json& value)
+{
+    std::string text = value.dump(-1, ' ', false, Json::error_handler_t::replace);
+    return text.size() <= 40 ? text : text.substr(0, 37) + "...";
+}
+
+const char* typeName(const Json& value)
+{
+    switch (value.type()) {
+    case Json::value_t::null: return "null";
+    case Json::value_t::boolean: return "a boolean";
+    case Json::value_t::string: return "a string";
+    case Json::value_t::array: return "an array";
+    case Json::value_t::object: return "an object";
+    default: return "a number";
+    }
+}
+
+class Reader {
+public:
+    explicit Reader(Problems& problems) : problems_(problems) {}
+
+    void fail(std::string where, std::string what)
+    {
+        if (problems_.size() < kMaxProblems)
+            problems_.push_back({std::move(where), std::move(what)});
+        else
+            ++dropped_;
+    }
+
+    std::size_t dropped() const { return dropped_; }
+
+    std::optional<double> number(const Json& value, const std::string& where)
+    {
+        if (value.is_number())
+            return value.get<double>();
+        fail(where, std::string("expected a number, got ") + typeName(value));
+        return std::nullopt;
+    }
+
+    std::optional<RowVector> vector(const Json& value, const std::string& where)
+    {
+        if (!value.is_array()) {
+            fail(where, std::string("expected an array of numbers, got ") + typeName(value));
+            return std::nullopt;
+        }
+        RowVector out(static_cast<Eigen::Index>(value.size()));
+        bool ok = true;
+        for (std::size_t j = 0; j < value.size(); ++j) {
+            const auto v = number(value[j], where + "[" + std::to_string(j) + "]");
+            ok = ok && v.has_value();
+            if (v)
+                out[static_cast<Eigen::Index>(j)] = *v;
+        }
+        return ok ? std::optional(out) : std::nullopt;
+    }
+
+    std::optional<Matrix> matrix(const Json& value, const std::string& where)
+    {
+        if (!value.is_array()) {
+            fail(where, std::string("expected an array of rows (arrays of numbers), got ") +
+                            typeName(value));
+            return std::nullopt;
+        }
+        const std::size_t rows = value.size();
+        const std::size_t cols = rows > 0 && value[0].is_array() ? value[0].size() : 0;
+        Matrix out(static_cast<Eigen::Index>(rows), static_cast<Eigen::Index>(cols));
+        bool ok = true;
+        for (std::size_t i = 0; i < rows; ++i) {
+            const std::string rowWhere = where + "[" + std::to_string(i) + "]";
+            const Json& row = value[i];
+            if (!row.is_array()) {
+                fail(rowWhere, std::string("expected a row (an array of numbers), got ") +
+                                   typeName(row));
+                ok = false;
+                continue;
+            }
+            if (row.size() != cols) {
+                fail(rowWhere, "has " + count(row.size(), "number") + "; expected " +
+                                   std::to_string(cols) + " like " + where +
+                                   "[0] (all rows must have the same length)");
+                ok = false;
+                continue;
+            }
+            for (std::size_t j = 0; j < cols; ++j) {
+                const auto v = number(row[j], rowWhere + "[" + std::to_string(j) + "]");
+                ok = ok && v.has_value();
+                if (v)
+                    out(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) = *v;
+            }
+        }
+        return ok ? std::optional(out) : std::nullopt;
+    }
+
+private:
+    Problems& problems_;
+    std::size_t dropped_ = 0;
+};
+
+std::optional<Json> parseJson(std::string_view text, Problems& problems)
+{
+    if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) {
+        problems.push_back({"", "the file is empty; expected a bnflow session (a JSON object)"});
+        return std::nullopt;
+    }
+    const auto limitDepth = [](int depth, Json::parse_event_t, Json&) {
+        if (depth > kMaxJsonDepth)
+            throw TooDeep{};
+        return true;
+    };
+    try {
+        return Json::parse(text.begin(), text.end(), limitDepth);
+    } catch (const Json::parse_error& e) {
+        // e.byte is 1-based: the position of the character that could not be read.
+        problems.push_back({lineColumn(text, e.byte > 0 ? e.byte - 1 : 0), parseErrorText(e.what())});
+    } catch (const Json::out_of_range& e) {
+        // Number overflow ("1e999"): nlohmann names the literal but not its position.
+        const std::string_view message(e.what());
+        const auto open = message.find('\'');
+        const auto close = message.rfind('\'');
+        std::string where;
+        if (open != std::string_view::npos && close > open) {
+            const auto literal = message.substr(open + 1, close - open - 1);
+            if (const auto at = text.find(literal); at != std::string_view::npos)
+                where = lineColumn(text, at);
+            problems.push_back({where, "the number " + std::string(literal) +
+                                           " is out of range for a double (overflow)"});
+        } else {
+            problems.push_back({where, parseErrorText(e.what())});
+        }
+    } catch (const TooDeep&) {
+        problems.push_back({"", "JSON nested deeper than " + std::to_string(kMaxJsonDepth) +
+                                    " levels; a session needs 3"});
+    } catch (const Json::exception& e) {
+        problems.push_back({"", parseErrorText(e.what())});
+    }
+    return std::nullopt;
+}
+
+void readHeader(const Json& root, Reader& reader)
+{
+    const auto format = root.find("format");
+    if (format == root.end())
+        reader.fail("format", "missing; expected \"format\": \"bnflow-session\"");
+    else if (!format->is_string() || format->get<std::string>() != kSessionFormat)
+        reader.fail("format", "is " + quote(*format) + "; expected \"bnflow-session\"");
+
+    const auto version = root.find("version");
+    if (version == root.end())
+        reader.fail("version", "missing; expected \"version\": 1");
+    else if (!version->is_number() || version->get<double>() != kSessionVersion)
+        reader.fail("version", "is " + quote(*version) + "; this bnflow reads version " +
+                                   std::to_string(kSessionVersion));
+}
+
+std::string optionalString(const Json& root, const char* key, Reader& reader)
+{
+    const auto it = root.find(key);
+    if (it == root.end())
+        return {};
+    if (!it->is_string()) {
+        reader.fail(key, std::string("expected a string, got ") + typeName(*it));
+        return {};
+    }
+    return it->get<std::string>();
+}
+
+const Json* required(const Json& root, const char* key, const char* expected, Reader& reader)
+{
+    const auto it = root.find(key);
+    if (it == root.end()) {
+        reader.fail(key, std::string("missing; expected ") + expected);
+        return nullptr;
+    }
+    return &*it;
+}
+
+std::optional<std::uint64_t> readSeed(const Json& value, Reader& reader)
+{
+    if (value.is_number_unsigned())
+        return value.get<std::uint64_t>();
+    if (value.is_number_integer())  // negative
+        reader.fail("dout_seed", "is negative; expected an integer >= 0");
+    else
+        reader.fail("dout_seed", std::string("expected an integer >= 0, got ") +
+                                     (value.is_number() ? "a fraction" : typeName(value)));
+    return std::nullopt;
+}
+
+bool isKnownKey(std::string_view key)
+{
+    for (const char* known : {"format", "version", "title", "notes", "x", "gamma", "beta", "eps",
+                              "dout", "dout_seed"})
+        if (key == known)
+            return true;
+    return false;
+}
+
+}  // namespace
+
+SessionLoad parseSession(std::string_view text)
+{
+    SessionLoad result;
+    const std::optional<Json> root = parseJson(text, result.problems);
+    if (!root)
+        return result;
+    if (!root->is_object()) {
+        result.problems.push_back({"", std::string("the top level is ") + typeName(*root) +
+                                           "; expected a JSON object, a bnflow session"});
+        return result;
+    }
+
+    Reader reader(result.problems);
+    readHeader(*root, reader);
+    Session s;
+    s.title = optionalString(*root, "title", reader);
+    s.notes = optionalString(*root, "notes", reader);
+
+    std::optional<Matrix> x;
+    std::optional<RowVector> gamma, beta;
+    std::optional<double> eps;
+    if (const Json* v = required(*root, "x", "an array of N rows of D numbers", reader))
+        x = reader.matrix(*v, "x");
+    if (const Json* v = required(*root, "gamma", "an array of D numbers", reader))
+        gamma = reader.vector(*v, "gamma");
+    if (const Json* v = required(*root, "beta", "an array of D numbers", reader))
+        beta = reader.vector(*v, "beta");
+    if (const Json* v = required(*root, "eps", "a number >= 0, such as 1e-5", reader))
+        eps = reader.number(*v, "eps");
+
+    std::optional<Matrix> dout;
+    std::optional<std::uint64_t> seed = 0;
+    const auto doutIt = root->find("dout");
+    const auto seedIt = root->find("dout_seed");
+    if (doutIt != root->end())
+        dout = reader.matrix(*doutIt, "dout");
+    if (seedIt != root->end())
+        seed = readSeed(*seedIt, reader);
+
+    for (const auto& [key, value] : root->items()) {
+        const bool seedShadowed = key == "dout_seed" && doutIt != root->end();
+        if (!isKnownKey(key) || seedShadowed)  // a seed beside an explicit dout is kept, unused
+            s.extraFields.emplace_back(key, value.dump());
+    }
+
+    if (!result.problems.empty() || !x || !gamma || !beta || !eps || !seed ||
+        (doutIt != root->end() && !dout)) {
+        if (reader.dropped() > 0)
+            result.problems.push_back({"", "... and " + std::to_string(reader.dropped()) +
+                                               " more problems"});
+        return result;
+    }
+
+    s.x = std::move(*x);
+    s.gamma = std::move(*gamma);
+    s.beta = std::move(*beta);
+    s.eps = *eps;
+    if (dout) {
+        s.dout = std::move(*dout);
+    } else {
+        s.doutSeed = *seed;
+        s.dout = standardNormalMatrix(s.x.rows(), s.x.cols(), *seed);
+    }
+    result.problems = s.validate();
+    if (result.problems.empty())
+        result.session = std::move(s);
+    return result;
+}
+
+SessionLoad loadSessionFile(const std::string& path)
+{
+    SessionLoad result;
+    std::error_code ec;
+    const auto status = std::filesystem::status(path, ec);
+    if (!std::filesystem::exists(status)) {
+        result.problems.push_back({"", "no such file"});
+        return result;
+    }
+    if (std::filesystem::is_directory(status)) {
+        result.problems.push_back({"", "is a directory; expected a session file"});
+        return result;
+    }
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        result.problems.push_back({"", std::string("cannot be read: ") + std::strerror(errno)});
+        return result;
+    }
+    std::string text;
+    char buffer[1 << 16];
+    while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
+        text.append(buffer, static_cast<std::size_t>(in.gcount()));
+        if (text.size() > kMaxSessionBytes) {
+            result.problems.push_back({"", "is larger than " +
+                                               std::to_string(kMaxSessionBytes >> 20) +
+                                               " MiB; not a session file"});
+            return result;
+        }
+    }
+    if (in.bad()) {
+        result.problems.push_back({"", std::string("cannot be read: ") + std::strerror(errno)});
+        return result;
+    }
+    return parseSession(text);
+}
+
+std::string writeSession(const Session& s)
+{
+    std::ostringstream out;
+    out << "{\n  \"format\": " << json::string(kSessionFormat) << ",\n  \"version\": "
+        << kSessionVersion << ",\n";
+    if (!s.title.empty())
+        out << "  \"title\": " << json::string(s.title) << ",\n";
+    if (!s.notes.empty())
+        out << "  \"notes\": " << json::string(s.notes) << ",\n";
+    out << "  \"x\": " << json::matrix(s.x, 2) << ",\n";
+    out << "  \"gamma\": " << json::row(s.gamma) << ",\n";
+    out << "  \"beta\": " << json::row(s.beta) << ",\n";
+    out << "  \"eps\": " << json::number(s.eps);
+    if (s.doutSeed)
+        out << ",\n  \"dout_seed\": " << *s.doutSeed;
+    else
+        out << ",\n  \"dout\": " << json::matrix(s.dout, 2);
+    for (const auto& [key, value] : s.extraFields)
+        out << ",\n  " << json::string(key) << ": " << value;
+    out << "\n}\n";
+    return out.str();
+}
+
+}  // namespace bnflow

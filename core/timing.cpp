@@ -1,0 +1,162 @@
+#include "timing.h"
+
+#include "batchnorm.h"
+#include "session.h"
+
+#include <algorithm>
+#include <chrono>
+#include <fstream>
+#include <functional>
+#include <thread>
+
+namespace bnflow {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+volatile double gSink = 0;  // results feed this so the compiler cannot drop the timed calls
+
+double secondsSince(Clock::time_point start)
+{
+    return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+bool cancelled(const TimingSettings& s)
+{
+    return s.cancel && s.cancel->load(std::memory_order_relaxed);
+}
+
+// Runs `call` in samples of callsPerSample calls and fills the statistics.
+TimingResult measure(const TimingSettings& s, const std::function<double()>& call)
+{
+    TimingResult result;
+    const auto start = Clock::now();
+    const auto runSample = [&](long calls) {
+        const auto t0 = Clock::now();
+        double sink = 0;
+        for (long k = 0; k < calls; ++k)
+            sink += call();
+        const double seconds = secondsSince(t0);
+        gSink = gSink + sink;
+        return seconds;
+    };
+
+    // Warm-up and calibration: double the batch of calls until one sample is long enough.
+    long calls = 1;
+    runSample(1);
+    while (runSample(calls) < s.minSampleSeconds && calls < (1L << 30)) {
+        if (cancelled(s)) {
+            result.status = TimingResult::Status::Cancelled;
+            return result;
+        }
+        calls *= 2;
+    }
+    result.callsPerSample = calls;
+
+    std::vector<double> perCallUs;
+    const auto sampling = Clock::now();
+    while (static_cast<int>(perCallUs.size()) < s.maxSamples &&
+           (static_cast<int>(perCallUs.size()) < s.minSamples ||
+            secondsSince(sampling) < s.minTimeSeconds)) {
+        if (cancelled(s)) {
+            result.status = TimingResult::Status::Cancelled;
+            return result;
+        }
+        perCallUs.push_back(runSample(calls) * 1e6 / static_cast<double>(calls));
+    }
+    std::sort(perCallUs.begin(), perCallUs.end());
+    result.samples = static_cast<int>(perCallUs.size());
+    result.minUs = perCallUs.front();
+    result.p25Us = sortedQuantile(perCallUs, 0.25);
+    result.medianUs = sortedQuantile(perCallUs, 0.5);
+    result.p75Us = sortedQuantile(perCallUs, 0.75);
+    result.elapsedSeconds = secondsSince(start);
+    return result;
+}
+
+template <typename S>
+TimingResult timeTyped(const TimingSettings& s)
+{
+    // Seeded, realistic inputs: offset and scaled x, gamma != 1, beta != 0.
+    const Mat<S> x = (3.0 * standardNormalMatrix(s.rows, s.cols, s.seed).array() + 1.0).cast<S>();
+    const Mat<S> dout = standardNormalMatrix(s.rows, s.cols, s.seed + 1).cast<S>();
+    const RowVec<S> gamma = (1.0 + 0.5 * standardNormalMatrix(1, s.cols, s.seed + 2).array()).cast<S>();
+    const RowVec<S> beta = standardNormalMatrix(1, s.cols, s.seed + 3).cast<S>();
+    const ForwardCache<S> cache = forward<S>(x, gamma, beta, S(1e-5));
+
+    if (s.variant == Variant::Staged) {
+        StagedGradients<S> out;  // buffers sized by the first call and reused by the others
+        return measure(s, [&] {
+            backwardStaged<S>(dout, cache, gamma, out);
+            return static_cast<double>(out.dx(0, 0));
+        });
+    }
+    Mat<S> dx(s.rows, s.cols);
+    RowVec<S> dgamma(s.cols);
+    RowVec<S> dbeta(s.cols);
+    return measure(s, [&] {
+        fusedBackwardKernel<S>(dout, cache.xhat, cache.invStd, gamma, dx, dgamma, dbeta);
+        return static_cast<double>(dx(0, 0));
+    });
+}
+
+}  // namespace
+
+TimingResult timeBackward(const TimingSettings& settings)
+{
+    if (settings.rows < 1 || settings.cols < 1) {
+        TimingResult r;
+        r.status = TimingResult::Status::Failed;
+        r.error = "the shape must be at least 1 x 1";
+        return r;
+    }
+    try {
+        return settings.dtype == Dtype::F32 ? timeTyped<float>(settings)
+                                            : timeTyped<double>(settings);
+    } catch (const std::bad_alloc&) {
+        TimingResult r;
+        r.status = TimingResult::Status::Failed;
+        r.error = "not enough memory for " + std::to_string(settings.rows) + " x " +
+                  std::to_string(settings.cols);
+        return r;
+    }
+}
+
+double sortedQuantile(const std::vector<double>& sorted, double q)
+{
+    if (sorted.empty())
+        return 0;
+    const double position = q * static_cast<double>(sorted.size() - 1);
+    const auto below = static_cast<std::size_t>(position);
+    const std::size_t above = std::min(below + 1, sorted.size() - 1);
+    const double fraction = position - static_cast<double>(below);
+    return sorted[below] + fraction * (sorted[above] - sorted[below]);
+}
+
+std::string machineDescription()
+{
+    std::string model = "unknown CPU";
+    std::ifstream cpuinfo("/proc/cpuinfo");
+    for (std::string line; std::getline(cpuinfo, line);) {
+        if (line.rfind("model name", 0) == 0) {
+            const auto colon = line.find(':');
+            if (colon != std::string::npos && colon + 2 <= line.size())
+                model = line.substr(colon + 2);
+            break;
+        }
+    }
+    const unsigned cores = std::thread::hardware_concurrency();
+    return model + ", " + std::to_string(cores) + (cores == 1 ? " core" : " cores");
+}
+
+std::string_view dtypeName(Dtype dtype)
+{
+    return dtype == Dtype::F32 ? "f32" : "f64";
+}
+
+std::string_view variantName(Variant variant)
+{
+    return variant == Variant::Staged ? "staged" : "fused";
+}
+
+}  // namespace bnflow

@@ -1,0 +1,51 @@
+// Measured timings of the two backward passes: seeded inputs, warm-up, samples of several calls
+// each lasting about a millisecond or more, and robust statistics (min, quartiles, median).
+#pragma once
+
+#include "types.h"
+
+#include <atomic>
+#include <string>
+#include <vector>
+
+namespace bnflow {
+
+enum class Variant { Staged, Fused };
+
+struct TimingSettings {
+    Eigen::Index rows = 64;            // N
+    Eigen::Index cols = 64;            // D
+    Dtype dtype = Dtype::F64;
+    Variant variant = Variant::Fused;
+    double minTimeSeconds = 0.25;      // keep sampling at least this long ...
+    int minSamples = 5;                // ... and at least this many samples
+    int maxSamples = 1000;
+    double minSampleSeconds = 1e-3;    // calls are batched until one sample lasts this long
+    std::uint64_t seed = 42;
+    const std::atomic<bool>* cancel = nullptr;  // polled between samples, if given
+};
+
+struct TimingResult {
+    enum class Status { Ok, Cancelled, Failed } status = Status::Ok;
+    std::string error;       // set when Failed
+    double minUs = 0;        // per call, microseconds
+    double p25Us = 0;
+    double medianUs = 0;
+    double p75Us = 0;
+    int samples = 0;
+    long callsPerSample = 0;
+    double elapsedSeconds = 0;  // wall time of the whole measurement
+};
+
+TimingResult timeBackward(const TimingSettings& settings);
+
+// Quantile q in [0, 1] of already sorted values, interpolating linearly between neighbours.
+double sortedQuantile(const std::vector<double>& sorted, double q);
+
+// "AMD EPYC 7B13, 2 cores": for captions and benchmark tables.
+std::string machineDescription();
+
+std::string_view dtypeName(Dtype dtype);      // "f32", "f64"
+std::string_view variantName(Variant variant);  // "staged", "fused"
+
+}  // namespace bnflow

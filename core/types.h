@@ -1,0 +1,31 @@
+// Matrix types shared by the whole core. See ../../shared/MATH.md for the conventions.
+#pragma once
+
+#include <Eigen/Core>
+
+namespace bnflow {
+
+// N x D: N samples (rows) by D features (columns). Column-major, so one feature's N values are
+// contiguous and the per-feature reductions of batch norm stream through memory.
+template <typename S>
+using Mat = Eigen::Matrix<S, Eigen::Dynamic, Eigen::Dynamic>;
+
+// 1 x D: one value per feature (mean, var, gamma, dbeta, ...).
+template <typename S>
+using RowVec = Eigen::Matrix<S, 1, Eigen::Dynamic>;
+
+using Matrix = Mat<double>;
+using RowVector = RowVec<double>;
+
+template <typename S>
+using MatIn = Eigen::Ref<const Mat<S>>;
+template <typename S>
+using RowIn = Eigen::Ref<const RowVec<S>>;
+
+}  // namespace bnflow
+
+namespace bnflow {
+
+enum class Dtype { F32, F64 };
+
+}  // namespace bnflow
