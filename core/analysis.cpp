@@ -55,22 +55,19 @@ AnalysisResult analyze(const Session& session)
     backwardStaged<double>(session.dout, a.forward, session.gamma, a.staged);
     a.fused = backwardFusedTerms<double>(session.dout, a.forward, session.gamma);
 
-    const std::pair<std::string_view, const Matrix*> outputs[] = {
-        {"xhat", &a.forward.xhat}, {"y", &a.forward.y}, {"dx", &a.staged.dx},
-        {"dx (fused)", &a.fused.grads.dx}};
-    for (const auto& [name, m] : outputs) {
-        if (const auto where = firstNonFinite(name, *m)) {
-            result.problems.push_back({*where, "overflows a double; the inputs are too large "
-                                               "for this combination of gamma and dout"});
-            return result;
-        }
-    }
-    for (const auto& [name, v] : {std::pair{"dgamma", &a.staged.dgamma}, {"dbeta", &a.staged.dbeta}}) {
-        if (const auto where = firstNonFinite(name, *v)) {
-            result.problems.push_back({*where, "overflows a double; dout or x is too large"});
-            return result;
-        }
-    }
+    // In dataflow order, so the message names where the overflow starts, not what it poisons.
+    const auto overflowAt = [&](std::string_view name, const auto& m) {
+        const auto where = firstNonFinite(name, m);
+        if (where)
+            result.problems.push_back({*where, "overflows a double; the inputs are too large"});
+        return where.has_value();
+    };
+    if (overflowAt("xhat", a.forward.xhat) || overflowAt("y", a.forward.y) ||
+        overflowAt("dbeta", a.staged.dbeta) || overflowAt("dgamma", a.staged.dgamma) ||
+        overflowAt("dxhat", a.staged.dxhat) || overflowAt("dvar", a.staged.dvar) ||
+        overflowAt("dmean", a.staged.dmean) || overflowAt("dx", a.staged.dx) ||
+        overflowAt("dx (fused)", a.fused.grads.dx))
+        return result;
 
     a.maxAbsDiffDx = (a.fused.grads.dx - a.staged.dx).cwiseAbs().maxCoeff();
     a.maxAbsDiffDgamma = (a.fused.grads.dgamma - a.staged.dgamma).cwiseAbs().maxCoeff();

@@ -29,8 +29,9 @@ void backwardStaged(const MatIn<S>& dout, const ForwardCache<S>& cache, const Ro
     out.dxhat = dy.array().rowwise() * gamma.array();
 
     // cell 3: xhat = xmu * (var + eps)^(-1/2), var = mean(xmu^2), xmu = x - mu
-    const RowVec<S> varEpsPow = S(-0.5) * cache.invStd.array().cube();  // -1/2 (var + eps)^(-3/2)
-    out.dvar = (out.dxhat.array() * cache.xmu.array()).colwise().sum() * varEpsPow.array();
+    // (var + eps)^(-3/2) = inv_std^3
+    out.dvar = (out.dxhat.array() * cache.xmu.array()).colwise().sum() *
+               (S(-0.5) * cache.invStd.array().cube());
     out.dmeanViaXhat = -(out.dxhat.colwise().sum().array() * cache.invStd.array());
     out.dmeanViaVar = out.dvar.array() * (S(-2) / n) * cache.xmu.colwise().sum().array();
     out.dmean = out.dmeanViaXhat + out.dmeanViaVar;

@@ -78,6 +78,15 @@ void check(const Session& session, double hIn, GradCheckReport& r)
 }
 
 template <typename M>
+double scaledError(const M& numeric, const M& analytic)
+{
+    if (numeric.size() == 0)
+        return 0;
+    const double worst = (numeric - analytic).cwiseAbs().maxCoeff();
+    return worst == 0 ? 0 : worst / std::max(analytic.cwiseAbs().maxCoeff(), 1e-300);
+}
+
+template <typename M>
 M relativeErrors(const M& a, const M& b)
 {
     return a.binaryExpr(b, [](double u, double v) { return relativeError(u, v); });
@@ -105,6 +114,9 @@ GradCheckReport gradientCheck(const Session& session, double h, Dtype dtype)
     r.maxRelDx = r.relErrorDx.size() ? r.relErrorDx.maxCoeff() : 0;
     r.maxRelDgamma = r.relErrorDgamma.size() ? r.relErrorDgamma.maxCoeff() : 0;
     r.maxRelDbeta = r.relErrorDbeta.size() ? r.relErrorDbeta.maxCoeff() : 0;
+    r.scaledDx = scaledError(r.numericDx, r.analyticDx);
+    r.scaledDgamma = scaledError(r.numericDgamma, r.analyticDgamma);
+    r.scaledDbeta = scaledError(r.numericDbeta, r.analyticDbeta);
     return r;
 }
 

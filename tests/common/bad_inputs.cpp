@@ -1,0 +1,113 @@
+#include "bad_inputs.h"
+
+namespace bnflow::test {
+namespace {
+
+// A valid session with one part replaced: keys in contract order.
+std::string session(const std::string& x = "[[1, 2, 3], [4, 5.5, 6]]",
+                    const std::string& gamma = "[1, 0.5, 2]",
+                    const std::string& beta = "[0, 0.1, -0.3]", const std::string& eps = "1e-5",
+                    const std::string& dout = "[[0.1, -0.2, 0.3], [0.4, 0, -0.1]]",
+                    const std::string& header = "\"format\": \"bnflow-session\", \"version\": 1")
+{
+    std::string text = "{" + header;
+    if (!x.empty()) text += ",\n \"x\": " + x;
+    if (!gamma.empty()) text += ",\n \"gamma\": " + gamma;
+    if (!beta.empty()) text += ",\n \"beta\": " + beta;
+    if (!eps.empty()) text += ",\n \"eps\": " + eps;
+    if (!dout.empty()) text += ",\n \"dout\": " + dout;
+    return text + "\n}\n";
+}
+
+std::string deepNesting()
+{
+    return "{\"format\": \"bnflow-session\", \"version\": 1, \"x\": " + std::string(10000, '[') +
+           std::string(10000, ']') + "}";
+}
+
+}  // namespace
+
+const std::vector<BadInput>& badInputs()
+{
+    static const std::vector<BadInput> inputs = {
+        {"empty", "", "", "empty"},
+        {"whitespace_only", "  \n\t\n", "", "empty"},
+        {"malformed", "{\"format\": \"bnflow-session\", \"version\": 1,\n \"x\": [[1, 2,, 3]]}",
+         "line 2, column 14", "syntax error"},
+        {"truncated", session().substr(0, 60), "line 2", "syntax error"},
+        {"trailing_garbage", session() + "garbage", "line 8, column 1", "syntax error"},
+        {"second_object", session() + session(), "line 8, column 1", "syntax error"},
+        {"top_level_array", "[[1, 2], [3, 4]]", "", "top level is an array"},
+        {"top_level_number", "42", "", "top level is a number"},
+        {"missing_format", session("[[1, 2, 3], [4, 5.5, 6]]", "[1, 0.5, 2]", "[0, 0.1, -0.3]",
+                                   "1e-5", "[[0.1, -0.2, 0.3], [0.4, 0, -0.1]]", "\"version\": 1"),
+         "format", "missing"},
+        {"wrong_format", session("[[1, 2, 3], [4, 5.5, 6]]", "[1, 0.5, 2]", "[0, 0.1, -0.3]",
+                                 "1e-5", "[[0.1, -0.2, 0.3], [0.4, 0, -0.1]]",
+                                 "\"format\": \"numpy\", \"version\": 1"),
+         "format", "expected \"bnflow-session\""},
+        {"unsupported_version", session("[[1, 2, 3], [4, 5.5, 6]]", "[1, 0.5, 2]",
+                                        "[0, 0.1, -0.3]", "1e-5",
+                                        "[[0.1, -0.2, 0.3], [0.4, 0, -0.1]]",
+                                        "\"format\": \"bnflow-session\", \"version\": 2"),
+         "version", "reads version 1"},
+        {"missing_x", session(""), "x", "missing"},
+        {"missing_gamma", session("[[1, 2, 3], [4, 5.5, 6]]", ""), "gamma", "missing"},
+        {"missing_beta", session("[[1, 2, 3], [4, 5.5, 6]]", "[1, 0.5, 2]", ""), "beta", "missing"},
+        {"missing_eps", session("[[1, 2, 3], [4, 5.5, 6]]", "[1, 0.5, 2]", "[0, 0.1, -0.3]", ""),
+         "eps", "missing"},
+        {"ragged_rows", session("[[1, 2, 3], [4, 5.5]]"), "x[1]", "has 2 numbers; expected 3"},
+        {"ragged_dout", session("[[1, 2, 3], [4, 5.5, 6]]", "[1, 0.5, 2]", "[0, 0.1, -0.3]",
+                                "1e-5", "[[0.1, -0.2, 0.3], [0.4]]"),
+         "dout[1]", "has 1 number; expected 3"},
+        {"empty_batch", session("[]", "[]", "[]", "1e-5", "[]"), "x", "no rows"},
+        {"empty_rows", session("[[], []]", "[]", "[]", "1e-5", "[[], []]"), "x", "empty rows"},
+        {"x_not_array", session("\"1 2 3\""), "x", "expected an array of rows"},
+        {"row_not_array", session("[1, 2, 3]"), "x[0]", "expected a row"},
+        {"gamma_wrong_length", session("[[1, 2, 3], [4, 5.5, 6]]", "[1, 0.5]"), "gamma",
+         "has 2 numbers; expected 3"},
+        {"beta_wrong_length", session("[[1, 2, 3], [4, 5.5, 6]]", "[1, 0.5, 2]", "[0, 0, 0, 0]"),
+         "beta", "has 4 numbers; expected 3"},
+        {"dout_wrong_shape", session("[[1, 2, 3], [4, 5.5, 6]]", "[1, 0.5, 2]", "[0, 0.1, -0.3]",
+                                     "1e-5", "[[0.1, -0.2, 0.3]]"),
+         "dout", "is 1 x 3; expected the shape of x, 2 x 3"},
+        {"negative_eps", session("[[1, 2, 3], [4, 5.5, 6]]", "[1, 0.5, 2]", "[0, 0.1, -0.3]",
+                                 "-1e-5"),
+         "eps", "negative"},
+        {"string_in_x", session("[[1, \"2\", 3], [4, 5.5, 6]]"), "x[0][1]",
+         "expected a number, got a string"},
+        {"null_in_gamma", session("[[1, 2, 3], [4, 5.5, 6]]", "[1, null, 2]"), "gamma[1]",
+         "got null"},
+        {"boolean_in_beta", session("[[1, 2, 3], [4, 5.5, 6]]", "[1, 0.5, 2]", "[0, true, 0]"),
+         "beta[1]", "got a boolean"},
+        {"string_eps", session("[[1, 2, 3], [4, 5.5, 6]]", "[1, 0.5, 2]", "[0, 0.1, -0.3]",
+                               "\"1e-5\""),
+         "eps", "expected a number, got a string"},
+        {"nan_literal", session("[[1, 2, NaN], [4, 5.5, 6]]"), "line 2, column 15",
+         "syntax error"},
+        {"infinity_literal", session("[[1, 2, 3], [4, Infinity, 6]]"), "line 2, column 23",
+         "syntax error"},
+        {"overflowing_number", session("[[1, 2, 3], [4, 1e999, 6]]"), "line 2, column 23",
+         "out of range"},
+        {"negative_dout_seed", "{\"format\": \"bnflow-session\", \"version\": 1, \"x\": [[1], [2]],"
+                               " \"gamma\": [1], \"beta\": [0], \"eps\": 1e-5, \"dout_seed\": -3}",
+         "dout_seed", "negative"},
+        {"binary_garbage", std::string("\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16), "line 1, column 1",
+         "syntax error"},
+        {"not_utf8", "{\"format\": \"bnflow-session\", \"version\": 1, \"title\": \"caf\xE9\"}",
+         "line 1, column 58", "UTF-8"},
+        {"utf16", std::string("\xFF\xFE{\0\"\0", 6), "line 1, column 1", "syntax error"},
+        {"deep_nesting", deepNesting(), "", "nested deeper than"},
+        {"zero_variance_eps_zero", session("[[1, 2, 3], [4, 2, 6]]", "[1, 0.5, 2]",
+                                           "[0, 0.1, -0.3]", "0"),
+         "x[*][1]", "constant (variance 0) and eps = 0", true},
+        {"variance_overflow", session("[[1e200, 2, 3], [-1e200, 5.5, 6]]"), "x[*][0]",
+         "overflows", true},
+        {"result_overflow", session("[[1, 2, 3], [4, 5.5, 6]]", "[1, 1e308, 2]",
+                                    "[0, 1e308, -0.3]"),
+         "y[", "overflows", true},
+    };
+    return inputs;
+}
+
+}  // namespace bnflow::test

@@ -1,0 +1,256 @@
+#!/usr/bin/env python3
+"""Generate the PyTorch reference data that bnflow's tests compare against.
+
+Run from anywhere:  tests/reference/generate.py
+It installs Debian's python3-torch if it is missing, writes for every case
+  cases/NAME.bnflow.json   the session (inputs), in bnflow's session format
+  cases/NAME.expected.json the reference values computed by PyTorch in float64
+and is deterministic: running it twice gives the same files. The files are committed, so the
+test suite itself never needs PyTorch.
+
+Two independent PyTorch routes are computed and must agree before anything is written:
+  native:  torch.nn.functional.batch_norm(training=True) with autograd (N > 1 only: PyTorch
+           refuses one sample per channel in training mode);
+  formula: autograd through the forward formulas of shared/MATH.md, with retain_grad() on the
+           intermediates so that dxhat, dvar and dmean come from autograd too.
+"""
+import json
+import math
+import os
+import shutil
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+OUT = os.path.join(HERE, "cases")
+
+
+def ensure_torch():
+    try:
+        import torch  # noqa: F401
+        return
+    except ImportError:
+        pass
+    if sys.executable != "/usr/bin/python3" and os.path.exists("/usr/bin/python3"):
+        # Debian's python3-torch lives in the system interpreter's dist-packages.
+        os.execv("/usr/bin/python3", ["/usr/bin/python3", os.path.abspath(__file__)] + sys.argv[1:])
+    sudo = [] if os.geteuid() == 0 else ["sudo"]
+    subprocess.check_call(sudo + ["apt-get", "update", "-qq"])
+    subprocess.check_call(sudo + ["apt-get", "install", "-y", "-qq", "python3-torch"],
+                          env=dict(os.environ, DEBIAN_FRONTEND="noninteractive"))
+    os.execv(sys.executable, [sys.executable, os.path.abspath(__file__)] + sys.argv[1:])
+
+
+ensure_torch()
+import torch  # noqa: E402
+import torch.nn.functional as F  # noqa: E402
+
+torch.set_default_dtype(torch.float64)
+torch.set_num_threads(1)
+
+
+def rows(t):
+    return [[float(v) for v in r] for r in t.tolist()]
+
+
+def vec(t):
+    return [float(v) for v in t.tolist()]
+
+
+def formula_route(x, gamma, beta, eps, dout):
+    x = x.clone().requires_grad_(True)
+    g = gamma.clone().requires_grad_(True)
+    b = beta.clone().requires_grad_(True)
+    n = x.shape[0]
+    mean = x.sum(0) / n
+    xmu = x - mean
+    var = (xmu * xmu).sum(0) / n
+    inv_std = (var + eps) ** -0.5
+    xhat = xmu * inv_std
+    y = g * xhat + b
+    for t in (mean, var, xhat):
+        t.retain_grad()
+    (y * dout).sum().backward()
+    return {
+        "mean": mean.detach(), "var": var.detach(), "inv_std": inv_std.detach(),
+        "xhat": xhat.detach(), "y": y.detach(),
+        "dxhat": xhat.grad, "dvar": var.grad, "dmean": mean.grad,
+        "dx": x.grad, "dgamma": g.grad, "dbeta": b.grad,
+    }
+
+
+def native_route(x, gamma, beta, eps, dout):
+    x = x.clone().requires_grad_(True)
+    g = gamma.clone().requires_grad_(True)
+    b = beta.clone().requires_grad_(True)
+    y = F.batch_norm(x, None, None, g, b, training=True, eps=eps)
+    y.backward(dout)
+    return {"y": y.detach(), "dx": x.grad, "dgamma": g.grad, "dbeta": b.grad}
+
+
+def term_scale(key, ref, x, gamma, beta, dout):
+    """The magnitude of the terms that make up a tensor: the yardstick for its rounding error.
+    (The tests use the same rule, tests/common/reference.cpp.) A tensor that is 0 in exact math
+    (dx for dout = 1) is then compared against the size of what cancelled, not against 0."""
+    n = x.shape[0]
+    amax = lambda t: float(t.abs().max())
+    dxhat = amax(dout * gamma)
+    r = amax(ref["inv_std"])
+    xmu = amax(x - ref["mean"])
+    scales = {
+        "mean": amax(x), "var": xmu * xmu, "inv_std": r, "xhat": xmu * r,
+        "y": amax(gamma) * xmu * r + amax(beta), "dxhat": dxhat,
+        "dgamma": n * amax(dout) * xmu * r, "dbeta": n * amax(dout),
+        "dvar": n * dxhat * xmu * r ** 3, "dmean": n * dxhat * r, "dx": dxhat * r,
+    }
+    return max(scales[key], amax(ref[key]), 1e-300)
+
+
+def case(name, x, gamma, beta, eps, dout, note, rtol=1e-12, integer_x=False):
+    """rtol: allowed max |bnflow - torch| relative to the magnitude of the terms of a tensor."""
+    ref = formula_route(x, gamma, beta, eps, dout)
+    native_diff = None
+    if x.shape[0] > 1:
+        # The native kernel computes y as x * a + (beta - mean * a), which cancels on offset
+        # data, so it is held to a tolerance scaled by each column's conditioning max|x| / std.
+        native = native_route(x, gamma, beta, eps, dout)
+        cond = float((x.abs().max(0).values * ref["inv_std"]).max().clamp(min=1.0))
+        native_diff = {}
+        for key in ("y", "dx", "dgamma", "dbeta"):
+            err = float((native[key] - ref[key]).abs().max()) / term_scale(key, ref, x, gamma, beta, dout)
+            assert err < 1e-12 * cond, (name, key, err, cond)
+            native_diff[key] = err
+    session = {
+        "format": "bnflow-session",
+        "version": 1,
+        "title": name,
+        "notes": note,
+        "x": [[int(v) for v in r] for r in x.tolist()] if integer_x else rows(x),
+        "gamma": vec(gamma),
+        "beta": vec(beta),
+        "eps": eps,
+        "dout": rows(dout),
+    }
+    expected = {
+        "case": name,
+        "torch_version": torch.__version__,
+        "reference": "torch autograd through the forward formulas of MATH.md, float64",
+        "native_batch_norm_rel_diff": native_diff,
+        "rtol": rtol,
+        "forward": {k: (rows(ref[k]) if ref[k].dim() == 2 else vec(ref[k]))
+                    for k in ("mean", "var", "inv_std", "xhat", "y")},
+        "staged": {k: (rows(ref[k]) if ref[k].dim() == 2 else vec(ref[k]))
+                   for k in ("dxhat", "dvar", "dmean")},
+        "grads": {k: (rows(ref[k]) if ref[k].dim() == 2 else vec(ref[k]))
+                  for k in ("dx", "dgamma", "dbeta")},
+    }
+    for suffix, data in (("bnflow.json", session), ("expected.json", expected)):
+        with open(os.path.join(OUT, f"{name}.{suffix}"), "w") as f:
+            json.dump(data, f, indent=1)
+            f.write("\n")
+    return name
+
+
+def main():
+    if os.path.isdir(OUT):
+        shutil.rmtree(OUT)
+    os.makedirs(OUT)
+    gen = torch.Generator().manual_seed(20261124)
+
+    def randn(*shape):
+        return torch.randn(*shape, generator=gen)
+
+    def params(d):
+        # Random gamma (not 1) and beta (not 0): gamma = 1 hides real bugs (MATH.md).
+        return 1.0 + 0.5 * randn(d), 0.3 * randn(d)
+
+    names = []
+    names.append(case("tiny_2x2", torch.tensor([[1.0, 2.0], [3.0, 5.0]]), torch.tensor([2.0, -0.5]),
+                      torch.tensor([0.5, 1.0]), 1e-5, torch.tensor([[1.0, -1.0], [0.5, 2.0]]),
+                      "The smallest batch that is not degenerate: 2 samples, 2 features."))
+    names.append(case("contract_2x3", torch.tensor([[1.0, 2.0, 3.0], [4.0, 5.5, 6.0]]),
+                      torch.tensor([1.0, 0.5, 2.0]), torch.tensor([0.0, 0.1, -0.3]), 1e-5,
+                      torch.tensor([[0.1, -0.2, 0.3], [0.4, 0.0, -0.1]]),
+                      "The example of the session-file contract."))
+    for name, n, d, note in (("small_4x3", 4, 3, "A small random batch."),
+                             ("medium_16x8", 16, 8, "A medium random batch."),
+                             ("tall_64x16", 64, 16, "The largest batch the GUI edits."),
+                             ("wide_3x32", 3, 32, "Few samples, many features."),
+                             ("big_batch_512x8", 512, 8, "Many samples per feature.")):
+        g, b = params(d)
+        names.append(case(name, randn(n, d), g, b, 1e-5, randn(n, d), note))
+    g, b = params(5)
+    names.append(case("cs231n_offset_8x5", 5 * randn(8, 5) + 12, g, b, 1e-5, randn(8, 5),
+                      "CS231n's test data: x = 5 * randn + 12."))
+    g, b = params(5)
+    names.append(case("cs231n_offset_50x5", 5 * randn(50, 5) + 12, g, b, 1e-5, randn(50, 5),
+                      "CS231n's test data with more samples."))
+    # 1e6 + multiples of 1/8 over 16 samples: every sum is exact, so both sides agree to the last
+    # bits and a one-pass variance would be exact too; the randn case below is the realistic one.
+    dyadic = 1e6 + torch.round(8 * randn(16, 4)) / 8
+    g, b = params(4)
+    names.append(case("offset_1e6_dyadic_16x4", dyadic, g, b, 1e-5, randn(16, 4),
+                      "A 1e6 offset with values that make every sum exact."))
+    # With x ~ 1e6 + randn, the mean carries a rounding error of about 1e6 * 2^-53 * sqrt(N),
+    # so xmu (and everything after it) agrees with any other two-pass implementation only to
+    # about 1e-10 relative: a property of the data, not of either implementation.
+    offset = 1e6 + randn(16, 4)
+    g, b = params(4)
+    names.append(case("offset_1e6_randn_16x4", offset, g, b, 1e-5, randn(16, 4),
+                      "A 1e6 offset with random noise: ill-conditioned centring.", rtol=1e-8))
+    g, b = params(4)
+    names.append(case("n1_1x4", randn(1, 4), g, b, 1e-5, randn(1, 4),
+                      "N = 1: var = 0, xhat = 0, y = beta, dx = 0. Useless, but defined."))
+    g, b = params(3)
+    names.append(case("n2_2x3", randn(2, 3), g, b, 1e-5, randn(2, 3),
+                      "N = 2: xhat is +-1 (almost) and dx is eps-small."))
+    g, b = params(1)
+    names.append(case("d1_10x1", randn(10, 1), g, b, 1e-5, randn(10, 1), "One feature."))
+    g, b = params(4)
+    g[1] = 0.0
+    g[3] = 0.0
+    names.append(case("zero_gamma_columns_6x4", randn(6, 4), g, b, 1e-5, randn(6, 4),
+                      "gamma = 0 on two features: y is constant there and their dx is 0."))
+    g, b = params(5)
+    names.append(case("eps_keras_1e-3_5x5", randn(5, 5), g, b, 1e-3, randn(5, 5),
+                      "Keras' default eps."))
+    g, b = params(3)
+    names.append(case("eps_zero_6x3", randn(6, 3), g, b, 0.0, randn(6, 3),
+                      "eps = 0 is fine while no feature is constant."))
+    g, b = params(3)
+    names.append(case("large_scale_1e30_8x3", 1e30 * randn(8, 3), g, b, 1e-5, randn(8, 3),
+                      "Huge values: var is about 1e60, still far from overflow."))
+    g, b = params(3)
+    names.append(case("small_scale_1e-8_8x3", 1e-8 * randn(8, 3), g, b, 1e-5, randn(8, 3),
+                      "var (1e-16) is far below eps: xhat is tiny, not of unit variance."))
+    g, b = params(3)
+    const = randn(6, 3)
+    const[:, 1] = 2.5
+    names.append(case("constant_column_6x3", const, g, b, 1e-5, randn(6, 3),
+                      "A constant feature with eps > 0: var = 0 and xhat = 0, but dx = inv_std * (dxhat - mean(dxhat)), not 0."))
+    g, b = params(4)
+    names.append(case("dout_all_ones_5x4", randn(5, 4), g, b, 1e-5, torch.ones(5, 4),
+                      "dout = 1 (loss = sum of y) gives dx = 0 in exact math: degenerate, not a bug."))
+    g, b = params(4)
+    hot = torch.zeros(5, 4)
+    hot[2, 1] = 1.0
+    names.append(case("dout_one_hot_5x4", randn(5, 4), g, b, 1e-5, hot,
+                      "The gradient of a single output y[2][1]."))
+    names.append(case("negative_gamma_7x3", randn(7, 3), -1.0 - torch.rand(3, generator=gen),
+                      0.3 * randn(3), 1e-5, randn(7, 3), "Negative gamma flips the sign of y."))
+    g, b = params(4)
+    scales = torch.tensor([1e-3, 1.0, 1e3, 1e6])
+    names.append(case("mixed_scales_20x4", randn(20, 4) * scales, g, b, 1e-5, randn(20, 4),
+                      "Features of very different scales."))
+    g, b = params(4)
+    ints = torch.randint(-9, 10, (4, 4), generator=gen).to(torch.float64)
+    names.append(case("integers_4x4", ints, g, b, 1e-5, randn(4, 4),
+                      "Integer inputs written without a decimal point.", integer_x=True))
+    g, b = params(3)
+    names.append(case("large_dout_1e10_5x3", randn(5, 3), g, b, 1e-5, 1e10 * randn(5, 3),
+                      "A huge upstream gradient."))
+    print(f"wrote {len(names)} cases to {OUT} with torch {torch.__version__}")
+
+
+if __name__ == "__main__":
+    main()
