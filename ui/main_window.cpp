@@ -48,7 +48,8 @@ QWidget* MainWindow::titledTable(const QString& title, const QString& toolTip,
     auto* view = new QTableView(box);
     view->setModel(model);
     view->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
-    view->verticalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    view->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
+    view->verticalHeader()->setDefaultSectionSize(view->fontMetrics().height() + 8);
     view->setEditTriggers(QAbstractItemView::NoEditTriggers);
     view->setAlternatingRowColors(true);
     auto* layout = new QVBoxLayout(box);

@@ -1,0 +1,265 @@
+// bnflow-cli as other tools use it: the built binary, run on files, output parsed strictly.
+#include "bad_inputs.h"
+#include "fuzzy.h"
+#include "reference.h"
+
+#include <analysis.h>
+
+#include <nlohmann/json.hpp>
+
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <fstream>
+#include <set>
+
+using namespace bnflow;
+using namespace bnflow::test;
+using Json = nlohmann::json;
+
+namespace {
+
+struct Run {
+    int exitCode = -1;
+    QByteArray out;
+    QByteArray err;
+};
+
+Run runCli(const QStringList& args, int timeoutMs = 120000)
+{
+    QProcess process;
+    process.start(QStringLiteral(BNFLOW_CLI), args);
+    Run run;
+    if (!process.waitForFinished(timeoutMs)) {
+        process.kill();
+        process.waitForFinished();
+        return run;
+    }
+    run.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -2;
+    run.out = process.readAllStandardOutput();
+    run.err = process.readAllStandardError();
+    return run;
+}
+
+Matrix toMatrix(const Json& value)
+{
+    return matrixFromJsonText(value.dump());
+}
+
+// Exit 2, nothing on stdout, exactly one line on stderr containing every fragment.
+void expectBadInput(const Run& run, const QStringList& fragments)
+{
+    QCOMPARE(run.exitCode, 2);
+    QVERIFY2(run.out.isEmpty(), run.out.constData());
+    QVERIFY2(run.err.endsWith('\n') && run.err.count('\n') == 1, run.err.constData());
+    for (const QString& fragment : fragments)
+        QVERIFY2(run.err.contains(fragment.toUtf8()),
+                 qPrintable(QStringLiteral("'%1' not in: %2").arg(fragment, run.err)));
+}
+
+}  // namespace
+
+class TestCli : public QObject {
+    Q_OBJECT
+private slots:
+    void helpAndVersion_data();
+    void helpAndVersion();
+    void usageErrors_data();
+    void usageErrors();
+    void badInputFiles_data();
+    void badInputFiles();
+    void missingFileAndDirectory();
+    void gradMatchesPyTorch_data();
+    void gradMatchesPyTorch();
+    void gradNumbersRoundTrip();
+    void gradcheckReport();
+    void benchJson();
+    void benchCsvAndTable();
+};
+
+void TestCli::helpAndVersion_data()
+{
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<QString>("expected");
+    QTest::newRow("--help") << QStringList{"--help"} << "Commands:";
+    QTest::newRow("--version") << QStringList{"--version"} << "bnflow-cli 0.1.0";
+    QTest::newRow("grad --help") << QStringList{"grad", "--help"} << "Usage: bnflow-cli grad SESSION";
+    QTest::newRow("gradcheck --help") << QStringList{"gradcheck", "--help"} << "--h H";
+    QTest::newRow("bench --help") << QStringList{"bench", "--help"} << "--min-time-ms";
+}
+
+void TestCli::helpAndVersion()
+{
+    QFETCH(QStringList, args);
+    QFETCH(QString, expected);
+    const Run run = runCli(args);
+    QCOMPARE(run.exitCode, 0);
+    QVERIFY2(run.out.contains(expected.toUtf8()), run.out.constData());
+    QVERIFY(run.err.isEmpty());
+}
+
+void TestCli::usageErrors_data()
+{
+    const QString session = QStringLiteral(BNFLOW_REFERENCE_DIR "/small_4x3.bnflow.json");
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<QString>("expected");
+    QTest::newRow("no command") << QStringList{} << "no command";
+    QTest::newRow("unknown command") << QStringList{"gard", session} << "unknown command 'gard'";
+    QTest::newRow("grad without session") << QStringList{"grad"} << "missing SESSION";
+    QTest::newRow("grad two sessions") << QStringList{"grad", session, session} << "unexpected argument";
+    QTest::newRow("unknown option") << QStringList{"grad", session, "--fast"} << "unknown option '--fast'";
+    QTest::newRow("--h not a number") << QStringList{"gradcheck", session, "--h", "small"} << "--h expects a number";
+    QTest::newRow("--h zero") << QStringList{"gradcheck", session, "--h=0"} << "--h must be in (0, 1]";
+    QTest::newRow("--h nan") << QStringList{"gradcheck", session, "--h", "nan"} << "--h expects a number";
+    QTest::newRow("--h without value") << QStringList{"gradcheck", session, "--h"} << "--h needs a value";
+    QTest::newRow("bad shape") << QStringList{"bench", "--shapes", "64by64"} << "NxD";
+    QTest::newRow("zero rows") << QStringList{"bench", "--shapes", "0x4"} << "whole number >= 1";
+    QTest::newRow("huge shape") << QStringList{"bench", "--shapes", "100000x100000"} << "too large";
+    QTest::newRow("bad dtype") << QStringList{"bench", "--dtype", "f16"} << "f32, f64 or both";
+    QTest::newRow("bad variant") << QStringList{"bench", "--variants", "staged,magic"} << "'magic'";
+    QTest::newRow("json and csv") << QStringList{"bench", "--json", "--csv", "x.csv"} << "cannot be used together";
+    QTest::newRow("negative min time") << QStringList{"bench", "--min-time-ms", "-5"} << "between 0";
+    QTest::newRow("csv in missing folder") << QStringList{"bench", "--csv", "/no/such/dir/x.csv"} << "no such folder";
+}
+
+void TestCli::usageErrors()
+{
+    QFETCH(QStringList, args);
+    QFETCH(QString, expected);
+    expectBadInput(runCli(args), {expected});
+}
+
+void TestCli::badInputFiles_data()
+{
+    QTest::addColumn<int>("index");
+    QTest::addColumn<QString>("command");
+    for (std::size_t k = 0; k < badInputs().size(); ++k)
+        for (const char* command : {"grad", "gradcheck"})
+            QTest::addRow("%s %s", command, badInputs()[k].name) << static_cast<int>(k) << QString(command);
+}
+
+void TestCli::badInputFiles()
+{
+    QFETCH(int, index);
+    QFETCH(QString, command);
+    const BadInput& bad = badInputs()[static_cast<std::size_t>(index)];
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QString(bad.name) + ".bnflow.json");
+    {
+        std::ofstream file(path.toStdString(), std::ios::binary);
+        file << bad.content;
+    }
+    expectBadInput(runCli({command, path}), {path, bad.where, bad.what});
+}
+
+void TestCli::missingFileAndDirectory()
+{
+    QTemporaryDir dir;
+    expectBadInput(runCli({"grad", dir.filePath("nope.bnflow.json")}), {"nope.bnflow.json", "no such file"});
+    expectBadInput(runCli({"gradcheck", dir.path()}), {dir.path(), "is a directory"});
+}
+
+void TestCli::gradMatchesPyTorch_data()
+{
+    QTest::addColumn<QString>("name");
+    for (const std::string& name : referenceCaseNames())
+        QTest::newRow(name.c_str()) << QString::fromStdString(name);
+}
+
+void TestCli::gradMatchesPyTorch()
+{
+    QFETCH(QString, name);
+    const ReferenceCase c = loadReferenceCase(name.toStdString());
+    const Run run = runCli({"grad", QString::fromStdString(c.sessionPath)});
+    QCOMPARE(run.exitCode, 0);
+    QVERIFY(run.err.isEmpty());
+    const Json out = Json::parse(run.out.constData());  // strict: throws on NaN or garbage
+    QCOMPARE(out.at("shape"), Json({c.session.samples(), c.session.features()}));
+
+    const auto check = [&](const char* group, const char* key, const char* expectedKey) {
+        std::string report;
+        const bool ok = closeTo(toMatrix(out.at(group).at(key)), c.expected.at(expectedKey),
+                                termScale(expectedKey, c), c.rtol, &report);
+        QVERIFY2(ok, (std::string(group) + "." + key + " " + report).c_str());
+    };
+    for (const char* key : {"mean", "var", "inv_std", "xhat", "y"})
+        check("forward", key, key);
+    for (const char* key : {"dxhat", "dvar", "dmean", "dx", "dgamma", "dbeta"})
+        check("staged", key, key);
+    for (const char* key : {"dx", "dgamma", "dbeta"})
+        check("fused", key, key);
+    for (const char* key : {"dx", "dgamma", "dbeta"}) {
+        const double diff = out.at("max_abs_diff").at(key).get<double>();
+        QVERIFY2(diff >= 0 && diff <= c.rtol * termScale(key, c), key);
+    }
+}
+
+// Shortest round-trip numbers: what grad prints parses back to the very same doubles.
+void TestCli::gradNumbersRoundTrip()
+{
+    const ReferenceCase c = loadReferenceCase("medium_16x8");
+    const Run run = runCli({"grad", QString::fromStdString(c.sessionPath)});
+    QCOMPARE(run.exitCode, 0);
+    const Json out = Json::parse(run.out.constData());
+    const Analysis a = *analyze(c.session).analysis;
+    QCOMPARE(toMatrix(out.at("fused").at("dx")), a.fused.grads.dx);
+    QCOMPARE(toMatrix(out.at("staged").at("dvar")), Matrix(a.staged.dvar));
+    QCOMPARE(toMatrix(out.at("forward").at("xhat")), a.forward.xhat);
+}
+
+void TestCli::gradcheckReport()
+{
+    const QString session = QStringLiteral(BNFLOW_REFERENCE_DIR "/small_4x3.bnflow.json");
+    for (const QString& h : {QStringLiteral("1e-05"), QStringLiteral("1e-06")}) {
+        const Run run = runCli({"gradcheck", session, "--h", h});
+        QCOMPARE(run.exitCode, 0);
+        const Json out = Json::parse(run.out.constData());
+        QCOMPARE(out.at("h").get<double>(), h.toDouble());
+        QCOMPARE(out.size(), std::size_t(2));
+        for (const char* key : {"dx", "dgamma", "dbeta"}) {
+            const double e = out.at("max_rel_error").at(key).get<double>();
+            QVERIFY2(e >= 0 && e < 1e-7, key);
+        }
+    }
+}
+
+void TestCli::benchJson()
+{
+    const Run run = runCli({"bench", "--shapes", "8x4,32x2", "--dtype", "both", "--min-time-ms", "5", "--json"});
+    QCOMPARE(run.exitCode, 0);
+    const Json out = Json::parse(run.out.constData());
+    const Json& results = out.at("results");
+    QCOMPARE(results.size(), std::size_t(2 * 2 * 2));
+    std::set<std::string> seen;
+    for (const Json& r : results) {
+        seen.insert(r.at("dtype").get<std::string>() + r.at("variant").get<std::string>());
+        QVERIFY(r.at("shape") == Json({8, 4}) || r.at("shape") == Json({32, 2}));
+        const double minUs = r.at("min_us"), p25 = r.at("p25_us"), median = r.at("median_us"),
+                     p75 = r.at("p75_us");
+        QVERIFY(0 < minUs && minUs <= p25 && p25 <= median && median <= p75);
+        QVERIFY(r.at("samples").get<int>() >= 5);
+    }
+    QCOMPARE(seen, (std::set<std::string>{"f32fused", "f32staged", "f64fused", "f64staged"}));
+}
+
+void TestCli::benchCsvAndTable()
+{
+    QTemporaryDir dir;
+    const QString csv = dir.filePath("bench.csv");
+    const Run run = runCli({"bench", "--shapes", "16x4", "--dtype", "f64", "--variants", "staged,fused",
+                            "--min-time-ms", "5", "--csv", csv});
+    QCOMPARE(run.exitCode, 0);
+    QVERIFY2(run.out.contains("16x4") && run.out.contains("staged/fused"), run.out.constData());
+    QFile file(csv);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const QList<QByteArray> lines = file.readAll().trimmed().split('\n');
+    QCOMPARE(lines.size(), 3);
+    QVERIFY(lines[0].startsWith("n,d,dtype,variant,min_us"));
+    QVERIFY(lines[1].startsWith("16,4,f64,staged,"));
+    QVERIFY(lines[2].startsWith("16,4,f64,fused,"));
+    QVERIFY(!QFile::exists(csv + ".part"));
+}
+
+QTEST_GUILESS_MAIN(TestCli)
+#include "test_cli.moc"
