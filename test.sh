@@ -3,7 +3,7 @@
 # Exits non-zero on any failure. Extra arguments go to ctest (e.g. ./test.sh -R cli).
 set -euo pipefail
 BNFLOW_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-source "$BNFLOW_ROOT/tools/setup.sh"
+source "$BNFLOW_ROOT/.ci/setup.sh"
 
 bnflow_install_missing
 bnflow_build "$BNFLOW_ROOT/build"

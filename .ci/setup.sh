@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Shared by run.sh and test.sh: install what is missing (Debian packages only), then configure
+# Shared by run.sh, test.sh (and so CI): install what is missing (Debian packages only), then configure
 # and build. apt is not called at all when everything is already installed.
 set -euo pipefail
 
