@@ -69,7 +69,10 @@ AnalysisResult analyze(const Session& session)
         overflowAt("dx (fused)", a.fused.grads.dx))
         return result;
 
-    a.maxAbsDiffDx = (a.fused.grads.dx - a.staged.dx).cwiseAbs().maxCoeff();
+    a.absDiffDx = (a.fused.grads.dx - a.staged.dx).cwiseAbs();
+    a.maxAbsDiffDx = a.absDiffDx.maxCoeff();
+    a.dxColumnSums = a.staged.dx.colwise().sum();
+    a.dxXhatColumnSums = (a.staged.dx.array() * a.forward.xhat.array()).colwise().sum();
     a.maxAbsDiffDgamma = (a.fused.grads.dgamma - a.staged.dgamma).cwiseAbs().maxCoeff();
     a.maxAbsDiffDbeta = (a.fused.grads.dbeta - a.staged.dbeta).cwiseAbs().maxCoeff();
     result.analysis = std::move(a);

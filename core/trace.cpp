@@ -107,7 +107,7 @@ std::vector<TraceStep> buildTrace(const Session& session, const Analysis& a)
         if (id == "fused_term2") return t.term2;
         if (id == "fused_term3") return t.term3;
         if (id == "fused_dx") return t.grads.dx;
-        if (id == "fused_diff") return (t.grads.dx - s.dx).cwiseAbs();
+        if (id == "fused_diff") return a.absDiffDx;
         throw std::logic_error("trace: no value for step " + std::string(id));
     };
     std::vector<TraceStep> trace;
