@@ -1,164 +1,197 @@
 #include "main_window.h"
 
-#include "result_models.h"
+#include "display_settings.h"
+#include "editor_panels.h"
+#include "file_actions.h"
+#include "matrix_view.h"
+#include "parameter_panel.h"
+#include "preferences_dialog.h"
+#include "results_panel.h"
 #include "session_document.h"
 
-#include <QAction>
-#include <QFileDialog>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QDockWidget>
 #include <QFileInfo>
-#include <QGridLayout>
-#include <QGroupBox>
-#include <QHeaderView>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QMimeData>
+#include <QSettings>
 #include <QStatusBar>
-#include <QTableView>
-#include <QVBoxLayout>
+#include <QUndoStack>
 
 namespace bnflow::ui {
-namespace {
 
-const Matrix* staged(const SessionDocument& d, Matrix StagedGradients<double>::*member)
-{
-    return d.analysis() ? &(d.analysis()->staged.*member) : nullptr;
-}
-
-const Matrix* forwardMatrix(const SessionDocument& d, Matrix ForwardCache<double>::*member)
-{
-    return d.analysis() ? &(d.analysis()->forward.*member) : nullptr;
-}
-
-}  // namespace
-
-MainWindow::MainWindow(SessionDocument* document, QWidget* parent)
-    : QMainWindow(parent), document_(document)
+MainWindow::MainWindow(SessionDocument* document, DisplaySettings* display, QWidget* parent)
+    : QMainWindow(parent), document_(document), display_(display), focus_(new CellFocus(this))
 {
     setupViews();
-    setupActions();
+    setupMenus();
+    setAcceptDrops(true);
     connect(document_, &SessionDocument::resultsChanged, this, &MainWindow::refreshStatus);
+    connect(document_, &SessionDocument::editRefused, this, &MainWindow::showRefusal);
+    connect(document_, &SessionDocument::filePathChanged, this, &MainWindow::refreshTitle);
+    connect(document_, &SessionDocument::modifiedChanged, this, &MainWindow::refreshTitle);
     refreshStatus();
-}
-
-QWidget* MainWindow::titledTable(const QString& title, const QString& toolTip,
-                                 QAbstractItemModel* model)
-{
-    auto* box = new QGroupBox(title);
-    box->setToolTip(toolTip);
-    auto* view = new QTableView(box);
-    view->setModel(model);
-    view->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
-    view->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
-    view->verticalHeader()->setDefaultSectionSize(view->fontMetrics().height() + 8);
-    view->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    view->setAlternatingRowColors(true);
-    auto* layout = new QVBoxLayout(box);
-    layout->setContentsMargins(6, 6, 6, 6);
-    layout->addWidget(view);
-    return box;
+    refreshTitle();
 }
 
 void MainWindow::setupViews()
 {
-    const auto matrixModel = [this](MatrixModel::Source source) {
-        return new MatrixModel(document_, std::move(source), this);
+    results_ = new ResultsPanel(document_, display_, focus_, this);
+    setCentralWidget(results_);
+    batch_ = new BatchPanel(document_, display_, focus_, this);
+    dout_ = new DoutPanel(document_, display_, focus_, this);
+    parameters_ = new ParameterPanel(document_, this);
+
+    const auto dock = [this](const QString& title, const QString& name, QWidget* panel,
+                             Qt::DockWidgetArea area) {
+        auto* d = new QDockWidget(title, this);
+        d->setObjectName(name);  // for saveState()
+        d->setWidget(panel);
+        addDockWidget(area, d);
+        return d;
     };
-    auto* x = matrixModel([](const SessionDocument& d) { return &d.session().x; });
-    auto* dout = matrixModel([](const SessionDocument& d) { return &d.session().dout; });
-    auto* xhat = matrixModel([](const SessionDocument& d) {
-        return forwardMatrix(d, &ForwardCache<double>::xhat);
-    });
-    auto* y = matrixModel([](const SessionDocument& d) {
-        return forwardMatrix(d, &ForwardCache<double>::y);
-    });
-    auto* stagedDx = matrixModel([](const SessionDocument& d) {
-        return staged(d, &StagedGradients<double>::dx);
-    });
-    auto* fusedDx = matrixModel([](const SessionDocument& d) {
-        return d.analysis() ? &d.analysis()->fused.grads.dx : nullptr;
-    });
+    dock(tr("Batch x (N samples x D features)"), QStringLiteral("batchDock"), batch_, Qt::LeftDockWidgetArea);
+    dock(tr("Upstream gradient dout = df/dy"), QStringLiteral("doutDock"), dout_, Qt::LeftDockWidgetArea);
+    dock(tr("Parameters"), QStringLiteral("parameterDock"), parameters_, Qt::RightDockWidgetArea);
 
-    using Source = std::function<const RowVector*(const SessionDocument&)>;
-    const auto fromAnalysis = [](auto pick) -> Source {
-        return [pick](const SessionDocument& d) -> const RowVector* {
-            return d.analysis() ? &pick(*d.analysis()) : nullptr;
-        };
-    };
-    auto* features = new FeatureModel(
-        document_,
-        {{tr("gamma"), [](const SessionDocument& d) { return &d.session().gamma; }},
-         {tr("beta"), [](const SessionDocument& d) { return &d.session().beta; }},
-         {tr("mean"), fromAnalysis([](const Analysis& a) -> const RowVector& { return a.forward.mean; })},
-         {tr("var"), fromAnalysis([](const Analysis& a) -> const RowVector& { return a.forward.var; })},
-         {tr("invStd"), fromAnalysis([](const Analysis& a) -> const RowVector& { return a.forward.invStd; })},
-         {tr("dgamma"), fromAnalysis([](const Analysis& a) -> const RowVector& { return a.staged.dgamma; })},
-         {tr("dbeta"), fromAnalysis([](const Analysis& a) -> const RowVector& { return a.staged.dbeta; })},
-         {tr("dvar"), fromAnalysis([](const Analysis& a) -> const RowVector& { return a.staged.dvar; })},
-         {tr("dmean"), fromAnalysis([](const Analysis& a) -> const RowVector& { return a.staged.dmean; })}},
-        this);
-
-    auto* central = new QWidget(this);
-    auto* grid = new QGridLayout(central);
-    grid->addWidget(titledTable(tr("Batch x (N x D)"), tr("Rows are samples, columns features"), x), 0, 0);
-    grid->addWidget(titledTable(tr("Upstream gradient dout"), tr("df/dy, given"), dout), 0, 1);
-    grid->addWidget(titledTable(tr("Normalised xhat"), tr("(x - mean) * invStd"), xhat), 0, 2);
-    grid->addWidget(titledTable(tr("Output y"), tr("gamma * xhat + beta"), y), 0, 3);
-    grid->addWidget(titledTable(tr("Per feature"), tr("Parameters, statistics and their gradients"), features), 1, 0, 1, 2);
-    grid->addWidget(titledTable(tr("dx, staged chain rule"), tr("Sum of the paths through xhat, var and mean"), stagedDx), 1, 2);
-    grid->addWidget(titledTable(tr("dx, fused closed form"), tr("invStd/N (N dxhat - sum dxhat - xhat sum dxhat xhat)"), fusedDx), 1, 3);
-    problemLabel_ = new QLabel(central);
-    problemLabel_->setWordWrap(true);
-    problemLabel_->setStyleSheet(QStringLiteral("color: #b00020; font-weight: bold;"));
-    grid->addWidget(problemLabel_, 2, 0, 1, 4);
-    setCentralWidget(central);
-
-    diffLabel_ = new QLabel(this);
-    statusBar()->addPermanentWidget(diffLabel_);
-    resize(1280, 720);
+    message_ = new QLabel(this);
+    message_->setStyleSheet(QStringLiteral("QLabel { color: #b2182b; font-weight: bold; }"));
+    summary_ = new QLabel(this);
+    statusBar()->addWidget(message_, 1);
+    statusBar()->addPermanentWidget(summary_);
+    resize(1600, 900);
 }
 
-void MainWindow::setupActions()
+void MainWindow::setupMenus()
 {
+    files_ = new FileActions(document_, this);
     QMenu* file = menuBar()->addMenu(tr("&File"));
-    QAction* open = file->addAction(tr("&Open..."), this, &MainWindow::openFile);
-    open->setShortcut(QKeySequence::Open);
+    file->addAction(files_->newAction());
+    file->addAction(files_->openAction());
+    file->addMenu(files_->recentMenu());
+    file->addMenu(files_->examplesMenu());
     file->addSeparator();
-    QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
-    quit->setShortcut(QKeySequence::Quit);
-}
+    file->addAction(files_->saveAction());
+    file->addAction(files_->saveAsAction());
+    file->addSeparator();
+    file->addAction(files_->importCsvAction());
+    file->addAction(files_->exportCsvAction());
+    file->addSeparator();
+    file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
 
-void MainWindow::openFile()
-{
-    const QString path = QFileDialog::getOpenFileName(this, tr("Open session"), {},
-                                                      tr("bnflow sessions (*.json);;All files (*)"));
-    if (path.isEmpty())
-        return;
-    QString error;
-    if (!document_->open(path, &error))
-        QMessageBox::warning(this, tr("Cannot open session"), error);
+    QMenu* edit = menuBar()->addMenu(tr("&Edit"));
+    QAction* undo = document_->undoStack()->createUndoAction(this, tr("&Undo"));
+    undo->setShortcut(QKeySequence::Undo);
+    QAction* redo = document_->undoStack()->createRedoAction(this, tr("&Redo"));
+    // Both common redo keys, whatever the platform's QKeySequence::Redo maps to.
+    QList<QKeySequence> redoKeys = QKeySequence::keyBindings(QKeySequence::Redo);
+    for (const QKeySequence& key : {QKeySequence(tr("Ctrl+Shift+Z")), QKeySequence(tr("Ctrl+Y"))})
+        if (!redoKeys.contains(key))
+            redoKeys << key;
+    redo->setShortcuts(redoKeys);
+    edit->addAction(undo);
+    edit->addAction(redo);
+    edit->addSeparator();
+    edit->addActions(batch_->shapeActions());
+    edit->addAction(batch_->randomizeAction());
+    edit->addSeparator();
+    edit->addAction(tr("&Preferences..."), QKeySequence::Preferences, this, [this] {
+        PreferencesDialog(display_, this).exec();
+    });
+
+    QMenu* view = menuBar()->addMenu(tr("&View"));
+    for (QDockWidget* d : findChildren<QDockWidget*>())
+        view->addAction(d->toggleViewAction());
+
+    QMenu* help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&About bnflow"), this, [this] {
+        QMessageBox::about(this, tr("About bnflow"),
+                           tr("<b>bnflow %1</b><p>The gradient flow through a Batch Normalization "
+                              "layer: forward values, the staged chain rule cell by cell, and the "
+                              "fused closed form beside it.</p><p>Edit x, dout, gamma, beta and eps; "
+                              "every edit can be undone. Ctrl+Alt+arrows add or remove samples and "
+                              "features; Ctrl+V pastes a block from a spreadsheet.</p>")
+                               .arg(QApplication::applicationVersion()));
+    });
 }
 
 void MainWindow::refreshStatus()
 {
     const Session& s = document_->session();
-    const QString name = document_->filePath().isEmpty()
-                             ? tr("Example")
-                             : QFileInfo(document_->filePath()).fileName();
-    setWindowTitle(tr("%1 — bnflow").arg(name));
-    const Analysis* a = document_->analysis();
-    problemLabel_->setVisible(!a);
-    if (!a) {
-        problemLabel_->setText(QString::fromStdString(formatProblem(document_->problems().front())));
-        diffLabel_->setText({});
+    message_->clear();
+    QString summary = tr("N = %1, D = %2, eps = %3").arg(s.samples()).arg(s.features()).arg(s.eps, 0, 'g', 3);
+    if (const Analysis* a = document_->analysis())
+        summary += tr("   |   max |fused - staged|: dx %1, dgamma %2, dbeta %3")
+                       .arg(a->maxAbsDiffDx, 0, 'g', 2)
+                       .arg(a->maxAbsDiffDgamma, 0, 'g', 2)
+                       .arg(a->maxAbsDiffDbeta, 0, 'g', 2);
+    summary_->setText(summary);
+}
+
+void MainWindow::refreshTitle()
+{
+    const QString path = document_->filePath();
+    setWindowFilePath(path);
+    setWindowTitle(QStringLiteral("%1[*] — bnflow").arg(path.isEmpty() ? tr("Untitled") : QFileInfo(path).fileName()));
+    setWindowModified(document_->isModified());
+}
+
+void MainWindow::showRefusal(const QString& message)
+{
+    message_->setText(message);
+    message_->setToolTip(message);
+}
+
+void MainWindow::closeEvent(QCloseEvent* event)
+{
+    if (!files_->maybeSave()) {
+        event->ignore();
         return;
     }
-    diffLabel_->setText(tr("N = %1, D = %2, eps = %3   |   max |fused - staged|: dx %4, dgamma %5, dbeta %6")
-                            .arg(s.samples())
-                            .arg(s.features())
-                            .arg(shortNumber(s.eps))
-                            .arg(shortNumber(a->maxAbsDiffDx, 2))
-                            .arg(shortNumber(a->maxAbsDiffDgamma, 2))
-                            .arg(shortNumber(a->maxAbsDiffDbeta, 2)));
+    saveLayout();
+    event->accept();
+}
+
+void MainWindow::showEvent(QShowEvent* event)
+{
+    QMainWindow::showEvent(event);
+    if (shown_)
+        return;
+    shown_ = true;
+    if (!layoutRestored_) {  // first start: give the results most of the width
+        resizeDocks({findChild<QDockWidget*>(QStringLiteral("batchDock")),
+                     findChild<QDockWidget*>(QStringLiteral("parameterDock"))},
+                    {width() * 22 / 100, width() * 19 / 100}, Qt::Horizontal);
+    }
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent* event)
+{
+    if (event->mimeData()->hasUrls())
+        event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent* event)
+{
+    if (files_->handleDrop(event->mimeData()->urls()))
+        event->acceptProposedAction();
+}
+
+void MainWindow::restoreLayout()
+{
+    QSettings settings;
+    const bool geometry = restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
+    layoutRestored_ = restoreState(settings.value(QStringLiteral("window/state")).toByteArray()) && geometry;
+}
+
+void MainWindow::saveLayout() const
+{
+    QSettings settings;
+    settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    settings.setValue(QStringLiteral("window/state"), saveState());
 }
 
 }  // namespace bnflow::ui

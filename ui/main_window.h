@@ -1,30 +1,61 @@
-// The main window: wires the document to its views. Holds no numbers and does no math.
+// The main window: wires the document to its panels, menus and shortcuts. Holds no numbers and
+// does no math.
 #pragma once
 
 #include <QMainWindow>
 
 class QLabel;
-class QAbstractItemModel;
 
 namespace bnflow::ui {
 
+class BatchPanel;
+class CellFocus;
+class DisplaySettings;
+class DoutPanel;
+class FileActions;
+class ParameterPanel;
+class ResultsPanel;
 class SessionDocument;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
-    explicit MainWindow(SessionDocument* document, QWidget* parent = nullptr);
+    MainWindow(SessionDocument* document, DisplaySettings* display, QWidget* parent = nullptr);
+
+    FileActions* files() const { return files_; }
+    BatchPanel* batchPanel() const { return batch_; }
+    DoutPanel* doutPanel() const { return dout_; }
+    ParameterPanel* parameterPanel() const { return parameters_; }
+    ResultsPanel* resultsPanel() const { return results_; }
+
+    void restoreLayout();  // window geometry and docks from QSettings
+    void saveLayout() const;
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
+    void showEvent(QShowEvent* event) override;
+    void dragEnterEvent(QDragEnterEvent* event) override;
+    void dropEvent(QDropEvent* event) override;
 
 private:
     void setupViews();
-    void setupActions();
+    void setupMenus();
     void refreshStatus();
-    QWidget* titledTable(const QString& title, const QString& toolTip, QAbstractItemModel* model);
-    void openFile();
+    void refreshTitle();
+    void showRefusal(const QString& message);
 
     SessionDocument* document_;
-    QLabel* problemLabel_ = nullptr;
-    QLabel* diffLabel_ = nullptr;
+    DisplaySettings* display_;
+    CellFocus* focus_;
+    FileActions* files_ = nullptr;
+    BatchPanel* batch_ = nullptr;
+    DoutPanel* dout_ = nullptr;
+    ParameterPanel* parameters_ = nullptr;
+    ResultsPanel* results_ = nullptr;
+    QLabel* message_ = nullptr;
+    QLabel* summary_ = nullptr;
+    bool layoutRestored_ = false;  // restoreLayout() ran: keep the user's dock sizes
+    bool shown_ = false;
 };
 
 }  // namespace bnflow::ui

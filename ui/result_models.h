@@ -1,59 +1,123 @@
-// Read-only table models over the document's results. They hold no numbers: every data() call
-// reads the document, and a document change resets them once.
+// Table models over the document. They hold no numbers: data() reads the document. After a
+// document change a model resets only if its shape changed; otherwise it emits one dataChanged
+// over its cells (every result can move when one input does).
 #pragma once
 
+#include <session_edit.h>
 #include <types.h>
 
 #include <QAbstractTableModel>
+#include <QSize>
 
 #include <functional>
+#include <optional>
 #include <vector>
 
 namespace bnflow::ui {
 
+class DisplaySettings;
 class SessionDocument;
 
-// Display helpers shared by the models: a few significant digits, full precision on hover.
-QString shortNumber(double value, int significantDigits = 4);
-QString fullNumber(double value);
+class DocumentTableModel : public QAbstractTableModel {
+    Q_OBJECT
+public:
+    int rowCount(const QModelIndex& parent = {}) const override;
+    int columnCount(const QModelIndex& parent = {}) const override;
+    QVariant headerData(int section, Qt::Orientation orientation, int role) const override;
 
-// One N x D matrix of the document (x, y, dx, ...); rows are samples, columns features.
-class MatrixModel : public QAbstractTableModel {
+    // The length, in characters, of the longest number the model shows now: views size their
+    // columns from it, so that no number is ever cut short.
+    int widestText() const { return widestText_; }
+
+protected:
+    DocumentTableModel(const SessionDocument* document, const DisplaySettings* display,
+                       QObject* parent);
+    // The shape the document has now; the model reports the shape it last announced.
+    virtual QSize documentShape() const = 0;
+    virtual QString rowLabel(int row) const;
+    virtual void cacheScale() {}
+    virtual std::optional<double> valueAt(int row, int column) const = 0;
+    void refresh();
+    QVariant numberData(double value, double scale, int role) const;
+
+    const SessionDocument* document_;
+    const DisplaySettings* display_;
+    bool colourScale_ = true;
+
+private:
+    void measureText();
+
+    QSize shape_;
+    int widestText_ = 0;
+};
+
+// One N x D matrix of the results (xhat, y, dx, ...); rows are samples, columns features.
+class MatrixModel : public DocumentTableModel {
     Q_OBJECT
 public:
     using Source = std::function<const Matrix*(const SessionDocument&)>;
-    MatrixModel(const SessionDocument* document, Source source, QObject* parent = nullptr);
-
-    int rowCount(const QModelIndex& parent = {}) const override;
-    int columnCount(const QModelIndex& parent = {}) const override;
+    MatrixModel(const SessionDocument* document, const DisplaySettings* display, Source source,
+                bool colourScale = true, QObject* parent = nullptr);
     QVariant data(const QModelIndex& index, int role) const override;
-    QVariant headerData(int section, Qt::Orientation orientation, int role) const override;
+
+protected:
+    QSize documentShape() const override;
+    void cacheScale() override;
+    std::optional<double> valueAt(int row, int column) const override;
 
 private:
-    const Matrix* matrix() const;
-
-    const SessionDocument* document_;
     Source source_;
+    double scale_ = 1;
 };
 
-// Several per-feature vectors (mean, var, gamma, dgamma, ...) as named rows, features as columns.
-class FeatureModel : public QAbstractTableModel {
+// Several per-feature vectors (mean, var, dgamma, ...) as named rows; features as columns.
+class FeatureModel : public DocumentTableModel {
     Q_OBJECT
 public:
     struct Row {
         QString label;
         std::function<const RowVector*(const SessionDocument&)> source;
+        QString toolTip;
     };
-    FeatureModel(const SessionDocument* document, std::vector<Row> rows, QObject* parent = nullptr);
-
-    int rowCount(const QModelIndex& parent = {}) const override;
-    int columnCount(const QModelIndex& parent = {}) const override;
+    FeatureModel(const SessionDocument* document, const DisplaySettings* display,
+                 std::vector<Row> rows, bool colourScale = true, QObject* parent = nullptr);
     QVariant data(const QModelIndex& index, int role) const override;
     QVariant headerData(int section, Qt::Orientation orientation, int role) const override;
 
+protected:
+    QSize documentShape() const override;
+    QString rowLabel(int row) const override;
+    void cacheScale() override;
+    std::optional<double> valueAt(int row, int column) const override;
+
 private:
-    const SessionDocument* document_;
     std::vector<Row> rows_;
+    std::vector<double> scales_;  // max |value| of each row, for the colour scale
 };
+
+// x or dout, editable. A value that is not a finite number is refused through the document's
+// editRefused channel and the cell keeps its old value.
+class EditableMatrixModel : public DocumentTableModel {
+    Q_OBJECT
+public:
+    EditableMatrixModel(SessionDocument* document, const DisplaySettings* display, Which which,
+                        QObject* parent = nullptr);
+    Which which() const { return which_; }
+    Qt::ItemFlags flags(const QModelIndex& index) const override;
+    QVariant data(const QModelIndex& index, int role) const override;
+    bool setData(const QModelIndex& index, const QVariant& value, int role) override;
+
+protected:
+    QSize documentShape() const override;
+    std::optional<double> valueAt(int row, int column) const override;
+
+private:
+    const Matrix& matrix() const;
+    SessionDocument* editable_;
+    Which which_;
+};
+
+// Reads a number typed by a person: surrounding spaces allowed, '.' as decimal point, finite.
+std::optional<double> parseNumber(const QString& text);
 
 }  // namespace bnflow::ui

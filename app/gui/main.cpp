@@ -1,4 +1,5 @@
 // bnflow: the GUI. `bnflow [SESSION] [--screenshot FILE.png]`.
+#include <display_settings.h>
 #include <main_window.h>
 #include <session_document.h>
 
@@ -43,12 +44,23 @@ int main(int argc, char** argv)
     const QStringList positional = parser.positionalArguments();
     if (positional.size() > 1)
         return fail(2, QStringLiteral("unexpected argument '%1'; see bnflow --help").arg(positional[1]));
+    const bool rendering = parser.isSet(screenshot);
 
+    bnflow::ui::DisplaySettings display;
+    if (rendering) {  // the same picture on every machine: defaults, not this user's settings
+        display.setTheme(bnflow::ui::Theme::Light);
+        display.setFontPointSize(10);
+    } else {
+        display.load();
+    }
     bnflow::ui::SessionDocument document;
-    bnflow::ui::MainWindow window(&document);
+    bnflow::ui::MainWindow window(&document, &display);
+    if (!rendering)
+        window.restoreLayout();
+
     QString openError;
     if (!positional.isEmpty() && !document.open(positional.front(), &openError)) {
-        if (parser.isSet(screenshot))
+        if (rendering)
             return fail(2, openError);
         std::fprintf(stderr, "bnflow: %s\n", qPrintable(openError));
         QTimer::singleShot(0, &window, [&window, openError] {
@@ -58,7 +70,7 @@ int main(int argc, char** argv)
     }
     window.show();
 
-    if (parser.isSet(screenshot)) {
+    if (rendering) {
         QApplication::processEvents();
         const QString file = parser.value(screenshot);
         if (!window.grab().save(file, "PNG"))

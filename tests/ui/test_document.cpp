@@ -1,0 +1,219 @@
+// SessionDocument: every edit is one undo step and one recomputation; refused edits and bad
+// files change nothing; saving is atomic and tracks the unsaved state.
+#include <result_models.h>
+#include <display_settings.h>
+#include <session_document.h>
+#include <session_json.h>
+
+#include <QAbstractItemModelTester>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QUndoStack>
+#include <QtTest>
+
+#include <fstream>
+
+using namespace bnflow;
+using namespace bnflow::ui;
+
+Q_DECLARE_METATYPE(std::function<bool(SessionDocument&)>)
+
+class TestDocument : public QObject {
+    Q_OBJECT
+private slots:
+    void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
+    void everyEditUndoesAndRedoes_data();
+    void everyEditUndoesAndRedoes();
+    void refusedEditsChangeNothing_data();
+    void refusedEditsChangeNothing();
+    void sliderDragIsOneUndoStep();
+    void modelsStayConsistent();
+    void saveAndOpen();
+    void badFileLeavesDocumentAlone();
+    void saveToUnwritablePlaceKeepsModified();
+};
+
+using Edit = std::function<bool(SessionDocument&)>;
+
+void TestDocument::everyEditUndoesAndRedoes_data()
+{
+    QTest::addColumn<Edit>("edit");
+    QTest::newRow("cell of x") << Edit([](SessionDocument& d) { return d.setCell(Which::X, 1, 2, 7.5); });
+    QTest::newRow("cell of dout") << Edit([](SessionDocument& d) { return d.setCell(Which::Dout, 0, 0, -3); });
+    QTest::newRow("gamma") << Edit([](SessionDocument& d) { return d.setGamma(1, 2.5); });
+    QTest::newRow("beta") << Edit([](SessionDocument& d) { return d.setBeta(2, -1); });
+    QTest::newRow("reset gamma") << Edit([](SessionDocument& d) { return d.resetGamma(); });
+    QTest::newRow("reset beta") << Edit([](SessionDocument& d) { return d.resetBeta(); });
+    QTest::newRow("eps") << Edit([](SessionDocument& d) { return d.setEps(1e-3); });
+    QTest::newRow("insert sample") << Edit([](SessionDocument& d) { return d.insertSamples(2, 1); });
+    QTest::newRow("remove samples") << Edit([](SessionDocument& d) { return d.removeSamples(0, 2); });
+    QTest::newRow("insert feature") << Edit([](SessionDocument& d) { return d.insertFeatures(0, 2); });
+    QTest::newRow("remove feature") << Edit([](SessionDocument& d) { return d.removeFeatures(1, 1); });
+    QTest::newRow("paste growing x") << Edit([](SessionDocument& d) { return d.pasteBlock(Which::X, 3, 2, Matrix::Constant(2, 2, 9)); });
+    QTest::newRow("replace batch") << Edit([](SessionDocument& d) { return d.replaceBatch(Matrix::Random(6, 2), "import"); });
+    QTest::newRow("randomize") << Edit([](SessionDocument& d) { return d.randomizeBatch(Distribution::Cs231nOffset, 4); });
+    QTest::newRow("dout seeded") << Edit([](SessionDocument& d) { return d.setDoutFromSeed(17); });
+    QTest::newRow("dout ones") << Edit([](SessionDocument& d) { return d.setDoutAllOnes(); });
+    QTest::newRow("dout one-hot") << Edit([](SessionDocument& d) { return d.setDoutOneHot(1, 1); });
+    QTest::newRow("dout from loss") << Edit([](SessionDocument& d) { return d.setDoutFromHalfSquareLoss(); });
+}
+
+void TestDocument::everyEditUndoesAndRedoes()
+{
+    QFETCH(Edit, edit);
+    SessionDocument document;
+    const std::string before = writeSession(document.session());
+    QSignalSpy changed(&document, &SessionDocument::resultsChanged);
+    QVERIFY(edit(document));
+    QCOMPARE(changed.count(), 1);  // one edit, one recomputation, one signal
+    const std::string after = writeSession(document.session());
+    QVERIFY(after != before);
+    QVERIFY(document.session().validate().empty());
+    QVERIFY(document.analysis());
+    QVERIFY(document.isModified());
+    QCOMPARE(document.undoStack()->count(), 1);
+
+    document.undoStack()->undo();
+    QCOMPARE(writeSession(document.session()), before);
+    QVERIFY(!document.isModified());
+    document.undoStack()->redo();
+    QCOMPARE(writeSession(document.session()), after);
+    QCOMPARE(changed.count(), 3);
+}
+
+void TestDocument::refusedEditsChangeNothing_data()
+{
+    QTest::addColumn<Edit>("edit");
+    QTest::addColumn<QString>("message");
+    QTest::newRow("remove every sample") << Edit([](SessionDocument& d) { return d.removeSamples(0, 4); }) << "sample";
+    QTest::newRow("remove every feature") << Edit([](SessionDocument& d) { return d.removeFeatures(0, 3); }) << "feature";
+    QTest::newRow("too many samples") << Edit([](SessionDocument& d) { return d.insertSamples(0, 400); }) << "256";
+    QTest::newRow("paste past the limit") << Edit([](SessionDocument& d) { return d.pasteBlock(Which::X, 0, 2, Matrix::Ones(1, 31)); }) << "32";
+    QTest::newRow("paste detached from the batch") << Edit([](SessionDocument& d) { return d.pasteBlock(Which::X, 0, 30, Matrix::Ones(1, 1)); }) << "x[0][30]";
+    QTest::newRow("negative eps") << Edit([](SessionDocument& d) { return d.setEps(-1); }) << "eps";
+    QTest::newRow("gamma of no feature") << Edit([](SessionDocument& d) { return d.setGamma(7, 1); }) << "gamma[7]";
+    QTest::newRow("infinite beta") << Edit([](SessionDocument& d) { return d.setBeta(0, INFINITY); }) << "beta[0]";
+}
+
+void TestDocument::refusedEditsChangeNothing()
+{
+    QFETCH(Edit, edit);
+    QFETCH(QString, message);
+    SessionDocument document;
+    const std::string before = writeSession(document.session());
+    QSignalSpy refused(&document, &SessionDocument::editRefused);
+    QSignalSpy changed(&document, &SessionDocument::resultsChanged);
+    QVERIFY(!edit(document));
+    QCOMPARE(refused.count(), 1);
+    QVERIFY2(refused.front().front().toString().contains(message), qPrintable(refused.front().front().toString()));
+    QCOMPARE(changed.count(), 0);
+    QCOMPARE(writeSession(document.session()), before);
+    QCOMPARE(document.undoStack()->count(), 0);
+}
+
+void TestDocument::sliderDragIsOneUndoStep()
+{
+    SessionDocument document;
+    const double original = document.session().gamma[0];
+    for (double v = 0.0; v <= 2.0; v += 0.25)
+        document.setGamma(0, v);
+    document.setBeta(0, 0.5);  // a different parameter: a new step
+    QCOMPARE(document.undoStack()->count(), 2);
+    document.undoStack()->undo();
+    QCOMPARE(document.session().gamma[0], 2.0);
+    document.undoStack()->undo();
+    QCOMPARE(document.session().gamma[0], original);
+}
+
+void TestDocument::modelsStayConsistent()
+{
+    SessionDocument document;
+    DisplaySettings display;
+    EditableMatrixModel x(&document, &display, Which::X);
+    MatrixModel dx(&document, &display, [](const SessionDocument& d) {
+        return d.analysis() ? &d.analysis()->staged.dx : nullptr;
+    });
+    FeatureModel features(&document, &display, {{"gamma", [](const SessionDocument& d) { return &d.session().gamma; }, {}}});
+    QAbstractItemModelTester t1(&x, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QAbstractItemModelTester t2(&dx, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QAbstractItemModelTester t3(&features, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QSignalSpy reset(&x, &QAbstractItemModel::modelReset);
+    QSignalSpy dataChanged(&dx, &QAbstractItemModel::dataChanged);
+    document.setCell(Which::X, 0, 0, 4);  // same shape: data changes, no reset
+    QCOMPARE(reset.count(), 0);
+    QCOMPARE(dataChanged.count(), 1);
+    document.insertSamples(0, 3);
+    document.insertFeatures(1, 1);
+    QCOMPARE(reset.count(), 2);
+    QCOMPARE(x.rowCount(), 7);
+    QCOMPARE(dx.columnCount(), 4);
+    QCOMPARE(features.columnCount(), 4);
+    document.setEps(0);
+    document.setCell(Which::X, 0, 1, 1);  // still computable: no constant column yet
+    document.undoStack()->undo();
+    document.undoStack()->undo();
+    QVERIFY(x.setData(x.index(0, 0), "12.5", Qt::EditRole));
+    QCOMPARE(document.session().x(0, 0), 12.5);
+    QVERIFY(!x.setData(x.index(0, 0), "twelve", Qt::EditRole));
+    QCOMPARE(document.session().x(0, 0), 12.5);
+}
+
+void TestDocument::saveAndOpen()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath("mine.bnflow.json");
+    SessionDocument document;
+    QSignalSpy modified(&document, &SessionDocument::modifiedChanged);
+    document.setCell(Which::X, 0, 0, 0.1 + 0.2);
+    QVERIFY(document.isModified());
+    QString error;
+    QVERIFY2(document.save(path, &error), qPrintable(error));
+    QVERIFY(!document.isModified());
+    QCOMPARE(document.filePath(), path);
+    QCOMPARE(modified.count(), 2);
+
+    SessionDocument other;
+    QVERIFY(other.open(path, &error));
+    QCOMPARE(other.session().x, document.session().x);  // bit-for-bit
+    QCOMPARE(other.undoStack()->count(), 0);
+    QVERIFY(!other.isModified());
+}
+
+void TestDocument::badFileLeavesDocumentAlone()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath("bad.bnflow.json");
+    std::ofstream(path.toStdString()) << R"({"format": "bnflow-session", "version": 1, "x": [[1, 2]], "gamma": [1], "beta": [0, 0], "eps": 1e-5})";
+    SessionDocument document;
+    document.setCell(Which::X, 0, 0, 42);
+    const std::string before = writeSession(document.session());
+    QString error;
+    QVERIFY(!document.open(path, &error));
+    QVERIFY2(error.contains("bad.bnflow.json: gamma"), qPrintable(error));
+    QCOMPARE(writeSession(document.session()), before);
+    QCOMPARE(document.undoStack()->count(), 1);  // the history survives too
+    QVERIFY(document.isModified());
+
+    // A session larger than the editor takes is refused with the limit in the message.
+    Session big = exampleSession();
+    big.x = Matrix::Random(300, 3);
+    big.dout = Matrix::Random(300, 3);
+    big.doutSeed.reset();
+    std::ofstream(dir.filePath("big.bnflow.json").toStdString()) << writeSession(big);
+    QVERIFY(!document.open(dir.filePath("big.bnflow.json"), &error));
+    QVERIFY2(error.contains("256"), qPrintable(error));
+}
+
+void TestDocument::saveToUnwritablePlaceKeepsModified()
+{
+    SessionDocument document;
+    document.setBeta(0, 3);
+    QString error;
+    QVERIFY(!document.save("/proc/bnflow-cannot-write-here.bnflow.json", &error));
+    QVERIFY2(error.contains("bnflow-cannot-write-here.bnflow.json"), qPrintable(error));
+    QVERIFY(document.isModified());
+    QVERIFY(document.filePath().isEmpty());
+}
+
+QTEST_MAIN(TestDocument)
+#include "test_document.moc"

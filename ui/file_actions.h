@@ -1,0 +1,70 @@
+// The File menu's logic: open, save, recent files, examples, CSV import and export, and the
+// question before unsaved changes are discarded. Holds no session data of its own.
+#pragma once
+
+#include <QMessageBox>
+#include <QObject>
+#include <QStringList>
+
+#include <functional>
+
+class QAction;
+class QMenu;
+class QUrl;
+class QWidget;
+
+namespace bnflow::ui {
+
+class SessionDocument;
+
+class FileActions : public QObject {
+    Q_OBJECT
+public:
+    FileActions(SessionDocument* document, QWidget* window);
+
+    QAction* newAction() const { return new_; }
+    QAction* openAction() const { return open_; }
+    QAction* saveAction() const { return save_; }
+    QAction* saveAsAction() const { return saveAs_; }
+    QAction* importCsvAction() const { return importCsv_; }
+    QAction* exportCsvAction() const { return exportCsv_; }
+    QMenu* recentMenu() const { return recent_; }
+    QMenu* examplesMenu() const { return examples_; }
+
+    // Each reports failure through showError and leaves the document as it was.
+    bool openPath(const QString& path);   // asks first when there are unsaved changes
+    bool saveTo(const QString& path);
+    bool save();                          // Save As when the document has no file yet
+    bool importCsv(const QString& path);  // replaces x: one undo step
+    bool exportResultsCsv(const QString& path);
+    void openExample(int index);
+    bool handleDrop(const QList<QUrl>& urls);  // a session opens, a CSV is imported
+
+    // true when the document may be replaced: saved, discarded, or not modified. false: cancel.
+    bool maybeSave();
+
+    QStringList recentFiles() const;
+
+    // Hooks for the dialogs, so tests can answer them without a modal loop.
+    std::function<QMessageBox::StandardButton(const QString& question)> askToSave;
+    std::function<void(const QString& title, const QString& message)> showError;
+    std::function<QString(const QString& caption, const QString& filter, bool forSaving)> chooseFile;
+
+private:
+    void addRecent(const QString& path);
+    void rebuildRecentMenu();
+    void rebuildExamplesMenu();
+
+    SessionDocument* document_;
+    QWidget* window_;
+    QAction* new_;
+    QAction* open_;
+    QAction* save_;
+    QAction* saveAs_;
+    QAction* importCsv_;
+    QAction* exportCsv_;
+    QMenu* recent_;
+    QMenu* examples_;
+};
+
+}  // namespace bnflow::ui
