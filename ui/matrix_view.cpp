@@ -74,6 +74,7 @@ MatrixView::MatrixView(const DisplaySettings* display, CellFocus* focus, Highlig
     setEditTriggers(QAbstractItemView::NoEditTriggers);
     setSelectionMode(QAbstractItemView::ContiguousSelection);
     setWordWrap(false);
+    setTextElideMode(Qt::ElideNone);  // columns fit the widest number (fitNumbers), so never elide
 }
 
 void MatrixView::setModel(QAbstractItemModel* model)

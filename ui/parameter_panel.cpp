@@ -42,12 +42,16 @@ QSlider* parameterSlider(QWidget* parent)
     return slider;
 }
 
+// Touches only what changed: an unchanged widget is not repainted on every edit.
 void showValue(QDoubleSpinBox* box, QSlider* slider, double value)
 {
     const QSignalBlocker blockBox(box);
     const QSignalBlocker blockSlider(slider);
-    box->setValue(value);
-    slider->setValue(int(std::lround(std::clamp(value, -kSliderRange, kSliderRange) * kSliderScale)));
+    if (box->value() != value)
+        box->setValue(value);
+    const int position = int(std::lround(std::clamp(value, -kSliderRange, kSliderRange) * kSliderScale));
+    if (slider->value() != position)
+        slider->setValue(position);
 }
 
 }  // namespace
@@ -186,9 +190,11 @@ void ParameterPanel::refresh()
         showValue(rows_[j].beta, rows_[j].betaSlider, s.beta[Eigen::Index(j)]);
     }
     const QSignalBlocker blockSlider(epsSlider_);
-    epsSlider_->setValue(sliderFromEps(s.eps));
-    if (!epsEdit_->hasFocus() || epsEdit_->text().isEmpty())
-        epsEdit_->setText(QString::number(s.eps, 'g', 6));
+    if (epsSlider_->value() != sliderFromEps(s.eps))
+        epsSlider_->setValue(sliderFromEps(s.eps));
+    const QString epsText = QString::number(s.eps, 'g', 6);
+    if ((!epsEdit_->hasFocus() || epsEdit_->text().isEmpty()) && epsEdit_->text() != epsText)
+        epsEdit_->setText(epsText);
 }
 
 }  // namespace bnflow::ui
