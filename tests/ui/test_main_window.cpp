@@ -3,12 +3,15 @@
 #include <examples.h>
 #include <file_actions.h>
 #include <main_window.h>
+#include <preferences_dialog.h>
 #include <matrix_view.h>
 #include <results_panel.h>
 #include <session_document.h>
 #include <session_json.h>
 
+#include <QComboBox>
 #include <QImage>
+#include <QSpinBox>
 #include <QMenu>
 #include <QMimeData>
 #include <QProcess>
@@ -47,6 +50,7 @@ private slots:
     void saveAsThenRecentFiles();
     void dragAndDrop();
     void importAndExportCsv();
+    void preferencesPersistAndApply();
     void screenshotFromTheCommandLine();
     void screenshotOfABadSessionFails();
 
@@ -223,6 +227,29 @@ void TestMainWindow::importAndExportCsv()
     const QString expected = QString("dx_fused,1,2,%1").arg(DisplaySettings::fullPrecision(a.fused.grads.dx(1, 2)));
     QVERIFY2(lines.contains(expected), qPrintable(expected));
     QVERIFY(lines.contains(QString("dgamma,,0,%1").arg(DisplaySettings::fullPrecision(a.staged.dgamma[0]))));
+}
+
+void TestMainWindow::preferencesPersistAndApply()
+{
+    MatrixView* y = window_->resultsPanel()->view("y");
+    const double value = document_->analysis()->forward.y(1, 0);
+    QSignalSpy changed(y->model(), &QAbstractItemModel::dataChanged);
+    PreferencesDialog dialog(display_, window_);
+    dialog.findChild<QSpinBox*>()->setValue(9);                     // digits
+    dialog.findChild<QComboBox*>()->setCurrentIndex(1);             // dark
+    dialog.findChildren<QSpinBox*>().last()->setValue(14);          // font size
+    dialog.apply();
+    QVERIFY(changed.count() >= 1);
+    QCOMPARE(y->model()->index(1, 0).data().toString(), QString::number(value, 'g', 9));
+    QCOMPARE(QApplication::palette().color(QPalette::Base).lightnessF() < 0.5, true);
+
+    DisplaySettings reloaded;  // what the next start will see
+    reloaded.load();
+    QCOMPARE(reloaded.significantDigits(), 9);
+    QCOMPARE(reloaded.theme(), Theme::Dark);
+    QCOMPARE(reloaded.fontPointSize(), 14);
+    display_->setTheme(Theme::Light);
+    display_->setFontPointSize(10);
 }
 
 void TestMainWindow::screenshotFromTheCommandLine()
