@@ -29,9 +29,10 @@ void backwardStaged(const MatIn<S>& dout, const ForwardCache<S>& cache, const Ro
     out.dxhat = dy.array().rowwise() * gamma.array();
 
     // cell 3: xhat = xmu * (var + eps)^(-1/2), var = mean(xmu^2), xmu = x - mu
-    // (var + eps)^(-3/2) = inv_std^3
-    out.dvar = (out.dxhat.array() * cache.xmu.array()).colwise().sum() *
-               (S(-0.5) * cache.invStd.array().cube());
+    // xhat = xmu * inv_std; inv_std = (var + eps)^(-1/2), whose derivative is
+    // -1/2 (var + eps)^(-3/2) = -1/2 inv_std^3.
+    out.dinvStd = (out.dxhat.array() * cache.xmu.array()).colwise().sum();
+    out.dvar = out.dinvStd.array() * (S(-0.5) * cache.invStd.array().cube());
     out.dmeanViaXhat = -(out.dxhat.colwise().sum().array() * cache.invStd.array());
     out.dmeanViaVar = out.dvar.array() * (S(-2) / n) * cache.xmu.colwise().sum().array();
     out.dmean = out.dmeanViaXhat + out.dmeanViaVar;
@@ -40,7 +41,8 @@ void backwardStaged(const MatIn<S>& dout, const ForwardCache<S>& cache, const Ro
     out.dxViaXhat = out.dxhat.array().rowwise() * cache.invStd.array();
     out.dxViaVar = (cache.xmu.array().rowwise() * out.dvar.array()) * (S(2) / n);
     out.dxViaMean = out.dmean / n;
-    out.dx = (out.dxViaXhat + out.dxViaVar).rowwise() + out.dxViaMean;
+    out.dxmu = out.dxViaXhat + out.dxViaVar;
+    out.dx = out.dxmu.rowwise() + out.dxViaMean;
 }
 
 template <typename S>
@@ -93,8 +95,8 @@ FusedTerms<S> backwardFusedTerms(const MatIn<S>& dout, const ForwardCache<S>& ca
     const Mat<S> dxhat = dout.array().rowwise() * gamma.array();
     t.term1 = n * dxhat;
     t.term2 = dxhat.colwise().sum();
-    const RowVec<S> sumDxhatXhat = (dxhat.array() * cache.xhat.array()).colwise().sum();
-    t.term3 = cache.xhat.array().rowwise() * sumDxhatXhat.array();
+    t.sumDxhatXhat = (dxhat.array() * cache.xhat.array()).colwise().sum();
+    t.term3 = cache.xhat.array().rowwise() * t.sumDxhatXhat.array();
     t.scale = cache.invStd / n;
     t.grads.dx = ((t.term1 - t.term3).rowwise() - t.term2).array().rowwise() * t.scale.array();
     t.grads.dgamma = (dout.array() * cache.xhat.array()).colwise().sum();

@@ -37,12 +37,14 @@ struct StagedGradients {
     RowVec<S> dbeta;        // cell 2: sum_i dy_ij, 1 x D
     RowVec<S> dgamma;       // cell 2: sum_i dy_ij * xhat_ij, 1 x D
     Mat<S> dxhat;           // cell 2: dy_ij * gamma_j, N x D
-    RowVec<S> dvar;         // cell 3: sum_i dxhat_ij * xmu_ij * (-1/2) (var_j + eps)^(-3/2), 1 x D
+    RowVec<S> dinvStd;      // cell 3: df/d inv_std_j = sum_i dxhat_ij * xmu_ij, 1 x D
+    RowVec<S> dvar;         // cell 3: dinvStd_j * (-1/2) (var_j + eps)^(-3/2), 1 x D
     RowVec<S> dmeanViaXhat; // cell 3, first term of dmu: sum_i dxhat_ij * (-inv_std_j), 1 x D
     RowVec<S> dmeanViaVar;  // cell 3, second term: dvar_j * (-2/N) sum_i xmu_ij (0 in exact math)
     RowVec<S> dmean;        // cell 3: dmu_j, the sum of the two terms, 1 x D
     Mat<S> dxViaXhat;       // cell 4, path through xhat: dxhat_ij * inv_std_j, N x D
     Mat<S> dxViaVar;        // cell 4, path through var: dvar_j * 2 xmu_ij / N, N x D
+    Mat<S> dxmu;            // cell 4: the two paths through xmu = x - mu, summed, N x D
     RowVec<S> dxViaMean;    // cell 4, path through mu: dmu_j / N, the same for every row, 1 x D
     Mat<S> dx;              // cell 4: the sum of the three paths, N x D
 };
@@ -85,6 +87,7 @@ struct FusedTerms {
     Mat<S> term1;      // N * dxhat_ij, N x D
     RowVec<S> term2;   // sum_k dxhat_kj, 1 x D (subtracted from every row)
     Mat<S> term3;      // xhat_ij * sum_k dxhat_kj * xhat_kj, N x D
+    RowVec<S> sumDxhatXhat;  // sum_k dxhat_kj * xhat_kj, 1 x D (the factor of term 3)
     RowVec<S> scale;   // inv_std_j / N, 1 x D
     Gradients<S> grads;
 };

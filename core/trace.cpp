@@ -3,69 +3,95 @@
 #include <stdexcept>
 
 namespace bnflow {
+namespace {
+
+struct Formula {
+    std::string_view id;
+    std::string_view tex;
+};
+
+constexpr Formula kFormulas[] = {
+#include "formulas.inc"
+};
+
+std::string_view tex(std::string_view id)
+{
+    for (const Formula& f : kFormulas)
+        if (f.id == id)
+            return f.tex;
+    throw std::logic_error("formulas.inc has no formula for " + std::string(id));
+}
+
+}  // namespace
 
 const std::vector<StepInfo>& stepCatalog()
 {
     static const std::vector<StepInfo> steps = {
-        {"mu", Phase::Forward, 0, "mu", R"(\mu_j = \frac{1}{N}\sum_{i=1}^{N} x_{ij})", {"x"},
+        {"mu", Phase::Forward, 0, "mu", tex("mu"), {"x"},
          "The mean of each feature over the batch."},
-        {"xmu", Phase::Forward, 0, "xmu", R"(\bar{x}_{ij} = x_{ij} - \mu_j)", {"x", "mu"},
+        {"xmu", Phase::Forward, 0, "xmu", tex("xmu"), {"x", "mu"},
          "Each sample centred on its feature's mean."},
-        {"var", Phase::Forward, 0, "var", R"(\sigma^2_j = \frac{1}{N}\sum_{i=1}^{N} \bar{x}_{ij}^2)",
+        {"var", Phase::Forward, 0, "var", tex("var"),
          {"xmu"},
          "The biased batch variance (divide by N), computed from the centred values: two passes, "
          "never E[x^2] - E[x]^2, which cancels catastrophically on offset data."},
-        {"inv_std", Phase::Forward, 0, "invStd", R"(r_j = \frac{1}{\sqrt{\sigma^2_j + \epsilon}})",
+        {"inv_std", Phase::Forward, 0, "invStd", tex("inv_std"),
          {"var", "eps"}, "eps keeps the division finite when a feature is (nearly) constant."},
-        {"xhat", Phase::Forward, 0, "xhat", R"(\hat{x}_{ij} = \bar{x}_{ij}\, r_j)", {"xmu", "inv_std"},
+        {"xhat", Phase::Forward, 0, "xhat", tex("xhat"), {"xmu", "inv_std"},
          "The normalised batch: zero mean and (almost) unit variance per feature."},
-        {"y", Phase::Forward, 0, "y", R"(y_{ij} = \gamma_j \hat{x}_{ij} + \beta_j)",
+        {"y", Phase::Forward, 0, "y", tex("y"),
          {"xhat", "gamma", "beta"},
          "Scale and shift. gamma = sqrt(var + eps) and beta = mu would give back x."},
 
-        {"dy", Phase::Staged, 1, "dy", R"(\frac{\partial f}{\partial y_{ij}} = \mathrm{dout}_{ij})",
+        {"dy", Phase::Staged, 1, "dy", tex("dy"),
          {"dout"}, "The upstream gradient is given: the backward pass starts here."},
-        {"dbeta", Phase::Staged, 2, "dbeta", R"(\frac{\partial f}{\partial \beta_j} = \sum_{i=1}^{N} \frac{\partial f}{\partial y_{ij}})",
+        {"dbeta", Phase::Staged, 2, "dbeta", tex("dbeta"),
          {"dy"}, "beta is added to every sample, so its gradient sums over the batch."},
-        {"dgamma", Phase::Staged, 2, "dgamma", R"(\frac{\partial f}{\partial \gamma_j} = \sum_{i=1}^{N} \frac{\partial f}{\partial y_{ij}}\, \hat{x}_{ij})",
+        {"dgamma", Phase::Staged, 2, "dgamma", tex("dgamma"),
          {"dy", "xhat"}, "gamma scales every sample, so its gradient sums over the batch too."},
-        {"dxhat", Phase::Staged, 2, "dxhat", R"(\frac{\partial f}{\partial \hat{x}_{ij}} = \frac{\partial f}{\partial y_{ij}}\, \gamma_j)",
+        {"dxhat", Phase::Staged, 2, "dxhat", tex("dxhat"),
          {"dy", "gamma"}, "One gradient per element: no sum, xhat_ij feeds only y_ij."},
-        {"dvar", Phase::Staged, 3, "dvar", R"(\frac{\partial f}{\partial \sigma^2_j} = \sum_{i=1}^{N} \frac{\partial f}{\partial \hat{x}_{ij}}\, \bar{x}_{ij} \cdot \left(-\tfrac{1}{2}\right)(\sigma^2_j + \epsilon)^{-3/2})",
+        {"dinv_std", Phase::Staged, 3, "dinvStd", tex("dinv_std"), {"dxhat", "xmu"},
+         "xhat = xmu * invStd: invStd scales every sample of its feature, so its gradient "
+         "sums over the batch."},
+        {"dvar", Phase::Staged, 3, "dvar", tex("dvar"),
          {"dxhat", "xmu", "var"},
          "var feeds every xhat of its feature, so the sum belongs here, not inside "
          "d xhat / d var. The power is -3/2 of (var + eps), not of its square root."},
-        {"dmu_via_xhat", Phase::Staged, 3, "dmu (via xhat)", R"(\sum_{i=1}^{N} \frac{\partial f}{\partial \hat{x}_{ij}} \cdot (-r_j))",
+        {"dmu_via_xhat", Phase::Staged, 3, "dmu (via xhat)", tex("dmu_via_xhat"),
          {"dxhat", "inv_std"}, "mu reaches xhat directly through x - mu."},
-        {"dmu_via_var", Phase::Staged, 3, "dmu (via var)", R"(\frac{\partial f}{\partial \sigma^2_j} \cdot \left(-\frac{2}{N}\right) \sum_{i=1}^{N} \bar{x}_{ij})",
+        {"dmu_via_var", Phase::Staged, 3, "dmu (via var)", tex("dmu_via_var"),
          {"dvar", "xmu"},
          "mu also reaches var. This term is zero in exact arithmetic because the centred values "
          "sum to 0; what is left is rounding noise."},
-        {"dmu", Phase::Staged, 3, "dmu", R"(\frac{\partial f}{\partial \mu_j} = \sum_{i} \frac{\partial f}{\partial \hat{x}_{ij}} (-r_j) + \frac{\partial f}{\partial \sigma^2_j}\left(-\frac{2}{N}\right)\sum_{i} \bar{x}_{ij})",
+        {"dmu", Phase::Staged, 3, "dmu", tex("dmu"),
          {"dmu_via_xhat", "dmu_via_var"}, "The two paths from mu add up."},
-        {"dx_via_xhat", Phase::Staged, 4, "dx (via xhat)", R"(\frac{\partial f}{\partial \hat{x}_{ij}}\, r_j)",
+        {"dx_via_xhat", Phase::Staged, 4, "dx (via xhat)", tex("dx_via_xhat"),
          {"dxhat", "inv_std"}, "The direct path: x_ij appears in xhat_ij."},
-        {"dx_via_var", Phase::Staged, 4, "dx (via var)", R"(\frac{\partial f}{\partial \sigma^2_j} \cdot \frac{2\,\bar{x}_{ij}}{N})",
+        {"dx_via_var", Phase::Staged, 4, "dx (via var)", tex("dx_via_var"),
          {"dvar", "xmu"}, "x_ij also moves the variance of its feature."},
-        {"dx_via_mu", Phase::Staged, 4, "dx (via mu)", R"(\frac{\partial f}{\partial \mu_j} \cdot \frac{1}{N})",
+        {"dxmu", Phase::Staged, 4, "dxmu", tex("dxmu"), {"dx_via_xhat", "dx_via_var"},
+         "x - mu fans out into xhat and var, so the gradient of xmu is the sum of those two "
+         "paths."},
+        {"dx_via_mu", Phase::Staged, 4, "dx (via mu)", tex("dx_via_mu"),
          {"dmu"}, "And x_ij moves the mean: the same share for every sample."},
-        {"dx", Phase::Staged, 4, "dx", R"(\frac{\partial f}{\partial x_{ij}} = \frac{\partial f}{\partial \hat{x}_{ij}} r_j + \frac{\partial f}{\partial \sigma^2_j} \frac{2\bar{x}_{ij}}{N} + \frac{\partial f}{\partial \mu_j} \frac{1}{N})",
+        {"dx", Phase::Staged, 4, "dx", tex("dx"),
          {"dx_via_xhat", "dx_via_var", "dx_via_mu"},
          "x fans out into three paths, so its gradient is the sum of the three contributions: "
          "the central point of the derivation."},
 
-        {"fused_term1", Phase::Fused, 0, "term 1", R"(N \frac{\partial f}{\partial \hat{x}_{ij}})",
+        {"fused_term1", Phase::Fused, 0, "term 1", tex("fused_term1"),
          {"dxhat"}, "The first bracketed term of the closed form."},
-        {"fused_term2", Phase::Fused, 0, "term 2", R"(\sum_{k=1}^{N} \frac{\partial f}{\partial \hat{x}_{kj}})",
+        {"fused_term2", Phase::Fused, 0, "term 2", tex("fused_term2"),
          {"dxhat"}, "Subtracted from every sample of the feature."},
-        {"fused_term3", Phase::Fused, 0, "term 3", R"(\hat{x}_{ij} \sum_{k=1}^{N} \frac{\partial f}{\partial \hat{x}_{kj}}\, \hat{x}_{kj})",
+        {"fused_term3", Phase::Fused, 0, "term 3", tex("fused_term3"),
          {"dxhat", "xhat"},
          "The third term. A fourth, multiplied by mean(xhat) = 0, is sometimes written and "
          "vanishes."},
-        {"fused_dx", Phase::Fused, 0, "dx (fused)", R"(\frac{\partial f}{\partial x_{ij}} = \frac{r_j}{N}\left( N \frac{\partial f}{\partial \hat{x}_{ij}} - \sum_{k} \frac{\partial f}{\partial \hat{x}_{kj}} - \hat{x}_{ij} \sum_{k} \frac{\partial f}{\partial \hat{x}_{kj}} \hat{x}_{kj} \right))",
+        {"fused_dx", Phase::Fused, 0, "dx (fused)", tex("fused_dx"),
          {"fused_term1", "fused_term2", "fused_term3", "inv_std"},
          "The closed form: the same dx as the staged sum, up to rounding, in two passes."},
-        {"fused_diff", Phase::Fused, 0, "fused - staged", R"(\left| \mathrm{dx}^{\mathrm{fused}}_{ij} - \mathrm{dx}^{\mathrm{staged}}_{ij} \right|)",
+        {"fused_diff", Phase::Fused, 0, "fused - staged", tex("fused_diff"),
          {"fused_dx", "dx"}, "Rounding-level differences only: both forms are exact in math."},
     };
     return steps;
@@ -95,12 +121,14 @@ std::vector<TraceStep> buildTrace(const Session& session, const Analysis& a)
         if (id == "dbeta") return s.dbeta;
         if (id == "dgamma") return s.dgamma;
         if (id == "dxhat") return s.dxhat;
+        if (id == "dinv_std") return s.dinvStd;
         if (id == "dvar") return s.dvar;
         if (id == "dmu_via_xhat") return s.dmeanViaXhat;
         if (id == "dmu_via_var") return s.dmeanViaVar;
         if (id == "dmu") return s.dmean;
         if (id == "dx_via_xhat") return s.dxViaXhat;
         if (id == "dx_via_var") return s.dxViaVar;
+        if (id == "dxmu") return s.dxmu;
         if (id == "dx_via_mu") return s.dxViaMean;
         if (id == "dx") return s.dx;
         if (id == "fused_term1") return t.term1;

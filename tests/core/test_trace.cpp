@@ -42,9 +42,9 @@ void TestTrace::stagedStepsFollowMath()
         if (step.phase == Phase::Staged)
             staged.emplace_back(step.id, step.cell);
     const std::vector<std::pair<std::string_view, int>> expected = {
-        {"dy", 1}, {"dbeta", 2}, {"dgamma", 2}, {"dxhat", 2}, {"dvar", 3}, {"dmu_via_xhat", 3},
-        {"dmu_via_var", 3}, {"dmu", 3}, {"dx_via_xhat", 4}, {"dx_via_var", 4}, {"dx_via_mu", 4},
-        {"dx", 4}};
+        {"dy", 1}, {"dbeta", 2}, {"dgamma", 2}, {"dxhat", 2}, {"dinv_std", 3}, {"dvar", 3},
+        {"dmu_via_xhat", 3}, {"dmu_via_var", 3}, {"dmu", 3}, {"dx_via_xhat", 4},
+        {"dx_via_var", 4}, {"dxmu", 4}, {"dx_via_mu", 4}, {"dx", 4}};
     QCOMPARE(staged, expected);
     QVERIFY(findStep("dx")->meaning.find("sum") != std::string_view::npos);
     QVERIFY(findStep("dmu_via_var")->meaning.find("zero") != std::string_view::npos);

@@ -1,0 +1,57 @@
+#!/usr/bin/env node
+// Renders every formula of core/formulas.inc to resources/formulas/svg/ID.svg with MathJax,
+// and writes formulas.qrc listing them. Run only when a formula changes:
+//   cd resources/formulas && npm install && npm run render
+// Qt SVG ignores MathJax's width and height in ex, so they are rewritten in px here; the
+// colour stays `currentColor`, which the app replaces with the theme's text colour.
+'use strict';
+const fs = require('fs');
+const path = require('path');
+const {mathjax} = require('mathjax-full/js/mathjax.js');
+const {TeX} = require('mathjax-full/js/input/tex.js');
+const {SVG} = require('mathjax-full/js/output/svg.js');
+const {liteAdaptor} = require('mathjax-full/js/adaptors/liteAdaptor.js');
+const {RegisterHTMLHandler} = require('mathjax-full/js/handlers/html.js');
+const {AllPackages} = require('mathjax-full/js/input/tex/AllPackages.js');
+
+const EX_PX = 9;  // 1ex in pixels at the size bnflow draws formulas (about a 20 px font)
+const here = __dirname;
+const source = path.join(here, '..', '..', 'core', 'formulas.inc');
+const outDir = path.join(here, 'svg');
+
+const adaptor = liteAdaptor();
+RegisterHTMLHandler(adaptor);
+const document = mathjax.document('', {
+  InputJax: new TeX({packages: AllPackages}),
+  OutputJax: new SVG({fontCache: 'none'}),  // every SVG stands alone
+});
+
+function toPx(svg) {
+  return svg.replace(/(width|height)="([-\d.]+)ex"/g,
+                     (_, name, value) => `${name}="${(parseFloat(value) * EX_PX).toFixed(2)}px"`)
+            .replace(/style="vertical-align: [-\d.]+ex;"/, '');
+}
+
+const entries = [];
+for (const line of fs.readFileSync(source, 'utf8').split('\n')) {
+  const match = /^\{"([a-z0-9_]+)", R"\((.*)\)"\},$/.exec(line);
+  if (match) entries.push({id: match[1], tex: match[2]});
+}
+if (entries.length === 0) throw new Error(`no formulas found in ${source}`);
+
+fs.rmSync(outDir, {recursive: true, force: true});
+fs.mkdirSync(outDir);
+for (const {id, tex} of entries) {
+  const node = document.convert(tex, {display: true, em: 20, ex: EX_PX, containerWidth: 1600});
+  const svg = toPx(adaptor.innerHTML(node));
+  if (!/^<svg[^>]+width="[\d.]+px"/.test(svg)) throw new Error(`${id}: unexpected SVG ${svg.slice(0, 80)}`);
+  if (svg.includes('data-mjx-error') || svg.includes('merror')) throw new Error(`${id}: TeX error in ${tex}`);
+  fs.writeFileSync(path.join(outDir, `${id}.svg`),
+                   '<?xml version="1.0" encoding="UTF-8"?>\n' +
+                   svg.replace('<svg ', '<svg xmlns:xlink="http://www.w3.org/1999/xlink" ') + '\n');
+}
+const qrc = ['<!DOCTYPE RCC><RCC version="1.0">', '<qresource prefix="/formulas">',
+             ...entries.map(({id}) => `  <file alias="${id}.svg">svg/${id}.svg</file>`),
+             '</qresource>', '</RCC>', ''];
+fs.writeFileSync(path.join(here, 'formulas.qrc'), qrc.join('\n'));
+console.log(`rendered ${entries.length} formulas to ${outDir}`);
