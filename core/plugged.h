@@ -1,5 +1,5 @@
 // A step's formula with the live numbers of one feature plugged in, as one line of UTF-8 text:
-// "dvar = dinvStd · (−½)(var + eps)^(−3/2) = 0.7214 · (−½)(0.8125 + 1e-05)^(−3/2) = 0.8008".
+// "dσ² = dr · (−½)(σ² + ε)^(−3/2) = 0.7214 · (−½)(0.8125 + 1e-05)^(−3/2) = 0.8008".
 // Every number shown is an input or the result of the step, read from the trace: nothing is
 // computed here.
 #pragma once

@@ -8,12 +8,19 @@
 
 // Q_INIT_RESOURCE cannot be used inside a namespace; bnflow_ui is a static library, so its
 // resources must be registered explicitly.
-static void initExampleResources()
+static void initBnflowResources()
 {
     Q_INIT_RESOURCE(examples);
+    Q_INIT_RESOURCE(formulas);
 }
 
 namespace bnflow::ui {
+
+void initResources()
+{
+    static const bool done = (initBnflowResources(), true);
+    Q_UNUSED(done);
+}
 namespace {
 
 Session loadResource(const QString& path)
@@ -33,7 +40,7 @@ Session loadResource(const QString& path)
 const std::vector<Example>& examples()
 {
     static const std::vector<Example> list = [] {
-        initExampleResources();
+        initResources();
         std::vector<Example> items;
         items.push_back({QObject::tr("Small batch (4 x 3)"), exampleSession()});
         const std::pair<QString, QString> files[] = {

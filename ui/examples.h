@@ -14,6 +14,9 @@ struct Example {
     Session session;
 };
 
+// Registers the compiled-in resources (examples, formulas); safe to call many times.
+void initResources();
+
 // The small default batch first, then the sessions compiled in from resources/examples.
 // Every one of them loads (a test checks it), so a failure here is a build error.
 const std::vector<Example>& examples();

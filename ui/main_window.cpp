@@ -3,6 +3,11 @@
 #include "display_settings.h"
 #include "editor_panels.h"
 #include "file_actions.h"
+#include "graph_view.h"
+#include "handout.h"
+#include "lecture_mode.h"
+#include "walkthrough_panel.h"
+#include "walkthrough_state.h"
 #include "matrix_view.h"
 #include "parameter_panel.h"
 #include "preferences_dialog.h"
@@ -19,6 +24,7 @@
 #include <QMimeData>
 #include <QSettings>
 #include <QStatusBar>
+#include <QTabWidget>
 #include <QUndoStack>
 
 namespace bnflow::ui {
@@ -40,7 +46,14 @@ MainWindow::MainWindow(SessionDocument* document, DisplaySettings* display, QWid
 void MainWindow::setupViews()
 {
     results_ = new ResultsPanel(document_, display_, focus_, this);
-    setCentralWidget(results_);
+    walkthroughState_ = new WalkthroughState(this);
+    walkthrough_ = new WalkthroughPanel(document_, walkthroughState_, display_, focus_, this);
+    tabs_ = new QTabWidget(this);
+    tabs_->addTab(results_, tr("Results"));
+    tabs_->addTab(walkthrough_, tr("Walkthrough"));
+    tabs_->setDocumentMode(true);
+    setCentralWidget(tabs_);
+    lecture_ = new LectureMode(this, tabs_, walkthrough_);
     batch_ = new BatchPanel(document_, display_, focus_, this);
     dout_ = new DoutPanel(document_, display_, focus_, this);
     parameters_ = new ParameterPanel(document_, this);
@@ -105,6 +118,7 @@ void MainWindow::setupMenus()
     QMenu* view = menuBar()->addMenu(tr("&View"));
     for (QDockWidget* d : findChildren<QDockWidget*>())
         view->addAction(d->toggleViewAction());
+    setupWalkthroughActions(file, view);
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About bnflow"), this, [this] {
@@ -116,6 +130,54 @@ void MainWindow::setupMenus()
                               "features; Ctrl+V pastes a block from a spreadsheet.</p>")
                                .arg(QApplication::applicationVersion()));
     });
+}
+
+void MainWindow::setupWalkthroughActions(QMenu* file, QMenu* view)
+{
+    QAction* quit = file->actions().constLast();
+    QAction* handout = new QAction(tr("Export &handout (PDF)..."), this);
+    handout->setStatusTip(tr("A cover with the batch, then one page per step of the walkthrough"));
+    connect(handout, &QAction::triggered, this, [this] {
+        const QString path = files_->chooseFile(tr("Export handout"), tr("PDF files (*.pdf)"), true);
+        QString error;
+        if (!path.isEmpty() && !writeHandout(*document_, *display_, walkthroughState_->feature(), path, &error))
+            files_->showError(tr("Cannot export the handout"), error);
+    });
+    QAction* graph = new QAction(tr("Export &graph..."), this);
+    graph->setStatusTip(tr("The computational graph at the current step, as PNG, SVG or PDF"));
+    connect(graph, &QAction::triggered, this, [this] {
+        const QString path = files_->chooseFile(tr("Export graph"), tr("PNG (*.png);;SVG (*.svg);;PDF (*.pdf)"), true);
+        QString error;
+        if (!path.isEmpty() && !walkthrough_->graph()->exportTo(path, &error))
+            files_->showError(tr("Cannot export the graph"), error);
+    });
+    file->insertActions(quit, {handout, graph});
+    file->insertSeparator(quit);
+
+    view->addSeparator();
+    QAction* lecture = view->addAction(tr("&Lecture mode"), QKeySequence(Qt::Key_F5), lecture_, &LectureMode::toggle);
+    lecture->setStatusTip(tr("Fullscreen walkthrough in large type; Esc returns, B blanks the screen"));
+    QAction* leave = new QAction(this);
+    leave->setShortcut(Qt::Key_Escape);
+    connect(leave, &QAction::triggered, lecture_, [this] { lecture_->setActive(false); });
+    addAction(leave);  // works while the menu bar is hidden
+    QAction* larger = view->addAction(tr("&Larger text"), QKeySequence::ZoomIn, lecture_, &LectureMode::larger);
+    QAction* smaller = view->addAction(tr("&Smaller text"), QKeySequence::ZoomOut, lecture_, &LectureMode::smaller);
+    addActions({lecture, larger, smaller});
+    view->addAction(tr("&Fit graph"), this, [this] { walkthrough_->graph()->fit(); });
+}
+
+bool MainWindow::showView(const QString& name)
+{
+    if (name == QLatin1String("results"))
+        tabs_->setCurrentWidget(results_);
+    else if (name == QLatin1String("walkthrough"))
+        tabs_->setCurrentWidget(walkthrough_);
+    else if (name == QLatin1String("lecture"))
+        lecture_->setActive(true);
+    else
+        return false;
+    return true;
 }
 
 void MainWindow::refreshStatus()

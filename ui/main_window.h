@@ -5,6 +5,7 @@
 #include <QMainWindow>
 
 class QLabel;
+class QTabWidget;
 
 namespace bnflow::ui {
 
@@ -13,6 +14,9 @@ class CellFocus;
 class DisplaySettings;
 class DoutPanel;
 class FileActions;
+class LectureMode;
+class WalkthroughPanel;
+class WalkthroughState;
 class ParameterPanel;
 class ResultsPanel;
 class SessionDocument;
@@ -27,6 +31,13 @@ public:
     DoutPanel* doutPanel() const { return dout_; }
     ParameterPanel* parameterPanel() const { return parameters_; }
     ResultsPanel* resultsPanel() const { return results_; }
+    WalkthroughPanel* walkthrough() const { return walkthrough_; }
+    WalkthroughState* walkthroughState() const { return walkthroughState_; }
+    LectureMode* lectureMode() const { return lecture_; }
+    QTabWidget* tabs() const { return tabs_; }
+
+    // "results", "walkthrough" or "lecture"; false for another name.
+    bool showView(const QString& name);
 
     void restoreLayout();  // window geometry and docks from QSettings
     void saveLayout() const;
@@ -40,6 +51,7 @@ protected:
 private:
     void setupViews();
     void setupMenus();
+    void setupWalkthroughActions(QMenu* file, QMenu* view);
     void refreshStatus();
     void refreshTitle();
     void showRefusal(const QString& message);
@@ -52,6 +64,10 @@ private:
     DoutPanel* dout_ = nullptr;
     ParameterPanel* parameters_ = nullptr;
     ResultsPanel* results_ = nullptr;
+    WalkthroughState* walkthroughState_ = nullptr;
+    WalkthroughPanel* walkthrough_ = nullptr;
+    LectureMode* lecture_ = nullptr;
+    QTabWidget* tabs_ = nullptr;
     QLabel* message_ = nullptr;
     QLabel* summary_ = nullptr;
     bool layoutRestored_ = false;  // restoreLayout() ran: keep the user's dock sizes

@@ -27,8 +27,10 @@ public:
                const QModelIndex& index) const override
     {
         QStyledItemDelegate::paint(painter, option, index);
+        // Row -1 frames the whole column (the walkthrough's feature).
         const bool column = index.column() == focus_->column();
-        if (!column || (highlight_ == MatrixView::Highlight::Cell && index.row() != focus_->row()))
+        const bool cellOnly = highlight_ == MatrixView::Highlight::Cell && focus_->row() >= 0;
+        if (!column || (cellOnly && index.row() != focus_->row()))
             return;
         painter->save();
         painter->setPen(QPen(option.palette.color(QPalette::Highlight), 2));

@@ -12,7 +12,8 @@ namespace bnflow::ui {
 class DisplaySettings;
 class SessionDocument;
 
-// The cell selected in the batch editor, shared by every view: view state, not document data.
+// The cell selected in the batch editor (or, with row -1, the feature chosen in the walkthrough),
+// shared by every view: view state, not document data.
 class CellFocus : public QObject {
     Q_OBJECT
 public:

@@ -29,6 +29,9 @@ public:
     // columns from it, so that no number is ever cut short.
     int widestText() const { return widestText_; }
 
+    // Re-reads the document: after a document change, or when what the model shows moved.
+    void refresh();
+
 protected:
     DocumentTableModel(const SessionDocument* document, const DisplaySettings* display,
                        QObject* parent);
@@ -37,7 +40,6 @@ protected:
     virtual QString rowLabel(int row) const;
     virtual void cacheScale() {}
     virtual std::optional<double> valueAt(int row, int column) const = 0;
-    void refresh();
     QVariant numberData(double value, double scale, int role) const;
 
     const SessionDocument* document_;

@@ -145,6 +145,7 @@ void SessionDocument::recompute()
     AnalysisResult result = analyze(session_);
     analysis_ = std::move(result.analysis);
     problems_ = std::move(result.problems);
+    trace_ = analysis_ ? buildTrace(session_, *analysis_) : std::vector<TraceStep>{};
     emit resultsChanged();
 }
 

@@ -6,6 +6,7 @@
 #include <analysis.h>
 #include <session.h>
 #include <session_edit.h>
+#include <trace.h>
 
 #include <QObject>
 #include <QString>
@@ -23,6 +24,8 @@ public:
     // The results of the current session, or nullptr when it cannot be computed (see problems()).
     const Analysis* analysis() const { return analysis_ ? &*analysis_ : nullptr; }
     const Problems& problems() const { return problems_; }
+    // The walkthrough's steps with this session's values; empty when analysis() is null.
+    const std::vector<TraceStep>& trace() const { return trace_; }
     QUndoStack* undoStack() const { return undoStack_; }
     QString filePath() const { return filePath_; }
     bool isModified() const;
@@ -75,6 +78,7 @@ private:
 
     Session session_;
     std::optional<Analysis> analysis_;
+    std::vector<TraceStep> trace_;
     Problems problems_;
     QString filePath_;
     QUndoStack* undoStack_;

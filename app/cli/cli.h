@@ -21,9 +21,11 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
 std::string gradCommand(const std::vector<std::string>& args);
 std::string gradcheckCommand(const std::vector<std::string>& args);
 std::string benchCommand(const std::vector<std::string>& args);
+std::string handoutCommand(const std::vector<std::string>& args);
 
 extern const char* const kGradHelp;
 extern const char* const kGradcheckHelp;
 extern const char* const kBenchHelp;
+extern const char* const kHandoutHelp;
 
 }  // namespace bnflow::cli

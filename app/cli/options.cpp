@@ -65,3 +65,17 @@ long parseCount(const std::string& option, const std::string& text)
 }
 
 }  // namespace bnflow::cli
+
+namespace bnflow::cli {
+
+long parseIndex(const std::string& option, const std::string& text)
+{
+    long value = -1;
+    const char* end = text.data() + text.size();
+    const auto [ptr, ec] = std::from_chars(text.data(), end, value);
+    if (ec != std::errc() || ptr != end || value < 0)
+        throw UsageError{"option " + option + " expects a whole number >= 0, got '" + text + "'"};
+    return value;
+}
+
+}  // namespace bnflow::cli

@@ -33,6 +33,7 @@ ParsedArgs parseArgs(const std::vector<std::string>& args, const OptionSpec& spe
 
 // Strict number parsing: the whole text must be a finite number. Throws UsageError naming option.
 double parseNumber(const std::string& option, const std::string& text);
-long parseCount(const std::string& option, const std::string& text);
+long parseCount(const std::string& option, const std::string& text);  // >= 1
+long parseIndex(const std::string& option, const std::string& text);  // >= 0
 
 }  // namespace bnflow::cli

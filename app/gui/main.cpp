@@ -1,6 +1,9 @@
-// bnflow: the GUI. `bnflow [SESSION] [--screenshot FILE.png]`.
+// bnflow: the GUI. `bnflow [SESSION] [--screenshot FILE.png] [--step K] [--view NAME]`.
 #include <display_settings.h>
+#include <lecture_mode.h>
 #include <main_window.h>
+#include <trace.h>
+#include <walkthrough_state.h>
 #include <session_document.h>
 
 #include <QApplication>
@@ -39,6 +42,15 @@ int main(int argc, char** argv)
                                         QStringLiteral("render the window to FILE.png and exit"),
                                         QStringLiteral("FILE"));
     parser.addOption(screenshot);
+    const QCommandLineOption step(QStringLiteral("step"),
+                                  QStringLiteral("open the walkthrough at step K (1 to %1)")
+                                      .arg(bnflow::stepCatalog().size()),
+                                  QStringLiteral("K"));
+    parser.addOption(step);
+    const QCommandLineOption view(QStringLiteral("view"),
+                                  QStringLiteral("show NAME: results, walkthrough or lecture"),
+                                  QStringLiteral("NAME"));
+    parser.addOption(view);
     parser.process(app);
 
     const QStringList positional = parser.positionalArguments();
@@ -68,7 +80,20 @@ int main(int argc, char** argv)
                                  openError + QObject::tr("\n\nShowing the built-in example instead."));
         });
     }
-    window.show();
+    if (parser.isSet(step)) {
+        bool ok = false;
+        const int k = parser.value(step).toInt(&ok);
+        if (!ok || k < 1 || k > int(bnflow::stepCatalog().size()))
+            return fail(2, QStringLiteral("--step expects a number from 1 to %1, got '%2'")
+                               .arg(bnflow::stepCatalog().size()).arg(parser.value(step)));
+        window.walkthroughState()->setStep(k - 1);
+        window.showView(QStringLiteral("walkthrough"));
+    }
+    if (parser.isSet(view) && !window.showView(parser.value(view)))
+        return fail(2, QStringLiteral("--view expects results, walkthrough or lecture, got '%1'")
+                           .arg(parser.value(view)));
+    if (!window.lectureMode()->isActive())
+        window.show();
 
     if (rendering) {
         QApplication::processEvents();

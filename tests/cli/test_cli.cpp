@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include <QProcess>
+#include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -76,6 +77,9 @@ private slots:
     void gradcheckReport();
     void benchJson();
     void benchCsvAndTable();
+    void handout();
+    void handoutBadInput_data();
+    void handoutBadInput();
 };
 
 void TestCli::helpAndVersion_data()
@@ -259,6 +263,46 @@ void TestCli::benchCsvAndTable()
     QVERIFY(lines[1].startsWith("16,4,f64,staged,"));
     QVERIFY(lines[2].startsWith("16,4,f64,fused,"));
     QVERIFY(!QFile::exists(csv + ".part"));
+}
+
+void TestCli::handout()
+{
+    QTemporaryDir dir;
+    const QString pdf = dir.filePath("steps.pdf");
+    const Run run = runCli({"handout", QStringLiteral(BNFLOW_REFERENCE_DIR "/small_4x3.bnflow.json"),
+                            "--out", pdf, "--feature", "2"});
+    QCOMPARE(run.exitCode, 0);
+    QVERIFY(run.out.isEmpty());
+    QFile file(pdf);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const QByteArray bytes = file.readAll();
+    QVERIFY(bytes.startsWith("%PDF-"));
+    const qsizetype pages = QString::fromLatin1(bytes).count(QRegularExpression(QStringLiteral("/Type\\s*/Page[^s]")));
+    QCOMPARE(pages, qsizetype(1 + 25));  // a cover, then one page per step
+}
+
+void TestCli::handoutBadInput_data()
+{
+    const QString good = QStringLiteral(BNFLOW_REFERENCE_DIR "/small_4x3.bnflow.json");
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<QString>("expected");
+    QTest::newRow("no --out") << QStringList{"handout", good} << "missing --out";
+    QTest::newRow("not a pdf") << QStringList{"handout", good, "--out", "x.png"} << "must name a .pdf";
+    QTest::newRow("no such feature") << QStringList{"handout", good, "--out", "x.pdf", "--feature", "9"} << "is not a feature";
+    QTest::newRow("negative feature") << QStringList{"handout", good, "--out", "x.pdf", "--feature", "-1"} << ">= 0";
+    QTest::newRow("missing session") << QStringList{"handout", "/no/such.bnflow.json", "--out", "x.pdf"} << "no such file";
+}
+
+void TestCli::handoutBadInput()
+{
+    QFETCH(QStringList, args);
+    QFETCH(QString, expected);
+    QTemporaryDir dir;
+    for (QString& arg : args)
+        if (arg == "x.pdf" || arg == "x.png")
+            arg = dir.filePath(arg);
+    expectBadInput(runCli(args), {expected});
+    QVERIFY(!QFile::exists(dir.filePath("x.pdf")));
 }
 
 QTEST_GUILESS_MAIN(TestCli)

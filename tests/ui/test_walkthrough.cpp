@@ -1,0 +1,270 @@
+// The walkthrough, the graph, lecture mode and the handout, driven with real keys offscreen.
+#include <display_settings.h>
+#include <formula_view.h>
+#include <graph_view.h>
+#include <handout.h>
+#include <lecture_mode.h>
+#include <main_window.h>
+#include <matrix_view.h>
+#include <session_document.h>
+#include <walkthrough_panel.h>
+#include <walkthrough_state.h>
+
+#include <graph.h>
+#include <plugged.h>
+#include <trace.h>
+
+#include <QApplication>
+#include <QClipboard>
+#include <QDockWidget>
+#include <QLabel>
+#include <QProcess>
+#include <QPushButton>
+#include <QRegularExpression>
+#include <QSvgRenderer>
+#include <QTabWidget>
+#include <QTemporaryDir>
+#include <QUndoStack>
+#include <QtTest>
+
+using namespace bnflow;
+using namespace bnflow::ui;
+
+namespace {
+
+QString qs(std::string_view text)
+{
+    return QString::fromUtf8(text.data(), qsizetype(text.size()));
+}
+
+int pdfPages(const QString& path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return -1;
+    const QByteArray pdf = file.readAll();
+    if (!pdf.startsWith("%PDF-"))
+        return -1;
+    return int(QString::fromLatin1(pdf).count(QRegularExpression(QStringLiteral("/Type\\s*/Page[^s]"))));
+}
+
+}  // namespace
+
+class TestWalkthrough : public QObject {
+    Q_OBJECT
+private slots:
+    void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
+    void init();
+    void cleanup();
+    void everyFormulaLoads();
+    void keysNavigate();
+    void graphLightsWhatCoreSays();
+    void numbersShownAreTheTrace();
+    void gradientsNotReachedAreShownAsSuch();
+    void copyAsLatex();
+    void lectureMode();
+    void handoutHasCoverPlusOnePagePerStep();
+    void graphExports_data();
+    void graphExports();
+    void screenshotAtAStep();
+
+private:
+    DisplaySettings* display_ = nullptr;
+    SessionDocument* document_ = nullptr;
+    MainWindow* window_ = nullptr;
+};
+
+void TestWalkthrough::init()
+{
+    display_ = new DisplaySettings;
+    document_ = new SessionDocument;
+    window_ = new MainWindow(document_, display_);
+    window_->showView("walkthrough");
+    window_->show();
+    QVERIFY(QTest::qWaitForWindowExposed(window_));
+    window_->walkthrough()->setFocus();
+}
+
+void TestWalkthrough::cleanup()
+{
+    document_->undoStack()->setClean();
+    delete window_;
+    delete document_;
+    delete display_;
+}
+
+void TestWalkthrough::everyFormulaLoads()
+{
+    for (const StepInfo& step : stepCatalog()) {
+        const QByteArray svg = FormulaView::svgFor(qs(step.id), Qt::black);
+        QVERIFY2(svg.contains("<svg") && !svg.contains("currentColor"), step.id.data());
+        QSvgRenderer renderer(svg);
+        QVERIFY2(renderer.isValid(), step.id.data());
+        const QSize size = renderer.defaultSize();  // px, not MathJax's ex: sane on screen
+        QVERIFY2(size.width() >= 20 && size.width() <= 1200 && size.height() >= 10 && size.height() <= 150,
+                 qPrintable(QStringLiteral("%1: %2 x %3").arg(qs(step.id)).arg(size.width()).arg(size.height())));
+    }
+    QVERIFY(window_->walkthrough()->formula()->renderer()->isValid());
+}
+
+void TestWalkthrough::keysNavigate()
+{
+    WalkthroughState* state = window_->walkthroughState();
+    QWidget* panel = window_->walkthrough();
+    const int last = int(stepCatalog().size()) - 1;
+    const std::pair<Qt::Key, int> presses[] = {{Qt::Key_Right, 1}, {Qt::Key_Space, 2}, {Qt::Key_PageDown, 3},
+                                               {Qt::Key_Left, 2}, {Qt::Key_PageUp, 1}, {Qt::Key_End, last},
+                                               {Qt::Key_Right, last}, {Qt::Key_Home, 0}, {Qt::Key_Left, 0}};
+    for (const auto& [key, expected] : presses) {
+        QTest::keyClick(panel, key);
+        QCOMPARE(state->step(), expected);
+    }
+    QVERIFY(window_->walkthrough()->stepTitle().startsWith("Step 1 of"));
+}
+
+void TestWalkthrough::graphLightsWhatCoreSays()
+{
+    GraphView* graph = window_->walkthrough()->graph();
+    for (int k = 0; k < int(stepCatalog().size()); ++k) {
+        window_->walkthroughState()->setStep(k);
+        const GraphState expected = graphStateAt(std::size_t(k));
+        QStringList nodes, edges;
+        for (std::size_t n = 0; n < graphNodes().size(); ++n)
+            if (expected.nodeActive[n])
+                nodes << qs(graphNodes()[n].id);
+        for (std::size_t e = 0; e < graphEdges().size(); ++e)
+            if (expected.edgeActive[e])
+                edges << qs(graphEdges()[e].from) + ">" + qs(graphEdges()[e].to);
+        QStringList shownNodes = graph->activeNodes(), shownEdges = graph->activeEdges();
+        nodes.sort(); edges.sort(); shownNodes.sort(); shownEdges.sort();
+        QCOMPARE(shownNodes, nodes);
+        QCOMPARE(shownEdges, edges);
+    }
+}
+
+void TestWalkthrough::numbersShownAreTheTrace()
+{
+    WalkthroughState* state = window_->walkthroughState();
+    state->setFeature(2);
+    for (const char* id : {"var", "dvar", "dxmu", "fused_dx"}) {
+        int k = 0;
+        while (stepCatalog()[std::size_t(k)].id != id)
+            ++k;
+        state->setStep(k);
+        const QString plugged = window_->walkthrough()->plugged()->text();
+        QVERIFY2(plugged.contains(QString::fromStdString(pluggedIn(id, document_->session(), *document_->analysis(), 2))),
+                 qPrintable(plugged));
+        const Matrix& value = document_->trace()[std::size_t(k)].value;
+        QAbstractItemModel* model = window_->walkthrough()->values()->model();
+        QCOMPARE(model->rowCount(), int(value.rows()));
+        QCOMPARE(model->index(0, 2).data(Qt::ToolTipRole).toString(), DisplaySettings::fullPrecision(value(0, 2)));
+    }
+    document_->setCell(Which::X, 0, 2, 9.5);  // an edit shows at once
+    QVERIFY(window_->walkthrough()->plugged()->text().contains(
+        QString::fromStdString(pluggedIn("fused_dx", document_->session(), *document_->analysis(), 2))));
+}
+
+void TestWalkthrough::gradientsNotReachedAreShownAsSuch()
+{
+    GraphView* graph = window_->walkthrough()->graph();
+    window_->walkthroughState()->setStep(6);  // dy: only y has its gradient
+    QVERIFY(graph->nodeText("x").contains("not computed"));
+    QVERIFY(graph->nodeText("y").contains("∂f/∂y"));
+    window_->walkthroughState()->last();
+    QVERIFY(!graph->nodeText("x").contains("not computed"));
+    QVERIFY(graph->nodeText("x").contains("via mu"));  // the fan-out shares are listed
+}
+
+void TestWalkthrough::copyAsLatex()
+{
+    window_->walkthroughState()->setStep(10);
+    for (QPushButton* b : window_->walkthrough()->findChildren<QPushButton*>())
+        if (b->text() == "Copy LaTeX")
+            QTest::mouseClick(b, Qt::LeftButton);
+    QCOMPARE(QApplication::clipboard()->text(), qs(stepCatalog()[10].tex));
+}
+
+void TestWalkthrough::lectureMode()
+{
+    QTest::keyClick(window_, Qt::Key_F5);
+    QVERIFY(window_->lectureMode()->isActive());
+    QVERIFY(window_->windowState() & Qt::WindowFullScreen);
+    for (QDockWidget* dock : window_->findChildren<QDockWidget*>())
+        QVERIFY(dock->isHidden());
+    QCOMPARE(window_->tabs()->currentWidget(), window_->walkthrough());
+    const double scale = window_->walkthrough()->lectureScale();
+    QTest::keyClick(window_->walkthrough(), Qt::Key_Plus, Qt::ControlModifier);
+    QVERIFY(window_->walkthrough()->lectureScale() > scale);
+    QTest::keyClick(window_->walkthrough(), Qt::Key_PageDown);  // a clicker's "next"
+    QCOMPARE(window_->walkthroughState()->step(), 1);
+    QTest::keyClick(window_->walkthrough(), Qt::Key_B);
+    QVERIFY(window_->lectureMode()->isBlank());
+    QTest::keyClick(window_->findChild<QWidget*>("blank"), Qt::Key_Space);  // any key returns
+    QVERIFY(!window_->lectureMode()->isBlank());
+    QTest::keyClick(window_->walkthrough(), Qt::Key_Escape);
+    QVERIFY(!window_->lectureMode()->isActive());
+    for (QDockWidget* dock : window_->findChildren<QDockWidget*>())
+        QVERIFY(!dock->isHidden());
+}
+
+void TestWalkthrough::handoutHasCoverPlusOnePagePerStep()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath("handout.pdf");
+    QString error;
+    QVERIFY2(writeHandout(*document_, *display_, 1, path, &error), qPrintable(error));
+    QCOMPARE(pdfPages(path), 1 + int(stepCatalog().size()));
+    document_->setEps(0);  // a session that cannot be computed has no handout, and says why
+    document_->setCell(Which::X, 0, 0, 1);
+    document_->setCell(Which::X, 1, 0, 1);
+    document_->setCell(Which::X, 2, 0, 1);
+    document_->setCell(Which::X, 3, 0, 1);
+    QVERIFY(!writeHandout(*document_, *display_, 0, dir.filePath("no.pdf"), &error));
+    QVERIFY2(error.contains("eps = 0"), qPrintable(error));
+    QVERIFY(!QFile::exists(dir.filePath("no.pdf")));
+}
+
+void TestWalkthrough::graphExports_data()
+{
+    QTest::addColumn<QString>("suffix");
+    QTest::addColumn<QByteArray>("magic");
+    QTest::newRow("png") << "png" << QByteArray("\x89PNG");
+    QTest::newRow("svg") << "svg" << QByteArray("<svg");
+    QTest::newRow("pdf") << "pdf" << QByteArray("%PDF-");
+}
+
+void TestWalkthrough::graphExports()
+{
+    QFETCH(QString, suffix);
+    QFETCH(QByteArray, magic);
+    QTemporaryDir dir;
+    const QString path = dir.filePath("graph." + suffix);
+    QString error;
+    QVERIFY2(window_->walkthrough()->graph()->exportTo(path, &error), qPrintable(error));
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    QVERIFY(file.readAll().left(4096).contains(magic));
+    QVERIFY(!window_->walkthrough()->graph()->exportTo(dir.filePath("graph.bmp"), &error));
+    QVERIFY(error.contains(".png, .svg or .pdf"));
+}
+
+void TestWalkthrough::screenshotAtAStep()
+{
+    QTemporaryDir dir;
+    const auto run = [&](const QStringList& args) {
+        QProcess bnflow;
+        bnflow.start(QStringLiteral(BNFLOW_GUI), args);
+        bnflow.waitForFinished(60000);
+        return std::pair(bnflow.exitCode(), QString::fromUtf8(bnflow.readAllStandardError()));
+    };
+    QCOMPARE(run({"--step", "12", "--screenshot", dir.filePath("s.png")}).first, 0);
+    QVERIFY(!QImage(dir.filePath("s.png")).isNull());
+    QCOMPARE(run({"--view", "lecture", "--screenshot", dir.filePath("l.png")}).first, 0);
+    const auto badStep = run({"--step", "99", "--screenshot", dir.filePath("x.png")});
+    QCOMPARE(badStep.first, 2);
+    QVERIFY(badStep.second.contains("--step expects a number from 1 to"));
+    QCOMPARE(run({"--view", "slides", "--screenshot", dir.filePath("x.png")}).first, 2);
+}
+
+QTEST_MAIN(TestWalkthrough)
+#include "test_walkthrough.moc"

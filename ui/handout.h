@@ -1,0 +1,16 @@
+// The PDF handout: a cover with the session's title, notes and batch, then one page per step
+// of the walkthrough with its formula, explanation, numbers and the graph at that step.
+#pragma once
+
+#include <QString>
+
+namespace bnflow::ui {
+
+class DisplaySettings;
+class SessionDocument;
+
+// Written atomically (QSaveFile). false with a one-line message naming the file or the problem.
+bool writeHandout(const SessionDocument& document, const DisplaySettings& display, int feature,
+                  const QString& path, QString* error);
+
+}  // namespace bnflow::ui

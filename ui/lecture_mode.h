@@ -1,0 +1,42 @@
+// Lecture mode (F5): fullscreen, editing panels hidden, only the walkthrough with its graph,
+// formula and numbers, in large type (Ctrl + / Ctrl -); Esc returns; B blanks the screen.
+#pragma once
+
+#include <QObject>
+
+class QDockWidget;
+class QMainWindow;
+class QTabWidget;
+class QWidget;
+
+namespace bnflow::ui {
+
+class WalkthroughPanel;
+
+class LectureMode : public QObject {
+    Q_OBJECT
+public:
+    LectureMode(QMainWindow* window, QTabWidget* tabs, WalkthroughPanel* walkthrough);
+
+    bool isActive() const { return active_; }
+    void setActive(bool active);
+    void toggle() { setActive(!active_); }
+    void larger();
+    void smaller();
+    void setBlank(bool blank);
+    bool isBlank() const;
+
+protected:
+    bool eventFilter(QObject* watched, QEvent* event) override;  // any key or click unblanks
+
+private:
+    QMainWindow* window_;
+    QTabWidget* tabs_;
+    WalkthroughPanel* walkthrough_;
+    QWidget* blank_;
+    bool active_ = false;
+    bool wasMaximized_ = false;
+    QList<QDockWidget*> hiddenDocks_;
+};
+
+}  // namespace bnflow::ui

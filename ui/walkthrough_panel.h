@@ -1,0 +1,63 @@
+// The derivation, step by step, on the user's own numbers: the typeset formula, what it means,
+// the formula with one feature's numbers plugged in, the step's values, and the graph.
+#pragma once
+
+#include <QWidget>
+
+class QLabel;
+class QListWidget;
+class QSlider;
+class QSpinBox;
+
+namespace bnflow::ui {
+
+class CellFocus;
+class DisplaySettings;
+class FormulaView;
+class GraphView;
+class MatrixModel;
+class MatrixView;
+class SessionDocument;
+class WalkthroughState;
+
+class WalkthroughPanel : public QWidget {
+    Q_OBJECT
+public:
+    WalkthroughPanel(SessionDocument* document, WalkthroughState* state,
+                     const DisplaySettings* display, CellFocus* focus, QWidget* parent = nullptr);
+
+    GraphView* graph() const { return graph_; }
+    FormulaView* formula() const { return formula_; }
+    QLabel* plugged() const { return plugged_; }
+    MatrixView* values() const { return values_; }
+    QString stepTitle() const;
+    void setLectureScale(double scale);  // lecture mode: larger formula and text
+    double lectureScale() const { return scale_; }
+    // Presenting: only the formula, the numbers and the graph; the step list and table hide.
+    void setPresenting(bool presenting);
+
+signals:
+    void blankRequested();
+
+private:
+    void refresh();
+    QWidget* buildNavigation();
+
+    SessionDocument* document_;
+    WalkthroughState* state_;
+    const DisplaySettings* display_;
+    CellFocus* focus_;
+    QListWidget* steps_;
+    QLabel* title_;
+    QSpinBox* feature_;
+    QSlider* slider_;
+    FormulaView* formula_;
+    QLabel* meaning_;
+    QLabel* plugged_;
+    MatrixView* values_;
+    MatrixModel* valuesModel_;
+    GraphView* graph_;
+    double scale_ = 1.0;
+};
+
+}  // namespace bnflow::ui
