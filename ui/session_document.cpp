@@ -76,6 +76,13 @@ void SessionDocument::reset(Session session, const QString& filePath)
     emit modifiedChanged(false);
 }
 
+void SessionDocument::restoreUnsaved(Session session, const QString& filePath)
+{
+    reset(std::move(session), filePath);
+    undoStack_->resetClean();  // no state of this history is saved on disk
+    emit modifiedChanged(true);
+}
+
 bool SessionDocument::open(const QString& filePath, QString* error)
 {
     SessionLoad load = loadSessionFile(filePath.toStdString());

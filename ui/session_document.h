@@ -36,6 +36,8 @@ public:
     bool save(const QString& filePath, QString* error);
     // A fresh document (no file, empty undo history) holding `session`.
     void reset(Session session, const QString& filePath = {});
+    // A session recovered after a crash: like reset(), but marked unsaved.
+    void restoreUnsaved(Session session, const QString& filePath);
 
     // Edits: one undo command each. A refused edit changes nothing, emits editRefused(message)
     // and returns false.

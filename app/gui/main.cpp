@@ -1,4 +1,5 @@
 // bnflow: the GUI. `bnflow [SESSION] [--screenshot FILE.png] [--step K] [--view NAME]`.
+#include <autosave.h>
 #include <display_settings.h>
 #include <lecture_mode.h>
 #include <main_window.h>
@@ -8,10 +9,12 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QFileInfo>
 #include <QMessageBox>
 #include <QTimer>
 
 #include <cstdio>
+#include <memory>
 
 namespace {
 
@@ -70,8 +73,35 @@ int main(int argc, char** argv)
     if (!rendering)
         window.restoreLayout();
 
+    // Crash recovery: a previous run that died with unsaved changes left them here.
+    std::unique_ptr<bnflow::ui::Autosave> autosave;
+    bool restored = false;
+    if (!rendering) {
+        const QString directory = bnflow::ui::Autosave::defaultDirectory();
+        QString recoveryError;
+        if (const auto recovery = bnflow::ui::Autosave::pending(directory, &recoveryError)) {
+            const QString what = recovery->originalPath.isEmpty()
+                                     ? QObject::tr("an untitled session")
+                                     : QFileInfo(recovery->originalPath).fileName();
+            const auto answer = QMessageBox::question(
+                nullptr, QObject::tr("Restore unsaved work?"),
+                QObject::tr("bnflow did not close properly. Restore the unsaved changes to %1, "
+                            "autosaved %2?").arg(what, recovery->savedAt.toString(Qt::TextDate)),
+                QMessageBox::Yes | QMessageBox::No, QMessageBox::Yes);
+            if (answer == QMessageBox::Yes) {
+                document.restoreUnsaved(recovery->session, recovery->originalPath);
+                restored = true;
+            }
+        } else if (!recoveryError.isEmpty()) {
+            std::fprintf(stderr, "bnflow: the autosaved session cannot be read: %s\n", qPrintable(recoveryError));
+        }
+        if (!restored)
+            bnflow::ui::Autosave::discard(directory);
+        autosave = std::make_unique<bnflow::ui::Autosave>(&document, directory);
+    }
+
     QString openError;
-    if (!positional.isEmpty() && !document.open(positional.front(), &openError)) {
+    if (!restored && !positional.isEmpty() && !document.open(positional.front(), &openError)) {
         if (rendering)
             return fail(2, openError);
         std::fprintf(stderr, "bnflow: %s\n", qPrintable(openError));
@@ -102,5 +132,7 @@ int main(int argc, char** argv)
             return fail(1, QStringLiteral("%1: cannot write the screenshot").arg(file));
         return 0;
     }
-    return QApplication::exec();
+    const int status = QApplication::exec();
+    autosave->finish();  // closed normally: nothing to recover next time
+    return status;
 }

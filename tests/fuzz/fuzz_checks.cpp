@@ -1,0 +1,81 @@
+#include "fuzz_checks.h"
+
+#include <analysis.h>
+#include <csv.h>
+#include <session_json.h>
+
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <string_view>
+
+namespace bnflow::fuzz {
+namespace {
+
+[[noreturn]] void finding(const char* what)
+{
+    std::fprintf(stderr, "fuzz finding: %s\n", what);
+    std::abort();
+}
+
+void require(bool condition, const char* what)
+{
+    if (!condition)
+        finding(what);
+}
+
+bool sameBits(const Matrix& a, const Matrix& b)
+{
+    return a.rows() == b.rows() && a.cols() == b.cols() && (a.array() == b.array()).all();
+}
+
+}  // namespace
+
+void checkSession(const std::uint8_t* data, std::size_t size)
+{
+    const std::string_view text(reinterpret_cast<const char*>(data), size);
+    const SessionLoad load = parseSession(text);
+    require(load.ok() == load.problems.empty(), "ok() and problems disagree");
+    for (const Problem& p : load.problems)
+        require(!p.what.empty() && formatProblem(p).find('\n') == std::string::npos, "empty or multi-line message");
+    if (!load.ok())
+        return;
+    const Session& s = *load.session;
+    require(s.validate().empty(), "accepted session does not validate");
+    const SessionLoad back = parseSession(writeSession(s));
+    require(back.ok(), "written session does not parse back");
+    require(sameBits(back.session->x, s.x) && sameBits(back.session->dout, s.dout) &&
+                sameBits(back.session->gamma, s.gamma) && sameBits(back.session->beta, s.beta) &&
+                back.session->eps == s.eps,
+            "round trip changed a number");
+    if (s.x.size() > 4096)
+        return;  // keep each run fast; the math is the same for larger inputs
+    const AnalysisResult result = analyze(s);
+    require(result.ok() == result.problems.empty(), "analysis ok() and problems disagree");
+    if (result.ok()) {
+        const Analysis& a = *result.analysis;
+        require(a.forward.y.allFinite() && a.staged.dx.allFinite() && a.fused.grads.dx.allFinite() &&
+                    a.staged.dgamma.allFinite() && a.staged.dbeta.allFinite() && std::isfinite(a.maxAbsDiffDx),
+                "accepted analysis has a non-finite value");
+    }
+}
+
+void checkTable(const std::uint8_t* data, std::size_t size)
+{
+    const std::string_view text(reinterpret_cast<const char*>(data), size);
+    const TableLimits limits{256, 32};
+    const TableParse parsed = parseTable(text, limits);
+    require(parsed.ok() == parsed.problem.what.empty(), "table ok() and problem disagree");
+    if (!parsed.ok()) {
+        require(formatProblem(parsed.problem).find('\n') == std::string::npos, "multi-line message");
+        return;
+    }
+    const Matrix& m = *parsed.table;
+    require(m.rows() >= 1 && m.cols() >= 1 && m.rows() <= limits.maxRows && m.cols() <= limits.maxCols,
+            "table outside the limits");
+    require(m.allFinite(), "table has a non-finite number");
+    const TableParse back = parseTable(formatTable(m), limits);
+    require(back.ok() && sameBits(*back.table, m), "formatTable does not parse back exactly");
+}
+
+}  // namespace bnflow::fuzz

@@ -1,0 +1,18 @@
+// What the fuzzers check on every input, shared with the regression test that replays kept
+// inputs in the normal build. Each returns normally for any input, or aborts (a finding).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+namespace bnflow::fuzz {
+
+// parseSession on arbitrary bytes: never crashes; a session it accepts validates, writes and
+// parses back to the same numbers, and analyze() of it gives finite results or a problem.
+void checkSession(const std::uint8_t* data, std::size_t size);
+
+// parseTable (CSV files and clipboard blocks) on arbitrary bytes: never crashes; a table it
+// accepts is within the limits, finite, and formatTable of it parses back exactly.
+void checkTable(const std::uint8_t* data, std::size_t size);
+
+}  // namespace bnflow::fuzz
