@@ -5,6 +5,8 @@
 #include "result_models.h"
 #include "session_document.h"
 
+#include <notices.h>
+
 #include <QGridLayout>
 #include <QLabel>
 #include <QVBoxLayout>
@@ -79,6 +81,11 @@ ResultsPanel::ResultsPanel(const SessionDocument* document, const DisplaySetting
     problem_->setObjectName(QStringLiteral("problem"));
     problem_->setStyleSheet(QStringLiteral("QLabel { color: white; background: #b2182b; padding: 6px; font-weight: bold; }"));
 
+    notices_ = new QLabel(this);
+    notices_->setWordWrap(true);
+    notices_->setObjectName(QStringLiteral("notices"));
+    notices_->setStyleSheet(QStringLiteral("QLabel { color: white; background: #2166ac; padding: 6px; }"));
+
     auto* grid = new QGridLayout;
     grid->addWidget(titled(tr("Per feature: parameters and statistics"), tr("Forward pass, one value per feature"), forward), 0, 0);
     grid->addWidget(titled(tr("xhat = (x - mean) * invStd"), tr("Normalised batch"), xhat), 0, 1);
@@ -96,6 +103,7 @@ ResultsPanel::ResultsPanel(const SessionDocument* document, const DisplaySetting
     layout->setContentsMargins(4, 4, 4, 4);
     layout->addWidget(heading_);
     layout->addWidget(problem_);
+    layout->addWidget(notices_);
     layout->addLayout(grid, 1);
     connect(document_, &SessionDocument::resultsChanged, this, &ResultsPanel::refresh);
     refresh();
@@ -114,6 +122,12 @@ void ResultsPanel::refresh()
     if (!s.notes.empty())
         heading += QStringLiteral(" — ") + QString::fromStdString(s.notes).toHtmlEscaped();
     heading_->setText(heading);
+    QStringList notes;
+    if (const Analysis* a = document_->analysis())
+        for (const std::string& note : notices(s, *a))
+            notes << QString::fromStdString(note).toHtmlEscaped();
+    notices_->setText(notes.join(QStringLiteral("<br>")));
+    notices_->setVisible(!notes.isEmpty());
     const bool failed = !document_->analysis();
     problem_->setVisible(failed);
     if (failed)

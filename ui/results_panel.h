@@ -26,6 +26,7 @@ private:
     const SessionDocument* document_;
     QLabel* heading_;
     QLabel* problem_;
+    QLabel* notices_;
 };
 
 }  // namespace bnflow::ui
