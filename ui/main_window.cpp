@@ -5,6 +5,7 @@
 #include "file_actions.h"
 #include "matrix_view.h"
 #include "parameter_panel.h"
+#include "plots_panel.h"
 #include "preferences_dialog.h"
 #include "results_panel.h"
 #include "session_document.h"
@@ -19,6 +20,7 @@
 #include <QMimeData>
 #include <QSettings>
 #include <QStatusBar>
+#include <QTabWidget>
 #include <QUndoStack>
 
 namespace bnflow::ui {
@@ -40,7 +42,11 @@ MainWindow::MainWindow(SessionDocument* document, DisplaySettings* display, QWid
 void MainWindow::setupViews()
 {
     results_ = new ResultsPanel(document_, display_, focus_, this);
-    setCentralWidget(results_);
+    plots_ = new PlotsPanel(document_, display_, this);
+    tabs_ = new QTabWidget(this);
+    tabs_->addTab(results_, tr("&Results"));
+    tabs_->addTab(plots_, tr("&Plots"));
+    setCentralWidget(tabs_);
     batch_ = new BatchPanel(document_, display_, focus_, this);
     dout_ = new DoutPanel(document_, display_, focus_, this);
     parameters_ = new ParameterPanel(document_, this);
@@ -129,6 +135,18 @@ void MainWindow::refreshStatus()
                        .arg(a->maxAbsDiffDgamma, 0, 'g', 2)
                        .arg(a->maxAbsDiffDbeta, 0, 'g', 2);
     summary_->setText(summary);
+}
+
+bool MainWindow::showView(const QString& name)
+{
+    if (name == QLatin1String("results")) {
+        tabs_->setCurrentWidget(results_);
+        return true;
+    }
+    if (!plots_->selectPlot(name))
+        return false;
+    tabs_->setCurrentWidget(plots_);
+    return true;
 }
 
 void MainWindow::refreshTitle()

@@ -5,6 +5,7 @@
 #include <QMainWindow>
 
 class QLabel;
+class QTabWidget;
 
 namespace bnflow::ui {
 
@@ -14,6 +15,7 @@ class DisplaySettings;
 class DoutPanel;
 class FileActions;
 class ParameterPanel;
+class PlotsPanel;
 class ResultsPanel;
 class SessionDocument;
 
@@ -27,6 +29,9 @@ public:
     DoutPanel* doutPanel() const { return dout_; }
     ParameterPanel* parameterPanel() const { return parameters_; }
     ResultsPanel* resultsPanel() const { return results_; }
+    PlotsPanel* plotsPanel() const { return plots_; }
+    // "results", or a plot name (shows the Plots tab with that plot). false for anything else.
+    bool showView(const QString& name);
 
     void restoreLayout();  // window geometry and docks from QSettings
     void saveLayout() const;
@@ -52,6 +57,8 @@ private:
     DoutPanel* dout_ = nullptr;
     ParameterPanel* parameters_ = nullptr;
     ResultsPanel* results_ = nullptr;
+    PlotsPanel* plots_ = nullptr;
+    QTabWidget* tabs_ = nullptr;
     QLabel* message_ = nullptr;
     QLabel* summary_ = nullptr;
     bool layoutRestored_ = false;  // restoreLayout() ran: keep the user's dock sizes

@@ -21,6 +21,7 @@ Commands:
   grad SESSION           forward values, staged and fused gradients, as JSON
   gradcheck SESSION      central-difference check of the gradients, as JSON
   bench                  time the staged and fused backward passes
+  export SESSION         save a plot as PNG, PDF or SVG (--plot NAME --out FILE)
 
 Options:
   --help                 this text; 'bnflow-cli COMMAND --help' for a command
@@ -39,6 +40,7 @@ const Command kCommands[] = {
     {"grad", kGradHelp, gradCommand},
     {"gradcheck", kGradcheckHelp, gradcheckCommand},
     {"bench", kBenchHelp, benchCommand},
+    {"export", kExportHelp, exportCommand},
 };
 
 }  // namespace

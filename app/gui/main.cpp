@@ -39,6 +39,10 @@ int main(int argc, char** argv)
                                         QStringLiteral("render the window to FILE.png and exit"),
                                         QStringLiteral("FILE"));
     parser.addOption(screenshot);
+    const QCommandLineOption view(QStringLiteral("view"),
+                                  QStringLiteral("show 'results' or the plot NAME (gradients, terms, ...)"),
+                                  QStringLiteral("NAME"));
+    parser.addOption(view);
     parser.process(app);
 
     const QStringList positional = parser.positionalArguments();
@@ -68,6 +72,8 @@ int main(int argc, char** argv)
                                  openError + QObject::tr("\n\nShowing the built-in example instead."));
         });
     }
+    if (parser.isSet(view) && !window.showView(parser.value(view)))
+        return fail(2, QStringLiteral("--view: unknown view '%1'; see bnflow --help").arg(parser.value(view)));
     window.show();
 
     if (rendering) {
