@@ -289,22 +289,24 @@ PlotSpec hsweepPlot(const std::vector<HSweepPoint>& f64, const std::vector<HSwee
 PlotSpec timingsPlot(const std::vector<TimingPoint>& points, const QString& machine)
 {
     Panel times{QStringLiteral("batch size N (samples)"), QStringLiteral("time per backward call (µs)"), true, true};
-    Panel speedup{QStringLiteral("batch size N (samples)"), QStringLiteral("speedup: staged time / fused time"),
+    Panel speedup{QStringLiteral("batch size N (samples)"), QStringLiteral("speedup (staged / fused)"),
                   true, false};
     std::map<std::pair<int, int>, std::vector<const TimingPoint*>> byCurve;  // (dtype, variant)
     for (const TimingPoint& p : points)
         if (p.result.status == TimingResult::Status::Ok)
             byCurve[{int(p.dtype), int(p.variant)}].push_back(&p);
-    int colourIndex = 0;
-    const int colours[] = {kVermillion, kBlue, kOrange, kSky};
     for (const auto& [key, curve] : byCurve) {
-        const QString name = QStringLiteral("%1 %2").arg(
-            QString::fromUtf8(dtypeName(Dtype(key.first)).data()),
-            QString::fromUtf8(variantName(Variant(key.second)).data()));
-        const int colour = colours[colourIndex++ % 4];
+        // Colour says the variant, a dashed line says float32.
+        const Dtype dtype = Dtype(key.first);
+        const Variant variant = Variant(key.second);
+        const QString name = QStringLiteral("%1 %2").arg(QString::fromUtf8(dtypeName(dtype).data()),
+                                                         QString::fromUtf8(variantName(variant).data()));
+        const int colour = variant == Variant::Staged ? kVermillion : kBlue;
         Series band{name + QStringLiteral(" quartiles"), SeriesKind::Band, colour};
         Series median{name + QStringLiteral(" median"), SeriesKind::Line, colour};
         Series fastest{name + QStringLiteral(" min"), SeriesKind::Points, colour};
+        band.inLegend = fastest.inLegend = false;
+        median.dashed = dtype == Dtype::F32;
         fastest.dashed = true;
         for (const TimingPoint* p : curve) {
             const double n = double(p->rows);
@@ -335,8 +337,11 @@ PlotSpec timingsPlot(const std::vector<TimingPoint>& points, const QString& mach
         if (staged == byCurve.end() || fused == byCurve.end())
             continue;
         const QString dn = QString::fromUtf8(dtypeName(dtype).data());
-        Series band{dn + QStringLiteral(" quartile range"), SeriesKind::Band, dtype == Dtype::F64 ? kBlue : kOrange};
-        Series ratio{dn + QStringLiteral(" median ratio"), SeriesKind::Line, band.colour};
+        const int colour = dtype == Dtype::F64 ? kGreen : kOrange;
+        Series band{dn + QStringLiteral(" quartile range"), SeriesKind::Band, colour};
+        Series ratio{dn + QStringLiteral(" median ratio"), SeriesKind::Line, colour};
+        band.inLegend = false;
+        ratio.dashed = dtype == Dtype::F32;
         const std::size_t count = std::min(staged->second.size(), fused->second.size());
         for (std::size_t k = 0; k < count; ++k) {
             const TimingResult& s = staged->second[k]->result;
@@ -364,8 +369,8 @@ PlotSpec timingsPlot(const std::vector<TimingPoint>& points, const QString& mach
     speedup.series.push_back(hline(QStringLiteral("no speedup"), 1.0, kGrey, xMin, xMax));
     const Eigen::Index d = points.empty() ? 0 : points.front().cols;
     return {QStringLiteral("timings"), QStringLiteral("Backward pass timings, D = %1 features").arg(d),
-            QStringLiteral("Measured on %1. Lines: median; bands: quartiles; dots: fastest sample.\n"
-                           "Measured median speedup staged / fused: %2.")
+            QStringLiteral("Measured on %1. Lines: median time per call; shaded: quartiles; open circles: "
+                           "fastest sample; dashed: float32.\nMeasured median speedup staged / fused: %2.")
                 .arg(machine, measured.isEmpty() ? QStringLiteral("not measured yet") : measured.join(QStringLiteral("; "))),
             {times, speedup}};
 }

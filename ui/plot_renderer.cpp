@@ -100,7 +100,7 @@ void addSeries(const Series& s, QCPAxisRect* rect, QCPLegend* legend, const Plot
     }
     }
     named->setName(s.name);
-    if (!s.name.isEmpty() && !s.x.empty())  // an empty series ("exactly 0": none) says nothing
+    if (s.inLegend && !s.name.isEmpty() && !s.x.empty())  // an empty series ("exactly 0": none) says nothing
         named->addToLegend(legend);
 }
 

@@ -32,6 +32,7 @@ struct Series {
     QStringList labels;            // per point, for the hover tooltip (optional)
     double width = 0.8;            // Bars only
     bool dashed = false;
+    bool inLegend = true;          // false: explained by the caption instead (keeps legends short)
 };
 
 struct Panel {

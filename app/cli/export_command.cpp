@@ -15,7 +15,7 @@
 namespace bnflow::cli {
 
 const char* const kExportHelp = R"(Usage: bnflow-cli export SESSION --plot NAME --out FILE.(png|pdf|svg)
-                         [--width W --height H] [--feature J] [--h H]
+                         [--width W --height H] [--theme light|dark] [--feature J] [--h H]
                          [--shapes NxD,...] [--dtype f32|f64|both]
 
 Renders one plot of the session off screen and writes it; nothing is printed on success.
@@ -35,6 +35,7 @@ Options:
   --out FILE      .png, .pdf or .svg; written whole or not at all
   --width W       pixels (PNG) or points (PDF, SVG), 200 to 8000 (default 1200)
   --height H      200 to 8000 (default 800)
+  --theme T       light (default) or dark, as in the GUI
 )";
 
 namespace {
@@ -71,7 +72,7 @@ void startQt()
 std::string exportCommand(const std::vector<std::string>& args)
 {
     const ParsedArgs parsed = parseArgs(
-        args, {{"--plot", "--out", "--width", "--height", "--feature", "--h", "--shapes", "--dtype"}, {}});
+        args, {{"--plot", "--out", "--width", "--height", "--theme", "--feature", "--h", "--shapes", "--dtype"}, {}});
     const auto plot = parsed.value("--plot");
     if (!plot)
         throw UsageError{"missing --plot NAME"};
@@ -85,6 +86,12 @@ std::string exportCommand(const std::vector<std::string>& args)
     if (!ui::imageFormatFor(QString::fromStdString(*out)))
         throw UsageError{"--out " + *out + ": the file name must end in .png, .pdf or .svg"};
     const ui::ExportSize size{sizeOption(parsed, "--width", 1200), sizeOption(parsed, "--height", 800), 96};
+    ui::PlotStyle style;
+    if (const auto theme = parsed.value("--theme")) {
+        if (*theme != "light" && *theme != "dark")
+            throw UsageError{"option --theme expects light or dark, got '" + *theme + "'"};
+        style.theme = *theme == "dark" ? ui::Theme::Dark : ui::Theme::Light;
+    }
     const bool timings = name == QLatin1String("timings");
     for (const char* option : {"--shapes", "--dtype"})
         if (parsed.has(option) && !timings)
@@ -128,7 +135,7 @@ std::string exportCommand(const std::vector<std::string>& args)
         timings ? ui::timingsPlot(timingSweep(sweep), QString::fromStdString(machineDescription()))
                 : ui::documentPlot(name, loaded.session, loaded.analysis, options);
     QString error;
-    if (!ui::exportPlot(spec, QString::fromStdString(*out), size, {}, &error))
+    if (!ui::exportPlot(spec, QString::fromStdString(*out), size, style, &error))
         throw BadInput{error.toStdString()};
     return {};
 }

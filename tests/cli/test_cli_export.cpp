@@ -36,6 +36,7 @@ private slots:
     void badSessionFiles();
     void failureLeavesExistingFileAlone();
     void onlyExportStartsQt();
+    void darkTheme();
 };
 
 void TestCliExport::everyPlotEveryFormat_data()
@@ -120,6 +121,8 @@ void TestCliExport::badArguments_data()
                                      << QStringList{"nope.bnflow.json", "no such file"};
     QTest::newRow("missing folder") << QStringList{"export", s, "--plot", "terms", "--out", "OUT/no/such/plot.svg"}
                                     << QStringList{"OUT/no/such/plot.svg", "no such folder"};
+    QTest::newRow("bad theme") << QStringList{"export", s, "--plot", "terms", "--out", out, "--theme", "blue"}
+                               << QStringList{"--theme expects light or dark", "'blue'"};
     QTest::newRow("two sessions") << QStringList{"export", s, s, "--plot", "terms", "--out", out}
                                   << QStringList{"unexpected argument"};
 }
@@ -192,6 +195,18 @@ void TestCliExport::onlyExportStartsQt()
     QCOMPARE(runWith({"bench", "--shapes", "4x3", "--min-time-ms", "1", "--dtype", "f64"}), 0);
     QTemporaryDir dir;
     QVERIFY(runWith({"export", kSession, "--plot", "params", "--out", dir.filePath("p.png")}) != 0);
+}
+
+void TestCliExport::darkTheme()
+{
+    QTemporaryDir dir;
+    const auto corner = [&dir](const char* theme) {
+        const QString out = dir.filePath(QStringLiteral("%1.png").arg(theme));
+        const Run run = runCli({"export", kSession, "--plot", "params", "--out", out, "--theme", theme});
+        return run.exitCode == 0 ? QImage(out).pixelColor(3, 3) : QColor();
+    };
+    QVERIFY(corner("dark").isValid() && corner("dark").lightnessF() < 0.25);
+    QVERIFY(corner("light").isValid() && corner("light").lightnessF() > 0.9);
 }
 
 QTEST_GUILESS_MAIN(TestCliExport)
