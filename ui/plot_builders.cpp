@@ -135,6 +135,7 @@ PlotSpec gradientsPlot(const Analysis& a)
     points.labels = elementLabels(fused, QStringLiteral("fused dx"), &staged, QStringLiteral("staged dx"));
     Panel panel{QStringLiteral("staged dx (chain rule, cell by cell)"),
                 QStringLiteral("fused dx (closed form)")};
+    panel.xZeroLine = true;
     panel.series = {diagonal(points.x, points.y), points};
     return {QStringLiteral("gradients"), QStringLiteral("Fused and staged backward agree: dx per element"),
             QStringLiteral("Each point is one entry dx[i][j]; on the dashed line y = x the two "
@@ -234,6 +235,7 @@ PlotSpec gradcheckPlot(const GradCheckReport& r)
     points.labels = elementLabels(r.numericDx, QStringLiteral("numeric"), &r.analyticDx, QStringLiteral("analytic"));
     Panel scatter{QStringLiteral("analytic dx (fused backward)"),
                   QStringLiteral("numerical dx (central differences)")};
+    scatter.xZeroLine = true;
     scatter.series = {diagonal(points.x, points.y), points};
 
     const std::vector<double> rel = elements(r.relErrorDx);
@@ -278,7 +280,7 @@ PlotSpec hsweepPlot(const std::vector<HSweepPoint>& f64, const std::vector<HSwee
     Panel panel{QStringLiteral("finite-difference step h"),
                 QStringLiteral("max |numeric - analytic| / max |analytic| (dx)"), true, true};
     panel.series = {line(f64, QStringLiteral("float64"), kBlue), line(f32, QStringLiteral("float32"), kOrange),
-                    hline(QStringLiteral("1e-7"), 1e-7, kPurple, 1e-10, 1e-1)};
+                    hline(QStringLiteral("1e-7: CS231n's float64 threshold"), 1e-7, kPurple, 1e-10, 1e-1)};
     return {QStringLiteral("hsweep"), QStringLiteral("Gradient-check error against the step h"),
             QStringLiteral("Right of the minimum the truncation error of central differences grows like h^2;\n"
                            "left of it rounding in f grows like (machine epsilon) / h. float32 bottoms out "

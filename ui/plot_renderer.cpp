@@ -161,6 +161,8 @@ std::vector<QCPAxisRect*> renderPlot(QCustomPlot* plot, const PlotSpec& spec, co
         styleAxis(rect->axis(QCPAxis::atLeft), c, style, panel.logY);
         rect->axis(QCPAxis::atBottom)->setLabel(panel.xLabel);
         rect->axis(QCPAxis::atLeft)->setLabel(panel.yLabel);
+        if (!panel.xZeroLine)
+            rect->axis(QCPAxis::atBottom)->grid()->setZeroLinePen(Qt::NoPen);
         if (!panel.xTickLabels.isEmpty()) {
             QSharedPointer<QCPAxisTickerText> ticker(new QCPAxisTickerText);
             // Thin the labels so they never collide: at most about 24 along the axis.
@@ -178,7 +180,7 @@ std::vector<QCPAxisRect*> renderPlot(QCustomPlot* plot, const PlotSpec& spec, co
         legend->setBorderPen(Qt::NoPen);
         legend->setTextColor(c.foreground);
         legend->setFont(font(style.fontPointSize + 1));
-        legend->setMargins(QMargins(0, 0, 0, 4));
+        legend->setMargins(QMargins(12, 0, 12, 4));
         layout->setRowStretchFactor(row - 1, 0.001);
         for (const Series& s : panel.series)
             addSeries(s, rect, legend, style);

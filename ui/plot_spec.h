@@ -42,6 +42,7 @@ struct Panel {
 
     QString xLabel, yLabel;
     bool logX = false, logY = false;
+    bool xZeroLine = false;        // a line at x = 0 (for scatters of signed values, not indices)
     QStringList xTickLabels;       // when set: text ticks at x = 0, 1, 2, ...
     std::vector<Series> series;
 };
