@@ -108,6 +108,9 @@ void TestPlots::plotDataEqualsResults()
     QVERIFY(scatter.x == elements(a.staged.dx));
     QVERIFY(scatter.y == elements(a.fused.grads.dx));
     QCOMPARE(scatter.labels.size(), qsizetype(n * d));
+    QVERIFY(series(gradients, 1, QStringLiteral("fused dx")).y == elements(a.fused.grads.dx));
+    QVERIFY(series(gradients, 1, QStringLiteral("staged dx")).y == elements(a.staged.dx));
+    QCOMPARE(gradients.panels[1].xTickLabels.size(), qsizetype(n * d));
 
     const PlotSpec difference = differencePlot(a);
     const std::vector<double> diff = elements(a.absDiffDx);
