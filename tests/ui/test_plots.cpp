@@ -15,6 +15,7 @@
 #include <qcustomplot.h>
 
 #include <QImage>
+#include <QPushButton>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -86,6 +87,8 @@ private slots:
     void tooltipGivesTheExactValue();
     void panelFollowsTheDocument();
     void darkThemeIsDark();
+    void panelExportButtons_data();
+    void panelExportButtons();
 };
 
 void TestPlots::plotDataEqualsResults_data()
@@ -329,6 +332,45 @@ void TestPlots::darkThemeIsDark()
     QVERIFY(corner(Theme::Dark).lightnessF() < 0.25);
     QVERIFY(corner(Theme::Light).lightnessF() > 0.9);
     QVERIFY(plotColour(4, Theme::Dark).lightnessF() > plotColour(4, Theme::Light).lightnessF());
+}
+
+void TestPlots::panelExportButtons_data()
+{
+    QTest::addColumn<QString>("button");
+    QTest::addColumn<QString>("fileName");
+    QTest::addColumn<QByteArray>("magic");
+    QTest::newRow("png") << QStringLiteral("Export image...") << QStringLiteral("p.png") << QByteArray("\x89PNG");
+    QTest::newRow("pdf") << QStringLiteral("Export image...") << QStringLiteral("p.pdf") << QByteArray("%PDF-");
+    QTest::newRow("svg") << QStringLiteral("Export image...") << QStringLiteral("p.svg") << QByteArray("<?xml");
+    QTest::newRow("csv") << QStringLiteral("Export CSV...") << QStringLiteral("p.csv") << QByteArray("panel,series,x,y");
+}
+
+void TestPlots::panelExportButtons()
+{
+    QFETCH(QString, button);
+    QFETCH(QString, fileName);
+    QFETCH(QByteArray, magic);
+    SessionDocument document;
+    DisplaySettings display;
+    PlotsPanel panel(&document, &display);
+    QVERIFY(panel.selectPlot(QStringLiteral("params")));
+    QTemporaryDir dir;
+    const QString path = dir.filePath(fileName);
+    panel.chooseFile = [&path](const QString&, const QString&) { return path; };
+    QPushButton* target = nullptr;
+    for (QPushButton* b : panel.findChildren<QPushButton*>())
+        if (b->text() == button)
+            target = b;
+    QVERIFY(target);
+    target->click();
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const QByteArray bytes = file.readAll();
+    QVERIFY2(bytes.startsWith(magic), bytes.left(16).constData());
+    if (fileName.endsWith(QLatin1String(".png")))  // the panel's defaults: 1600 x 1000 at 96 dpi
+        QCOMPARE(QImage::fromData(bytes, "PNG").size(), QSize(1600, 1000));
+    if (fileName.endsWith(QLatin1String(".csv")))
+        QVERIFY(bytes.contains(DisplaySettings::fullPrecision(document.analysis()->fused.grads.dbeta(0)).toUtf8()));
 }
 
 QTEST_MAIN(TestPlots)
