@@ -153,8 +153,9 @@ PlotSpec timingsPlot(const std::vector<TimingPoint>& points, const QString& mach
     }
     speedup.series.push_back(hline(QStringLiteral("the seed's one-off \"3x\""), 3.0, kPurple, xMin, xMax));
     speedup.series.push_back(hline(QStringLiteral("no speedup"), 1.0, kGrey, xMin, xMax));
-    const Eigen::Index d = points.empty() ? 0 : points.front().cols;
-    return {QStringLiteral("timings"), QStringLiteral("Backward pass timings, D = %1 features").arg(d),
+    const QString title = points.empty() ? QStringLiteral("Backward pass timings: not measured yet")
+                                         : QStringLiteral("Backward pass timings, D = %1 features").arg(points.front().cols);
+    return {QStringLiteral("timings"), title,
             QStringLiteral("Measured on %1. Lines: median time per call; shaded: quartiles; open circles: "
                            "fastest sample; dashed: float32.\nMeasured median speedup staged / fused: %2.")
                 .arg(machine, measured.isEmpty() ? QStringLiteral("not measured yet") : measured.join(QStringLiteral("; "))),

@@ -124,6 +124,14 @@ void fitAxes(QCPAxisRect* rect, const Panel& panel)
     }
     if (!panel.xTickLabels.isEmpty())
         rect->axis(QCPAxis::atBottom)->setRange(-0.6, panel.xTickLabels.size() - 0.4);
+    // Nothing measured yet (reference lines only): show a plain, sensible frame.
+    const bool empty = std::all_of(panel.series.begin(), panel.series.end(), [](const Series& s) {
+        return s.kind == SeriesKind::HLine || s.x.empty();
+    });
+    if (empty) {
+        rect->axis(QCPAxis::atBottom)->setRange(panel.logX ? QCPRange(10, 30000) : QCPRange(0, 1));
+        rect->axis(QCPAxis::atLeft)->setRange(panel.logY ? QCPRange(0.1, 1e4) : QCPRange(0, 4));
+    }
 }
 
 }  // namespace
