@@ -85,6 +85,8 @@ void MainWindow::setupMenus()
     file->addSeparator();
     file->addAction(files_->importCsvAction());
     file->addAction(files_->exportCsvAction());
+    file->addAction(tr("Export &plot image..."), plots_, &PlotsPanel::chooseAndExportImage);
+    file->addAction(tr("Export plot &data (CSV)..."), plots_, &PlotsPanel::chooseAndExportCsv);
     file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
 

@@ -46,11 +46,11 @@ public:
 
 public slots:
     void refresh();
+    void chooseAndExportImage();  // asks for a file: PNG at the panel's size and DPI, PDF, SVG
+    void chooseAndExportCsv();
 
 private:
     QWidget* makeTimingControls();
-    void chooseAndExportImage();
-    void chooseAndExportCsv();
     void timingProgress(int done, int total);
     void timingFinished(bool cancelled);
 

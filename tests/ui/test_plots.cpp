@@ -320,6 +320,20 @@ void TestPlots::panelFollowsTheDocument()
     QVERIFY(panel->view()->spec().title.endsWith(QStringLiteral("feature 1")));
     QVERIFY(panel->view()->spec().panels[0].series[3].y ==
             elements(document.analysis()->fused.grads.dx.col(1)));
+
+    // File > Export plot image... exports the plot on show.
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("terms.svg"));
+    panel->chooseFile = [&path](const QString&, const QString&) { return path; };
+    QAction* action = nullptr;
+    for (QAction* a : window.findChildren<QAction*>())
+        if (a->text() == QLatin1String("Export &plot image..."))
+            action = a;
+    QVERIFY(action);
+    action->trigger();
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    QVERIFY(file.readAll().contains("feature 1"));
 }
 
 void TestPlots::darkThemeIsDark()
