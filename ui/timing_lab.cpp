@@ -11,6 +11,7 @@ TimingLab::~TimingLab()
     if (thread_) {
         cancel_ = true;
         thread_->wait();
+        delete thread_;
     }
 }
 

@@ -15,6 +15,8 @@
 #include <qcustomplot.h>
 
 #include <QImage>
+#include <QPainter>
+#include <QSvgRenderer>
 #include <QPushButton>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -245,6 +247,19 @@ void TestPlots::exportsAreValidFiles()
         QVERIFY(bytes.contains("<svg"));
         QVERIFY(bytes.trimmed().endsWith("</svg>"));
         QVERIFY(bytes.contains(spec.title.toHtmlEscaped().toUtf8()));
+        QSvgRenderer svg(bytes);  // it parses and draws: not just text that starts like SVG
+        QVERIFY(svg.isValid());
+        QCOMPARE(svg.viewBox(), QRect(0, 0, 640, 480));
+        QImage drawn(320, 240, QImage::Format_ARGB32);
+        drawn.fill(Qt::white);
+        QPainter painter(&drawn);
+        svg.render(&painter);
+        painter.end();
+        int dark = 0;
+        for (int y = 0; y < drawn.height(); ++y)
+            for (int x = 0; x < drawn.width(); ++x)
+                dark += drawn.pixelColor(x, y).lightnessF() < 0.5;
+        QVERIFY2(dark > 200, qPrintable(QString::number(dark)));  // text and axes were drawn
     }
     QCOMPARE(QDir(dir.path()).entryList(QDir::Files), QStringList{QStringLiteral("plot.") + extension});
 }
