@@ -48,6 +48,11 @@ PlotsPanel::PlotsPanel(SessionDocument* document, DisplaySettings* display, QWid
         plots_->addItem(QStringLiteral("%1: %2").arg(name, plotDescription(name)), name);
     feature_ = spin(0, 0, 0, {}, this);
     featureBox_ = labelled(tr("Feature"), feature_, this);
+    step_ = new QComboBox(this);
+    for (const double h : {1e-2, 1e-3, 1e-4, 1e-5, 1e-6, 1e-7, 1e-8})
+        step_->addItem(QString::number(h, 'g', 1), h);
+    step_->setCurrentIndex(3);  // 1e-5, MATH.md's step
+    stepBox_ = labelled(tr("h"), step_, this);
     timingBox_ = makeTimingControls();
     exportWidth_ = spin(200, 8000, 1600, tr(" px"), this);
     exportHeight_ = spin(150, 8000, 1000, tr(" px"), this);
@@ -59,6 +64,7 @@ PlotsPanel::PlotsPanel(SessionDocument* document, DisplaySettings* display, QWid
     auto* tools = new QHBoxLayout;
     tools->addWidget(plots_, 1);
     tools->addWidget(featureBox_);
+    tools->addWidget(stepBox_);
     tools->addWidget(exportWidth_);
     tools->addWidget(new QLabel(QStringLiteral("x"), this));
     tools->addWidget(exportHeight_);
@@ -76,6 +82,7 @@ PlotsPanel::PlotsPanel(SessionDocument* document, DisplaySettings* display, QWid
 
     connect(plots_, &QComboBox::currentIndexChanged, this, &PlotsPanel::refresh);
     connect(feature_, &QSpinBox::valueChanged, this, &PlotsPanel::refresh);
+    connect(step_, &QComboBox::currentIndexChanged, this, &PlotsPanel::refresh);
     connect(document_, &SessionDocument::resultsChanged, this, &PlotsPanel::refresh);
     connect(display_, &DisplaySettings::changed, this, &PlotsPanel::refresh);
     connect(image, &QPushButton::clicked, this, &PlotsPanel::chooseAndExportImage);
@@ -151,10 +158,16 @@ void PlotsPanel::setFeature(int feature)
     feature_->setValue(feature);
 }
 
+void PlotsPanel::setStep(double h)
+{
+    step_->setCurrentIndex(step_->findData(h));
+}
+
 void PlotsPanel::refresh()
 {
     const QString name = currentPlot();
     featureBox_->setVisible(name == QLatin1String("terms"));
+    stepBox_->setVisible(name == QLatin1String("gradcheck"));
     timingBox_->setVisible(name == QLatin1String("timings"));
     feature_->setMaximum(int(std::max<Eigen::Index>(0, document_->session().features() - 1)));
     const PlotStyle style{display_->theme(), display_->fontPointSize()};
@@ -170,7 +183,8 @@ void PlotsPanel::refresh()
         return;
     }
     message_->clear();
-    view_->setSpec(documentPlot(name, document_->session(), *analysis, {feature_->value()}), style);
+    view_->setSpec(documentPlot(name, document_->session(), *analysis,
+                                 {feature_->value(), step_->currentData().toDouble()}), style);
 }
 
 bool PlotsPanel::exportImage(const QString& path, const ExportSize& size, QString* error) const

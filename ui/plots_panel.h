@@ -31,6 +31,7 @@ public:
     QString currentPlot() const;
     bool selectPlot(const QString& name);  // false for an unknown name
     void setFeature(int feature);          // "terms"
+    void setStep(double h);                // "gradcheck": one of the offered steps
     PlotView* view() const { return view_; }
     TimingLab* timingLab() const { return lab_; }
     QPushButton* runButton() const { return run_; }
@@ -60,6 +61,8 @@ private:
     QComboBox* plots_;
     QSpinBox* feature_;
     QWidget* featureBox_;
+    QComboBox* step_;
+    QWidget* stepBox_;
     QWidget* timingBox_;
     QSpinBox* timingCols_;
     QComboBox* timingDtype_;

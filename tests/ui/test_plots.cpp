@@ -336,6 +336,13 @@ void TestPlots::panelFollowsTheDocument()
     QVERIFY(panel->view()->spec().panels[0].series[3].y ==
             elements(document.analysis()->fused.grads.dx.col(1)));
 
+    QVERIFY(window.showView(QStringLiteral("gradcheck")));
+    panel->setStep(1e-3);
+    QVERIFY(panel->view()->spec().title.endsWith(QStringLiteral("h = 0.001")));
+    QVERIFY(panel->view()->spec().panels[0].series[1].y ==
+            elements(gradientCheck(document.session(), 1e-3, Dtype::F64).numericDx));
+    QVERIFY(window.showView(QStringLiteral("terms")));
+
     // File > Export plot image... exports the plot on show.
     QTemporaryDir dir;
     const QString path = dir.filePath(QStringLiteral("terms.svg"));
