@@ -10,6 +10,7 @@
 #include "walkthrough_state.h"
 #include "matrix_view.h"
 #include "parameter_panel.h"
+#include "plots_panel.h"
 #include "preferences_dialog.h"
 #include "results_panel.h"
 #include "session_document.h"
@@ -48,9 +49,11 @@ void MainWindow::setupViews()
     results_ = new ResultsPanel(document_, display_, focus_, this);
     walkthroughState_ = new WalkthroughState(this);
     walkthrough_ = new WalkthroughPanel(document_, walkthroughState_, display_, focus_, this);
+    plots_ = new PlotsPanel(document_, display_, this);
     tabs_ = new QTabWidget(this);
-    tabs_->addTab(results_, tr("Results"));
-    tabs_->addTab(walkthrough_, tr("Walkthrough"));
+    tabs_->addTab(results_, tr("&Results"));
+    tabs_->addTab(walkthrough_, tr("&Walkthrough"));
+    tabs_->addTab(plots_, tr("&Plots"));
     tabs_->setDocumentMode(true);
     setCentralWidget(tabs_);
     lecture_ = new LectureMode(this, tabs_, walkthrough_);
@@ -92,6 +95,8 @@ void MainWindow::setupMenus()
     file->addSeparator();
     file->addAction(files_->importCsvAction());
     file->addAction(files_->exportCsvAction());
+    file->addAction(tr("Export &plot image..."), plots_, &PlotsPanel::chooseAndExportImage);
+    file->addAction(tr("Export plot &data (CSV)..."), plots_, &PlotsPanel::chooseAndExportCsv);
     file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
 
@@ -175,6 +180,8 @@ bool MainWindow::showView(const QString& name)
         tabs_->setCurrentWidget(walkthrough_);
     else if (name == QLatin1String("lecture"))
         lecture_->setActive(true);
+    else if (plots_->selectPlot(name))
+        tabs_->setCurrentWidget(plots_);
     else
         return false;
     return true;

@@ -18,6 +18,7 @@ class LectureMode;
 class WalkthroughPanel;
 class WalkthroughState;
 class ParameterPanel;
+class PlotsPanel;
 class ResultsPanel;
 class SessionDocument;
 
@@ -34,9 +35,11 @@ public:
     WalkthroughPanel* walkthrough() const { return walkthrough_; }
     WalkthroughState* walkthroughState() const { return walkthroughState_; }
     LectureMode* lectureMode() const { return lecture_; }
+    PlotsPanel* plotsPanel() const { return plots_; }
     QTabWidget* tabs() const { return tabs_; }
 
-    // "results", "walkthrough" or "lecture"; false for another name.
+    // "results", "walkthrough", "lecture", or a plot name (the Plots tab with that plot);
+    // false for anything else.
     bool showView(const QString& name);
 
     void restoreLayout();  // window geometry and docks from QSettings
@@ -67,6 +70,7 @@ private:
     WalkthroughState* walkthroughState_ = nullptr;
     WalkthroughPanel* walkthrough_ = nullptr;
     LectureMode* lecture_ = nullptr;
+    PlotsPanel* plots_ = nullptr;
     QTabWidget* tabs_ = nullptr;
     QLabel* message_ = nullptr;
     QLabel* summary_ = nullptr;

@@ -254,3 +254,20 @@ std::string benchCommand(const std::vector<std::string>& args)
 }
 
 }  // namespace bnflow::cli
+
+namespace bnflow::cli {
+
+std::vector<std::pair<Eigen::Index, Eigen::Index>> parseShapeList(const std::string& text)
+{
+    std::vector<std::pair<Eigen::Index, Eigen::Index>> shapes;
+    for (const Shape& shape : parseShapes(text))
+        shapes.emplace_back(shape.rows, shape.cols);
+    return shapes;
+}
+
+std::vector<Dtype> parseDtypeList(const std::string& text)
+{
+    return parseDtypes(text);
+}
+
+}  // namespace bnflow::cli

@@ -22,6 +22,7 @@ Commands:
   gradcheck SESSION      central-difference check of the gradients, as JSON
   bench                  time the staged and fused backward passes
   handout SESSION        the walkthrough as a PDF (--out FILE.pdf)
+  export SESSION         save a plot as PNG, PDF or SVG (--plot NAME --out FILE)
 
 Options:
   --help                 this text; 'bnflow-cli COMMAND --help' for a command
@@ -41,6 +42,7 @@ const Command kCommands[] = {
     {"gradcheck", kGradcheckHelp, gradcheckCommand},
     {"bench", kBenchHelp, benchCommand},
     {"handout", kHandoutHelp, handoutCommand},
+    {"export", kExportHelp, exportCommand},
 };
 
 }  // namespace

@@ -1,6 +1,9 @@
 // bnflow-cli: the engine headless. The command line is a contract (shared/ARCHITECTURE.md).
 #pragma once
 
+#include <analysis.h>
+#include <session.h>
+
 #include <iosfwd>
 #include <string>
 #include <vector>
@@ -22,10 +25,26 @@ std::string gradCommand(const std::vector<std::string>& args);
 std::string gradcheckCommand(const std::vector<std::string>& args);
 std::string benchCommand(const std::vector<std::string>& args);
 std::string handoutCommand(const std::vector<std::string>& args);
+std::string exportCommand(const std::vector<std::string>& args);  // the only command that starts Qt
+
+// bench's parsers of --shapes NxD,... and --dtype f32|f64|both; throw UsageError.
+std::vector<std::pair<Eigen::Index, Eigen::Index>> parseShapeList(const std::string& text);
+std::vector<Dtype> parseDtypeList(const std::string& text);
+
+
+struct ParsedArgs;
+
+// Loads and analyses the one positional SESSION argument; any problem is BadInput naming the file.
+struct Loaded {
+    Session session;
+    Analysis analysis;
+};
+Loaded loadAndAnalyze(const ParsedArgs& parsed);
 
 extern const char* const kGradHelp;
 extern const char* const kGradcheckHelp;
 extern const char* const kBenchHelp;
 extern const char* const kHandoutHelp;
+extern const char* const kExportHelp;
 
 }  // namespace bnflow::cli

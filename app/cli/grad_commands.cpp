@@ -29,14 +29,6 @@ Options:
   --h H      the finite-difference step, 0 < H <= 1 (default 1e-5)
 )";
 
-namespace {
-
-// Loads and analyses the one positional SESSION argument; any problem is bad input.
-struct Loaded {
-    Session session;
-    Analysis analysis;
-};
-
 Loaded loadAndAnalyze(const ParsedArgs& parsed)
 {
     if (parsed.positional.empty())
@@ -58,8 +50,6 @@ Loaded loadAndAnalyze(const ParsedArgs& parsed)
         throw fail(result.problems);
     return {std::move(*load.session), std::move(*result.analysis)};
 }
-
-}  // namespace
 
 std::string gradCommand(const std::vector<std::string>& args)
 {

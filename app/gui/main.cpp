@@ -51,7 +51,8 @@ int main(int argc, char** argv)
                                   QStringLiteral("K"));
     parser.addOption(step);
     const QCommandLineOption view(QStringLiteral("view"),
-                                  QStringLiteral("show NAME: results, walkthrough or lecture"),
+                                  QStringLiteral("show NAME: results, walkthrough, lecture, or a plot "
+                                                 "(gradients, difference, terms, params, gradcheck, hsweep, timings)"),
                                   QStringLiteral("NAME"));
     parser.addOption(view);
     parser.process(app);
@@ -120,8 +121,8 @@ int main(int argc, char** argv)
         window.showView(QStringLiteral("walkthrough"));
     }
     if (parser.isSet(view) && !window.showView(parser.value(view)))
-        return fail(2, QStringLiteral("--view expects results, walkthrough or lecture, got '%1'")
-                           .arg(parser.value(view)));
+        return fail(2, QStringLiteral("--view: unknown view '%1'; expected results, walkthrough, "
+                                      "lecture or a plot name (see bnflow --help)").arg(parser.value(view)));
     if (!window.lectureMode()->isActive())
         window.show();
 

@@ -1,5 +1,6 @@
 // bnflow-cli as other tools use it: the built binary, run on files, output parsed strictly.
 #include "bad_inputs.h"
+#include "cli_runner.h"
 #include "fuzzy.h"
 #include "reference.h"
 
@@ -21,42 +22,9 @@ using Json = nlohmann::json;
 
 namespace {
 
-struct Run {
-    int exitCode = -1;
-    QByteArray out;
-    QByteArray err;
-};
-
-Run runCli(const QStringList& args, int timeoutMs = 120000)
-{
-    QProcess process;
-    process.start(QStringLiteral(BNFLOW_CLI), args);
-    Run run;
-    if (!process.waitForFinished(timeoutMs)) {
-        process.kill();
-        process.waitForFinished();
-        return run;
-    }
-    run.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -2;
-    run.out = process.readAllStandardOutput();
-    run.err = process.readAllStandardError();
-    return run;
-}
-
 Matrix toMatrix(const Json& value)
 {
     return matrixFromJsonText(value.dump());
-}
-
-// Exit 2, nothing on stdout, exactly one line on stderr containing every fragment.
-void expectBadInput(const Run& run, const QStringList& fragments)
-{
-    QCOMPARE(run.exitCode, 2);
-    QVERIFY2(run.out.isEmpty(), run.out.constData());
-    QVERIFY2(run.err.endsWith('\n') && run.err.count('\n') == 1, run.err.constData());
-    for (const QString& fragment : fragments)
-        QVERIFY2(run.err.contains(fragment.toUtf8()),
-                 qPrintable(QStringLiteral("'%1' not in: %2").arg(fragment, run.err)));
 }
 
 }  // namespace

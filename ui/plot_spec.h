@@ -1,0 +1,57 @@
+// What a plot shows, as plain data: panels of series with their labels. Built from the
+// document's Analysis and core results by plot_builders.h, drawn by plot_renderer.h, exported by
+// plot_export.h. Tests read these numbers directly.
+#pragma once
+
+#include <QString>
+#include <QStringList>
+
+#include <utility>
+#include <vector>
+
+namespace bnflow::ui {
+
+enum class SeriesKind {
+    Points,  // markers only
+    Line,    // a line through (x, y), with markers
+    Bars,    // bars at x of height y; `width` in x units
+    Band,    // a filled band from low to high over x
+    HLine,   // a horizontal reference line at y[0]
+};
+
+struct Series {
+    Series() = default;
+    Series(QString name_, SeriesKind kind_, int colour_)
+        : name(std::move(name_)), kind(kind_), colour(colour_) {}
+
+    QString name;                  // legend entry; empty: not in the legend
+    SeriesKind kind = SeriesKind::Points;
+    int colour = 0;                // index into the Okabe-Ito palette (plot_renderer.h)
+    std::vector<double> x, y;      // y unused for Band
+    std::vector<double> low, high; // Band only
+    QStringList labels;            // per point, for the hover tooltip (optional)
+    double width = 0.8;            // Bars only
+    bool dashed = false;
+    bool inLegend = true;          // false: explained by the caption instead (keeps legends short)
+};
+
+struct Panel {
+    Panel() = default;
+    Panel(QString x, QString y, bool logX_ = false, bool logY_ = false)
+        : xLabel(std::move(x)), yLabel(std::move(y)), logX(logX_), logY(logY_) {}
+
+    QString xLabel, yLabel;
+    bool logX = false, logY = false;
+    bool xZeroLine = false;        // a line at x = 0 (for scatters of signed values, not indices)
+    QStringList xTickLabels;       // when set: text ticks at x = 0, 1, 2, ...
+    std::vector<Series> series;
+};
+
+struct PlotSpec {
+    QString name;     // "gradients", ...
+    QString title;
+    QString caption;  // under the plot; may hold '\n'
+    std::vector<Panel> panels;
+};
+
+}  // namespace bnflow::ui

@@ -1,0 +1,234 @@
+#include "plots_panel.h"
+
+#include "display_settings.h"
+#include "plot_view.h"
+#include "session_document.h"
+#include "timing_lab.h"
+
+#include <QComboBox>
+#include <QFileDialog>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QVBoxLayout>
+
+namespace bnflow::ui {
+namespace {
+
+QSpinBox* spin(int lo, int hi, int value, const QString& suffix, QWidget* parent)
+{
+    auto* box = new QSpinBox(parent);
+    box->setRange(lo, hi);
+    box->setValue(value);
+    box->setSuffix(suffix);
+    return box;
+}
+
+// A label and a widget side by side, as one item of a tool row.
+QWidget* labelled(const QString& text, QWidget* widget, QWidget* parent)
+{
+    auto* box = new QWidget(parent);
+    auto* row = new QHBoxLayout(box);
+    row->setContentsMargins(0, 0, 0, 0);
+    row->addWidget(new QLabel(text, box));
+    row->addWidget(widget);
+    return box;
+}
+
+}  // namespace
+
+PlotsPanel::PlotsPanel(SessionDocument* document, DisplaySettings* display, QWidget* parent)
+    : QWidget(parent), document_(document), display_(display), lab_(new TimingLab(this))
+{
+    plots_ = new QComboBox(this);
+    plots_->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    plots_->setMinimumContentsLength(28);  // long plot titles must not widen the window
+    plots_->setObjectName(QStringLiteral("plotSelector"));
+    for (const QString& name : plotNames())
+        plots_->addItem(QStringLiteral("%1: %2").arg(name, plotDescription(name)), name);
+    feature_ = spin(0, 0, 0, {}, this);
+    featureBox_ = labelled(tr("Feature"), feature_, this);
+    step_ = new QComboBox(this);
+    for (const double h : {1e-2, 1e-3, 1e-4, 1e-5, 1e-6, 1e-7, 1e-8})
+        step_->addItem(QString::number(h, 'g', 1), h);
+    step_->setCurrentIndex(3);  // 1e-5, MATH.md's step
+    stepBox_ = labelled(tr("h"), step_, this);
+    timingBox_ = makeTimingControls();
+    exportWidth_ = spin(200, 8000, 1600, tr(" px"), this);
+    exportHeight_ = spin(150, 8000, 1000, tr(" px"), this);
+    exportDpi_ = spin(48, 600, 96, tr(" dpi"), this);
+    auto* image = new QPushButton(tr("Export image..."), this);
+    auto* csv = new QPushButton(tr("Export CSV..."), this);
+    image->setToolTip(tr("PNG at the size and DPI beside it, PDF or SVG (by the file's extension)"));
+
+    auto* tools = new QHBoxLayout;
+    tools->addWidget(plots_, 1);
+    tools->addWidget(featureBox_);
+    tools->addWidget(stepBox_);
+    tools->addWidget(exportWidth_);
+    tools->addWidget(new QLabel(QStringLiteral("x"), this));
+    tools->addWidget(exportHeight_);
+    tools->addWidget(exportDpi_);
+    tools->addWidget(image);
+    tools->addWidget(csv);
+    message_ = new QLabel(this);
+    message_->setWordWrap(true);
+    view_ = new PlotView(this);
+    auto* layout = new QVBoxLayout(this);
+    layout->addLayout(tools);
+    layout->addWidget(timingBox_);
+    layout->addWidget(message_);
+    layout->addWidget(view_, 1);
+
+    connect(plots_, &QComboBox::currentIndexChanged, this, &PlotsPanel::refresh);
+    connect(feature_, &QSpinBox::valueChanged, this, &PlotsPanel::refresh);
+    connect(step_, &QComboBox::currentIndexChanged, this, &PlotsPanel::refresh);
+    connect(document_, &SessionDocument::resultsChanged, this, &PlotsPanel::refresh);
+    connect(display_, &DisplaySettings::changed, this, &PlotsPanel::refresh);
+    connect(image, &QPushButton::clicked, this, &PlotsPanel::chooseAndExportImage);
+    connect(csv, &QPushButton::clicked, this, &PlotsPanel::chooseAndExportCsv);
+    connect(lab_, &TimingLab::progress, this, &PlotsPanel::timingProgress);
+    connect(lab_, &TimingLab::finished, this, &PlotsPanel::timingFinished);
+    chooseFile = [this](const QString& caption, const QString& filter) {
+        return QFileDialog::getSaveFileName(this, caption, {}, filter);
+    };
+    refresh();
+}
+
+QWidget* PlotsPanel::makeTimingControls()
+{
+    auto* box = new QWidget(this);
+    // At most 16384 x 64 elements: the set-up and the first call of a measurement, which Cancel
+    // cannot interrupt, stay under about 100 ms (measured by test_timing_lab).
+    timingCols_ = spin(1, 64, 64, {}, box);
+    timingDtype_ = new QComboBox(box);
+    timingDtype_->addItem(QStringLiteral("float64"), int(Dtype::F64));
+    timingDtype_->addItem(QStringLiteral("float32"), int(Dtype::F32));
+    timingMaxRows_ = new QComboBox(box);
+    for (const int rows : {256, 1024, 4096, 16384})
+        timingMaxRows_->addItem(QString::number(rows), rows);
+    timingMaxRows_->setCurrentIndex(2);
+    run_ = new QPushButton(tr("Run timings"), box);
+    cancel_ = new QPushButton(tr("Cancel"), box);
+    cancel_->setEnabled(false);
+    progress_ = new QProgressBar(box);
+    auto* row = new QHBoxLayout(box);
+    row->setContentsMargins(0, 0, 0, 0);
+    row->addWidget(labelled(tr("D"), timingCols_, box));
+    row->addWidget(labelled(tr("N from 16 to"), timingMaxRows_, box));
+    row->addWidget(timingDtype_);
+    row->addWidget(run_);
+    row->addWidget(cancel_);
+    row->addWidget(progress_, 1);
+    connect(run_, &QPushButton::clicked, this, [this] {
+        if (lab_->start(timingSettings())) {
+            run_->setEnabled(false);
+            cancel_->setEnabled(true);
+            progress_->setValue(0);
+        }
+    });
+    connect(cancel_, &QPushButton::clicked, lab_, &TimingLab::cancel);
+    return box;
+}
+
+TimingSweepSettings PlotsPanel::timingSettings() const
+{
+    TimingSweepSettings settings;
+    settings.shapes = defaultTimingShapes(timingCols_->value(), timingMaxRows_->currentData().toInt());
+    settings.dtypes = {Dtype(timingDtype_->currentData().toInt())};
+    return settings;
+}
+
+QString PlotsPanel::currentPlot() const
+{
+    return plots_->currentData().toString();
+}
+
+bool PlotsPanel::selectPlot(const QString& name)
+{
+    const int index = plots_->findData(name);
+    if (index < 0)
+        return false;
+    plots_->setCurrentIndex(index);
+    return true;
+}
+
+void PlotsPanel::setFeature(int feature)
+{
+    feature_->setValue(feature);
+}
+
+void PlotsPanel::setStep(double h)
+{
+    step_->setCurrentIndex(step_->findData(h));
+}
+
+void PlotsPanel::refresh()
+{
+    const QString name = currentPlot();
+    featureBox_->setVisible(name == QLatin1String("terms"));
+    stepBox_->setVisible(name == QLatin1String("gradcheck"));
+    timingBox_->setVisible(name == QLatin1String("timings"));
+    feature_->setMaximum(int(std::max<Eigen::Index>(0, document_->session().features() - 1)));
+    const PlotStyle style{display_->theme(), display_->fontPointSize()};
+    if (name == QLatin1String("timings")) {
+        message_->setText(lab_->points().empty() ? tr("Press Run timings to measure on this machine.") : QString());
+        view_->setSpec(timingsPlot(lab_->points(), QString::fromStdString(machineDescription())), style);
+        return;
+    }
+    const Analysis* analysis = document_->analysis();
+    if (!analysis) {
+        message_->setText(tr("The session cannot be computed; see the results panel."));
+        view_->setSpec({}, style);
+        return;
+    }
+    message_->clear();
+    view_->setSpec(documentPlot(name, document_->session(), *analysis,
+                                 {feature_->value(), step_->currentData().toDouble()}), style);
+}
+
+bool PlotsPanel::exportImage(const QString& path, const ExportSize& size, QString* error) const
+{
+    return exportPlot(view_->spec(), path, size, {display_->theme(), display_->fontPointSize()}, error);
+}
+
+bool PlotsPanel::exportCsv(const QString& path, QString* error) const
+{
+    return exportPlotCsv(view_->spec(), path, error);
+}
+
+void PlotsPanel::chooseAndExportImage()
+{
+    const QString path = chooseFile(tr("Export plot"), tr("Images (*.png *.pdf *.svg)"));
+    QString error;
+    if (!path.isEmpty() &&
+        !exportImage(path, {exportWidth_->value(), exportHeight_->value(), exportDpi_->value()}, &error))
+        message_->setText(error);
+}
+
+void PlotsPanel::chooseAndExportCsv()
+{
+    const QString path = chooseFile(tr("Export plot data"), tr("CSV (*.csv)"));
+    QString error;
+    if (!path.isEmpty() && !exportCsv(path, &error))
+        message_->setText(error);
+}
+
+void PlotsPanel::timingProgress(int done, int total)
+{
+    progress_->setRange(0, total);
+    progress_->setValue(done);
+}
+
+void PlotsPanel::timingFinished(bool cancelled)
+{
+    run_->setEnabled(true);
+    cancel_->setEnabled(false);
+    refresh();
+    if (cancelled)
+        message_->setText(tr("Timings cancelled; showing the %1 measurements completed.").arg(lab_->points().size()));
+}
+
+}  // namespace bnflow::ui

@@ -1,0 +1,80 @@
+// The Plots tab: a selector of plot names, the plot, its export buttons, and for "timings" the
+// timing lab's controls (shape, dtype, Run, Cancel, progress). Refreshes on resultsChanged().
+#pragma once
+
+#include "plot_builders.h"
+#include "plot_export.h"
+
+#include <QWidget>
+
+#include <functional>
+
+class QComboBox;
+class QLabel;
+class QProgressBar;
+class QPushButton;
+class QSpinBox;
+class QStackedWidget;
+
+namespace bnflow::ui {
+
+class DisplaySettings;
+class PlotView;
+class SessionDocument;
+class TimingLab;
+
+class PlotsPanel : public QWidget {
+    Q_OBJECT
+public:
+    PlotsPanel(SessionDocument* document, DisplaySettings* display, QWidget* parent = nullptr);
+
+    QString currentPlot() const;
+    bool selectPlot(const QString& name);  // false for an unknown name
+    void setFeature(int feature);          // "terms"
+    void setStep(double h);                // "gradcheck": one of the offered steps
+    PlotView* view() const { return view_; }
+    TimingLab* timingLab() const { return lab_; }
+    QPushButton* runButton() const { return run_; }
+    QPushButton* cancelButton() const { return cancel_; }
+    QProgressBar* progressBar() const { return progress_; }
+
+    TimingSweepSettings timingSettings() const;  // from the lab's controls
+    bool exportImage(const QString& path, const ExportSize& size, QString* error) const;
+    bool exportCsv(const QString& path, QString* error) const;
+
+    // Dialog hook, so tests can answer without a modal loop: returns a path, empty to cancel.
+    std::function<QString(const QString& caption, const QString& filter)> chooseFile;
+
+public slots:
+    void refresh();
+    void chooseAndExportImage();  // asks for a file: PNG at the panel's size and DPI, PDF, SVG
+    void chooseAndExportCsv();
+
+private:
+    QWidget* makeTimingControls();
+    void timingProgress(int done, int total);
+    void timingFinished(bool cancelled);
+
+    SessionDocument* document_;
+    DisplaySettings* display_;
+    TimingLab* lab_;
+    QComboBox* plots_;
+    QSpinBox* feature_;
+    QWidget* featureBox_;
+    QComboBox* step_;
+    QWidget* stepBox_;
+    QWidget* timingBox_;
+    QSpinBox* timingCols_;
+    QComboBox* timingDtype_;
+    QComboBox* timingMaxRows_;
+    QPushButton* run_;
+    QPushButton* cancel_;
+    QProgressBar* progress_;
+    QSpinBox* exportWidth_;
+    QSpinBox* exportHeight_;
+    QSpinBox* exportDpi_;
+    QLabel* message_;
+    PlotView* view_;
+};
+
+}  // namespace bnflow::ui

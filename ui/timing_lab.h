@@ -1,0 +1,40 @@
+// Runs core's timingSweep() in a worker thread. Progress and the result arrive as signals in
+// the thread that owns the lab; cancel() takes effect between samples (about a millisecond).
+#pragma once
+
+#include <sweeps.h>
+
+#include <QObject>
+
+#include <atomic>
+
+class QThread;
+
+namespace bnflow::ui {
+
+class TimingLab : public QObject {
+    Q_OBJECT
+public:
+    explicit TimingLab(QObject* parent = nullptr);
+    ~TimingLab() override;  // cancels and waits for the worker
+
+    // false when a sweep is already running. settings.cancel and .progress are the lab's own.
+    bool start(TimingSweepSettings settings);
+    void cancel();
+    bool isRunning() const { return thread_ != nullptr; }
+    // What the last finished sweep measured (a cancelled one keeps its completed points).
+    const std::vector<TimingPoint>& points() const { return points_; }
+
+signals:
+    void progress(int done, int total);
+    void finished(bool cancelled);
+
+private:
+    void collect(std::vector<TimingPoint> points);
+
+    QThread* thread_ = nullptr;
+    std::atomic<bool> cancel_{false};
+    std::vector<TimingPoint> points_;
+};
+
+}  // namespace bnflow::ui
