@@ -166,28 +166,27 @@ bool SessionDocument::setCell(Which which, Eigen::Index row, Eigen::Index col, d
                   std::move(edited), error);
 }
 
-bool SessionDocument::setGamma(Eigen::Index feature, double value)
+bool SessionDocument::setParameter(RowVector Session::*parameter, const char* name,
+                                   Eigen::Index feature, double value)
 {
     if (feature < 0 || feature >= session_.features() || !std::isfinite(value)) {
-        refuse(tr("gamma[%1]: not a feature or not a finite number").arg(feature));
+        refuse(tr("%1[%2]: not a feature or not a finite number").arg(QLatin1String(name)).arg(feature));
         return false;
     }
     Session after = session_;
-    after.gamma[feature] = value;
-    return commit(tr("Set gamma[%1] = %2").arg(feature).arg(value, 0, 'g', 6), std::move(after),
-                  QStringLiteral("gamma:%1").arg(feature));
+    (after.*parameter)[feature] = value;
+    return commit(tr("Set %1[%2] = %3").arg(QLatin1String(name)).arg(feature).arg(value, 0, 'g', 6),
+                  std::move(after), QStringLiteral("%1:%2").arg(QLatin1String(name)).arg(feature));
+}
+
+bool SessionDocument::setGamma(Eigen::Index feature, double value)
+{
+    return setParameter(&Session::gamma, "gamma", feature, value);
 }
 
 bool SessionDocument::setBeta(Eigen::Index feature, double value)
 {
-    if (feature < 0 || feature >= session_.features() || !std::isfinite(value)) {
-        refuse(tr("beta[%1]: not a feature or not a finite number").arg(feature));
-        return false;
-    }
-    Session after = session_;
-    after.beta[feature] = value;
-    return commit(tr("Set beta[%1] = %2").arg(feature).arg(value, 0, 'g', 6), std::move(after),
-                  QStringLiteral("beta:%1").arg(feature));
+    return setParameter(&Session::beta, "beta", feature, value);
 }
 
 bool SessionDocument::resetGamma()

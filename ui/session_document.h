@@ -75,6 +75,8 @@ private:
     // commands with the same non-empty key (a slider being dragged) become one.
     bool commit(const QString& description, Session after, const QString& mergeKey = {});
     bool commit(const QString& description, std::optional<Session> after, const std::string& error);
+    bool setParameter(RowVector Session::*parameter, const char* name, Eigen::Index feature,
+                      double value);  // gamma or beta, one feature: drags of it merge
     void replaceSession(const Session& session);  // no undo command: for the commands themselves
     void recompute();
 

@@ -54,28 +54,30 @@ double parseNumber(const std::string& option, const std::string& text)
     return value;
 }
 
-long parseCount(const std::string& option, const std::string& text)
+namespace {
+
+long parseWhole(const std::string& option, const std::string& text, long minimum)
 {
-    long value = 0;
+    long value = minimum - 1;
     const char* end = text.data() + text.size();
     const auto [ptr, ec] = std::from_chars(text.data(), end, value);
-    if (ec != std::errc() || ptr != end || value < 1)
-        throw UsageError{"option " + option + " expects a whole number >= 1, got '" + text + "'"};
+    if (ec != std::errc() || ptr != end || value < minimum)
+        throw UsageError{"option " + option + " expects a whole number >= " +
+                         std::to_string(minimum) + ", got '" + text + "'"};
     return value;
 }
 
-}  // namespace bnflow::cli
+}  // namespace
 
-namespace bnflow::cli {
+long parseCount(const std::string& option, const std::string& text)
+{
+    return parseWhole(option, text, 1);
+}
 
 long parseIndex(const std::string& option, const std::string& text)
 {
-    long value = -1;
-    const char* end = text.data() + text.size();
-    const auto [ptr, ec] = std::from_chars(text.data(), end, value);
-    if (ec != std::errc() || ptr != end || value < 0)
-        throw UsageError{"option " + option + " expects a whole number >= 0, got '" + text + "'"};
-    return value;
+    return parseWhole(option, text, 0);
 }
 
 }  // namespace bnflow::cli
+
