@@ -15,6 +15,26 @@ std::string num(double v)
 
 }  // namespace
 
+VarianceComparison compareVariance(const Matrix& x, Eigen::Index j)
+{
+    const auto n = static_cast<float>(x.rows());
+    float sum = 0, sumSquares = 0;
+    for (Eigen::Index i = 0; i < x.rows(); ++i) {
+        const auto v = static_cast<float>(x(i, j));
+        sum += v;
+        sumSquares += v * v;
+    }
+    const float mean = sum / n;
+    const float onePass = sumSquares / n - mean * mean;
+    float squares = 0;
+    for (Eigen::Index i = 0; i < x.rows(); ++i) {
+        const float d = static_cast<float>(x(i, j)) - mean;
+        squares += d * d;
+    }
+    const double mean64 = x.col(j).mean();
+    return {onePass, squares / n, (x.col(j).array() - mean64).square().mean()};
+}
+
 std::vector<std::string> notices(const Session& s, const Analysis& a)
 {
     std::vector<std::string> out;
@@ -39,6 +59,14 @@ std::vector<std::string> notices(const Session& s, const Analysis& a)
                           "), so eps dominates and xhat is far from unit variance.");
         if (s.gamma[j] == 0)
             out.push_back(feature + "gamma = 0, so y is constant there and its dx is 0.");
+        if (n > 1 && var > 0) {
+            const VarianceComparison v = compareVariance(s.x, j);
+            if (std::abs(v.onePassF32 - var) > 0.1 * var)
+                out.push_back(feature + "in float32, the one-pass E[x^2] - E[x]^2 gives var = " +
+                              num(v.onePassF32) + " (two-pass float32: " + num(v.twoPassF32) +
+                              "; float64: " + num(var) + "): catastrophic cancellation, which is "
+                              "why the variance is computed in two passes.");
+        }
         const double spread = std::sqrt(var);
         const double offset = std::abs(a.forward.mean[j]);
         if (spread > 0 && offset > 1e6 * spread)

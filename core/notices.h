@@ -12,4 +12,14 @@ namespace bnflow {
 // One sentence each, in the order a reader should see them.
 std::vector<std::string> notices(const Session& session, const Analysis& analysis);
 
+// The variance of one column three ways, to show why bnflow computes it in two passes: in
+// float32 one pass (E[x^2] - E[x]^2, which cancels on offset data and can go negative),
+// float32 two passes, and float64 two passes (the reference).
+struct VarianceComparison {
+    double onePassF32;
+    double twoPassF32;
+    double twoPassF64;
+};
+VarianceComparison compareVariance(const Matrix& x, Eigen::Index column);
+
 }  // namespace bnflow

@@ -49,6 +49,7 @@ const std::vector<Example>& examples()
             {QObject::tr("One sample (N = 1)"), QStringLiteral(":/examples/single_sample.bnflow.json")},
             {QObject::tr("dout = all ones"), QStringLiteral(":/examples/dout_ones.bnflow.json")},
             {QObject::tr("Two samples (the file-format example)"), QStringLiteral(":/examples/contract.bnflow.json")},
+            {QObject::tr("float32 cancellation: one-pass vs two-pass variance"), QStringLiteral(":/examples/float32_cancellation.bnflow.json")},
         };
         for (const auto& [title, path] : files)
             items.push_back({title, loadResource(path)});

@@ -1,6 +1,7 @@
 // The window as a whole: examples, files, unsaved changes, drag and drop, CSV, screenshots.
 #include <display_settings.h>
 #include <examples.h>
+#include <notices.h>
 #include <file_actions.h>
 #include <main_window.h>
 #include <preferences_dialog.h>
@@ -93,9 +94,9 @@ void TestMainWindow::showsTheExample()
 
 void TestMainWindow::everyExampleLoads()
 {
-    QCOMPARE(int(examples().size()), 6);
+    QCOMPARE(int(examples().size()), 7);
     QMenu* menu = window_->files()->examplesMenu();
-    QCOMPARE(menu->actions().size(), 6);
+    QCOMPARE(menu->actions().size(), 7);
     for (QAction* action : menu->actions()) {
         action->trigger();
         QVERIFY2(!document_->session().notes.empty(), qPrintable(action->text()));
@@ -110,6 +111,9 @@ void TestMainWindow::everyExampleLoads()
     QVERIFY(document_->analysis()->staged.dx.cwiseAbs().maxCoeff() < 1e-14);
     window_->files()->openExample(2);  // constant column
     QCOMPARE(document_->analysis()->forward.var[1], 0.0);
+    window_->files()->openExample(6);  // float32 cancellation: the note compares the variances
+    const std::vector<std::string> notes = notices(document_->session(), *document_->analysis());
+    QVERIFY(!notes.empty() && notes.front().find("in float32, the one-pass") != std::string::npos);
 }
 
 void TestMainWindow::badFileShowsAMessageAndChangesNothing()
