@@ -220,6 +220,12 @@ void TestMainWindow::importAndExportCsv()
     QCOMPARE(document_->undoStack()->count(), 0);
     QVERIFY(!window_->files()->importCsv(dir.filePath("missing.csv")));
     QVERIFY(errors_.last().contains("missing.csv"));
+    std::string million;
+    for (int i = 0; i < 1000000; ++i)
+        million += "1.5,2.5,3.5\n";
+    QVERIFY(!window_->files()->importCsv(writeFile(dir, "million.csv", million)));
+    QVERIFY2(errors_.last().contains("million.csv") && errors_.last().contains("256"), qPrintable(errors_.last()));
+    QCOMPARE(document_->session().samples(), Eigen::Index(4));  // untouched
 
     const QString out = dir.filePath("results.csv");
     QVERIFY(window_->files()->exportResultsCsv(out));
