@@ -72,24 +72,29 @@ template <typename S, bool Sum, bool Write>
                 writeRow(i + k);
         }
     }
-    for (int k = 0; i < rows; ++i, ++k) {  // the last rows % kLanes rows
+    ColumnSums<S> tail;  // the last rows % kLanes rows, and all of a short column
+    for (; i < rows; ++i) {
         if constexpr (Sum) {
-            laneDout[k] += sumDout[i];
-            laneDoutXhat[k] += sumDout[i] * sumXhat[i];
+            tail.dout += sumDout[i];
+            tail.doutXhat += sumDout[i] * sumXhat[i];
         }
         if constexpr (Write)
             writeRow(i);
     }
-    if constexpr (Sum) {  // fold the lanes pairwise: a fixed order, log2(kLanes) steps
-        for (int width = kLanes<S> / 2; width > 0; width /= 2) {
+    if constexpr (Sum) {
+        if (fullBlocks > 0) {  // fold the lanes pairwise: a fixed order, log2(kLanes) steps
+            for (int width = kLanes<S> / 2; width > 0; width /= 2) {
 #pragma omp simd
-            for (int k = 0; k < width; ++k) {
-                laneDout[k] += laneDout[k + width];
-                laneDoutXhat[k] += laneDoutXhat[k + width];
+                for (int k = 0; k < width; ++k) {
+                    laneDout[k] += laneDout[k + width];
+                    laneDoutXhat[k] += laneDoutXhat[k + width];
+                }
             }
+            tail.dout += laneDout[0];
+            tail.doutXhat += laneDoutXhat[0];
         }
     }
-    return {laneDout[0], laneDoutXhat[0]};
+    return tail;
 }
 
 template <typename S>
