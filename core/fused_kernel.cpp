@@ -7,23 +7,22 @@
 //    then sees one steady stream (two columns read ahead, one written), like STREAM's triad,
 //    instead of alternating read-only and write-only phases.
 //  - Lanes: each reduction keeps 64 bytes of independent partial sums. The compiler vectorises
-//    them at any SIMD width (4 SSE2 or 2 AVX2 registers per sum) with enough adds in flight, and
-//    never has to reorder a floating-point sum itself, so the rounding is the same everywhere.
-// The kernel is compiled for x86-64-v3 (AVX2) and for the baseline; the loader picks one when the
-// program starts. An AVX-512 clone was slower: Eigen's buffers are only 16-byte aligned here, and
-// every unaligned 64-byte load splits a cache line.
+//    them at any SIMD width (4 SSE2, 2 AVX2 or 1 AVX-512 register per sum) with enough adds in
+//    flight, and never has to reorder a floating-point sum itself.
+// On x86-64 with GCC the kernel is compiled three times, for AVX-512 (x86-64-v4), AVX2
+// (x86-64-v3) and the SSE2 baseline, and picked at run time from the CPU. The AVX-512 copy only
+// runs when every column starts on a 64-byte boundary, as bnflow's own matrices do (see
+// types.h): unaligned, every 64-byte load splits a cache line and it is slower than AVX2.
+// All three add in the same order and are built without FMA contraction (-ffp-contract=off), so
+// they give bit-identical results; tests/core/test_fused_kernel.cpp checks it.
 #include "batchnorm.h"
+
+#include <cstdint>
 
 namespace bnflow {
 namespace {
 
 using Index = Eigen::Index;
-
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-#define BNFLOW_KERNEL_CLONES [[gnu::target_clones("arch=x86-64-v3", "default")]]
-#else
-#define BNFLOW_KERNEL_CLONES
-#endif
 
 template <typename S>
 constexpr int kLanes = 64 / sizeof(S);  // partial sums per reduction: 8 doubles or 16 floats
@@ -140,11 +139,59 @@ template <typename S>
     }
 }
 
-BNFLOW_KERNEL_CLONES void fusedColumnsF64(const KernelArgs<double>& a) { fusedColumns(a); }
-BNFLOW_KERNEL_CLONES void fusedColumnsF32(const KernelArgs<float>& a) { fusedColumns(a); }
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && __GNUC__ >= 12
+template <typename S>
+[[gnu::target("arch=x86-64-v4")]] void fusedColumnsAvx512(const KernelArgs<S>& a)
+{
+    fusedColumns(a);
+}
 
-void runFusedColumns(const KernelArgs<double>& a) { fusedColumnsF64(a); }
-void runFusedColumns(const KernelArgs<float>& a) { fusedColumnsF32(a); }
+template <typename S>
+[[gnu::target("arch=x86-64-v3")]] void fusedColumnsAvx2(const KernelArgs<S>& a)
+{
+    fusedColumns(a);
+}
+
+// Every column of the three matrices starts on a 64-byte boundary.
+template <typename S>
+bool columnsAligned(const KernelArgs<S>& a)
+{
+    const auto aligned = [](const void* p) {
+        return reinterpret_cast<std::uintptr_t>(p) % 64 == 0;
+    };
+    const auto stride = [](Index s) { return s * Index(sizeof(S)) % 64 == 0; };
+    return aligned(a.dout) && aligned(a.xhat) && aligned(a.dx) && stride(a.doutStride) &&
+           stride(a.xhatStride) && stride(a.dxStride);
+}
+
+enum class Simd { Baseline, Avx2, Avx512 };
+
+Simd simdOfThisCpu()
+{
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("x86-64-v4"))
+        return Simd::Avx512;
+    return __builtin_cpu_supports("x86-64-v3") ? Simd::Avx2 : Simd::Baseline;
+}
+
+template <typename S>
+void runFusedColumns(const KernelArgs<S>& a)
+{
+    static const Simd simd = simdOfThisCpu();
+    if (simd == Simd::Avx512 && columnsAligned(a))
+        fusedColumnsAvx512(a);
+    else if (simd != Simd::Baseline)
+        fusedColumnsAvx2(a);
+    else
+        fusedColumns(a);
+}
+#else
+template <typename S>
+void runFusedColumns(const KernelArgs<S>& a)
+{
+    fusedColumns(a);
+}
+#endif
 
 }  // namespace
 
