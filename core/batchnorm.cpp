@@ -45,36 +45,7 @@ void backwardStaged(const MatIn<S>& dout, const ForwardCache<S>& cache, const Ro
     out.dx = out.dxmu.rowwise() + out.dxViaMean;
 }
 
-template <typename S>
-void fusedBackwardKernel(const MatIn<S>& dout, const MatIn<S>& xhat, const RowIn<S>& invStd,
-                         const RowIn<S>& gamma, Eigen::Ref<Mat<S>> dx,
-                         Eigen::Ref<RowVec<S>> dgamma, Eigen::Ref<RowVec<S>> dbeta)
-{
-    const Eigen::Index rows = dout.rows();
-    const auto n = static_cast<S>(rows);
-    for (Eigen::Index j = 0; j < dout.cols(); ++j) {
-        const S* g = dout.col(j).data();
-        const S* h = xhat.col(j).data();
-        // first: two reductions over the column
-        S sumDout = 0;
-        S sumDoutXhat = 0;
-        for (Eigen::Index i = 0; i < rows; ++i) {
-            sumDout += g[i];
-            sumDoutXhat += g[i] * h[i];
-        }
-        dbeta[j] = sumDout;
-        dgamma[j] = sumDoutXhat;
-        // dxhat = dout * gamma_j, so gamma_j factors out of all three terms:
-        // dx = gamma_j inv_std_j / N * (N dout - sum dout - xhat sum(dout xhat))
-        const S scale = gamma[j] * invStd[j] / n;  // final scale
-        S* out = dx.col(j).data();
-        for (Eigen::Index i = 0; i < rows; ++i) {
-            out[i] = scale * (n * g[i]            // term 1
-                              - sumDout           // term 2
-                              - h[i] * sumDoutXhat);  // term 3
-        }
-    }
-}
+// fusedBackwardKernel is in fused_kernel.cpp.
 
 template <typename S>
 Gradients<S> backwardFused(const MatIn<S>& dout, const ForwardCache<S>& cache,
@@ -109,9 +80,6 @@ FusedTerms<S> backwardFusedTerms(const MatIn<S>& dout, const ForwardCache<S>& ca
                              ForwardCache<S>&);                                                \
     template void backwardStaged<S>(const MatIn<S>&, const ForwardCache<S>&, const RowIn<S>&,  \
                                     StagedGradients<S>&);                                      \
-    template void fusedBackwardKernel<S>(const MatIn<S>&, const MatIn<S>&, const RowIn<S>&,    \
-                                         const RowIn<S>&, Eigen::Ref<Mat<S>>,                  \
-                                         Eigen::Ref<RowVec<S>>, Eigen::Ref<RowVec<S>>);        \
     template Gradients<S> backwardFused<S>(const MatIn<S>&, const ForwardCache<S>&,            \
                                            const RowIn<S>&);                                   \
     template FusedTerms<S> backwardFusedTerms<S>(const MatIn<S>&, const ForwardCache<S>&,      \

@@ -41,10 +41,13 @@ TimingResult measure(const TimingSettings& s, const std::function<double()>& cal
         return seconds;
     };
 
-    // Warm-up and calibration: double the batch of calls until one sample is long enough.
+    // Warm-up and calibration: double the batch of calls until a sample is long enough. The
+    // faster of two tries decides, so a sample stretched by preemption on a busy machine does
+    // not stop the doubling early (later, undisturbed samples would then be too short).
     long calls = 1;
     runSample(1);
-    while (runSample(calls) < s.minSampleSeconds && calls < (1L << 30)) {
+    while (std::min(runSample(calls), runSample(calls)) < s.minSampleSeconds &&
+           calls < (1L << 30)) {
         if (cancelled(s)) {
             result.status = TimingResult::Status::Cancelled;
             return result;

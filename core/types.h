@@ -3,6 +3,13 @@
 
 #include <Eigen/Core>
 
+// Heap matrices start on a cache line (64 bytes), which the fused kernel's AVX-512 copy needs
+// (fused_kernel.cpp). The bnflow_core CMake target sets this for everything that links it; it
+// must be the same in every translation unit, as Eigen frees memory by the rule it allocated it.
+#if EIGEN_MAX_ALIGN_BYTES != 64
+#error "bnflow: compile with EIGEN_MAX_ALIGN_BYTES=64 (linking the bnflow_core target sets it)"
+#endif
+
 namespace bnflow {
 
 // N x D: N samples (rows) by D features (columns). Column-major, so one feature's N values are

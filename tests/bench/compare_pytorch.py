@@ -1,0 +1,223 @@
+#!/usr/bin/python3
+"""bnflow's fused backward pass against PyTorch's, and both against this machine's memory bandwidth.
+
+Run from anywhere:  /usr/bin/python3 tests/bench/compare_pytorch.py [--min-time-ms T]
+It installs Debian's python3-torch if it is missing, builds bnflow-cli and bnflow-bandwidth if
+they are not built yet, and then, shape by shape (so that a burst of load on a shared machine
+disturbs one shape, not one whole column):
+  1. bnflow-bandwidth: single-thread read and triad bandwidth at the shape's array size;
+  2. PyTorch's native CPU batch norm backward, torch.ops.aten.native_batch_norm_backward, single
+     thread, float64 and float32, on preallocated inputs: both the plain op (which allocates
+     its outputs, as autograd calls it) and its out= form (which writes into reused buffers);
+  3. bnflow-cli bench --json --variants fused, the same shape in both dtypes.
+Then it prints one table row per shape and dtype.
+
+Layouts: PyTorch's x is an (N, D) contiguous tensor, so row-major: one sample's D features are
+contiguous. bnflow's N x D matrices are column-major: one feature's N samples are contiguous.
+Both compute the same mathematical N x D problem (normalise each of D features over N samples);
+each library gets the layout it stores natively.
+
+Bounds of the fused pass, from the bandwidth at the shape's size (B = N * D * element bytes):
+  two-pass: pass one reads dout and xhat (2B at read speed), pass two reads them again and
+            writes dx (3B at triad speed), all from memory;
+  cached:   the second read comes from cache, so only one triad-like sweep (3B at triad speed).
+Times are per call in microseconds: min and median over samples of calls batched to about
+1 ms each, after a warm-up (the method of bnflow-cli bench). The bounds use the best bandwidth
+sample; bnflow/bound compares bnflow's min to it (and its median to the median-bandwidth bound).
+"""
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+SHAPES = [(4, 3), (64, 64), (256, 256), (1024, 1024), (4096, 1024), (16384, 256)]
+DTYPES = [("f64", 8), ("f32", 4)]
+
+
+def ensure_torch():
+    try:
+        import torch  # noqa: F401
+        return
+    except ImportError:
+        pass
+    if sys.executable != "/usr/bin/python3" and os.path.exists("/usr/bin/python3"):
+        # Debian's python3-torch lives in the system interpreter's dist-packages.
+        os.execv("/usr/bin/python3", ["/usr/bin/python3", os.path.abspath(__file__)] + sys.argv[1:])
+    sudo = [] if os.geteuid() == 0 else ["sudo"]
+    subprocess.check_call(sudo + ["apt-get", "update", "-qq"])
+    subprocess.check_call(sudo + ["apt-get", "install", "-y", "-qq", "python3-torch"],
+                          env=dict(os.environ, DEBIAN_FRONTEND="noninteractive"))
+    os.execv(sys.executable, [sys.executable, os.path.abspath(__file__)] + sys.argv[1:])
+
+
+ensure_torch()
+import torch  # noqa: E402
+
+
+def ensure_built(build):
+    cli = os.path.join(build, "app", "bnflow-cli")
+    probe = os.path.join(build, "tests", "bench", "bnflow-bandwidth")
+    if not (os.path.exists(cli) and os.path.exists(probe)):
+        if not os.path.exists(os.path.join(build, "CMakeCache.txt")):
+            subprocess.check_call(["cmake", "-S", ROOT, "-B", build, "-G", "Ninja"])
+        subprocess.check_call(["cmake", "--build", build, "--target", "bnflow-cli",
+                               "bnflow-bandwidth"])
+    return cli, probe
+
+
+def measure(call, min_seconds):
+    """Per-call microseconds (min, median, samples), sampled like bnflow-cli bench."""
+    def sample(calls):
+        t0 = time.perf_counter()
+        for _ in range(calls):
+            call()
+        return time.perf_counter() - t0
+
+    calls = 1
+    sample(1)
+    while sample(calls) < 1e-3:
+        calls *= 2
+    per_call = []
+    start = time.perf_counter()
+    while len(per_call) < 5 or time.perf_counter() - start < min_seconds:
+        per_call.append(sample(calls) / calls * 1e6)
+    per_call.sort()
+    n = len(per_call)
+    median = per_call[n // 2] if n % 2 else 0.5 * (per_call[n // 2 - 1] + per_call[n // 2])
+    return {"min_us": per_call[0], "median_us": median, "samples": n}
+
+
+def time_pytorch(n, d, dtype, min_seconds):
+    """PyTorch's native batch norm backward, both forms, on seeded row-major (N, D) inputs."""
+    gen = torch.Generator().manual_seed(42)
+    x = 3 * torch.randn(n, d, generator=gen, dtype=dtype) + 1
+    dout = torch.randn(n, d, generator=gen, dtype=dtype)
+    gamma = 1 + 0.5 * torch.randn(d, generator=gen, dtype=dtype)
+    beta = torch.randn(d, generator=gen, dtype=dtype)
+    eps = 1e-5
+    _, mean, invstd = torch.ops.aten.native_batch_norm(x, gamma, beta, None, None, True, 0.1, eps)
+    mask = [True, True, True]
+    dx, dgamma, dbeta = torch.empty_like(x), torch.empty_like(gamma), torch.empty_like(gamma)
+    backward = torch.ops.aten.native_batch_norm_backward
+
+    def plain():
+        backward(dout, x, gamma, None, None, mean, invstd, True, eps, mask)
+
+    def into_buffers():
+        backward.out(dout, x, gamma, None, None, mean, invstd, True, eps, mask,
+                     out0=dx, out1=dgamma, out2=dbeta)
+
+    return {"plain": measure(plain, min_seconds), "out": measure(into_buffers, min_seconds)}
+
+
+def run_json(command):
+    return json.loads(subprocess.run(command, check=True, capture_output=True, text=True).stdout)
+
+
+def bandwidth(probe, sizes, min_time_ms):
+    result = run_json([probe, "--min-time-ms", str(min_time_ms)] + [str(s) for s in sizes])
+    return {r["bytes_per_array"]: r for r in result["results"]}
+
+
+def bnflow_fused(cli, n, d, min_time_ms):
+    result = run_json([cli, "bench", "--json", "--variants", "fused", "--dtype", "both",
+                       "--shapes", f"{n}x{d}", "--min-time-ms", str(min_time_ms)])
+    return {r["dtype"]: r for r in result["results"]}
+
+
+def bounds(bytes_per_array, rates, which):
+    read = rates["read"][which] * 1e9
+    triad = rates["triad"][which] * 1e9
+    cached = 3 * bytes_per_array / triad * 1e6
+    return {"two_pass_us": 2 * bytes_per_array / read * 1e6 + cached, "cached_us": cached}
+
+
+def machine():
+    model = platform.processor() or "unknown CPU"
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    model = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    return f"{model}, {os.cpu_count()} cores, {platform.system()} {platform.release()}"
+
+
+def fmt(us):
+    return f"{us:.3f}" if us < 10 else f"{us:.1f}" if us < 1000 else f"{us:.0f}"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--build", default=os.path.join(ROOT, "build"), help="CMake build folder")
+    parser.add_argument("--min-time-ms", type=float, default=250,
+                        help="sampling time per measurement (default 250)")
+    parser.add_argument("--shapes", default=",".join(f"{n}x{d}" for n, d in SHAPES),
+                        help="comma-separated NxD shapes")
+    parser.add_argument("--json", metavar="FILE", help="also write every measurement to FILE")
+    args = parser.parse_args()
+    shapes = [tuple(int(v) for v in s.split("x")) for s in args.shapes.split(",")]
+    cli, probe = ensure_built(args.build)
+    torch.set_num_threads(1)
+    min_seconds = args.min_time_ms / 1000
+
+    print(f"# {machine()}; PyTorch {torch.__version__} ({torch.get_num_threads()} thread), "
+          f"bnflow {subprocess.run([cli, '--version'], capture_output=True, text=True).stdout.strip()}")
+    print("# Same mathematical N x D problem; PyTorch's x is row-major (N, D) contiguous, "
+          "bnflow's is column-major.")
+    print("# Per call, microseconds. PyTorch: the faster (by median) of native_batch_norm_backward "
+          "and its out= form.\n")
+    header = ("| shape | dtype | PyTorch min | PyTorch median | bnflow min | bnflow median "
+              "| PyTorch/bnflow (min, median) | two-pass bound | cached bound "
+              "| bnflow/cached (min, median) | bnflow/two-pass (min) | PyTorch form |")
+    print(header)
+    print("|" + "---|" * 2 + "---:|" * 9 + "---|")
+    records = []
+    for n, d in shapes:
+        sizes = sorted({n * d * size for _, size in DTYPES})
+        rates = bandwidth(probe, sizes, args.min_time_ms)
+        torch_times = {name: time_pytorch(n, d, dtype, min_seconds)
+                       for name, dtype in (("f64", torch.float64), ("f32", torch.float32))}
+        ours = bnflow_fused(cli, n, d, args.min_time_ms)
+        for name, size in DTYPES:
+            b = n * d * size
+            best = bounds(b, rates[b], "best_GBps")
+            typical = bounds(b, rates[b], "median_GBps")
+            form = min(torch_times[name], key=lambda f: torch_times[name][f]["median_us"])
+            pt = torch_times[name][form]
+            bn = ours[name]
+            print(f"| {n}x{d} | {name} | {fmt(pt['min_us'])} | {fmt(pt['median_us'])} "
+                  f"| {fmt(bn['min_us'])} | {fmt(bn['median_us'])} "
+                  f"| {pt['min_us'] / bn['min_us']:.2f}x, {pt['median_us'] / bn['median_us']:.2f}x "
+                  f"| {fmt(best['two_pass_us'])} | {fmt(best['cached_us'])} "
+                  f"| {bn['min_us'] / best['cached_us']:.2f}, "
+                  f"{bn['median_us'] / typical['cached_us']:.2f} "
+                  f"| {bn['min_us'] / best['two_pass_us']:.2f} | {form} |", flush=True)
+            records.append({"shape": [n, d], "dtype": name, "pytorch": torch_times[name],
+                            "pytorch_form": form, "bnflow_fused": bn, "bandwidth": rates[b],
+                            "bounds_best": best, "bounds_median": typical})
+    print("\nBandwidth (single thread, GB/s, best / median sample) at each array size:")
+    seen = set()
+    for r in records:
+        size = r["bandwidth"]["bytes_per_array"]
+        if size not in seen:
+            seen.add(size)
+            bw = r["bandwidth"]
+            print(f"  {size:>10} B: read {bw['read']['best_GBps']:.1f} / "
+                  f"{bw['read']['median_GBps']:.1f}, triad {bw['triad']['best_GBps']:.1f} / "
+                  f"{bw['triad']['median_GBps']:.1f}")
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump({"machine": machine(), "torch": torch.__version__, "results": records}, f,
+                      indent=1)
+
+
+if __name__ == "__main__":
+    main()
