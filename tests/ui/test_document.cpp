@@ -6,6 +6,7 @@
 #include <session_json.h>
 
 #include <QAbstractItemModelTester>
+#include <QDir>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QUndoStack>
@@ -31,6 +32,7 @@ private slots:
     void saveAndOpen();
     void badFileLeavesDocumentAlone();
     void saveToUnwritablePlaceKeepsModified();
+    void fileVanishesBetweenOpenAndSave();
 };
 
 using Edit = std::function<bool(SessionDocument&)>;
@@ -213,6 +215,29 @@ void TestDocument::saveToUnwritablePlaceKeepsModified()
     QVERIFY2(error.contains("bnflow-cannot-write-here.bnflow.json"), qPrintable(error));
     QVERIFY(document.isModified());
     QVERIFY(document.filePath().isEmpty());
+}
+
+void TestDocument::fileVanishesBetweenOpenAndSave()
+{
+    QTemporaryDir dir;
+    QVERIFY(QDir(dir.path()).mkdir("lecture"));
+    const QString path = dir.filePath("lecture/s.bnflow.json");
+    SessionDocument document;
+    QString error;
+    QVERIFY(document.save(path, &error));
+    QVERIFY(document.open(path, &error));
+    document.setBeta(1, 0.25);
+
+    QVERIFY(QFile::remove(path));  // the file alone goes: saving writes it again, nothing lost
+    QVERIFY2(document.save(path, &error), qPrintable(error));
+    QCOMPARE(loadSessionFile(path.toStdString()).session->beta[1], 0.25);
+
+    document.setBeta(1, 0.5);
+    QVERIFY(QDir(dir.filePath("lecture")).removeRecursively());  // its folder goes too
+    QVERIFY(!document.save(path, &error));
+    QVERIFY2(error.startsWith("s.bnflow.json: "), qPrintable(error));
+    QVERIFY(document.isModified());  // still unsaved, still in memory
+    QCOMPARE(document.session().beta[1], 0.5);
 }
 
 QTEST_MAIN(TestDocument)
