@@ -178,7 +178,9 @@ template <typename S>
 void runFusedColumns(const KernelArgs<S>& a)
 {
     static const Simd simd = simdOfThisCpu();
-    if (simd == Simd::Avx512 && columnsAligned(a))
+    if (a.rows < kLanes<S>)  // no full block of lanes: nothing for wider registers to do
+        fusedColumns(a);
+    else if (simd == Simd::Avx512 && columnsAligned(a))
         fusedColumnsAvx512(a);
     else if (simd != Simd::Baseline)
         fusedColumnsAvx2(a);

@@ -168,8 +168,9 @@ def main():
     torch.set_num_threads(1)
     min_seconds = args.min_time_ms / 1000
 
+    version = subprocess.run([cli, "--version"], capture_output=True, text=True).stdout.strip()
     print(f"# {machine()}; PyTorch {torch.__version__} ({torch.get_num_threads()} thread), "
-          f"bnflow {subprocess.run([cli, '--version'], capture_output=True, text=True).stdout.strip()}")
+          f"{version}")
     print("# Same mathematical N x D problem; PyTorch's x is row-major (N, D) contiguous, "
           "bnflow's is column-major.")
     print("# Per call, microseconds. PyTorch: the faster (by median) of native_batch_norm_backward "
