@@ -237,7 +237,8 @@ def main():
             records.append({"shape": [n, d], "dtype": name, "pytorch": torch_times[name],
                             "pytorch_form": form, "bnflow_fused": bn, "bandwidth": rates[b],
                             "bounds_best": best, "bounds_median": typical,
-                            "rounds": [{"pytorch": r["torch"][name], "bnflow_fused": r["ours"][name],
+                            "rounds": [{"pytorch": r["torch"][name],
+                                        "bnflow_fused": r["ours"][name],
                                         "bandwidth": r["rates"][b]} for r in rounds]})
     print("\nBandwidth (single thread, GB/s, best / median sample) at each array size:")
     seen = set()
