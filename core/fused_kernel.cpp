@@ -9,10 +9,11 @@
 //  - Lanes: each reduction keeps 64 bytes of independent partial sums. The compiler vectorises
 //    them at any SIMD width (4 SSE2, 2 AVX2 or 1 AVX-512 register per sum) with enough adds in
 //    flight, and never has to reorder a floating-point sum itself.
-// On x86-64 with GCC the kernel is compiled three times, for AVX-512 (x86-64-v4), AVX2
-// (x86-64-v3) and the SSE2 baseline, and picked at run time from the CPU. The AVX-512 copy only
-// runs when every column starts on a 64-byte boundary, as bnflow's own matrices do (see
-// types.h): unaligned, every 64-byte load splits a cache line and it is slower than AVX2.
+// On x86-64 with GCC (and no -march) the kernel is compiled three times, for AVX-512
+// (x86-64-v4), AVX2 (x86-64-v3) and the SSE2 baseline, and picked at run time from the CPU.
+// The AVX-512 copy only runs when every column starts on a 64-byte boundary, as bnflow's own
+// matrices do (see types.h): unaligned, every 64-byte load splits a cache line, and it is then
+// slower than AVX2.
 // All three add in the same order and are built without FMA contraction (-ffp-contract=off), so
 // they give bit-identical results; tests/core/test_fused_kernel.cpp checks it.
 #include "batchnorm.h"
@@ -139,7 +140,10 @@ template <typename S>
     }
 }
 
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && __GNUC__ >= 12
+// Only for a baseline build: with -march=... the compiler's own target applies (and the inlined
+// kernel could have features the target attributes below lack, which GCC refuses).
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && __GNUC__ >= 12 && \
+    !defined(__AVX__)
 template <typename S>
 [[gnu::target("arch=x86-64-v4")]] void fusedColumnsAvx512(const KernelArgs<S>& a)
 {
@@ -178,7 +182,9 @@ template <typename S>
 void runFusedColumns(const KernelArgs<S>& a)
 {
     static const Simd simd = simdOfThisCpu();
-    if (simd == Simd::Avx512 && columnsAligned(a))
+    if (a.rows < kLanes<S>)  // no full block of lanes: nothing for wider registers to do
+        fusedColumns(a);
+    else if (simd == Simd::Avx512 && columnsAligned(a))
         fusedColumnsAvx512(a);
     else if (simd != Simd::Baseline)
         fusedColumnsAvx2(a);

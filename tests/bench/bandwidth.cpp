@@ -23,7 +23,8 @@ using Clock = std::chrono::steady_clock;
 
 // The instruction sets the fused kernel may use (core/fused_kernel.cpp), on 64-byte aligned
 // arrays as bnflow's matrices are, so neither side gets an advantage the other lacks.
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && __GNUC__ >= 12
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && __GNUC__ >= 12 && \
+    !defined(__AVX__)
 #define BNFLOW_PROBE_CLONES \
     [[gnu::target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")]]
 #else

@@ -3,8 +3,7 @@
 
 Run from anywhere:  /usr/bin/python3 tests/bench/compare_pytorch.py [--min-time-ms T]
 It installs Debian's python3-torch if it is missing, builds bnflow-cli and bnflow-bandwidth if
-they are not built yet, and then, shape by shape (so that a burst of load on a shared machine
-disturbs one shape, not one whole column):
+they are not built yet, and then, shape by shape:
   1. bnflow-bandwidth: single-thread read and triad bandwidth at the shape's array size;
   2. PyTorch's native CPU batch norm backward, torch.ops.aten.native_batch_norm_backward, single
      thread, float64 and float32, on preallocated inputs: both the plain op (which allocates
@@ -24,6 +23,10 @@ Bounds of the fused pass, from the bandwidth at the shape's size (B = N * D * el
 Times are per call in microseconds: min and median over samples of calls batched to about
 1 ms each, after a warm-up (the method of bnflow-cli bench). The bounds use the best bandwidth
 sample; bnflow/bound compares bnflow's min to it (and its median to the median-bandwidth bound).
+With --rounds R (default 3) every shape is measured R times, the three programs interleaved, and
+each quantity keeps its best sample over all rounds and the median of its least disturbed round:
+the same rule for PyTorch, bnflow and the bandwidth, so a burst of load elsewhere on a shared
+machine does not decide a ratio.
 """
 import argparse
 import json
@@ -115,6 +118,19 @@ def time_pytorch(n, d, dtype, min_seconds):
     return {"plain": measure(plain, min_seconds), "out": measure(into_buffers, min_seconds)}
 
 
+def quietest(measurements):
+    """Several rounds of one measurement combined: the best sample of all, and the median of
+    the least disturbed round (lowest time, highest bandwidth)."""
+    first = measurements[0]
+    if "min_us" in first:
+        return dict(first, min_us=min(m["min_us"] for m in measurements),
+                    median_us=min(m["median_us"] for m in measurements),
+                    samples=sum(m["samples"] for m in measurements))
+    return dict(first, best_GBps=max(m["best_GBps"] for m in measurements),
+                median_GBps=max(m["median_GBps"] for m in measurements),
+                samples=sum(m["samples"] for m in measurements))
+
+
 def run_json(command):
     return json.loads(subprocess.run(command, check=True, capture_output=True, text=True).stdout)
 
@@ -161,19 +177,27 @@ def main():
                         help="sampling time per measurement (default 250)")
     parser.add_argument("--shapes", default=",".join(f"{n}x{d}" for n, d in SHAPES),
                         help="comma-separated NxD shapes")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="measure each shape this many times, interleaved, and keep the "
+                             "least disturbed round (default 3; the machine may be shared)")
     parser.add_argument("--json", metavar="FILE", help="also write every measurement to FILE")
     args = parser.parse_args()
+    if args.rounds < 1:
+        parser.error("--rounds must be at least 1")
     shapes = [tuple(int(v) for v in s.split("x")) for s in args.shapes.split(",")]
     cli, probe = ensure_built(args.build)
     torch.set_num_threads(1)
     min_seconds = args.min_time_ms / 1000
 
+    version = subprocess.run([cli, "--version"], capture_output=True, text=True).stdout.strip()
     print(f"# {machine()}; PyTorch {torch.__version__} ({torch.get_num_threads()} thread), "
-          f"bnflow {subprocess.run([cli, '--version'], capture_output=True, text=True).stdout.strip()}")
+          f"{version}")
     print("# Same mathematical N x D problem; PyTorch's x is row-major (N, D) contiguous, "
           "bnflow's is column-major.")
     print("# Per call, microseconds. PyTorch: the faster (by median) of native_batch_norm_backward "
-          "and its out= form.\n")
+          "and its out= form.")
+    print(f"# Each shape measured in {args.rounds} interleaved round(s): min is the best sample "
+          "of all, median that of the least disturbed round.\n")
     header = ("| shape | dtype | PyTorch min | PyTorch median | bnflow min | bnflow median "
               "| PyTorch/bnflow (min, median) | two-pass bound | cached bound "
               "| bnflow/cached (min, median) | bnflow/two-pass (min) | PyTorch form |")
@@ -182,10 +206,20 @@ def main():
     records = []
     for n, d in shapes:
         sizes = sorted({n * d * size for _, size in DTYPES})
-        rates = bandwidth(probe, sizes, args.min_time_ms)
-        torch_times = {name: time_pytorch(n, d, dtype, min_seconds)
-                       for name, dtype in (("f64", torch.float64), ("f32", torch.float32))}
-        ours = bnflow_fused(cli, n, d, args.min_time_ms)
+        rounds = []
+        for _ in range(args.rounds):
+            rounds.append({
+                "rates": bandwidth(probe, sizes, args.min_time_ms),
+                "torch": {name: time_pytorch(n, d, dtype, min_seconds)
+                          for name, dtype in (("f64", torch.float64), ("f32", torch.float32))},
+                "ours": bnflow_fused(cli, n, d, args.min_time_ms)})
+        rates = {b: {"bytes_per_array": b,
+                     "read": quietest([r["rates"][b]["read"] for r in rounds]),
+                     "triad": quietest([r["rates"][b]["triad"] for r in rounds])}
+                 for b in sizes}
+        torch_times = {name: {form: quietest([r["torch"][name][form] for r in rounds])
+                              for form in ("plain", "out")} for name, _ in DTYPES}
+        ours = {name: quietest([r["ours"][name] for r in rounds]) for name, _ in DTYPES}
         for name, size in DTYPES:
             b = n * d * size
             best = bounds(b, rates[b], "best_GBps")
@@ -202,7 +236,10 @@ def main():
                   f"| {bn['min_us'] / best['two_pass_us']:.2f} | {form} |", flush=True)
             records.append({"shape": [n, d], "dtype": name, "pytorch": torch_times[name],
                             "pytorch_form": form, "bnflow_fused": bn, "bandwidth": rates[b],
-                            "bounds_best": best, "bounds_median": typical})
+                            "bounds_best": best, "bounds_median": typical,
+                            "rounds": [{"pytorch": r["torch"][name],
+                                        "bnflow_fused": r["ours"][name],
+                                        "bandwidth": r["rates"][b]} for r in rounds]})
     print("\nBandwidth (single thread, GB/s, best / median sample) at each array size:")
     seen = set()
     for r in records:
