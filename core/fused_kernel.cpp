@@ -45,7 +45,8 @@ struct ColumnTerms {
 
 // One sweep down the rows. With Sum, the two reductions of the column (sumDout, sumXhat);
 // with Write, dx of the column (dout, xhat, dx). Both at once when pipelining: then they are
-// neighbouring columns. Always inlined, so that it is compiled for each clone's instruction set.
+// neighbouring columns. Always inlined, so that each copy below compiles it for its own
+// instruction set.
 template <typename S, bool Sum, bool Write>
 [[gnu::always_inline]] inline ColumnSums<S> sweep(const S* sumDout, const S* sumXhat,
                                                   const S* dout, const S* xhat, S* dx,
