@@ -42,23 +42,10 @@ SHAPES = [(4, 3), (64, 64), (256, 256), (1024, 1024), (4096, 1024), (16384, 256)
 DTYPES = [("f64", 8), ("f32", 4)]
 
 
-def ensure_torch():
-    try:
-        import torch  # noqa: F401
-        return
-    except ImportError:
-        pass
-    if sys.executable != "/usr/bin/python3" and os.path.exists("/usr/bin/python3"):
-        # Debian's python3-torch lives in the system interpreter's dist-packages.
-        os.execv("/usr/bin/python3", ["/usr/bin/python3", os.path.abspath(__file__)] + sys.argv[1:])
-    sudo = [] if os.geteuid() == 0 else ["sudo"]
-    subprocess.check_call(sudo + ["apt-get", "update", "-qq"])
-    subprocess.check_call(sudo + ["apt-get", "install", "-y", "-qq", "python3-torch"],
-                          env=dict(os.environ, DEBIAN_FRONTEND="noninteractive"))
-    os.execv(sys.executable, [sys.executable, os.path.abspath(__file__)] + sys.argv[1:])
+sys.path.insert(0, os.path.join(os.path.dirname(HERE), "python"))
+import torch_env  # noqa: E402
 
-
-ensure_torch()
+torch_env.ensure_torch()
 import torch  # noqa: E402
 
 

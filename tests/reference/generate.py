@@ -18,30 +18,16 @@ import json
 import math
 import os
 import shutil
-import subprocess
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 OUT = os.path.join(HERE, "cases")
 
 
-def ensure_torch():
-    try:
-        import torch  # noqa: F401
-        return
-    except ImportError:
-        pass
-    if sys.executable != "/usr/bin/python3" and os.path.exists("/usr/bin/python3"):
-        # Debian's python3-torch lives in the system interpreter's dist-packages.
-        os.execv("/usr/bin/python3", ["/usr/bin/python3", os.path.abspath(__file__)] + sys.argv[1:])
-    sudo = [] if os.geteuid() == 0 else ["sudo"]
-    subprocess.check_call(sudo + ["apt-get", "update", "-qq"])
-    subprocess.check_call(sudo + ["apt-get", "install", "-y", "-qq", "python3-torch"],
-                          env=dict(os.environ, DEBIAN_FRONTEND="noninteractive"))
-    os.execv(sys.executable, [sys.executable, os.path.abspath(__file__)] + sys.argv[1:])
+sys.path.insert(0, os.path.join(os.path.dirname(HERE), "python"))
+import torch_env  # noqa: E402
 
-
-ensure_torch()
+torch_env.ensure_torch()
 import torch  # noqa: E402
 import torch.nn.functional as F  # noqa: E402
 
