@@ -179,6 +179,16 @@ PlotSpec documentPlot(const QString& name, const Session& session, const Analysi
         return termsPlot(analysis, std::clamp<Eigen::Index>(options.feature, 0, session.features() - 1));
     if (name == QLatin1String("params"))
         return paramsPlot(analysis);
+    return checkPlot(name, session, options);
+}
+
+bool isCheckPlot(const QString& name)
+{
+    return name == QLatin1String("gradcheck") || name == QLatin1String("hsweep");
+}
+
+PlotSpec checkPlot(const QString& name, const Session& session, const PlotOptions& options)
+{
     if (name == QLatin1String("gradcheck"))
         return gradcheckPlot(gradientCheck(session, options.h, Dtype::F64));
     if (name == QLatin1String("hsweep"))

@@ -43,4 +43,9 @@ struct PlotOptions {
 PlotSpec documentPlot(const QString& name, const Session& session, const Analysis& analysis,
                       const PlotOptions& options = {});
 
+// "gradcheck" and "hsweep": they run core's gradient check (O(N^2 D) per step) and need only the
+// session, so the window builds them on a worker thread (plot_job.h).
+bool isCheckPlot(const QString& name);
+PlotSpec checkPlot(const QString& name, const Session& session, const PlotOptions& options = {});
+
 }  // namespace bnflow::ui

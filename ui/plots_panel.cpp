@@ -1,6 +1,7 @@
 #include "plots_panel.h"
 
 #include "display_settings.h"
+#include "plot_job.h"
 #include "plot_view.h"
 #include "session_document.h"
 #include "timing_lab.h"
@@ -12,6 +13,7 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSpinBox>
+#include <QTimer>
 #include <QVBoxLayout>
 
 namespace bnflow::ui {
@@ -59,23 +61,32 @@ PlotsPanel::PlotsPanel(SessionDocument* document, DisplaySettings* display, QWid
     exportWidth_ = spin(200, 8000, 1600, tr(" px"), this);
     exportHeight_ = spin(150, 8000, 1000, tr(" px"), this);
     exportDpi_ = spin(48, 600, 96, tr(" dpi"), this);
-    auto* image = new QPushButton(tr("Export image..."), this);
-    auto* csv = new QPushButton(tr("Export CSV..."), this);
-    image->setToolTip(tr("PNG at the size and DPI beside it, PDF or SVG (by the file's extension)"));
+    exportImage_ = new QPushButton(tr("Export image..."), this);
+    exportCsv_ = new QPushButton(tr("Export CSV..."), this);
+    exportImage_->setToolTip(tr("PNG at the size and DPI beside it, PDF or SVG (by the file's extension)"));
+    exportCsv_->setToolTip(tr("The plotted numbers, one row per point"));
+    resetZoom_ = new QPushButton(tr("Reset zoom"), this);
+    resetZoom_->setToolTip(tr("Fit the axes to the data again (so does a double-click on the plot).\n"
+                              "Zoom with the mouse wheel, pan by dragging; both are kept while you edit."));
 
     auto* tools = new QHBoxLayout;
     tools->addWidget(plots_, 1);
     tools->addWidget(featureBox_);
     tools->addWidget(stepBox_);
+    tools->addWidget(resetZoom_);
     tools->addWidget(exportWidth_);
     tools->addWidget(new QLabel(QStringLiteral("x"), this));
     tools->addWidget(exportHeight_);
     tools->addWidget(exportDpi_);
-    tools->addWidget(image);
-    tools->addWidget(csv);
+    tools->addWidget(exportImage_);
+    tools->addWidget(exportCsv_);
     message_ = new QLabel(this);
     message_->setWordWrap(true);
     view_ = new PlotView(this);
+    job_ = new PlotJob(this);
+    computingDelay_ = new QTimer(this);  // a quick result replaces the plot without a message
+    computingDelay_->setSingleShot(true);
+    computingDelay_->setInterval(150);
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(tools);
     layout->addWidget(timingBox_);
@@ -87,8 +98,15 @@ PlotsPanel::PlotsPanel(SessionDocument* document, DisplaySettings* display, QWid
     connect(step_, &QComboBox::currentIndexChanged, this, &PlotsPanel::refresh);
     connect(document_, &SessionDocument::resultsChanged, this, &PlotsPanel::refresh);
     connect(display_, &DisplaySettings::changed, this, &PlotsPanel::refresh);
-    connect(image, &QPushButton::clicked, this, &PlotsPanel::chooseAndExportImage);
-    connect(csv, &QPushButton::clicked, this, &PlotsPanel::chooseAndExportCsv);
+    connect(exportImage_, &QPushButton::clicked, this, &PlotsPanel::chooseAndExportImage);
+    connect(exportCsv_, &QPushButton::clicked, this, &PlotsPanel::chooseAndExportCsv);
+    connect(resetZoom_, &QPushButton::clicked, view_, &PlotView::resetZoom);
+    connect(job_, &PlotJob::ready, this, &PlotsPanel::showPlot);
+    connect(computingDelay_, &QTimer::timeout, this, [this] {
+        if (job_->busy())
+            message_->setText(tr("Computing the %1 plot (it runs the gradient check)... the plot below "
+                                 "is the previous one.").arg(currentPlot()));
+    });
     connect(lab_, &TimingLab::progress, this, &PlotsPanel::timingProgress);
     connect(lab_, &TimingLab::finished, this, &PlotsPanel::timingFinished);
     chooseFile = [this](const QString& caption, const QString& filter) {
@@ -165,6 +183,16 @@ void PlotsPanel::setStep(double h)
     step_->setCurrentIndex(step_->findData(h));
 }
 
+PlotStyle PlotsPanel::style() const
+{
+    return {display_->theme(), display_->fontPointSize()};
+}
+
+bool PlotsPanel::computing() const
+{
+    return job_->busy();
+}
+
 void PlotsPanel::refresh()
 {
     const QString name = currentPlot();
@@ -172,26 +200,50 @@ void PlotsPanel::refresh()
     stepBox_->setVisible(name == QLatin1String("gradcheck"));
     timingBox_->setVisible(name == QLatin1String("timings"));
     feature_->setMaximum(int(std::max<Eigen::Index>(0, document_->session().features() - 1)));
-    const PlotStyle style{display_->theme(), display_->fontPointSize()};
     if (name == QLatin1String("timings")) {
-        message_->setText(lab_->points().empty() ? tr("Press Run timings to measure on this machine.") : QString());
-        view_->setSpec(timingsPlot(lab_->points(), QString::fromStdString(machineDescription())), style);
+        job_->cancel();
+        showPlot(timingsPlot(lab_->points(), QString::fromStdString(machineDescription())));
+        if (lab_->points().empty())
+            message_->setText(tr("Press Run timings to measure on this machine."));
         return;
     }
     const Analysis* analysis = document_->analysis();
     if (!analysis) {
+        job_->cancel();
+        showPlot({});
         message_->setText(tr("The session cannot be computed; see the results panel."));
-        view_->setSpec({}, style);
         return;
     }
+    const PlotOptions options{feature_->value(), step_->currentData().toDouble()};
+    if (isCheckPlot(name)) {
+        // The session is copied into the request: later edits cannot touch what the worker reads.
+        job_->request([name, session = document_->session(), options] {
+            return checkPlot(name, session, options);
+        });
+        exportImage_->setEnabled(false);  // until the plot shown is the current one
+        exportCsv_->setEnabled(false);
+        if (!computingDelay_->isActive())
+            computingDelay_->start();
+        return;
+    }
+    job_->cancel();
+    showPlot(documentPlot(name, document_->session(), *analysis, options));
+}
+
+void PlotsPanel::showPlot(const PlotSpec& spec)
+{
+    computingDelay_->stop();
     message_->clear();
-    view_->setSpec(documentPlot(name, document_->session(), *analysis,
-                                 {feature_->value(), step_->currentData().toDouble()}), style);
+    if (spec.panels.empty() && !spec.caption.isEmpty())  // a computation that failed says why
+        message_->setText(spec.caption);
+    exportImage_->setEnabled(true);
+    exportCsv_->setEnabled(true);
+    view_->setSpec(spec, style());
 }
 
 bool PlotsPanel::exportImage(const QString& path, const ExportSize& size, QString* error) const
 {
-    return exportPlot(view_->spec(), path, size, {display_->theme(), display_->fontPointSize()}, error);
+    return exportPlot(view_->spec(), path, size, style(), error);
 }
 
 bool PlotsPanel::exportCsv(const QString& path, QString* error) const
@@ -199,8 +251,19 @@ bool PlotsPanel::exportCsv(const QString& path, QString* error) const
     return exportPlotCsv(view_->spec(), path, error);
 }
 
+// File > Export plot image... is not disabled with the buttons.
+bool PlotsPanel::refuseWhileComputing()
+{
+    if (!computing())
+        return false;
+    message_->setText(tr("The plot is still being computed; export it once it is shown."));
+    return true;
+}
+
 void PlotsPanel::chooseAndExportImage()
 {
+    if (refuseWhileComputing())
+        return;
     const QString path = chooseFile(tr("Export plot"), tr("Images (*.png *.pdf *.svg)"));
     QString error;
     if (!path.isEmpty() &&
@@ -210,6 +273,8 @@ void PlotsPanel::chooseAndExportImage()
 
 void PlotsPanel::chooseAndExportCsv()
 {
+    if (refuseWhileComputing())
+        return;
     const QString path = chooseFile(tr("Export plot data"), tr("CSV (*.csv)"));
     QString error;
     if (!path.isEmpty() && !exportCsv(path, &error))

@@ -1,5 +1,7 @@
 // The Plots tab: a selector of plot names, the plot, its export buttons, and for "timings" the
-// timing lab's controls (shape, dtype, Run, Cancel, progress). Refreshes on resultsChanged().
+// timing lab's controls (shape, dtype, Run, Cancel, progress). Refreshes on resultsChanged();
+// the gradient check and the h sweep are built on a worker thread (PlotJob), the window keeps
+// the previous drawing until they arrive, and says so when that takes a while.
 #pragma once
 
 #include "plot_builders.h"
@@ -15,10 +17,12 @@ class QProgressBar;
 class QPushButton;
 class QSpinBox;
 class QStackedWidget;
+class QTimer;
 
 namespace bnflow::ui {
 
 class DisplaySettings;
+class PlotJob;
 class PlotView;
 class SessionDocument;
 class TimingLab;
@@ -37,6 +41,8 @@ public:
     QPushButton* runButton() const { return run_; }
     QPushButton* cancelButton() const { return cancel_; }
     QProgressBar* progressBar() const { return progress_; }
+    QPushButton* resetZoomButton() const { return resetZoom_; }
+    bool computing() const;  // a plot is being built on the worker thread; view() is older
 
     TimingSweepSettings timingSettings() const;  // from the lab's controls
     bool exportImage(const QString& path, const ExportSize& size, QString* error) const;
@@ -54,6 +60,9 @@ private:
     QWidget* makeTimingControls();
     void timingProgress(int done, int total);
     void timingFinished(bool cancelled);
+    void showPlot(const PlotSpec& spec);
+    bool refuseWhileComputing();
+    PlotStyle style() const;
 
     SessionDocument* document_;
     DisplaySettings* display_;
@@ -73,8 +82,13 @@ private:
     QSpinBox* exportWidth_;
     QSpinBox* exportHeight_;
     QSpinBox* exportDpi_;
+    QPushButton* exportImage_;
+    QPushButton* exportCsv_;
+    QPushButton* resetZoom_;
     QLabel* message_;
+    QTimer* computingDelay_;
     PlotView* view_;
+    PlotJob* job_;
 };
 
 }  // namespace bnflow::ui

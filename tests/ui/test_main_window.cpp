@@ -4,6 +4,7 @@
 #include <notices.h>
 #include <file_actions.h>
 #include <main_window.h>
+#include <plot_renderer.h>
 #include <preferences_dialog.h>
 #include <matrix_view.h>
 #include <results_panel.h>
@@ -54,6 +55,7 @@ private slots:
     void preferencesPersistAndApply();
     void screenshotFromTheCommandLine();
     void screenshotOfABadSessionFails();
+    void screenshotWaitsForACheckPlot();
 
 private:
     DisplaySettings* display_ = nullptr;
@@ -291,6 +293,27 @@ void TestMainWindow::screenshotOfABadSessionFails()
     QCOMPARE(bnflow.exitCode(), 2);
     QVERIFY(bnflow.readAllStandardError().contains("bad.bnflow.json: format"));
     QVERIFY(!QFile::exists(dir.filePath("shot.png")));
+}
+
+// The gradient check is built on a worker thread: the screenshot must show it, not a blank plot.
+void TestMainWindow::screenshotWaitsForACheckPlot()
+{
+    QTemporaryDir dir;
+    const QString png = dir.filePath("check.png");
+    QProcess bnflow;
+    bnflow.start(QStringLiteral(BNFLOW_GUI), {QStringLiteral(BNFLOW_EXAMPLES "/cs231n_offset.bnflow.json"),
+                                              "--view", "gradcheck", "--screenshot", png});
+    QVERIFY(bnflow.waitForFinished(60000));
+    QCOMPARE(bnflow.exitCode(), 0);
+    const QImage image = QImage(png).convertToFormat(QImage::Format_RGB32);
+    QVERIFY(!image.isNull());
+    // The check's series are drawn in Okabe-Ito blue and orange (plot_renderer.cpp).
+    const QSet<QRgb> series{plotColour(4, Theme::Light).rgb(), plotColour(0, Theme::Light).rgb()};
+    int drawn = 0;
+    for (int y = 0; y < image.height(); ++y)
+        for (int x = 0; x < image.width(); ++x)
+            drawn += series.contains(image.pixel(x, y));
+    QVERIFY2(drawn > 200, qPrintable(QString::number(drawn)));
 }
 
 QTEST_MAIN(TestMainWindow)

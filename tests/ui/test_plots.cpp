@@ -1,23 +1,19 @@
 // The plots show the document's numbers: every series is compared with the Analysis or the core
-// result it was built from. Exports are valid files of the asked size; the view's tooltips and
-// the Plots tab follow the document.
+// result it was built from. Exports are valid files of the asked size; the view's tooltips give
+// exact values. The Plots tab itself is tested in test_plots_panel.cpp.
 #include "fuzzy.h"
 #include "reference.h"
 
 #include <display_settings.h>
-#include <main_window.h>
 #include <plot_builders.h>
 #include <plot_export.h>
 #include <plot_view.h>
-#include <plots_panel.h>
-#include <session_document.h>
 
 #include <qcustomplot.h>
 
 #include <QImage>
 #include <QPainter>
 #include <QSvgRenderer>
-#include <QPushButton>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -87,10 +83,7 @@ private slots:
     void exportRefusesBadTargets();
     void csvHoldsEveryPoint();
     void tooltipGivesTheExactValue();
-    void panelFollowsTheDocument();
     void darkThemeIsDark();
-    void panelExportButtons_data();
-    void panelExportButtons();
 };
 
 void TestPlots::plotDataEqualsResults_data()
@@ -316,48 +309,6 @@ void TestPlots::tooltipGivesTheExactValue()
     QCOMPARE(view.plot()->interactions(), QCP::Interactions(QCP::iRangeDrag | QCP::iRangeZoom));
 }
 
-void TestPlots::panelFollowsTheDocument()
-{
-    SessionDocument document;
-    DisplaySettings display;
-    MainWindow window(&document, &display);
-    PlotsPanel* panel = window.plotsPanel();
-    for (const QString& name : plotNames()) {
-        QVERIFY(window.showView(name));
-        QCOMPARE(panel->view()->spec().name, name);
-    }
-    QVERIFY(!window.showView(QStringLiteral("nonsense")));
-    QVERIFY(window.showView(QStringLiteral("gradients")));
-    QVERIFY(document.setCell(Which::Dout, 0, 0, 4.25));
-    QVERIFY(panel->view()->spec().panels[0].series[1].y == elements(document.analysis()->fused.grads.dx));
-    QVERIFY(window.showView(QStringLiteral("terms")));
-    panel->setFeature(1);
-    QVERIFY(panel->view()->spec().title.endsWith(QStringLiteral("feature 1")));
-    QVERIFY(panel->view()->spec().panels[0].series[3].y ==
-            elements(document.analysis()->fused.grads.dx.col(1)));
-
-    QVERIFY(window.showView(QStringLiteral("gradcheck")));
-    panel->setStep(1e-3);
-    QVERIFY(panel->view()->spec().title.endsWith(QStringLiteral("h = 0.001")));
-    QVERIFY(panel->view()->spec().panels[0].series[1].y ==
-            elements(gradientCheck(document.session(), 1e-3, Dtype::F64).numericDx));
-    QVERIFY(window.showView(QStringLiteral("terms")));
-
-    // File > Export plot image... exports the plot on show.
-    QTemporaryDir dir;
-    const QString path = dir.filePath(QStringLiteral("terms.svg"));
-    panel->chooseFile = [&path](const QString&, const QString&) { return path; };
-    QAction* action = nullptr;
-    for (QAction* a : window.findChildren<QAction*>())
-        if (a->text() == QLatin1String("Export &plot image..."))
-            action = a;
-    QVERIFY(action);
-    action->trigger();
-    QFile file(path);
-    QVERIFY(file.open(QIODevice::ReadOnly));
-    QVERIFY(file.readAll().contains("feature 1"));
-}
-
 void TestPlots::darkThemeIsDark()
 {
     const Loaded l = load(QStringLiteral("small_4x3"));
@@ -368,45 +319,6 @@ void TestPlots::darkThemeIsDark()
     QVERIFY(corner(Theme::Dark).lightnessF() < 0.25);
     QVERIFY(corner(Theme::Light).lightnessF() > 0.9);
     QVERIFY(plotColour(4, Theme::Dark).lightnessF() > plotColour(4, Theme::Light).lightnessF());
-}
-
-void TestPlots::panelExportButtons_data()
-{
-    QTest::addColumn<QString>("button");
-    QTest::addColumn<QString>("fileName");
-    QTest::addColumn<QByteArray>("magic");
-    QTest::newRow("png") << QStringLiteral("Export image...") << QStringLiteral("p.png") << QByteArray("\x89PNG");
-    QTest::newRow("pdf") << QStringLiteral("Export image...") << QStringLiteral("p.pdf") << QByteArray("%PDF-");
-    QTest::newRow("svg") << QStringLiteral("Export image...") << QStringLiteral("p.svg") << QByteArray("<?xml");
-    QTest::newRow("csv") << QStringLiteral("Export CSV...") << QStringLiteral("p.csv") << QByteArray("panel,series,x,y");
-}
-
-void TestPlots::panelExportButtons()
-{
-    QFETCH(QString, button);
-    QFETCH(QString, fileName);
-    QFETCH(QByteArray, magic);
-    SessionDocument document;
-    DisplaySettings display;
-    PlotsPanel panel(&document, &display);
-    QVERIFY(panel.selectPlot(QStringLiteral("params")));
-    QTemporaryDir dir;
-    const QString path = dir.filePath(fileName);
-    panel.chooseFile = [&path](const QString&, const QString&) { return path; };
-    QPushButton* target = nullptr;
-    for (QPushButton* b : panel.findChildren<QPushButton*>())
-        if (b->text() == button)
-            target = b;
-    QVERIFY(target);
-    target->click();
-    QFile file(path);
-    QVERIFY(file.open(QIODevice::ReadOnly));
-    const QByteArray bytes = file.readAll();
-    QVERIFY2(bytes.startsWith(magic), bytes.left(16).constData());
-    if (fileName.endsWith(QLatin1String(".png")))  // the panel's defaults: 1600 x 1000 at 96 dpi
-        QCOMPARE(QImage::fromData(bytes, "PNG").size(), QSize(1600, 1000));
-    if (fileName.endsWith(QLatin1String(".csv")))
-        QVERIFY(bytes.contains(DisplaySettings::fullPrecision(document.analysis()->fused.grads.dbeta(0)).toUtf8()));
 }
 
 QTEST_MAIN(TestPlots)
