@@ -3,6 +3,7 @@
 #include <display_settings.h>
 #include <lecture_mode.h>
 #include <main_window.h>
+#include <plots_panel.h>
 #include <trace.h>
 #include <walkthrough_state.h>
 #include <session_document.h>
@@ -128,6 +129,9 @@ int main(int argc, char** argv)
 
     if (rendering) {
         QApplication::processEvents();
+        while (window.plotsPanel()->computing())  // a plot built on the worker thread
+            QApplication::processEvents(QEventLoop::WaitForMoreEvents);
+        QApplication::processEvents();  // lay out a plot that arrived meanwhile
         const QString file = parser.value(screenshot);
         if (!window.grab().save(file, "PNG"))
             return fail(1, QStringLiteral("%1: cannot write the screenshot").arg(file));
