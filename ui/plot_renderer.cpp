@@ -3,6 +3,7 @@
 #include <qcustomplot.h>
 
 #include <algorithm>
+#include <cmath>
 
 namespace bnflow::ui {
 namespace {
@@ -104,6 +105,27 @@ void addSeries(const Series& s, QCPAxisRect* rect, QCPLegend* legend, const Plot
         named->addToLegend(legend);
 }
 
+// Text ticks at the integer x positions of `labels` that the axis shows, thinned to at most
+// kMaxLabels so they never collide ("186,30" is about 45 px wide). Ticks sit at multiples of
+// the step, so they stay put while panning.
+void labelVisibleTicks(QCPAxis* axis, const QStringList& labels)
+{
+    constexpr int kMaxLabels = 12;
+    auto ticker = axis->ticker().dynamicCast<QCPAxisTickerText>();
+    if (!ticker)
+        return;
+    ticker->clear();
+    const QCPRange r = axis->range();
+    const int first = std::max(0, int(std::ceil(r.lower)));
+    const int last = std::min(int(labels.size()) - 1, int(std::floor(r.upper)));
+    if (last < first)
+        return;
+    const int visible = last - first + 1;
+    const int step = (visible + kMaxLabels - 1) / kMaxLabels;
+    for (int k = (first + step - 1) / step * step; k <= last; k += step)
+        ticker->addTick(k, labels[k]);
+}
+
 // Fits the axes to the data with a margin; a log axis gets a quarter decade on each side.
 void fitAxes(QCPAxisRect* rect, const Panel& panel)
 {
@@ -172,12 +194,11 @@ std::vector<QCPAxisRect*> renderPlot(QCustomPlot* plot, const PlotSpec& spec, co
         if (!panel.xZeroLine)
             rect->axis(QCPAxis::atBottom)->grid()->setZeroLinePen(Qt::NoPen);
         if (!panel.xTickLabels.isEmpty()) {
-            QSharedPointer<QCPAxisTickerText> ticker(new QCPAxisTickerText);
-            // Thin the labels so they never collide: at most about 24 along the axis.
-            const int step = std::max<int>(1, int(panel.xTickLabels.size()) / 24 + 1);
-            for (int k = 0; k < panel.xTickLabels.size(); k += step)
-                ticker->addTick(k, panel.xTickLabels[k]);
-            rect->axis(QCPAxis::atBottom)->setTicker(ticker);
+            QCPAxis* axis = rect->axis(QCPAxis::atBottom);
+            axis->setTicker(QSharedPointer<QCPAxisTickerText>(new QCPAxisTickerText));
+            // Labelled again on every zoom and pan, so zooming in shows every label in view.
+            QObject::connect(axis, qOverload<const QCPRange&>(&QCPAxis::rangeChanged), axis,
+                             [axis, labels = panel.xTickLabels] { labelVisibleTicks(axis, labels); });
         }
         auto* legend = new QCPLegend;
         layout->addElement(row++, 0, legend);
@@ -193,6 +214,8 @@ std::vector<QCPAxisRect*> renderPlot(QCustomPlot* plot, const PlotSpec& spec, co
         for (const Series& s : panel.series)
             addSeries(s, rect, legend, style);
         fitAxes(rect, panel);
+        if (!panel.xTickLabels.isEmpty())
+            labelVisibleTicks(rect->axis(QCPAxis::atBottom), panel.xTickLabels);
         rects.push_back(rect);
     }
     if (!spec.caption.isEmpty()) {

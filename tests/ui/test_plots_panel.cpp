@@ -75,6 +75,7 @@ private slots:
     void panelExportButtons_data();
     void panelExportButtons();
     void zoomSurvivesEdits();
+    void tickLabelsFollowTheZoom();
     void jobDeliversOnlyTheNewest();
     void jobCancelAndFailure();
     void checkPlotsRunOnAWorker();
@@ -214,6 +215,36 @@ void TestPlotsPanel::zoomSurvivesEdits()
     QVERIFY(panel.selectPlot(QStringLiteral("gradients")));
     QVERIFY(!view->zoomed());
     QCOMPARE(xRange(*view), xRange(fresh));
+}
+
+// The per-element bars of a 256 x 32 batch have 8192 labels: at most 12 are shown at a time,
+// and zooming in shows every label in view.
+void TestPlotsPanel::tickLabelsFollowTheZoom()
+{
+    SessionDocument document;
+    document.reset(randomSession(256, 32, 3));
+    const PlotSpec spec = gradientsPlot(*document.analysis());
+    const QStringList& labels = spec.panels[1].xTickLabels;
+    QCOMPARE(labels.size(), qsizetype(256 * 32));
+    PlotView view;
+    view.setSpec(spec, {});
+    QCPAxis* axis = view.plot()->axisRect(1)->axis(QCPAxis::atBottom);
+    const auto shown = [axis] {
+        return axis->ticker().dynamicCast<QCPAxisTickerText>()->ticks();
+    };
+    QVERIFY(!shown().isEmpty());
+    QVERIFY2(shown().size() <= 12, qPrintable(QString::number(shown().size())));
+    for (auto t = shown().cbegin(); t != shown().cend(); ++t)
+        QCOMPARE(t.value(), labels[int(t.key())]);
+
+    axis->setRange(100.5, 108.5);  // as a zoom does
+    QCOMPARE(shown().size(), 8);  // 101 ... 108, every one
+    QCOMPARE(shown().firstKey(), 101.0);
+    QCOMPARE(shown().value(104.0), labels[104]);
+    axis->setRange(1000, 1060);  // 61 in view: every 6th, at multiples of 6: 1002 ... 1056
+    QCOMPARE(shown().size(), 10);
+    QCOMPARE(shown().firstKey(), 1002.0);
+    QCOMPARE(shown().lastKey(), 1056.0);
 }
 
 void TestPlotsPanel::jobDeliversOnlyTheNewest()
