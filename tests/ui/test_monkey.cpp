@@ -4,6 +4,9 @@
 #include <editor_panels.h>
 #include <main_window.h>
 #include <matrix_view.h>
+#include <plot_builders.h>
+#include <plot_view.h>
+#include <plots_panel.h>
 #include <results_panel.h>
 #include <session_document.h>
 #include <walkthrough_state.h>
@@ -55,7 +58,7 @@ void TestMonkey::randomActions()
     for (int step = 0; step < actions; ++step) {
         const Session& s = document.session();
         const int n = int(s.samples()), d = int(s.features());
-        switch (pick(14)) {
+        switch (pick(15)) {
         case 0: case 1: {  // type into x or dout through the model, as the editor does
             QAbstractItemModel* model = pick(2) ? x->model() : window.doutPanel()->view()->model();
             model->setData(model->index(pick(n), pick(d)), QString::number(value()), Qt::EditRole);
@@ -96,6 +99,11 @@ void TestMonkey::randomActions()
             break;
         case 11: window.walkthroughState()->setStep(pick(40) - 5); window.walkthroughState()->setFeature(pick(6)); break;
         case 12: window.resize(900 + pick(900), 600 + pick(500)); break;
+        case 13: {  // a plot, some of which (gradcheck, hsweep) are built on a worker thread
+            const QStringList names = plotNames();
+            QVERIFY(window.showView(names[pick(int(names.size()))]));
+            break;
+        }
         default: window.tabs()->setCurrentIndex(pick(window.tabs()->count())); break;
         }
         if (step % 25 == 0)
@@ -121,6 +129,31 @@ void TestMonkey::randomActions()
         }
         QVERIFY(window.walkthroughState()->step() >= 0 && window.walkthroughState()->step() < int(stepCatalog().size()));
     }
+    // The plot shown is the last session's, however the worker's results interleaved: for the
+    // plot the actions left up, and for the gradient check after a burst of edits.
+    PlotsPanel* plots = window.plotsPanel();
+    const auto plotIsCurrent = [&] {
+        QTRY_VERIFY_WITH_TIMEOUT(!plots->computing(), 60000);
+        const Analysis* a = document.analysis();
+        if (!a || plots->currentPlot() == QLatin1String("timings"))
+            return;
+        const PlotSpec expected = documentPlot(plots->currentPlot(), document.session(), *a);
+        const PlotSpec& shown = plots->view()->spec();
+        QCOMPARE(shown.name, expected.name);
+        QCOMPARE(shown.caption, expected.caption);
+        QCOMPARE(shown.panels.size(), expected.panels.size());
+        for (std::size_t p = 0; p < expected.panels.size(); ++p)
+            for (std::size_t k = 0; k < expected.panels[p].series.size(); ++k)
+                QVERIFY(shown.panels[p].series[k].y == expected.panels[p].series[k].y);
+    };
+    plotIsCurrent();
+    QVERIFY(window.showView(QStringLiteral("gradcheck")));
+    for (int k = 0; k < 5; ++k) {
+        const Session& s = document.session();
+        document.setCell(Which::X, pick(int(s.samples())), pick(int(s.features())), value());
+    }
+    QCOMPARE(plots->currentPlot(), QStringLiteral("gradcheck"));
+    plotIsCurrent();
     undo->setClean();
 }
 
