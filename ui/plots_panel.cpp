@@ -7,6 +7,7 @@
 #include "timing_lab.h"
 
 #include <QComboBox>
+#include <QEvent>
 #include <QFileDialog>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -193,8 +194,22 @@ bool PlotsPanel::computing() const
     return job_->busy();
 }
 
+bool PlotsPanel::event(QEvent* event)
+{
+    // ShowToParent, not Show: it also arrives when the tab becomes current in a window that is
+    // not on screen (tests, --screenshot before the window is shown).
+    if (event->type() == QEvent::ShowToParent && stale_)
+        refresh();
+    return QWidget::event(event);
+}
+
 void PlotsPanel::refresh()
 {
+    // A tab page that is not the current one: every edit would rebuild a plot nobody sees (and
+    // run the gradient check for gradcheck and hsweep).
+    stale_ = isHidden() && parentWidget();
+    if (stale_)
+        return;
     const QString name = currentPlot();
     featureBox_->setVisible(name == QLatin1String("terms"));
     stepBox_->setVisible(name == QLatin1String("gradcheck"));

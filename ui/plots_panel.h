@@ -1,7 +1,8 @@
 // The Plots tab: a selector of plot names, the plot, its export buttons, and for "timings" the
 // timing lab's controls (shape, dtype, Run, Cancel, progress). Refreshes on resultsChanged();
 // the gradient check and the h sweep are built on a worker thread (PlotJob), the window keeps
-// the previous drawing until they arrive, and says so when that takes a while.
+// the previous drawing until they arrive, and says so when that takes a while. While the panel
+// is a hidden tab page nothing is rebuilt: it catches up when its tab is shown.
 #pragma once
 
 #include "plot_builders.h"
@@ -56,6 +57,9 @@ public slots:
     void chooseAndExportImage();  // asks for a file: PNG at the panel's size and DPI, PDF, SVG
     void chooseAndExportCsv();
 
+protected:
+    bool event(QEvent* event) override;
+
 private:
     QWidget* makeTimingControls();
     void timingProgress(int done, int total);
@@ -89,6 +93,7 @@ private:
     QTimer* computingDelay_;
     PlotView* view_;
     PlotJob* job_;
+    bool stale_ = false;  // a refresh was skipped while hidden
 };
 
 }  // namespace bnflow::ui

@@ -12,6 +12,8 @@
 #include <qcustomplot.h>
 
 #include <QPushButton>
+#include <QTabBar>
+#include <QTabWidget>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -80,6 +82,7 @@ private slots:
     void jobCancelAndFailure();
     void checkPlotsRunOnAWorker();
     void switchingAwayDropsTheCheck();
+    void hiddenTabCatchesUpWhenShown();
 };
 
 void TestPlotsPanel::panelFollowsTheDocument()
@@ -358,6 +361,35 @@ void TestPlotsPanel::switchingAwayDropsTheCheck()
     QTRY_VERIFY_WITH_TIMEOUT(!job->running(), 60000);
     QCoreApplication::processEvents();
     QCOMPARE(panel.view()->spec().name, QStringLiteral("params"));  // the late sweep was dropped
+}
+
+// A plot is not rebuilt while its tab is hidden (the gradient check would run on every edit for
+// nobody); clicking the tab brings it up to date.
+void TestPlotsPanel::hiddenTabCatchesUpWhenShown()
+{
+    SessionDocument document;
+    document.reset(randomSession(32, 8, 5));
+    DisplaySettings display;
+    MainWindow window(&document, &display);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    PlotsPanel* panel = window.plotsPanel();
+    QVERIFY(window.showView(QStringLiteral("gradcheck")));
+    QTRY_VERIFY(!panel->computing());
+    const std::vector<double> before = panel->view()->spec().panels[0].series[1].y;
+
+    QVERIFY(window.showView(QStringLiteral("results")));
+    QVERIFY(document.setCell(Which::X, 0, 0, 3.5));
+    QVERIFY(document.setCell(Which::Dout, 1, 1, -2.0));
+    QVERIFY(!panel->computing());
+    QVERIFY(panel->view()->spec().panels[0].series[1].y == before);
+
+    QTabBar* bar = window.tabs()->tabBar();
+    QTest::mouseClick(bar, Qt::LeftButton, Qt::NoModifier, bar->tabRect(window.tabs()->indexOf(panel)).center());
+    QCOMPARE(window.tabs()->currentWidget(), panel);
+    QTRY_VERIFY(!panel->computing());
+    QVERIFY(panel->view()->spec().panels[0].series[1].y ==
+            elements(gradientCheck(document.session(), 1e-5, Dtype::F64).numericDx));
 }
 
 QTEST_MAIN(TestPlotsPanel)
