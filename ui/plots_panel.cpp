@@ -98,7 +98,8 @@ PlotsPanel::PlotsPanel(SessionDocument* document, DisplaySettings* display, QWid
     connect(feature_, &QSpinBox::valueChanged, this, &PlotsPanel::refresh);
     connect(step_, &QComboBox::currentIndexChanged, this, &PlotsPanel::refresh);
     connect(document_, &SessionDocument::resultsChanged, this, &PlotsPanel::refresh);
-    connect(display_, &DisplaySettings::changed, this, &PlotsPanel::refresh);
+    // A theme or font change redraws the numbers already shown: no gradient check runs again.
+    connect(display_, &DisplaySettings::changed, this, [this] { view_->setSpec(view_->spec(), style()); });
     connect(exportImage_, &QPushButton::clicked, this, &PlotsPanel::chooseAndExportImage);
     connect(exportCsv_, &QPushButton::clicked, this, &PlotsPanel::chooseAndExportCsv);
     connect(resetZoom_, &QPushButton::clicked, view_, &PlotView::resetZoom);

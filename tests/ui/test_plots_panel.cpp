@@ -83,6 +83,7 @@ private slots:
     void checkPlotsRunOnAWorker();
     void switchingAwayDropsTheCheck();
     void hiddenTabCatchesUpWhenShown();
+    void themeChangeDoesNotRecompute();
 };
 
 void TestPlotsPanel::panelFollowsTheDocument()
@@ -390,6 +391,26 @@ void TestPlotsPanel::hiddenTabCatchesUpWhenShown()
     QTRY_VERIFY(!panel->computing());
     QVERIFY(panel->view()->spec().panels[0].series[1].y ==
             elements(gradientCheck(document.session(), 1e-5, Dtype::F64).numericDx));
+}
+
+// Switching to the dark theme redraws the gradient check in dark colours without running it.
+void TestPlotsPanel::themeChangeDoesNotRecompute()
+{
+    SessionDocument document;
+    DisplaySettings display;
+    PlotsPanel panel(&document, &display);
+    QVERIFY(panel.selectPlot(QStringLiteral("gradcheck")));
+    QTRY_VERIFY(!panel.computing());
+    const std::vector<double> numeric = panel.view()->spec().panels[0].series[1].y;
+    const auto corner = [&panel] {
+        return panel.view()->plot()->toPixmap(300, 200).toImage().pixelColor(2, 2).lightnessF();
+    };
+    QVERIFY(corner() > 0.9);
+    display.setTheme(Theme::Dark);
+    QVERIFY(!panel.computing());
+    QVERIFY(corner() < 0.25);
+    QVERIFY(panel.view()->spec().panels[0].series[1].y == numeric);
+    display.setTheme(Theme::Light);  // settings outlive the test
 }
 
 QTEST_MAIN(TestPlotsPanel)
