@@ -115,11 +115,13 @@ void labelVisibleTicks(QCPAxis* axis, const QStringList& labels)
     if (!ticker)
         return;
     ticker->clear();
+    // Clamped as doubles: zoomed far out, a range end does not fit in an int.
     const QCPRange r = axis->range();
-    const int first = std::max(0, int(std::ceil(r.lower)));
-    const int last = std::min(int(labels.size()) - 1, int(std::floor(r.upper)));
-    if (last < first)
+    const double lower = std::max(0.0, std::ceil(r.lower));
+    const double upper = std::min(double(labels.size() - 1), std::floor(r.upper));
+    if (!(lower <= upper))
         return;
+    const int first = int(lower), last = int(upper);
     const int visible = last - first + 1;
     const int step = (visible + kMaxLabels - 1) / kMaxLabels;
     for (int k = (first + step - 1) / step * step; k <= last; k += step)

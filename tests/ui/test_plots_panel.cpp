@@ -249,6 +249,11 @@ void TestPlotsPanel::tickLabelsFollowTheZoom()
     QCOMPARE(shown().size(), 10);
     QCOMPARE(shown().firstKey(), 1002.0);
     QCOMPARE(shown().lastKey(), 1056.0);
+    axis->setRange(-1e200, 1e200);  // zoomed far out: still at most 12, still in range
+    QVERIFY(!shown().isEmpty() && shown().size() <= 12);
+    QVERIFY(shown().firstKey() >= 0 && shown().lastKey() < labels.size());
+    axis->setRange(9000, 9100);  // panned past the last element: nothing to label
+    QVERIFY(shown().isEmpty());
 }
 
 void TestPlotsPanel::jobDeliversOnlyTheNewest()
