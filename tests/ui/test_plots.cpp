@@ -1,6 +1,7 @@
 // The plots show the document's numbers: every series is compared with the Analysis or the core
 // result it was built from. Exports are valid files of the asked size; the view's tooltips give
 // exact values. The Plots tab itself is tested in test_plots_panel.cpp.
+#include "elements.h"
 #include "fuzzy.h"
 #include "reference.h"
 
@@ -19,14 +20,9 @@
 
 using namespace bnflow;
 using namespace bnflow::ui;
+using namespace bnflow::test;
 
 namespace {
-
-// Column-major elements, the order the plots use: k = j * N + i.
-std::vector<double> elements(const Matrix& m)
-{
-    return std::vector<double>(m.data(), m.data() + m.size());
-}
 
 const Series& series(const PlotSpec& spec, std::size_t panel, const QString& name)
 {

@@ -1,6 +1,8 @@
 // The Plots tab: it follows the document, exports what it shows, keeps the user's zoom across
 // edits, and builds the slow plots (gradient check, h sweep) on a worker thread whose newest
 // request wins.
+#include "elements.h"
+
 #include <display_settings.h>
 #include <main_window.h>
 #include <plot_builders.h>
@@ -22,14 +24,9 @@
 
 using namespace bnflow;
 using namespace bnflow::ui;
+using namespace bnflow::test;
 
 namespace {
-
-// Column-major elements, the order the plots use: k = j * N + i.
-std::vector<double> elements(const Matrix& m)
-{
-    return std::vector<double>(m.data(), m.data() + m.size());
-}
 
 Session randomSession(Eigen::Index rows, Eigen::Index cols, std::uint64_t seed)
 {
