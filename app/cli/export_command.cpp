@@ -3,8 +3,8 @@
 #include "cli.h"
 #include "options.h"
 
-#include <plot_builders.h>
-#include <plot_export.h>
+#include <plots/plot_builders.h>
+#include <plots/plot_export.h>
 
 #include <QApplication>
 

@@ -3,9 +3,9 @@
 #include "cli.h"
 #include "options.h"
 
-#include <display_settings.h>
-#include <handout.h>
-#include <session_document.h>
+#include <document/display_settings.h>
+#include <document/session_document.h>
+#include <walkthrough/handout.h>
 #include <session_json.h>
 
 #include <QApplication>

@@ -1,12 +1,13 @@
 // bnflow: the GUI. `bnflow [SESSION] [--screenshot FILE.png] [--step K] [--view NAME]`.
-#include <autosave.h>
-#include <display_settings.h>
-#include <lecture_mode.h>
-#include <main_window.h>
-#include <plots_panel.h>
+#include <document/autosave.h>
+#include <document/display_settings.h>
+#include <document/session_document.h>
+#include <plots/plots_panel.h>
+#include <walkthrough/lecture_mode.h>
+#include <walkthrough/walkthrough_state.h>
+#include <window/main_window.h>
+
 #include <trace.h>
-#include <walkthrough_state.h>
-#include <session_document.h>
 
 #include <QApplication>
 #include <QCommandLineParser>

@@ -5,9 +5,9 @@
 //    median, p95. A second row forces a repaint of the whole window on top, as a bound;
 //  - the same for a slider-like parameter edit;
 //  - start to first painted window, and resident memory at idle, of the real bnflow binary.
-#include <display_settings.h>
-#include <main_window.h>
-#include <session_document.h>
+#include <document/display_settings.h>
+#include <document/session_document.h>
+#include <window/main_window.h>
 #include <session_edit.h>
 #include <timing.h>
 

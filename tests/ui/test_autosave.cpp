@@ -1,10 +1,10 @@
 // Autosave and crash recovery, down to a real process killed with SIGKILL mid-session.
-#include <autosave.h>
-#include <display_settings.h>
-#include <editor_panels.h>
-#include <main_window.h>
-#include <matrix_view.h>
-#include <session_document.h>
+#include <document/autosave.h>
+#include <document/display_settings.h>
+#include <document/session_document.h>
+#include <editors/editor_panels.h>
+#include <tables/matrix_view.h>
+#include <window/main_window.h>
 #include <session_json.h>
 
 #include <QProcess>

@@ -1,8 +1,8 @@
 // SessionDocument: every edit is one undo step and one recomputation; refused edits and bad
 // files change nothing; saving is atomic and tracks the unsaved state.
-#include <result_models.h>
-#include <display_settings.h>
-#include <session_document.h>
+#include <document/display_settings.h>
+#include <document/session_document.h>
+#include <tables/result_models.h>
 #include <session_json.h>
 
 #include <QAbstractItemModelTester>

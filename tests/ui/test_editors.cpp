@@ -1,12 +1,12 @@
 // The editors driven like a person would: keys and clicks on the real widgets, offscreen.
-#include <display_settings.h>
-#include <editor_panels.h>
-#include <file_actions.h>
-#include <main_window.h>
-#include <matrix_view.h>
-#include <parameter_panel.h>
-#include <results_panel.h>
-#include <session_document.h>
+#include <document/display_settings.h>
+#include <document/session_document.h>
+#include <editors/editor_panels.h>
+#include <editors/parameter_panel.h>
+#include <results/results_panel.h>
+#include <tables/matrix_view.h>
+#include <window/file_actions.h>
+#include <window/main_window.h>
 
 #include <QApplication>
 #include <QClipboard>

@@ -1,14 +1,14 @@
 // The window as a whole: examples, files, unsaved changes, drag and drop, CSV, screenshots.
-#include <display_settings.h>
-#include <examples.h>
+#include <document/display_settings.h>
+#include <document/examples.h>
 #include <notices.h>
-#include <file_actions.h>
-#include <main_window.h>
-#include <plot_renderer.h>
-#include <preferences_dialog.h>
-#include <matrix_view.h>
-#include <results_panel.h>
-#include <session_document.h>
+#include <document/session_document.h>
+#include <plots/plot_renderer.h>
+#include <results/results_panel.h>
+#include <tables/matrix_view.h>
+#include <window/file_actions.h>
+#include <window/main_window.h>
+#include <window/preferences_dialog.h>
 #include <session_json.h>
 
 #include <QComboBox>

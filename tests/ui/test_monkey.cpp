@@ -1,15 +1,15 @@
 // Thousands of random but valid actions on the real window, with the document and the views
 // checked for consistency after each one. Seeded, so a failure names the seed and the step.
-#include <display_settings.h>
-#include <editor_panels.h>
-#include <main_window.h>
-#include <matrix_view.h>
-#include <plot_builders.h>
-#include <plot_view.h>
-#include <plots_panel.h>
-#include <results_panel.h>
-#include <session_document.h>
-#include <walkthrough_state.h>
+#include <document/display_settings.h>
+#include <document/session_document.h>
+#include <editors/editor_panels.h>
+#include <plots/plot_builders.h>
+#include <plots/plot_view.h>
+#include <plots/plots_panel.h>
+#include <results/results_panel.h>
+#include <tables/matrix_view.h>
+#include <walkthrough/walkthrough_state.h>
+#include <window/main_window.h>
 
 #include <QAction>
 #include <QApplication>

@@ -5,10 +5,10 @@
 #include "fuzzy.h"
 #include "reference.h"
 
-#include <display_settings.h>
-#include <plot_builders.h>
-#include <plot_export.h>
-#include <plot_view.h>
+#include <document/display_settings.h>
+#include <plots/plot_builders.h>
+#include <plots/plot_export.h>
+#include <plots/plot_view.h>
 
 #include <qcustomplot.h>
 

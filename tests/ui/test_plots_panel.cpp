@@ -3,13 +3,13 @@
 // request wins.
 #include "elements.h"
 
-#include <display_settings.h>
-#include <main_window.h>
-#include <plot_builders.h>
-#include <plot_job.h>
-#include <plot_view.h>
-#include <plots_panel.h>
-#include <session_document.h>
+#include <document/display_settings.h>
+#include <document/session_document.h>
+#include <plots/plot_builders.h>
+#include <plots/plot_job.h>
+#include <plots/plot_view.h>
+#include <plots/plots_panel.h>
+#include <window/main_window.h>
 
 #include <qcustomplot.h>
 

@@ -1,11 +1,11 @@
 // The timing lab: core's timingSweep() in a worker thread. Cancel stops it promptly while the
 // event loop keeps running; its numbers are core's TimingResults. No assertion on speeds.
-#include <display_settings.h>
-#include <main_window.h>
-#include <plot_view.h>
-#include <plots_panel.h>
-#include <session_document.h>
-#include <timing_lab.h>
+#include <document/display_settings.h>
+#include <document/session_document.h>
+#include <plots/plot_view.h>
+#include <plots/plots_panel.h>
+#include <plots/timing_lab.h>
+#include <window/main_window.h>
 
 #include <QElapsedTimer>
 #include <QProgressBar>

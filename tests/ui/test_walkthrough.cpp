@@ -1,14 +1,14 @@
 // The walkthrough, the graph, lecture mode and the handout, driven with real keys offscreen.
-#include <display_settings.h>
-#include <formula_view.h>
-#include <graph_view.h>
-#include <handout.h>
-#include <lecture_mode.h>
-#include <main_window.h>
-#include <matrix_view.h>
-#include <session_document.h>
-#include <walkthrough_panel.h>
-#include <walkthrough_state.h>
+#include <document/display_settings.h>
+#include <document/session_document.h>
+#include <tables/matrix_view.h>
+#include <walkthrough/formula_view.h>
+#include <walkthrough/graph_view.h>
+#include <walkthrough/handout.h>
+#include <walkthrough/lecture_mode.h>
+#include <walkthrough/walkthrough_panel.h>
+#include <walkthrough/walkthrough_state.h>
+#include <window/main_window.h>
 
 #include <graph.h>
 #include <plugged.h>

@@ -1,0 +1,60 @@
+#include <document/examples.h>
+
+#include <session_json.h>
+
+#include <QFile>
+
+#include <stdexcept>
+
+// Q_INIT_RESOURCE cannot be used inside a namespace; the library is static, so its resources
+// must be registered explicitly.
+static void initExampleResources()
+{
+    Q_INIT_RESOURCE(examples);
+}
+
+namespace bnflow::ui {
+
+void initResources()
+{
+    static const bool done = (initExampleResources(), true);
+    Q_UNUSED(done);
+}
+namespace {
+
+Session loadResource(const QString& path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        throw std::runtime_error("missing resource " + path.toStdString());
+    const QByteArray text = file.readAll();
+    SessionLoad load = parseSession(std::string_view(text.constData(), std::size_t(text.size())));
+    if (!load.ok())
+        throw std::runtime_error(path.toStdString() + ": " + formatProblem(load.problems.front()));
+    return std::move(*load.session);
+}
+
+}  // namespace
+
+const std::vector<Example>& examples()
+{
+    static const std::vector<Example> list = [] {
+        initResources();
+        std::vector<Example> items;
+        items.push_back({QObject::tr("Small batch (4 x 3)"), exampleSession()});
+        const std::pair<QString, QString> files[] = {
+            {QObject::tr("CS231n offset data (5 randn + 12)"), QStringLiteral(":/examples/cs231n_offset.bnflow.json")},
+            {QObject::tr("A constant column"), QStringLiteral(":/examples/constant_column.bnflow.json")},
+            {QObject::tr("One sample (N = 1)"), QStringLiteral(":/examples/single_sample.bnflow.json")},
+            {QObject::tr("dout = all ones"), QStringLiteral(":/examples/dout_ones.bnflow.json")},
+            {QObject::tr("Two samples (the file-format example)"), QStringLiteral(":/examples/contract.bnflow.json")},
+            {QObject::tr("float32 cancellation: one-pass vs two-pass variance"), QStringLiteral(":/examples/float32_cancellation.bnflow.json")},
+        };
+        for (const auto& [title, path] : files)
+            items.push_back({title, loadResource(path)});
+        return items;
+    }();
+    return list;
+}
+
+}  // namespace bnflow::ui

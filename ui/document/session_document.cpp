@@ -1,0 +1,299 @@
+#include <document/session_document.h>
+
+#include <session_json.h>
+
+#include <QFileInfo>
+#include <QSaveFile>
+#include <QUndoStack>
+
+namespace bnflow::ui {
+
+// An edit, stored as the session before and after: at most a few hundred kilobytes at the
+// editor's size limit, and always exactly reversible.
+class SessionCommand : public QUndoCommand {
+public:
+    SessionCommand(SessionDocument* document, Session before, Session after,
+                   const QString& description, QString mergeKey)
+        : QUndoCommand(description), document_(document), before_(std::move(before)),
+          after_(std::move(after)), mergeKey_(std::move(mergeKey))
+    {
+    }
+    void redo() override { document_->replaceSession(after_); }
+    void undo() override { document_->replaceSession(before_); }
+    int id() const override { return mergeKey_.isEmpty() ? -1 : 1; }
+    bool mergeWith(const QUndoCommand* other) override
+    {
+        const auto* next = static_cast<const SessionCommand*>(other);
+        if (next->mergeKey_ != mergeKey_)
+            return false;
+        after_ = next->after_;
+        return true;
+    }
+
+private:
+    SessionDocument* document_;
+    Session before_;
+    Session after_;
+    QString mergeKey_;
+};
+
+namespace {
+
+constexpr int kUndoLimit = 200;
+
+QString describeProblem(const QString& filePath, const Problems& problems)
+{
+    return QFileInfo(filePath).fileName() + ": " +
+           QString::fromStdString(formatProblem(problems.front()));
+}
+
+}  // namespace
+
+SessionDocument::SessionDocument(QObject* parent)
+    : QObject(parent), undoStack_(new QUndoStack(this))
+{
+    undoStack_->setUndoLimit(kUndoLimit);
+    connect(undoStack_, &QUndoStack::cleanChanged, this,
+            [this](bool clean) { emit modifiedChanged(!clean); });
+    session_ = exampleSession();
+    recompute();
+}
+
+bool SessionDocument::isModified() const
+{
+    return !undoStack_->isClean();
+}
+
+void SessionDocument::reset(Session session, const QString& filePath)
+{
+    undoStack_->clear();
+    session_ = std::move(session);
+    if (filePath_ != filePath) {
+        filePath_ = filePath;
+        emit filePathChanged(filePath_);
+    }
+    recompute();
+    emit modifiedChanged(false);
+}
+
+void SessionDocument::restoreUnsaved(Session session, const QString& filePath)
+{
+    reset(std::move(session), filePath);
+    undoStack_->resetClean();  // no state of this history is saved on disk
+    emit modifiedChanged(true);
+}
+
+bool SessionDocument::open(const QString& filePath, QString* error)
+{
+    SessionLoad load = loadSessionFile(filePath.toStdString());
+    if (!load.ok()) {
+        if (error)
+            *error = describeProblem(filePath, load.problems);
+        return false;
+    }
+    const std::string tooLarge =
+        checkEditableShape(load.session->samples(), load.session->features());
+    if (!tooLarge.empty()) {
+        if (error)
+            *error = QFileInfo(filePath).fileName() + ": " + QString::fromStdString(tooLarge);
+        return false;
+    }
+    reset(std::move(*load.session), filePath);
+    return true;
+}
+
+bool SessionDocument::save(const QString& filePath, QString* error)
+{
+    QSaveFile file(filePath);  // writes a temporary file and renames it: never half a session
+    const std::string text = writeSession(session_);
+    if (!file.open(QIODevice::WriteOnly) ||
+        file.write(text.data(), qint64(text.size())) != qint64(text.size()) || !file.commit()) {
+        if (error)
+            *error = QFileInfo(filePath).fileName() + ": " + file.errorString();
+        return false;
+    }
+    if (filePath_ != filePath) {
+        filePath_ = filePath;
+        emit filePathChanged(filePath_);
+    }
+    undoStack_->setClean();
+    return true;
+}
+
+void SessionDocument::refuse(const QString& message)
+{
+    emit editRefused(message);
+}
+
+bool SessionDocument::commit(const QString& description, Session after, const QString& mergeKey)
+{
+    undoStack_->push(new SessionCommand(this, session_, std::move(after), description, mergeKey));
+    return true;
+}
+
+bool SessionDocument::commit(const QString& description, std::optional<Session> after,
+                             const std::string& error)
+{
+    if (!after) {
+        refuse(QString::fromStdString(error));
+        return false;
+    }
+    return commit(description, std::move(*after));
+}
+
+void SessionDocument::replaceSession(const Session& session)
+{
+    session_ = session;
+    recompute();
+}
+
+void SessionDocument::recompute()
+{
+    AnalysisResult result = analyze(session_);
+    analysis_ = std::move(result.analysis);
+    problems_ = std::move(result.problems);
+    trace_ = analysis_ ? buildTrace(session_, *analysis_) : std::vector<TraceStep>{};
+    emit resultsChanged();
+}
+
+bool SessionDocument::setCell(Which which, Eigen::Index row, Eigen::Index col, double value)
+{
+    const Matrix block = Matrix::Constant(1, 1, value);
+    const QString name = which == Which::X ? QStringLiteral("x") : QStringLiteral("dout");
+    std::string error;
+    auto edited = bnflow::pasteBlock(session_, which, row, col, block, &error);
+    return commit(tr("Set %1[%2][%3] = %4").arg(name).arg(row).arg(col).arg(value, 0, 'g', 6),
+                  std::move(edited), error);
+}
+
+bool SessionDocument::setParameter(RowVector Session::*parameter, const char* name,
+                                   Eigen::Index feature, double value)
+{
+    if (feature < 0 || feature >= session_.features() || !std::isfinite(value)) {
+        refuse(tr("%1[%2]: not a feature or not a finite number").arg(QLatin1String(name)).arg(feature));
+        return false;
+    }
+    Session after = session_;
+    (after.*parameter)[feature] = value;
+    return commit(tr("Set %1[%2] = %3").arg(QLatin1String(name)).arg(feature).arg(value, 0, 'g', 6),
+                  std::move(after), QStringLiteral("%1:%2").arg(QLatin1String(name)).arg(feature));
+}
+
+bool SessionDocument::setGamma(Eigen::Index feature, double value)
+{
+    return setParameter(&Session::gamma, "gamma", feature, value);
+}
+
+bool SessionDocument::setBeta(Eigen::Index feature, double value)
+{
+    return setParameter(&Session::beta, "beta", feature, value);
+}
+
+bool SessionDocument::resetGamma()
+{
+    Session after = session_;
+    after.gamma.setOnes();
+    return commit(tr("Reset gamma to 1"), std::move(after));
+}
+
+bool SessionDocument::resetBeta()
+{
+    Session after = session_;
+    after.beta.setZero();
+    return commit(tr("Reset beta to 0"), std::move(after));
+}
+
+bool SessionDocument::setEps(double value)
+{
+    if (!std::isfinite(value) || value < 0) {
+        refuse(tr("eps must be a finite number >= 0"));
+        return false;
+    }
+    Session after = session_;
+    after.eps = value;
+    return commit(tr("Set eps = %1").arg(value, 0, 'g', 6), std::move(after), QStringLiteral("eps"));
+}
+
+bool SessionDocument::insertSamples(Eigen::Index at, Eigen::Index count)
+{
+    std::string error;
+    auto edited = bnflow::insertSamples(session_, at, count, &error);
+    return commit(count == 1 ? tr("Insert sample") : tr("Insert %1 samples").arg(count),
+                  std::move(edited), error);
+}
+
+bool SessionDocument::removeSamples(Eigen::Index at, Eigen::Index count)
+{
+    std::string error;
+    auto edited = bnflow::removeSamples(session_, at, count, &error);
+    return commit(count == 1 ? tr("Remove sample") : tr("Remove %1 samples").arg(count),
+                  std::move(edited), error);
+}
+
+bool SessionDocument::insertFeatures(Eigen::Index at, Eigen::Index count)
+{
+    std::string error;
+    auto edited = bnflow::insertFeatures(session_, at, count, &error);
+    return commit(count == 1 ? tr("Insert feature") : tr("Insert %1 features").arg(count),
+                  std::move(edited), error);
+}
+
+bool SessionDocument::removeFeatures(Eigen::Index at, Eigen::Index count)
+{
+    std::string error;
+    auto edited = bnflow::removeFeatures(session_, at, count, &error);
+    return commit(count == 1 ? tr("Remove feature") : tr("Remove %1 features").arg(count),
+                  std::move(edited), error);
+}
+
+bool SessionDocument::pasteBlock(Which which, Eigen::Index row, Eigen::Index col,
+                                 const Matrix& block)
+{
+    std::string error;
+    auto edited = bnflow::pasteBlock(session_, which, row, col, block, &error);
+    return commit(tr("Paste %1 x %2 into %3")
+                      .arg(block.rows())
+                      .arg(block.cols())
+                      .arg(which == Which::X ? QStringLiteral("x") : QStringLiteral("dout")),
+                  std::move(edited), error);
+}
+
+bool SessionDocument::replaceBatch(const Matrix& batch, const QString& description)
+{
+    std::string error;
+    auto edited = bnflow::replaceBatch(session_, batch, &error);
+    return commit(description, std::move(edited), error);
+}
+
+bool SessionDocument::randomizeBatch(Distribution distribution, std::uint64_t seed)
+{
+    return commit(tr("Randomize x (seed %1)").arg(seed),
+                  bnflow::randomizeBatch(session_, distribution, seed));
+}
+
+bool SessionDocument::setDoutFromSeed(std::uint64_t seed)
+{
+    return commit(tr("dout: random (seed %1)").arg(seed), doutFromSeed(session_, seed));
+}
+
+bool SessionDocument::setDoutAllOnes()
+{
+    return commit(tr("dout: all ones"), doutAllOnes(session_));
+}
+
+bool SessionDocument::setDoutOneHot(Eigen::Index row, Eigen::Index col)
+{
+    return commit(tr("dout: one-hot at [%1][%2]").arg(row).arg(col), doutOneHot(session_, row, col));
+}
+
+bool SessionDocument::setDoutFromHalfSquareLoss()
+{
+    if (!analysis()) {
+        refuse(tr("dout from the loss needs y, which cannot be computed: %1")
+                   .arg(QString::fromStdString(formatProblem(problems_.front()))));
+        return false;
+    }
+    return commit(tr("dout: from L = sum(y^2)/2"), doutFromHalfSquareLoss(session_, *analysis()));
+}
+
+}  // namespace bnflow::ui

@@ -1,0 +1,165 @@
+// The plots of measurements: the gradient check, the h sweep and the timings.
+#include <plots/plot_builders.h>
+
+#include <plots/plot_series.h>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+namespace bnflow::ui {
+
+using namespace detail;
+
+PlotSpec gradcheckPlot(const GradCheckReport& r)
+{
+    Series points{QStringLiteral("one element of dx"), SeriesKind::Points, kBlue};
+    points.x = elements(r.analyticDx);
+    points.y = elements(r.numericDx);
+    points.labels = elementLabels(r.numericDx, QStringLiteral("numeric"), &r.analyticDx, QStringLiteral("analytic"));
+    Panel scatter{QStringLiteral("analytic dx (fused backward)"),
+                  QStringLiteral("numerical dx (central differences)")};
+    scatter.xZeroLine = true;
+    scatter.series = {diagonal(points.x, points.y), points};
+
+    const std::vector<double> rel = elements(r.relErrorDx);
+    const double floor = std::min(logFloor(rel), 1e-8);
+    auto [positive, zero] = onLogAxis(rel, elementLabels(r.relErrorDx, QStringLiteral("relative error")),
+                                      QStringLiteral("relative error"),
+                                      QStringLiteral("exactly 0, drawn at %1").arg(floor, 0, 'g', 2), floor);
+    Panel errors{QStringLiteral("element k = feature * N + sample"),
+                 QStringLiteral("relative error (log scale)"), false, true};
+    errors.series = {positive, zero,
+                     hline(QStringLiteral("1e-7: CS231n's pass threshold"), 1e-7, kPurple, 0,
+                           double(std::max<std::size_t>(rel.size(), 2) - 1))};
+    const bool f32 = r.dtype == Dtype::F32;
+    return {QStringLiteral("gradcheck"),
+            QStringLiteral("Gradient check, %1, h = %2").arg(f32 ? "float32" : "float64").arg(r.h, 0, 'g', 3),
+            QStringLiteral("Relative error |a - b| / max(|a|, |b|): largest %1 (scaled by max |dx|: %2).\n"
+                           "Entries of dx that are near 0 by chance have large relative errors at "
+                           "the rounding floor.%3")
+                .arg(r.maxRelDx, 0, 'g', 2).arg(r.scaledDx, 0, 'g', 2)
+                .arg(f32 ? QStringLiteral(" float32 checks are unreliable.") : QString()),
+            {scatter, errors}};
+}
+
+PlotSpec hsweepPlot(const std::vector<HSweepPoint>& f64, const std::vector<HSweepPoint>& f32)
+{
+    std::vector<double> all;
+    for (const auto* sweep : {&f64, &f32})
+        for (const HSweepPoint& p : *sweep)
+            all.push_back(p.scaledDx);
+    const double floor = logFloor(all);
+    const auto line = [floor](const std::vector<HSweepPoint>& sweep, const QString& name, int colour) {
+        Series s{name, SeriesKind::Line, colour};
+        for (const HSweepPoint& p : sweep) {
+            s.x.push_back(p.h);
+            s.y.push_back(p.scaledDx > 0 ? p.scaledDx : floor);
+            s.labels << QStringLiteral("h = %1\nmax |numeric - analytic| / max |dx| = %2\n"
+                                       "max per-entry relative error = %3")
+                            .arg(num(p.h), num(p.scaledDx), num(p.maxRelDx));
+        }
+        return s;
+    };
+    Panel panel{QStringLiteral("finite-difference step h"),
+                QStringLiteral("max |numeric - analytic| / max |analytic| (dx)"), true, true};
+    panel.series = {line(f64, QStringLiteral("float64"), kBlue), line(f32, QStringLiteral("float32"), kOrange),
+                    hline(QStringLiteral("1e-7: CS231n's float64 threshold"), 1e-7, kPurple, 1e-10, 1e-1)};
+    return {QStringLiteral("hsweep"), QStringLiteral("Gradient-check error against the step h"),
+            QStringLiteral("Right of the minimum the truncation error of central differences grows like h^2;\n"
+                           "left of it rounding in f grows like (machine epsilon) / h. float32 bottoms out "
+                           "far higher than float64."),
+            {panel}};
+}
+
+PlotSpec timingsPlot(const std::vector<TimingPoint>& points, const QString& machine)
+{
+    Panel times{QStringLiteral("batch size N (samples)"), QStringLiteral("time per backward call (µs)"), true, true};
+    Panel speedup{QStringLiteral("batch size N (samples)"), QStringLiteral("speedup (staged / fused)"),
+                  true, false};
+    std::map<std::pair<int, int>, std::vector<const TimingPoint*>> byCurve;  // (dtype, variant)
+    for (const TimingPoint& p : points)
+        if (p.result.status == TimingResult::Status::Ok)
+            byCurve[{int(p.dtype), int(p.variant)}].push_back(&p);
+    for (const auto& [key, curve] : byCurve) {
+        // Colour says the variant, a dashed line says float32.
+        const Dtype dtype = Dtype(key.first);
+        const Variant variant = Variant(key.second);
+        const QString name = QStringLiteral("%1 %2").arg(QString::fromUtf8(dtypeName(dtype).data()),
+                                                         QString::fromUtf8(variantName(variant).data()));
+        const int colour = variant == Variant::Staged ? kVermillion : kBlue;
+        Series band{name + QStringLiteral(" quartiles"), SeriesKind::Band, colour};
+        Series median{name + QStringLiteral(" median"), SeriesKind::Line, colour};
+        Series fastest{name + QStringLiteral(" min"), SeriesKind::Points, colour};
+        band.inLegend = fastest.inLegend = false;
+        median.dashed = dtype == Dtype::F32;
+        fastest.dashed = true;
+        for (const TimingPoint* p : curve) {
+            const double n = double(p->rows);
+            band.x.push_back(n);
+            band.low.push_back(p->result.p25Us);
+            band.high.push_back(p->result.p75Us);
+            median.x.push_back(n);
+            median.y.push_back(p->result.medianUs);
+            fastest.x.push_back(n);
+            fastest.y.push_back(p->result.minUs);
+            const QString text = QStringLiteral("%1, %2 x %3\nmin %4 µs, median %5 µs\nquartiles %6 - %7 µs, %8 samples")
+                                     .arg(name).arg(p->rows).arg(p->cols)
+                                     .arg(num(p->result.minUs), num(p->result.medianUs),
+                                          num(p->result.p25Us), num(p->result.p75Us))
+                                     .arg(p->result.samples);
+            median.labels << text;
+            fastest.labels << text;
+        }
+        times.series.insert(times.series.begin(), band);
+        times.series.push_back(median);
+        times.series.push_back(fastest);
+    }
+    QStringList measured;
+    double xMin = 16, xMax = 16384;
+    for (const Dtype dtype : {Dtype::F64, Dtype::F32}) {
+        const auto staged = byCurve.find({int(dtype), int(Variant::Staged)});
+        const auto fused = byCurve.find({int(dtype), int(Variant::Fused)});
+        if (staged == byCurve.end() || fused == byCurve.end())
+            continue;
+        const QString dn = QString::fromUtf8(dtypeName(dtype).data());
+        const int colour = dtype == Dtype::F64 ? kGreen : kOrange;
+        Series band{dn + QStringLiteral(" quartile range"), SeriesKind::Band, colour};
+        Series ratio{dn + QStringLiteral(" median ratio"), SeriesKind::Line, colour};
+        band.inLegend = false;
+        ratio.dashed = dtype == Dtype::F32;
+        const std::size_t count = std::min(staged->second.size(), fused->second.size());
+        for (std::size_t k = 0; k < count; ++k) {
+            const TimingResult& s = staged->second[k]->result;
+            const TimingResult& f = fused->second[k]->result;
+            const double n = double(staged->second[k]->rows);
+            band.x.push_back(n);
+            band.low.push_back(s.p25Us / f.p75Us);
+            band.high.push_back(s.p75Us / f.p25Us);
+            ratio.x.push_back(n);
+            ratio.y.push_back(s.medianUs / f.medianUs);
+            ratio.labels << QStringLiteral("%1, N = %2\nmedian staged / median fused = %3")
+                                .arg(dn).arg(staged->second[k]->rows).arg(ratio.y.back(), 0, 'f', 3);
+        }
+        if (!ratio.y.empty()) {
+            measured << QStringLiteral("%1 %2x to %3x").arg(dn)
+                            .arg(*std::min_element(ratio.y.begin(), ratio.y.end()), 0, 'f', 2)
+                            .arg(*std::max_element(ratio.y.begin(), ratio.y.end()), 0, 'f', 2);
+            xMin = ratio.x.front();
+            xMax = ratio.x.back();
+        }
+        speedup.series.push_back(band);
+        speedup.series.push_back(ratio);
+    }
+    speedup.series.push_back(hline(QStringLiteral("the seed's one-off \"3x\""), 3.0, kPurple, xMin, xMax));
+    speedup.series.push_back(hline(QStringLiteral("no speedup"), 1.0, kGrey, xMin, xMax));
+    const QString title = points.empty() ? QStringLiteral("Backward pass timings: not measured yet")
+                                         : QStringLiteral("Backward pass timings, D = %1 features").arg(points.front().cols);
+    return {QStringLiteral("timings"), title,
+            QStringLiteral("Measured on %1. Lines: median time per call; shaded: quartiles; open circles: "
+                           "fastest sample; dashed: float32.\nMeasured median speedup staged / fused: %2.")
+                .arg(machine, measured.isEmpty() ? QStringLiteral("not measured yet") : measured.join(QStringLiteral("; "))),
+            {times, speedup}};
+}
+
+}  // namespace bnflow::ui

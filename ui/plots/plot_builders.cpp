@@ -1,0 +1,201 @@
+#include <plots/plot_builders.h>
+
+#include <plots/plot_series.h>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+namespace bnflow::ui {
+
+using namespace detail;
+
+QStringList plotNames()
+{
+    return {QStringLiteral("gradients"), QStringLiteral("difference"), QStringLiteral("terms"),
+            QStringLiteral("params"),    QStringLiteral("gradcheck"),  QStringLiteral("hsweep"),
+            QStringLiteral("timings")};
+}
+
+QString plotDescription(const QString& name)
+{
+    static const std::map<QString, QString> descriptions{
+        {QStringLiteral("gradients"), QStringLiteral("fused dx against staged dx, per element")},
+        {QStringLiteral("difference"), QStringLiteral("|fused dx - staged dx| per element, log axis")},
+        {QStringLiteral("terms"), QStringLiteral("the three terms of the fused formula, one feature")},
+        {QStringLiteral("params"), QStringLiteral("dgamma and dbeta per feature")},
+        {QStringLiteral("gradcheck"), QStringLiteral("numerical against analytic dx, relative error")},
+        {QStringLiteral("hsweep"), QStringLiteral("gradient-check error as the step h shrinks")},
+        {QStringLiteral("timings"), QStringLiteral("staged and fused backward timed over N, speedup")},
+    };
+    const auto it = descriptions.find(name);
+    return it == descriptions.end() ? QString() : it->second;
+}
+
+double logFloor(const std::vector<double>& values)
+{
+    double smallest = 0;
+    for (const double v : values)
+        if (v > 0 && (smallest == 0 || v < smallest))
+            smallest = v;
+    return smallest > 0 ? std::pow(10.0, std::floor(std::log10(smallest)) - 1) : 1e-20;
+}
+
+std::vector<double> hsweepSteps()
+{
+    return logSpacedSteps(1e-1, 1e-10, 37);
+}
+
+PlotSpec gradientsPlot(const Analysis& a)
+{
+    const Matrix& fused = a.fused.grads.dx;
+    const Matrix& staged = a.staged.dx;
+    const QStringList labels = elementLabels(fused, QStringLiteral("fused dx"), &staged, QStringLiteral("staged dx"));
+    Series points{QStringLiteral("one element of dx"), SeriesKind::Points, kBlue};
+    points.x = elements(staged);
+    points.y = elements(fused);
+    points.labels = labels;
+    Panel scatter{QStringLiteral("staged dx (chain rule, cell by cell)"),
+                  QStringLiteral("fused dx (closed form)")};
+    scatter.xZeroLine = true;
+    scatter.series = {diagonal(points.x, points.y), points};
+
+    // The same numbers as bars, grouped by feature: each element's two bars have equal heights.
+    Series fusedBars{QStringLiteral("fused dx"), SeriesKind::Bars, kBlue};
+    Series stagedBars{QStringLiteral("staged dx"), SeriesKind::Bars, kOrange};
+    QStringList ticks;
+    for (Eigen::Index j = 0; j < fused.cols(); ++j)
+        for (Eigen::Index i = 0; i < fused.rows(); ++i)
+            ticks << QStringLiteral("%1,%2").arg(i).arg(j);
+    for (std::size_t k = 0; k < points.x.size(); ++k) {
+        fusedBars.x.push_back(double(k) - 0.2);
+        stagedBars.x.push_back(double(k) + 0.2);
+    }
+    fusedBars.y = points.y;
+    stagedBars.y = points.x;
+    fusedBars.labels = stagedBars.labels = labels;
+    fusedBars.width = stagedBars.width = 0.38;
+    Panel bars{QStringLiteral("element (sample i, feature j), grouped by feature"), QStringLiteral("dx")};
+    bars.xTickLabels = ticks;
+    bars.series = {fusedBars, stagedBars};
+    return {QStringLiteral("gradients"), QStringLiteral("Fused and staged backward agree: dx per element"),
+            QStringLiteral("Each point is one entry dx[i][j]; on the dashed line y = x the two "
+                           "backward passes agree.\nLargest |fused - staged| = %1: rounding only.")
+                .arg(a.maxAbsDiffDx, 0, 'g', 3),
+            {scatter, bars}};
+}
+
+PlotSpec differencePlot(const Analysis& a)
+{
+    const std::vector<double> diff = elements(a.absDiffDx);
+    const double floor = logFloor(diff);
+    const auto zeros = std::count(diff.begin(), diff.end(), 0.0);
+    auto [positive, zero] = onLogAxis(diff, elementLabels(a.absDiffDx, QStringLiteral("|fused - staged|"),
+                                                          &a.fused.grads.dx, QStringLiteral("fused dx")),
+                                      QStringLiteral("|fused dx - staged dx|"),
+                                      QStringLiteral("exactly 0, drawn at %1").arg(floor, 0, 'g', 2), floor);
+    Panel panel{QStringLiteral("element k = feature * N + sample"),
+                QStringLiteral("|fused dx - staged dx| (absolute, log scale)"), false, true};
+    panel.series = {positive, zero};
+    return {QStringLiteral("difference"), QStringLiteral("Fused minus staged dx: rounding-level differences"),
+            QStringLiteral("Both passes compute the same formula in a different order; the differences are "
+                           "floating-point rounding, not error.\n%1 of %2 entries are exactly 0: a log axis "
+                           "cannot show 0, so they are drawn at %3.")
+                .arg(zeros).arg(diff.size()).arg(floor, 0, 'g', 2),
+            {panel}};
+}
+
+PlotSpec termsPlot(const Analysis& a, Eigen::Index j)
+{
+    const FusedTerms<double>& t = a.fused;
+    const Eigen::Index n = t.term1.rows();
+    const double scale = t.scale(j);
+    Series first{QStringLiteral("+ scale * N * dxhat"), SeriesKind::Bars, kOrange};
+    Series second{QStringLiteral("- scale * sum dxhat"), SeriesKind::Bars, kSky};
+    Series third{QStringLiteral("- scale * xhat * sum(dxhat * xhat)"), SeriesKind::Bars, kGreen};
+    Series dx{QStringLiteral("dx = sum of the three"), SeriesKind::Points, kVermillion};
+    QStringList ticks;
+    for (Eigen::Index i = 0; i < n; ++i) {
+        const double c1 = scale * t.term1(i, j), c2 = -scale * t.term2(j), c3 = -scale * t.term3(i, j);
+        first.x.push_back(double(i) - 0.27);
+        first.y.push_back(c1);
+        second.x.push_back(double(i));
+        second.y.push_back(c2);
+        third.x.push_back(double(i) + 0.27);
+        third.y.push_back(c3);
+        dx.x.push_back(double(i));
+        dx.y.push_back(t.grads.dx(i, j));
+        const QString where = elementLabel(i, j);
+        first.labels << where + QStringLiteral("\nscale * term1 = %1").arg(num(c1));
+        second.labels << where + QStringLiteral("\n-scale * term2 = %1").arg(num(c2));
+        third.labels << where + QStringLiteral("\n-scale * term3 = %1").arg(num(c3));
+        dx.labels << where + QStringLiteral("\ndx = %1").arg(num(t.grads.dx(i, j)));
+        ticks << QString::number(i);
+    }
+    for (Series* s : {&first, &second, &third})
+        s->width = 0.26;
+    Panel panel{QStringLiteral("sample i"), QStringLiteral("contribution to dx[i][%1]").arg(j)};
+    panel.xTickLabels = ticks;
+    panel.series = {first, second, third, dx};
+    return {QStringLiteral("terms"), QStringLiteral("The three terms of the fused formula, feature %1").arg(j),
+            QStringLiteral("dx_ij = inv_std_j / N * (N dxhat_ij - sum_k dxhat_kj - xhat_ij sum_k dxhat_kj "
+                           "xhat_kj), with dxhat = dout * gamma.\nscale = inv_std / N = %1; the bars of each "
+                           "sample add up to its dx.")
+                .arg(num(scale)),
+            {panel}};
+}
+
+PlotSpec paramsPlot(const Analysis& a)
+{
+    const Gradients<double>& g = a.fused.grads;
+    Series dgamma{QStringLiteral("dgamma = sum_i dout * xhat"), SeriesKind::Bars, kBlue};
+    Series dbeta{QStringLiteral("dbeta = sum_i dout"), SeriesKind::Bars, kOrange};
+    for (Eigen::Index j = 0; j < g.dgamma.size(); ++j) {
+        dgamma.x.push_back(double(j) - 0.2);
+        dgamma.y.push_back(g.dgamma(j));
+        dgamma.labels << QStringLiteral("feature %1\ndgamma = %2").arg(j).arg(num(g.dgamma(j)));
+        dbeta.x.push_back(double(j) + 0.2);
+        dbeta.y.push_back(g.dbeta(j));
+        dbeta.labels << QStringLiteral("feature %1\ndbeta = %2").arg(j).arg(num(g.dbeta(j)));
+    }
+    dgamma.width = dbeta.width = 0.38;
+    Panel panel{QStringLiteral("feature j"), QStringLiteral("gradient of f (per unit of gamma, beta)")};
+    panel.xTickLabels = featureTicks(g.dgamma.size());
+    panel.series = {dgamma, dbeta};
+    return {QStringLiteral("params"), QStringLiteral("Parameter gradients per feature"),
+            QStringLiteral("dgamma and dbeta from the fused pass; |fused - staged| is at most %1 and %2.")
+                .arg(a.maxAbsDiffDgamma, 0, 'g', 2).arg(a.maxAbsDiffDbeta, 0, 'g', 2),
+            {panel}};
+}
+
+PlotSpec documentPlot(const QString& name, const Session& session, const Analysis& analysis,
+                      const PlotOptions& options)
+{
+    if (name == QLatin1String("gradients"))
+        return gradientsPlot(analysis);
+    if (name == QLatin1String("difference"))
+        return differencePlot(analysis);
+    if (name == QLatin1String("terms"))
+        return termsPlot(analysis, std::clamp<Eigen::Index>(options.feature, 0, session.features() - 1));
+    if (name == QLatin1String("params"))
+        return paramsPlot(analysis);
+    return checkPlot(name, session, options);
+}
+
+bool isCheckPlot(const QString& name)
+{
+    return name == QLatin1String("gradcheck") || name == QLatin1String("hsweep");
+}
+
+PlotSpec checkPlot(const QString& name, const Session& session, const PlotOptions& options)
+{
+    if (name == QLatin1String("gradcheck"))
+        return gradcheckPlot(gradientCheck(session, options.h, Dtype::F64));
+    if (name == QLatin1String("hsweep"))
+        return hsweepPlot(gradCheckSweep(session, hsweepSteps(), Dtype::F64),
+                          gradCheckSweep(session, hsweepSteps(), Dtype::F32));
+    return {};
+}
+
+
+}  // namespace bnflow::ui

@@ -1,0 +1,51 @@
+// The plots of issue 5, built from results that core computed. No math beyond arranging
+// numbers: every value comes from an Analysis, a GradCheckReport or a sweep of core.
+#pragma once
+
+#include <plots/plot_spec.h>
+
+#include <analysis.h>
+#include <gradcheck.h>
+#include <sweeps.h>
+
+namespace bnflow::ui {
+
+// Every plot name, in the selector's order.
+QStringList plotNames();
+QString plotDescription(const QString& name);
+
+PlotSpec gradientsPlot(const Analysis& analysis);
+PlotSpec differencePlot(const Analysis& analysis);
+PlotSpec termsPlot(const Analysis& analysis, Eigen::Index feature);
+PlotSpec paramsPlot(const Analysis& analysis);
+PlotSpec gradcheckPlot(const GradCheckReport& report);
+PlotSpec hsweepPlot(const std::vector<HSweepPoint>& f64, const std::vector<HSweepPoint>& f32);
+PlotSpec timingsPlot(const std::vector<TimingPoint>& points, const QString& machine);
+
+// Where values that a log axis cannot show (exact zeros) are drawn: a decade below the smallest
+// positive value, or 1e-20 when there is none.
+double logFloor(const std::vector<double>& values);
+
+// The steps of the h sweep: 1e-1 ... 1e-10, four per decade.
+std::vector<double> hsweepSteps();
+
+}  // namespace bnflow::ui
+
+namespace bnflow::ui {
+
+struct PlotOptions {
+    Eigen::Index feature = 0;  // "terms": which feature (clamped to the session's)
+    double h = 1e-5;           // "gradcheck": the step
+};
+
+// Every plot but "timings", from a session that analyze() accepted and its analysis. The
+// gradient check and the h sweep are run here, by core. Empty spec.name for an unknown name.
+PlotSpec documentPlot(const QString& name, const Session& session, const Analysis& analysis,
+                      const PlotOptions& options = {});
+
+// "gradcheck" and "hsweep": they run core's gradient check (O(N^2 D) per step) and need only the
+// session, so the window builds them on a worker thread (plot_job.h).
+bool isCheckPlot(const QString& name);
+PlotSpec checkPlot(const QString& name, const Session& session, const PlotOptions& options = {});
+
+}  // namespace bnflow::ui

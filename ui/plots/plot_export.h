@@ -1,0 +1,37 @@
+// Saving a plot without a window: PNG (pixel size and DPI), PDF, SVG, and the CSV of the numbers
+// behind it. Files are written whole or not at all (QSaveFile).
+#pragma once
+
+#include <plots/plot_renderer.h>
+
+#include <QByteArray>
+
+#include <optional>
+
+namespace bnflow::ui {
+
+enum class ImageFormat { Png, Pdf, Svg };
+
+// From the file name's extension (case-insensitive); nullopt for anything else.
+std::optional<ImageFormat> imageFormatFor(const QString& path);
+
+struct ExportSize {
+    int width = 1200;   // pixels for PNG (before DPI scaling), points for PDF, SVG user units
+    int height = 800;
+    int dpi = 96;       // PNG only: the image is width * dpi / 96 pixels wide and says so
+};
+
+// Renders `spec` off screen and writes it. On failure returns false with a one-line message
+// naming the file.
+bool exportPlot(const PlotSpec& spec, const QString& path, const ExportSize& size,
+                const PlotStyle& style, QString* error);
+
+// The bytes exportPlot() would write.
+QByteArray renderPlotBytes(const PlotSpec& spec, ImageFormat format, const ExportSize& size,
+                           const PlotStyle& style);
+
+// One row per point: panel, series, x, y, low, high, label (RFC 4180 quoting).
+QByteArray plotCsv(const PlotSpec& spec);
+bool exportPlotCsv(const PlotSpec& spec, const QString& path, QString* error);
+
+}  // namespace bnflow::ui

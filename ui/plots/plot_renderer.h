@@ -1,0 +1,26 @@
+// Draws a PlotSpec into a fresh QCustomPlot: a title, one axis rect per panel with its legend
+// below it, and the caption. Okabe-Ito colours, readable in the light and the dark theme.
+#pragma once
+
+#include <document/display_settings.h>
+#include <plots/plot_spec.h>
+
+#include <vector>
+
+class QCPAxisRect;
+class QCustomPlot;
+
+namespace bnflow::ui {
+
+// Okabe-Ito: orange, sky blue, bluish green, yellow, blue, vermillion, reddish purple, grey.
+QColor plotColour(int index, Theme theme);
+
+struct PlotStyle {
+    Theme theme = Theme::Light;
+    int fontPointSize = 10;  // tick labels; axis labels and the title are larger
+};
+
+// `plot` must be freshly constructed. Returns the axis rect of each panel, in order.
+std::vector<QCPAxisRect*> renderPlot(QCustomPlot* plot, const PlotSpec& spec, const PlotStyle& style);
+
+}  // namespace bnflow::ui

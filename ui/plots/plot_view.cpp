@@ -1,0 +1,112 @@
+#include <plots/plot_view.h>
+
+#include <qcustomplot.h>
+
+#include <QToolTip>
+#include <QVBoxLayout>
+
+namespace bnflow::ui {
+
+PlotView::PlotView(QWidget* parent) : QWidget(parent)
+{
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    setMinimumSize(420, 320);
+}
+
+namespace {
+
+// The same plot, drawn with the same axes: ranges the user chose still mean the same thing.
+bool sameAxes(const PlotSpec& a, const PlotSpec& b)
+{
+    if (a.name != b.name || a.title != b.title || a.panels.size() != b.panels.size())
+        return false;
+    for (std::size_t p = 0; p < a.panels.size(); ++p) {
+        const Panel& u = a.panels[p];
+        const Panel& v = b.panels[p];
+        if (u.xLabel != v.xLabel || u.yLabel != v.yLabel || u.logX != v.logX || u.logY != v.logY)
+            return false;
+    }
+    return true;
+}
+
+}  // namespace
+
+void PlotView::setSpec(const PlotSpec& spec, const PlotStyle& style)
+{
+    render(spec, style, zoomed_ && sameAxes(spec_, spec));
+}
+
+void PlotView::resetZoom()
+{
+    render(spec_, style_, false);
+}
+
+void PlotView::render(const PlotSpec& spec, const PlotStyle& style, bool keepRanges)
+{
+    std::vector<std::pair<QCPRange, QCPRange>> ranges;
+    if (keepRanges)
+        for (QCPAxisRect* rect : rects_)
+            ranges.emplace_back(rect->axis(QCPAxis::atBottom)->range(), rect->axis(QCPAxis::atLeft)->range());
+    // A fresh plot each time: QCustomPlot's layout holds no state worth keeping between specs.
+    spec_ = spec;
+    style_ = style;
+    delete plot_;
+    plot_ = new QCustomPlot(this);
+    plot_->setObjectName(QStringLiteral("plot"));
+    layout()->addWidget(plot_);
+    rects_ = renderPlot(plot_, spec_, style);
+    for (std::size_t p = 0; p < ranges.size() && p < rects_.size(); ++p) {
+        rects_[p]->axis(QCPAxis::atBottom)->setRange(ranges[p].first);
+        rects_[p]->axis(QCPAxis::atLeft)->setRange(ranges[p].second);
+    }
+    if (!ranges.empty())
+        plot_->replot();
+    zoomed_ = !ranges.empty();
+    // From here on, a range changes only by the user's wheel or drag.
+    for (QCPAxisRect* rect : rects_)
+        for (QCPAxis* axis : {rect->axis(QCPAxis::atBottom), rect->axis(QCPAxis::atLeft)})
+            connect(axis, qOverload<const QCPRange&>(&QCPAxis::rangeChanged), this, [this] { zoomed_ = true; });
+    connect(plot_, &QCustomPlot::mouseMove, this, &PlotView::showLabel);
+    connect(plot_, &QCustomPlot::mouseDoubleClick, this, [this] {
+        // Not from inside QCustomPlot's own event handler, which must not see its plot deleted.
+        QMetaObject::invokeMethod(this, &PlotView::resetZoom, Qt::QueuedConnection);
+    });
+}
+
+QString PlotView::labelAt(const QPoint& pos) const
+{
+    constexpr double kReachPixels = 10;
+    QString best;
+    double bestDistance = kReachPixels;
+    for (std::size_t p = 0; p < rects_.size() && p < spec_.panels.size(); ++p) {
+        QCPAxisRect* rect = rects_[p];
+        if (!rect->rect().contains(pos))
+            continue;
+        const QCPAxis* x = rect->axis(QCPAxis::atBottom);
+        const QCPAxis* y = rect->axis(QCPAxis::atLeft);
+        for (const Series& s : spec_.panels[p].series) {
+            const std::vector<double>& ys = s.kind == SeriesKind::Band ? s.high : s.y;
+            for (std::size_t k = 0; k < std::size_t(s.labels.size()) && k < s.x.size() && k < ys.size(); ++k) {
+                const QPointF at(x->coordToPixel(s.x[k]), y->coordToPixel(ys[k]));
+                const double distance = std::hypot(at.x() - pos.x(), at.y() - pos.y());
+                if (distance < bestDistance) {
+                    bestDistance = distance;
+                    best = s.labels[int(k)];
+                }
+            }
+        }
+    }
+    return best;
+}
+
+void PlotView::showLabel(QMouseEvent* event)
+{
+    const QString text = labelAt(event->pos());
+    if (text.isEmpty())
+        QToolTip::hideText();
+    else
+        QToolTip::showText(event->globalPosition().toPoint(), text, plot_);
+}
+
+}  // namespace bnflow::ui

@@ -1,0 +1,315 @@
+#include <plots/plots_panel.h>
+
+#include <document/display_settings.h>
+#include <document/session_document.h>
+#include <plots/plot_job.h>
+#include <plots/plot_view.h>
+#include <plots/timing_lab.h>
+
+#include <QComboBox>
+#include <QEvent>
+#include <QFileDialog>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QTimer>
+#include <QVBoxLayout>
+
+namespace bnflow::ui {
+namespace {
+
+QSpinBox* spin(int lo, int hi, int value, const QString& suffix, QWidget* parent)
+{
+    auto* box = new QSpinBox(parent);
+    box->setRange(lo, hi);
+    box->setValue(value);
+    box->setSuffix(suffix);
+    return box;
+}
+
+// A label and a widget side by side, as one item of a tool row.
+QWidget* labelled(const QString& text, QWidget* widget, QWidget* parent)
+{
+    auto* box = new QWidget(parent);
+    auto* row = new QHBoxLayout(box);
+    row->setContentsMargins(0, 0, 0, 0);
+    row->addWidget(new QLabel(text, box));
+    row->addWidget(widget);
+    return box;
+}
+
+}  // namespace
+
+PlotsPanel::PlotsPanel(SessionDocument* document, DisplaySettings* display, QWidget* parent)
+    : QWidget(parent), document_(document), display_(display), lab_(new TimingLab(this))
+{
+    plots_ = new QComboBox(this);
+    plots_->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    plots_->setMinimumContentsLength(28);  // long plot titles must not widen the window
+    plots_->setObjectName(QStringLiteral("plotSelector"));
+    for (const QString& name : plotNames())
+        plots_->addItem(QStringLiteral("%1: %2").arg(name, plotDescription(name)), name);
+    feature_ = spin(0, 0, 0, {}, this);
+    featureBox_ = labelled(tr("Feature"), feature_, this);
+    step_ = new QComboBox(this);
+    for (const double h : {1e-2, 1e-3, 1e-4, 1e-5, 1e-6, 1e-7, 1e-8})
+        step_->addItem(QString::number(h, 'g', 1), h);
+    step_->setCurrentIndex(3);  // 1e-5, MATH.md's step
+    stepBox_ = labelled(tr("h"), step_, this);
+    timingBox_ = makeTimingControls();
+    exportWidth_ = spin(200, 8000, 1600, tr(" px"), this);
+    exportHeight_ = spin(150, 8000, 1000, tr(" px"), this);
+    exportDpi_ = spin(48, 600, 96, tr(" dpi"), this);
+    exportImage_ = new QPushButton(tr("Export image..."), this);
+    exportCsv_ = new QPushButton(tr("Export CSV..."), this);
+    exportImage_->setToolTip(tr("PNG at the size and DPI beside it, PDF or SVG (by the file's extension)"));
+    exportCsv_->setToolTip(tr("The plotted numbers, one row per point"));
+    resetZoom_ = new QPushButton(tr("Reset zoom"), this);
+    resetZoom_->setToolTip(tr("Fit the axes to the data again (so does a double-click on the plot).\n"
+                              "Zoom with the mouse wheel, pan by dragging; both are kept while you edit."));
+
+    auto* tools = new QHBoxLayout;
+    tools->addWidget(plots_, 1);
+    tools->addWidget(featureBox_);
+    tools->addWidget(stepBox_);
+    tools->addWidget(resetZoom_);
+    tools->addWidget(exportWidth_);
+    tools->addWidget(new QLabel(QStringLiteral("x"), this));
+    tools->addWidget(exportHeight_);
+    tools->addWidget(exportDpi_);
+    tools->addWidget(exportImage_);
+    tools->addWidget(exportCsv_);
+    message_ = new QLabel(this);
+    message_->setWordWrap(true);
+    view_ = new PlotView(this);
+    job_ = new PlotJob(this);
+    computingDelay_ = new QTimer(this);  // a quick result replaces the plot without a message
+    computingDelay_->setSingleShot(true);
+    computingDelay_->setInterval(150);
+    auto* layout = new QVBoxLayout(this);
+    layout->addLayout(tools);
+    layout->addWidget(timingBox_);
+    layout->addWidget(message_);
+    layout->addWidget(view_, 1);
+
+    connect(plots_, &QComboBox::currentIndexChanged, this, &PlotsPanel::refresh);
+    connect(feature_, &QSpinBox::valueChanged, this, &PlotsPanel::refresh);
+    connect(step_, &QComboBox::currentIndexChanged, this, &PlotsPanel::refresh);
+    connect(document_, &SessionDocument::resultsChanged, this, &PlotsPanel::refresh);
+    // A theme or font change redraws the numbers already shown: no gradient check runs again.
+    connect(display_, &DisplaySettings::changed, this, [this] { view_->setSpec(view_->spec(), style()); });
+    connect(exportImage_, &QPushButton::clicked, this, &PlotsPanel::chooseAndExportImage);
+    connect(exportCsv_, &QPushButton::clicked, this, &PlotsPanel::chooseAndExportCsv);
+    connect(resetZoom_, &QPushButton::clicked, view_, &PlotView::resetZoom);
+    connect(job_, &PlotJob::ready, this, &PlotsPanel::showPlot);
+    connect(computingDelay_, &QTimer::timeout, this, [this] {
+        if (job_->busy())
+            message_->setText(tr("Computing the %1 plot (it runs the gradient check)... the plot below "
+                                 "is the previous one.").arg(currentPlot()));
+    });
+    connect(lab_, &TimingLab::progress, this, &PlotsPanel::timingProgress);
+    connect(lab_, &TimingLab::finished, this, &PlotsPanel::timingFinished);
+    chooseFile = [this](const QString& caption, const QString& filter) {
+        return QFileDialog::getSaveFileName(this, caption, {}, filter);
+    };
+    refresh();
+}
+
+QWidget* PlotsPanel::makeTimingControls()
+{
+    auto* box = new QWidget(this);
+    // At most 16384 x 64 elements: the set-up and the first call of a measurement, which Cancel
+    // cannot interrupt, stay under about 100 ms (measured by test_timing_lab).
+    timingCols_ = spin(1, 64, 64, {}, box);
+    timingDtype_ = new QComboBox(box);
+    timingDtype_->addItem(QStringLiteral("float64"), int(Dtype::F64));
+    timingDtype_->addItem(QStringLiteral("float32"), int(Dtype::F32));
+    timingMaxRows_ = new QComboBox(box);
+    for (const int rows : {256, 1024, 4096, 16384})
+        timingMaxRows_->addItem(QString::number(rows), rows);
+    timingMaxRows_->setCurrentIndex(2);
+    run_ = new QPushButton(tr("Run timings"), box);
+    cancel_ = new QPushButton(tr("Cancel"), box);
+    cancel_->setEnabled(false);
+    progress_ = new QProgressBar(box);
+    auto* row = new QHBoxLayout(box);
+    row->setContentsMargins(0, 0, 0, 0);
+    row->addWidget(labelled(tr("D"), timingCols_, box));
+    row->addWidget(labelled(tr("N from 16 to"), timingMaxRows_, box));
+    row->addWidget(timingDtype_);
+    row->addWidget(run_);
+    row->addWidget(cancel_);
+    row->addWidget(progress_, 1);
+    connect(run_, &QPushButton::clicked, this, [this] {
+        if (lab_->start(timingSettings())) {
+            run_->setEnabled(false);
+            cancel_->setEnabled(true);
+            progress_->setValue(0);
+        }
+    });
+    connect(cancel_, &QPushButton::clicked, lab_, &TimingLab::cancel);
+    return box;
+}
+
+TimingSweepSettings PlotsPanel::timingSettings() const
+{
+    TimingSweepSettings settings;
+    settings.shapes = defaultTimingShapes(timingCols_->value(), timingMaxRows_->currentData().toInt());
+    settings.dtypes = {Dtype(timingDtype_->currentData().toInt())};
+    return settings;
+}
+
+QString PlotsPanel::currentPlot() const
+{
+    return plots_->currentData().toString();
+}
+
+bool PlotsPanel::selectPlot(const QString& name)
+{
+    const int index = plots_->findData(name);
+    if (index < 0)
+        return false;
+    plots_->setCurrentIndex(index);
+    return true;
+}
+
+void PlotsPanel::setFeature(int feature)
+{
+    feature_->setValue(feature);
+}
+
+void PlotsPanel::setStep(double h)
+{
+    step_->setCurrentIndex(step_->findData(h));
+}
+
+PlotStyle PlotsPanel::style() const
+{
+    return {display_->theme(), display_->fontPointSize()};
+}
+
+bool PlotsPanel::computing() const
+{
+    return job_->busy();
+}
+
+bool PlotsPanel::event(QEvent* event)
+{
+    // ShowToParent, not Show: it also arrives when the tab becomes current in a window that is
+    // not on screen (tests, --screenshot before the window is shown).
+    if (event->type() == QEvent::ShowToParent && stale_)
+        refresh();
+    return QWidget::event(event);
+}
+
+void PlotsPanel::refresh()
+{
+    // A tab page that is not the current one: every edit would rebuild a plot nobody sees (and
+    // run the gradient check for gradcheck and hsweep).
+    stale_ = isHidden() && parentWidget();
+    if (stale_)
+        return;
+    const QString name = currentPlot();
+    featureBox_->setVisible(name == QLatin1String("terms"));
+    stepBox_->setVisible(name == QLatin1String("gradcheck"));
+    timingBox_->setVisible(name == QLatin1String("timings"));
+    feature_->setMaximum(int(std::max<Eigen::Index>(0, document_->session().features() - 1)));
+    if (name == QLatin1String("timings")) {
+        job_->cancel();
+        showPlot(timingsPlot(lab_->points(), QString::fromStdString(machineDescription())));
+        if (lab_->points().empty())
+            message_->setText(tr("Press Run timings to measure on this machine."));
+        return;
+    }
+    const Analysis* analysis = document_->analysis();
+    if (!analysis) {
+        job_->cancel();
+        showPlot({});
+        message_->setText(tr("The session cannot be computed; see the results panel."));
+        return;
+    }
+    const PlotOptions options{feature_->value(), step_->currentData().toDouble()};
+    if (isCheckPlot(name)) {
+        // The session is copied into the request: later edits cannot touch what the worker reads.
+        job_->request([name, session = document_->session(), options] {
+            return checkPlot(name, session, options);
+        });
+        exportImage_->setEnabled(false);  // until the plot shown is the current one
+        exportCsv_->setEnabled(false);
+        if (!computingDelay_->isActive())
+            computingDelay_->start();
+        return;
+    }
+    job_->cancel();
+    showPlot(documentPlot(name, document_->session(), *analysis, options));
+}
+
+void PlotsPanel::showPlot(const PlotSpec& spec)
+{
+    computingDelay_->stop();
+    message_->clear();
+    if (spec.panels.empty() && !spec.caption.isEmpty())  // a computation that failed says why
+        message_->setText(spec.caption);
+    exportImage_->setEnabled(true);
+    exportCsv_->setEnabled(true);
+    view_->setSpec(spec, style());
+}
+
+bool PlotsPanel::exportImage(const QString& path, const ExportSize& size, QString* error) const
+{
+    return exportPlot(view_->spec(), path, size, style(), error);
+}
+
+bool PlotsPanel::exportCsv(const QString& path, QString* error) const
+{
+    return exportPlotCsv(view_->spec(), path, error);
+}
+
+// File > Export plot image... is not disabled with the buttons.
+bool PlotsPanel::refuseWhileComputing()
+{
+    if (!computing())
+        return false;
+    message_->setText(tr("The plot is still being computed; export it once it is shown."));
+    return true;
+}
+
+void PlotsPanel::chooseAndExportImage()
+{
+    if (refuseWhileComputing())
+        return;
+    const QString path = chooseFile(tr("Export plot"), tr("Images (*.png *.pdf *.svg)"));
+    QString error;
+    if (!path.isEmpty() &&
+        !exportImage(path, {exportWidth_->value(), exportHeight_->value(), exportDpi_->value()}, &error))
+        message_->setText(error);
+}
+
+void PlotsPanel::chooseAndExportCsv()
+{
+    if (refuseWhileComputing())
+        return;
+    const QString path = chooseFile(tr("Export plot data"), tr("CSV (*.csv)"));
+    QString error;
+    if (!path.isEmpty() && !exportCsv(path, &error))
+        message_->setText(error);
+}
+
+void PlotsPanel::timingProgress(int done, int total)
+{
+    progress_->setRange(0, total);
+    progress_->setValue(done);
+}
+
+void PlotsPanel::timingFinished(bool cancelled)
+{
+    run_->setEnabled(true);
+    cancel_->setEnabled(false);
+    refresh();
+    if (cancelled)
+        message_->setText(tr("Timings cancelled; showing the %1 measurements completed.").arg(lab_->points().size()));
+}
+
+}  // namespace bnflow::ui

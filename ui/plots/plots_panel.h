@@ -1,0 +1,99 @@
+// The Plots tab: a selector of plot names, the plot, its export buttons, and for "timings" the
+// timing lab's controls (shape, dtype, Run, Cancel, progress). Refreshes on resultsChanged();
+// the gradient check and the h sweep are built on a worker thread (PlotJob), the window keeps
+// the previous drawing until they arrive, and says so when that takes a while. While the panel
+// is a hidden tab page nothing is rebuilt: it catches up when its tab is shown.
+#pragma once
+
+#include <plots/plot_builders.h>
+#include <plots/plot_export.h>
+
+#include <QWidget>
+
+#include <functional>
+
+class QComboBox;
+class QLabel;
+class QProgressBar;
+class QPushButton;
+class QSpinBox;
+class QStackedWidget;
+class QTimer;
+
+namespace bnflow::ui {
+
+class DisplaySettings;
+class PlotJob;
+class PlotView;
+class SessionDocument;
+class TimingLab;
+
+class PlotsPanel : public QWidget {
+    Q_OBJECT
+public:
+    PlotsPanel(SessionDocument* document, DisplaySettings* display, QWidget* parent = nullptr);
+
+    QString currentPlot() const;
+    bool selectPlot(const QString& name);  // false for an unknown name
+    void setFeature(int feature);          // "terms"
+    void setStep(double h);                // "gradcheck": one of the offered steps
+    PlotView* view() const { return view_; }
+    TimingLab* timingLab() const { return lab_; }
+    QPushButton* runButton() const { return run_; }
+    QPushButton* cancelButton() const { return cancel_; }
+    QProgressBar* progressBar() const { return progress_; }
+    QPushButton* resetZoomButton() const { return resetZoom_; }
+    bool computing() const;  // a plot is being built on the worker thread; view() is older
+
+    TimingSweepSettings timingSettings() const;  // from the lab's controls
+    bool exportImage(const QString& path, const ExportSize& size, QString* error) const;
+    bool exportCsv(const QString& path, QString* error) const;
+
+    // Dialog hook, so tests can answer without a modal loop: returns a path, empty to cancel.
+    std::function<QString(const QString& caption, const QString& filter)> chooseFile;
+
+public slots:
+    void refresh();
+    void chooseAndExportImage();  // asks for a file: PNG at the panel's size and DPI, PDF, SVG
+    void chooseAndExportCsv();
+
+protected:
+    bool event(QEvent* event) override;
+
+private:
+    QWidget* makeTimingControls();
+    void timingProgress(int done, int total);
+    void timingFinished(bool cancelled);
+    void showPlot(const PlotSpec& spec);
+    bool refuseWhileComputing();
+    PlotStyle style() const;
+
+    SessionDocument* document_;
+    DisplaySettings* display_;
+    TimingLab* lab_;
+    QComboBox* plots_;
+    QSpinBox* feature_;
+    QWidget* featureBox_;
+    QComboBox* step_;
+    QWidget* stepBox_;
+    QWidget* timingBox_;
+    QSpinBox* timingCols_;
+    QComboBox* timingDtype_;
+    QComboBox* timingMaxRows_;
+    QPushButton* run_;
+    QPushButton* cancel_;
+    QProgressBar* progress_;
+    QSpinBox* exportWidth_;
+    QSpinBox* exportHeight_;
+    QSpinBox* exportDpi_;
+    QPushButton* exportImage_;
+    QPushButton* exportCsv_;
+    QPushButton* resetZoom_;
+    QLabel* message_;
+    QTimer* computingDelay_;
+    PlotView* view_;
+    PlotJob* job_;
+    bool stale_ = false;  // a refresh was skipped while hidden
+};
+
+}  // namespace bnflow::ui

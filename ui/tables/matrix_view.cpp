@@ -1,0 +1,184 @@
+#include <tables/matrix_view.h>
+
+#include <document/display_settings.h>
+#include <document/session_document.h>
+#include <tables/result_models.h>
+
+#include <csv.h>
+
+#include <QApplication>
+#include <QClipboard>
+#include <QContextMenuEvent>
+#include <QGroupBox>
+#include <QHeaderView>
+#include <QKeyEvent>
+#include <QPainter>
+#include <QVBoxLayout>
+
+namespace bnflow::ui {
+
+QWidget* titled(const QString& title, const QString& toolTip, QWidget* content)
+{
+    auto* box = new QGroupBox(title);
+    box->setToolTip(toolTip);
+    auto* layout = new QVBoxLayout(box);
+    layout->setContentsMargins(4, 4, 4, 4);
+    layout->addWidget(content);
+    return box;
+}
+
+namespace {
+
+class HighlightDelegate : public QStyledItemDelegate {
+public:
+    HighlightDelegate(CellFocus* focus, MatrixView::Highlight highlight, QObject* parent)
+        : QStyledItemDelegate(parent), focus_(focus), highlight_(highlight)
+    {
+    }
+
+    void paint(QPainter* painter, const QStyleOptionViewItem& option,
+               const QModelIndex& index) const override
+    {
+        QStyledItemDelegate::paint(painter, option, index);
+        // Row -1 frames the whole column (the walkthrough's feature).
+        const bool column = index.column() == focus_->column();
+        const bool cellOnly = highlight_ == MatrixView::Highlight::Cell && focus_->row() >= 0;
+        if (!column || (cellOnly && index.row() != focus_->row()))
+            return;
+        painter->save();
+        painter->setPen(QPen(option.palette.color(QPalette::Highlight), 2));
+        painter->drawRect(option.rect.adjusted(1, 1, -1, -1));
+        painter->restore();
+    }
+
+private:
+    CellFocus* focus_;
+    MatrixView::Highlight highlight_;
+};
+
+}  // namespace
+
+void MatrixView::fitNumbers()
+{
+    const auto* documentModel = qobject_cast<const DocumentTableModel*>(model());
+    const QString widest = documentModel ? QString(std::max(documentModel->widestText(), 4), QLatin1Char('8'))
+                                         : display_->widestNumber();
+    horizontalHeader()->setMinimumSectionSize(fontMetrics().horizontalAdvance(widest) + 10);
+    verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 8);
+}
+
+void CellFocus::set(int row, int column)
+{
+    if (row == row_ && column == column_)
+        return;
+    row_ = row;
+    column_ = column;
+    emit changed();
+}
+
+MatrixView::MatrixView(const DisplaySettings* display, CellFocus* focus, Highlight highlight,
+                       QWidget* parent)
+    : QTableView(parent), display_(display)
+{
+    setItemDelegate(new HighlightDelegate(focus, highlight, this));
+    connect(focus, &CellFocus::changed, viewport(), qOverload<>(&QWidget::update));
+    horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
+    fitNumbers();
+    connect(display_, &DisplaySettings::changed, this, &MatrixView::fitNumbers);
+    verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
+    setEditTriggers(QAbstractItemView::NoEditTriggers);
+    setSelectionMode(QAbstractItemView::ContiguousSelection);
+    setWordWrap(false);
+    setTextElideMode(Qt::ElideNone);  // columns fit the widest number (fitNumbers), so never elide
+}
+
+void MatrixView::setModel(QAbstractItemModel* model)
+{
+    QTableView::setModel(model);
+    connect(model, &QAbstractItemModel::dataChanged, this, &MatrixView::fitNumbers);
+    connect(model, &QAbstractItemModel::modelReset, this, &MatrixView::fitNumbers);
+    fitNumbers();
+    connect(model, &QAbstractItemModel::modelAboutToBeReset, this, [this] {
+        const QModelIndex current = currentIndex();
+        keptCurrent_ = current.isValid() ? QPoint(current.column(), current.row()) : QPoint(-1, -1);
+    });
+    connect(model, &QAbstractItemModel::modelReset, this, [this] {
+        if (keptCurrent_.x() < 0 || this->model()->rowCount() == 0 || this->model()->columnCount() == 0)
+            return;
+        const int row = std::min(keptCurrent_.y(), this->model()->rowCount() - 1);
+        const int column = std::min(keptCurrent_.x(), this->model()->columnCount() - 1);
+        setCurrentIndex(this->model()->index(row, column));
+    });
+}
+
+void MatrixView::setPasteTarget(SessionDocument* document)
+{
+    pasteDocument_ = document;
+    setEditTriggers(QAbstractItemView::DoubleClicked | QAbstractItemView::EditKeyPressed |
+                    QAbstractItemView::AnyKeyPressed);
+}
+
+QString MatrixView::selectionAsText() const
+{
+    const QModelIndexList selected = selectionModel() ? selectionModel()->selectedIndexes()
+                                                      : QModelIndexList{};
+    if (selected.isEmpty())
+        return {};
+    int top = selected.front().row(), bottom = top, left = selected.front().column(), right = left;
+    for (const QModelIndex& i : selected) {
+        top = std::min(top, i.row());
+        bottom = std::max(bottom, i.row());
+        left = std::min(left, i.column());
+        right = std::max(right, i.column());
+    }
+    Matrix block(bottom - top + 1, right - left + 1);
+    for (int r = top; r <= bottom; ++r)
+        for (int c = left; c <= right; ++c)
+            block(r - top, c - left) = model()->index(r, c).data(Qt::EditRole).toString().toDouble();
+    return QString::fromStdString(formatTable(block));
+}
+
+void MatrixView::copySelection() const
+{
+    const QString text = selectionAsText();
+    if (!text.isEmpty())
+        QApplication::clipboard()->setText(text);
+}
+
+void MatrixView::paste()
+{
+    auto* editable = qobject_cast<EditableMatrixModel*>(model());
+    if (!pasteDocument_ || !editable)
+        return;
+    const QByteArray text = QApplication::clipboard()->text().toUtf8();
+    const TableParse parsed = parseTable(std::string_view(text.constData(), std::size_t(text.size())),
+                                         {kMaxEditSamples, kMaxEditFeatures});
+    if (!parsed.ok()) {
+        pasteDocument_->refuse(tr("Paste: the clipboard is not a table of numbers: %1")
+                                   .arg(QString::fromStdString(formatProblem(parsed.problem))));
+        return;
+    }
+    const QModelIndex at = currentIndex().isValid() ? currentIndex() : model()->index(0, 0);
+    pasteDocument_->pasteBlock(editable->which(), std::max(0, at.row()), std::max(0, at.column()),
+                               *parsed.table);
+}
+
+void MatrixView::keyPressEvent(QKeyEvent* event)
+{
+    if (event->matches(QKeySequence::Copy)) {
+        copySelection();
+        return;
+    }
+    if (event->matches(QKeySequence::Paste) && pasteDocument_) {
+        paste();
+        return;
+    }
+    QTableView::keyPressEvent(event);
+}
+
+void MatrixView::contextMenuEvent(QContextMenuEvent* event)
+{
+    emit contextMenuWanted(event->globalPos(), indexAt(event->pos()));
+}
+
+}  // namespace bnflow::ui

@@ -1,0 +1,265 @@
+#include <tables/result_models.h>
+
+#include <document/display_settings.h>
+#include <document/session_document.h>
+
+#include <charconv>
+#include <cmath>
+
+namespace bnflow::ui {
+
+DocumentTableModel::DocumentTableModel(const SessionDocument* document,
+                                       const DisplaySettings* display, QObject* parent)
+    : QAbstractTableModel(parent), document_(document), display_(display)
+{
+    connect(document_, &SessionDocument::resultsChanged, this, &DocumentTableModel::refresh);
+    connect(display_, &DisplaySettings::changed, this, [this] {
+        measureText();
+        if (shape_.width() > 0 && shape_.height() > 0)
+            emit dataChanged(index(0, 0), index(shape_.height() - 1, shape_.width() - 1));
+    });
+}
+
+void DocumentTableModel::refresh()
+{
+    const QSize shape = documentShape();
+    if (shape != shape_) {
+        beginResetModel();
+        shape_ = shape;
+        cacheScale();
+        measureText();
+        endResetModel();
+        return;
+    }
+    cacheScale();
+    measureText();
+    if (shape_.width() > 0 && shape_.height() > 0)
+        emit dataChanged(index(0, 0), index(shape_.height() - 1, shape_.width() - 1));
+}
+
+void DocumentTableModel::measureText()
+{
+    // std::to_chars in 'g' style at the chosen digits: the same length as the shown text,
+    // without building a QString per cell.
+    char buffer[64];
+    int widest = 0;
+    for (int r = 0; r < shape_.height(); ++r) {
+        for (int c = 0; c < shape_.width(); ++c) {
+            if (const std::optional<double> v = valueAt(r, c)) {
+                const auto result = std::to_chars(buffer, buffer + sizeof buffer, *v,
+                                                  std::chars_format::general,
+                                                  display_->significantDigits());
+                widest = std::max(widest, int(result.ptr - buffer));
+            }
+        }
+    }
+    widestText_ = widest;
+}
+
+int DocumentTableModel::rowCount(const QModelIndex& parent) const
+{
+    return parent.isValid() ? 0 : shape_.height();
+}
+
+int DocumentTableModel::columnCount(const QModelIndex& parent) const
+{
+    return parent.isValid() ? 0 : shape_.width();
+}
+
+QString DocumentTableModel::rowLabel(int row) const
+{
+    return QStringLiteral("i=%1").arg(row);
+}
+
+QVariant DocumentTableModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (role != Qt::DisplayRole)
+        return {};
+    return orientation == Qt::Horizontal ? QStringLiteral("j=%1").arg(section) : rowLabel(section);
+}
+
+QVariant DocumentTableModel::numberData(double value, double scale, int role) const
+{
+    switch (role) {
+    case Qt::DisplayRole:
+        return display_->format(value);
+    case Qt::EditRole:
+    case Qt::ToolTipRole:
+        return DisplaySettings::fullPrecision(value);
+    case Qt::TextAlignmentRole:
+        return QVariant(Qt::AlignRight | Qt::AlignVCenter);
+    case Qt::BackgroundRole:
+        if (colourScale_ && scale > 0)
+            return display_->divergingColour(value / scale);
+        return {};
+    case Qt::ForegroundRole:
+        if (colourScale_ && scale > 0)
+            return display_->textOn(display_->divergingColour(value / scale));
+        return {};
+    default:
+        return {};
+    }
+}
+
+MatrixModel::MatrixModel(const SessionDocument* document, const DisplaySettings* display,
+                         Source source, bool colourScale, QObject* parent)
+    : DocumentTableModel(document, display, parent), source_(std::move(source))
+{
+    colourScale_ = colourScale;
+    refresh();
+}
+
+QSize MatrixModel::documentShape() const
+{
+    const Matrix* m = source_(*document_);
+    return m ? QSize(int(m->cols()), int(m->rows())) : QSize(0, 0);
+}
+
+void MatrixModel::cacheScale()
+{
+    const Matrix* m = source_(*document_);
+    scale_ = m && m->size() ? m->cwiseAbs().maxCoeff() : 0.0;
+}
+
+std::optional<double> MatrixModel::valueAt(int row, int column) const
+{
+    const Matrix* m = source_(*document_);
+    if (!m || row >= m->rows() || column >= m->cols())
+        return std::nullopt;
+    return (*m)(row, column);
+}
+
+QVariant MatrixModel::data(const QModelIndex& index, int role) const
+{
+    const Matrix* m = source_(*document_);
+    if (!index.isValid() || !m || index.row() >= m->rows() || index.column() >= m->cols())
+        return {};
+    return numberData((*m)(index.row(), index.column()), scale_, role);
+}
+
+FeatureModel::FeatureModel(const SessionDocument* document, const DisplaySettings* display,
+                           std::vector<Row> rows, bool colourScale, QObject* parent)
+    : DocumentTableModel(document, display, parent), rows_(std::move(rows))
+{
+    colourScale_ = colourScale;
+    refresh();
+}
+
+QSize FeatureModel::documentShape() const
+{
+    return QSize(int(document_->session().features()), int(rows_.size()));
+}
+
+QString FeatureModel::rowLabel(int row) const
+{
+    return rows_[std::size_t(row)].label;
+}
+
+void FeatureModel::cacheScale()
+{
+    scales_.assign(rows_.size(), 0.0);
+    for (std::size_t r = 0; r < rows_.size(); ++r)
+        if (const RowVector* v = rows_[r].source(*document_); v && v->size())
+            scales_[r] = v->cwiseAbs().maxCoeff();
+}
+
+std::optional<double> FeatureModel::valueAt(int row, int column) const
+{
+    const RowVector* v = rows_[std::size_t(row)].source(*document_);
+    if (!v || column >= v->size())
+        return std::nullopt;
+    return (*v)[column];
+}
+
+QVariant FeatureModel::data(const QModelIndex& index, int role) const
+{
+    if (!index.isValid() || std::size_t(index.row()) >= rows_.size())
+        return {};
+    const RowVector* v = rows_[std::size_t(index.row())].source(*document_);
+    if (!v || index.column() >= v->size())
+        return role == Qt::DisplayRole ? QVariant(QStringLiteral("—")) : QVariant();
+    return numberData((*v)[index.column()], scales_[std::size_t(index.row())], role);
+}
+
+QVariant FeatureModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation == Qt::Vertical && role == Qt::ToolTipRole && std::size_t(section) < rows_.size())
+        return rows_[std::size_t(section)].toolTip;
+    return DocumentTableModel::headerData(section, orientation, role);
+}
+
+EditableMatrixModel::EditableMatrixModel(SessionDocument* document, const DisplaySettings* display,
+                                         Which which, QObject* parent)
+    : DocumentTableModel(document, display, parent), editable_(document), which_(which)
+{
+    colourScale_ = false;
+    refresh();
+}
+
+const Matrix& EditableMatrixModel::matrix() const
+{
+    return which_ == Which::X ? document_->session().x : document_->session().dout;
+}
+
+QSize EditableMatrixModel::documentShape() const
+{
+    return QSize(int(matrix().cols()), int(matrix().rows()));
+}
+
+std::optional<double> EditableMatrixModel::valueAt(int row, int column) const
+{
+    const Matrix& m = matrix();
+    if (row >= m.rows() || column >= m.cols())
+        return std::nullopt;
+    return m(row, column);
+}
+
+Qt::ItemFlags EditableMatrixModel::flags(const QModelIndex& index) const
+{
+    const Qt::ItemFlags base = DocumentTableModel::flags(index);
+    return index.isValid() ? base | Qt::ItemIsEditable : base;
+}
+
+QVariant EditableMatrixModel::data(const QModelIndex& index, int role) const
+{
+    const Matrix& m = matrix();
+    if (!index.isValid() || index.row() >= m.rows() || index.column() >= m.cols())
+        return {};
+    return numberData(m(index.row(), index.column()), 0, role);
+}
+
+bool EditableMatrixModel::setData(const QModelIndex& index, const QVariant& value, int role)
+{
+    if (role != Qt::EditRole || !index.isValid())
+        return false;
+    const QString name = which_ == Which::X ? QStringLiteral("x") : QStringLiteral("dout");
+    const std::optional<double> number = parseNumber(value.toString());
+    if (!number) {
+        editable_->refuse(tr("%1[%2][%3]: '%4' is not a finite number; the cell keeps %5")
+                              .arg(name)
+                              .arg(index.row())
+                              .arg(index.column())
+                              .arg(value.toString().left(40))
+                              .arg(display_->format(matrix()(index.row(), index.column()))));
+        return false;
+    }
+    if (*number == matrix()(index.row(), index.column()))
+        return true;
+    return editable_->setCell(which_, index.row(), index.column(), *number);
+}
+
+std::optional<double> parseNumber(const QString& text)
+{
+    const QByteArray bytes = text.trimmed().toUtf8();
+    double value = 0;
+    const char* begin = bytes.constData();
+    const char* end = begin + bytes.size();
+    if (begin != end && *begin == '+')
+        ++begin;
+    const auto [ptr, ec] = std::from_chars(begin, end, value);
+    if (ec != std::errc() || ptr != end || bytes.isEmpty() || !std::isfinite(value))
+        return std::nullopt;
+    return value;
+}
+
+}  // namespace bnflow::ui

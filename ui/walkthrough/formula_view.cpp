@@ -1,0 +1,71 @@
+#include <walkthrough/formula_view.h>
+
+#include <QEvent>
+#include <QFile>
+#include <QPainter>
+
+// Q_INIT_RESOURCE cannot be used inside a namespace; the library is static, so its resources
+// must be registered explicitly.
+static void initFormulaResources()
+{
+    Q_INIT_RESOURCE(formulas);
+}
+
+namespace bnflow::ui {
+
+FormulaView::FormulaView(QWidget* parent) : QWidget(parent)
+{
+    setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Fixed);
+}
+
+QByteArray FormulaView::svgFor(const QString& stepId, const QColor& colour)
+{
+    static const bool registered = (initFormulaResources(), true);
+    Q_UNUSED(registered);
+    QFile file(QStringLiteral(":/formulas/%1.svg").arg(stepId));
+    if (!file.open(QIODevice::ReadOnly))
+        return {};
+    return file.readAll().replace("currentColor", colour.name().toLatin1());
+}
+
+bool FormulaView::setFormula(const QString& stepId)
+{
+    stepId_ = stepId;
+    const bool ok = renderer_.load(svgFor(stepId, palette().color(QPalette::WindowText)));
+    updateGeometry();
+    update();
+    return ok && renderer_.isValid();
+}
+
+void FormulaView::setScale(double scale)
+{
+    scale_ = scale;
+    updateGeometry();
+    update();
+}
+
+QSize FormulaView::sizeHint() const
+{
+    return renderer_.isValid() ? (QSizeF(renderer_.defaultSize()) * scale_).toSize() + QSize(8, 8)
+                               : QSize(100, 40);
+}
+
+void FormulaView::paintEvent(QPaintEvent*)
+{
+    if (!renderer_.isValid())
+        return;
+    QPainter painter(this);
+    QSizeF size = QSizeF(renderer_.defaultSize()) * scale_;
+    if (size.width() > width() - 8)  // shrink, never stretch, to fit a narrow window
+        size.scale(QSizeF(width() - 8, size.height()), Qt::KeepAspectRatio);
+    renderer_.render(&painter, QRectF(QPointF(4, (height() - size.height()) / 2), size));
+}
+
+void FormulaView::changeEvent(QEvent* event)
+{
+    if (event->type() == QEvent::PaletteChange && !stepId_.isEmpty())
+        setFormula(stepId_);  // a new theme: recolour
+    QWidget::changeEvent(event);
+}
+
+}  // namespace bnflow::ui

@@ -1,0 +1,143 @@
+#include <walkthrough/handout.h>
+
+#include <document/display_settings.h>
+#include <document/session_document.h>
+#include <walkthrough/formula_view.h>
+#include <walkthrough/graph_view.h>
+#include <walkthrough/walkthrough_state.h>
+
+#include <plugged.h>
+#include <trace.h>
+
+#include <QApplication>
+#include <QFileInfo>
+#include <QPainter>
+#include <QPdfWriter>
+#include <QSaveFile>
+#include <QStyle>
+#include <QSvgRenderer>
+#include <QTextDocument>
+
+namespace bnflow::ui {
+namespace {
+
+constexpr int kDpi = 150;
+constexpr double kMargin = 90;  // px at kDpi, about 15 mm
+
+QString qs(std::string_view text)
+{
+    return QString::fromUtf8(text.data(), qsizetype(text.size()));
+}
+
+// Draws rich text into a column of width `width` at y; returns the y below it.
+double drawText(QPainter& p, const QString& html, double y, double width, double pointSize)
+{
+    QTextDocument doc;
+    QFont font = QApplication::font();
+    font.setPointSizeF(pointSize);
+    doc.setDefaultFont(font);
+    doc.setTextWidth(width);
+    doc.setHtml(html);
+    p.save();
+    p.translate(kMargin, y);
+    doc.drawContents(&p);
+    p.restore();
+    return y + doc.size().height() + 12;
+}
+
+QString tableHtml(const Matrix& m, const DisplaySettings& display, int maxRows = 12)
+{
+    QString html = QStringLiteral("<table border='1' cellspacing='0' cellpadding='3'>");
+    const int rows = int(std::min<Eigen::Index>(m.rows(), maxRows));
+    for (int i = 0; i < rows; ++i) {
+        html += QStringLiteral("<tr>");
+        for (int j = 0; j < int(m.cols()); ++j)
+            html += QStringLiteral("<td align='right'>%1</td>").arg(display.format(m(i, j)));
+        html += QStringLiteral("</tr>");
+    }
+    if (m.rows() > rows)
+        html += QStringLiteral("<tr><td colspan='%1'>… %2 more rows</td></tr>").arg(m.cols()).arg(m.rows() - rows);
+    return html + QStringLiteral("</table>");
+}
+
+}  // namespace
+
+bool writeHandout(const SessionDocument& document, const DisplaySettings& display, int feature,
+                  const QString& path, QString* error)
+{
+    const QString name = QFileInfo(path).fileName();
+    const Analysis* a = document.analysis();
+    if (!a) {
+        *error = QObject::tr("the session cannot be computed: %1")
+                     .arg(QString::fromStdString(formatProblem(document.problems().front())));
+        return false;
+    }
+    const Session& s = document.session();
+    const int j = std::clamp(feature, 0, int(s.features()) - 1);
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly)) {
+        *error = name + ": " + file.errorString();
+        return false;
+    }
+    QPdfWriter pdf(&file);
+    pdf.setPageSize(QPageSize(QPageSize::A4));
+    pdf.setResolution(kDpi);
+    pdf.setTitle(QStringLiteral("bnflow handout"));
+    pdf.setCreator(QStringLiteral("bnflow"));
+    QPainter painter(&pdf);
+    const double width = pdf.width() - 2 * kMargin;
+
+    // Cover.
+    double y = kMargin;
+    const QString title = s.title.empty() ? QObject::tr("Batch normalization, step by step") : QString::fromStdString(s.title);
+    y = drawText(painter, QStringLiteral("<h1>%1</h1>").arg(title.toHtmlEscaped()), y, width, 12);
+    if (!s.notes.empty())
+        y = drawText(painter, QString::fromStdString(s.notes).toHtmlEscaped(), y, width, 11);
+    y = drawText(painter, QObject::tr("<p>The batch x: %1 samples (rows) by %2 features (columns); eps = %3. "
+                                      "Each following page is one step of the derivation, with the numbers "
+                                      "of feature %4.</p>").arg(s.samples()).arg(s.features()).arg(s.eps).arg(j),
+                 y, width, 11);
+    y = drawText(painter, tableHtml(s.x, display, 30), y, width, 10);
+    drawText(painter, QObject::tr("<p>gamma:</p>") + tableHtml(s.gamma, display) +
+                          QObject::tr("<p>beta:</p>") + tableHtml(s.beta, display),
+             y, width, 10);
+
+    // One page per step, the graph drawn in print colours.
+    WalkthroughState state;
+    state.setFeature(j);
+    GraphView graph(&document, &state, &display);
+    graph.setPalette(QApplication::style()->standardPalette());
+    const QColor ink(Qt::black);
+    const auto& steps = stepCatalog();
+    for (std::size_t k = 0; k < steps.size(); ++k) {
+        pdf.newPage();
+        state.setStep(int(k));
+        const StepInfo& step = steps[k];
+        y = kMargin;
+        y = drawText(painter, QObject::tr("<h2>Step %1 of %2: %3</h2>").arg(k + 1).arg(steps.size()).arg(qs(step.symbol).toHtmlEscaped()),
+                     y, width, 12);
+        QSvgRenderer formula(FormulaView::svgFor(qs(step.id), ink));
+        if (formula.isValid()) {
+            QSizeF size = QSizeF(formula.defaultSize()) * 1.6;
+            if (size.width() > width)
+                size.scale(QSizeF(width, size.height()), Qt::KeepAspectRatio);
+            formula.render(&painter, QRectF(QPointF(kMargin, y), size));
+            y += size.height() + 20;
+        }
+        y = drawText(painter, qs(step.meaning).toHtmlEscaped(), y, width, 11);
+        y = drawText(painter, QStringLiteral("<i>%1</i>").arg(QString::fromStdString(pluggedIn(step.id, s, *a, j)).toHtmlEscaped()),
+                     y, width, 10);
+        y = drawText(painter, tableHtml(document.trace()[k].value, display), y, width, 9);
+        const double graphHeight = std::min(pdf.height() - kMargin - y, width * 0.5);
+        if (graphHeight > 100)
+            graph.renderTo(&painter, QRectF(kMargin, y, width, graphHeight));
+    }
+    painter.end();
+    if (!file.commit()) {
+        *error = name + ": " + file.errorString();
+        return false;
+    }
+    return true;
+}
+
+}  // namespace bnflow::ui

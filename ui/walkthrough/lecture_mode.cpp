@@ -1,0 +1,104 @@
+#include <walkthrough/lecture_mode.h>
+
+#include <walkthrough/walkthrough_panel.h>
+
+#include <QDockWidget>
+#include <QEvent>
+#include <QMainWindow>
+#include <QMenuBar>
+#include <QStatusBar>
+#include <QTabBar>
+#include <QTabWidget>
+
+namespace bnflow::ui {
+
+namespace {
+constexpr double kLectureScale = 1.8;
+}
+
+LectureMode::LectureMode(QMainWindow* window, QTabWidget* tabs, WalkthroughPanel* walkthrough)
+    : QObject(window), window_(window), tabs_(tabs), walkthrough_(walkthrough)
+{
+    blank_ = new QWidget(window_);
+    blank_->setObjectName(QStringLiteral("blank"));
+    blank_->setStyleSheet(QStringLiteral("background: black;"));
+    blank_->setAttribute(Qt::WA_StyledBackground);
+    blank_->hide();
+    blank_->installEventFilter(this);
+    connect(walkthrough_, &WalkthroughPanel::blankRequested, this, [this] { setBlank(!isBlank()); });
+}
+
+void LectureMode::setActive(bool active)
+{
+    if (active == active_)
+        return;
+    active_ = active;
+    if (active) {
+        wasMaximized_ = window_->isMaximized();
+        hiddenDocks_.clear();
+        for (QDockWidget* dock : window_->findChildren<QDockWidget*>())
+            if (!dock->isHidden()) {  // isVisible() is false for all before the window shows
+                hiddenDocks_ << dock;
+                dock->hide();
+            }
+        window_->menuBar()->hide();
+        window_->statusBar()->hide();
+        tabs_->setCurrentWidget(walkthrough_);
+        tabs_->tabBar()->hide();
+        walkthrough_->setPresenting(true);
+        walkthrough_->setLectureScale(kLectureScale);
+        window_->showFullScreen();
+        walkthrough_->setFocus();
+    } else {
+        setBlank(false);
+        for (QDockWidget* dock : hiddenDocks_)
+            dock->show();
+        window_->menuBar()->show();
+        window_->statusBar()->show();
+        tabs_->tabBar()->show();
+        walkthrough_->setPresenting(false);
+        walkthrough_->setLectureScale(1.0);
+        if (wasMaximized_)
+            window_->showMaximized();
+        else
+            window_->showNormal();
+    }
+}
+
+void LectureMode::larger()
+{
+    walkthrough_->setLectureScale(walkthrough_->lectureScale() * 1.15);
+}
+
+void LectureMode::smaller()
+{
+    walkthrough_->setLectureScale(walkthrough_->lectureScale() / 1.15);
+}
+
+bool LectureMode::isBlank() const
+{
+    return blank_->isVisible();
+}
+
+void LectureMode::setBlank(bool blank)
+{
+    blank_->setGeometry(window_->rect());
+    blank_->setVisible(blank);
+    if (blank) {
+        blank_->raise();
+        blank_->setFocus();
+    } else {
+        walkthrough_->setFocus();
+    }
+}
+
+bool LectureMode::eventFilter(QObject* watched, QEvent* event)
+{
+    if (watched == blank_ && (event->type() == QEvent::KeyPress || event->type() == QEvent::MouseButtonPress)) {
+        setBlank(false);
+        return true;
+    }
+    return QObject::eventFilter(watched, event);
+}
+
+}  // namespace bnflow::ui

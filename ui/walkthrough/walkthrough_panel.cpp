@@ -1,0 +1,202 @@
+#include <walkthrough/walkthrough_panel.h>
+
+#include <document/display_settings.h>
+#include <document/session_document.h>
+#include <tables/matrix_view.h>
+#include <tables/result_models.h>
+#include <walkthrough/formula_view.h>
+#include <walkthrough/graph_view.h>
+#include <walkthrough/walkthrough_state.h>
+
+#include <plugged.h>
+#include <trace.h>
+
+#include <QApplication>
+#include <QClipboard>
+#include <QGridLayout>
+#include <QLabel>
+#include <QListWidget>
+#include <QPushButton>
+#include <QShortcut>
+#include <QSignalBlocker>
+#include <QSlider>
+#include <QSpinBox>
+#include <QSplitter>
+#include <QVBoxLayout>
+
+namespace bnflow::ui {
+namespace {
+
+QString phaseName(const StepInfo& step)
+{
+    switch (step.phase) {
+    case Phase::Forward: return QObject::tr("forward");
+    case Phase::Staged: return QObject::tr("backward, cell %1").arg(step.cell);
+    default: return QObject::tr("fused form");
+    }
+}
+
+QString qs(std::string_view text)
+{
+    return QString::fromUtf8(text.data(), qsizetype(text.size()));
+}
+
+}  // namespace
+
+WalkthroughPanel::WalkthroughPanel(SessionDocument* document, WalkthroughState* state,
+                                   const DisplaySettings* display, CellFocus* focus, QWidget* parent)
+    : QWidget(parent), document_(document), state_(state), display_(display), focus_(focus)
+{
+    steps_ = new QListWidget(this);
+    for (const StepInfo& step : stepCatalog())
+        steps_->addItem(QStringLiteral("%1  ·  %2").arg(qs(step.symbol), phaseName(step)));
+    steps_->setMinimumWidth(steps_->sizeHintForColumn(0) + 24);
+    steps_->setMaximumWidth(steps_->sizeHintForColumn(0) + 40);
+    connect(steps_, &QListWidget::currentRowChanged, state_, &WalkthroughState::setStep);
+
+    formula_ = new FormulaView(this);
+    meaning_ = new QLabel(this);
+    meaning_->setWordWrap(true);
+    plugged_ = new QLabel(this);
+    plugged_->setWordWrap(true);
+    plugged_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    plugged_->setObjectName(QStringLiteral("plugged"));
+
+    valuesModel_ = new MatrixModel(document_, display_, [this](const SessionDocument& d) -> const Matrix* {
+        const auto& trace = d.trace();
+        return std::size_t(state_->step()) < trace.size() ? &trace[std::size_t(state_->step())].value : nullptr;
+    }, true, this);
+    values_ = new MatrixView(display_, focus_, MatrixView::Highlight::Cell, this);
+    values_->setModel(valuesModel_);
+    graph_ = new GraphView(document_, state_, display_, this);
+
+    auto* lower = new QSplitter(Qt::Vertical, this);  // the graph gets the width it needs
+    lower->addWidget(values_);
+    lower->addWidget(graph_);
+    lower->setStretchFactor(0, 1);
+    lower->setStretchFactor(1, 3);
+    lower->setSizes({140, 460});
+    graph_->setMinimumHeight(260);
+
+    auto* right = new QVBoxLayout;
+    right->addWidget(buildNavigation());
+    right->addWidget(formula_);
+    right->addWidget(meaning_);
+    right->addWidget(plugged_);
+    right->addWidget(lower, 1);
+    auto* layout = new QHBoxLayout(this);
+    layout->addWidget(steps_);
+    layout->addLayout(right, 1);
+
+    // What a presentation clicker sends, and the usual keys.
+    const auto bind = [this](const QList<QKeySequence>& keys, auto slot) {
+        for (const QKeySequence& key : keys) {
+            auto* shortcut = new QShortcut(key, this, slot);
+            shortcut->setContext(Qt::WidgetWithChildrenShortcut);
+        }
+    };
+    bind({Qt::Key_Right, Qt::Key_Space, Qt::Key_PageDown}, [this] { state_->next(); });
+    bind({Qt::Key_Left, Qt::Key_PageUp}, [this] { state_->previous(); });
+    bind({Qt::Key_Home}, [this] { state_->first(); });
+    bind({Qt::Key_End}, [this] { state_->last(); });
+    bind({Qt::Key_B}, [this] { emit blankRequested(); });
+
+    connect(state_, &WalkthroughState::changed, this, &WalkthroughPanel::refresh);
+    connect(document_, &SessionDocument::resultsChanged, this, &WalkthroughPanel::refresh);
+    connect(display_, &DisplaySettings::changed, this, &WalkthroughPanel::refresh);
+    refresh();
+}
+
+QWidget* WalkthroughPanel::buildNavigation()
+{
+    auto* bar = new QWidget(this);
+    title_ = new QLabel(bar);
+    QFont bold = title_->font();
+    bold.setBold(true);
+    title_->setFont(bold);
+    feature_ = new QSpinBox(bar);
+    feature_->setPrefix(tr("feature j = "));
+    feature_->setToolTip(tr("The feature (column) whose numbers are plugged in"));
+    connect(feature_, &QSpinBox::valueChanged, state_, &WalkthroughState::setFeature);
+    const auto button = [bar](const QString& text, const QString& tip, auto slot) {
+        auto* b = new QPushButton(text, bar);
+        b->setToolTip(tip);
+        b->setMinimumWidth(b->fontMetrics().horizontalAdvance(text) + 24);
+        b->setFocusPolicy(Qt::NoFocus);  // keys stay with the walkthrough
+        QObject::connect(b, &QPushButton::clicked, slot);
+        return b;
+    };
+    slider_ = new QSlider(Qt::Horizontal, bar);
+    slider_->setRange(0, state_->stepCount() - 1);
+    slider_->setToolTip(tr("Every step of the derivation"));
+    connect(slider_, &QSlider::valueChanged, state_, &WalkthroughState::setStep);
+
+    auto* grid = new QGridLayout(bar);
+    grid->setContentsMargins(0, 0, 0, 0);
+    title_->setMinimumWidth(0);
+    title_->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    grid->addWidget(title_, 0, 0, 1, 7);
+    grid->addWidget(slider_, 1, 0);
+    grid->addWidget(feature_, 1, 1);
+    grid->addWidget(button(tr("|◀"), tr("First step (Home)"), [this] { state_->first(); }), 1, 2);
+    grid->addWidget(button(tr("◀"), tr("Previous step (Left, PageUp)"), [this] { state_->previous(); }), 1, 3);
+    grid->addWidget(button(tr("▶"), tr("Next step (Right, Space, PageDown)"), [this] { state_->next(); }), 1, 4);
+    grid->addWidget(button(tr("▶|"), tr("Last step (End)"), [this] { state_->last(); }), 1, 5);
+    grid->addWidget(button(tr("Copy LaTeX"), tr("Copy this step's formula as LaTeX"), [this] {
+        QApplication::clipboard()->setText(qs(stepCatalog()[std::size_t(state_->step())].tex));
+    }), 1, 6);
+    grid->setColumnStretch(0, 1);
+    return bar;
+}
+
+QString WalkthroughPanel::stepTitle() const
+{
+    const StepInfo& step = stepCatalog()[std::size_t(state_->step())];
+    return tr("Step %1 of %2 — %3: %4").arg(state_->step() + 1).arg(state_->stepCount()).arg(phaseName(step), qs(step.symbol));
+}
+
+void WalkthroughPanel::setLectureScale(double scale)
+{
+    scale_ = std::clamp(scale, 0.6, 4.0);
+    formula_->setScale(scale_ * 1.3);
+    QFont font = QApplication::font();
+    font.setPointSizeF(font.pointSizeF() * scale_);
+    for (QWidget* w : {static_cast<QWidget*>(meaning_), static_cast<QWidget*>(plugged_), static_cast<QWidget*>(title_)})
+        w->setFont(font);
+    title_->setStyleSheet(QStringLiteral("font-weight: bold"));
+    graph_->setFont(font);  // the node labels follow (GraphView draws with its font)
+}
+
+void WalkthroughPanel::setPresenting(bool presenting)
+{
+    steps_->setVisible(!presenting);
+    values_->setVisible(!presenting);
+}
+
+void WalkthroughPanel::refresh()
+{
+    const int features = int(document_->session().features());
+    {
+        const QSignalBlocker blockList(steps_);
+        const QSignalBlocker blockSlider(slider_);
+        const QSignalBlocker blockFeature(feature_);
+        steps_->setCurrentRow(state_->step());
+        slider_->setValue(state_->step());
+        feature_->setRange(0, features - 1);
+        feature_->setValue(std::min(state_->feature(), features - 1));
+    }
+    const int j = std::min(state_->feature(), features - 1);
+    const StepInfo& step = stepCatalog()[std::size_t(state_->step())];
+    title_->setText(stepTitle());
+    formula_->setFormula(qs(step.id));
+    meaning_->setText(qs(step.meaning));
+    const Analysis* a = document_->analysis();
+    plugged_->setText(a ? tr("Feature %1:  %2").arg(j).arg(QString::fromStdString(
+                              pluggedIn(step.id, document_->session(), *a, j, display_->significantDigits())))
+                        : tr("This session cannot be computed: %1")
+                              .arg(QString::fromStdString(formatProblem(document_->problems().front()))));
+    valuesModel_->refresh();
+    focus_->set(-1, j);  // frame the feature in every table
+}
+
+}  // namespace bnflow::ui

@@ -1,0 +1,32 @@
+#include <walkthrough/walkthrough_state.h>
+
+#include <trace.h>
+
+#include <algorithm>
+
+namespace bnflow::ui {
+
+int WalkthroughState::stepCount() const
+{
+    return int(stepCatalog().size());
+}
+
+void WalkthroughState::setStep(int step)
+{
+    step = std::clamp(step, 0, stepCount() - 1);
+    if (step == step_)
+        return;
+    step_ = step;
+    emit changed();
+}
+
+void WalkthroughState::setFeature(int feature)
+{
+    feature = std::max(0, feature);
+    if (feature == feature_)
+        return;
+    feature_ = feature;
+    emit changed();
+}
+
+}  // namespace bnflow::ui

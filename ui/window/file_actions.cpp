@@ -1,0 +1,262 @@
+#include <window/file_actions.h>
+
+#include <document/examples.h>
+#include <document/session_document.h>
+
+#include <csv.h>
+
+#include <QAction>
+#include <QFile>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QMenu>
+#include <QSaveFile>
+#include <QSettings>
+#include <QUrl>
+#include <QWidget>
+
+namespace bnflow::ui {
+namespace {
+
+constexpr int kMaxRecent = 8;
+constexpr qint64 kMaxCsvBytes = 64 << 20;
+const QString kSessionFilter = QObject::tr("bnflow sessions (*.bnflow.json *.json);;All files (*)");
+const QString kCsvFilter = QObject::tr("CSV files (*.csv *.tsv *.txt);;All files (*)");
+
+QAction* action(QObject* parent, const QString& text, QKeySequence::StandardKey key, const QString& tip)
+{
+    auto* a = new QAction(text, parent);
+    a->setShortcut(key);
+    a->setStatusTip(tip);
+    a->setToolTip(tip);
+    return a;
+}
+
+}  // namespace
+
+FileActions::FileActions(SessionDocument* document, QWidget* window)
+    : QObject(window), document_(document), window_(window)
+{
+    askToSave = [this](const QString& question) {
+        return QMessageBox::question(window_, tr("Unsaved changes"), question,
+                                     QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel,
+                                     QMessageBox::Save);
+    };
+    showError = [this](const QString& title, const QString& message) {
+        QMessageBox::warning(window_, title, message);
+    };
+    chooseFile = [this](const QString& caption, const QString& filter, bool forSaving) {
+        return forSaving ? QFileDialog::getSaveFileName(window_, caption, {}, filter)
+                         : QFileDialog::getOpenFileName(window_, caption, {}, filter);
+    };
+
+    new_ = action(this, tr("&New"), QKeySequence::New, tr("Start again from the small example batch"));
+    open_ = action(this, tr("&Open..."), QKeySequence::Open, tr("Open a session file"));
+    save_ = action(this, tr("&Save"), QKeySequence::Save, tr("Save the session"));
+    saveAs_ = action(this, tr("Save &As..."), QKeySequence::SaveAs, tr("Save the session under a new name"));
+    importCsv_ = new QAction(tr("&Import batch from CSV..."), this);
+    importCsv_->setStatusTip(tr("Replace x by a table of numbers (comma, tab or semicolon separated)"));
+    exportCsv_ = new QAction(tr("&Export results as CSV..."), this);
+    exportCsv_->setStatusTip(tr("Every input, forward value and gradient, one value a line"));
+    recent_ = new QMenu(tr("Open &Recent"), window);
+    examples_ = new QMenu(tr("E&xamples"), window);
+
+    connect(new_, &QAction::triggered, this, [this] {
+        if (maybeSave())
+            document_->reset(exampleSession());
+    });
+    connect(open_, &QAction::triggered, this, [this] {
+        const QString path = chooseFile(tr("Open session"), kSessionFilter, false);
+        if (!path.isEmpty())
+            openPath(path);
+    });
+    connect(save_, &QAction::triggered, this, &FileActions::save);
+    connect(saveAs_, &QAction::triggered, this, [this] {
+        const QString path = chooseFile(tr("Save session as"), kSessionFilter, true);
+        if (!path.isEmpty())
+            saveTo(path);
+    });
+    connect(importCsv_, &QAction::triggered, this, [this] {
+        const QString path = chooseFile(tr("Import batch from CSV"), kCsvFilter, false);
+        if (!path.isEmpty())
+            importCsv(path);
+    });
+    connect(exportCsv_, &QAction::triggered, this, [this] {
+        const QString path = chooseFile(tr("Export results as CSV"), kCsvFilter, true);
+        if (!path.isEmpty())
+            exportResultsCsv(path);
+    });
+    rebuildRecentMenu();
+    rebuildExamplesMenu();
+}
+
+bool FileActions::maybeSave()
+{
+    if (!document_->isModified())
+        return true;
+    const QString name = document_->filePath().isEmpty() ? tr("The session")
+                                                         : QFileInfo(document_->filePath()).fileName();
+    switch (askToSave(tr("%1 has unsaved changes. Save them?").arg(name))) {
+    case QMessageBox::Save: return save();
+    case QMessageBox::Discard: return true;
+    default: return false;
+    }
+}
+
+bool FileActions::openPath(const QString& path)
+{
+    if (!maybeSave())
+        return false;
+    QString error;
+    if (!document_->open(path, &error)) {
+        showError(tr("Cannot open session"), error);
+        return false;
+    }
+    addRecent(path);
+    return true;
+}
+
+bool FileActions::save()
+{
+    if (document_->filePath().isEmpty()) {
+        const QString path = chooseFile(tr("Save session as"), kSessionFilter, true);
+        return !path.isEmpty() && saveTo(path);
+    }
+    return saveTo(document_->filePath());
+}
+
+bool FileActions::saveTo(const QString& path)
+{
+    QString error;
+    if (!document_->save(path, &error)) {
+        showError(tr("Cannot save session"), error);
+        return false;
+    }
+    addRecent(path);
+    return true;
+}
+
+bool FileActions::importCsv(const QString& path)
+{
+    QFile file(path);
+    const QString name = QFileInfo(path).fileName();
+    if (!file.open(QIODevice::ReadOnly)) {
+        showError(tr("Cannot import CSV"), name + ": " + file.errorString());
+        return false;
+    }
+    if (file.size() > kMaxCsvBytes) {
+        showError(tr("Cannot import CSV"), tr("%1: larger than 64 MiB; not a batch to edit").arg(name));
+        return false;
+    }
+    const QByteArray text = file.readAll();
+    const TableParse parsed = parseTable(std::string_view(text.constData(), std::size_t(text.size())),
+                                         {kMaxEditSamples, kMaxEditFeatures});
+    if (!parsed.ok()) {
+        showError(tr("Cannot import CSV"),
+                  name + ": " + QString::fromStdString(formatProblem(parsed.problem)));
+        return false;
+    }
+    return document_->replaceBatch(*parsed.table, tr("Import %1").arg(name));
+}
+
+bool FileActions::exportResultsCsv(const QString& path)
+{
+    const Analysis* a = document_->analysis();
+    const QString name = QFileInfo(path).fileName();
+    if (!a) {
+        showError(tr("Cannot export results"),
+                  tr("This session cannot be computed: %1")
+                      .arg(QString::fromStdString(formatProblem(document_->problems().front()))));
+        return false;
+    }
+    const Session& s = document_->session();
+    // Per-feature quantities are 1 x D row vectors; the CSV writer takes matrices.
+    const Matrix mean = a->forward.mean, var = a->forward.var, invStd = a->forward.invStd;
+    const Matrix dvar = a->staged.dvar, dmean = a->staged.dmean;
+    const Matrix dgamma = a->staged.dgamma, dbeta = a->staged.dbeta;
+    const std::string text = resultsCsv({
+        {"x", &s.x}, {"dout", &s.dout}, {"mean", &mean, true}, {"var", &var, true},
+        {"inv_std", &invStd, true}, {"xhat", &a->forward.xhat}, {"y", &a->forward.y},
+        {"dxhat", &a->staged.dxhat}, {"dvar", &dvar, true}, {"dmean", &dmean, true},
+        {"dx_staged", &a->staged.dx}, {"dx_fused", &a->fused.grads.dx},
+        {"abs_diff_dx", &a->absDiffDx}, {"dgamma", &dgamma, true}, {"dbeta", &dbeta, true}});
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly) ||
+        file.write(text.data(), qint64(text.size())) != qint64(text.size()) || !file.commit()) {
+        showError(tr("Cannot export results"), name + ": " + file.errorString());
+        return false;
+    }
+    return true;
+}
+
+void FileActions::openExample(int index)
+{
+    const auto& list = examples();
+    if (index < 0 || index >= int(list.size()) || !maybeSave())
+        return;
+    document_->reset(list[std::size_t(index)].session);
+}
+
+bool FileActions::handleDrop(const QList<QUrl>& urls)
+{
+    for (const QUrl& url : urls) {
+        if (!url.isLocalFile())
+            continue;
+        const QString path = url.toLocalFile();
+        const QString suffix = QFileInfo(path).suffix().toLower();
+        return suffix == QLatin1String("csv") || suffix == QLatin1String("tsv") ||
+                       suffix == QLatin1String("txt")
+                   ? importCsv(path)
+                   : openPath(path);
+    }
+    return false;
+}
+
+QStringList FileActions::recentFiles() const
+{
+    return QSettings().value(QStringLiteral("files/recent")).toStringList();
+}
+
+void FileActions::addRecent(const QString& path)
+{
+    QStringList recent = recentFiles();
+    const QString absolute = QFileInfo(path).absoluteFilePath();
+    recent.removeAll(absolute);
+    recent.prepend(absolute);
+    while (recent.size() > kMaxRecent)
+        recent.removeLast();
+    QSettings().setValue(QStringLiteral("files/recent"), recent);
+    rebuildRecentMenu();
+}
+
+void FileActions::rebuildRecentMenu()
+{
+    recent_->clear();
+    const QStringList recent = recentFiles();
+    for (int k = 0; k < recent.size(); ++k) {
+        QAction* a = recent_->addAction(QStringLiteral("&%1 %2").arg(k + 1).arg(QFileInfo(recent[k]).fileName()));
+        a->setStatusTip(recent[k]);
+        connect(a, &QAction::triggered, this, [this, path = recent[k]] { openPath(path); });
+    }
+    if (recent.isEmpty())
+        recent_->addAction(tr("(none)"))->setEnabled(false);
+    else {
+        recent_->addSeparator();
+        recent_->addAction(tr("Clear list"), this, [this] {
+            QSettings().remove(QStringLiteral("files/recent"));
+            rebuildRecentMenu();
+        });
+    }
+}
+
+void FileActions::rebuildExamplesMenu()
+{
+    const auto& list = examples();
+    for (int k = 0; k < int(list.size()); ++k) {
+        QAction* a = examples_->addAction(list[std::size_t(k)].title);
+        a->setStatusTip(QString::fromStdString(list[std::size_t(k)].session.notes));
+        connect(a, &QAction::triggered, this, [this, k] { openExample(k); });
+    }
+}
+
+}  // namespace bnflow::ui

@@ -1,0 +1,266 @@
+#include <window/main_window.h>
+
+#include <document/display_settings.h>
+#include <document/session_document.h>
+#include <editors/editor_panels.h>
+#include <editors/parameter_panel.h>
+#include <plots/plots_panel.h>
+#include <results/results_panel.h>
+#include <tables/matrix_view.h>
+#include <walkthrough/graph_view.h>
+#include <walkthrough/handout.h>
+#include <walkthrough/lecture_mode.h>
+#include <walkthrough/walkthrough_panel.h>
+#include <walkthrough/walkthrough_state.h>
+#include <window/file_actions.h>
+#include <window/preferences_dialog.h>
+
+#include <QApplication>
+#include <QCloseEvent>
+#include <QDockWidget>
+#include <QFileInfo>
+#include <QLabel>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QMimeData>
+#include <QSettings>
+#include <QStatusBar>
+#include <QTabWidget>
+#include <QUndoStack>
+
+namespace bnflow::ui {
+
+MainWindow::MainWindow(SessionDocument* document, DisplaySettings* display, QWidget* parent)
+    : QMainWindow(parent), document_(document), display_(display), focus_(new CellFocus(this))
+{
+    setupViews();
+    setupMenus();
+    setAcceptDrops(true);
+    connect(document_, &SessionDocument::resultsChanged, this, &MainWindow::refreshStatus);
+    connect(document_, &SessionDocument::editRefused, this, &MainWindow::showRefusal);
+    connect(document_, &SessionDocument::filePathChanged, this, &MainWindow::refreshTitle);
+    connect(document_, &SessionDocument::modifiedChanged, this, &MainWindow::refreshTitle);
+    refreshStatus();
+    refreshTitle();
+}
+
+void MainWindow::setupViews()
+{
+    results_ = new ResultsPanel(document_, display_, focus_, this);
+    walkthroughState_ = new WalkthroughState(this);
+    walkthrough_ = new WalkthroughPanel(document_, walkthroughState_, display_, focus_, this);
+    plots_ = new PlotsPanel(document_, display_, this);
+    tabs_ = new QTabWidget(this);
+    tabs_->addTab(results_, tr("&Results"));
+    tabs_->addTab(walkthrough_, tr("&Walkthrough"));
+    tabs_->addTab(plots_, tr("&Plots"));
+    tabs_->setDocumentMode(true);
+    setCentralWidget(tabs_);
+    lecture_ = new LectureMode(this, tabs_, walkthrough_);
+    batch_ = new BatchPanel(document_, display_, focus_, this);
+    dout_ = new DoutPanel(document_, display_, focus_, this);
+    parameters_ = new ParameterPanel(document_, this);
+
+    const auto dock = [this](const QString& title, const QString& name, QWidget* panel,
+                             Qt::DockWidgetArea area) {
+        auto* d = new QDockWidget(title, this);
+        d->setObjectName(name);  // for saveState()
+        d->setWidget(panel);
+        addDockWidget(area, d);
+        return d;
+    };
+    dock(tr("Batch x (N samples x D features)"), QStringLiteral("batchDock"), batch_, Qt::LeftDockWidgetArea);
+    dock(tr("Upstream gradient dout = df/dy"), QStringLiteral("doutDock"), dout_, Qt::LeftDockWidgetArea);
+    dock(tr("Parameters"), QStringLiteral("parameterDock"), parameters_, Qt::RightDockWidgetArea);
+
+    message_ = new QLabel(this);
+    message_->setStyleSheet(QStringLiteral("QLabel { color: #b2182b; font-weight: bold; }"));
+    summary_ = new QLabel(this);
+    statusBar()->addWidget(message_, 1);
+    statusBar()->addPermanentWidget(summary_);
+    resize(1600, 900);
+}
+
+void MainWindow::setupMenus()
+{
+    files_ = new FileActions(document_, this);
+    QMenu* file = menuBar()->addMenu(tr("&File"));
+    file->addAction(files_->newAction());
+    file->addAction(files_->openAction());
+    file->addMenu(files_->recentMenu());
+    file->addMenu(files_->examplesMenu());
+    file->addSeparator();
+    file->addAction(files_->saveAction());
+    file->addAction(files_->saveAsAction());
+    file->addSeparator();
+    file->addAction(files_->importCsvAction());
+    file->addAction(files_->exportCsvAction());
+    file->addAction(tr("Export &plot image..."), plots_, &PlotsPanel::chooseAndExportImage);
+    file->addAction(tr("Export plot &data (CSV)..."), plots_, &PlotsPanel::chooseAndExportCsv);
+    file->addSeparator();
+    file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+
+    QMenu* edit = menuBar()->addMenu(tr("&Edit"));
+    QAction* undo = document_->undoStack()->createUndoAction(this, tr("&Undo"));
+    undo->setShortcut(QKeySequence::Undo);
+    QAction* redo = document_->undoStack()->createRedoAction(this, tr("&Redo"));
+    // Both common redo keys, whatever the platform's QKeySequence::Redo maps to.
+    QList<QKeySequence> redoKeys = QKeySequence::keyBindings(QKeySequence::Redo);
+    for (const QKeySequence& key : {QKeySequence(tr("Ctrl+Shift+Z")), QKeySequence(tr("Ctrl+Y"))})
+        if (!redoKeys.contains(key))
+            redoKeys << key;
+    redo->setShortcuts(redoKeys);
+    edit->addAction(undo);
+    edit->addAction(redo);
+    edit->addSeparator();
+    edit->addActions(batch_->shapeActions());
+    edit->addAction(batch_->randomizeAction());
+    edit->addSeparator();
+    edit->addAction(tr("&Preferences..."), QKeySequence::Preferences, this, [this] {
+        PreferencesDialog(display_, this).exec();
+    });
+
+    QMenu* view = menuBar()->addMenu(tr("&View"));
+    for (QDockWidget* d : findChildren<QDockWidget*>())
+        view->addAction(d->toggleViewAction());
+    setupWalkthroughActions(file, view);
+
+    QMenu* help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&About bnflow"), this, [this] {
+        QMessageBox::about(this, tr("About bnflow"),
+                           tr("<b>bnflow %1</b><p>The gradient flow through a Batch Normalization "
+                              "layer: forward values, the staged chain rule cell by cell, and the "
+                              "fused closed form beside it.</p><p>Edit x, dout, gamma, beta and eps; "
+                              "every edit can be undone. Ctrl+Alt+arrows add or remove samples and "
+                              "features; Ctrl+V pastes a block from a spreadsheet.</p>")
+                               .arg(QApplication::applicationVersion()));
+    });
+}
+
+void MainWindow::setupWalkthroughActions(QMenu* file, QMenu* view)
+{
+    QAction* quit = file->actions().constLast();
+    QAction* handout = new QAction(tr("Export &handout (PDF)..."), this);
+    handout->setStatusTip(tr("A cover with the batch, then one page per step of the walkthrough"));
+    connect(handout, &QAction::triggered, this, [this] {
+        const QString path = files_->chooseFile(tr("Export handout"), tr("PDF files (*.pdf)"), true);
+        QString error;
+        if (!path.isEmpty() && !writeHandout(*document_, *display_, walkthroughState_->feature(), path, &error))
+            files_->showError(tr("Cannot export the handout"), error);
+    });
+    QAction* graph = new QAction(tr("Export &graph..."), this);
+    graph->setStatusTip(tr("The computational graph at the current step, as PNG, SVG or PDF"));
+    connect(graph, &QAction::triggered, this, [this] {
+        const QString path = files_->chooseFile(tr("Export graph"), tr("PNG (*.png);;SVG (*.svg);;PDF (*.pdf)"), true);
+        QString error;
+        if (!path.isEmpty() && !walkthrough_->graph()->exportTo(path, &error))
+            files_->showError(tr("Cannot export the graph"), error);
+    });
+    file->insertActions(quit, {handout, graph});
+    file->insertSeparator(quit);
+
+    view->addSeparator();
+    QAction* lecture = view->addAction(tr("&Lecture mode"), QKeySequence(Qt::Key_F5), lecture_, &LectureMode::toggle);
+    lecture->setStatusTip(tr("Fullscreen walkthrough in large type; Esc returns, B blanks the screen"));
+    QAction* leave = new QAction(this);
+    leave->setShortcut(Qt::Key_Escape);
+    connect(leave, &QAction::triggered, lecture_, [this] { lecture_->setActive(false); });
+    addAction(leave);  // works while the menu bar is hidden
+    QAction* larger = view->addAction(tr("&Larger text"), QKeySequence::ZoomIn, lecture_, &LectureMode::larger);
+    QAction* smaller = view->addAction(tr("&Smaller text"), QKeySequence::ZoomOut, lecture_, &LectureMode::smaller);
+    addActions({lecture, larger, smaller});
+    view->addAction(tr("&Fit graph"), this, [this] { walkthrough_->graph()->fit(); });
+}
+
+bool MainWindow::showView(const QString& name)
+{
+    if (name == QLatin1String("results"))
+        tabs_->setCurrentWidget(results_);
+    else if (name == QLatin1String("walkthrough"))
+        tabs_->setCurrentWidget(walkthrough_);
+    else if (name == QLatin1String("lecture"))
+        lecture_->setActive(true);
+    else if (plots_->selectPlot(name))
+        tabs_->setCurrentWidget(plots_);
+    else
+        return false;
+    return true;
+}
+
+void MainWindow::refreshStatus()
+{
+    const Session& s = document_->session();
+    message_->clear();
+    QString summary = tr("N = %1, D = %2, eps = %3").arg(s.samples()).arg(s.features()).arg(s.eps, 0, 'g', 3);
+    if (const Analysis* a = document_->analysis())
+        summary += tr("   |   max |fused - staged|: dx %1, dgamma %2, dbeta %3")
+                       .arg(a->maxAbsDiffDx, 0, 'g', 2)
+                       .arg(a->maxAbsDiffDgamma, 0, 'g', 2)
+                       .arg(a->maxAbsDiffDbeta, 0, 'g', 2);
+    summary_->setText(summary);
+}
+
+void MainWindow::refreshTitle()
+{
+    const QString path = document_->filePath();
+    setWindowFilePath(path);
+    setWindowTitle(QStringLiteral("%1[*] — bnflow").arg(path.isEmpty() ? tr("Untitled") : QFileInfo(path).fileName()));
+    setWindowModified(document_->isModified());
+}
+
+void MainWindow::showRefusal(const QString& message)
+{
+    message_->setText(message);
+    message_->setToolTip(message);
+}
+
+void MainWindow::closeEvent(QCloseEvent* event)
+{
+    if (!files_->maybeSave()) {
+        event->ignore();
+        return;
+    }
+    saveLayout();
+    event->accept();
+}
+
+void MainWindow::showEvent(QShowEvent* event)
+{
+    QMainWindow::showEvent(event);
+    if (shown_)
+        return;
+    shown_ = true;
+    if (!layoutRestored_) {  // first start: give the results most of the width
+        resizeDocks({findChild<QDockWidget*>(QStringLiteral("batchDock")),
+                     findChild<QDockWidget*>(QStringLiteral("parameterDock"))},
+                    {width() * 22 / 100, width() * 19 / 100}, Qt::Horizontal);
+    }
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent* event)
+{
+    if (event->mimeData()->hasUrls())
+        event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent* event)
+{
+    if (files_->handleDrop(event->mimeData()->urls()))
+        event->acceptProposedAction();
+}
+
+void MainWindow::restoreLayout()
+{
+    QSettings settings;
+    const bool geometry = restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
+    layoutRestored_ = restoreState(settings.value(QStringLiteral("window/state")).toByteArray()) && geometry;
+}
+
+void MainWindow::saveLayout() const
+{
+    QSettings settings;
+    settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    settings.setValue(QStringLiteral("window/state"), saveState());
+}
+
+}  // namespace bnflow::ui
