@@ -13,7 +13,7 @@ struct Analysis {
     StagedGradients<double> staged;
     FusedTerms<double> fused;  // fused.grads holds the fused dx, dgamma, dbeta
     Matrix absDiffDx;          // |fused dx - staged dx|, N x D: rounding only
-    // MATH.md's invariants, per feature: sum_i dx_ij = 0 (up to rounding), and
+    // The invariants of doc/derivation.md#invariants, per feature: sum_i dx_ij = 0 (up to rounding), and
     // sum_i dx_ij xhat_ij = inv_std_j (sum_i dxhat_ij xhat_ij) eps / (var_j + eps), near 0.
     RowVector dxColumnSums;
     RowVector dxXhatColumnSums;

@@ -9,7 +9,7 @@ void forward(const MatIn<S>& x, const RowIn<S>& gamma, const RowIn<S>& beta, S e
     const auto n = static_cast<S>(x.rows());
     cache.mean = x.colwise().sum() / n;
     cache.xmu = x.rowwise() - cache.mean;
-    // Two-pass variance: the mean of squared deviations, never E[x^2] - E[x]^2 (MATH.md).
+    // Two-pass variance: the mean of squared deviations, never E[x^2] - E[x]^2 (doc/derivation.md#conventions).
     cache.var = cache.xmu.array().square().colwise().sum() / n;
     cache.invStd = (cache.var.array() + eps).rsqrt();
     cache.xhat = cache.xmu.array().rowwise() * cache.invStd.array();

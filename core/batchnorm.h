@@ -1,5 +1,5 @@
 // Training-mode batch normalization: forward, staged backward, fused backward.
-// Every formula here is a line of ../../shared/MATH.md; the derivation lives there, not here.
+// Every formula here is a line of doc/derivation.md; the derivation lives there, not here.
 #pragma once
 
 #include "types.h"
@@ -30,7 +30,7 @@ ForwardCache<S> forward(const MatIn<S>& x, const RowIn<S>& gamma, const RowIn<S>
     return cache;
 }
 
-// Every cell of the staged chain rule (MATH.md, "Backward, staged"), materialised.
+// Every cell of the staged chain rule (doc/derivation.md#staged-backward-pass), materialised.
 // Cell 1, dy, is dout itself and is not copied.
 template <typename S>
 struct StagedGradients {
@@ -39,7 +39,7 @@ struct StagedGradients {
     Mat<S> dxhat;           // cell 2: dy_ij * gamma_j, N x D
     RowVec<S> dinvStd;      // cell 3: df/d inv_std_j = sum_i dxhat_ij * xmu_ij, 1 x D
     RowVec<S> dvar;         // cell 3: dinvStd_j * (-1/2) (var_j + eps)^(-3/2), 1 x D
-    RowVec<S> dmeanViaXhat; // cell 3, first term of dmu: sum_i dxhat_ij * (-inv_std_j), 1 x D
+    RowVec<S> dmeanViaXhat; // cell 3, first share of dmean: sum_i dxhat_ij * (-inv_std_j), 1 x D
     RowVec<S> dmeanViaVar;  // cell 3, second term: dvar_j * (-2/N) sum_i xmu_ij (0 in exact math)
     RowVec<S> dmean;        // cell 3: dmu_j, the sum of the two terms, 1 x D
     Mat<S> dxViaXhat;       // cell 4, path through xhat: dxhat_ij * inv_std_j, N x D

@@ -1,4 +1,4 @@
-// The fused backward kernel (MATH.md, "Backward, fused"), tuned for one core.
+// The fused backward kernel (doc/derivation.md#fused-backward-pass), tuned for one core.
 //
 // Per feature column: first two reductions (sum dout, sum dout * xhat), then one pass that writes
 // dx. Columns are contiguous (column-major), so that second pass finds dout and xhat in L1/L2.

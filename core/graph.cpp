@@ -1,7 +1,5 @@
 #include "graph.h"
 
-#include "trace.h"
-
 #include <string>
 
 namespace bnflow {
@@ -9,33 +7,33 @@ namespace bnflow {
 const std::vector<GraphNode>& graphNodes()
 {
     static const std::vector<GraphNode> nodes = {
-        {"x", "x", 0, 1, false, "x", "dx"},
-        {"mu", "mu", 1, 0, true, "mu", "dmu"},
-        {"xmu", "x - mu", 2, 1, false, "xmu", "dxmu"},
-        {"var", "var", 3, 0, true, "var", "dvar"},
-        {"inv_std", "invStd", 4, 0, true, "inv_std", "dinv_std"},
-        {"xhat", "xhat", 5, 1, false, "xhat", "dxhat"},
-        {"gamma", "gamma", 6, 0, true, "gamma", "dgamma"},
-        {"beta", "beta", 6, 2, true, "beta", "dbeta"},
-        {"y", "y", 7, 1, false, "y", "dy"},
+        {"x", "dx", 0, 1},
+        {"mean", "dmean", 1, 0},
+        {"xmu", "dxmu", 2, 1},
+        {"var", "dvar", 3, 0},
+        {"inv_std", "dinv_std", 4, 0},
+        {"xhat", "dxhat", 5, 1},
+        {"gamma", "dgamma", 6, 0},
+        {"beta", "dbeta", 6, 2},
+        {"y", "dy", 7, 1},
     };
     return nodes;
 }
 
 const std::vector<GraphEdge>& graphEdges()
 {
-    // backwardStep: the share of the gradient of `from` that arrives through this edge.
+    // share: the part of the gradient of `from` that arrives through this edge.
     static const std::vector<GraphEdge> edges = {
-        {"x", "mu", "mu", "dx_via_mu"},
-        {"x", "xmu", "xmu", "dxmu"},
-        {"mu", "xmu", "xmu", "dmu"},
-        {"xmu", "var", "var", "dx_via_var"},
-        {"xmu", "xhat", "xhat", "dx_via_xhat"},
-        {"var", "inv_std", "inv_std", "dvar"},
-        {"inv_std", "xhat", "xhat", "dinv_std"},
-        {"xhat", "y", "y", "dxhat"},
-        {"gamma", "y", "y", "dgamma"},
-        {"beta", "y", "y", "dbeta"},
+        {"x", "mean", "dx_via_mean"},
+        {"x", "xmu", "dxmu"},
+        {"mean", "xmu", "dmean"},
+        {"xmu", "var", "dx_via_var"},
+        {"xmu", "xhat", "dx_via_xhat"},
+        {"var", "inv_std", "dvar"},
+        {"inv_std", "xhat", "dinv_std"},
+        {"xhat", "y", "dxhat"},
+        {"gamma", "y", "dgamma"},
+        {"beta", "y", "dbeta"},
     };
     return edges;
 }
@@ -59,31 +57,32 @@ std::vector<const GraphEdge*> fanOut(std::string_view nodeId)
 
 GraphState graphStateAt(std::size_t stepIndex)
 {
-    const auto& steps = stepCatalog();
+    const auto& all = steps();
     const auto& nodes = graphNodes();
     const auto& edges = graphEdges();
     GraphState state{std::vector<bool>(nodes.size()), std::vector<bool>(edges.size()),
                      std::vector<bool>(nodes.size())};
-    if (stepIndex >= steps.size())
+    if (stepIndex >= all.size())
         return state;
-    const std::string_view current = steps[stepIndex].id;
-    const auto indexOf = [&steps](std::string_view id) {
-        for (std::size_t k = 0; k < steps.size(); ++k)
-            if (steps[k].id == id)
+    const std::string_view current = all[stepIndex].id;
+    const auto indexOf = [&all](std::string_view id) {
+        for (std::size_t k = 0; k < all.size(); ++k)
+            if (all[k].id == id)
                 return k;
-        return steps.size();
+        return all.size();
     };
-    const bool fused = steps[stepIndex].phase == Phase::Fused;
+    const bool fused = all[stepIndex].phase == Phase::Fused;
     for (std::size_t n = 0; n < nodes.size(); ++n) {
-        state.gradientReached[n] = indexOf(nodes[n].gradStep) <= stepIndex;
-        state.nodeActive[n] = nodes[n].valueStep == current || nodes[n].gradStep == current ||
+        state.gradientReached[n] = indexOf(nodes[n].gradient) <= stepIndex;
+        state.nodeActive[n] = nodes[n].id == current || nodes[n].gradient == current ||
                               (fused && (nodes[n].id == "x" || nodes[n].id == "xhat"));
     }
+    // An edge is lit by the step that computes its head forward or carries its share back.
     for (std::size_t e = 0; e < edges.size(); ++e)
-        state.edgeActive[e] = edges[e].forwardStep == current || edges[e].backwardStep == current;
-    // A step that is one share of a node's gradient lights that node too (dmu_via_xhat, ...).
+        state.edgeActive[e] = edges[e].to == current || edges[e].share == current;
+    // A step that is one share of a node's gradient lights that node too (dmean_via_xhat, ...).
     for (std::size_t n = 0; n < nodes.size(); ++n)
-        if (current.starts_with(std::string(nodes[n].gradStep) + "_via_"))
+        if (current.starts_with(std::string(nodes[n].gradient) + "_via_"))
             state.nodeActive[n] = true;
     return state;
 }

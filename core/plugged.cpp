@@ -1,4 +1,7 @@
-#include "plugged.h"
+// pluggedIn(): a step's one-line formula with one feature's numbers, generated from the step's
+// template in the catalogue. Every number shown is read from the session or the analysis:
+// nothing is computed here.
+#include "catalogue.h"
 
 #include <cstdio>
 #include <stdexcept>
@@ -10,7 +13,10 @@ constexpr Eigen::Index kShown = 4;  // values listed before eliding the middle o
 
 class Writer {
 public:
-    Writer(Eigen::Index feature, int digits) : j_(feature), digits_(digits) {}
+    Writer(const Session& session, const Analysis& analysis, Eigen::Index feature, int digits)
+        : session_(session), analysis_(analysis), j_(feature), digits_(digits)
+    {
+    }
 
     std::string num(double v) const
     {
@@ -21,71 +27,101 @@ public:
             s = "\u2212" + s.substr(1);  // a real minus sign
         return s;
     }
-    std::string at(const RowVector& v) const { return num(v[j_]); }
-    // The feature's column: [a, b, c, …, z]
-    std::string column(const Matrix& m) const { return "[" + joined(m, ", ") + "]"; }
-    // (a + b + c + … + z)
-    std::string sum(const Matrix& m) const { return "(" + joined(m, " + ") + ")"; }
+
+    // Feature j's value of a quantity: one number, or its column [a, b, …, z].
+    std::string value(std::string_view id) const
+    {
+        const auto v = valueOf(id, session_, analysis_);
+        switch (quantity(id).extent) {
+        case Extent::Scalar: return num(v(0, 0));
+        case Extent::PerFeature: return num(v(0, j_));
+        case Extent::PerElement: return "[" + joined(v, ", ") + "]";
+        }
+        return {};
+    }
+
+    // The sum over feature j's column: (a + b + … + z).
+    std::string sum(std::string_view id) const
+    {
+        return "(" + joined(valueOf(id, session_, analysis_), " + ") + ")";
+    }
+
+    std::string samples() const { return std::to_string(session_.samples()); }
 
 private:
-    std::string joined(const Matrix& m, const char* separator) const
+    std::string joined(const Eigen::Map<const Matrix>& m, const char* separator) const
     {
         std::string out;
         const Eigen::Index n = m.rows();
         for (Eigen::Index i = 0; i < n; ++i) {
+            if (i > 0)
+                out += separator;
             if (n > kShown + 1 && i == kShown - 1) {
-                out += std::string(separator) + "\u2026";
+                out += "\u2026";
+                out += separator;
                 i = n - 1;
             }
-            if (!out.empty() || i > 0)
-                out += i == 0 ? "" : separator;
             out += num(m(i, j_));
         }
         return out;
     }
 
+    const Session& session_;
+    const Analysis& analysis_;
     Eigen::Index j_;
     int digits_;
 };
 
+// Expands a template: {id} and {Σid} become symbols (numbers == false) or feature j's values.
+std::string expand(std::string_view formula, const Writer& w, bool numbers)
+{
+    std::string out;
+    std::size_t at = 0;
+    while (at < formula.size()) {
+        const std::size_t open = formula.find('{', at);
+        out += formula.substr(at, open - at);
+        if (open == std::string_view::npos)
+            break;
+        const std::size_t close = formula.find('}', open);
+        if (close == std::string_view::npos)
+            throw std::logic_error("unclosed { in the template " + std::string(formula));
+        std::string_view token = formula.substr(open + 1, close - open - 1);
+        constexpr std::string_view kSum = "\u03a3";
+        if (token == "N") {
+            out += numbers ? w.samples() : "N";
+        } else if (token.starts_with(kSum)) {
+            token.remove_prefix(kSum.size());
+            out += numbers ? w.sum(token) : "\u03a3 " + std::string(quantity(token).symbol);
+        } else {
+            out += numbers ? w.value(token) : std::string(quantity(token).symbol);
+        }
+        at = close + 1;
+    }
+    return out;
+}
+
 }  // namespace
 
-std::string pluggedIn(std::string_view id, const Session& s, const Analysis& a, Eigen::Index j,
+std::string pluggedIn(const Step& step, const Session& s, const Analysis& a, Eigen::Index j,
                       int digits)
 {
     if (j < 0 || j >= s.features())
         throw std::out_of_range("pluggedIn: no feature " + std::to_string(j));
-    const Writer w(j, digits);
-    const auto& f = a.forward;
-    const auto& g = a.staged;
-    const auto& t = a.fused;
-    const std::string n = std::to_string(s.samples());
-    if (id == "mu") return "\u03bc = (1/N) \u03a3 x = (1/" + n + ") \u00b7 " + w.sum(s.x) + " = " + w.at(f.mean);
-    if (id == "xmu") return "xmu = x \u2212 \u03bc = " + w.column(s.x) + " \u2212 " + w.at(f.mean) + " = " + w.column(f.xmu);
-    if (id == "var") return "\u03c3\u00b2 = (1/N) \u03a3 xmu\u00b2, xmu = " + w.column(f.xmu) + "  \u2192  " + w.at(f.var);
-    if (id == "inv_std") return "r = 1/\u221a(\u03c3\u00b2 + \u03b5) = 1/\u221a(" + w.at(f.var) + " + " + w.num(s.eps) + ") = " + w.at(f.invStd);
-    if (id == "xhat") return "xhat = xmu \u00b7 r = " + w.column(f.xmu) + " \u00b7 " + w.at(f.invStd) + " = " + w.column(f.xhat);
-    if (id == "y") return "y = \u03b3 xhat + \u03b2 = " + w.at(s.gamma) + " \u00b7 " + w.column(f.xhat) + " + " + w.at(s.beta) + " = " + w.column(f.y);
-    if (id == "dy") return "dy = dout = " + w.column(s.dout);
-    if (id == "dbeta") return "d\u03b2 = \u03a3 dy = " + w.sum(s.dout) + " = " + w.at(g.dbeta);
-    if (id == "dgamma") return "d\u03b3 = \u03a3 dy\u00b7xhat, dy = " + w.column(s.dout) + ", xhat = " + w.column(f.xhat) + "  \u2192  " + w.at(g.dgamma);
-    if (id == "dxhat") return "dxhat = dy \u00b7 \u03b3 = " + w.column(s.dout) + " \u00b7 " + w.at(s.gamma) + " = " + w.column(g.dxhat);
-    if (id == "dinv_std") return "dr = \u03a3 dxhat\u00b7xmu, dxhat = " + w.column(g.dxhat) + ", xmu = " + w.column(f.xmu) + "  \u2192  " + w.at(g.dinvStd);
-    if (id == "dvar") return "d\u03c3\u00b2 = dr \u00b7 (\u2212\u00bd)(\u03c3\u00b2 + \u03b5)^(\u22123/2) = " + w.at(g.dinvStd) + " \u00b7 (\u2212\u00bd)(" + w.at(f.var) + " + " + w.num(s.eps) + ")^(\u22123/2) = " + w.at(g.dvar);
-    if (id == "dmu_via_xhat") return "\u2212r \u03a3 dxhat = \u2212" + w.at(f.invStd) + " \u00b7 " + w.sum(g.dxhat) + " = " + w.at(g.dmeanViaXhat);
-    if (id == "dmu_via_var") return "d\u03c3\u00b2 \u00b7 (\u22122/N) \u03a3 xmu = " + w.at(g.dvar) + " \u00b7 (\u22122/" + n + ") \u00b7 " + w.sum(f.xmu) + " = " + w.at(g.dmeanViaVar) + "   (\u03a3 xmu is 0 up to rounding)";
-    if (id == "dmu") return "d\u03bc = " + w.at(g.dmeanViaXhat) + " + " + w.at(g.dmeanViaVar) + " = " + w.at(g.dmean);
-    if (id == "dx_via_xhat") return "dxhat \u00b7 r = " + w.column(g.dxhat) + " \u00b7 " + w.at(f.invStd) + " = " + w.column(g.dxViaXhat);
-    if (id == "dx_via_var") return "d\u03c3\u00b2 \u00b7 2xmu/N = " + w.at(g.dvar) + " \u00b7 2 \u00b7 " + w.column(f.xmu) + "/" + n + " = " + w.column(g.dxViaVar);
-    if (id == "dxmu") return "dxmu = " + w.column(g.dxViaXhat) + " + " + w.column(g.dxViaVar) + " = " + w.column(g.dxmu);
-    if (id == "dx_via_mu") return "d\u03bc/N = " + w.at(g.dmean) + "/" + n + " = " + w.at(g.dxViaMean) + ", the same for every sample";
-    if (id == "dx") return "dx = dxmu + d\u03bc/N = " + w.column(g.dxmu) + " + " + w.at(g.dxViaMean) + " = " + w.column(g.dx);
-    if (id == "fused_term1") return "N dxhat = " + n + " \u00b7 " + w.column(g.dxhat) + " = " + w.column(t.term1);
-    if (id == "fused_term2") return "\u03a3 dxhat = " + w.sum(g.dxhat) + " = " + w.at(t.term2);
-    if (id == "fused_term3") return "xhat \u00b7 \u03a3 dxhat\u00b7xhat = " + w.column(f.xhat) + " \u00b7 " + w.at(t.sumDxhatXhat) + " = " + w.column(t.term3);
-    if (id == "fused_dx") return "dx = (r/N)(term1 \u2212 term2 \u2212 term3) = (" + w.at(f.invStd) + "/" + n + ") \u00b7 (" + w.column(t.term1) + " \u2212 " + w.at(t.term2) + " \u2212 " + w.column(t.term3) + ") = " + w.column(t.grads.dx);
-    if (id == "fused_diff") return "|dx fused \u2212 dx staged| = " + w.column(a.absDiffDx);
-    throw std::invalid_argument("pluggedIn: unknown step " + std::string(id));
+    const Writer w(s, a, j, digits);
+    std::string_view formula = step.formula;
+    const bool listInputs = formula.starts_with('~');
+    if (listInputs)
+        formula.remove_prefix(1);
+    std::string line = std::string(step.output().symbol) + " = " + expand(formula, w, false);
+    if (listInputs) {
+        std::string separator = ",  with ";
+        for (const std::string_view input : step.inputs) {
+            line += separator + std::string(quantity(input).symbol) + " = " + w.value(input);
+            separator = ", ";
+        }
+        return line + "  \u2192  " + w.value(step.id);
+    }
+    return line + " = " + expand(formula, w, true) + " = " + w.value(step.id);
 }
 
 }  // namespace bnflow

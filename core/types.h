@@ -1,4 +1,4 @@
-// Matrix types shared by the whole core. See ../../shared/MATH.md for the conventions.
+// Matrix types shared by the whole core. Conventions: doc/derivation.md#conventions.
 #pragma once
 
 #include <Eigen/Core>

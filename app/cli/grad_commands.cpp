@@ -5,10 +5,10 @@
 #include <analysis.h>
 #include <gradcheck.h>
 #include <json_format.h>
+#include <report.h>
 #include <session_json.h>
 
 #include <cmath>
-#include <sstream>
 
 namespace bnflow::cli {
 
@@ -54,35 +54,7 @@ Loaded loadAndAnalyze(const ParsedArgs& parsed)
 std::string gradCommand(const std::vector<std::string>& args)
 {
     const Loaded loaded = loadAndAnalyze(parseArgs(args, {}));
-    const Analysis& a = loaded.analysis;
-    const auto& f = a.forward;
-    const auto& s = a.staged;
-    const auto& fused = a.fused.grads;
-    constexpr int kIndent = 4;
-    std::ostringstream out;
-    out << "{\n  \"shape\": [" << loaded.session.samples() << ", " << loaded.session.features()
-        << "],\n";
-    out << "  \"forward\": {\n"
-        << "    \"mean\": " << json::row(f.mean) << ",\n"
-        << "    \"var\": " << json::row(f.var) << ",\n"
-        << "    \"inv_std\": " << json::row(f.invStd) << ",\n"
-        << "    \"xhat\": " << json::matrix(f.xhat, kIndent) << ",\n"
-        << "    \"y\": " << json::matrix(f.y, kIndent) << "\n  },\n";
-    out << "  \"staged\": {\n"
-        << "    \"dxhat\": " << json::matrix(s.dxhat, kIndent) << ",\n"
-        << "    \"dvar\": " << json::row(s.dvar) << ",\n"
-        << "    \"dmean\": " << json::row(s.dmean) << ",\n"
-        << "    \"dx\": " << json::matrix(s.dx, kIndent) << ",\n"
-        << "    \"dgamma\": " << json::row(s.dgamma) << ",\n"
-        << "    \"dbeta\": " << json::row(s.dbeta) << "\n  },\n";
-    out << "  \"fused\": {\n"
-        << "    \"dx\": " << json::matrix(fused.dx, kIndent) << ",\n"
-        << "    \"dgamma\": " << json::row(fused.dgamma) << ",\n"
-        << "    \"dbeta\": " << json::row(fused.dbeta) << "\n  },\n";
-    out << "  \"max_abs_diff\": {\"dx\": " << json::number(a.maxAbsDiffDx)
-        << ", \"dgamma\": " << json::number(a.maxAbsDiffDgamma)
-        << ", \"dbeta\": " << json::number(a.maxAbsDiffDbeta) << "}\n}\n";
-    return out.str();
+    return gradJson(loaded.session, loaded.analysis);
 }
 
 std::string gradcheckCommand(const std::vector<std::string>& args)

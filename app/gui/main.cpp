@@ -2,12 +2,13 @@
 #include <document/autosave.h>
 #include <document/display_settings.h>
 #include <document/session_document.h>
+#include <plots/plot_builders.h>
 #include <plots/plots_panel.h>
 #include <walkthrough/lecture_mode.h>
 #include <walkthrough/walkthrough_state.h>
 #include <window/main_window.h>
 
-#include <trace.h>
+#include <catalogue.h>
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -49,12 +50,12 @@ int main(int argc, char** argv)
     parser.addOption(screenshot);
     const QCommandLineOption step(QStringLiteral("step"),
                                   QStringLiteral("open the walkthrough at step K (1 to %1)")
-                                      .arg(bnflow::stepCatalog().size()),
+                                      .arg(bnflow::steps().size()),
                                   QStringLiteral("K"));
     parser.addOption(step);
     const QCommandLineOption view(QStringLiteral("view"),
-                                  QStringLiteral("show NAME: results, walkthrough, lecture, or a plot "
-                                                 "(gradients, difference, terms, params, gradcheck, hsweep, timings)"),
+                                  QStringLiteral("show NAME: results, walkthrough, lecture, or a plot (%1)")
+                                      .arg(bnflow::ui::plotNames().join(QStringLiteral(", "))),
                                   QStringLiteral("NAME"));
     parser.addOption(view);
     parser.process(app);
@@ -116,9 +117,9 @@ int main(int argc, char** argv)
     if (parser.isSet(step)) {
         bool ok = false;
         const int k = parser.value(step).toInt(&ok);
-        if (!ok || k < 1 || k > int(bnflow::stepCatalog().size()))
+        if (!ok || k < 1 || k > int(bnflow::steps().size()))
             return fail(2, QStringLiteral("--step expects a number from 1 to %1, got '%2'")
-                               .arg(bnflow::stepCatalog().size()).arg(parser.value(step)));
+                               .arg(bnflow::steps().size()).arg(parser.value(step)));
         window.walkthroughState()->setStep(k - 1);
         window.showView(QStringLiteral("walkthrough"));
     }

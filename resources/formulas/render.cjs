@@ -3,7 +3,8 @@
 // and writes formulas.qrc listing them. Run only when a formula changes:
 //   cd resources/formulas && npm install && npm run render
 // Qt SVG ignores MathJax's width and height in ex, so they are rewritten in px here; the
-// colour stays `currentColor`, which the app replaces with the theme's text colour.
+// colour stays `currentColor`, which the app replaces with the theme's text colour. Nested
+// <svg> elements, which Qt SVG cannot draw, are flattened into groups.
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -26,6 +27,29 @@ const document = mathjax.document('', {
   OutputJax: new SVG({fontCache: 'none'}),  // every SVG stands alone
 });
 
+// Qt SVG (SVG Tiny 1.2) does not draw an <svg> nested inside another, and drops what follows
+// it: MathJax nests one for every stretchy delimiter (\left|, \Big|). Each becomes a <g> with
+// the same placement: translate to (x, y), scale the viewBox onto width x height.
+function flattenNestedSvg(svg) {
+  const open = /<svg ([^>]*)>/g;
+  const first = open.exec(svg);  // the outer element stays
+  if (!first) return svg;
+  const head = svg.slice(0, open.lastIndex);
+  const rest = svg.slice(open.lastIndex).replace(/<svg ([^>]*)>/g, (_, attributes) => {
+    const get = (name) => {
+      const m = new RegExp(`(?:^|\\s)${name}="([^"]*)"`).exec(attributes);
+      return m ? m[1] : null;
+    };
+    const x = parseFloat(get('x') || '0'), y = parseFloat(get('y') || '0');
+    const width = parseFloat(get('width')), height = parseFloat(get('height'));
+    const [vx, vy, vw, vh] = (get('viewBox') || `0 0 ${width} ${height}`).split(/\s+/).map(parseFloat);
+    return `<g transform="translate(${x},${y}) scale(${width / vw},${height / vh}) translate(${-vx},${-vy})">`;
+  });
+  // The outer element's own </svg> is the last one; the others closed nested elements.
+  const last = rest.lastIndexOf('</svg>');
+  return head + rest.slice(0, last).replace(/<\/svg>/g, '</g>') + rest.slice(last);
+}
+
 function toPx(svg) {
   return svg.replace(/(width|height)="([-\d.]+)ex"/g,
                      (_, name, value) => `${name}="${(parseFloat(value) * EX_PX).toFixed(2)}px"`)
@@ -43,7 +67,7 @@ fs.rmSync(outDir, {recursive: true, force: true});
 fs.mkdirSync(outDir);
 for (const {id, tex} of entries) {
   const node = document.convert(tex, {display: true, em: 20, ex: EX_PX, containerWidth: 1600});
-  const svg = toPx(adaptor.innerHTML(node));
+  const svg = toPx(flattenNestedSvg(adaptor.innerHTML(node)));
   if (!/^<svg[^>]+width="[\d.]+px"/.test(svg)) throw new Error(`${id}: unexpected SVG ${svg.slice(0, 80)}`);
   if (svg.includes('data-mjx-error') || svg.includes('merror')) throw new Error(`${id}: TeX error in ${tex}`);
   fs.writeFileSync(path.join(outDir, `${id}.svg`),

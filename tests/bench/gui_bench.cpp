@@ -8,6 +8,7 @@
 #include <document/display_settings.h>
 #include <document/session_document.h>
 #include <window/main_window.h>
+
 #include <session_edit.h>
 #include <timing.h>
 

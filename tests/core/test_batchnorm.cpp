@@ -1,5 +1,5 @@
-// Properties of the forward and backward passes that hold for any input (MATH.md,
-// "Invariants worth testing"), and the degenerate cases MATH.md defines.
+// Properties of the forward and backward passes that hold for any input, and the degenerate
+// cases bnflow defines (doc/derivation.md#invariants).
 #include "fuzzy.h"
 
 #include <analysis.h>
@@ -101,7 +101,7 @@ void TestBatchnorm::invariants()
                           (a.forward.var.array() + eps);
     QVERIFY2(closeTo(lhs, rhs, unit * n * 4, rtol, &report), report.c_str());
 
-    // The second term of dmu is rounding noise next to the first.
+    // The second share of dmean (via var) is rounding noise next to the first.
     QVERIFY(maxAbs(a.staged.dmeanViaVar) <= 1e-12 * std::max(1.0, std::abs(offset) / scale) *
                                                 std::max(maxAbs(a.staged.dmeanViaXhat), unit * n));
 

@@ -1,7 +1,11 @@
-// The step list that the walkthrough, the graph and the handout read.
+// The one vocabulary: the quantities and the step list that the tables, the walkthrough, the
+// graph, the CLI's JSON and the handout read.
 #include "fuzzy.h"
 
-#include <trace.h>
+#include <catalogue.h>
+#include <report.h>
+
+#include <nlohmann/json.hpp>
 
 #include <QtTest>
 
@@ -10,22 +14,41 @@
 using namespace bnflow;
 using namespace bnflow::test;
 
-class TestTrace : public QObject {
+class TestCatalogue : public QObject {
     Q_OBJECT
 private slots:
-    void catalogIsWellFormed();
-    void stagedStepsFollowMath();
+    void quantitiesAreNamedOnce();
+    void stepsAreWellFormed();
+    void stagedStepsFollowTheDerivation();
     void valuesComeFromTheAnalysis();
+    void gradJsonWritesCatalogueKeys();
+    void pluggedInListsInputsWhereAFormulaWouldNotReadInline();
 };
 
-void TestTrace::catalogIsWellFormed()
+void TestCatalogue::quantitiesAreNamedOnce()
 {
-    std::set<std::string_view> seen = {"x", "gamma", "beta", "eps", "dout"};  // session fields
-    for (const StepInfo& step : stepCatalog()) {
+    std::set<std::string_view> ids, labels;
+    for (const Quantity& q : quantities()) {
+        QVERIFY2(ids.insert(q.id).second, std::string(q.id).c_str());
+        QVERIFY2(labels.insert(q.label).second, std::string(q.label).c_str());
+        QVERIFY(!q.symbol.empty() && !q.tex.empty() && !q.jsonKey.empty() && !q.meaning.empty());
+        QCOMPARE(&quantity(q.id), &q);
+        // One notation: the centred batch is never x-bar, invStd never gets a letter of its own.
+        QVERIFY2(q.tex.find("\\bar") == std::string_view::npos, std::string(q.id).c_str());
+    }
+    QVERIFY_THROWS_EXCEPTION(std::logic_error, quantity("mu"));
+    QCOMPARE(labelWithSymbol(quantity("mean")), std::string("mean (μ)"));
+    QCOMPARE(labelWithSymbol(quantity("inv_std")), std::string("invStd"));
+}
+
+void TestCatalogue::stepsAreWellFormed()
+{
+    std::set<std::string_view> seen = {"x", "gamma", "beta", "eps", "dout"};  // the session
+    for (const Step& step : steps()) {
         QVERIFY2(!seen.count(step.id), std::string(step.id).c_str());
-        QVERIFY(!step.tex.empty());
-        QVERIFY(!step.meaning.empty());
-        QVERIFY(!step.symbol.empty());
+        QCOMPARE(step.output().id, step.id);  // every step computes a quantity of the catalogue
+        QVERIFY(!step.tex.empty() && !step.meaning.empty() && !step.formula.empty());
+        QVERIFY2(step.tex.find("\\bar") == std::string_view::npos, std::string(step.id).c_str());
         for (std::string_view input : step.inputs)  // every input is computed before it is used
             QVERIFY2(seen.count(input), (std::string(step.id) + " reads " + std::string(input)).c_str());
         seen.insert(step.id);
@@ -34,40 +57,35 @@ void TestTrace::catalogIsWellFormed()
     QCOMPARE(findStep("no such step"), nullptr);
 }
 
-void TestTrace::stagedStepsFollowMath()
+void TestCatalogue::stagedStepsFollowTheDerivation()
 {
-    // MATH.md's staged table: cell 1 dy; cell 2 dbeta, dgamma, dxhat; cell 3 dvar, dmu; cell 4 dx.
+    // doc/derivation.md's staged table: cell 1 dy; cell 2 dbeta, dgamma, dxhat; cell 3 dinvStd,
+    // dvar, dmean; cell 4 dx.
     std::vector<std::pair<std::string_view, int>> staged;
-    for (const StepInfo& step : stepCatalog())
+    for (const Step& step : steps())
         if (step.phase == Phase::Staged)
             staged.emplace_back(step.id, step.cell);
     const std::vector<std::pair<std::string_view, int>> expected = {
         {"dy", 1}, {"dbeta", 2}, {"dgamma", 2}, {"dxhat", 2}, {"dinv_std", 3}, {"dvar", 3},
-        {"dmu_via_xhat", 3}, {"dmu_via_var", 3}, {"dmu", 3}, {"dx_via_xhat", 4},
-        {"dx_via_var", 4}, {"dxmu", 4}, {"dx_via_mu", 4}, {"dx", 4}};
+        {"dmean_via_xhat", 3}, {"dmean_via_var", 3}, {"dmean", 3}, {"dx_via_xhat", 4},
+        {"dx_via_var", 4}, {"dxmu", 4}, {"dx_via_mean", 4}, {"dx", 4}};
     QCOMPARE(staged, expected);
     QVERIFY(findStep("dx")->meaning.find("sum") != std::string_view::npos);
-    QVERIFY(findStep("dmu_via_var")->meaning.find("zero") != std::string_view::npos);
+    QVERIFY(findStep("dmean_via_var")->meaning.find("zero") != std::string_view::npos);
 }
 
-void TestTrace::valuesComeFromTheAnalysis()
+void TestCatalogue::valuesComeFromTheAnalysis()
 {
     const Session s = exampleSession();
     const Analysis a = *analyze(s).analysis;
-    const std::vector<TraceStep> trace = buildTrace(s, a);
-    QCOMPARE(trace.size(), stepCatalog().size());
-    const auto value = [&](std::string_view id) -> const Matrix& {
-        for (const TraceStep& t : trace)
-            if (t.info->id == id)
-                return t.value;
-        qFatal("missing step");
-    };
+    const auto value = [&](std::string_view id) { return Matrix(valueOf(id, s, a)); };
     QCOMPARE(value("xhat"), a.forward.xhat);
     QCOMPARE(value("dy"), s.dout);
     QCOMPARE(value("dvar"), Matrix(a.staged.dvar));
     QCOMPARE(value("fused_dx"), a.fused.grads.dx);
-    // dx is the sum of its three paths (dx_via_mu is per feature, the same for every sample).
-    const Matrix sum = (value("dx_via_xhat") + value("dx_via_var")).rowwise() + value("dx_via_mu").row(0);
+    QCOMPARE(value("eps"), Matrix::Constant(1, 1, s.eps));
+    // dx is the sum of its three paths (dx via mean is per feature, the same for every sample).
+    const Matrix sum = (value("dx_via_xhat") + value("dx_via_var")).rowwise() + value("dx_via_mean").row(0);
     std::string report;
     QVERIFY2(closeTo(value("dx"), sum, 1, 1e-15, &report), report.c_str());
     // The fused terms rebuild the fused dx.
@@ -75,9 +93,47 @@ void TestTrace::valuesComeFromTheAnalysis()
                             value("fused_term2").row(0)).array().rowwise() *
                            (a.forward.invStd.array() / double(s.samples()));
     QVERIFY2(closeTo(value("fused_dx"), rebuilt, 1, 1e-15, &report), report.c_str());
-    for (const TraceStep& t : trace)
-        QVERIFY(t.value.rows() == 1 || t.value.rows() == s.samples());
+    // Every quantity has a value of its extent's shape.
+    for (const Quantity& q : quantities()) {
+        const auto v = valueOf(q.id, s, a);
+        const Eigen::Index rows = q.extent == Extent::PerElement ? s.samples() : 1;
+        const Eigen::Index cols = q.extent == Extent::Scalar ? 1 : s.features();
+        QVERIFY2(v.rows() == rows && v.cols() == cols, std::string(q.id).c_str());
+    }
 }
 
-QTEST_GUILESS_MAIN(TestTrace)
-#include "test_trace.moc"
+// grad's JSON lists catalogue quantities under their keys, with the values of the analysis.
+void TestCatalogue::gradJsonWritesCatalogueKeys()
+{
+    const Session s = exampleSession();
+    const Analysis a = *analyze(s).analysis;
+    const auto json = nlohmann::json::parse(gradJson(s, a));
+    QCOMPARE(json.at("shape"), nlohmann::json({s.samples(), s.features()}));
+    QCOMPARE(json.at("forward").at("inv_std").at(1).get<double>(), a.forward.invStd[1]);
+    QCOMPARE(json.at("staged").at("dmean").at(2).get<double>(), a.staged.dmean[2]);
+    QCOMPARE(json.at("staged").at("dxhat").at(3).at(0).get<double>(), a.staged.dxhat(3, 0));
+    QCOMPARE(json.at("fused").at("dx").at(1).at(2).get<double>(), a.fused.grads.dx(1, 2));
+    QCOMPARE(json.at("fused").at("dgamma").at(0).get<double>(), a.fused.grads.dgamma[0]);
+    QCOMPARE(json.at("max_abs_diff").at("dx").get<double>(), a.maxAbsDiffDx);
+    const std::vector<std::string> forward = {"mean", "var", "inv_std", "xhat", "y"};
+    std::vector<std::string> keys;
+    for (const auto& item : json.at("forward").items())
+        keys.push_back(item.key());
+    std::sort(keys.begin(), keys.end());
+    std::vector<std::string> sorted = forward;
+    std::sort(sorted.begin(), sorted.end());
+    QCOMPARE(keys, sorted);
+}
+
+void TestCatalogue::pluggedInListsInputsWhereAFormulaWouldNotReadInline()
+{
+    const Session s = exampleSession();
+    const Analysis a = *analyze(s).analysis;
+    const std::string var = pluggedIn(*findStep("var"), s, a, 0);
+    QVERIFY2(var.starts_with("σ² = (1/N) · Σ (x − μ)²,  with (x − μ) = ["), var.c_str());
+    const std::string invStd = pluggedIn(*findStep("inv_std"), s, a, 0);
+    QVERIFY2(invStd.starts_with("invStd = 1/√(σ² + ε) = 1/√("), invStd.c_str());
+}
+
+QTEST_GUILESS_MAIN(TestCatalogue)
+#include "test_catalogue.moc"

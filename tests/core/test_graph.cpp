@@ -1,9 +1,8 @@
 // The computational graph model and the plugged-in numbers of each walkthrough step.
 #include "fuzzy.h"
 
+#include <catalogue.h>
 #include <graph.h>
-#include <plugged.h>
-#include <trace.h>
 
 #include <QtTest>
 
@@ -14,19 +13,11 @@ using namespace bnflow::test;
 
 namespace {
 
-const Matrix& stepValue(const std::vector<TraceStep>& trace, std::string_view id)
-{
-    for (const TraceStep& t : trace)
-        if (t.info->id == id)
-            return t.value;
-    qFatal("no step %s", std::string(id).c_str());
-}
-
 std::size_t stepIndex(std::string_view id)
 {
-    const auto& steps = stepCatalog();
-    for (std::size_t k = 0; k < steps.size(); ++k)
-        if (steps[k].id == id)
+    const auto& all = steps();
+    for (std::size_t k = 0; k < all.size(); ++k)
+        if (all[k].id == id)
             return k;
     qFatal("no step %s", std::string(id).c_str());
 }
@@ -47,15 +38,14 @@ private slots:
 
 void TestGraph::wellFormed()
 {
-    std::set<std::string_view> fields = {"x", "gamma", "beta"};
     for (const GraphNode& node : graphNodes()) {
-        QVERIFY(fields.count(node.valueStep) || findStep(node.valueStep));
-        QVERIFY2(findStep(node.gradStep), std::string(node.gradStep).c_str());
+        // Every node is a quantity: the session's own, or one a step computes.
+        QVERIFY(isSessionQuantity(node.id) || findStep(node.id));
+        QVERIFY2(findStep(node.gradient), std::string(node.gradient).c_str());
     }
     for (const GraphEdge& edge : graphEdges()) {
         QVERIFY(findNode(edge.from) && findNode(edge.to));
-        QVERIFY(findStep(edge.forwardStep) && findStep(edge.backwardStep));
-        QCOMPARE(edge.forwardStep, findNode(edge.to)->valueStep);
+        QVERIFY(findStep(edge.to) && findStep(edge.share));
         QVERIFY(findNode(edge.from)->column < findNode(edge.to)->column);  // drawn left to right
     }
 }
@@ -66,26 +56,26 @@ void TestGraph::fanOutSharesSumToTheGradient()
 {
     const Session s = exampleSession();
     const Analysis a = *analyze(s).analysis;
-    const auto trace = buildTrace(s, a);
+    const auto value = [&](std::string_view id) { return Matrix(valueOf(id, s, a)); };
     int fanOutNodes = 0;
     for (const GraphNode& node : graphNodes()) {
         const auto edges = fanOut(node.id);
         if (edges.size() < 2) {
             for (const GraphEdge* e : edges)  // one consumer: its share is the whole gradient
-                QCOMPARE(e->backwardStep, node.gradStep);
+                QCOMPARE(e->share, node.gradient);
             continue;
         }
         ++fanOutNodes;
         Matrix sum = Matrix::Zero(s.samples(), s.features());
         for (const GraphEdge* e : edges) {
-            const Matrix& share = stepValue(trace, e->backwardStep);
+            const Matrix share = value(e->share);
             sum += share.rows() == 1 ? Matrix(share.replicate(s.samples(), 1)) : share;
         }
         std::string report;
-        QVERIFY2(closeTo(sum, stepValue(trace, node.gradStep), maxAbs(sum), 1e-14, &report),
+        QVERIFY2(closeTo(sum, value(node.gradient), maxAbs(sum), 1e-14, &report),
                  (std::string(node.id) + " " + report).c_str());
     }
-    QCOMPARE(fanOutNodes, 2);  // x (into mu and xmu) and xmu (into var and xhat)
+    QCOMPARE(fanOutNodes, 2);  // x (into mean and xmu) and xmu (into var and xhat)
 }
 
 void TestGraph::stepsLightTheirNodesAndEdges_data()
@@ -93,13 +83,13 @@ void TestGraph::stepsLightTheirNodesAndEdges_data()
     QTest::addColumn<QString>("step");
     QTest::addColumn<QStringList>("nodes");
     QTest::addColumn<QStringList>("edges");
-    QTest::newRow("mu") << "mu" << QStringList{"mu"} << QStringList{"x>mu"};
+    QTest::newRow("mean") << "mean" << QStringList{"mean"} << QStringList{"x>mean"};
     QTest::newRow("xhat") << "xhat" << QStringList{"xhat"} << QStringList{"xmu>xhat", "inv_std>xhat"};
     QTest::newRow("y") << "y" << QStringList{"y"} << QStringList{"xhat>y", "gamma>y", "beta>y"};
     QTest::newRow("dy") << "dy" << QStringList{"y"} << QStringList{};
     QTest::newRow("dvar") << "dvar" << QStringList{"var"} << QStringList{"var>inv_std"};
-    QTest::newRow("dmu_via_var") << "dmu_via_var" << QStringList{"mu"} << QStringList{};
-    QTest::newRow("dx_via_mu") << "dx_via_mu" << QStringList{"x"} << QStringList{"x>mu"};
+    QTest::newRow("dmean_via_var") << "dmean_via_var" << QStringList{"mean"} << QStringList{};
+    QTest::newRow("dx_via_mean") << "dx_via_mean" << QStringList{"x"} << QStringList{"x>mean"};
     QTest::newRow("dxmu") << "dxmu" << QStringList{"xmu"} << QStringList{"x>xmu"};
 }
 
@@ -133,7 +123,7 @@ void TestGraph::gradientsAppearInBackwardOrder()
     QCOMPARE(reached("dxhat"), 4);  // y, beta, gamma, xhat
     QCOMPARE(reached("dx"), int(graphNodes().size()));
     int previous = 0;
-    for (std::size_t k = 0; k < stepCatalog().size(); ++k) {
+    for (std::size_t k = 0; k < steps().size(); ++k) {
         int now = 0;
         for (bool r : graphStateAt(k).gradientReached)
             now += r;
@@ -145,7 +135,7 @@ void TestGraph::gradientsAppearInBackwardOrder()
 void TestGraph::pluggedInShowsTheStepsResult_data()
 {
     QTest::addColumn<QString>("step");
-    for (const StepInfo& step : stepCatalog())
+    for (const Step& step : steps())
         QTest::newRow(std::string(step.id).c_str()) << QString::fromUtf8(step.id.data(), qsizetype(step.id.size()));
 }
 
@@ -154,15 +144,15 @@ void TestGraph::pluggedInShowsTheStepsResult()
     QFETCH(QString, step);
     const Session s = exampleSession();
     const Analysis a = *analyze(s).analysis;
-    const auto trace = buildTrace(s, a);
+    const Step& current = *findStep(step.toStdString());
     const Eigen::Index j = 1;
-    const std::string text = pluggedIn(step.toStdString(), s, a, j);
+    const std::string text = pluggedIn(current, s, a, j);
     // The step's own result for feature j is in the line (its first sample for N x D values).
     char expected[40];
-    std::snprintf(expected, sizeof expected, "%.4g", std::abs(stepValue(trace, step.toStdString())(0, j)));
+    std::snprintf(expected, sizeof expected, "%.4g", std::abs(valueOf(current.id, s, a)(0, j)));
     QVERIFY2(text.find(expected) != std::string::npos, (text + "  lacks  " + expected).c_str());
     QVERIFY(text.find('\n') == std::string::npos);
-    QVERIFY_THROWS_EXCEPTION(std::out_of_range, pluggedIn(step.toStdString(), s, a, 3));
+    QVERIFY_THROWS_EXCEPTION(std::out_of_range, pluggedIn(current, s, a, 3));
 }
 
 QTEST_GUILESS_MAIN(TestGraph)

@@ -52,7 +52,7 @@ void TestNotices::notices()
     QVERIFY2(QString::fromStdString(found.front()).startsWith(expected), found.front().c_str());
 }
 
-// One pass in float32 cancels on 1e4 + noise; two passes do not (MATH.md's reason).
+// One pass in float32 cancels on 1e4 + noise; two passes do not (doc/derivation.md#conventions).
 void TestNotices::varianceThreeWays()
 {
     Matrix x(64, 1);

@@ -11,7 +11,7 @@ test suite itself never needs PyTorch.
 Two independent PyTorch routes are computed and must agree before anything is written:
   native:  torch.nn.functional.batch_norm(training=True) with autograd (N > 1 only: PyTorch
            refuses one sample per channel in training mode);
-  formula: autograd through the forward formulas of shared/MATH.md, with retain_grad() on the
+  formula: autograd through the forward formulas of doc/derivation.md#forward-pass, with retain_grad() on the
            intermediates so that dxhat, dvar and dmean come from autograd too.
 """
 import json
@@ -120,7 +120,7 @@ def case(name, x, gamma, beta, eps, dout, note, rtol=1e-12, integer_x=False):
     expected = {
         "case": name,
         "torch_version": torch.__version__,
-        "reference": "torch autograd through the forward formulas of MATH.md, float64",
+        "reference": "torch autograd through the forward formulas of doc/derivation.md, float64",
         "native_batch_norm_rel_diff": native_diff,
         "rtol": rtol,
         "forward": {k: (rows(ref[k]) if ref[k].dim() == 2 else vec(ref[k]))
@@ -147,7 +147,7 @@ def main():
         return torch.randn(*shape, generator=gen)
 
     def params(d):
-        # Random gamma (not 1) and beta (not 0): gamma = 1 hides real bugs (MATH.md).
+        # Random gamma (not 1) and beta (not 0): gamma = 1 hides real bugs (doc/derivation.md#invariants).
         return 1.0 + 0.5 * randn(d), 0.3 * randn(d)
 
     names = []

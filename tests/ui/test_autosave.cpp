@@ -5,6 +5,7 @@
 #include <editors/editor_panels.h>
 #include <tables/matrix_view.h>
 #include <window/main_window.h>
+
 #include <session_json.h>
 
 #include <QProcess>

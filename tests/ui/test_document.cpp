@@ -3,6 +3,7 @@
 #include <document/display_settings.h>
 #include <document/session_document.h>
 #include <tables/result_models.h>
+
 #include <session_json.h>
 
 #include <QAbstractItemModelTester>
@@ -13,11 +14,13 @@
 #include <QtTest>
 
 #include <fstream>
+#include <limits>
 
 using namespace bnflow;
 using namespace bnflow::ui;
 
 Q_DECLARE_METATYPE(std::function<bool(SessionDocument&)>)
+Q_DECLARE_METATYPE(bnflow::Which)
 
 class TestDocument : public QObject {
     Q_OBJECT
@@ -29,6 +32,8 @@ private slots:
     void refusedEditsChangeNothing();
     void sliderDragIsOneUndoStep();
     void modelsStayConsistent();
+    void typingChangesOneNumber_data();
+    void typingChangesOneNumber();
     void saveAndOpen();
     void badFileLeavesDocumentAlone();
     void saveToUnwritablePlaceKeepsModified();
@@ -127,15 +132,68 @@ void TestDocument::sliderDragIsOneUndoStep()
     QCOMPARE(document.session().gamma[0], original);
 }
 
+// Regression: typing one number ran a 1 x 1 paste that reallocated the session's matrices,
+// redrew a seeded dout, and had both editors announce every cell as changed.
+void TestDocument::typingChangesOneNumber_data()
+{
+    QTest::addColumn<Which>("which");
+    QTest::newRow("x") << Which::X;
+    QTest::newRow("dout") << Which::Dout;
+}
+
+void TestDocument::typingChangesOneNumber()
+{
+    QFETCH(Which, which);
+    SessionDocument document;
+    Session seeded = exampleSession();
+    seeded.doutSeed = 7;
+    seeded.dout = standardNormalMatrix(seeded.samples(), seeded.features(), 7);
+    document.reset(seeded);
+    DisplaySettings display;
+    EditableMatrixModel x(&document, &display, Which::X), dout(&document, &display, Which::Dout);
+    QSignalSpy xChanged(&x, &QAbstractItemModel::dataChanged), doutChanged(&dout, &QAbstractItemModel::dataChanged);
+    QSignalSpy xReset(&x, &QAbstractItemModel::modelReset), doutReset(&dout, &QAbstractItemModel::modelReset);
+    const double* xData = document.session().x.data();
+    const double* doutData = document.session().dout.data();
+    const Matrix& edited = which == Which::X ? document.session().x : document.session().dout;
+    Matrix expected = edited;
+    expected(2, 1) = 4.25;
+
+    QVERIFY(document.setCell(which, 2, 1, 4.25));
+    QCOMPARE(edited, expected);
+    QCOMPARE(document.session().x.data(), xData);  // written in place
+    QCOMPARE(document.session().dout.data(), doutData);
+    if (which == Which::X) {
+        QCOMPARE(document.session().dout, seeded.dout);  // dout is not redrawn
+        QCOMPARE(document.session().doutSeed, std::optional<std::uint64_t>(7));
+    } else {
+        QCOMPARE(document.session().doutSeed, std::nullopt);  // typed into: no longer the seeded one
+    }
+    QSignalSpy& changed = which == Which::X ? xChanged : doutChanged;
+    QSignalSpy& other = which == Which::X ? doutChanged : xChanged;
+    QCOMPARE(changed.count(), 1);
+    QCOMPARE(changed.front().at(0).toModelIndex(), changed.front().at(1).toModelIndex());
+    QCOMPARE(changed.front().at(0).toModelIndex().row(), 2);
+    QCOMPARE(changed.front().at(0).toModelIndex().column(), 1);
+    QCOMPARE(other.count(), 0);
+    QCOMPARE(xReset.count() + doutReset.count(), 0);
+
+    document.undoStack()->undo();
+    QCOMPARE(document.session().x, seeded.x);
+    QCOMPARE(document.session().dout, seeded.dout);
+    QCOMPARE(document.session().doutSeed, std::optional<std::uint64_t>(7));
+    QVERIFY(!document.setCell(which, 9, 1, 1.0));  // outside: refused, nothing pushed
+    QVERIFY(!document.setCell(which, 0, 0, std::numeric_limits<double>::infinity()));
+    QCOMPARE(document.undoStack()->count(), 1);
+}
+
 void TestDocument::modelsStayConsistent()
 {
     SessionDocument document;
     DisplaySettings display;
     EditableMatrixModel x(&document, &display, Which::X);
-    MatrixModel dx(&document, &display, [](const SessionDocument& d) {
-        return d.analysis() ? &d.analysis()->staged.dx : nullptr;
-    });
-    FeatureModel features(&document, &display, {{"gamma", [](const SessionDocument& d) { return &d.session().gamma; }, {}}});
+    MatrixModel dx(&document, &display, "dx");
+    FeatureModel features(&document, &display, {"gamma"});
     QAbstractItemModelTester t1(&x, QAbstractItemModelTester::FailureReportingMode::QtTest);
     QAbstractItemModelTester t2(&dx, QAbstractItemModelTester::FailureReportingMode::QtTest);
     QAbstractItemModelTester t3(&features, QAbstractItemModelTester::FailureReportingMode::QtTest);
@@ -144,9 +202,28 @@ void TestDocument::modelsStayConsistent()
     document.setCell(Which::X, 0, 0, 4);  // same shape: data changes, no reset
     QCOMPARE(reset.count(), 0);
     QCOMPARE(dataChanged.count(), 1);
+    QSignalSpy rowsInserted(&x, &QAbstractItemModel::rowsInserted);
+    QSignalSpy columnsInserted(&x, &QAbstractItemModel::columnsInserted);
+    QSignalSpy resultsReset(&dx, &QAbstractItemModel::modelReset);
     document.insertSamples(0, 3);
     document.insertFeatures(1, 1);
-    QCOMPARE(reset.count(), 2);
+    // In the batch, shape edits are rows and columns inserted, never a reset (the tester checks
+    // that the values kept moved with them); every result is recomputed, so those reset.
+    QCOMPARE(reset.count(), 0);
+    QCOMPARE(rowsInserted.count(), 1);
+    QCOMPARE(rowsInserted.front().at(1).toInt(), 0);
+    QCOMPARE(rowsInserted.front().at(2).toInt(), 2);
+    QCOMPARE(columnsInserted.count(), 1);
+    QCOMPARE(columnsInserted.front().at(1).toInt(), 1);
+    QCOMPARE(resultsReset.count(), 2);
+    QSignalSpy rowsRemoved(&x, &QAbstractItemModel::rowsRemoved);
+    document.undoStack()->undo();  // the inserted feature goes again
+    document.undoStack()->undo();  // and the three samples
+    QCOMPARE(rowsRemoved.count(), 1);
+    QCOMPARE(x.rowCount(), 4);
+    document.undoStack()->redo();
+    document.undoStack()->redo();
+    QCOMPARE(reset.count(), 0);
     QCOMPARE(x.rowCount(), 7);
     QCOMPARE(dx.columnCount(), 4);
     QCOMPARE(features.columnCount(), 4);

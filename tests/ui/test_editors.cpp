@@ -5,6 +5,7 @@
 #include <editors/parameter_panel.h>
 #include <results/results_panel.h>
 #include <tables/matrix_view.h>
+#include <walkthrough/walkthrough_state.h>
 #include <window/file_actions.h>
 #include <window/main_window.h>
 
@@ -39,6 +40,7 @@ private slots:
     void epsTextSliderAndPresets();
     void doutPresets();
     void selectingXHighlightsEverywhere();
+    void theFrameStaysOnTheSelectedCellThroughEdits();
     void resultsFollowEdits();
 
 private:
@@ -176,7 +178,10 @@ void TestEditors::shapeShortcutsAndUndo()
     QCOMPARE(document_->session().features(), Eigen::Index(4));
     QCOMPARE(document_->session().dout.cols(), Eigen::Index(4));
     QCOMPARE(document_->session().gamma[2], 1.0);
-    xView()->setCurrentIndex(xView()->model()->index(0, 0));
+    // The selection moved with the inserted row and column (no reset); a click selects anew.
+    QCOMPARE(xView()->currentIndex(), xView()->model()->index(1, 1));
+    QTest::mouseClick(xView()->viewport(), Qt::LeftButton, {}, xView()->visualRect(xView()->model()->index(0, 0)).center());
+    QCOMPARE(xView()->currentIndex(), xView()->model()->index(0, 0));
     QTest::keyClick(window_, Qt::Key_Left, Qt::ControlModifier | Qt::AltModifier);
     QTest::keyClick(window_, Qt::Key_Up, Qt::ControlModifier | Qt::AltModifier);
     QCOMPARE(document_->session().samples(), Eigen::Index(4));
@@ -262,9 +267,27 @@ void TestEditors::selectingXHighlightsEverywhere()
     QCOMPARE(focus->column(), 2);
 }
 
+// Regression: every edit used to move the frame to the walkthrough's feature (row -1), because
+// the walkthrough re-framed its feature on every document change.
+void TestEditors::theFrameStaysOnTheSelectedCellThroughEdits()
+{
+    CellFocus* focus = window_->findChild<CellFocus*>();
+    xView()->setCurrentIndex(xView()->model()->index(2, 1));
+    typeInto(xView(), 2, 1, "4.5");
+    QTRY_COMPARE(document_->session().x(2, 1), 4.5);
+    QCOMPARE(focus->row(), 2);
+    QCOMPARE(focus->column(), 1);
+    document_->setGamma(0, 3.0);
+    QCOMPARE(focus->row(), 2);
+    QCOMPARE(focus->column(), 1);
+    window_->walkthroughState()->setFeature(2);  // choosing a feature in the walkthrough frames it
+    QCOMPARE(focus->row(), -1);
+    QCOMPARE(focus->column(), 2);
+}
+
 void TestEditors::resultsFollowEdits()
 {
-    MatrixView* dx = window_->resultsPanel()->view("dx_fused");
+    MatrixView* dx = window_->resultsPanel()->view("fused_dx");
     const QString before = dx->model()->index(0, 0).data(Qt::ToolTipRole).toString();
     typeInto(xView(), 0, 0, "10");
     QTRY_VERIFY(dx->model()->index(0, 0).data(Qt::ToolTipRole).toString() != before);

@@ -11,13 +11,14 @@
 #include <window/main_window.h>
 
 #include <graph.h>
-#include <plugged.h>
-#include <trace.h>
+#include <catalogue.h>
 
 #include <QApplication>
 #include <QClipboard>
 #include <QDockWidget>
+#include <QImage>
 #include <QLabel>
+#include <QPainter>
 #include <QProcess>
 #include <QPushButton>
 #include <QRegularExpression>
@@ -59,7 +60,7 @@ private slots:
     void everyFormulaLoads();
     void keysNavigate();
     void graphLightsWhatCoreSays();
-    void numbersShownAreTheTrace();
+    void numbersShownAreTheCatalogues();
     void gradientsNotReachedAreShownAsSuch();
     void copyAsLatex();
     void lectureMode();
@@ -95,7 +96,8 @@ void TestWalkthrough::cleanup()
 
 void TestWalkthrough::everyFormulaLoads()
 {
-    for (const StepInfo& step : stepCatalog()) {
+    QStringList badlyDrawn;
+    for (const Step& step : steps()) {
         const QByteArray svg = FormulaView::svgFor(qs(step.id), Qt::black);
         QVERIFY2(svg.contains("<svg") && !svg.contains("currentColor"), step.id.data());
         QSvgRenderer renderer(svg);
@@ -103,7 +105,26 @@ void TestWalkthrough::everyFormulaLoads()
         const QSize size = renderer.defaultSize();  // px, not MathJax's ex: sane on screen
         QVERIFY2(size.width() >= 20 && size.width() <= 1200 && size.height() >= 10 && size.height() <= 150,
                  qPrintable(QStringLiteral("%1: %2 x %3").arg(qs(step.id)).arg(size.width()).arg(size.height())));
+        // What Qt SVG draws fills the formula's box (a formula once rendered as a lone dash):
+        // the ink spans most of the width and of the height, and its width is in proportion
+        // to the length of the TeX (about 2 to 20 px per TeX character at this size).
+        QImage image(size, QImage::Format_ARGB32);
+        image.fill(Qt::white);
+        QPainter painter(&image);
+        renderer.render(&painter);
+        painter.end();
+        QRect ink;
+        for (int y = 0; y < image.height(); ++y)
+            for (int x = 0; x < image.width(); ++x)
+                if (qGray(image.pixel(x, y)) < 128)
+                    ink |= QRect(x, y, 1, 1);
+        const QString what = QStringLiteral("%1: ink %2 x %3 in %4 x %5")
+                                 .arg(qs(step.id)).arg(ink.width()).arg(ink.height()).arg(size.width()).arg(size.height());
+        const double perChar = double(ink.width()) / double(step.tex.size());
+        if (ink.width() < 0.8 * size.width() || ink.height() < 0.6 * size.height() || perChar < 1.5 || perChar > 20)
+            badlyDrawn << what + QStringLiteral(", %1 px per TeX character").arg(perChar, 0, 'f', 1);
     }
+    QVERIFY2(badlyDrawn.isEmpty(), qPrintable(badlyDrawn.join(QStringLiteral("; "))));
     QVERIFY(window_->walkthrough()->formula()->renderer()->isValid());
 }
 
@@ -111,7 +132,7 @@ void TestWalkthrough::keysNavigate()
 {
     WalkthroughState* state = window_->walkthroughState();
     QWidget* panel = window_->walkthrough();
-    const int last = int(stepCatalog().size()) - 1;
+    const int last = int(steps().size()) - 1;
     const std::pair<Qt::Key, int> presses[] = {{Qt::Key_Right, 1}, {Qt::Key_Space, 2}, {Qt::Key_PageDown, 3},
                                                {Qt::Key_Left, 2}, {Qt::Key_PageUp, 1}, {Qt::Key_End, last},
                                                {Qt::Key_Right, last}, {Qt::Key_Home, 0}, {Qt::Key_Left, 0}};
@@ -125,7 +146,7 @@ void TestWalkthrough::keysNavigate()
 void TestWalkthrough::graphLightsWhatCoreSays()
 {
     GraphView* graph = window_->walkthrough()->graph();
-    for (int k = 0; k < int(stepCatalog().size()); ++k) {
+    for (int k = 0; k < int(steps().size()); ++k) {
         window_->walkthroughState()->setStep(k);
         const GraphState expected = graphStateAt(std::size_t(k));
         QStringList nodes, edges;
@@ -142,26 +163,26 @@ void TestWalkthrough::graphLightsWhatCoreSays()
     }
 }
 
-void TestWalkthrough::numbersShownAreTheTrace()
+void TestWalkthrough::numbersShownAreTheCatalogues()
 {
     WalkthroughState* state = window_->walkthroughState();
     state->setFeature(2);
     for (const char* id : {"var", "dvar", "dxmu", "fused_dx"}) {
         int k = 0;
-        while (stepCatalog()[std::size_t(k)].id != id)
+        while (steps()[std::size_t(k)].id != id)
             ++k;
         state->setStep(k);
         const QString plugged = window_->walkthrough()->plugged()->text();
-        QVERIFY2(plugged.contains(QString::fromStdString(pluggedIn(id, document_->session(), *document_->analysis(), 2))),
+        QVERIFY2(plugged.contains(QString::fromStdString(pluggedIn(*findStep(id), document_->session(), *document_->analysis(), 2))),
                  qPrintable(plugged));
-        const Matrix& value = document_->trace()[std::size_t(k)].value;
+        const Matrix value = valueOf(id, document_->session(), *document_->analysis());
         QAbstractItemModel* model = window_->walkthrough()->values()->model();
         QCOMPARE(model->rowCount(), int(value.rows()));
         QCOMPARE(model->index(0, 2).data(Qt::ToolTipRole).toString(), DisplaySettings::fullPrecision(value(0, 2)));
     }
     document_->setCell(Which::X, 0, 2, 9.5);  // an edit shows at once
     QVERIFY(window_->walkthrough()->plugged()->text().contains(
-        QString::fromStdString(pluggedIn("fused_dx", document_->session(), *document_->analysis(), 2))));
+        QString::fromStdString(pluggedIn(*findStep("fused_dx"), document_->session(), *document_->analysis(), 2))));
 }
 
 void TestWalkthrough::gradientsNotReachedAreShownAsSuch()
@@ -169,10 +190,10 @@ void TestWalkthrough::gradientsNotReachedAreShownAsSuch()
     GraphView* graph = window_->walkthrough()->graph();
     window_->walkthroughState()->setStep(6);  // dy: only y has its gradient
     QVERIFY(graph->nodeText("x").contains("not computed"));
-    QVERIFY(graph->nodeText("y").contains("∂f/∂y"));
+    QVERIFY(graph->nodeText("y").contains("dy = "));
     window_->walkthroughState()->last();
     QVERIFY(!graph->nodeText("x").contains("not computed"));
-    QVERIFY(graph->nodeText("x").contains("via mu"));  // the fan-out shares are listed
+    QVERIFY(graph->nodeText("x").contains("via mean"));  // the fan-out shares are listed
 }
 
 void TestWalkthrough::copyAsLatex()
@@ -181,7 +202,7 @@ void TestWalkthrough::copyAsLatex()
     for (QPushButton* b : window_->walkthrough()->findChildren<QPushButton*>())
         if (b->text() == "Copy LaTeX")
             QTest::mouseClick(b, Qt::LeftButton);
-    QCOMPARE(QApplication::clipboard()->text(), qs(stepCatalog()[10].tex));
+    QCOMPARE(QApplication::clipboard()->text(), qs(steps()[10].tex));
 }
 
 void TestWalkthrough::lectureMode()
@@ -213,7 +234,7 @@ void TestWalkthrough::handoutHasCoverPlusOnePagePerStep()
     const QString path = dir.filePath("handout.pdf");
     QString error;
     QVERIFY2(writeHandout(*document_, *display_, 1, path, &error), qPrintable(error));
-    QCOMPARE(pdfPages(path), 1 + int(stepCatalog().size()));
+    QCOMPARE(pdfPages(path), 1 + int(steps().size()));
     document_->setEps(0);  // a session that cannot be computed has no handout, and says why
     document_->setCell(Which::X, 0, 0, 1);
     document_->setCell(Which::X, 1, 0, 1);

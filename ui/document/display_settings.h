@@ -1,5 +1,5 @@
 // How numbers are shown, shared by every view: significant digits, theme, font size, and the
-// diverging colour scale. Persisted in QSettings by the main window.
+// diverging colour scale. It loads and saves itself in QSettings (load(), save()).
 #pragma once
 
 #include <QColor>

@@ -1,10 +1,13 @@
 #include <document/session_document.h>
 
+#include <catalogue.h>
 #include <session_json.h>
 
 #include <QFileInfo>
 #include <QSaveFile>
 #include <QUndoStack>
+
+#include <cmath>
 
 namespace bnflow::ui {
 
@@ -13,13 +16,14 @@ namespace bnflow::ui {
 class SessionCommand : public QUndoCommand {
 public:
     SessionCommand(SessionDocument* document, Session before, Session after,
-                   const QString& description, QString mergeKey)
+                   const QString& description, QString mergeKey, DocumentChange change = {},
+                   DocumentChange inverse = {})
         : QUndoCommand(description), document_(document), before_(std::move(before)),
-          after_(std::move(after)), mergeKey_(std::move(mergeKey))
+          after_(std::move(after)), mergeKey_(std::move(mergeKey)), change_(change), inverse_(inverse)
     {
     }
-    void redo() override { document_->replaceSession(after_); }
-    void undo() override { document_->replaceSession(before_); }
+    void redo() override { document_->replaceSession(after_, change_); }
+    void undo() override { document_->replaceSession(before_, inverse_); }
     int id() const override { return mergeKey_.isEmpty() ? -1 : 1; }
     bool mergeWith(const QUndoCommand* other) override
     {
@@ -35,6 +39,30 @@ private:
     Session before_;
     Session after_;
     QString mergeKey_;
+    DocumentChange change_, inverse_;  // what redo and undo change, for the models
+};
+
+// One typed number: the cell's old and new value, and dout's seed before and after (typing into
+// dout makes it a typed matrix; typing into x leaves dout alone).
+class CellCommand : public QUndoCommand {
+public:
+    CellCommand(SessionDocument* document, Which which, Eigen::Index row, Eigen::Index col,
+                double before, double after, std::optional<std::uint64_t> seedBefore,
+                const QString& description)
+        : QUndoCommand(description), document_(document), which_(which), row_(row), col_(col),
+          before_(before), after_(after), seedBefore_(seedBefore),
+          seedAfter_(which == Which::Dout ? std::nullopt : seedBefore)
+    {
+    }
+    void redo() override { document_->writeCell(which_, row_, col_, after_, seedAfter_); }
+    void undo() override { document_->writeCell(which_, row_, col_, before_, seedBefore_); }
+
+private:
+    SessionDocument* document_;
+    Which which_;
+    Eigen::Index row_, col_;
+    double before_, after_;
+    std::optional<std::uint64_t> seedBefore_, seedAfter_;
 };
 
 namespace {
@@ -141,29 +169,68 @@ bool SessionDocument::commit(const QString& description, std::optional<Session> 
     return commit(description, std::move(*after));
 }
 
-void SessionDocument::replaceSession(const Session& session)
+bool SessionDocument::commitShape(const QString& description, std::optional<Session> after,
+                                  const std::string& error, DocumentChange change,
+                                  DocumentChange inverse)
 {
-    session_ = session;
-    recompute();
+    if (!after) {
+        refuse(QString::fromStdString(error));
+        return false;
+    }
+    undoStack_->push(new SessionCommand(this, session_, std::move(*after), description, {}, change, inverse));
+    return true;
 }
 
-void SessionDocument::recompute()
+void SessionDocument::replaceSession(const Session& session, const DocumentChange& change)
 {
+    if (change.kind != DocumentChange::Kind::Any && change.kind != DocumentChange::Kind::Cell)
+        emit shapeAboutToChange(change);
+    session_ = session;
+    recompute(change);
+}
+
+std::optional<Eigen::Map<const Matrix>> SessionDocument::value(std::string_view id) const
+{
+    if (analysis_)
+        return valueOf(id, session_, *analysis_);
+    if (isSessionQuantity(id))
+        return valueOf(id, session_, Analysis{});
+    return std::nullopt;
+}
+
+void SessionDocument::writeCell(Which which, Eigen::Index row, Eigen::Index col, double value,
+                                std::optional<std::uint64_t> doutSeed)
+{
+    (which == Which::X ? session_.x : session_.dout)(row, col) = value;
+    session_.doutSeed = doutSeed;
+    recompute({DocumentChange::Kind::Cell, which, row, col});
+}
+
+void SessionDocument::recompute(const DocumentChange& change)
+{
+    lastChange_ = change;
     AnalysisResult result = analyze(session_);
     analysis_ = std::move(result.analysis);
     problems_ = std::move(result.problems);
-    trace_ = analysis_ ? buildTrace(session_, *analysis_) : std::vector<TraceStep>{};
     emit resultsChanged();
 }
 
 bool SessionDocument::setCell(Which which, Eigen::Index row, Eigen::Index col, double value)
 {
-    const Matrix block = Matrix::Constant(1, 1, value);
     const QString name = which == Which::X ? QStringLiteral("x") : QStringLiteral("dout");
-    std::string error;
-    auto edited = bnflow::pasteBlock(session_, which, row, col, block, &error);
-    return commit(tr("Set %1[%2][%3] = %4").arg(name).arg(row).arg(col).arg(value, 0, 'g', 6),
-                  std::move(edited), error);
+    const Matrix& matrix = which == Which::X ? session_.x : session_.dout;
+    if (row < 0 || col < 0 || row >= matrix.rows() || col >= matrix.cols()) {
+        refuse(tr("%1[%2][%3] is outside the %4 x %5 batch").arg(name).arg(row).arg(col)
+                   .arg(matrix.rows()).arg(matrix.cols()));
+        return false;
+    }
+    if (!std::isfinite(value)) {
+        refuse(tr("%1[%2][%3]: %4 is not a finite number").arg(name).arg(row).arg(col).arg(value));
+        return false;
+    }
+    undoStack_->push(new CellCommand(this, which, row, col, matrix(row, col), value, session_.doutSeed,
+                                     tr("Set %1[%2][%3] = %4").arg(name).arg(row).arg(col).arg(value, 0, 'g', 6)));
+    return true;
 }
 
 bool SessionDocument::setParameter(RowVector Session::*parameter, const char* name,
@@ -218,32 +285,36 @@ bool SessionDocument::insertSamples(Eigen::Index at, Eigen::Index count)
 {
     std::string error;
     auto edited = bnflow::insertSamples(session_, at, count, &error);
-    return commit(count == 1 ? tr("Insert sample") : tr("Insert %1 samples").arg(count),
-                  std::move(edited), error);
+    using K = DocumentChange::Kind;
+    return commitShape(count == 1 ? tr("Insert sample") : tr("Insert %1 samples").arg(count), std::move(edited),
+                       error, {K::InsertSamples, Which::X, 0, 0, at, count}, {K::RemoveSamples, Which::X, 0, 0, at, count});
 }
 
 bool SessionDocument::removeSamples(Eigen::Index at, Eigen::Index count)
 {
     std::string error;
     auto edited = bnflow::removeSamples(session_, at, count, &error);
-    return commit(count == 1 ? tr("Remove sample") : tr("Remove %1 samples").arg(count),
-                  std::move(edited), error);
+    using K = DocumentChange::Kind;
+    return commitShape(count == 1 ? tr("Remove sample") : tr("Remove %1 samples").arg(count), std::move(edited),
+                       error, {K::RemoveSamples, Which::X, 0, 0, at, count}, {K::InsertSamples, Which::X, 0, 0, at, count});
 }
 
 bool SessionDocument::insertFeatures(Eigen::Index at, Eigen::Index count)
 {
     std::string error;
     auto edited = bnflow::insertFeatures(session_, at, count, &error);
-    return commit(count == 1 ? tr("Insert feature") : tr("Insert %1 features").arg(count),
-                  std::move(edited), error);
+    using K = DocumentChange::Kind;
+    return commitShape(count == 1 ? tr("Insert feature") : tr("Insert %1 features").arg(count), std::move(edited),
+                       error, {K::InsertFeatures, Which::X, 0, 0, at, count}, {K::RemoveFeatures, Which::X, 0, 0, at, count});
 }
 
 bool SessionDocument::removeFeatures(Eigen::Index at, Eigen::Index count)
 {
     std::string error;
     auto edited = bnflow::removeFeatures(session_, at, count, &error);
-    return commit(count == 1 ? tr("Remove feature") : tr("Remove %1 features").arg(count),
-                  std::move(edited), error);
+    using K = DocumentChange::Kind;
+    return commitShape(count == 1 ? tr("Remove feature") : tr("Remove %1 features").arg(count), std::move(edited),
+                       error, {K::RemoveFeatures, Which::X, 0, 0, at, count}, {K::InsertFeatures, Which::X, 0, 0, at, count});
 }
 
 bool SessionDocument::pasteBlock(Which which, Eigen::Index row, Eigen::Index col,

@@ -6,14 +6,26 @@
 #include <analysis.h>
 #include <session.h>
 #include <session_edit.h>
-#include <trace.h>
 
 #include <QObject>
 #include <QString>
 
+#include <optional>
+#include <string_view>
+
 class QUndoStack;
 
 namespace bnflow::ui {
+
+// What the latest change touched, for the models to announce no more than that: one cell of x
+// or dout typed in, samples or features inserted or removed, or possibly everything.
+struct DocumentChange {
+    enum class Kind { Any, Cell, InsertSamples, RemoveSamples, InsertFeatures, RemoveFeatures };
+    Kind kind = Kind::Any;
+    Which which = Which::X;           // Cell: the matrix typed into
+    Eigen::Index row = 0, col = 0;    // Cell
+    Eigen::Index at = 0, count = 0;   // the samples or features inserted or removed
+};
 
 class SessionDocument : public QObject {
     Q_OBJECT
@@ -24,8 +36,10 @@ public:
     // The results of the current session, or nullptr when it cannot be computed (see problems()).
     const Analysis* analysis() const { return analysis_ ? &*analysis_ : nullptr; }
     const Problems& problems() const { return problems_; }
-    // The walkthrough's steps with this session's values; empty when analysis() is null.
-    const std::vector<TraceStep>& trace() const { return trace_; }
+    // A quantity of the catalogue (core/catalogue.h) for the current session: the session's own
+    // quantities always, the computed ones only while analysis() is set.
+    std::optional<Eigen::Map<const Matrix>> value(std::string_view quantityId) const;
+    const DocumentChange& lastChange() const { return lastChange_; }
     QUndoStack* undoStack() const { return undoStack_; }
     QString filePath() const { return filePath_; }
     bool isModified() const;
@@ -64,6 +78,9 @@ public:
     void refuse(const QString& message);
 
 signals:
+    // Before samples or features are inserted or removed (the session still has its old shape),
+    // for the editors' models to announce the rows or columns; resultsChanged() follows.
+    void shapeAboutToChange(const bnflow::ui::DocumentChange& change);
     void resultsChanged();
     void editRefused(const QString& message);
     void filePathChanged(const QString& filePath);
@@ -71,21 +88,29 @@ signals:
 
 private:
     friend class SessionCommand;
+    friend class CellCommand;
     // Pushes one undo command from the current session to `after`. mergeKey: consecutive
     // commands with the same non-empty key (a slider being dragged) become one.
     bool commit(const QString& description, Session after, const QString& mergeKey = {});
+    // A shape edit: `change` when done, `inverse` when undone.
+    bool commitShape(const QString& description, std::optional<Session> after,
+                     const std::string& error, DocumentChange change, DocumentChange inverse);
     bool commit(const QString& description, std::optional<Session> after, const std::string& error);
     bool setParameter(RowVector Session::*parameter, const char* name, Eigen::Index feature,
                       double value);  // gamma or beta, one feature: drags of it merge
-    void replaceSession(const Session& session);  // no undo command: for the commands themselves
-    void recompute();
+    // No undo command: for the commands themselves.
+    void replaceSession(const Session& session, const DocumentChange& change = {});
+    // One number of x or dout, in place (no reallocation, dout's seed as given): for CellCommand.
+    void writeCell(Which which, Eigen::Index row, Eigen::Index col, double value,
+                   std::optional<std::uint64_t> doutSeed);
+    void recompute(const DocumentChange& change = {});
 
     Session session_;
     std::optional<Analysis> analysis_;
-    std::vector<TraceStep> trace_;
     Problems problems_;
     QString filePath_;
     QUndoStack* undoStack_;
+    DocumentChange lastChange_;
 };
 
 }  // namespace bnflow::ui

@@ -56,7 +56,7 @@ PlotsPanel::PlotsPanel(SessionDocument* document, DisplaySettings* display, QWid
     step_ = new QComboBox(this);
     for (const double h : {1e-2, 1e-3, 1e-4, 1e-5, 1e-6, 1e-7, 1e-8})
         step_->addItem(QString::number(h, 'g', 1), h);
-    step_->setCurrentIndex(3);  // 1e-5, MATH.md's step
+    step_->setCurrentIndex(3);  // 1e-5, the step of doc/derivation.md#gradient-check
     stepBox_ = labelled(tr("h"), step_, this);
     timingBox_ = makeTimingControls();
     exportWidth_ = spin(200, 8000, 1600, tr(" px"), this);

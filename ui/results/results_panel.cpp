@@ -4,6 +4,7 @@
 #include <tables/matrix_view.h>
 #include <tables/result_models.h>
 
+#include <catalogue.h>
 #include <notices.h>
 
 #include <QGridLayout>
@@ -13,22 +14,19 @@
 namespace bnflow::ui {
 namespace {
 
-using RowSource = std::function<const RowVector*(const SessionDocument&)>;
-
-template <typename Pick>
-RowSource fromAnalysis(Pick pick)
+QString text(std::string_view utf8)
 {
-    return [pick](const SessionDocument& d) -> const RowVector* {
-        return d.analysis() ? &pick(*d.analysis()) : nullptr;
-    };
+    return QString::fromUtf8(utf8.data(), qsizetype(utf8.size()));
 }
 
-template <typename Pick>
-MatrixModel::Source matrixFromAnalysis(Pick pick)
+// A table's frame: the quantity's name and symbol, its meaning as the tooltip.
+QWidget* titledQuantity(std::string_view id, QWidget* view, const QString& note = {})
 {
-    return [pick](const SessionDocument& d) -> const Matrix* {
-        return d.analysis() ? &pick(*d.analysis()) : nullptr;
-    };
+    const Quantity& q = quantity(id);
+    QString title = QString::fromStdString(labelWithSymbol(q));
+    if (!note.isEmpty())
+        title += QStringLiteral(" — ") + note;
+    return titled(title, text(q.meaning), view);
 }
 
 }  // namespace
@@ -37,40 +35,23 @@ ResultsPanel::ResultsPanel(const SessionDocument* document, const DisplaySetting
                            CellFocus* focus, QWidget* parent)
     : QWidget(parent), document_(document)
 {
-    const auto matrixView = [&](const QString& name, MatrixModel::Source source, bool colour = true) {
+    const auto matrixView = [&](std::string_view id, bool colour = true) {
         auto* view = new MatrixView(display, focus, MatrixView::Highlight::Cell, this);
-        view->setObjectName(name);
-        view->setModel(new MatrixModel(document, display, std::move(source), colour, view));
+        view->setObjectName(text(id));
+        view->setModel(new MatrixModel(document, display, id, colour, view));
         return view;
     };
-    const auto featureView = [&](const QString& name, std::vector<FeatureModel::Row> rows, bool colour = true) {
+    const auto featureView = [&](const QString& name, std::vector<std::string_view> ids, bool colour = true) {
         auto* view = new MatrixView(display, focus, MatrixView::Highlight::Column, this);
         view->setObjectName(name);
-        view->setModel(new FeatureModel(document, display, std::move(rows), colour, view));
+        view->setModel(new FeatureModel(document, display, std::move(ids), colour, view));
         return view;
     };
 
-    auto* forward = featureView(QStringLiteral("forward"), {
-        {tr("gamma"), [](const SessionDocument& d) { return &d.session().gamma; }, tr("scale")},
-        {tr("beta"), [](const SessionDocument& d) { return &d.session().beta; }, tr("shift")},
-        {tr("mean"), fromAnalysis([](const Analysis& a) -> const RowVector& { return a.forward.mean; }), tr("mu_j = (1/N) sum_i x_ij")},
-        {tr("var"), fromAnalysis([](const Analysis& a) -> const RowVector& { return a.forward.var; }), tr("biased, two-pass: (1/N) sum_i (x_ij - mu_j)^2")},
-        {tr("invStd"), fromAnalysis([](const Analysis& a) -> const RowVector& { return a.forward.invStd; }), tr("1 / sqrt(var_j + eps)")}});
-    auto* gradients = featureView(QStringLiteral("gradients"), {
-        {tr("dgamma"), fromAnalysis([](const Analysis& a) -> const RowVector& { return a.staged.dgamma; }), tr("sum_i dout_ij xhat_ij")},
-        {tr("dbeta"), fromAnalysis([](const Analysis& a) -> const RowVector& { return a.staged.dbeta; }), tr("sum_i dout_ij")},
-        {tr("dvar"), fromAnalysis([](const Analysis& a) -> const RowVector& { return a.staged.dvar; }), tr("staged cell 3")},
-        {tr("dmean"), fromAnalysis([](const Analysis& a) -> const RowVector& { return a.staged.dmean; }), tr("staged cell 3, both paths")}});
-    auto* xhat = matrixView(QStringLiteral("xhat"), matrixFromAnalysis([](const Analysis& a) -> const Matrix& { return a.forward.xhat; }));
-    auto* y = matrixView(QStringLiteral("y"), matrixFromAnalysis([](const Analysis& a) -> const Matrix& { return a.forward.y; }));
-    auto* staged = matrixView(QStringLiteral("dx_staged"), matrixFromAnalysis([](const Analysis& a) -> const Matrix& { return a.staged.dx; }));
-    auto* fused = matrixView(QStringLiteral("dx_fused"), matrixFromAnalysis([](const Analysis& a) -> const Matrix& { return a.fused.grads.dx; }));
-    auto* checks = featureView(QStringLiteral("checks"), {
-        {tr("Σ dx"), fromAnalysis([](const Analysis& a) -> const RowVector& { return a.dxColumnSums; }), tr("sum_i dx_ij: 0 in exact math, because shifting a whole feature does not change xhat")},
-        {tr("Σ dx·xhat"), fromAnalysis([](const Analysis& a) -> const RowVector& { return a.dxXhatColumnSums; }), tr("sum_i dx_ij xhat_ij = invStd (sum dxhat xhat) eps / (var + eps): close to 0, not 0")}},
-        false);  // rounding-level values: a colour scale would only dramatise noise
-    // |fused - staged| is rounding noise: shown without a colour scale.
-    auto* difference = matrixView(QStringLiteral("dx_diff"), matrixFromAnalysis([](const Analysis& a) -> const Matrix& { return a.absDiffDx; }), false);
+    auto* forward = featureView(QStringLiteral("forward"), {"gamma", "beta", "mean", "var", "inv_std"});
+    auto* gradients = featureView(QStringLiteral("gradients"), {"dgamma", "dbeta", "dvar", "dmean"});
+    // Rounding-level values: a colour scale would only dramatise noise.
+    auto* checks = featureView(QStringLiteral("checks"), {"dx_sum", "dx_xhat_sum"}, false);
 
     heading_ = new QLabel(this);
     heading_->setWordWrap(true);
@@ -87,13 +68,14 @@ ResultsPanel::ResultsPanel(const SessionDocument* document, const DisplaySetting
 
     auto* grid = new QGridLayout;
     grid->addWidget(titled(tr("Per feature: parameters and statistics"), tr("Forward pass, one value per feature"), forward), 0, 0);
-    grid->addWidget(titled(tr("xhat = (x - mean) * invStd"), tr("Normalised batch"), xhat), 0, 1);
-    grid->addWidget(titled(tr("y = gamma * xhat + beta"), tr("Output of the layer"), y), 0, 2);
+    grid->addWidget(titledQuantity("xhat", matrixView("xhat")), 0, 1);
+    grid->addWidget(titledQuantity("y", matrixView("y")), 0, 2);
     grid->addWidget(titled(tr("Per feature: gradients"), tr("Backward pass, one value per feature"), gradients), 1, 0);
-    grid->addWidget(titled(tr("dx, staged chain rule"), tr("The sum of the three paths: through xhat, var and mean"), staged), 1, 1);
-    grid->addWidget(titled(tr("dx, fused closed form"), tr("invStd/N (N dxhat - sum dxhat - xhat sum(dxhat xhat))"), fused), 1, 2);
-    grid->addWidget(titled(tr("Checks: invariants of dx"), tr("What must hold whatever the batch (MATH.md)"), checks), 2, 0);
-    grid->addWidget(titled(tr("|fused - staged|"), tr("Both forms are exact in math: only rounding is left"), difference), 2, 1, 1, 2);
+    grid->addWidget(titledQuantity("dx", matrixView("dx"), tr("staged chain rule")), 1, 1);
+    grid->addWidget(titledQuantity("fused_dx", matrixView("fused_dx"), tr("closed form")), 1, 2);
+    grid->addWidget(titled(tr("Checks: invariants of dx"), tr("What must hold whatever the batch (doc/derivation.md, Invariants)"), checks), 2, 0);
+    // |fused - staged| is rounding noise: shown without a colour scale.
+    grid->addWidget(titledQuantity("dx_diff", matrixView("dx_diff", false)), 2, 1, 1, 2);
     grid->setRowStretch(0, 3);
     grid->setRowStretch(1, 3);
     grid->setRowStretch(2, 2);

@@ -1,4 +1,6 @@
-// The output side: forward values and gradients, staged beside fused, with their difference.
+// The output side: the session's title, problems and notices, then the forward values and the
+// gradients, staged beside fused, the invariants of dx and |fused - staged|; every table a
+// quantity of the catalogue.
 #pragma once
 
 #include <QWidget>
@@ -17,7 +19,8 @@ class ResultsPanel : public QWidget {
 public:
     ResultsPanel(const SessionDocument* document, const DisplaySettings* display,
                  CellFocus* focus, QWidget* parent = nullptr);
-    // The views by name: "forward", "xhat", "y", "gradients", "dx_staged", "dx_fused", "dx_diff".
+    // The views by name: "forward", "gradients", "checks", or a quantity id ("xhat", "y", "dx",
+    // "fused_dx", "dx_diff").
     MatrixView* view(const QString& name) const;
 
 private:

@@ -3,8 +3,11 @@
 #include <document/display_settings.h>
 #include <document/session_document.h>
 
+#include <catalogue.h>
+
 #include <charconv>
 #include <cmath>
+#include <utility>
 
 namespace bnflow::ui {
 
@@ -12,6 +15,7 @@ DocumentTableModel::DocumentTableModel(const SessionDocument* document,
                                        const DisplaySettings* display, QObject* parent)
     : QAbstractTableModel(parent), document_(document), display_(display)
 {
+    connect(document_, &SessionDocument::shapeAboutToChange, this, &DocumentTableModel::beginShapeEdit);
     connect(document_, &SessionDocument::resultsChanged, this, &DocumentTableModel::refresh);
     connect(display_, &DisplaySettings::changed, this, [this] {
         measureText();
@@ -23,6 +27,16 @@ DocumentTableModel::DocumentTableModel(const SessionDocument* document,
 void DocumentTableModel::refresh()
 {
     const QSize shape = documentShape();
+    if (pending_ != Pending::None) {
+        shape_ = shape;
+        switch (std::exchange(pending_, Pending::None)) {
+        case Pending::InsertRows: endInsertRows(); break;
+        case Pending::RemoveRows: endRemoveRows(); break;
+        case Pending::InsertColumns: endInsertColumns(); break;
+        case Pending::RemoveColumns: endRemoveColumns(); break;
+        case Pending::None: break;
+        }
+    }
     if (shape != shape_) {
         beginResetModel();
         shape_ = shape;
@@ -33,8 +47,31 @@ void DocumentTableModel::refresh()
     }
     cacheScale();
     measureText();
-    if (shape_.width() > 0 && shape_.height() > 0)
-        emit dataChanged(index(0, 0), index(shape_.height() - 1, shape_.width() - 1));
+    const QRect changed = changedCells();
+    if (!changed.isEmpty())
+        emit dataChanged(index(changed.top(), changed.left()), index(changed.bottom(), changed.right()));
+}
+
+// Rows are samples and columns features in the models that keep their values (the batch and
+// dout); the document still has its old shape here, as Qt's protocol wants.
+void DocumentTableModel::beginShapeEdit(const DocumentChange& change)
+{
+    using K = DocumentChange::Kind;
+    if (!keepsValuesThroughShapeEdits() || change.count < 1)
+        return;
+    const int first = int(change.at), last = int(change.at + change.count - 1);
+    switch (change.kind) {
+    case K::InsertSamples: pending_ = Pending::InsertRows; beginInsertRows({}, first, last); break;
+    case K::RemoveSamples: pending_ = Pending::RemoveRows; beginRemoveRows({}, first, last); break;
+    case K::InsertFeatures: pending_ = Pending::InsertColumns; beginInsertColumns({}, first, last); break;
+    case K::RemoveFeatures: pending_ = Pending::RemoveColumns; beginRemoveColumns({}, first, last); break;
+    default: break;
+    }
+}
+
+QRect DocumentTableModel::changedCells() const
+{
+    return QRect(0, 0, shape_.width(), shape_.height());
 }
 
 void DocumentTableModel::measureText()
@@ -102,28 +139,39 @@ QVariant DocumentTableModel::numberData(double value, double scale, int role) co
 }
 
 MatrixModel::MatrixModel(const SessionDocument* document, const DisplaySettings* display,
-                         Source source, bool colourScale, QObject* parent)
-    : DocumentTableModel(document, display, parent), source_(std::move(source))
+                         std::string_view quantityId, bool colourScale, QObject* parent)
+    : DocumentTableModel(document, display, parent), quantityId_(quantity(quantityId).id)
 {
     colourScale_ = colourScale;
     refresh();
 }
 
+void MatrixModel::setQuantity(std::string_view quantityId)
+{
+    quantityId_ = quantity(quantityId).id;
+    refresh();
+}
+
+std::optional<Eigen::Map<const Matrix>> MatrixModel::values() const
+{
+    return document_->value(quantityId_);
+}
+
 QSize MatrixModel::documentShape() const
 {
-    const Matrix* m = source_(*document_);
+    const auto m = values();
     return m ? QSize(int(m->cols()), int(m->rows())) : QSize(0, 0);
 }
 
 void MatrixModel::cacheScale()
 {
-    const Matrix* m = source_(*document_);
+    const auto m = values();
     scale_ = m && m->size() ? m->cwiseAbs().maxCoeff() : 0.0;
 }
 
 std::optional<double> MatrixModel::valueAt(int row, int column) const
 {
-    const Matrix* m = source_(*document_);
+    const auto m = values();
     if (!m || row >= m->rows() || column >= m->cols())
         return std::nullopt;
     return (*m)(row, column);
@@ -131,16 +179,19 @@ std::optional<double> MatrixModel::valueAt(int row, int column) const
 
 QVariant MatrixModel::data(const QModelIndex& index, int role) const
 {
-    const Matrix* m = source_(*document_);
+    const auto m = values();
     if (!index.isValid() || !m || index.row() >= m->rows() || index.column() >= m->cols())
         return {};
     return numberData((*m)(index.row(), index.column()), scale_, role);
 }
 
 FeatureModel::FeatureModel(const SessionDocument* document, const DisplaySettings* display,
-                           std::vector<Row> rows, bool colourScale, QObject* parent)
-    : DocumentTableModel(document, display, parent), rows_(std::move(rows))
+                           std::vector<std::string_view> quantityIds, bool colourScale,
+                           QObject* parent)
+    : DocumentTableModel(document, display, parent), rows_(std::move(quantityIds))
 {
+    for (std::string_view& id : rows_)
+        id = quantity(id).id;  // checked, and pointing into the catalogue
     colourScale_ = colourScale;
     refresh();
 }
@@ -152,39 +203,42 @@ QSize FeatureModel::documentShape() const
 
 QString FeatureModel::rowLabel(int row) const
 {
-    return rows_[std::size_t(row)].label;
+    return QString::fromStdString(labelWithSymbol(quantity(rows_[std::size_t(row)])));
 }
 
 void FeatureModel::cacheScale()
 {
     scales_.assign(rows_.size(), 0.0);
     for (std::size_t r = 0; r < rows_.size(); ++r)
-        if (const RowVector* v = rows_[r].source(*document_); v && v->size())
+        if (const auto v = document_->value(rows_[r]); v && v->size())
             scales_[r] = v->cwiseAbs().maxCoeff();
 }
 
 std::optional<double> FeatureModel::valueAt(int row, int column) const
 {
-    const RowVector* v = rows_[std::size_t(row)].source(*document_);
+    const auto v = document_->value(rows_[std::size_t(row)]);
     if (!v || column >= v->size())
         return std::nullopt;
-    return (*v)[column];
+    return (*v)(0, column);
 }
 
 QVariant FeatureModel::data(const QModelIndex& index, int role) const
 {
     if (!index.isValid() || std::size_t(index.row()) >= rows_.size())
         return {};
-    const RowVector* v = rows_[std::size_t(index.row())].source(*document_);
+    const auto v = document_->value(rows_[std::size_t(index.row())]);
     if (!v || index.column() >= v->size())
         return role == Qt::DisplayRole ? QVariant(QStringLiteral("—")) : QVariant();
-    return numberData((*v)[index.column()], scales_[std::size_t(index.row())], role);
+    return numberData((*v)(0, index.column()), scales_[std::size_t(index.row())], role);
 }
 
 QVariant FeatureModel::headerData(int section, Qt::Orientation orientation, int role) const
 {
     if (orientation == Qt::Vertical && role == Qt::ToolTipRole && std::size_t(section) < rows_.size())
-        return rows_[std::size_t(section)].toolTip;
+        {
+        const std::string_view meaning = quantity(rows_[std::size_t(section)]).meaning;
+        return QString::fromUtf8(meaning.data(), qsizetype(meaning.size()));
+    }
     return DocumentTableModel::headerData(section, orientation, role);
 }
 
@@ -212,6 +266,33 @@ std::optional<double> EditableMatrixModel::valueAt(int row, int column) const
     if (row >= m.rows() || column >= m.cols())
         return std::nullopt;
     return m(row, column);
+}
+
+QRect EditableMatrixModel::changedCells() const
+{
+    using K = DocumentChange::Kind;
+    const DocumentChange& change = document_->lastChange();
+    switch (change.kind) {
+    case K::Cell:
+        if (change.which != which_)
+            return {};  // the other matrix was typed into: nothing here moved
+        return QRect(int(change.col), int(change.row), 1, 1);
+    case K::InsertSamples:
+    case K::RemoveSamples:
+    case K::InsertFeatures:
+    case K::RemoveFeatures:
+        // The rows or columns were announced, the values kept did not move.
+        return keepsValuesThroughShapeEdits() ? QRect() : DocumentTableModel::changedCells();
+    case K::Any:
+        break;
+    }
+    return DocumentTableModel::changedCells();
+}
+
+bool EditableMatrixModel::keepsValuesThroughShapeEdits() const
+{
+    // A seeded dout is drawn again for the new shape: every value moves.
+    return which_ == Which::X || !document_->session().doutSeed;
 }
 
 Qt::ItemFlags EditableMatrixModel::flags(const QModelIndex& index) const

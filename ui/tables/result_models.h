@@ -3,20 +3,22 @@
 // over its cells (every result can move when one input does).
 #pragma once
 
+#include <document/session_document.h>
+
 #include <session_edit.h>
 #include <types.h>
 
 #include <QAbstractTableModel>
+#include <QRect>
 #include <QSize>
 
-#include <functional>
 #include <optional>
+#include <string_view>
 #include <vector>
 
 namespace bnflow::ui {
 
 class DisplaySettings;
-class SessionDocument;
 
 class DocumentTableModel : public QAbstractTableModel {
     Q_OBJECT
@@ -40,6 +42,13 @@ protected:
     virtual QString rowLabel(int row) const;
     virtual void cacheScale() {}
     virtual std::optional<double> valueAt(int row, int column) const = 0;
+    // The cells the latest document change touched, when the shape stayed: all of them for a
+    // result (every result can move when one input does); an editor knows better.
+    virtual QRect changedCells() const;
+    // Whether the values this model shows stay where they are when samples or features are
+    // inserted or removed (true for the batch; false for results, which are all recomputed):
+    // then the model announces rows and columns inserted or removed instead of a reset.
+    virtual bool keepsValuesThroughShapeEdits() const { return false; }
     QVariant numberData(double value, double scale, int role) const;
 
     const SessionDocument* document_;
@@ -48,19 +57,24 @@ protected:
 
 private:
     void measureText();
+    void beginShapeEdit(const DocumentChange& change);
 
     QSize shape_;
+    enum class Pending { None, InsertRows, RemoveRows, InsertColumns, RemoveColumns };
+    Pending pending_ = Pending::None;  // announced by beginShapeEdit, ended by refresh
     int widestText_ = 0;
 };
 
-// One N x D matrix of the results (xhat, y, dx, ...); rows are samples, columns features.
+// One quantity of the catalogue as a table (xhat, y, dx, ...): rows are samples, columns
+// features; a per-feature quantity is one row.
 class MatrixModel : public DocumentTableModel {
     Q_OBJECT
 public:
-    using Source = std::function<const Matrix*(const SessionDocument&)>;
-    MatrixModel(const SessionDocument* document, const DisplaySettings* display, Source source,
-                bool colourScale = true, QObject* parent = nullptr);
+    MatrixModel(const SessionDocument* document, const DisplaySettings* display,
+                std::string_view quantityId, bool colourScale = true, QObject* parent = nullptr);
     QVariant data(const QModelIndex& index, int role) const override;
+    // Shows another quantity (the walkthrough's current step).
+    void setQuantity(std::string_view quantityId);
 
 protected:
     QSize documentShape() const override;
@@ -68,21 +82,19 @@ protected:
     std::optional<double> valueAt(int row, int column) const override;
 
 private:
-    Source source_;
+    std::optional<Eigen::Map<const Matrix>> values() const;
+    std::string_view quantityId_;  // points into the catalogue
     double scale_ = 1;
 };
 
-// Several per-feature vectors (mean, var, dgamma, ...) as named rows; features as columns.
+// Several per-feature quantities of the catalogue (mean, var, dgamma, ...) as rows labelled
+// with their names and symbols; features as columns.
 class FeatureModel : public DocumentTableModel {
     Q_OBJECT
 public:
-    struct Row {
-        QString label;
-        std::function<const RowVector*(const SessionDocument&)> source;
-        QString toolTip;
-    };
     FeatureModel(const SessionDocument* document, const DisplaySettings* display,
-                 std::vector<Row> rows, bool colourScale = true, QObject* parent = nullptr);
+                 std::vector<std::string_view> quantityIds, bool colourScale = true,
+                 QObject* parent = nullptr);
     QVariant data(const QModelIndex& index, int role) const override;
     QVariant headerData(int section, Qt::Orientation orientation, int role) const override;
 
@@ -93,7 +105,7 @@ protected:
     std::optional<double> valueAt(int row, int column) const override;
 
 private:
-    std::vector<Row> rows_;
+    std::vector<std::string_view> rows_;  // quantity ids
     std::vector<double> scales_;  // max |value| of each row, for the colour scale
 };
 
@@ -112,6 +124,8 @@ public:
 protected:
     QSize documentShape() const override;
     std::optional<double> valueAt(int row, int column) const override;
+    QRect changedCells() const override;
+    bool keepsValuesThroughShapeEdits() const override;
 
 private:
     const Matrix& matrix() const;

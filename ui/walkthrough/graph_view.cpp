@@ -23,7 +23,7 @@ constexpr double kNodeWidth = 175, kColumnStep = 205, kRowStep = 150;  // at a 1
 constexpr int kActiveRole = 1;  // QGraphicsItem::data(): active flag
 constexpr int kNameRole = 2;    // node id or "from>to"
 
-QString columnText(const Matrix& m, int j, const DisplaySettings& d)
+QString columnText(const Eigen::Map<const Matrix>& m, int j, const DisplaySettings& d)
 {
     QStringList parts;
     const int n = int(m.rows());
@@ -37,13 +37,9 @@ QString columnText(const Matrix& m, int j, const DisplaySettings& d)
     return n == 1 ? parts.front() : QStringLiteral("[") + parts.join(QStringLiteral(", ")) + QStringLiteral("]");
 }
 
-const Matrix* valueOf(const SessionDocument& doc, std::string_view id)
+QString fromUtf8(std::string_view text)
 {
-    if (id == "x") return &doc.session().x;
-    for (const TraceStep& t : doc.trace())
-        if (t.info->id == id)
-            return &t.value;
-    return nullptr;
+    return QString::fromUtf8(text.data(), qsizetype(text.size()));
 }
 
 }  // namespace
@@ -72,32 +68,28 @@ void GraphView::rebuild()
     const auto& nodes = graphNodes();
     const auto& edges = graphEdges();
     const GraphState graph = graphStateAt(std::size_t(state_->step()));
-    const bool computed = !document_->trace().empty();
     const int j = std::min(state_->feature(), int(document_->session().features()) - 1);
 
     const double k = std::max(1.0, font().pointSizeF() / 10.0);  // geometry grows with the text
     std::vector<QRectF> boxes(nodes.size());
     for (std::size_t n = 0; n < nodes.size(); ++n) {
         const GraphNode& node = nodes[n];
-        QString html = QStringLiteral("<b>%1</b>").arg(QString::fromUtf8(node.label.data(), int(node.label.size())));
-        if (node.id == "gamma" || node.id == "beta") {
-            const RowVector& v = node.id == "gamma" ? document_->session().gamma : document_->session().beta;
-            html += QStringLiteral("<br>%1").arg(display_->format(v[j]));
-        } else if (const Matrix* value = computed ? valueOf(*document_, node.valueStep) : nullptr) {
+        const Quantity& q = node.quantity();
+        QString html = QStringLiteral("<b>%1</b>").arg(QString::fromStdString(labelWithSymbol(q)).toHtmlEscaped());
+        if (const auto value = document_->value(node.id))
             html += QStringLiteral("<br>%1").arg(columnText(*value, j, *display_).toHtmlEscaped());
-        }
-        const Matrix* grad = computed ? valueOf(*document_, node.gradStep) : nullptr;
+        const auto grad = document_->value(node.gradient);
         if (graph.gradientReached[n] && grad) {
-            html += QStringLiteral("<br><span style='color:%1'>∂f/∂%2 = %3</span>")
-                        .arg(accent.name(), QString::fromUtf8(node.label.data(), int(node.label.size())),
+            html += QStringLiteral("<br><span style='color:%1'>%2 = %3</span>")
+                        .arg(accent.name(), fromUtf8(quantity(node.gradient).label).toHtmlEscaped(),
                              columnText(*grad, j, *display_).toHtmlEscaped());
             const auto shares = fanOut(node.id);
             if (shares.size() > 1)
                 for (const GraphEdge* e : shares)
-                    if (const Matrix* share = valueOf(*document_, e->backwardStep))
+                    if (const auto share = document_->value(e->share))
                         html += QStringLiteral("<br><small>&nbsp;&nbsp;+ via %1: %2</small>")
-                                    .arg(QString::fromUtf8(e->to.data(), int(e->to.size())),
-                                         columnText(*share, share->rows() == 1 ? j : j, *display_).toHtmlEscaped());
+                                    .arg(fromUtf8(quantity(e->to).label).toHtmlEscaped(),
+                                         columnText(*share, j, *display_).toHtmlEscaped());
         } else {
             html += QStringLiteral("<br><i style='color:%1'>gradient not computed yet</i>").arg(muted.name());
         }

@@ -6,8 +6,7 @@
 #include <walkthrough/graph_view.h>
 #include <walkthrough/walkthrough_state.h>
 
-#include <plugged.h>
-#include <trace.h>
+#include <catalogue.h>
 
 #include <QApplication>
 #include <QFileInfo>
@@ -108,13 +107,14 @@ bool writeHandout(const SessionDocument& document, const DisplaySettings& displa
     GraphView graph(&document, &state, &display);
     graph.setPalette(QApplication::style()->standardPalette());
     const QColor ink(Qt::black);
-    const auto& steps = stepCatalog();
-    for (std::size_t k = 0; k < steps.size(); ++k) {
+    const auto& all = steps();
+    for (std::size_t k = 0; k < all.size(); ++k) {
         pdf.newPage();
         state.setStep(int(k));
-        const StepInfo& step = steps[k];
+        const Step& step = all[k];
         y = kMargin;
-        y = drawText(painter, QObject::tr("<h2>Step %1 of %2: %3</h2>").arg(k + 1).arg(steps.size()).arg(qs(step.symbol).toHtmlEscaped()),
+        const QString name = QString::fromStdString(labelWithSymbol(step.output()));
+        y = drawText(painter, QObject::tr("<h2>Step %1 of %2: %3</h2>").arg(k + 1).arg(all.size()).arg(name.toHtmlEscaped()),
                      y, width, 12);
         QSvgRenderer formula(FormulaView::svgFor(qs(step.id), ink));
         if (formula.isValid()) {
@@ -125,9 +125,9 @@ bool writeHandout(const SessionDocument& document, const DisplaySettings& displa
             y += size.height() + 20;
         }
         y = drawText(painter, qs(step.meaning).toHtmlEscaped(), y, width, 11);
-        y = drawText(painter, QStringLiteral("<i>%1</i>").arg(QString::fromStdString(pluggedIn(step.id, s, *a, j)).toHtmlEscaped()),
+        y = drawText(painter, QStringLiteral("<i>%1</i>").arg(QString::fromStdString(pluggedIn(step, s, *a, j)).toHtmlEscaped()),
                      y, width, 10);
-        y = drawText(painter, tableHtml(document.trace()[k].value, display), y, width, 9);
+        y = drawText(painter, tableHtml(valueOf(step.id, s, *a), display), y, width, 9);
         const double graphHeight = std::min(pdf.height() - kMargin - y, width * 0.5);
         if (graphHeight > 100)
             graph.renderTo(&painter, QRectF(kMargin, y, width, graphHeight));

@@ -8,8 +8,7 @@
 #include <walkthrough/graph_view.h>
 #include <walkthrough/walkthrough_state.h>
 
-#include <plugged.h>
-#include <trace.h>
+#include <catalogue.h>
 
 #include <QApplication>
 #include <QClipboard>
@@ -27,7 +26,7 @@
 namespace bnflow::ui {
 namespace {
 
-QString phaseName(const StepInfo& step)
+QString phaseName(const Step& step)
 {
     switch (step.phase) {
     case Phase::Forward: return QObject::tr("forward");
@@ -48,8 +47,8 @@ WalkthroughPanel::WalkthroughPanel(SessionDocument* document, WalkthroughState* 
     : QWidget(parent), document_(document), state_(state), display_(display), focus_(focus)
 {
     steps_ = new QListWidget(this);
-    for (const StepInfo& step : stepCatalog())
-        steps_->addItem(QStringLiteral("%1  ·  %2").arg(qs(step.symbol), phaseName(step)));
+    for (const Step& step : steps())
+        steps_->addItem(QStringLiteral("%1  ·  %2").arg(QString::fromStdString(labelWithSymbol(step.output())), phaseName(step)));
     steps_->setMinimumWidth(steps_->sizeHintForColumn(0) + 24);
     steps_->setMaximumWidth(steps_->sizeHintForColumn(0) + 40);
     connect(steps_, &QListWidget::currentRowChanged, state_, &WalkthroughState::setStep);
@@ -62,10 +61,7 @@ WalkthroughPanel::WalkthroughPanel(SessionDocument* document, WalkthroughState* 
     plugged_->setTextInteractionFlags(Qt::TextSelectableByMouse);
     plugged_->setObjectName(QStringLiteral("plugged"));
 
-    valuesModel_ = new MatrixModel(document_, display_, [this](const SessionDocument& d) -> const Matrix* {
-        const auto& trace = d.trace();
-        return std::size_t(state_->step()) < trace.size() ? &trace[std::size_t(state_->step())].value : nullptr;
-    }, true, this);
+    valuesModel_ = new MatrixModel(document_, display_, steps()[std::size_t(state_->step())].id, true, this);
     values_ = new MatrixView(display_, focus_, MatrixView::Highlight::Cell, this);
     values_->setModel(valuesModel_);
     graph_ = new GraphView(document_, state_, display_, this);
@@ -102,6 +98,15 @@ WalkthroughPanel::WalkthroughPanel(SessionDocument* document, WalkthroughState* 
     bind({Qt::Key_B}, [this] { emit blankRequested(); });
 
     connect(state_, &WalkthroughState::changed, this, &WalkthroughPanel::refresh);
+    // The walkthrough frames its feature in every table when the user picks another feature,
+    // and only then: the batch editor's selection is the other writer of the shared focus, and
+    // an edit must not move the frame away from the cell being edited.
+    connect(state_, &WalkthroughState::changed, this, [this] {
+        if (state_->feature() == framedFeature_)
+            return;
+        framedFeature_ = state_->feature();
+        focus_->set(-1, std::min(framedFeature_, int(document_->session().features()) - 1));
+    });
     connect(document_, &SessionDocument::resultsChanged, this, &WalkthroughPanel::refresh);
     connect(display_, &DisplaySettings::changed, this, &WalkthroughPanel::refresh);
     refresh();
@@ -143,7 +148,7 @@ QWidget* WalkthroughPanel::buildNavigation()
     grid->addWidget(button(tr("▶"), tr("Next step (Right, Space, PageDown)"), [this] { state_->next(); }), 1, 4);
     grid->addWidget(button(tr("▶|"), tr("Last step (End)"), [this] { state_->last(); }), 1, 5);
     grid->addWidget(button(tr("Copy LaTeX"), tr("Copy this step's formula as LaTeX"), [this] {
-        QApplication::clipboard()->setText(qs(stepCatalog()[std::size_t(state_->step())].tex));
+        QApplication::clipboard()->setText(qs(steps()[std::size_t(state_->step())].tex));
     }), 1, 6);
     grid->setColumnStretch(0, 1);
     return bar;
@@ -151,8 +156,11 @@ QWidget* WalkthroughPanel::buildNavigation()
 
 QString WalkthroughPanel::stepTitle() const
 {
-    const StepInfo& step = stepCatalog()[std::size_t(state_->step())];
-    return tr("Step %1 of %2 — %3: %4").arg(state_->step() + 1).arg(state_->stepCount()).arg(phaseName(step), qs(step.symbol));
+    const Step& step = steps()[std::size_t(state_->step())];
+    return tr("Step %1 of %2 — %3: %4")
+        .arg(state_->step() + 1)
+        .arg(state_->stepCount())
+        .arg(phaseName(step), QString::fromStdString(labelWithSymbol(step.output())));
 }
 
 void WalkthroughPanel::setLectureScale(double scale)
@@ -186,17 +194,16 @@ void WalkthroughPanel::refresh()
         feature_->setValue(std::min(state_->feature(), features - 1));
     }
     const int j = std::min(state_->feature(), features - 1);
-    const StepInfo& step = stepCatalog()[std::size_t(state_->step())];
+    const Step& step = steps()[std::size_t(state_->step())];
     title_->setText(stepTitle());
     formula_->setFormula(qs(step.id));
     meaning_->setText(qs(step.meaning));
     const Analysis* a = document_->analysis();
     plugged_->setText(a ? tr("Feature %1:  %2").arg(j).arg(QString::fromStdString(
-                              pluggedIn(step.id, document_->session(), *a, j, display_->significantDigits())))
+                              pluggedIn(step, document_->session(), *a, j, display_->significantDigits())))
                         : tr("This session cannot be computed: %1")
                               .arg(QString::fromStdString(formatProblem(document_->problems().front()))));
-    valuesModel_->refresh();
-    focus_->set(-1, j);  // frame the feature in every table
+    valuesModel_->setQuantity(step.id);
 }
 
 }  // namespace bnflow::ui

@@ -58,6 +58,7 @@ private:
     MatrixModel* valuesModel_;
     GraphView* graph_;
     double scale_ = 1.0;
+    int framedFeature_ = 0;  // the feature last framed through the shared CellFocus
 };
 
 }  // namespace bnflow::ui

@@ -1,6 +1,6 @@
 #include <walkthrough/walkthrough_state.h>
 
-#include <trace.h>
+#include <catalogue.h>
 
 #include <algorithm>
 
@@ -8,7 +8,7 @@ namespace bnflow::ui {
 
 int WalkthroughState::stepCount() const
 {
-    return int(stepCatalog().size());
+    return int(steps().size());
 }
 
 void WalkthroughState::setStep(int step)

@@ -1,4 +1,4 @@
-// Where the walkthrough is: the step of stepCatalog() and the feature whose numbers are shown.
+// Where the walkthrough is: the step of steps() (core/catalogue.h) and the feature whose numbers are shown.
 // View state shared by the walkthrough panel, the graph and the handout; not document data.
 #pragma once
 

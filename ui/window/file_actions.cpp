@@ -4,6 +4,7 @@
 #include <document/session_document.h>
 
 #include <csv.h>
+#include <report.h>
 
 #include <QAction>
 #include <QFile>
@@ -169,17 +170,7 @@ bool FileActions::exportResultsCsv(const QString& path)
                       .arg(QString::fromStdString(formatProblem(document_->problems().front()))));
         return false;
     }
-    const Session& s = document_->session();
-    // Per-feature quantities are 1 x D row vectors; the CSV writer takes matrices.
-    const Matrix mean = a->forward.mean, var = a->forward.var, invStd = a->forward.invStd;
-    const Matrix dvar = a->staged.dvar, dmean = a->staged.dmean;
-    const Matrix dgamma = a->staged.dgamma, dbeta = a->staged.dbeta;
-    const std::string text = resultsCsv({
-        {"x", &s.x}, {"dout", &s.dout}, {"mean", &mean, true}, {"var", &var, true},
-        {"inv_std", &invStd, true}, {"xhat", &a->forward.xhat}, {"y", &a->forward.y},
-        {"dxhat", &a->staged.dxhat}, {"dvar", &dvar, true}, {"dmean", &dmean, true},
-        {"dx_staged", &a->staged.dx}, {"dx_fused", &a->fused.grads.dx},
-        {"abs_diff_dx", &a->absDiffDx}, {"dgamma", &dgamma, true}, {"dbeta", &dbeta, true}});
+    const std::string text = resultsCsv(document_->session(), *a);
     QSaveFile file(path);
     if (!file.open(QIODevice::WriteOnly) ||
         file.write(text.data(), qint64(text.size())) != qint64(text.size()) || !file.commit()) {
