@@ -1,23 +1,26 @@
 // The window as a whole: examples, files, unsaved changes, drag and drop, CSV, screenshots.
 #include <document/display_settings.h>
 #include <document/examples.h>
-#include <notices.h>
 #include <document/session_document.h>
 #include <plots/plot_renderer.h>
 #include <results/results_panel.h>
 #include <tables/matrix_view.h>
+#include <window/derivation_dialog.h>
 #include <window/file_actions.h>
 #include <window/main_window.h>
 #include <window/preferences_dialog.h>
+
+#include <notices.h>
 #include <session_json.h>
 
 #include <QComboBox>
 #include <QImage>
-#include <QSpinBox>
 #include <QMenu>
 #include <QMimeData>
 #include <QProcess>
+#include <QSpinBox>
 #include <QTemporaryDir>
+#include <QTextBrowser>
 #include <QUndoStack>
 #include <QUrl>
 #include <QtTest>
@@ -56,6 +59,7 @@ private slots:
     void screenshotFromTheCommandLine();
     void screenshotOfABadSessionFails();
     void screenshotWaitsForACheckPlot();
+    void helpShowsTheDerivation();
 
 private:
     DisplaySettings* display_ = nullptr;
@@ -236,7 +240,7 @@ void TestMainWindow::importAndExportCsv()
     const QStringList lines = QString::fromUtf8(file.readAll()).split('\n', Qt::SkipEmptyParts);
     QCOMPARE(lines.front(), QString("quantity,sample,feature,value"));
     const Analysis& a = *document_->analysis();
-    const QString expected = QString("dx_fused,1,2,%1").arg(DisplaySettings::fullPrecision(a.fused.grads.dx(1, 2)));
+    const QString expected = QString("fused_dx,1,2,%1").arg(DisplaySettings::fullPrecision(a.fused.grads.dx(1, 2)));
     QVERIFY2(lines.contains(expected), qPrintable(expected));
     QVERIFY(lines.contains(QString("dgamma,,0,%1").arg(DisplaySettings::fullPrecision(a.staged.dgamma[0]))));
 }
@@ -314,6 +318,22 @@ void TestMainWindow::screenshotWaitsForACheckPlot()
         for (int x = 0; x < image.width(); ++x)
             drawn += series.contains(image.pixel(x, y));
     QVERIFY2(drawn > 200, qPrintable(QString::number(drawn)));
+}
+
+// The derivation the code cites ships with the program: Help opens doc/derivation.md, rendered.
+void TestMainWindow::helpShowsTheDerivation()
+{
+    auto* action = window_->findChild<QAction*>(QStringLiteral("showDerivation"));
+    QVERIFY(action);
+    action->trigger();
+    auto* dialog = window_->findChild<DerivationDialog*>();
+    QVERIFY(dialog && dialog->isVisible());
+    const QString text = dialog->browser()->toPlainText();
+    for (const char* heading : {"Notation", "Staged backward pass", "Fused backward pass", "Common mistakes"})
+        QVERIFY2(text.contains(QLatin1String(heading)), heading);
+    QVERIFY(!text.contains(QLatin1String("## ")));  // rendered as Markdown, not shown as source
+    action->trigger();  // a second time raises the same window
+    QCOMPARE(window_->findChildren<DerivationDialog*>().size(), 1);
 }
 
 QTEST_MAIN(TestMainWindow)

@@ -12,6 +12,7 @@
 #include <walkthrough/lecture_mode.h>
 #include <walkthrough/walkthrough_panel.h>
 #include <walkthrough/walkthrough_state.h>
+#include <window/derivation_dialog.h>
 #include <window/file_actions.h>
 #include <window/preferences_dialog.h>
 
@@ -126,6 +127,16 @@ void MainWindow::setupMenus()
     setupWalkthroughActions(file, view);
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
+    QAction* derivation = help->addAction(tr("The &derivation"), this, [this] {
+        auto* dialog = findChild<DerivationDialog*>();
+        if (!dialog)
+            dialog = new DerivationDialog(this);
+        dialog->show();
+        dialog->raise();
+    });
+    derivation->setObjectName(QStringLiteral("showDerivation"));
+    derivation->setStatusTip(tr("The forward and backward pass derived step by step, the notation "
+                                "and the usual mistakes (doc/derivation.md)"));
     help->addAction(tr("&About bnflow"), this, [this] {
         QMessageBox::about(this, tr("About bnflow"),
                            tr("<b>bnflow %1</b><p>The gradient flow through a Batch Normalization "
