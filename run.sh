@@ -6,7 +6,7 @@ BNFLOW_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 source "$BNFLOW_ROOT/.ci/setup.sh"
 
 bnflow_install_missing
-bnflow_build "$BNFLOW_ROOT/build"
+bnflow_build release
 
 if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ] && [ -z "${QT_QPA_PLATFORM:-}" ]; then
   echo "bnflow: no display found; starting under xvfb-run (nothing will be visible)." >&2

@@ -14,12 +14,7 @@ case "${1:-}" in
     [[ "$seconds" =~ ^[0-9]+$ ]] || { echo "usage: ./test.sh --fuzz SECONDS" >&2; exit 2; }
     bnflow_install_missing clang libclang-rt-14-dev
     dir="$BNFLOW_ROOT/build-fuzz"
-    if [ ! -f "$dir/build.ninja" ]; then
-      cmake -S "$BNFLOW_ROOT" -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-        -DCMAKE_CXX_COMPILER=clang++ -DBNFLOW_FUZZ=ON \
-        -DCMAKE_CXX_FLAGS="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined"
-    fi
-    cmake --build "$dir" --target fuzz_session fuzz_table --parallel "$(nproc)"
+    bnflow_build fuzz fuzz_session fuzz_table
     status=0
     for name in session table; do
       corpus="$dir/corpus/$name"
@@ -39,8 +34,7 @@ case "${1:-}" in
     shift
     bnflow_install_missing
     dir="$BNFLOW_ROOT/build-sanitize"
-    bnflow_build "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-      -DCMAKE_CXX_FLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined"
+    bnflow_build sanitize
     export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1
     export UBSAN_OPTIONS=print_stacktrace=1
     export LSAN_OPTIONS="suppressions=$BNFLOW_ROOT/tests/sanitizer-suppressions.txt:print_suppressions=0"
@@ -49,7 +43,7 @@ case "${1:-}" in
     ;;
   *)
     bnflow_install_missing
-    bnflow_build "$BNFLOW_ROOT/build"
+    bnflow_build release
     cd "$BNFLOW_ROOT/build"
     ctest --output-on-failure --timeout 600 "$@"
     ;;

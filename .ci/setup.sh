@@ -27,12 +27,13 @@ bnflow_install_missing() {
   DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
 }
 
-# bnflow_build BUILD_DIR [extra cmake args...]
+# bnflow_build PRESET [targets...]: configure with a preset of CMakePresets.json (every time, so
+# that a changed preset or CMakeLists is never silently ignored; a no-op configure takes about a
+# second), then build.
 bnflow_build() {
-  local dir=$1
+  local preset=$1
   shift
-  if [ ! -f "$dir/build.ninja" ]; then
-    cmake -S "$BNFLOW_ROOT" -B "$dir" -G Ninja "$@"
-  fi
-  cmake --build "$dir" --parallel "$(nproc)"
+  local targets=()
+  [ $# -gt 0 ] && targets=(--target "$@")
+  (cd "$BNFLOW_ROOT" && cmake --preset "$preset" >/dev/null && cmake --build --preset "$preset" --parallel "$(nproc)" "${targets[@]}")
 }

@@ -85,7 +85,13 @@ void TestTimingLab::numbersComeFromCore()
     QVERIFY(lab.start(settings));
     QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 1, 20000);
     QCOMPARE(finished.front().front().toBool(), false);
-    QCOMPARE(progress.count(), 4);
+    // Progress arrives throttled (QFutureWatcher), never backwards, and ends at 4 of 4.
+    QVERIFY(progress.count() >= 1);
+    int done = 0;
+    for (const QList<QVariant>& p : progress) {
+        QVERIFY(p.at(0).toInt() >= done);
+        done = p.at(0).toInt();
+    }
     QCOMPARE(progress.back(), (QList<QVariant>{4, 4}));
     const auto& points = lab.points();
     QCOMPARE(points.size(), std::size_t(4));

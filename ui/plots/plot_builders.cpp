@@ -4,32 +4,39 @@
 
 #include <algorithm>
 #include <cmath>
-#include <map>
 
 namespace bnflow::ui {
 
 using namespace detail;
 
+const std::vector<PlotKind>& plotKinds()
+{
+    static const std::vector<PlotKind> kinds = {
+        {"gradients", "fused dx against staged dx, per element"},
+        {"difference", "|fused dx - staged dx| per element, log axis"},
+        {"terms", "the three terms of the fused formula, one feature"},
+        {"params", "dgamma and dbeta per feature"},
+        {"gradcheck", "numerical against analytic dx, relative error"},
+        {"hsweep", "gradient-check error as the step h shrinks"},
+        {"timings", "staged and fused backward timed over N, speedup"},
+    };
+    return kinds;
+}
+
 QStringList plotNames()
 {
-    return {QStringLiteral("gradients"), QStringLiteral("difference"), QStringLiteral("terms"),
-            QStringLiteral("params"),    QStringLiteral("gradcheck"),  QStringLiteral("hsweep"),
-            QStringLiteral("timings")};
+    QStringList names;
+    for (const PlotKind& kind : plotKinds())
+        names << QString::fromUtf8(kind.name);
+    return names;
 }
 
 QString plotDescription(const QString& name)
 {
-    static const std::map<QString, QString> descriptions{
-        {QStringLiteral("gradients"), QStringLiteral("fused dx against staged dx, per element")},
-        {QStringLiteral("difference"), QStringLiteral("|fused dx - staged dx| per element, log axis")},
-        {QStringLiteral("terms"), QStringLiteral("the three terms of the fused formula, one feature")},
-        {QStringLiteral("params"), QStringLiteral("dgamma and dbeta per feature")},
-        {QStringLiteral("gradcheck"), QStringLiteral("numerical against analytic dx, relative error")},
-        {QStringLiteral("hsweep"), QStringLiteral("gradient-check error as the step h shrinks")},
-        {QStringLiteral("timings"), QStringLiteral("staged and fused backward timed over N, speedup")},
-    };
-    const auto it = descriptions.find(name);
-    return it == descriptions.end() ? QString() : it->second;
+    for (const PlotKind& kind : plotKinds())
+        if (name == QLatin1String(kind.name))
+            return QString::fromUtf8(kind.description);
+    return {};
 }
 
 double logFloor(const std::vector<double>& values)

@@ -1,5 +1,6 @@
-// The plots of issue 5, built from results that core computed. No math beyond arranging
-// numbers: every value comes from an Analysis, a GradCheckReport or a sweep of core.
+// The plots of the Plots tab and bnflow-cli export, built from results that core computed. No
+// math beyond arranging numbers: every value comes from an Analysis, a GradCheckReport or a
+// sweep of core.
 #pragma once
 
 #include <plots/plot_spec.h>
@@ -10,7 +11,13 @@
 
 namespace bnflow::ui {
 
-// Every plot name, in the selector's order.
+// Every plot, once: its name (the GUI's selector, --view and bnflow-cli export --plot) and what
+// it shows (the selector's text and the CLI's help), in the selector's order.
+struct PlotKind {
+    const char* name;
+    const char* description;
+};
+const std::vector<PlotKind>& plotKinds();
 QStringList plotNames();
 QString plotDescription(const QString& name);
 

@@ -1,37 +1,37 @@
 #include <plots/timing_lab.h>
 
-#include <QThread>
+#include <QPromise>
+#include <QtConcurrent/QtConcurrentRun>
 
 namespace bnflow::ui {
 
-TimingLab::TimingLab(QObject* parent) : QObject(parent) {}
+TimingLab::TimingLab(QObject* parent) : QObject(parent)
+{
+    connect(&watcher_, &QFutureWatcher<std::vector<TimingPoint>>::progressValueChanged, this,
+            [this](int done) { emit progress(done, watcher_.progressMaximum()); });
+    connect(&watcher_, &QFutureWatcher<std::vector<TimingPoint>>::finished, this, &TimingLab::collect);
+}
 
 TimingLab::~TimingLab()
 {
-    if (thread_) {
-        cancel_ = true;
-        thread_->wait();
-        delete thread_;
-    }
+    cancel_ = true;
+    watcher_.waitForFinished();
 }
 
 bool TimingLab::start(TimingSweepSettings settings)
 {
-    if (thread_)
+    if (running_)
         return false;
+    running_ = true;
     cancel_ = false;
     settings.cancel = &cancel_;
-    settings.progress = [this](int done, int total) {
-        QMetaObject::invokeMethod(this, [this, done, total] { emit progress(done, total); },
-                                  Qt::QueuedConnection);
-    };
-    thread_ = QThread::create([this, settings] {
-        std::vector<TimingPoint> points = timingSweep(settings);
-        QMetaObject::invokeMethod(this, [this, points = std::move(points)]() mutable {
-            collect(std::move(points));
-        }, Qt::QueuedConnection);
-    });
-    thread_->start();
+    watcher_.setFuture(QtConcurrent::run([settings](QPromise<std::vector<TimingPoint>>& promise) mutable {
+        settings.progress = [&promise](int done, int total) {
+            promise.setProgressRange(0, total);
+            promise.setProgressValue(done);
+        };
+        promise.addResult(timingSweep(settings));
+    }));
     return true;
 }
 
@@ -40,15 +40,14 @@ void TimingLab::cancel()
     cancel_ = true;
 }
 
-void TimingLab::collect(std::vector<TimingPoint> points)
+void TimingLab::collect()
 {
-    thread_->wait();
-    delete thread_;
-    thread_ = nullptr;
-    const bool cancelled = cancel_.load();
+    running_ = false;
+    std::vector<TimingPoint> points =
+        watcher_.future().resultCount() > 0 ? watcher_.result() : std::vector<TimingPoint>{};
     std::erase_if(points, [](const TimingPoint& p) { return p.result.status != TimingResult::Status::Ok; });
     points_ = std::move(points);
-    emit finished(cancelled);
+    emit finished(cancel_.load());
 }
 
 }  // namespace bnflow::ui

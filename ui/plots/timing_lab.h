@@ -1,14 +1,15 @@
-// Runs core's timingSweep() in a worker thread. Progress and the result arrive as signals in
-// the thread that owns the lab; cancel() takes effect between samples (about a millisecond).
+// Runs core's timingSweep() in the background (QtConcurrent). Progress and the result arrive as
+// signals in the thread that owns the lab; cancel() takes effect between samples (about a
+// millisecond).
 #pragma once
 
 #include <sweeps.h>
 
+#include <QFutureWatcher>
 #include <QObject>
 
 #include <atomic>
-
-class QThread;
+#include <vector>
 
 namespace bnflow::ui {
 
@@ -16,12 +17,12 @@ class TimingLab : public QObject {
     Q_OBJECT
 public:
     explicit TimingLab(QObject* parent = nullptr);
-    ~TimingLab() override;  // cancels and waits for the worker
+    ~TimingLab() override;  // cancels and waits for the sweep
 
     // false when a sweep is already running. settings.cancel and .progress are the lab's own.
     bool start(TimingSweepSettings settings);
     void cancel();
-    bool isRunning() const { return thread_ != nullptr; }
+    bool isRunning() const { return running_; }
     // What the last finished sweep measured (a cancelled one keeps its completed points).
     const std::vector<TimingPoint>& points() const { return points_; }
 
@@ -30,10 +31,11 @@ signals:
     void finished(bool cancelled);
 
 private:
-    void collect(std::vector<TimingPoint> points);
+    void collect();
 
-    QThread* thread_ = nullptr;
-    std::atomic<bool> cancel_{false};
+    QFutureWatcher<std::vector<TimingPoint>> watcher_;
+    std::atomic<bool> cancel_{false};  // core is Qt-free: it polls this, not the future
+    bool running_ = false;
     std::vector<TimingPoint> points_;
 };
 
