@@ -41,19 +41,19 @@ const std::vector<Quantity>& quantities()
         {"xmu", "x − μ", "(x − μ)", R"((x-\mu)_{ij})", "xmu", E::PerElement, "Each sample centred on its feature's mean."},
         {"var", "var", "σ²", R"(\sigma^2_j)", "var", E::PerFeature, "The biased batch variance (divide by N), computed in two passes."},
         {"inv_std", "invStd", "invStd", R"(\mathrm{invStd}_j)", "inv_std", E::PerFeature, "1 / sqrt(var + eps): the factor that normalises each feature."},
-        {"xhat", "xhat", "x̂", R"(\hat{x}_{ij})", "xhat", E::PerElement, "The normalised batch: zero mean and (almost) unit variance per feature."},
+        {"xhat", "xhat", "xhat", R"(\hat{x}_{ij})", "xhat", E::PerElement, "The normalised batch: zero mean and (almost) unit variance per feature."},
         {"y", "y", "y", R"(y_{ij})", "y", E::PerElement, "The output of the layer: gamma * xhat + beta."},
         // Staged backward: every gradient is d + the name of what it is the gradient of.
         {"dy", "dy", "dy", R"(\frac{\partial f}{\partial y_{ij}})", "dy", E::PerElement, "∂f/∂y: dout itself, where the backward pass starts."},
         {"dbeta", "dbeta", "dβ", R"(\frac{\partial f}{\partial \beta_j})", "dbeta", E::PerFeature, "∂f/∂beta: the sum of dy over the batch."},
         {"dgamma", "dgamma", "dγ", R"(\frac{\partial f}{\partial \gamma_j})", "dgamma", E::PerFeature, "∂f/∂gamma: the sum of dy · xhat over the batch."},
-        {"dxhat", "dxhat", "dx̂", R"(\frac{\partial f}{\partial \hat{x}_{ij}})", "dxhat", E::PerElement, "∂f/∂xhat: dy scaled by gamma."},
+        {"dxhat", "dxhat", "dxhat", R"(\frac{\partial f}{\partial \hat{x}_{ij}})", "dxhat", E::PerElement, "∂f/∂xhat: dy scaled by gamma."},
         {"dinv_std", "dinvStd", "dinvStd", R"(\frac{\partial f}{\partial\,\mathrm{invStd}_j})", "dinv_std", E::PerFeature, "∂f/∂invStd."},
         {"dvar", "dvar", "dσ²", R"(\frac{\partial f}{\partial \sigma^2_j})", "dvar", E::PerFeature, "∂f/∂var."},
-        {"dmean_via_xhat", "dmean via xhat", "dμ via x̂", R"(\frac{\partial f}{\partial \mu_j}\Big|_{\hat{x}})", "dmean_via_xhat", E::PerFeature, "The share of ∂f/∂mean that arrives through x − μ into xhat."},
+        {"dmean_via_xhat", "dmean via xhat", "dμ via xhat", R"(\frac{\partial f}{\partial \mu_j}\Big|_{\hat{x}})", "dmean_via_xhat", E::PerFeature, "The share of ∂f/∂mean that arrives through x − μ into xhat."},
         {"dmean_via_var", "dmean via var", "dμ via σ²", R"(\frac{\partial f}{\partial \mu_j}\Big|_{\sigma^2})", "dmean_via_var", E::PerFeature, "The share of ∂f/∂mean that arrives through the variance (0 in exact arithmetic)."},
         {"dmean", "dmean", "dμ", R"(\frac{\partial f}{\partial \mu_j})", "dmean", E::PerFeature, "∂f/∂mean: the sum of its two shares."},
-        {"dx_via_xhat", "dx via xhat", "dx via x̂", R"(\frac{\partial f}{\partial x_{ij}}\Big|_{\hat{x}})", "dx_via_xhat", E::PerElement, "The direct path of dx: through x − μ into xhat."},
+        {"dx_via_xhat", "dx via xhat", "dx via xhat", R"(\frac{\partial f}{\partial x_{ij}}\Big|_{\hat{x}})", "dx_via_xhat", E::PerElement, "The direct path of dx: through x − μ into xhat."},
         {"dx_via_var", "dx via var", "dx via σ²", R"(\frac{\partial f}{\partial x_{ij}}\Big|_{\sigma^2})", "dx_via_var", E::PerElement, "The path of dx through x − μ into the variance."},
         {"dxmu", "dxmu", "d(x − μ)", R"(\frac{\partial f}{\partial (x-\mu)_{ij}})", "dxmu", E::PerElement, "∂f/∂(x − μ): the paths into xhat and into var, summed."},
         {"dx_via_mean", "dx via mean", "dx via μ", R"(\frac{\partial f}{\partial x_{ij}}\Big|_{\mu})", "dx_via_mean", E::PerFeature, "The path of dx through the mean: the same for every sample."},
@@ -61,7 +61,7 @@ const std::vector<Quantity>& quantities()
         // Fused.
         {"fused_term1", "term 1", "term 1", R"(N\,\frac{\partial f}{\partial \hat{x}_{ij}})", "term1", E::PerElement, "N · dxhat: the first bracketed term of the closed form."},
         {"fused_term2", "term 2", "term 2", R"(\sum_k \frac{\partial f}{\partial \hat{x}_{kj}})", "term2", E::PerFeature, "Σ dxhat over the batch: subtracted from every sample."},
-        {"sum_dxhat_xhat", "Σ dxhat·xhat", "Σ dx̂·x̂", R"(\sum_k \frac{\partial f}{\partial \hat{x}_{kj}}\,\hat{x}_{kj})", "sum_dxhat_xhat", E::PerFeature, "The factor of term 3."},
+        {"sum_dxhat_xhat", "Σ dxhat·xhat", "Σ dxhat·xhat", R"(\sum_k \frac{\partial f}{\partial \hat{x}_{kj}}\,\hat{x}_{kj})", "sum_dxhat_xhat", E::PerFeature, "The factor of term 3."},
         {"fused_term3", "term 3", "term 3", R"(\hat{x}_{ij} \sum_k \frac{\partial f}{\partial \hat{x}_{kj}}\,\hat{x}_{kj})", "term3", E::PerElement, "xhat · Σ dxhat·xhat: the third bracketed term."},
         {"fused_dx", "dx (fused)", "dx", R"(\frac{\partial f}{\partial x_{ij}})", "dx", E::PerElement, "∂f/∂x by the fused closed form."},
         {"fused_dgamma", "dgamma (fused)", "dγ", R"(\frac{\partial f}{\partial \gamma_j})", "dgamma", E::PerFeature, "∂f/∂gamma, computed by the fused kernel."},
@@ -69,7 +69,7 @@ const std::vector<Quantity>& quantities()
         {"dx_diff", "|dx fused − dx staged|", "|dx fused − dx staged|", R"(\left|\,\mathrm{dx}^{\mathrm{fused}}_{ij} - \mathrm{dx}^{\mathrm{staged}}_{ij}\right|)", "dx", E::PerElement, "The difference of the two forms: rounding only."},
         // Invariants of dx (doc/derivation.md#invariants).
         {"dx_sum", "Σ dx", "Σ dx", R"(\sum_i \frac{\partial f}{\partial x_{ij}})", "dx_sum", E::PerFeature, "Each column of dx sums to 0, up to rounding."},
-        {"dx_xhat_sum", "Σ dx·xhat", "Σ dx·x̂", R"(\sum_i \frac{\partial f}{\partial x_{ij}}\,\hat{x}_{ij})", "dx_xhat_sum", E::PerFeature, "invStd (Σ dxhat·xhat) eps / (var + eps): close to 0, not 0."},
+        {"dx_xhat_sum", "Σ dx·xhat", "Σ dx·xhat", R"(\sum_i \frac{\partial f}{\partial x_{ij}}\,\hat{x}_{ij})", "dx_xhat_sum", E::PerFeature, "invStd (Σ dxhat·xhat) eps / (var + eps): close to 0, not 0."},
     };
     // clang-format on
     return all;
@@ -85,7 +85,12 @@ const Quantity& quantity(std::string_view id)
 
 std::string labelWithSymbol(const Quantity& q)
 {
-    if (q.label == q.symbol)
+    // Only where the symbol says something the label does not: "mean (μ)", but "invStd",
+    // "x − μ" (its symbol is the label in parentheses) and "dx (fused)" (symbol "dx").
+    const std::string_view label = q.label, symbol = q.symbol;
+    const bool parenthesised = symbol.size() == label.size() + 2 && symbol.front() == '(' &&
+                               symbol.back() == ')' && symbol.substr(1, label.size()) == label;
+    if (label == symbol || parenthesised || label.starts_with(std::string(symbol) + " "))
         return std::string(q.label);
     return std::string(q.label) + " (" + std::string(q.symbol) + ")";
 }

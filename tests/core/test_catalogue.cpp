@@ -39,6 +39,9 @@ void TestCatalogue::quantitiesAreNamedOnce()
     QVERIFY_THROWS_EXCEPTION(std::logic_error, quantity("mu"));
     QCOMPARE(labelWithSymbol(quantity("mean")), std::string("mean (μ)"));
     QCOMPARE(labelWithSymbol(quantity("inv_std")), std::string("invStd"));
+    QCOMPARE(labelWithSymbol(quantity("xmu")), std::string("x − μ"));       // not "x − μ ((x − μ))"
+    QCOMPARE(labelWithSymbol(quantity("fused_dx")), std::string("dx (fused)"));  // not "... (dx)"
+    QCOMPARE(labelWithSymbol(quantity("dmean_via_var")), std::string("dmean via var (dμ via σ²)"));
 }
 
 void TestCatalogue::stepsAreWellFormed()
