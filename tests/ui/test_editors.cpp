@@ -9,6 +9,8 @@
 #include <window/file_actions.h>
 #include <window/main_window.h>
 
+#include "window_fixture.h"
+
 #include <QApplication>
 #include <QClipboard>
 #include <QDoubleSpinBox>
@@ -23,7 +25,7 @@
 using namespace bnflow;
 using namespace bnflow::ui;
 
-class TestEditors : public QObject {
+class TestEditors : public QObject, private bnflow::test::WindowFixture {
     Q_OBJECT
 private slots:
     void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
@@ -47,27 +49,16 @@ private:
     MatrixView* xView() const { return window_->batchPanel()->view(); }
     void typeInto(MatrixView* view, int row, int column, const QString& text);
     QLabel* messageLabel() const;
-
-    DisplaySettings* display_ = nullptr;
-    SessionDocument* document_ = nullptr;
-    MainWindow* window_ = nullptr;
 };
 
 void TestEditors::init()
 {
-    display_ = new DisplaySettings;
-    document_ = new SessionDocument;
-    window_ = new MainWindow(document_, display_);
-    window_->show();
-    QVERIFY(QTest::qWaitForWindowExposed(window_));
+    openWindow();
 }
 
 void TestEditors::cleanup()
 {
-    document_->undoStack()->setClean();  // no unsaved-changes question on close
-    delete window_;
-    delete document_;
-    delete display_;
+    closeWindow();
 }
 
 void TestEditors::typeInto(MatrixView* view, int row, int column, const QString& text)

@@ -13,6 +13,8 @@
 #include <notices.h>
 #include <session_json.h>
 
+#include "window_fixture.h"
+
 #include <QComboBox>
 #include <QImage>
 #include <QMenu>
@@ -41,7 +43,7 @@ QString writeFile(const QTemporaryDir& dir, const QString& name, const std::stri
 
 }  // namespace
 
-class TestMainWindow : public QObject {
+class TestMainWindow : public QObject, private bnflow::test::WindowFixture {
     Q_OBJECT
 private slots:
     void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
@@ -62,30 +64,20 @@ private slots:
     void helpShowsTheDerivation();
 
 private:
-    DisplaySettings* display_ = nullptr;
-    SessionDocument* document_ = nullptr;
-    MainWindow* window_ = nullptr;
     QStringList errors_;
 };
 
 void TestMainWindow::init()
 {
     QSettings().clear();
-    display_ = new DisplaySettings;
-    document_ = new SessionDocument;
-    window_ = new MainWindow(document_, display_);
     errors_.clear();
-    window_->files()->showError = [this](const QString&, const QString& message) { errors_ << message; };
-    window_->show();
-    QVERIFY(QTest::qWaitForWindowExposed(window_));
+    if (openWindow())
+        window_->files()->showError = [this](const QString&, const QString& message) { errors_ << message; };
 }
 
 void TestMainWindow::cleanup()
 {
-    document_->undoStack()->setClean();
-    delete window_;
-    delete document_;
-    delete display_;
+    closeWindow();
 }
 
 void TestMainWindow::showsTheExample()

@@ -13,6 +13,8 @@
 #include <graph.h>
 #include <catalogue.h>
 
+#include "window_fixture.h"
+
 #include <QApplication>
 #include <QClipboard>
 #include <QDockWidget>
@@ -51,7 +53,7 @@ int pdfPages(const QString& path)
 
 }  // namespace
 
-class TestWalkthrough : public QObject {
+class TestWalkthrough : public QObject, private bnflow::test::WindowFixture {
     Q_OBJECT
 private slots:
     void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
@@ -68,30 +70,17 @@ private slots:
     void graphExports_data();
     void graphExports();
     void screenshotAtAStep();
-
-private:
-    DisplaySettings* display_ = nullptr;
-    SessionDocument* document_ = nullptr;
-    MainWindow* window_ = nullptr;
 };
 
 void TestWalkthrough::init()
 {
-    display_ = new DisplaySettings;
-    document_ = new SessionDocument;
-    window_ = new MainWindow(document_, display_);
-    window_->showView("walkthrough");
-    window_->show();
-    QVERIFY(QTest::qWaitForWindowExposed(window_));
-    window_->walkthrough()->setFocus();
+    if (openWindow(QStringLiteral("walkthrough")))
+        window_->walkthrough()->setFocus();
 }
 
 void TestWalkthrough::cleanup()
 {
-    document_->undoStack()->setClean();
-    delete window_;
-    delete document_;
-    delete display_;
+    closeWindow();
 }
 
 void TestWalkthrough::everyFormulaLoads()
