@@ -15,6 +15,7 @@
 #include <QBuffer>
 #include <QCommandLineParser>
 #include <QFileInfo>
+#include <QIcon>
 #include <QMessageBox>
 #include <QTimer>
 
@@ -37,6 +38,9 @@ int main(int argc, char** argv)
     QApplication::setApplicationName(QStringLiteral("bnflow"));
     QApplication::setOrganizationName(QStringLiteral("bnflow"));
     QApplication::setApplicationVersion(QStringLiteral(BNFLOW_VERSION));
+    // The installed menu entry and icon (resources/desktop): the desktop ties windows to them.
+    QApplication::setDesktopFileName(QStringLiteral("io.github.bnflow.Bnflow"));
+    QApplication::setWindowIcon(QIcon::fromTheme(QStringLiteral("io.github.bnflow.Bnflow")));
 
     QCommandLineParser parser;
     parser.setApplicationDescription(
