@@ -133,6 +133,10 @@ bool writeReplacing(const QString& target, const struct stat* existing, const QB
     };
     if (::fchmod(fd, existing ? existing->st_mode & 07777 : newFileMode()) != 0)
         return fail(errno);
+    // The owner too, when allowed (root writing a user's file); a user cannot give files away,
+    // and that is no reason to refuse the write.
+    if (existing && ::fchown(fd, existing->st_uid, existing->st_gid) != 0) {
+    }
     if (!writeAll(fd, bytes, failure))
         return fail(failure->error);
     if (::fsync(fd) != 0)
