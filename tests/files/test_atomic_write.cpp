@@ -50,7 +50,7 @@ class TestAtomicWrite : public QObject {
 private slots:
     void writesNewAndReplacesOld_data();
     void writesNewAndReplacesOld();
-    void keepsTheModeOfTheOldFile();
+    void keepsTheModeAndOwnerOfTheOldFile();
     void followsSymlinks();
     void refusesWithTheReason_data();
     void refusesWithTheReason();
@@ -85,16 +85,22 @@ void TestAtomicWrite::writesNewAndReplacesOld()
     QCOMPARE(entries(dir.path()), QStringList{QStringLiteral("out.txt")});
 }
 
-void TestAtomicWrite::keepsTheModeOfTheOldFile()
+void TestAtomicWrite::keepsTheModeAndOwnerOfTheOldFile()
 {
     QTemporaryDir dir;
     const QString path = dir.filePath(QStringLiteral("script.sh"));
     writePlain(path, "old");
     QVERIFY(::chmod(QFile::encodeName(path).constData(), 0751) == 0);
+    // As root, a file of another user (nobody) must stay theirs.
+    const uid_t owner = ::geteuid() == 0 ? 65534 : ::geteuid();
+    const gid_t group = ::geteuid() == 0 ? 65534 : ::getegid();
+    QVERIFY(::chown(QFile::encodeName(path).constData(), owner, group) == 0);
     QVERIFY(writeFileAtomically(path, "new"));
     struct stat info {};
     QVERIFY(::stat(QFile::encodeName(path).constData(), &info) == 0);
     QCOMPARE(info.st_mode & 07777, mode_t(0751));
+    QCOMPARE(info.st_uid, owner);
+    QCOMPARE(info.st_gid, group);
 }
 
 void TestAtomicWrite::followsSymlinks()
