@@ -58,6 +58,7 @@ private slots:
     void exportCsv();
     void fullDiskKeepsOldFiles_data();
     void fullDiskKeepsOldFiles();
+    void fullTmpdirStillMakesAWholePdf();
 };
 
 // Spellings that mean the same command line give the very same output.
@@ -296,6 +297,26 @@ void TestCliIo::fullDiskKeepsOldFiles()
     const Run run = runCli(args << path);
     expectFailure(run, path + QStringLiteral(": cannot be written (No space left on device)"));
     QCOMPARE(readAll(path), QByteArray("the old file"));
+}
+
+// The plot PDF used to go through a temporary file in TMPDIR whose write errors went unnoticed:
+// with TMPDIR full, export said success over a corrupt PDF. It is rendered in memory now.
+void TestCliIo::fullTmpdirStillMakesAWholePdf()
+{
+    SmallDisk disk;
+    if (!disk.ok())
+        QSKIP(qPrintable(disk.why()));
+    disk.fill();
+    QTemporaryDir dir;
+    const QString pdf = dir.filePath("g.pdf");
+    const QByteArray previous = qgetenv("TMPDIR");
+    qputenv("TMPDIR", QFileInfo(disk.path("x")).absolutePath().toUtf8());
+    const Run run = runCli({"export", kSession, "--plot", "gradients", "--out", pdf});
+    qputenv("TMPDIR", previous);
+    QCOMPARE(run.exitCode, 0);
+    const QByteArray bytes = readAll(pdf);
+    QVERIFY(bytes.startsWith("%PDF-"));
+    QVERIFY2(bytes.trimmed().endsWith("%%EOF"), bytes.right(40).constData());
 }
 
 QTEST_GUILESS_MAIN(TestCliIo)
