@@ -346,7 +346,7 @@ std::string formatTable(const Matrix& block)
         for (Eigen::Index j = 0; j < block.cols(); ++j) {
             if (j > 0)
                 out += '\t';
-            out += json::number(block(i, j));
+            out += json::shortest(block(i, j));
         }
         out += '\n';
     }
@@ -381,7 +381,7 @@ std::string resultsCsv(const std::vector<NamedMatrix>& quantities)
             for (Eigen::Index j = 0; j < m.cols(); ++j) {
                 out += name;
                 out += perFeature ? std::string() : std::to_string(i);
-                out += "," + std::to_string(j) + "," + json::number(m(i, j)) + "\n";
+                out += "," + std::to_string(j) + "," + json::shortest(m(i, j)) + "\n";
             }
         }
     }

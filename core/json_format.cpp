@@ -1,15 +1,28 @@
 #include "json_format.h"
 
 #include <charconv>
+#include <cmath>
 #include <cstdio>
+#include <stdexcept>
 
 namespace bnflow::json {
 
-std::string number(double value)
+std::string shortest(double value)
 {
     char buffer[32];
     const auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, value);
     return std::string(buffer, end);
+}
+
+std::string number(double value)
+{
+    if (!std::isfinite(value))
+        throw std::domain_error("a non-finite number cannot be written as JSON");
+    std::string text = shortest(value);
+    // Digits alone ("1", "-0", "123456789012") read back as an integer; a point makes a float.
+    if (text.find_first_not_of("-0123456789") == std::string::npos)
+        text += ".0";
+    return text;
 }
 
 std::string string(std::string_view text)

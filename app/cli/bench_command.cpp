@@ -1,40 +1,33 @@
 // bnflow-cli bench: staged against fused backward, measured on this machine.
 #include "cli.h"
-#include "options.h"
 
+#include <files/atomic_write.h>
 #include <json_format.h>
 #include <timing.h>
 
 #include <unistd.h>
 
 #include <algorithm>
-#include <cerrno>
-#include <cstdio>
-#include <cstring>
-#include <filesystem>
-#include <fstream>
 #include <iomanip>
 #include <iostream>
 #include <sstream>
 
 namespace bnflow::cli {
 
-const char* const kBenchHelp = R"(Usage: bnflow-cli bench [--shapes NxD,...] [--dtype f32|f64|both]
-                        [--variants staged,fused] [--min-time-ms T] [--json | --csv FILE]
-
-Times the staged and the fused backward pass on seeded random inputs, single-threaded, into
+const CommandSpec kBenchSpec{
+    "bench", "[--shapes NxD,...] [--dtype f32|f64|both] [--variants staged,fused]\n"
+             "                        [--min-time-ms T] [--json | --csv FILE]",
+    "time the staged and fused backward passes",
+    R"(Times the staged and the fused backward pass on seeded random inputs, single-threaded, into
 reused buffers. Each sample batches enough calls to last about 1 ms; after a warm-up, samples
 are taken for at least T ms (and at least 5). Times are per call, in microseconds.
-
-Options:
-  --shapes      comma-separated N x D shapes
-                (default 4x3,64x64,256x256,1024x1024,4096x1024,16384x256)
-  --dtype       f32, f64 or both (default both)
-  --variants    staged, fused or both, comma-separated (default staged,fused)
-  --min-time-ms sampling time per measurement (default 250)
-  --json        print {"results": [...]} instead of a table
-  --csv FILE    also write the results to FILE as CSV
-)";
+)",
+    {{"shapes", "NxD,...", "comma-separated N x D shapes\n(default 4x3,64x64,256x256,1024x1024,4096x1024,16384x256)"},
+     {"dtype", "T", "f32, f64 or both (default both)"},
+     {"variants", "V,...", "staged, fused or both, comma-separated (default staged,fused)"},
+     {"min-time-ms", "T", "sampling time per measurement (default 250)"},
+     {"json", "", "print {\"results\": [...]} instead of a table"},
+     {"csv", "FILE", "also write the results to FILE as CSV (written whole or not at all)"}}};
 
 namespace {
 
@@ -94,6 +87,8 @@ std::vector<Variant> parseVariants(const std::string& text)
         if (std::find(variants.begin(), variants.end(), v) == variants.end())
             variants.push_back(v);
     }
+    if (variants.empty())
+        throw UsageError{"--variants is empty; expected staged and/or fused"};
     return variants;
 }
 
@@ -153,7 +148,8 @@ std::string jsonResults(const std::vector<Row>& rows)
             << variantName(r.variant) << "\", \"min_us\": " << json::number(t.minUs)
             << ", \"median_us\": " << json::number(t.medianUs) << ", \"p25_us\": "
             << json::number(t.p25Us) << ", \"p75_us\": " << json::number(t.p75Us)
-            << ", \"samples\": " << t.samples << "}";
+            << ", \"samples\": " << t.samples << ", \"calls_per_sample\": " << t.callsPerSample
+            << "}";
     }
     out << "\n]}\n";
     return out.str();
@@ -173,35 +169,10 @@ std::string csvResults(const std::vector<Row>& rows)
     return out.str();
 }
 
-// Writes next to the target and renames, so FILE is never left half-written.
-void writeFileAtomically(const std::string& path, const std::string& text)
-{
-    const std::string temporary = path + ".part";
-    {
-        std::ofstream file(temporary, std::ios::binary | std::ios::trunc);
-        if (!file)
-            throw BadInput{path + ": cannot be written (" + std::strerror(errno) + ")"};
-        file << text;
-        file.close();
-        if (!file) {
-            std::remove(temporary.c_str());
-            throw BadInput{path + ": writing failed (" + std::strerror(errno) + ")"};
-        }
-    }
-    std::error_code ec;
-    std::filesystem::rename(temporary, path, ec);
-    if (ec) {
-        std::remove(temporary.c_str());
-        throw BadInput{path + ": cannot be written (" + ec.message() + ")"};
-    }
-}
-
 }  // namespace
 
-std::string benchCommand(const std::vector<std::string>& args)
+Output benchCommand(const ParsedArgs& parsed)
 {
-    const ParsedArgs parsed =
-        parseArgs(args, {{"--shapes", "--dtype", "--variants", "--min-time-ms", "--csv"}, {"--json"}});
     if (!parsed.positional.empty())
         throw UsageError{"unexpected argument '" + parsed.positional.front() + "'"};
     if (parsed.has("--json") && parsed.has("--csv"))
@@ -218,9 +189,9 @@ std::string benchCommand(const std::vector<std::string>& args)
     }
 
     if (const auto csvPath = parsed.value("--csv")) {  // fail before a long measurement, not after
-        const auto folder = std::filesystem::absolute(*csvPath).parent_path();
-        if (!std::filesystem::is_directory(folder))
-            throw BadInput{*csvPath + ": cannot be written (no such folder " + folder.string() + ")"};
+        const QString problem = files::checkWritable(QString::fromStdString(*csvPath));
+        if (!problem.isEmpty())
+            throw BadInput{problem.toStdString()};
     }
 
     const bool progress = isatty(STDERR_FILENO);
@@ -248,8 +219,11 @@ std::string benchCommand(const std::vector<std::string>& args)
     if (progress)
         std::cerr << "\r" << std::string(48, ' ') << "\r" << std::flush;
 
+    QString error;
     if (const auto csvPath = parsed.value("--csv"))
-        writeFileAtomically(*csvPath, csvResults(rows));
+        if (!files::writeFileAtomically(QString::fromStdString(*csvPath),
+                                        QByteArray::fromStdString(csvResults(rows)), &error))
+            throw Failed{error.toStdString()};
     return parsed.has("--json") ? jsonResults(rows) : table(rows, minTimeMs);
 }
 

@@ -1,6 +1,8 @@
 // bnflow-cli: the engine headless. The command line is a contract (shared/ARCHITECTURE.md).
 #pragma once
 
+#include "options.h"
+
 #include <analysis.h>
 #include <session.h>
 
@@ -12,39 +14,60 @@ namespace bnflow::cli {
 
 enum ExitCode { kSuccess = 0, kFailure = 1, kBadInput = 2 };
 
-// Bad input or bad usage: becomes exit status 2 and one line on stderr.
+// Bad input: becomes exit status 2 and one line on stderr.
 struct BadInput {
     std::string message;
 };
 
-// Runs one command; writes the complete result to out only once it has succeeded.
-int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+// Anything else that went wrong (a file that cannot be written, a full disk): exit status 1
+// and one line on stderr.
+struct Failed {
+    std::string message;
+};
 
-// The commands (each returns the text for stdout, or throws BadInput / UsageError).
-std::string gradCommand(const std::vector<std::string>& args);
-std::string gradcheckCommand(const std::vector<std::string>& args);
-std::string benchCommand(const std::vector<std::string>& args);
-std::string handoutCommand(const std::vector<std::string>& args);
-std::string exportCommand(const std::vector<std::string>& args);  // the only command that starts Qt
+// What a command prints on stdout (only once it has succeeded) and its exit status.
+struct Output {
+    std::string text;
+    int status = kSuccess;
+
+    Output() = default;
+    Output(std::string printed, int exitStatus = kSuccess) : text(std::move(printed)), status(exitStatus) {}
+};
+
+// Runs one command line (without the program name). stdout receives the command's text whole,
+// written by writeStdout(); a failed write is exit status 1 with one line on stderr.
+int run(const std::vector<std::string>& args, std::ostream& err);
+
+// The commands. To add one: declare its CommandSpec and function here, define them in its own
+// file, and add one row to kCommands in cli.cpp; parsing and --help come from the spec.
+// Each function gets the parsed arguments and returns its output, or throws BadInput /
+// UsageError.
+extern const CommandSpec kGradSpec;
+extern const CommandSpec kGradcheckSpec;
+extern const CommandSpec kBenchSpec;
+extern const CommandSpec kExportSpec;
+extern const CommandSpec kHandoutSpec;
+Output gradCommand(const ParsedArgs& parsed);
+Output gradcheckCommand(const ParsedArgs& parsed);
+Output benchCommand(const ParsedArgs& parsed);
+Output exportCommand(const ParsedArgs& parsed);   // starts Qt (qt_start.h), after every check
+Output handoutCommand(const ParsedArgs& parsed);  // likewise
 
 // bench's parsers of --shapes NxD,... and --dtype f32|f64|both; throw UsageError.
 std::vector<std::pair<Eigen::Index, Eigen::Index>> parseShapeList(const std::string& text);
 std::vector<Dtype> parseDtypeList(const std::string& text);
 
-
-struct ParsedArgs;
-
-// Loads and analyses the one positional SESSION argument; any problem is BadInput naming the file.
+// Loads and analyses the one positional SESSION argument ("-": standard input); any problem is
+// BadInput naming the file.
 struct Loaded {
     Session session;
     Analysis analysis;
+    std::string name;  // the path, or "standard input": what messages call the session
 };
 Loaded loadAndAnalyze(const ParsedArgs& parsed);
 
-extern const char* const kGradHelp;
-extern const char* const kGradcheckHelp;
-extern const char* const kBenchHelp;
-extern const char* const kHandoutHelp;
-extern const char* const kExportHelp;
+// The text for stdout, written whole to file descriptor 1. Returns an empty string on success,
+// else the reason (strerror) for the one-line message.
+std::string writeStdout(const std::string& text);
 
 }  // namespace bnflow::cli

@@ -1,24 +1,26 @@
-// bnflow-cli export: the one command that starts Qt, and only after every argument and the
-// session have been checked, so that bad input never pays for (or prints from) Qt start-up.
+// bnflow-cli export: one plot as an image or as the CSV of its numbers. Qt starts only after
+// every argument and the session have been checked (qt_start.h).
 #include "cli.h"
-#include "options.h"
+#include "qt_start.h"
 
+#include <files/atomic_write.h>
 #include <plots/plot_builders.h>
 #include <plots/plot_export.h>
 
-#include <QApplication>
+#include <QFileInfo>
 
 #include <cmath>
-#include <cstdio>
-#include <filesystem>
 
 namespace bnflow::cli {
 
-const char* const kExportHelp = R"(Usage: bnflow-cli export SESSION --plot NAME --out FILE.(png|pdf|svg)
-                         [--width W --height H] [--theme light|dark] [--feature J] [--h H]
-                         [--shapes NxD,...] [--dtype f32|f64|both]
-
-Renders one plot of the session off screen and writes it; nothing is printed on success.
+const CommandSpec kExportSpec{
+    "export", "SESSION --plot NAME --out FILE.(png|pdf|svg|csv)\n"
+              "                         [--width W --height H] [--theme light|dark] [--feature J] [--h H]\n"
+              "                         [--shapes NxD,...] [--dtype f32|f64|both]",
+    "save a plot as PNG, PDF, SVG or CSV (--plot NAME --out FILE)",
+    R"(Renders one plot of the session off screen and writes it; nothing is printed on success.
+SESSION - reads standard input. FILE.csv holds the numbers behind the plot, one row per point
+(panel, series, x, y, low, high, label), as the window's Export CSV writes them.
 
 Plots (NAME):
   gradients    fused dx against staged dx, per element, on the line y = x
@@ -29,14 +31,16 @@ Plots (NAME):
   hsweep       gradient-check error as h goes from 1e-1 to 1e-10, float64 and float32
   timings      staged and fused backward timed over N, and the speedup; measured now
                (--shapes, default 16x64,64x64,256x64,1024x64,4096x64; --dtype, default f64)
-
-Options:
-  --plot NAME     one of the plots above
-  --out FILE      .png, .pdf or .svg; written whole or not at all
-  --width W       pixels (PNG) or points (PDF, SVG), 200 to 8000 (default 1200)
-  --height H      200 to 8000 (default 800)
-  --theme T       light (default) or dark, as in the GUI
-)";
+)",
+    {{"plot", "NAME", "one of the plots above"},
+     {"out", "FILE", ".png, .pdf, .svg or .csv; written whole or not at all"},
+     {"width", "W", "pixels (PNG) or points (PDF, SVG), 200 to 8000 (default 1200)"},
+     {"height", "H", "200 to 8000 (default 800)"},
+     {"theme", "T", "light (default) or dark, as in the GUI"},
+     {"feature", "J", "the feature of --plot terms (default 0)"},
+     {"h", "H", "the finite-difference step of --plot gradcheck, 0 < H <= 1"},
+     {"shapes", "NxD,...", "the shapes of --plot timings"},
+     {"dtype", "T", "f32, f64 or both, for --plot timings"}}};
 
 namespace {
 
@@ -51,28 +55,10 @@ int sizeOption(const ParsedArgs& parsed, const std::string& name, int fallback)
     return int(value);
 }
 
-// Qt's start-up chatter (no XDG_RUNTIME_DIR, ...) is not ours to print: success prints nothing.
-void quietQtMessages(QtMsgType type, const QMessageLogContext&, const QString& message)
-{
-    if (type == QtCriticalMsg || type == QtFatalMsg)
-        std::fprintf(stderr, "bnflow-cli export: Qt: %s\n", qPrintable(message));
-}
-
-// The offscreen platform when there is no display, so export works on a server.
-void startQt()
-{
-    qInstallMessageHandler(quietQtMessages);
-    if (qEnvironmentVariableIsEmpty("DISPLAY") && qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY") &&
-        qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
-        qputenv("QT_QPA_PLATFORM", "offscreen");
-}
-
 }  // namespace
 
-std::string exportCommand(const std::vector<std::string>& args)
+Output exportCommand(const ParsedArgs& parsed)
 {
-    const ParsedArgs parsed = parseArgs(
-        args, {{"--plot", "--out", "--width", "--height", "--theme", "--feature", "--h", "--shapes", "--dtype"}, {}});
     const auto plot = parsed.value("--plot");
     if (!plot)
         throw UsageError{"missing --plot NAME"};
@@ -82,9 +68,11 @@ std::string exportCommand(const std::vector<std::string>& args)
                          ui::plotNames().join(QStringLiteral(", ")).toStdString()};
     const auto out = parsed.value("--out");
     if (!out)
-        throw UsageError{"missing --out FILE.(png|pdf|svg)"};
-    if (!ui::imageFormatFor(QString::fromStdString(*out)))
-        throw UsageError{"--out " + *out + ": the file name must end in .png, .pdf or .svg"};
+        throw UsageError{"missing --out FILE.(png|pdf|svg|csv)"};
+    const QString outPath = QString::fromStdString(*out);
+    const bool csv = QFileInfo(outPath).suffix().toLower() == QLatin1String("csv");
+    if (!csv && !ui::imageFormatFor(outPath))
+        throw UsageError{"--out " + *out + ": the file name must end in .png, .pdf, .svg or .csv"};
     const ui::ExportSize size{sizeOption(parsed, "--width", 1200), sizeOption(parsed, "--height", 800), 96};
     ui::PlotStyle style;
     if (const auto theme = parsed.value("--theme")) {
@@ -119,24 +107,22 @@ std::string exportCommand(const std::vector<std::string>& args)
 
     const Loaded loaded = loadAndAnalyze(parsed);
     if (options.feature >= loaded.session.features())
-        throw BadInput{parsed.positional.front() + ": --feature " + std::to_string(options.feature) +
+        throw BadInput{loaded.name + ": --feature " + std::to_string(options.feature) +
                        " is out of range; the session has " +
                        std::to_string(loaded.session.features()) + " features"};
-    const auto folder = std::filesystem::absolute(*out).parent_path();
-    if (!std::filesystem::is_directory(folder))
-        throw BadInput{*out + ": cannot be written (no such folder " + folder.string() + ")"};
+    const QString problem = files::checkWritable(outPath);
+    if (!problem.isEmpty())
+        throw BadInput{problem.toStdString()};
 
-    startQt();
-    static int argc = 1;
-    static char program[] = "bnflow-cli";
-    static char* argv[] = {program, nullptr};
-    QApplication app(argc, argv);
+    const QtStart qt("export");
     const ui::PlotSpec spec =
         timings ? ui::timingsPlot(timingSweep(sweep), QString::fromStdString(machineDescription()))
                 : ui::documentPlot(name, loaded.session, loaded.analysis, options);
     QString error;
-    if (!ui::exportPlot(spec, QString::fromStdString(*out), size, style, &error))
-        throw BadInput{error.toStdString()};
+    const bool written = csv ? ui::exportPlotCsv(spec, outPath, &error)
+                             : ui::exportPlot(spec, outPath, size, style, &error);
+    if (!written)
+        throw Failed{error.toStdString()};
     return {};
 }
 

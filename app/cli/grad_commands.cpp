@@ -1,6 +1,5 @@
 // bnflow-cli grad and gradcheck.
 #include "cli.h"
-#include "options.h"
 
 #include <analysis.h>
 #include <gradcheck.h>
@@ -12,54 +11,32 @@
 
 namespace bnflow::cli {
 
-const char* const kGradHelp = R"(Usage: bnflow-cli grad SESSION
+const CommandSpec kGradSpec{
+    "grad", "SESSION", "forward values, staged and fused gradients, as JSON",
+    R"(Reads a session file (*.bnflow.json; - reads standard input) and prints one JSON object:
+the forward values, every gradient of the staged chain rule, the fused gradients and the
+largest |fused - staged|. Numbers are in shortest round-trip form and always read as floating
+point (1.0, -0.0); matrices are arrays of rows.
+)",
+    {}};
 
-Reads a session file (*.bnflow.json) and prints one JSON object: the forward values, every
-gradient of the staged chain rule, the fused gradients and the largest |fused - staged|.
-Numbers are in shortest round-trip form; matrices are arrays of rows.
-)";
-
-const char* const kGradcheckHelp = R"(Usage: bnflow-cli gradcheck SESSION [--h H]
-
-Checks the fused gradients against central differences of f = sum(y * dout) in float64 and
+const CommandSpec kGradcheckSpec{
+    "gradcheck", "SESSION [--h H]", "central-difference check of the gradients, as JSON",
+    R"(Checks the fused gradients against central differences of f = sum(y * dout) in float64 and
 prints {"h": H, "max_rel_error": {"dx": e, "dgamma": e, "dbeta": e}}. The relative error of an
 entry is |a - b| / max(|a|, |b|, 1e-300); below 1e-7 is a pass (CS231n's threshold).
+SESSION - reads standard input.
+)",
+    {{"h", "H", "the finite-difference step, 0 < H <= 1 (default 1e-5)"}}};
 
-Options:
-  --h H      the finite-difference step, 0 < H <= 1 (default 1e-5)
-)";
-
-Loaded loadAndAnalyze(const ParsedArgs& parsed)
+Output gradCommand(const ParsedArgs& parsed)
 {
-    if (parsed.positional.empty())
-        throw UsageError{"missing SESSION (a .bnflow.json file)"};
-    if (parsed.positional.size() > 1)
-        throw UsageError{"unexpected argument '" + parsed.positional[1] + "'"};
-    const std::string& path = parsed.positional.front();
-    const auto fail = [&path](const Problems& problems) {
-        std::string message = path + ": " + formatProblem(problems.front());
-        if (problems.size() > 1)
-            message += " (and " + std::to_string(problems.size() - 1) + " more)";
-        return BadInput{message};
-    };
-    SessionLoad load = loadSessionFile(path);
-    if (!load.ok())
-        throw fail(load.problems);
-    AnalysisResult result = analyze(*load.session);
-    if (!result.ok())
-        throw fail(result.problems);
-    return {std::move(*load.session), std::move(*result.analysis)};
-}
-
-std::string gradCommand(const std::vector<std::string>& args)
-{
-    const Loaded loaded = loadAndAnalyze(parseArgs(args, {}));
+    const Loaded loaded = loadAndAnalyze(parsed);
     return gradJson(loaded.session, loaded.analysis);
 }
 
-std::string gradcheckCommand(const std::vector<std::string>& args)
+Output gradcheckCommand(const ParsedArgs& parsed)
 {
-    const ParsedArgs parsed = parseArgs(args, {{"--h"}, {}});
     double h = 1e-5;
     if (const auto text = parsed.value("--h")) {
         h = parseNumber("--h", *text);
@@ -70,7 +47,7 @@ std::string gradcheckCommand(const std::vector<std::string>& args)
     const GradCheckReport report = gradientCheck(loaded.session, h, Dtype::F64);
     for (const double e : {report.maxRelDx, report.maxRelDgamma, report.maxRelDbeta})
         if (!std::isfinite(e))
-            throw BadInput{parsed.positional.front() +
+            throw BadInput{loaded.name +
                            ": the finite differences overflow a double at h = " + json::number(h) +
                            "; the inputs are too large to check numerically"};
     return "{\"h\": " + json::number(h) + ", \"max_rel_error\": {\"dx\": " +

@@ -2,6 +2,7 @@
 #include <document/autosave.h>
 #include <document/display_settings.h>
 #include <document/session_document.h>
+#include <files/atomic_write.h>
 #include <plots/plot_builders.h>
 #include <plots/plots_panel.h>
 #include <walkthrough/lecture_mode.h>
@@ -11,8 +12,10 @@
 #include <catalogue.h>
 
 #include <QApplication>
+#include <QBuffer>
 #include <QCommandLineParser>
 #include <QFileInfo>
+#include <QIcon>
 #include <QMessageBox>
 #include <QTimer>
 
@@ -35,6 +38,9 @@ int main(int argc, char** argv)
     QApplication::setApplicationName(QStringLiteral("bnflow"));
     QApplication::setOrganizationName(QStringLiteral("bnflow"));
     QApplication::setApplicationVersion(QStringLiteral(BNFLOW_VERSION));
+    // The installed menu entry and icon (resources/desktop): the desktop ties windows to them.
+    QApplication::setDesktopFileName(QStringLiteral("io.github.bnflow.Bnflow"));
+    QApplication::setWindowIcon(QIcon::fromTheme(QStringLiteral("io.github.bnflow.Bnflow")));
 
     QCommandLineParser parser;
     parser.setApplicationDescription(
@@ -134,9 +140,15 @@ int main(int argc, char** argv)
         while (window.plotsPanel()->computing())  // a plot built on the worker thread
             QApplication::processEvents(QEventLoop::WaitForMoreEvents);
         QApplication::processEvents();  // lay out a plot that arrived meanwhile
+        // Encoded in memory, then written whole: a full disk never leaves half a PNG behind.
         const QString file = parser.value(screenshot);
-        if (!window.grab().save(file, "PNG"))
-            return fail(1, QStringLiteral("%1: cannot write the screenshot").arg(file));
+        QByteArray png;
+        QBuffer buffer(&png);
+        if (!buffer.open(QIODevice::WriteOnly) || !window.grab().save(&buffer, "PNG"))
+            return fail(1, bnflow::files::writeError(file, QObject::tr("the window could not be rendered")));
+        QString error;
+        if (!bnflow::files::writeFileAtomically(file, png, &error))
+            return fail(1, error);
         return 0;
     }
     const int status = QApplication::exec();

@@ -5,10 +5,10 @@
 
 namespace bnflow::test {
 
-Run runCli(const QStringList& args, int timeoutMs)
+namespace {
+
+Run finish(QProcess& process, int timeoutMs)
 {
-    QProcess process;
-    process.start(QStringLiteral(BNFLOW_CLI), args);
     Run run;
     if (!process.waitForFinished(timeoutMs)) {
         process.kill();
@@ -19,6 +19,33 @@ Run runCli(const QStringList& args, int timeoutMs)
     run.out = process.readAllStandardOutput();
     run.err = process.readAllStandardError();
     return run;
+}
+
+}  // namespace
+
+Run runCli(const QStringList& args, int timeoutMs)
+{
+    QProcess process;
+    process.start(QStringLiteral(BNFLOW_CLI), args);
+    return finish(process, timeoutMs);
+}
+
+Run runCliWithInput(const QStringList& args, const QByteArray& input)
+{
+    QProcess process;
+    process.start(QStringLiteral(BNFLOW_CLI), args);
+    process.write(input);
+    process.closeWriteChannel();
+    return finish(process, 120000);
+}
+
+Run runCliRedirected(const QString& redirection, const QStringList& args)
+{
+    QProcess process;
+    process.start(QStringLiteral("/bin/sh"),
+                  QStringList{QStringLiteral("-c"), QStringLiteral("exec \"$0\" \"$@\" ") + redirection,
+                              QStringLiteral(BNFLOW_CLI)} + args);
+    return finish(process, 120000);
 }
 
 void expectBadInput(const Run& run, const QStringList& fragments)

@@ -14,6 +14,12 @@ struct Run {
 
 Run runCli(const QStringList& args, int timeoutMs = 120000);
 
+// The same with `input` on standard input.
+Run runCliWithInput(const QStringList& args, const QByteArray& input);
+
+// Through /bin/sh with a redirection of stdout, e.g. ">/dev/full" or ">&-" (closed).
+Run runCliRedirected(const QString& redirection, const QStringList& args);
+
 // Exit 2, nothing on stdout, exactly one line on stderr containing every fragment. Reports
 // through QTest; check QTest::currentTestFailed() afterwards if it matters.
 void expectBadInput(const Run& run, const QStringList& fragments);

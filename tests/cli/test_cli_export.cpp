@@ -96,9 +96,9 @@ void TestCliExport::badArguments_data()
     QTest::newRow("no plot") << QStringList{"export", s, "--out", out} << QStringList{"missing --plot"};
     QTest::newRow("no out") << QStringList{"export", s, "--plot", "terms"} << QStringList{"missing --out"};
     QTest::newRow("jpg") << QStringList{"export", s, "--plot", "terms", "--out", "OUT/plot.jpg"}
-                         << QStringList{"OUT/plot.jpg", ".png, .pdf or .svg"};
+                         << QStringList{"OUT/plot.jpg", ".png, .pdf, .svg or .csv"};
     QTest::newRow("no extension") << QStringList{"export", s, "--plot", "terms", "--out", "OUT/plot"}
-                                  << QStringList{"OUT/plot", ".png, .pdf or .svg"};
+                                  << QStringList{"OUT/plot", ".png, .pdf, .svg or .csv"};
     QTest::newRow("width too small") << QStringList{"export", s, "--plot", "params", "--out", out, "--width", "10"}
                                      << QStringList{"--width", "between 200 and 8000"};
     QTest::newRow("width not a number") << QStringList{"export", s, "--plot", "params", "--out", out, "--width", "wide"}

@@ -1,13 +1,13 @@
 #include <document/autosave.h>
 
 #include <document/session_document.h>
+#include <files/atomic_write.h>
 
 #include <session_json.h>
 
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
-#include <QSaveFile>
 #include <QStandardPaths>
 #include <QTimer>
 
@@ -19,11 +19,6 @@ QString originPath(const QString& directory)
     return QDir(directory).filePath(QStringLiteral("autosave.origin"));
 }
 
-bool writeAtomically(const QString& path, const QByteArray& bytes)
-{
-    QSaveFile file(path);
-    return file.open(QIODevice::WriteOnly) && file.write(bytes) == bytes.size() && file.commit();
-}
 
 }  // namespace
 
@@ -58,8 +53,8 @@ void Autosave::writeNow()
     if (!QDir().mkpath(directory_))
         return;  // nowhere to write: the next tick tries again
     const std::string text = writeSession(document_->session());
-    if (writeAtomically(originPath(directory_), document_->filePath().toUtf8()) &&
-        writeAtomically(sessionPath(directory_), QByteArray(text.data(), qsizetype(text.size()))))
+    if (files::writeFileAtomically(originPath(directory_), document_->filePath().toUtf8()) &&
+        files::writeFileAtomically(sessionPath(directory_), QByteArray(text.data(), qsizetype(text.size()))))
         dirty_ = false;
 }
 

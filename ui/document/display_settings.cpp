@@ -87,7 +87,7 @@ QString DisplaySettings::widestNumber() const
 
 QString DisplaySettings::fullPrecision(double value)
 {
-    return QString::fromStdString(json::number(value));
+    return QString::fromStdString(json::shortest(value));
 }
 
 QColor DisplaySettings::divergingColour(double t) const

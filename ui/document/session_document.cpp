@@ -1,10 +1,11 @@
 #include <document/session_document.h>
 
+#include <files/atomic_write.h>
+
 #include <catalogue.h>
 #include <session_json.h>
 
 #include <QFileInfo>
-#include <QSaveFile>
 #include <QUndoStack>
 
 #include <cmath>
@@ -132,14 +133,9 @@ bool SessionDocument::open(const QString& filePath, QString* error)
 
 bool SessionDocument::save(const QString& filePath, QString* error)
 {
-    QSaveFile file(filePath);  // writes a temporary file and renames it: never half a session
     const std::string text = writeSession(session_);
-    if (!file.open(QIODevice::WriteOnly) ||
-        file.write(text.data(), qint64(text.size())) != qint64(text.size()) || !file.commit()) {
-        if (error)
-            *error = QFileInfo(filePath).fileName() + ": " + file.errorString();
-        return false;
-    }
+    if (!files::writeFileAtomically(filePath, QByteArray::fromStdString(text), error))
+        return false;  // never half a session: the old file stays as it was
     if (filePath_ != filePath) {
         filePath_ = filePath;
         emit filePathChanged(filePath_);

@@ -1,36 +1,29 @@
 #include <plots/plot_export.h>
 
 #include <document/display_settings.h>
+#include <files/atomic_write.h>
 
 #include <qcustomplot.h>
 
 #include <QBuffer>
 #include <QFileInfo>
-#include <QSaveFile>
+#include <QPdfWriter>
 #include <QSvgGenerator>
-#include <QTemporaryDir>
 
 namespace bnflow::ui {
 namespace {
 
-bool writeWhole(const QString& path, const QByteArray& bytes, QString* error)
+// One line per point: a label's line break (tick labels have them) becomes a space, so that
+// line-oriented tools (wc -l, grep, head) read the file right; quotes per RFC 4180.
+QString csvField(const QString& label)
 {
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.commit()) {
-        if (error)
-            *error = QStringLiteral("%1: cannot be written (%2)").arg(path, file.errorString());
-        return false;
-    }
-    return true;
-}
-
-QString csvField(const QString& text)
-{
-    if (!text.contains(QLatin1Char(',')) && !text.contains(QLatin1Char('"')) && !text.contains(QLatin1Char('\n')))
+    QString text = label;
+    text.replace(QStringLiteral("\r\n"), QStringLiteral(" "));
+    text.replace(QLatin1Char('\n'), QLatin1Char(' ')).replace(QLatin1Char('\r'), QLatin1Char(' '));
+    if (!text.contains(QLatin1Char(',')) && !text.contains(QLatin1Char('"')))
         return text;
-    QString quoted = text;
-    quoted.replace(QStringLiteral("\""), QStringLiteral("\"\""));
-    return QLatin1Char('"') + quoted + QLatin1Char('"');
+    text.replace(QStringLiteral("\""), QStringLiteral("\"\""));
+    return QLatin1Char('"') + text + QLatin1Char('"');
 }
 
 QString number(const std::vector<double>& values, std::size_t k)
@@ -62,19 +55,30 @@ QByteArray renderPlotBytes(const PlotSpec& spec, ImageFormat format, const Expor
         image.setDotsPerMeterX(qRound(size.dpi / 0.0254));
         image.setDotsPerMeterY(qRound(size.dpi / 0.0254));
         QBuffer buffer(&bytes);
-        buffer.open(QIODevice::WriteOnly);
-        image.save(&buffer, "PNG");
+        if (image.isNull() || !buffer.open(QIODevice::WriteOnly) || !image.save(&buffer, "PNG"))
+            return {};
         break;
     }
     case ImageFormat::Pdf: {
-        // QCustomPlot prints to a file name only: print into a private directory, read it back.
-        QTemporaryDir dir;
-        const QString temporary = dir.filePath(QStringLiteral("plot.pdf"));
-        if (dir.isValid() && plot.savePdf(temporary, size.width, size.height)) {
-            QFile file(temporary);
-            if (file.open(QIODevice::ReadOnly))
-                bytes = file.readAll();
-        }
+        // Into memory, not through QCustomPlot::savePdf: that prints to a temporary file whose
+        // write errors (a full TMPDIR) went unnoticed and made a corrupt PDF look like success.
+        QBuffer buffer(&bytes);
+        if (!buffer.open(QIODevice::WriteOnly))
+            return {};
+        QPdfWriter pdf(&buffer);
+        pdf.setPageSize(QPageSize(QSizeF(size.width, size.height), QPageSize::Point));
+        pdf.setPageMargins(QMarginsF(0, 0, 0, 0));
+        pdf.setResolution(96);  // fonts sized as on screen, as QCustomPlot's own PDF export does
+        pdf.setTitle(spec.title);
+        pdf.setCreator(QStringLiteral("bnflow"));
+        QCPPainter painter;
+        if (!painter.begin(&pdf))
+            return {};
+        painter.setMode(QCPPainter::pmVectorized);
+        painter.setWindow(0, 0, size.width, size.height);  // plot units onto the whole page
+        plot.toPainter(&painter, size.width, size.height);
+        if (!painter.end())
+            return {};
         break;
     }
     case ImageFormat::Svg: {
@@ -86,10 +90,11 @@ QByteArray renderPlotBytes(const PlotSpec& spec, ImageFormat format, const Expor
         svg.setViewBox(QRect(0, 0, size.width, size.height));
         svg.setTitle(spec.title);
         QCPPainter painter;
-        if (painter.begin(&svg)) {
-            plot.toPainter(&painter, size.width, size.height);
-            painter.end();
-        }
+        if (!painter.begin(&svg))
+            return {};
+        plot.toPainter(&painter, size.width, size.height);
+        if (!painter.end())
+            return {};
         break;
     }
     }
@@ -111,7 +116,7 @@ bool exportPlot(const PlotSpec& spec, const QString& path, const ExportSize& siz
             *error = QStringLiteral("%1: the plot could not be rendered").arg(path);
         return false;
     }
-    return writeWhole(path, bytes, error);
+    return files::writeFileAtomically(path, bytes, error);
 }
 
 QByteArray plotCsv(const PlotSpec& spec)
@@ -129,7 +134,7 @@ QByteArray plotCsv(const PlotSpec& spec)
 
 bool exportPlotCsv(const PlotSpec& spec, const QString& path, QString* error)
 {
-    return writeWhole(path, plotCsv(spec), error);
+    return files::writeFileAtomically(path, plotCsv(spec), error);
 }
 
 }  // namespace bnflow::ui

@@ -1,5 +1,6 @@
 // Saving a plot without a window: PNG (pixel size and DPI), PDF, SVG, and the CSV of the numbers
-// behind it. Files are written whole or not at all (QSaveFile).
+// behind it. Rendered completely in memory first, then written whole or not at all
+// (files/atomic_write.h).
 #pragma once
 
 #include <plots/plot_renderer.h>
@@ -26,7 +27,7 @@ struct ExportSize {
 bool exportPlot(const PlotSpec& spec, const QString& path, const ExportSize& size,
                 const PlotStyle& style, QString* error);
 
-// The bytes exportPlot() would write.
+// The bytes exportPlot() would write; empty when rendering failed.
 QByteArray renderPlotBytes(const PlotSpec& spec, ImageFormat format, const ExportSize& size,
                            const PlotStyle& style);
 

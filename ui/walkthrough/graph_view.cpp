@@ -2,15 +2,16 @@
 
 #include <document/display_settings.h>
 #include <document/session_document.h>
+#include <files/atomic_write.h>
 #include <walkthrough/walkthrough_state.h>
 
 #include <graph.h>
 
+#include <QBuffer>
 #include <QFileInfo>
 #include <QGraphicsRectItem>
 #include <QGraphicsTextItem>
 #include <QPdfWriter>
-#include <QSaveFile>
 #include <QSvgGenerator>
 #include <QWheelEvent>
 
@@ -200,19 +201,18 @@ bool GraphView::exportTo(const QString& path, QString* error)
 {
     const QString suffix = QFileInfo(path).suffix().toLower();
     const QRectF rect = scene()->sceneRect();
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly)) {
-        *error = QFileInfo(path).fileName() + ": " + file.errorString();
-        return false;
-    }
+    // Painted into memory first; only a complete image reaches the disk.
+    QByteArray bytes;
+    QBuffer file(&bytes);
+    file.open(QIODevice::WriteOnly);
+    bool painted = true;
     if (suffix == QLatin1String("png")) {
         QImage image((rect.size() * 2).toSize(), QImage::Format_ARGB32);
         image.fill(palette().color(QPalette::Base));
         QPainter painter(&image);
         painter.setRenderHints(QPainter::Antialiasing | QPainter::TextAntialiasing);
         renderTo(&painter, QRectF(QPointF(0, 0), image.size()));
-        painter.end();
-        image.save(&file, "PNG");
+        painted = painter.end() && image.save(&file, "PNG");
     } else if (suffix == QLatin1String("svg")) {
         QSvgGenerator svg;
         svg.setOutputDevice(&file);
@@ -221,22 +221,23 @@ bool GraphView::exportTo(const QString& path, QString* error)
         svg.setTitle(QStringLiteral("bnflow computational graph"));
         QPainter painter(&svg);
         renderTo(&painter, QRectF(QPointF(0, 0), rect.size()));
+        painted = painter.end();
     } else if (suffix == QLatin1String("pdf")) {
         QPdfWriter pdf(&file);
         pdf.setPageSize(QPageSize(QPageSize::A4));
         pdf.setPageOrientation(QPageLayout::Landscape);
         QPainter painter(&pdf);
         renderTo(&painter, QRectF(QPointF(0, 0), QSizeF(pdf.width(), pdf.height())));
+        painted = painter.end();
     } else {
-        file.cancelWriting();
         *error = QFileInfo(path).fileName() + tr(": expected a .png, .svg or .pdf file");
         return false;
     }
-    if (!file.commit()) {
-        *error = QFileInfo(path).fileName() + ": " + file.errorString();
+    if (!painted || bytes.isEmpty()) {
+        *error = files::writeError(path, tr("the graph could not be rendered"));
         return false;
     }
-    return true;
+    return files::writeFileAtomically(path, bytes, error);
 }
 
 }  // namespace bnflow::ui

@@ -2,6 +2,7 @@
 
 #include <document/display_settings.h>
 #include <document/session_document.h>
+#include <files/atomic_write.h>
 #include <walkthrough/formula_view.h>
 #include <walkthrough/graph_view.h>
 #include <walkthrough/walkthrough_state.h>
@@ -9,10 +10,9 @@
 #include <catalogue.h>
 
 #include <QApplication>
-#include <QFileInfo>
+#include <QBuffer>
 #include <QPainter>
 #include <QPdfWriter>
-#include <QSaveFile>
 #include <QStyle>
 #include <QSvgRenderer>
 #include <QTextDocument>
@@ -64,7 +64,6 @@ QString tableHtml(const Matrix& m, const DisplaySettings& display, int maxRows =
 bool writeHandout(const SessionDocument& document, const DisplaySettings& display, int feature,
                   const QString& path, QString* error)
 {
-    const QString name = QFileInfo(path).fileName();
     const Analysis* a = document.analysis();
     if (!a) {
         *error = QObject::tr("the session cannot be computed: %1")
@@ -73,11 +72,10 @@ bool writeHandout(const SessionDocument& document, const DisplaySettings& displa
     }
     const Session& s = document.session();
     const int j = std::clamp(feature, 0, int(s.features()) - 1);
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly)) {
-        *error = name + ": " + file.errorString();
-        return false;
-    }
+    // The whole PDF is painted into memory first: only a complete document reaches the disk.
+    QByteArray bytes;
+    QBuffer file(&bytes);
+    file.open(QIODevice::WriteOnly);
     QPdfWriter pdf(&file);
     pdf.setPageSize(QPageSize(QPageSize::A4));
     pdf.setResolution(kDpi);
@@ -132,12 +130,11 @@ bool writeHandout(const SessionDocument& document, const DisplaySettings& displa
         if (graphHeight > 100)
             graph.renderTo(&painter, QRectF(kMargin, y, width, graphHeight));
     }
-    painter.end();
-    if (!file.commit()) {
-        *error = name + ": " + file.errorString();
+    if (!painter.end() || bytes.isEmpty()) {
+        *error = files::writeError(path, QObject::tr("the PDF could not be rendered"));
         return false;
     }
-    return true;
+    return files::writeFileAtomically(path, bytes, error);
 }
 
 }  // namespace bnflow::ui

@@ -9,7 +9,7 @@ namespace bnflow::ui {
 class DisplaySettings;
 class SessionDocument;
 
-// Written atomically (QSaveFile). false with a one-line message naming the file or the problem.
+// Painted in memory, then written atomically (files/atomic_write.h). false with a one-line message naming the file or the problem.
 bool writeHandout(const SessionDocument& document, const DisplaySettings& display, int feature,
                   const QString& path, QString* error);
 

@@ -2,6 +2,7 @@
 
 #include <document/examples.h>
 #include <document/session_document.h>
+#include <files/atomic_write.h>
 
 #include <csv.h>
 #include <report.h>
@@ -11,7 +12,6 @@
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QMenu>
-#include <QSaveFile>
 #include <QSettings>
 #include <QUrl>
 #include <QWidget>
@@ -163,7 +163,6 @@ bool FileActions::importCsv(const QString& path)
 bool FileActions::exportResultsCsv(const QString& path)
 {
     const Analysis* a = document_->analysis();
-    const QString name = QFileInfo(path).fileName();
     if (!a) {
         showError(tr("Cannot export results"),
                   tr("This session cannot be computed: %1")
@@ -171,10 +170,9 @@ bool FileActions::exportResultsCsv(const QString& path)
         return false;
     }
     const std::string text = resultsCsv(document_->session(), *a);
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly) ||
-        file.write(text.data(), qint64(text.size())) != qint64(text.size()) || !file.commit()) {
-        showError(tr("Cannot export results"), name + ": " + file.errorString());
+    QString error;
+    if (!files::writeFileAtomically(path, QByteArray::fromStdString(text), &error)) {
+        showError(tr("Cannot export results"), error);
         return false;
     }
     return true;
