@@ -13,25 +13,35 @@
 
 namespace bnflow::cli {
 
+namespace {
+
+// The plot list of the help, from the one plot table the GUI's selector reads too.
+std::string exportDescription()
+{
+    std::string text = R"(Renders one plot of the session off screen and writes it; nothing is printed on success.
+SESSION - reads standard input. FILE.csv holds the numbers behind the plot, one row per point
+(panel, series, x, y, low, high, label), as the window's Export CSV writes them.
+
+Plots (NAME):
+)";
+    for (const ui::PlotKind& kind : ui::plotKinds()) {
+        std::string line = "  " + std::string(kind.name);
+        line.resize(15, ' ');
+        text += line + kind.description + "\n";
+        if (*kind.options)
+            text += std::string(15, ' ') + kind.options + "\n";
+    }
+    return text;
+}
+
+}  // namespace
+
 const CommandSpec kExportSpec{
     "export", "SESSION --plot NAME --out FILE.(png|pdf|svg|csv)\n"
               "                         [--width W --height H] [--theme light|dark] [--feature J] [--h H]\n"
               "                         [--shapes NxD,...] [--dtype f32|f64|both]",
     "save a plot as PNG, PDF, SVG or CSV (--plot NAME --out FILE)",
-    R"(Renders one plot of the session off screen and writes it; nothing is printed on success.
-SESSION - reads standard input. FILE.csv holds the numbers behind the plot, one row per point
-(panel, series, x, y, low, high, label), as the window's Export CSV writes them.
-
-Plots (NAME):
-  gradients    fused dx against staged dx, per element, on the line y = x
-  difference   |fused dx - staged dx| per element, log axis (exact zeros drawn at a floor)
-  terms        the three terms of the fused formula for feature J (--feature, default 0)
-  params       dgamma and dbeta per feature
-  gradcheck    numerical against analytic dx, and the relative error with the 1e-7 line (--h)
-  hsweep       gradient-check error as h goes from 1e-1 to 1e-10, float64 and float32
-  timings      staged and fused backward timed over N, and the speedup; measured now
-               (--shapes, default 16x64,64x64,256x64,1024x64,4096x64; --dtype, default f64)
-)",
+    exportDescription(),
     {{"plot", "NAME", "one of the plots above"},
      {"out", "FILE", ".png, .pdf, .svg or .csv; written whole or not at all"},
      {"width", "W", "pixels (PNG) or points (PDF, SVG), 200 to 8000 (default 1200)"},

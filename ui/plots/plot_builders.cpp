@@ -12,13 +12,14 @@ using namespace detail;
 const std::vector<PlotKind>& plotKinds()
 {
     static const std::vector<PlotKind> kinds = {
-        {"gradients", "fused dx against staged dx, per element"},
-        {"difference", "|fused dx - staged dx| per element, log axis"},
-        {"terms", "the three terms of the fused formula, one feature"},
-        {"params", "dgamma and dbeta per feature"},
-        {"gradcheck", "numerical against analytic dx, relative error"},
-        {"hsweep", "gradient-check error as the step h shrinks"},
-        {"timings", "staged and fused backward timed over N, speedup"},
+        {"gradients", "fused dx against staged dx, per element", ""},
+        {"difference", "|fused dx - staged dx| per element, log axis", ""},
+        {"terms", "the three terms of the fused formula, one feature", "--feature J (default 0)"},
+        {"params", "dgamma and dbeta per feature", ""},
+        {"gradcheck", "numerical against analytic dx, relative error", "--h H (default 1e-5)"},
+        {"hsweep", "gradient-check error as the step h shrinks", ""},
+        {"timings", "staged and fused backward timed over N, speedup; measured now",
+         "--shapes NxD,... (default 16x64,64x64,256x64,1024x64,4096x64), --dtype (default f64)"},
     };
     return kinds;
 }

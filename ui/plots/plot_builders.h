@@ -16,6 +16,7 @@ namespace bnflow::ui {
 struct PlotKind {
     const char* name;
     const char* description;
+    const char* options;  // the export options that apply to it, for the CLI's help ("" if none)
 };
 const std::vector<PlotKind>& plotKinds();
 QStringList plotNames();
