@@ -21,6 +21,16 @@ std::string oneLine(std::string_view text)
     return out;
 }
 
+std::string clipped(std::string_view text, std::size_t limit)
+{
+    if (text.size() <= limit)
+        return std::string(text);
+    std::size_t cut = limit > 3 ? limit - 3 : 0;
+    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80)
+        --cut;  // a UTF-8 continuation byte: back up to the start of its character
+    return std::string(text.substr(0, cut)) + "...";
+}
+
 std::string formatProblem(const Problem& problem)
 {
     return oneLine(problem.where.empty() ? problem.what : problem.where + ": " + problem.what);
