@@ -19,6 +19,21 @@ std::string lineColumn(std::string_view text, std::size_t offset)
     return "line " + std::to_string(line) + ", column " + std::to_string(offset - lineStart + 1);
 }
 
+void dismantle(JsonDocument& value) noexcept
+{
+    if (value.is_array()) {
+        auto& items = value.get_ref<JsonDocument::array_t&>();
+        for (JsonDocument& item : items)
+            dismantle(item);
+        items.clear();
+    } else if (value.is_object()) {
+        auto& members = value.get_ref<JsonDocument::object_t&>();
+        for (auto& member : members)
+            dismantle(member.second);
+        members.clear();
+    }
+}
+
 namespace {
 
 using Json = JsonDocument;
@@ -64,6 +79,15 @@ public:
     using binary_t = Json::binary_t;
 
     explicit DocumentBuilder(const JsonLimits& limits) : limits_(limits) {}
+    DocumentBuilder(const DocumentBuilder&) = delete;
+    DocumentBuilder& operator=(const DocumentBuilder&) = delete;
+    ~DocumentBuilder()  // after a throw: what was built so far, and the open objects' members
+    {
+        for (Frame& frame : stack_)
+            for (auto& member : frame.members)
+                dismantle(member.second);
+        dismantle(root);
+    }
 
     Json root;
 
@@ -85,10 +109,8 @@ public:
         Frame& frame = stack_.back();
         if (!frame.keys.insert(name).second)
             throw DuplicateKey{std::move(name)};
-        auto& members = frame.value->get_ref<Json::object_t&>();
-        // The vector underneath ordered_map: append without its linear search for the key.
-        members.emplace_back(std::move(name), nullptr);
-        slot_ = &members.back().second;
+        frame.members.emplace_back(std::move(name), nullptr);
+        slot_ = &frame.members.back().second;
         return true;
     }
 
@@ -99,9 +121,13 @@ public:
     }
 
 private:
+    // An open array or object. An object's members wait here, in a vector of movable pairs,
+    // until it closes: ordered_map's own pairs have a const key, so each reallocation of the
+    // map would deep-copy every value read so far (and copies allocate, and can fail).
     struct Frame {
         Json* value;
-        std::unordered_set<std::string> keys;  // this object's keys so far (unused for arrays)
+        std::vector<std::pair<std::string, Json>> members;  // an object's, in file order
+        std::unordered_set<std::string> keys;               // the same keys, to find duplicates
     };
 
     template <typename V>
@@ -147,6 +173,14 @@ private:
 
     bool close()
     {
+        Frame& frame = stack_.back();
+        if (frame.value->is_object()) {
+            auto& members = frame.value->get_ref<Json::object_t&>();
+            members.reserve(frame.members.size());
+            // The vector underneath ordered_map: append without its linear search for the key.
+            for (auto& [name, value] : frame.members)
+                members.emplace_back(std::move(name), std::move(value));
+        }
         stack_.pop_back();
         return true;
     }

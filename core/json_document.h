@@ -24,6 +24,13 @@ struct JsonLimits {
 std::optional<JsonDocument> parseJsonDocument(std::string_view text, Problems& problems,
                                               const JsonLimits& limits);
 
+// Empties `value` from the leaves up, so that destroying it allocates nothing. nlohmann's
+// destructor moves a container's elements onto a heap stack as large as the container; out of
+// memory, that allocation throws from a destructor (noexcept) and the process aborts instead
+// of reporting "out of memory". Every document that may be destroyed by a bad_alloc passes
+// through here first. Recursion is bounded by JsonLimits::maxDepth.
+void dismantle(JsonDocument& value) noexcept;
+
 // "line 3, column 14" of a 0-based byte offset.
 std::string lineColumn(std::string_view text, std::size_t offset);
 

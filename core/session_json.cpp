@@ -196,8 +196,16 @@ bool isKnownKey(std::string_view key)
 SessionLoad parseSession(std::string_view text)
 {
     SessionLoad result;
-    const std::optional<Json> root =
+    std::optional<Json> root =
         parseJsonDocument(text, result.problems, {kMaxJsonDepth, kMaxSessionNumbers});
+    struct Dismantle {  // however this function ends, out of memory included (json_document.h)
+        std::optional<Json>& document;
+        ~Dismantle()
+        {
+            if (document)
+                dismantle(*document);
+        }
+    } dismantleRoot{root};
     if (!root)
         return result;
     if (!root->is_object()) {

@@ -94,6 +94,8 @@ std::vector<Variant> parseVariants(const std::string& text)
         if (std::find(variants.begin(), variants.end(), v) == variants.end())
             variants.push_back(v);
     }
+    if (variants.empty())  // --variants "": an empty table is not a benchmark
+        throw UsageError{"--variants expects staged and/or fused, got nothing"};
     return variants;
 }
 

@@ -1,5 +1,7 @@
 #include "options.h"
 
+#include <problem.h>
+
 #include <charconv>
 #include <cmath>
 
@@ -38,7 +40,7 @@ ParsedArgs parseArgs(const std::vector<std::string>& args, const OptionSpec& spe
                 throw UsageError{"option " + name + " takes no value"};
             parsed.flags.insert(name);
         } else {
-            throw UsageError{"unknown option '" + arg + "'"};
+            throw UsageError{"unknown option '" + clipped(arg) + "'"};
         }
     }
     return parsed;
@@ -50,7 +52,7 @@ double parseNumber(const std::string& option, const std::string& text)
     const char* end = text.data() + text.size();
     const auto [ptr, ec] = std::from_chars(text.data(), end, value);
     if (ec != std::errc() || ptr != end || !std::isfinite(value))
-        throw UsageError{"option " + option + " expects a number, got '" + text + "'"};
+        throw UsageError{"option " + option + " expects a number, got '" + clipped(text) + "'"};
     return value;
 }
 
@@ -63,7 +65,7 @@ long parseWhole(const std::string& option, const std::string& text, long minimum
     const auto [ptr, ec] = std::from_chars(text.data(), end, value);
     if (ec != std::errc() || ptr != end || value < minimum)
         throw UsageError{"option " + option + " expects a whole number >= " +
-                         std::to_string(minimum) + ", got '" + text + "'"};
+                         std::to_string(minimum) + ", got '" + clipped(text) + "'"};
     return value;
 }
 
