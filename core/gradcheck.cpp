@@ -8,6 +8,7 @@
 #include <limits>
 #include <random>
 #include <string>
+#include <type_traits>
 #include <unordered_set>
 #include <vector>
 
@@ -47,7 +48,21 @@ void check(const Session& session, const GradCheckSettings& settings, GradCheckR
     const Eigen::Index n = x.rows();
     const Eigen::Index d = x.cols();
 
-    const Gradients<S> analytic = backwardFused<S>(dout, forward<S>(x, gamma, beta, eps), gamma);
+    const ForwardCache<S> cache = forward<S>(x, gamma, beta, eps);
+    for (Eigen::Index j = 0; j < d; ++j) {
+        // A variance beyond the type's range gives inv_std = 0: every difference and gradient
+        // of the column is then exactly 0, a perfect "pass" of nothing.
+        if (!std::isfinite(cache.var[j]) || !std::isfinite(cache.invStd[j]) || cache.invStd[j] == 0) {
+            r.status = GradCheckReport::Status::NonFinite;
+            r.problem = Problem{"x[*][" + std::to_string(j) + "]",
+                                "the variance of feature " + std::to_string(j) + " overflows " +
+                                    (std::is_same_v<S, float> ? "a float (float32 ends near 3.4e38)"
+                                                              : "a double") +
+                                    "; it cannot be checked in this precision"};
+            return;
+        }
+    }
+    const Gradients<S> analytic = backwardFused<S>(dout, cache, gamma);
     r.analyticDx = analytic.dx.template cast<double>();
     r.analyticDgamma = analytic.dgamma.template cast<double>();
     r.analyticDbeta = analytic.dbeta.template cast<double>();
@@ -179,7 +194,7 @@ GradCheckReport gradientCheck(const Session& session, const GradCheckSettings& s
         check<float>(session, settings, r);
     else
         check<double>(session, settings, r);
-    if (r.status == GradCheckReport::Status::Cancelled)
+    if (r.status != GradCheckReport::Status::Ok)
         return r;
     if ((r.problem = firstNonFinite(r, n))) {
         r.status = GradCheckReport::Status::NonFinite;
