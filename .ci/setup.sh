@@ -9,6 +9,7 @@ BNFLOW_PACKAGES=(
   libqcustomplot-dev libqcustomplot2.1-qt6
   libeigen3-dev nlohmann-json3-dev
   fonts-dejavu-core xvfb xauth
+  python3
 )
 
 bnflow_install_missing() {

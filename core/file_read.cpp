@@ -45,8 +45,13 @@ std::optional<std::string> readRegularFile(const std::string& path, std::size_t 
                                            std::string& text)
 {
     const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
-    if (fd < 0)
-        return openError(errno);
+    if (fd < 0) {
+        const int error = errno;
+        struct stat info {};
+        if (::stat(path.c_str(), &info) == 0 && !S_ISREG(info.st_mode))
+            return std::string(fileKind(info.st_mode));  // a socket: open() says ENXIO
+        return openError(error);
+    }
     const FileCloser closer{fd};
     struct stat info {};
     if (::fstat(fd, &info) != 0)

@@ -31,6 +31,22 @@ std::string clipped(std::string_view text, std::size_t limit)
     return std::string(text.substr(0, cut)) + "...";
 }
 
+std::string clippedPath(std::string_view path, std::size_t limit)
+{
+    if (path.size() <= limit || limit < 8)
+        return clipped(path, limit);
+    const auto continuation = [&path](std::size_t k) {
+        return k < path.size() && (static_cast<unsigned char>(path[k]) & 0xC0) == 0x80;
+    };
+    std::size_t tail = path.size() - (limit - 3) / 2;  // the file name's end of the path
+    while (continuation(tail))
+        ++tail;
+    std::size_t head = limit - 3 - (path.size() - tail);
+    while (head > 0 && continuation(head))
+        --head;
+    return std::string(path.substr(0, head)) + "..." + std::string(path.substr(tail));
+}
+
 std::string formatProblem(const Problem& problem)
 {
     return oneLine(problem.where.empty() ? problem.what : problem.where + ": " + problem.what);

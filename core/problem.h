@@ -25,5 +25,7 @@ std::string oneLine(std::string_view text);
 // Never cuts inside a UTF-8 sequence.
 inline constexpr std::size_t kMaxQuoted = 60;
 std::string clipped(std::string_view text, std::size_t limit = kMaxQuoted);
+// The same for a file path, cut in the middle: its start and its file name stay readable.
+std::string clippedPath(std::string_view path, std::size_t limit = 2 * kMaxQuoted);
 
 }  // namespace bnflow

@@ -41,7 +41,7 @@ Loaded loadAndAnalyze(const ParsedArgs& parsed)
         throw UsageError{"unexpected argument '" + parsed.positional[1] + "'"};
     const std::string& path = parsed.positional.front();
     const auto fail = [&path](const Problems& problems) {
-        std::string message = path + ": " + formatProblem(problems.front());
+        std::string message = oneLine(clippedPath(path)) + ": " + formatProblem(problems.front());
         if (problems.size() > 1)
             message += " (and " + std::to_string(problems.size() - 1) + " more)";
         return BadInput{message};
@@ -105,7 +105,7 @@ std::string gradcheckCommand(const std::vector<std::string>& args)
     if (!samples)
         settings.samples = boundedGradCheckSamples(loaded.session.samples(), loaded.session.features());
     const GradCheckReport report = gradientCheck(loaded.session, settings);
-    const std::string& path = parsed.positional.front();
+    const std::string path = oneLine(clippedPath(parsed.positional.front()));
     if (!report.ok())  // NonFinite: f overflowed somewhere
         throw BadInput{path + ": " + formatProblem(*report.problem)};
     for (const double e : {report.maxRelDx, report.maxRelDgamma, report.maxRelDbeta})
