@@ -200,7 +200,10 @@ std::string clipLastRead(std::string message)
     if (open == std::string::npos)
         return message;
     const auto start = open + kLastRead.size();
-    const auto close = message.rfind('\'');
+    // The token ends where nlohmann's text goes on ("'; expected ...") or at the final quote.
+    auto close = message.find("'; expected ", start);
+    if (close == std::string::npos && message.back() == '\'')
+        close = message.size() - 1;
     if (close == std::string::npos || close < start)
         return message;
     return message.substr(0, start) + clipped(std::string_view(message).substr(start, close - start)) +

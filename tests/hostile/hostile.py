@@ -231,7 +231,7 @@ class Suite:
                '"gamma": [1, 1], "beta": [0, 0], "eps": 1e-5'
         keys = "".join(', "k%d": %d' % (k, k) for k in range(200000))
         path = self.write("keys.bnflow.json", head + keys + "}")
-        json.loads(self.expect_success([self.cli, "grad", path], timeout=6))  # was 24 s
+        json.loads(self.expect_success([self.cli, "grad", path], timeout=15))  # was 24 s, now 0.6
 
     def case_more_entries_than_the_cap(self):
         row = "[" + ",".join(["0"] * ((1 << 21) + 1)) + "]"
@@ -271,7 +271,8 @@ class Suite:
         rng = random.Random(1)
         x = [[round(rng.gauss(0, 1), 6) for _ in range(8)] for _ in range(20000)]
         path = self.session("big.bnflow.json", x=x, gamma=[1] * 8, beta=[0] * 8)
-        report = json.loads(self.expect_success([self.cli, "gradcheck", path], timeout=8))
+        # About 1 s: the generous timeout is for loaded machines; the sample size is the test.
+        report = json.loads(self.expect_success([self.cli, "gradcheck", path], timeout=60))
         if not 0 < report.get("samples", 0) < 20000 * 8:
             raise Failure("no sample stated: %r" % report)
         report = json.loads(self.expect_success([self.cli, "gradcheck", path, "--samples", "10"]))
@@ -283,7 +284,7 @@ class Suite:
         x = [[round(rng.gauss(0, 1), 6) for _ in range(8)] for _ in range(20000)]
         path = self.session("big.bnflow.json", x=x, gamma=[1] * 8, beta=[0] * 8)
         self.expect_success([self.cli, "export", path, "--plot", "hsweep", "--out",
-                             self.path("hsweep.svg")], timeout=20)
+                             self.path("hsweep.svg")], timeout=60)  # was minutes
 
     # --- cases: usage --------------------------------------------------------------------
     def case_bench_empty_variants(self):
