@@ -8,6 +8,9 @@
 #include <gradcheck.h>
 #include <sweeps.h>
 
+#include <atomic>
+#include <functional>
+
 namespace bnflow::ui {
 
 // Every plot name, in the selector's order.
@@ -36,6 +39,10 @@ namespace bnflow::ui {
 struct PlotOptions {
     Eigen::Index feature = 0;  // "terms": which feature (clamped to the session's)
     double h = 1e-5;           // "gradcheck": the step
+    // "gradcheck" and "hsweep": polled between entries (a set flag ends the check early, with a
+    // spec that says so), and told (done, total) as the check goes.
+    const std::atomic<bool>* cancel = nullptr;
+    std::function<void(std::size_t done, std::size_t total)> progress;
 };
 
 // Every plot but "timings", from a session that analyze() accepted and its analysis. The
