@@ -10,6 +10,7 @@ BNFLOW_PACKAGES=(
   libeigen3-dev nlohmann-json3-dev
   fonts-dejavu-core xvfb xauth
   desktop-file-utils appstream dpkg-dev
+  python3
 )
 
 bnflow_install_missing() {

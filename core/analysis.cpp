@@ -1,6 +1,7 @@
 #include "analysis.h"
 
 #include <cmath>
+#include <cstdio>
 
 namespace bnflow {
 namespace {
@@ -22,17 +23,43 @@ std::optional<std::string> firstNonFinite(std::string_view name, const Eigen::Ma
     return std::nullopt;
 }
 
-Problems checkStatistics(const ForwardCache<double>& f, double eps)
+// Whether every value of column j is the same, i.e. its variance is 0 rather than too small
+// for a double.
+bool isConstant(const Matrix& x, Eigen::Index j)
+{
+    return x.col(j).minCoeff() == x.col(j).maxCoeff();
+}
+
+std::string shortNumber(double v)
+{
+    char text[32];
+    std::snprintf(text, sizeof text, "%.3g", v);
+    return text;
+}
+
+Problems checkStatistics(const Matrix& x, const ForwardCache<double>& f, double eps)
 {
     Problems problems;
     for (Eigen::Index j = 0; j < f.var.size(); ++j) {
+        const std::string column = "feature " + std::to_string(j);
+        const double varEps = f.var[j] + eps;
         if (!std::isfinite(f.var[j]) || !std::isfinite(f.mean[j]))
-            problems.push_back({feature(j), "the variance of feature " + std::to_string(j) +
+            problems.push_back({feature(j), "the variance of " + column +
                                                 " overflows a double; scale the column down"});
-        else if (f.var[j] + eps == 0)
-            problems.push_back({feature(j), "feature " + std::to_string(j) +
-                                                " is constant (variance 0) and eps = 0, so "
-                                                "1/sqrt(var + eps) divides by zero; set eps > 0"});
+        else if (varEps == 0 && isConstant(x, j))
+            problems.push_back({feature(j), column + " is constant (variance 0) and eps = 0, so "
+                                                     "1/sqrt(var + eps) divides by zero; set eps > 0"});
+        else if (varEps == 0)
+            problems.push_back({feature(j), column + " is not constant, but its variance "
+                                                     "underflows to 0 (its values differ by less "
+                                                     "than a double can square) and eps = 0, so "
+                                                "1/sqrt(var + eps) divides by zero; scale the "
+                                                "column up or set eps > 0"});
+        else if (!std::isfinite(std::pow(varEps, -1.5)))  // dvar's factor (var + eps)^(-3/2)
+            problems.push_back({feature(j), "var + eps = " + shortNumber(varEps) + " is so small "
+                                                "that (var + eps)^(-3/2) in the backward pass "
+                                                "overflows a double; set eps >= 1e-200 or scale "
+                                                "the column up"});
     }
     return problems;
 }
@@ -48,7 +75,7 @@ AnalysisResult analyze(const Session& session)
 
     Analysis a;
     forward<double>(session.x, session.gamma, session.beta, session.eps, a.forward);
-    result.problems = checkStatistics(a.forward, session.eps);
+    result.problems = checkStatistics(session.x, a.forward, session.eps);
     if (!result.problems.empty())
         return result;
 

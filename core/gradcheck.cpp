@@ -4,6 +4,12 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <limits>
+#include <random>
+#include <string>
+#include <type_traits>
+#include <unordered_set>
 #include <vector>
 
 namespace bnflow {
@@ -31,22 +37,36 @@ S columnObjective(const std::vector<S>& x, const std::vector<S>& dout, S gamma, 
 }
 
 template <typename S>
-void check(const Session& session, double hIn, GradCheckReport& r)
+void check(const Session& session, const GradCheckSettings& settings, GradCheckReport& r)
 {
     const Mat<S> x = session.x.cast<S>();
     const Mat<S> dout = session.dout.cast<S>();
     const RowVec<S> gamma = session.gamma.cast<S>();
     const RowVec<S> beta = session.beta.cast<S>();
     const auto eps = static_cast<S>(session.eps);
-    const auto h = static_cast<S>(hIn);
+    const auto h = static_cast<S>(settings.h);
     const Eigen::Index n = x.rows();
     const Eigen::Index d = x.cols();
 
-    const Gradients<S> analytic = backwardFused<S>(dout, forward<S>(x, gamma, beta, eps), gamma);
+    const ForwardCache<S> cache = forward<S>(x, gamma, beta, eps);
+    for (Eigen::Index j = 0; j < d; ++j) {
+        // A variance beyond the type's range gives inv_std = 0: every difference and gradient
+        // of the column is then exactly 0, a perfect "pass" of nothing.
+        if (!std::isfinite(cache.var[j]) || !std::isfinite(cache.invStd[j]) || cache.invStd[j] == 0) {
+            r.status = GradCheckReport::Status::NonFinite;
+            r.problem = Problem{"x[*][" + std::to_string(j) + "]",
+                                "the variance of feature " + std::to_string(j) + " overflows " +
+                                    (std::is_same_v<S, float> ? "a float (float32 ends near 3.4e38)"
+                                                              : "a double") +
+                                    "; it cannot be checked in this precision"};
+            return;
+        }
+    }
+    const Gradients<S> analytic = backwardFused<S>(dout, cache, gamma);
     r.analyticDx = analytic.dx.template cast<double>();
     r.analyticDgamma = analytic.dgamma.template cast<double>();
     r.analyticDbeta = analytic.dbeta.template cast<double>();
-    r.numericDx.resize(n, d);
+    r.numericDx = Matrix::Constant(n, d, std::numeric_limits<double>::quiet_NaN());
     r.numericDgamma.resize(d);
     r.numericDbeta.resize(d);
 
@@ -55,6 +75,9 @@ void check(const Session& session, double hIn, GradCheckReport& r)
     const auto difference = [&](S plus, S minus) {
         return static_cast<double>((plus - minus) / (S(2) * h));
     };
+    const std::size_t total = r.checkedDx.size() + static_cast<std::size_t>(d);
+    std::size_t done = 0;
+    auto next = r.checkedDx.begin();  // ascending k = j * n + i: one column after the other
     for (Eigen::Index j = 0; j < d; ++j) {
         for (Eigen::Index i = 0; i < n; ++i) {
             column[i] = x(i, j);
@@ -63,7 +86,12 @@ void check(const Session& session, double hIn, GradCheckReport& r)
         const auto f = [&](S gammaJ, S betaJ) {
             return columnObjective<S>(column, g, gammaJ, betaJ, eps);
         };
-        for (Eigen::Index i = 0; i < n; ++i) {
+        for (; next != r.checkedDx.end() && *next / n == j; ++next) {
+            if (settings.cancel && settings.cancel->load()) {
+                r.status = GradCheckReport::Status::Cancelled;
+                return;
+            }
+            const Eigen::Index i = *next % n;
             const S saved = column[i];
             column[i] = saved + h;
             const S plus = f(gamma[j], beta[j]);
@@ -71,10 +99,65 @@ void check(const Session& session, double hIn, GradCheckReport& r)
             const S minus = f(gamma[j], beta[j]);
             column[i] = saved;
             r.numericDx(i, j) = difference(plus, minus);
+            if (settings.progress && ++done % 1024 == 0)
+                settings.progress(done, total);
         }
         r.numericDgamma[j] = difference(f(gamma[j] + h, beta[j]), f(gamma[j] - h, beta[j]));
         r.numericDbeta[j] = difference(f(gamma[j], beta[j] + h), f(gamma[j], beta[j] - h));
+        ++done;
     }
+    if (settings.progress)
+        settings.progress(total, total);
+}
+
+// K distinct indices of 0 .. count - 1, ascending (Floyd's algorithm), or all of them.
+std::vector<Eigen::Index> chooseEntries(Eigen::Index count, std::size_t samples, std::uint64_t seed)
+{
+    std::vector<Eigen::Index> chosen;
+    if (samples == 0 || samples >= static_cast<std::size_t>(count)) {
+        chosen.resize(static_cast<std::size_t>(count));
+        for (Eigen::Index k = 0; k < count; ++k)
+            chosen[static_cast<std::size_t>(k)] = k;
+        return chosen;
+    }
+    // A modulo rather than std::uniform_int_distribution, whose output differs between
+    // standard libraries; the bias (count / 2^64) does not matter here.
+    std::mt19937_64 engine(seed);
+    std::unordered_set<Eigen::Index> taken;
+    for (Eigen::Index top = count - static_cast<Eigen::Index>(samples); top < count; ++top) {
+        const auto pick = static_cast<Eigen::Index>(engine() % static_cast<std::uint64_t>(top + 1));
+        taken.insert(taken.count(pick) ? top : pick);
+    }
+    chosen.assign(taken.begin(), taken.end());
+    std::sort(chosen.begin(), chosen.end());
+    return chosen;
+}
+
+// The first checked entry whose difference or analytic value is not a finite number.
+std::optional<Problem> firstNonFinite(const GradCheckReport& r, Eigen::Index n)
+{
+    const auto where = [](const char* name, Eigen::Index i, Eigen::Index j) {
+        return std::string(name) + (i >= 0 ? "[" + std::to_string(i) + "]" : "") + "[" +
+               std::to_string(j) + "]";
+    };
+    char step[32];
+    std::snprintf(step, sizeof step, "%g", r.h);
+    const std::string what = std::string("the central difference at h = ") + step +
+                             " is not a finite number: f = sum(y * dout) overflows " +
+                             (r.dtype == Dtype::F32 ? "a float" : "a double") +
+                             "; the inputs are too large to check numerically";
+    for (const Eigen::Index k : r.checkedDx) {
+        const Eigen::Index i = k % n, j = k / n;
+        if (!std::isfinite(r.numericDx(i, j)) || !std::isfinite(r.analyticDx(i, j)))
+            return Problem{where("dx", i, j), what};
+    }
+    for (Eigen::Index j = 0; j < r.numericDgamma.size(); ++j) {
+        if (!std::isfinite(r.numericDgamma[j]) || !std::isfinite(r.analyticDgamma[j]))
+            return Problem{where("dgamma", -1, j), what};
+        if (!std::isfinite(r.numericDbeta[j]) || !std::isfinite(r.analyticDbeta[j]))
+            return Problem{where("dbeta", -1, j), what};
+    }
+    return std::nullopt;
 }
 
 template <typename M>
@@ -99,25 +182,58 @@ double relativeError(double a, double b)
     return std::abs(a - b) / std::max({std::abs(a), std::abs(b), 1e-300});
 }
 
-GradCheckReport gradientCheck(const Session& session, double h, Dtype dtype)
+GradCheckReport gradientCheck(const Session& session, const GradCheckSettings& settings)
 {
     GradCheckReport r;
-    r.h = h;
-    r.dtype = dtype;
-    if (dtype == Dtype::F32)
-        check<float>(session, h, r);
+    r.h = settings.h;
+    r.dtype = settings.dtype;
+    const Eigen::Index n = session.samples();
+    r.checkedDx = chooseEntries(n * session.features(), settings.samples, settings.seed);
+    r.sampled = static_cast<Eigen::Index>(r.checkedDx.size()) < n * session.features();
+    if (settings.dtype == Dtype::F32)
+        check<float>(session, settings, r);
     else
-        check<double>(session, h, r);
-    r.relErrorDx = relativeErrors(r.numericDx, r.analyticDx);
+        check<double>(session, settings, r);
+    if (r.status != GradCheckReport::Status::Ok)
+        return r;
+    if ((r.problem = firstNonFinite(r, n))) {
+        r.status = GradCheckReport::Status::NonFinite;
+        return r;
+    }
+    r.relErrorDx = Matrix::Constant(n, session.features(), std::numeric_limits<double>::quiet_NaN());
+    double worstDx = 0;
+    for (const Eigen::Index k : r.checkedDx) {
+        const Eigen::Index i = k % n, j = k / n;
+        r.relErrorDx(i, j) = relativeError(r.numericDx(i, j), r.analyticDx(i, j));
+        r.maxRelDx = std::max(r.maxRelDx, r.relErrorDx(i, j));
+        worstDx = std::max(worstDx, std::abs(r.numericDx(i, j) - r.analyticDx(i, j)));
+    }
     r.relErrorDgamma = relativeErrors(r.numericDgamma, r.analyticDgamma);
     r.relErrorDbeta = relativeErrors(r.numericDbeta, r.analyticDbeta);
-    r.maxRelDx = r.relErrorDx.size() ? r.relErrorDx.maxCoeff() : 0;
     r.maxRelDgamma = r.relErrorDgamma.size() ? r.relErrorDgamma.maxCoeff() : 0;
     r.maxRelDbeta = r.relErrorDbeta.size() ? r.relErrorDbeta.maxCoeff() : 0;
-    r.scaledDx = scaledError(r.numericDx, r.analyticDx);
+    // Scaled by the largest analytic entry of all of dx, checked or not: a stable scale.
+    r.scaledDx = worstDx == 0 ? 0 : worstDx / std::max(r.analyticDx.cwiseAbs().maxCoeff(), 1e-300);
     r.scaledDgamma = scaledError(r.numericDgamma, r.analyticDgamma);
     r.scaledDbeta = scaledError(r.numericDbeta, r.analyticDbeta);
     return r;
+}
+
+GradCheckReport gradientCheck(const Session& session, double h, Dtype dtype)
+{
+    GradCheckSettings settings;
+    settings.h = h;
+    settings.dtype = dtype;
+    return gradientCheck(session, settings);
+}
+
+std::size_t boundedGradCheckSamples(Eigen::Index rows, Eigen::Index cols, double budget)
+{
+    const double entries = double(rows) * double(cols);
+    if (entries * double(rows) <= budget)
+        return 0;
+    const double affordable = std::max(100.0, std::floor(budget / double(rows)));
+    return static_cast<std::size_t>(std::min(affordable, entries));
 }
 
 }  // namespace bnflow

@@ -21,6 +21,32 @@ std::string oneLine(std::string_view text)
     return out;
 }
 
+std::string clipped(std::string_view text, std::size_t limit)
+{
+    if (text.size() <= limit)
+        return std::string(text);
+    std::size_t cut = limit > 3 ? limit - 3 : 0;
+    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80)
+        --cut;  // a UTF-8 continuation byte: back up to the start of its character
+    return std::string(text.substr(0, cut)) + "...";
+}
+
+std::string clippedPath(std::string_view path, std::size_t limit)
+{
+    if (path.size() <= limit || limit < 8)
+        return clipped(path, limit);
+    const auto continuation = [&path](std::size_t k) {
+        return k < path.size() && (static_cast<unsigned char>(path[k]) & 0xC0) == 0x80;
+    };
+    std::size_t tail = path.size() - (limit - 3) / 2;  // the file name's end of the path
+    while (continuation(tail))
+        ++tail;
+    std::size_t head = limit - 3 - (path.size() - tail);
+    while (head > 0 && continuation(head))
+        --head;
+    return std::string(path.substr(0, head)) + "..." + std::string(path.substr(tail));
+}
+
 std::string formatProblem(const Problem& problem)
 {
     return oneLine(problem.where.empty() ? problem.what : problem.where + ": " + problem.what);

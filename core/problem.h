@@ -20,4 +20,12 @@ std::string formatProblem(const Problem& problem);
 // The same, made safe for one line of output, for any text.
 std::string oneLine(std::string_view text);
 
+// Input quoted in a message, cut to at most `limit` bytes with "..." so that a 100 000-digit
+// number or a huge string never becomes a 100 KB line (or a message box wider than the screen).
+// Never cuts inside a UTF-8 sequence.
+inline constexpr std::size_t kMaxQuoted = 60;
+std::string clipped(std::string_view text, std::size_t limit = kMaxQuoted);
+// The same for a file path, cut in the middle: its start and its file name stay readable.
+std::string clippedPath(std::string_view path, std::size_t limit = 2 * kMaxQuoted);
+
 }  // namespace bnflow

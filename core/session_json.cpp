@@ -1,61 +1,29 @@
 #include "session_json.h"
 
+#include "file_read.h"
+#include "json_document.h"
 #include "json_format.h"
 
-#include <nlohmann/json.hpp>
-
-#include <cerrno>
-#include <cstring>
-#include <filesystem>
-#include <fstream>
+#include <cmath>
+#include <cstdint>
 #include <sstream>
 
 namespace bnflow {
 namespace {
 
-using Json = nlohmann::ordered_json;
+using Json = JsonDocument;
 
 constexpr std::size_t kMaxProblems = 20;
-
-struct TooDeep {};
 
 std::string count(std::size_t n, const char* noun)
 {
     return std::to_string(n) + " " + noun + (n == 1 ? "" : "s");
 }
 
-// "line 3, column 14" of a 0-based byte offset.
-std::string lineColumn(std::string_view text, std::size_t offset)
-{
-    offset = std::min(offset, text.size());
-    std::size_t line = 1;
-    std::size_t lineStart = 0;
-    for (std::size_t i = 0; i < offset; ++i) {
-        if (text[i] == '\n') {
-            ++line;
-            lineStart = i + 1;
-        }
-    }
-    return "line " + std::to_string(line) + ", column " + std::to_string(offset - lineStart + 1);
-}
-
-// nlohmann's messages start with "[json.exception.parse_error.101] parse error at line 1,
-// column 3: "; keep what follows the location, which says what was wrong.
-std::string parseErrorText(const char* what)
-{
-    const std::string_view message(what);
-    const auto colon = message.find(": ");
-    std::string rest(colon == std::string_view::npos ? message : message.substr(colon + 2));
-    if (rest.rfind("syntax error while parsing ", 0) == 0)
-        rest = "JSON syntax error while parsing " + rest.substr(27);
-    return rest;
-}
-
 // A value quoted in a message, cut short so one line stays one line.
 std::string quote(const Json& value)
 {
-    std::string text = value.dump(-1, ' ', false, Json::error_handler_t::replace);
-    return text.size() <= 40 ? text : text.substr(0, 37) + "...";
+    return clipped(value.dump(-1, ' ', false, Json::error_handler_t::replace));
 }
 
 const char* typeName(const Json& value)
@@ -118,6 +86,14 @@ public:
         }
         const std::size_t rows = value.size();
         const std::size_t cols = rows > 0 && value[0].is_array() ? value[0].size() : 0;
+        if (cols > 0 && rows > kMaxSessionElements / cols) {
+            // Refused before allocating: every N x D matrix that grad or a plot derives from it
+            // costs as much again, and the work of a gradient check grows with N^2 D.
+            fail(where, "is " + std::to_string(rows) + " x " + std::to_string(cols) + " = " +
+                            std::to_string(rows * cols) + " numbers; bnflow handles at most " +
+                            std::to_string(kMaxSessionElements) + " (N x D)");
+            return std::nullopt;
+        }
         Matrix out(static_cast<Eigen::Index>(rows), static_cast<Eigen::Index>(cols));
         bool ok = true;
         for (std::size_t i = 0; i < rows; ++i) {
@@ -150,46 +126,6 @@ private:
     Problems& problems_;
     std::size_t dropped_ = 0;
 };
-
-std::optional<Json> parseJson(std::string_view text, Problems& problems)
-{
-    if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) {
-        problems.push_back({"", "the file is empty; expected a bnflow session (a JSON object)"});
-        return std::nullopt;
-    }
-    const auto limitDepth = [](int depth, Json::parse_event_t, Json&) {
-        if (depth > kMaxJsonDepth)
-            throw TooDeep{};
-        return true;
-    };
-    try {
-        return Json::parse(text.begin(), text.end(), limitDepth);
-    } catch (const Json::parse_error& e) {
-        // e.byte is 1-based: the position of the character that could not be read.
-        problems.push_back({lineColumn(text, e.byte > 0 ? e.byte - 1 : 0), parseErrorText(e.what())});
-    } catch (const Json::out_of_range& e) {
-        // Number overflow ("1e999"): nlohmann names the literal but not its position.
-        const std::string_view message(e.what());
-        const auto open = message.find('\'');
-        const auto close = message.rfind('\'');
-        std::string where;
-        if (open != std::string_view::npos && close > open) {
-            const auto literal = message.substr(open + 1, close - open - 1);
-            if (const auto at = text.find(literal); at != std::string_view::npos)
-                where = lineColumn(text, at);
-            problems.push_back({where, "the number " + std::string(literal) +
-                                           " is out of range for a double (overflow)"});
-        } else {
-            problems.push_back({where, parseErrorText(e.what())});
-        }
-    } catch (const TooDeep&) {
-        problems.push_back({"", "JSON nested deeper than " + std::to_string(kMaxJsonDepth) +
-                                    " levels; a session needs 3"});
-    } catch (const Json::exception& e) {
-        problems.push_back({"", parseErrorText(e.what())});
-    }
-    return std::nullopt;
-}
 
 void readHeader(const Json& root, Reader& reader)
 {
@@ -235,6 +171,11 @@ std::optional<std::uint64_t> readSeed(const Json& value, Reader& reader)
         return value.get<std::uint64_t>();
     if (value.is_number_integer())  // negative
         reader.fail("dout_seed", "is negative; expected an integer >= 0");
+    else if (value.is_number_float() && value.get<double>() >= 0x1.0p64 &&
+             std::floor(value.get<double>()) == value.get<double>())  // whole, but too large
+        reader.fail("dout_seed", "is " + quote(value) +
+                                     ", out of range; expected an integer from 0 to 2^64 - 1 (" +
+                                     std::to_string(UINT64_MAX) + ")");
     else
         reader.fail("dout_seed", std::string("expected an integer >= 0, got ") +
                                      (value.is_number() ? "a fraction" : typeName(value)));
@@ -255,7 +196,16 @@ bool isKnownKey(std::string_view key)
 SessionLoad parseSession(std::string_view text)
 {
     SessionLoad result;
-    const std::optional<Json> root = parseJson(text, result.problems);
+    std::optional<Json> root =
+        parseJsonDocument(text, result.problems, {kMaxJsonDepth, kMaxSessionNumbers});
+    struct Dismantle {  // however this function ends, out of memory included (json_document.h)
+        std::optional<Json>& document;
+        ~Dismantle()
+        {
+            if (document)
+                dismantle(*document);
+        }
+    } dismantleRoot{root};
     if (!root)
         return result;
     if (!root->is_object()) {
@@ -324,34 +274,9 @@ SessionLoad parseSession(std::string_view text)
 SessionLoad loadSessionFile(const std::string& path)
 {
     SessionLoad result;
-    std::error_code ec;
-    const auto status = std::filesystem::status(path, ec);
-    if (!std::filesystem::exists(status)) {
-        result.problems.push_back({"", "no such file"});
-        return result;
-    }
-    if (std::filesystem::is_directory(status)) {
-        result.problems.push_back({"", "is a directory; expected a session file"});
-        return result;
-    }
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-        result.problems.push_back({"", std::string("cannot be read: ") + std::strerror(errno)});
-        return result;
-    }
     std::string text;
-    char buffer[1 << 16];
-    while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
-        text.append(buffer, static_cast<std::size_t>(in.gcount()));
-        if (text.size() > kMaxSessionBytes) {
-            result.problems.push_back({"", "is larger than " +
-                                               std::to_string(kMaxSessionBytes >> 20) +
-                                               " MiB; not a session file"});
-            return result;
-        }
-    }
-    if (in.bad()) {
-        result.problems.push_back({"", std::string("cannot be read: ") + std::strerror(errno)});
+    if (const auto problem = readRegularFile(path, kMaxSessionBytes, text)) {
+        result.problems.push_back({"", *problem});
         return result;
     }
     return parseSession(text);

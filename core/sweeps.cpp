@@ -1,6 +1,7 @@
 #include "sweeps.h"
 
 #include <cmath>
+#include <limits>
 
 namespace bnflow {
 
@@ -14,13 +15,26 @@ std::vector<double> logSpacedSteps(double largest, double smallest, int count)
 }
 
 std::vector<HSweepPoint> gradCheckSweep(const Session& session, const std::vector<double>& steps,
-                                        Dtype dtype)
+                                        Dtype dtype, std::size_t samples,
+                                        const std::atomic<bool>* cancel)
 {
     std::vector<HSweepPoint> points;
     points.reserve(steps.size());
+    GradCheckSettings settings;
+    settings.dtype = dtype;
+    settings.samples = samples;
+    settings.cancel = cancel;
     for (const double h : steps) {
-        const GradCheckReport report = gradientCheck(session, h, dtype);
-        points.push_back({h, report.scaledDx, report.maxRelDx});
+        settings.h = h;
+        const GradCheckReport report = gradientCheck(session, settings);
+        if (report.status == GradCheckReport::Status::Cancelled)
+            break;
+        if (report.status == GradCheckReport::Status::NonFinite) {
+            constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+            points.push_back({h, kNaN, kNaN, true});
+        } else {
+            points.push_back({h, report.scaledDx, report.maxRelDx});
+        }
     }
     return points;
 }

@@ -18,11 +18,15 @@ struct HSweepPoint {
     double h = 0;
     double scaledDx = 0;  // max |numeric - analytic| / max |analytic| over dx
     double maxRelDx = 0;  // MATH.md's per-entry relative error, the largest over dx
+    bool overflow = false;  // f overflowed at this h (both measures are then NaN, not numbers)
 };
 
-// gradientCheck(session, h, dtype) at every h. Requires a session that analyze() accepts.
+// gradientCheck(session, h, dtype) at every h, on `samples` entries of dx (0: all; see
+// GradCheckSettings). Requires a session that analyze() accepts. Stops when *cancel is set and
+// returns the points done so far.
 std::vector<HSweepPoint> gradCheckSweep(const Session& session, const std::vector<double>& steps,
-                                        Dtype dtype);
+                                        Dtype dtype, std::size_t samples = 0,
+                                        const std::atomic<bool>* cancel = nullptr);
 
 struct TimingPoint {
     Eigen::Index rows = 0;

@@ -1,5 +1,7 @@
 #include "options.h"
 
+#include <problem.h>
+
 #include <QCommandLineParser>
 #include <QRegularExpression>
 
@@ -49,7 +51,7 @@ std::string spelled(const std::vector<std::string>& args, const std::string& nam
 {
     const QStringList unknown = parser.unknownOptionNames();
     if (!unknown.isEmpty())
-        throw UsageError{std::string("unknown option '").append(spelled(args, unknown.front().toStdString())).append("'")};
+        throw UsageError{std::string("unknown option '").append(clipped(spelled(args, unknown.front().toStdString()))).append("'")};
     const QString error = parser.errorText();
     const auto quoted = QRegularExpression(QStringLiteral("'-*([^'=]*)")).match(error);
     const std::string name = quoted.hasMatch() ? quoted.captured(1).toStdString() : std::string();
@@ -132,7 +134,7 @@ double parseNumber(const std::string& option, const std::string& text)
     const char* end = text.data() + text.size();
     const auto [ptr, ec] = std::from_chars(text.data(), end, value);
     if (ec != std::errc() || ptr != end || !std::isfinite(value))
-        throw UsageError{"option " + option + " expects a number, got '" + text + "'"};
+        throw UsageError{"option " + option + " expects a number, got '" + clipped(text) + "'"};
     return value;
 }
 
@@ -145,7 +147,7 @@ long parseWhole(const std::string& option, const std::string& text, long minimum
     const auto [ptr, ec] = std::from_chars(text.data(), end, value);
     if (ec != std::errc() || ptr != end || value < minimum)
         throw UsageError{"option " + option + " expects a whole number >= " +
-                         std::to_string(minimum) + ", got '" + text + "'"};
+                         std::to_string(minimum) + ", got '" + clipped(text) + "'"};
     return value;
 }
 

@@ -50,7 +50,7 @@ Loaded loadAndAnalyze(const ParsedArgs& parsed)
     if (parsed.positional.size() > 1)
         throw UsageError{"unexpected argument '" + parsed.positional[1] + "'"};
     const std::string& path = parsed.positional.front();
-    const std::string name = path == "-" ? kStandardInput : path;
+    const std::string name = path == "-" ? kStandardInput : oneLine(clippedPath(path));
     const auto fail = [&name](const Problems& problems) {
         std::string message = name + ": " + formatProblem(problems.front());
         if (problems.size() > 1)

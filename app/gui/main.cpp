@@ -64,7 +64,19 @@ int main(int argc, char** argv)
                                       .arg(bnflow::ui::plotNames().join(QStringLiteral(", "))),
                                   QStringLiteral("NAME"));
     parser.addOption(view);
-    parser.process(app);
+    // Not parser.process(): it exits with status 1 on an unknown option, where every other
+    // usage error of bnflow (and bnflow-cli) exits with 2.
+    if (!parser.parse(QApplication::arguments()))
+    {
+        QString error = parser.errorText();
+        if (error.endsWith(QLatin1Char('.')))
+            error.chop(1);
+        return fail(2, error + QStringLiteral("; see bnflow --help"));
+    }
+    if (parser.isSet(QStringLiteral("help")))
+        parser.showHelp(0);
+    if (parser.isSet(QStringLiteral("version")))
+        parser.showVersion();
 
     const QStringList positional = parser.positionalArguments();
     if (positional.size() > 1)
@@ -83,13 +95,15 @@ int main(int argc, char** argv)
     if (!rendering)
         window.restoreLayout();
 
-    // Crash recovery: a previous run that died with unsaved changes left them here.
+    // Crash recovery: a previous run that died with unsaved changes left them here. Copies of
+    // instances still running are theirs, never offered (see autosave.h).
     std::unique_ptr<bnflow::ui::Autosave> autosave;
     bool restored = false;
     if (!rendering) {
         const QString directory = bnflow::ui::Autosave::defaultDirectory();
         QString recoveryError;
-        if (const auto recovery = bnflow::ui::Autosave::pending(directory, &recoveryError)) {
+        const auto recovery = bnflow::ui::Autosave::pending(directory, &recoveryError);
+        if (recovery) {
             const QString what = recovery->originalPath.isEmpty()
                                      ? QObject::tr("an untitled session")
                                      : QFileInfo(recovery->originalPath).fileName();
@@ -105,9 +119,11 @@ int main(int argc, char** argv)
         } else if (!recoveryError.isEmpty()) {
             std::fprintf(stderr, "bnflow: the autosaved session cannot be read: %s\n", qPrintable(recoveryError));
         }
-        if (!restored)
-            bnflow::ui::Autosave::discard(directory);
         autosave = std::make_unique<bnflow::ui::Autosave>(&document, directory);
+        if (recovery) {
+            autosave->writeNow();  // restored work is in this instance's copy before the old one goes
+            bnflow::ui::Autosave::discard(*recovery);
+        }
     }
 
     QString openError;

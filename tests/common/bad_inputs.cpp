@@ -19,6 +19,23 @@ std::string session(const std::string& x = "[[1, 2, 3], [4, 5.5, 6]]",
     return text + "\n}\n";
 }
 
+// One number of 100 000 digits: its message must not quote it whole.
+std::string hugeNumber()
+{
+    return session("[[1, 2, 3], [4, 1" + std::string(100000, '7') + ", 6]]");
+}
+
+std::string hugeToken()
+{
+    return session("[[1, 2, 3], [4, tru" + std::string(100000, 'e') + ", 6]]");
+}
+
+std::string seedSession(const std::string& seed)
+{
+    return "{\"format\": \"bnflow-session\", \"version\": 1, \"x\": [[1], [2]],"
+           " \"gamma\": [1], \"beta\": [0], \"eps\": 1e-5, \"dout_seed\": " + seed + "}";
+}
+
 std::string deepNesting()
 {
     return "{\"format\": \"bnflow-session\", \"version\": 1, \"x\": " + std::string(10000, '[') +
@@ -92,6 +109,16 @@ const std::vector<BadInput>& badInputs()
         {"negative_dout_seed", "{\"format\": \"bnflow-session\", \"version\": 1, \"x\": [[1], [2]],"
                                " \"gamma\": [1], \"beta\": [0], \"eps\": 1e-5, \"dout_seed\": -3}",
          "dout_seed", "negative"},
+        {"nul_then_garbage", session() + std::string("\0garbage", 8), "line 8, column 1",
+         "NUL byte"},
+        {"huge_number", hugeNumber(), "line 2, column 23", "out of range"},
+        {"huge_token", hugeToken(), "line 2, column", "syntax error"},
+        {"duplicate_key", "{\"format\": \"bnflow-session\", \"version\": 1, \"eps\": 1,"
+                          " \"x\": [[1], [2]], \"gamma\": [1], \"beta\": [0], \"eps\": 1e-5}",
+         "eps", "appears twice"},
+        {"dout_seed_2_64", seedSession("18446744073709551616"), "dout_seed",
+         "out of range; expected an integer from 0 to 2^64 - 1"},
+        {"dout_seed_fraction", seedSession("2.5"), "dout_seed", "got a fraction"},
         {"binary_garbage", std::string("\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16), "line 1, column 1",
          "syntax error"},
         {"not_utf8", "{\"format\": \"bnflow-session\", \"version\": 1, \"title\": \"caf\xE9\"}",
@@ -101,6 +128,12 @@ const std::vector<BadInput>& badInputs()
         {"zero_variance_eps_zero", session("[[1, 2, 3], [4, 2, 6]]", "[1, 0.5, 2]",
                                            "[0, 0.1, -0.3]", "0"),
          "x[*][1]", "constant (variance 0) and eps = 0", true},
+        {"tiny_eps_constant_column", session("[[1, 2, 3], [4, 2, 6]]", "[1, 0.5, 2]",
+                                             "[0, 0.1, -0.3]", "1e-300"),
+         "x[*][1]", "var + eps = 1e-300 is so small", true},
+        {"subnormal_column", session("[[1, 5e-324, 3], [4, 1e-323, 6]]", "[1, 0.5, 2]",
+                                     "[0, 0.1, -0.3]", "0"),
+         "x[*][1]", "variance underflows to 0", true},
         {"variance_overflow", session("[[1e200, 2, 3], [-1e200, 5.5, 6]]"), "x[*][0]",
          "overflows", true},
         {"result_overflow", session("[[1, 2, 3], [4, 5.5, 6]]", "[1, 1e308, 2]",

@@ -21,7 +21,23 @@ private slots:
     void float32IsUnreliable();
     void detectsAWrongGradient();
     void fixedStepFailsOnTinyScaleColumns();
+    void overflowIsNeverAPass_data();
+    void overflowIsNeverAPass();
+    void sampleIsSeededAndMatchesTheFullCheck();
+    void sampleSizeIsBounded();
+    void cancelStops();
 };
+
+// A session of generated numbers: x and dout standard normal.
+static Session generated(Eigen::Index n, Eigen::Index d)
+{
+    Session s;
+    s.x = standardNormalMatrix(n, d, 7);
+    s.dout = standardNormalMatrix(n, d, 8);
+    s.gamma = RowVector::Ones(d);
+    s.beta = RowVector::Zero(d);
+    return s;
+}
 
 void TestGradcheck::relativeErrorDefinition_data()
 {
@@ -130,6 +146,90 @@ void TestGradcheck::fixedStepFailsOnTinyScaleColumns()
     QVERIFY2(coarse > 1e-8, std::to_string(coarse).c_str());
     QVERIFY2(best < 1e-9, std::to_string(best).c_str());
     QVERIFY2(tiny > 10 * best, std::to_string(tiny).c_str());
+}
+
+// beta = 1e308 leaves y finite (analyze accepts it) but f = sum(y * dout) overflows. The
+// differences are then NaN, which once slipped through max() as a pass when not in feature 0.
+void TestGradcheck::overflowIsNeverAPass_data()
+{
+    QTest::addColumn<int>("feature");
+    QTest::newRow("feature 0") << 0;
+    QTest::newRow("feature 1") << 1;
+    QTest::newRow("feature 2") << 2;
+}
+
+void TestGradcheck::overflowIsNeverAPass()
+{
+    QFETCH(int, feature);
+    Session s = generated(6, 3);
+    s.dout = s.dout.cwiseAbs().array() + 1;  // sum_i dout_ij >= 6: beta_j sum_i dout_ij overflows
+    s.beta[feature] = 1e308;
+    QVERIFY(analyze(s).ok());
+    const GradCheckReport r = gradientCheck(s, 1e-5);
+    QCOMPARE(int(r.status), int(GradCheckReport::Status::NonFinite));
+    QVERIFY(r.problem);
+    QVERIFY2(r.problem->where.find("[" + std::to_string(feature) + "]") != std::string::npos,
+             r.problem->where.c_str());
+    QVERIFY2(r.problem->what.find("overflows a double") != std::string::npos, r.problem->what.c_str());
+}
+
+void TestGradcheck::sampleIsSeededAndMatchesTheFullCheck()
+{
+    const Session s = generated(40, 5);
+    const GradCheckReport full = gradientCheck(s, 1e-5);
+    GradCheckSettings settings;
+    settings.samples = 30;
+    settings.seed = 3;
+    const GradCheckReport a = gradientCheck(s, settings);
+    const GradCheckReport b = gradientCheck(s, settings);
+    QVERIFY(a.ok() && a.sampled && !full.sampled);
+    QCOMPARE(a.checkedDx.size(), std::size_t(30));
+    QVERIFY(a.checkedDx == b.checkedDx);  // the same seed, the same entries
+    QVERIFY(std::adjacent_find(a.checkedDx.begin(), a.checkedDx.end(),
+                               [](auto p, auto q) { return p >= q; }) == a.checkedDx.end());
+    settings.seed = 4;
+    QVERIFY(gradientCheck(s, settings).checkedDx != a.checkedDx);
+    int unchecked = 0;
+    for (Eigen::Index j = 0; j < 5; ++j)
+        for (Eigen::Index i = 0; i < 40; ++i) {
+            const bool checked = std::binary_search(a.checkedDx.begin(), a.checkedDx.end(), j * 40 + i);
+            if (checked)
+                QCOMPARE(a.numericDx(i, j), full.numericDx(i, j));  // the very same differences
+            else
+                unchecked += std::isnan(a.numericDx(i, j)) && std::isnan(a.relErrorDx(i, j));
+        }
+    QCOMPARE(unchecked, 200 - 30);
+    QVERIFY(a.maxRelDx <= full.maxRelDx);
+    QVERIFY(a.numericDgamma == full.numericDgamma);  // dgamma and dbeta: always whole
+    settings.samples = 1000;  // more than N x D: every entry
+    QCOMPARE(gradientCheck(s, settings).checkedDx.size(), std::size_t(200));
+}
+
+void TestGradcheck::sampleSizeIsBounded()
+{
+    QCOMPARE(boundedGradCheckSamples(64, 16), std::size_t(0));  // small: every entry
+    for (const auto& [n, d] : {std::pair{20000, 8}, {2000000, 2}, {5000, 800}}) {
+        const std::size_t k = boundedGradCheckSamples(n, d);
+        QVERIFY(k >= 100 && k < std::size_t(n) * d);
+        QVERIFY(double(k) * n <= std::max(kGradCheckBudget, 100.0 * n));
+    }
+}
+
+void TestGradcheck::cancelStops()
+{
+    const Session s = generated(300, 4);
+    std::atomic<bool> cancel = false;
+    GradCheckSettings settings;
+    settings.cancel = &cancel;
+    std::size_t calls = 0;
+    settings.progress = [&](std::size_t done, std::size_t total) {
+        QVERIFY(done <= total);
+        if (++calls == 1)
+            cancel = true;
+    };
+    const GradCheckReport r = gradientCheck(s, settings);
+    QCOMPARE(int(r.status), int(GradCheckReport::Status::Cancelled));
+    QCOMPARE(calls, std::size_t(1));
 }
 
 QTEST_GUILESS_MAIN(TestGradcheck)

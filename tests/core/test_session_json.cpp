@@ -7,7 +7,10 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <filesystem>
 #include <fstream>
+
+#include <sys/stat.h>
 
 using namespace bnflow;
 using namespace bnflow::test;
@@ -25,6 +28,8 @@ private slots:
     void severalProblemsAreAllReported();
     void files_data();
     void files();
+    void manyUnknownKeysKeptInOrder();
+    void tooManyEntriesRefusedBeforeAllocating();
 };
 
 static const char* kContractExample = R"({
@@ -141,6 +146,7 @@ void TestSessionJson::badInput()
     QVERIFY2(message.find(bad.where) != std::string::npos, message.c_str());
     QVERIFY2(message.find(bad.what) != std::string::npos, message.c_str());
     QVERIFY2(message.find('\n') == std::string::npos, "one line");
+    QVERIFY2(message.size() < 300, "quoted input is cut short");
     for (const char c : message)
         QVERIFY2(static_cast<unsigned char>(c) >= 0x20 && static_cast<unsigned char>(c) < 0x7f,
                  "printable ASCII only");
@@ -165,6 +171,11 @@ void TestSessionJson::files_data()
     QTest::newRow("directory") << "directory" << "is a directory";
     QTest::newRow("too large") << "large" << "larger than 64 MiB";
     QTest::newRow("unreadable") << "unreadable" << "cannot be read";
+    QTest::newRow("FIFO with no writer") << "fifo" << "is a FIFO (named pipe)";
+    QTest::newRow("character device") << "device" << "is a character device";
+    QTest::newRow("symlink loop") << "loop" << "too many levels of symbolic links";
+    QTest::newRow("name too long") << "long name" << "the file name is too long";
+    QTest::newRow("folder without permission") << "closed folder" << "permission denied";
     QTest::newRow("good file") << "good" << "";
 }
 
@@ -185,6 +196,35 @@ void TestSessionJson::files()
         std::ofstream out(path);
         out << kContractExample;
     }
+    if (kind == "fifo")
+        QCOMPARE(::mkfifo(path.c_str(), 0600), 0);  // nobody writes: a blocking open would hang
+    if (kind == "device")
+        path = "/dev/zero";  // never ends: reading it until the size cap is not the answer
+    if (kind == "loop") {
+        std::filesystem::create_symlink(dir.filePath("b").toStdString(), dir.filePath("a").toStdString());
+        std::filesystem::create_symlink(dir.filePath("a").toStdString(), dir.filePath("b").toStdString());
+        path = dir.filePath("a").toStdString();
+    }
+    if (kind == "long name")
+        path = dir.filePath(QString(5000, 'n')).toStdString();
+    struct Reopen {  // so that the temporary folder can be removed again
+        std::string folder;
+        ~Reopen()
+        {
+            if (!folder.empty())
+                std::filesystem::permissions(folder, std::filesystem::perms::owner_all);
+        }
+    } reopen;
+    if (kind == "closed folder") {
+        const std::string folder = dir.filePath("closed").toStdString();
+        std::filesystem::create_directory(folder);
+        path = folder + "/s.bnflow.json";
+        std::ofstream(path) << kContractExample;
+        std::filesystem::permissions(folder, std::filesystem::perms::none);
+        reopen.folder = folder;
+        if (std::ifstream(path).good())
+            QSKIP("running as root: permissions do not stop reading");
+    }
     if (kind == "unreadable") {
         std::filesystem::permissions(path, std::filesystem::perms::none);
         if (std::ifstream(path).good())
@@ -198,6 +238,41 @@ void TestSessionJson::files()
     QVERIFY(!load.ok());
     QVERIFY2(QString::fromStdString(load.problems.front().what).contains(what),
              load.problems.front().what.c_str());
+}
+
+// 50 000 unknown keys: all kept, in file order (the reader keeps a hash of keys per object
+// instead of the linear search that made 200 000 keys take 24 s).
+void TestSessionJson::manyUnknownKeysKeptInOrder()
+{
+    std::string text(kContractExample);
+    text.erase(text.rfind('}'));  // the closing brace, and what follows it
+    constexpr int kKeys = 50000;
+    for (int k = 0; k < kKeys; ++k)
+        text += ", \"k" + std::to_string(k) + "\": {\"b\": 1, \"a\": [" + std::to_string(k) + "]}";
+    text += "}";
+    const SessionLoad load = parseSession(text);
+    QVERIFY2(load.ok(), load.ok() ? "" : formatProblem(load.problems.front()).c_str());
+    QCOMPARE(load.session->extraFields.size(), std::size_t(kKeys));
+    QCOMPARE(load.session->extraFields[7].first, std::string("k7"));
+    QCOMPARE(load.session->extraFields[7].second, std::string("{\"b\":1,\"a\":[7]}"));
+    QCOMPARE(load.session->extraFields.back().first, "k" + std::to_string(kKeys - 1));
+}
+
+void TestSessionJson::tooManyEntriesRefusedBeforeAllocating()
+{
+    const std::size_t d = kMaxSessionElements / 2 + 1;
+    std::string row = "[";
+    for (std::size_t j = 0; j < d; ++j)
+        row += j ? ",0" : "0";
+    row += "]";
+    const std::string text = "{\"format\": \"bnflow-session\", \"version\": 1, \"x\": [" + row +
+                             "," + row + "], \"gamma\": [1], \"beta\": [0], \"eps\": 1e-5}";
+    const SessionLoad load = parseSession(text);
+    QVERIFY(!load.ok());
+    const std::string message = formatProblem(load.problems.front());
+    QVERIFY2(message.find("x: is 2 x " + std::to_string(d)) == 0, message.c_str());
+    QVERIFY2(message.find("at most " + std::to_string(kMaxSessionElements)) != std::string::npos,
+             message.c_str());
 }
 
 QTEST_GUILESS_MAIN(TestSessionJson)

@@ -25,21 +25,39 @@ private slots:
     void writesOnlyUnsavedWork();
     void survivesKillMinus9();
     void unreadableCopyIsReportedNotLoaded();
+    void secondInstanceLeavesALiveOnesCopyAlone();
 };
+
+// Starts this binary as a child that edits a real window and autosaves into `directory`;
+// returns once the child says its copy is written.
+static bool startEditingChild(QProcess& child, const QString& directory)
+{
+    child.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+    child.start(QCoreApplication::applicationFilePath(), {"--child", directory});
+    if (!child.waitForStarted())
+        return false;
+    QByteArray said;  // accumulated: QTRY_ evaluates its condition once more at the end
+    QTest::qWaitFor([&] {
+        return (said += child.readAllStandardOutput()).contains("ready") ||
+               child.state() == QProcess::NotRunning;
+    }, 30000);
+    return said.contains("ready") && child.state() == QProcess::Running;
+}
 
 void TestAutosave::writesOnlyUnsavedWork()
 {
     QTemporaryDir dir;
     SessionDocument document;
     Autosave autosave(&document, dir.path(), 20);
-    const QString copy = Autosave::sessionPath(dir.path());
+    const QString copy = autosave.sessionPath();
     QTest::qWait(100);
     QVERIFY(!QFile::exists(copy));  // nothing unsaved, nothing written
 
     document.setCell(Which::X, 1, 1, 42.5);
     QTRY_VERIFY(QFile::exists(copy));
     QString error;
-    auto recovery = Autosave::pending(dir.path(), &error);
+    QVERIFY(!Autosave::pending(dir.path(), &error));  // this instance runs: its copy is not a crash's
+    auto recovery = Autosave::read(copy, &error);
     QVERIFY(recovery);
     QCOMPARE(recovery->session.x, document.session().x);
 
@@ -51,7 +69,7 @@ void TestAutosave::writesOnlyUnsavedWork()
     QVERIFY(!QFile::exists(copy));
     document.setBeta(0, 3.0);
     QTRY_VERIFY(QFile::exists(copy));
-    QCOMPARE(Autosave::pending(dir.path(), &error)->originalPath, dir.filePath("saved.bnflow.json"));
+    QCOMPARE(Autosave::read(copy, &error)->originalPath, dir.filePath("saved.bnflow.json"));
     autosave.finish();  // a clean exit
     QVERIFY(!QFile::exists(copy));
 }
@@ -72,7 +90,7 @@ static int runChild(const QString& directory)
     QTest::keyClick(x, Qt::Key_F2);
     QTest::keyClicks(QApplication::focusWidget(), "77.25");
     QTest::keyClick(QApplication::focusWidget(), Qt::Key_Return);
-    for (int waited = 0; !QFile::exists(Autosave::sessionPath(directory)); waited += 20) {
+    for (int waited = 0; !QFile::exists(autosave.sessionPath()); waited += 20) {
         if (waited > 10000 || (document.session().x(3, 2) != 77.25 && waited > 2000))
             return 1;  // the edit or the autosave never happened: the parent sees no "ready"
         QTest::qWait(20);
@@ -87,13 +105,7 @@ void TestAutosave::survivesKillMinus9()
 {
     QTemporaryDir dir;
     QProcess child;
-    child.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-    child.start(QCoreApplication::applicationFilePath(), {"--child", dir.path()});
-    QVERIFY(child.waitForStarted());
-    QByteArray said;  // accumulated: QTRY_ evaluates its condition once more at the end
-    QTRY_VERIFY_WITH_TIMEOUT((said += child.readAllStandardOutput()).contains("ready") ||
-                                 child.state() == QProcess::NotRunning, 30000);
-    QCOMPARE(child.state(), QProcess::Running);
+    QVERIFY(startEditingChild(child, dir.path()));
     child.kill();  // SIGKILL: no destructor, no clean-up runs
     QVERIFY(child.waitForFinished());
     QCOMPARE(child.exitStatus(), QProcess::CrashExit);
@@ -111,11 +123,50 @@ void TestAutosave::survivesKillMinus9()
 void TestAutosave::unreadableCopyIsReportedNotLoaded()
 {
     QTemporaryDir dir;
-    std::ofstream(Autosave::sessionPath(dir.path()).toStdString()) << "{\"format\": \"bnflow-session\", \"ver";
+    // The name older bnflow used for its single copy: still found.
+    const QString copy = dir.filePath("autosave.bnflow.json");
+    std::ofstream(copy.toStdString()) << "{\"format\": \"bnflow-session\", \"ver";
     QString error;
     QVERIFY(!Autosave::pending(dir.path(), &error));
     QVERIFY2(error.contains("autosave.bnflow.json") && error.contains("line 1"), qPrintable(error));
-    QVERIFY(QFile::exists(Autosave::sessionPath(dir.path())));  // left for the user to rescue
+    QVERIFY(QFile::exists(copy));  // left for the user to rescue
+}
+
+// Two instances at once: the second (this process) must neither offer nor delete the copy of
+// the first (a child) while it runs, and must offer it once the first is killed.
+void TestAutosave::secondInstanceLeavesALiveOnesCopyAlone()
+{
+    QTemporaryDir dir;
+    QProcess first;
+    QVERIFY(startEditingChild(first, dir.path()));
+    const QFileInfoList copies = QDir(dir.path()).entryInfoList({"*.bnflow.json"}, QDir::Files);
+    QCOMPARE(copies.size(), 1);
+    const QString firstCopy = copies.front().filePath();
+
+    QString error;
+    QVERIFY(!Autosave::pending(dir.path(), &error));  // the first one runs: nothing to offer
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    SessionDocument document;
+    Autosave second(&document, dir.path(), 20);
+    document.setCell(Which::X, 0, 0, 5.5);
+    QTRY_VERIFY(QFile::exists(second.sessionPath()));
+    QVERIFY(second.sessionPath() != firstCopy);
+    QVERIFY(!Autosave::pending(dir.path(), &error));
+    Autosave::Recovery forged{document.session(), {}, {}, firstCopy};
+    Autosave::discard(forged);  // what answering No did to the running instance's copy
+    QVERIFY(QFile::exists(firstCopy));
+
+    first.kill();
+    QVERIFY(first.waitForFinished());
+    const auto recovery = Autosave::pending(dir.path(), &error);
+    QVERIFY2(recovery, qPrintable(error));
+    QCOMPARE(recovery->sessionPath, firstCopy);  // the dead one's, not this instance's
+    QCOMPARE(recovery->session.x(3, 2), 77.25);
+    Autosave::discard(*recovery);
+    QVERIFY(!QFile::exists(firstCopy));
+    QVERIFY(QFile::exists(second.sessionPath()));
+    second.finish();
+    QVERIFY(!QFile::exists(second.sessionPath()));
 }
 
 int main(int argc, char** argv)

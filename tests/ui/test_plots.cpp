@@ -80,6 +80,9 @@ private slots:
     void csvHoldsEveryPoint();
     void tooltipGivesTheExactValue();
     void darkThemeIsDark();
+    void gradcheckOverflowIsAMessage();
+    void gradcheckPlotsOnlyTheSample();
+    void hsweepSaysOverflowInsteadOfAFlatLine();
 };
 
 void TestPlots::plotDataEqualsResults_data()
@@ -315,6 +318,55 @@ void TestPlots::darkThemeIsDark()
     QVERIFY(corner(Theme::Dark).lightnessF() < 0.25);
     QVERIFY(corner(Theme::Light).lightnessF() > 0.9);
     QVERIFY(plotColour(4, Theme::Dark).lightnessF() > plotColour(4, Theme::Light).lightnessF());
+}
+
+// beta = 1e308 with dout > 0: f = sum(y * dout) overflows. The plot once read "largest nan" and
+// drew the NaN entries as "exactly 0".
+void TestPlots::gradcheckOverflowIsAMessage()
+{
+    Session s = load(QStringLiteral("small_4x3")).session;
+    s.dout = s.dout.cwiseAbs().array() + 1;
+    s.beta[1] = 1e308;
+    QVERIFY(analyze(s).ok());
+    const PlotSpec spec = checkPlot(QStringLiteral("gradcheck"), s);
+    QVERIFY2(spec.caption.contains("overflows a double"), qPrintable(spec.caption));
+    QVERIFY2(!spec.caption.contains("nan", Qt::CaseInsensitive), qPrintable(spec.caption));
+    for (const Panel& panel : spec.panels)
+        for (const Series& series : panel.series)
+            QVERIFY2(series.y.empty(), qPrintable(series.name));
+}
+
+void TestPlots::gradcheckPlotsOnlyTheSample()
+{
+    Session s = load(QStringLiteral("big_batch_512x8")).session;
+    GradCheckSettings settings;
+    settings.samples = 50;
+    const GradCheckReport r = gradientCheck(s, settings);
+    const PlotSpec spec = gradcheckPlot(r);
+    const Series& numeric = series(spec, 0, QStringLiteral("one element of dx"));
+    QCOMPARE(numeric.y.size(), std::size_t(50));
+    std::size_t drawn = 0;
+    for (const Series& e : spec.panels[1].series)
+        if (e.kind == SeriesKind::Points)
+            for (const double x : e.x) {
+                ++drawn;
+                QVERIFY(std::binary_search(r.checkedDx.begin(), r.checkedDx.end(), Eigen::Index(x)));
+            }
+    QCOMPARE(drawn, std::size_t(50));
+    QVERIFY2(spec.caption.contains("50 of the 4096 entries"), qPrintable(spec.caption));
+}
+
+// x of scale 1e20: fine in float64, but its variance overflows float32 at every step. The
+// float32 line once lay flat along the floor.
+void TestPlots::hsweepSaysOverflowInsteadOfAFlatLine()
+{
+    Session s = load(QStringLiteral("small_4x3")).session;
+    s.x *= 1e20;
+    QVERIFY(analyze(s).ok());
+    const PlotSpec spec = checkPlot(QStringLiteral("hsweep"), s);
+    QVERIFY(series(spec, 0, QStringLiteral("float32")).y.empty());
+    QVERIFY(!series(spec, 0, QStringLiteral("float64")).y.empty());
+    QVERIFY2(spec.caption.contains("float32 overflows at 37 of the 37 steps"), qPrintable(spec.caption));
 }
 
 QTEST_MAIN(TestPlots)

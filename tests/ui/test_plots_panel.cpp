@@ -77,6 +77,7 @@ private slots:
     void tickLabelsFollowTheZoom();
     void jobDeliversOnlyTheNewest();
     void jobCancelAndFailure();
+    void cancelStopsARunningCheck();
     void checkPlotsRunOnAWorker();
     void switchingAwayDropsTheCheck();
     void hiddenTabCatchesUpWhenShown();
@@ -276,6 +277,43 @@ void TestPlotsPanel::jobDeliversOnlyTheNewest()
     QCoreApplication::processEvents();
     QCOMPARE(delivered, std::vector<QString>{QStringLiteral("C")});
     QCOMPARE(ran.load(), 2);  // A and C; B never ran
+}
+
+// Cancel reaches the check itself: core polls the job's stop flag between entries, so the
+// worker ends at once instead of finishing a computation nobody will see.
+void TestPlotsPanel::cancelStopsARunningCheck()
+{
+    Session session;
+    session.x = standardNormalMatrix(256, 32, 1);
+    session.dout = standardNormalMatrix(256, 32, 2);
+    session.gamma = RowVector::Ones(32);
+    session.beta = RowVector::Zero(32);
+    PlotJob job;
+    std::vector<PlotSpec> delivered;
+    connect(&job, &PlotJob::ready, this, [&](const PlotSpec& spec) { delivered.push_back(spec); });
+    PlotOptions options;
+    options.cancel = job.stopFlag();
+    options.progress = job.progressSink();
+    std::atomic<bool> finished{false};
+    job.request([&, options] {
+        PlotSpec spec = checkPlot(QStringLiteral("hsweep"), session, options);  // about 1 s in all
+        finished = true;
+        return spec;
+    });
+    QTRY_VERIFY(job.progress().first > 0);  // progress arrives from the worker
+    QVERIFY(job.progress().first < job.progress().second);
+    job.cancel();
+    QTRY_VERIFY_WITH_TIMEOUT(!job.running(), 2000);  // one step of the sweep, not the whole sweep
+    QVERIFY(finished);
+    QCoreApplication::processEvents();
+    QVERIFY(delivered.empty());
+
+    std::atomic<bool> stop{true};
+    options.cancel = &stop;
+    options.progress = nullptr;
+    const PlotSpec spec = checkPlot(QStringLiteral("gradcheck"), session, options);
+    QVERIFY(spec.panels.empty());
+    QVERIFY2(spec.caption.contains("cancelled"), qPrintable(spec.caption));
 }
 
 void TestPlotsPanel::jobCancelAndFailure()

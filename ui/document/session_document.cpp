@@ -9,6 +9,7 @@
 #include <QUndoStack>
 
 #include <cmath>
+#include <new>
 
 namespace bnflow::ui {
 
@@ -114,7 +115,14 @@ void SessionDocument::restoreUnsaved(Session session, const QString& filePath)
 
 bool SessionDocument::open(const QString& filePath, QString* error)
 {
-    SessionLoad load = loadSessionFile(filePath.toStdString());
+    SessionLoad load;
+    try {
+        load = loadSessionFile(filePath.toStdString());
+    } catch (const std::bad_alloc&) {  // a message box, not an abort (the reader frees its all)
+        if (error)
+            *error = QFileInfo(filePath).fileName() + tr(": out of memory while reading the session");
+        return false;
+    }
     if (!load.ok()) {
         if (error)
             *error = describeProblem(filePath, load.problems);

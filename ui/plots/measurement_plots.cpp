@@ -13,32 +13,56 @@ using namespace detail;
 
 PlotSpec gradcheckPlot(const GradCheckReport& r)
 {
-    Series points{QStringLiteral("one element of dx"), SeriesKind::Points, kBlue};
-    points.x = elements(r.analyticDx);
-    points.y = elements(r.numericDx);
-    points.labels = elementLabels(r.numericDx, QStringLiteral("numeric"), &r.analyticDx, QStringLiteral("analytic"));
+    const bool f32 = r.dtype == Dtype::F32;
+    const QString title = QStringLiteral("Gradient check, %1, h = %2")
+                              .arg(f32 ? "float32" : "float64").arg(r.h, 0, 'g', 3);
     Panel scatter{QStringLiteral("analytic dx (fused backward)"),
                   QStringLiteral("numerical dx (central differences)")};
     scatter.xZeroLine = true;
-    scatter.series = {diagonal(points.x, points.y), points};
-
-    const std::vector<double> rel = elements(r.relErrorDx);
-    const double floor = std::min(logFloor(rel), 1e-8);
-    auto [positive, zero] = onLogAxis(rel, elementLabels(r.relErrorDx, QStringLiteral("relative error")),
-                                      QStringLiteral("relative error"),
-                                      QStringLiteral("exactly 0, drawn at %1").arg(floor, 0, 'g', 2), floor);
     Panel errors{QStringLiteral("element k = feature * N + sample"),
                  QStringLiteral("relative error (log scale)"), false, true};
+    if (!r.ok()) {  // an overflow is a message, never a plotted number or a pass
+        const QString why = r.problem ? QString::fromStdString(formatProblem(*r.problem))
+                                      : QStringLiteral("cancelled");
+        return {QStringLiteral("gradcheck"), title,
+                QStringLiteral("No check: %1.\nNothing is plotted.").arg(why), {scatter, errors}};
+    }
+
+    // Only the entries checked: all of dx, or a seeded sample of a large batch.
+    Series points{QStringLiteral("one element of dx"), SeriesKind::Points, kBlue};
+    std::vector<double> rel, index;
+    QStringList relLabels;
+    const Eigen::Index n = r.numericDx.rows();
+    for (const Eigen::Index k : r.checkedDx) {
+        const Eigen::Index i = k % n, j = k / n;
+        points.x.push_back(r.analyticDx(i, j));
+        points.y.push_back(r.numericDx(i, j));
+        points.labels << elementLabel(i, j) + QStringLiteral("\nnumeric = %1\nanalytic = %2")
+                                                  .arg(num(r.numericDx(i, j)), num(r.analyticDx(i, j)));
+        rel.push_back(r.relErrorDx(i, j));
+        index.push_back(double(k));
+        relLabels << elementLabel(i, j) + QStringLiteral("\nrelative error = %1").arg(num(rel.back()));
+    }
+    scatter.series = {diagonal(points.x, points.y), points};
+
+    const double floor = std::min(logFloor(rel), 1e-8);
+    auto [positive, zero] = onLogAxis(rel, relLabels, QStringLiteral("relative error"),
+                                      QStringLiteral("exactly 0, drawn at %1").arg(floor, 0, 'g', 2), floor);
+    for (Series* s : {&positive, &zero})  // at the element's index k, not its place in the sample
+        for (double& x : s->x)
+            x = index[std::size_t(x)];
     errors.series = {positive, zero,
                      hline(QStringLiteral("1e-7: CS231n's pass threshold"), 1e-7, kPurple, 0,
-                           double(std::max<std::size_t>(rel.size(), 2) - 1))};
-    const bool f32 = r.dtype == Dtype::F32;
-    return {QStringLiteral("gradcheck"),
-            QStringLiteral("Gradient check, %1, h = %2").arg(f32 ? "float32" : "float64").arg(r.h, 0, 'g', 3),
-            QStringLiteral("Relative error |a - b| / max(|a|, |b|): largest %1 (scaled by max |dx|: %2).\n"
+                           double(std::max<Eigen::Index>(r.numericDx.size(), 2) - 1))};
+    const QString sample = r.sampled
+        ? QStringLiteral(" %1 of the %2 entries of dx checked, drawn at random: the full check "
+                         "costs O(N^2 D).").arg(r.checkedDx.size()).arg(r.numericDx.size())
+        : QString();
+    return {QStringLiteral("gradcheck"), title,
+            QStringLiteral("Relative error |a - b| / max(|a|, |b|): largest %1 (scaled by max |dx|: %2).%3\n"
                            "Entries of dx that are near 0 by chance have large relative errors at "
-                           "the rounding floor.%3")
-                .arg(r.maxRelDx, 0, 'g', 2).arg(r.scaledDx, 0, 'g', 2)
+                           "the rounding floor.%4")
+                .arg(r.maxRelDx, 0, 'g', 2).arg(r.scaledDx, 0, 'g', 2).arg(sample)
                 .arg(f32 ? QStringLiteral(" float32 checks are unreliable.") : QString()),
             {scatter, errors}};
 }
@@ -48,11 +72,24 @@ PlotSpec hsweepPlot(const std::vector<HSweepPoint>& f64, const std::vector<HSwee
     std::vector<double> all;
     for (const auto* sweep : {&f64, &f32})
         for (const HSweepPoint& p : *sweep)
-            all.push_back(p.scaledDx);
+            if (!p.overflow)
+                all.push_back(p.scaledDx);
     const double floor = logFloor(all);
-    const auto line = [floor](const std::vector<HSweepPoint>& sweep, const QString& name, int colour) {
+    QStringList overflows;  // said in the caption: an overflow is not a point at the floor
+    const auto line = [floor, &overflows](const std::vector<HSweepPoint>& sweep, const QString& name, int colour) {
         Series s{name, SeriesKind::Line, colour};
+        std::vector<double> lost;
+        for (const HSweepPoint& p : sweep)
+            if (p.overflow)
+                lost.push_back(p.h);
+        if (!lost.empty())
+            overflows << QStringLiteral("%1 overflows at %2 of the %3 steps (h from %4 to %5): not drawn")
+                             .arg(name).arg(lost.size()).arg(sweep.size())
+                             .arg(num(*std::min_element(lost.begin(), lost.end())),
+                                  num(*std::max_element(lost.begin(), lost.end())));
         for (const HSweepPoint& p : sweep) {
+            if (p.overflow)
+                continue;
             s.x.push_back(p.h);
             s.y.push_back(p.scaledDx > 0 ? p.scaledDx : floor);
             s.labels << QStringLiteral("h = %1\nmax |numeric - analytic| / max |dx| = %2\n"
@@ -68,7 +105,10 @@ PlotSpec hsweepPlot(const std::vector<HSweepPoint>& f64, const std::vector<HSwee
     return {QStringLiteral("hsweep"), QStringLiteral("Gradient-check error against the step h"),
             QStringLiteral("Right of the minimum the truncation error of central differences grows like h^2;\n"
                            "left of it rounding in f grows like (machine epsilon) / h. float32 bottoms out "
-                           "far higher than float64."),
+                           "far higher than float64.")
+                + (overflows.isEmpty() ? QString()
+                                       : QStringLiteral("\nf = sum(y * dout) overflows: ") +
+                                             overflows.join(QStringLiteral("; ")) + QLatin1Char('.')),
             {panel}};
 }
 

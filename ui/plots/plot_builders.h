@@ -9,6 +9,9 @@
 #include <gradcheck.h>
 #include <sweeps.h>
 
+#include <atomic>
+#include <functional>
+
 namespace bnflow::ui {
 
 // Every plot, once: its name (the GUI's selector, --view and bnflow-cli export --plot) and what
@@ -44,6 +47,10 @@ namespace bnflow::ui {
 struct PlotOptions {
     Eigen::Index feature = 0;  // "terms": which feature (clamped to the session's)
     double h = 1e-5;           // "gradcheck": the step
+    // "gradcheck" and "hsweep": polled between entries (a set flag ends the check early, with a
+    // spec that says so), and told (done, total) as the check goes.
+    const std::atomic<bool>* cancel = nullptr;
+    std::function<void(std::size_t done, std::size_t total)> progress;
 };
 
 // Every plot but "timings", from a session that analyze() accepted and its analysis. The

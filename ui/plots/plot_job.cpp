@@ -23,6 +23,8 @@ void PlotJob::request(Compute compute)
     pending_ = std::move(compute);
     if (!worker_)
         startPending();
+    else
+        stop_ = true;  // the running one is stale: let it end early
 }
 
 void PlotJob::cancel()
@@ -30,6 +32,15 @@ void PlotJob::cancel()
     ++newest_;  // whatever runs now is no longer the newest: its result will be dropped
     pending_ = nullptr;
     delivered_ = true;
+    stop_ = true;
+}
+
+std::function<void(std::size_t, std::size_t)> PlotJob::progressSink()
+{
+    return [this](std::size_t done, std::size_t total) {
+        total_ = total;
+        done_ = done;
+    };
 }
 
 bool PlotJob::busy() const
@@ -40,6 +51,9 @@ bool PlotJob::busy() const
 void PlotJob::startPending()
 {
     running_ = newest_;
+    stop_ = false;  // the previous worker has finished: the flag is this request's now
+    done_ = 0;
+    total_ = 0;
     worker_ = QThread::create([this, compute = std::move(pending_)] {
         try {
             result_ = compute();

@@ -11,8 +11,10 @@
 
 #include <QObject>
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
+#include <utility>
 
 class QThread;
 
@@ -28,7 +30,13 @@ public:
     ~PlotJob() override;  // waits for a running computation: core's checks cannot be interrupted
 
     void request(Compute compute);
-    void cancel();      // nothing requested so far will be delivered
+    void cancel();      // nothing requested so far will be delivered; the running one is told to stop
+    // For a Compute to poll (core's gradient check does, between entries): set when its result
+    // can no longer be delivered (cancelled, or a newer request waits).
+    const std::atomic<bool>* stopFlag() const { return &stop_; }
+    // For a Compute to report (done, total) from the worker thread; progress() reads it.
+    std::function<void(std::size_t, std::size_t)> progressSink();
+    std::pair<std::size_t, std::size_t> progress() const { return {done_.load(), total_.load()}; }
     bool busy() const;  // the newest request has not been delivered (or cancelled) yet
     bool running() const { return worker_ != nullptr; }  // a worker thread exists (maybe stale)
 
@@ -47,6 +55,8 @@ private:
     std::uint64_t running_ = 0;  // id of the request the worker runs
     bool delivered_ = true;      // the newest request was delivered or cancelled
     PlotSpec result_;            // written by the worker, read after its finished() arrives
+    std::atomic<bool> stop_{false};           // see stopFlag()
+    std::atomic<std::size_t> done_{0}, total_{0};  // see progressSink()
 };
 
 }  // namespace bnflow::ui

@@ -3,6 +3,7 @@
 #include <document/display_settings.h>
 
 #include <algorithm>
+#include <cmath>
 
 namespace bnflow::ui::detail {
 
@@ -64,6 +65,8 @@ std::pair<Series, Series> onLogAxis(const std::vector<double>& values, const QSt
     Series positive{name, SeriesKind::Points, kBlue};
     Series zero{zeroName, SeriesKind::Points, kVermillion};
     for (std::size_t k = 0; k < values.size(); ++k) {
+        if (std::isnan(values[k]))
+            continue;  // not a number: never drawn as "exactly 0" (callers say why it is missing)
         Series& s = values[k] > 0 ? positive : zero;
         s.x.push_back(double(k));
         s.y.push_back(values[k] > 0 ? values[k] : floor);

@@ -88,6 +88,17 @@ PlotsPanel::PlotsPanel(SessionDocument* document, DisplaySettings* display, QWid
     computingDelay_ = new QTimer(this);  // a quick result replaces the plot without a message
     computingDelay_->setSingleShot(true);
     computingDelay_->setInterval(150);
+    checkCancel_ = new QPushButton(tr("Cancel"), this);
+    checkCancel_->setObjectName(QStringLiteral("checkCancel"));
+    checkCancel_->setToolTip(tr("Stop the gradient check; the previous plot stays"));
+    checkProgress_ = new QProgressBar(this);
+    checkProgress_->setMaximumWidth(160);
+    checkCancel_->hide();
+    checkProgress_->hide();
+    checkPoll_ = new QTimer(this);
+    checkPoll_->setInterval(100);
+    tools->insertWidget(tools->indexOf(stepBox_) + 1, checkProgress_);
+    tools->insertWidget(tools->indexOf(stepBox_) + 1, checkCancel_);
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(tools);
     layout->addWidget(timingBox_);
@@ -105,9 +116,33 @@ PlotsPanel::PlotsPanel(SessionDocument* document, DisplaySettings* display, QWid
     connect(resetZoom_, &QPushButton::clicked, view_, &PlotView::resetZoom);
     connect(job_, &PlotJob::ready, this, &PlotsPanel::showPlot);
     connect(computingDelay_, &QTimer::timeout, this, [this] {
-        if (job_->busy())
+        if (job_->busy()) {
             message_->setText(tr("Computing the %1 plot (it runs the gradient check)... the plot below "
                                  "is the previous one.").arg(currentPlot()));
+            checkCancel_->show();
+            checkProgress_->show();
+            checkPoll_->start();
+        }
+    });
+    connect(checkPoll_, &QTimer::timeout, this, [this] {
+        const auto [done, total] = job_->progress();
+        checkProgress_->setRange(0, 1000);
+        checkProgress_->setValue(total ? int(1000 * done / total) : 0);
+        if (!job_->busy()) {
+            checkPoll_->stop();
+            checkCancel_->hide();
+            checkProgress_->hide();
+        }
+    });
+    connect(checkCancel_, &QPushButton::clicked, this, [this] {
+        job_->cancel();
+        computingDelay_->stop();
+        checkPoll_->stop();
+        checkCancel_->hide();
+        checkProgress_->hide();
+        exportImage_->setEnabled(true);
+        exportCsv_->setEnabled(true);
+        message_->setText(tr("Gradient check cancelled; the plot below is the previous one."));
     });
     connect(lab_, &TimingLab::progress, this, &PlotsPanel::timingProgress);
     connect(lab_, &TimingLab::finished, this, &PlotsPanel::timingFinished);
@@ -233,8 +268,11 @@ void PlotsPanel::refresh()
     const PlotOptions options{feature_->value(), step_->currentData().toDouble()};
     if (isCheckPlot(name)) {
         // The session is copied into the request: later edits cannot touch what the worker reads.
-        job_->request([name, session = document_->session(), options] {
-            return checkPlot(name, session, options);
+        PlotOptions checkOptions = options;
+        checkOptions.cancel = job_->stopFlag();
+        checkOptions.progress = job_->progressSink();
+        job_->request([name, session = document_->session(), checkOptions] {
+            return checkPlot(name, session, checkOptions);
         });
         exportImage_->setEnabled(false);  // until the plot shown is the current one
         exportCsv_->setEnabled(false);

@@ -42,6 +42,7 @@ public:
     QPushButton* runButton() const { return run_; }
     QPushButton* cancelButton() const { return cancel_; }
     QProgressBar* progressBar() const { return progress_; }
+    QPushButton* checkCancelButton() const { return checkCancel_; }  // gradcheck and hsweep
     QPushButton* resetZoomButton() const { return resetZoom_; }
     bool computing() const;  // a plot is being built on the worker thread; view() is older
 
@@ -91,6 +92,9 @@ private:
     QPushButton* resetZoom_;
     QLabel* message_;
     QTimer* computingDelay_;
+    QPushButton* checkCancel_;     // stops a running gradient check (gradcheck, hsweep)
+    QProgressBar* checkProgress_;  // and shows how far it is, polled from the job
+    QTimer* checkPoll_;
     PlotView* view_;
     PlotJob* job_;
     bool stale_ = false;  // a refresh was skipped while hidden

@@ -54,8 +54,11 @@ ResultsPanel::ResultsPanel(const SessionDocument* document, const DisplaySetting
     auto* checks = featureView(QStringLiteral("checks"), {"dx_sum", "dx_xhat_sum"}, false);
 
     heading_ = new QLabel(this);
+    heading_->setObjectName(QStringLiteral("heading"));
     heading_->setWordWrap(true);
     heading_->setTextFormat(Qt::RichText);
+    // The title is the user's text: its longest word must not set the window's minimum width.
+    heading_->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     problem_ = new QLabel(this);
     problem_->setWordWrap(true);
     problem_->setObjectName(QStringLiteral("problem"));
@@ -90,6 +93,27 @@ ResultsPanel::ResultsPanel(const SessionDocument* document, const DisplaySetting
     refresh();
 }
 
+// The user's text as HTML that a label can always wrap: cut to `limit` characters (a 1 MB title
+// once grew the window to 900 000 px and crashed it) and with a break opportunity (U+200B) in
+// every run of 40 characters without a space, so that a long URL wraps instead of widening.
+static QString wrappable(const std::string& text, int limit)
+{
+    QString plain = QString::fromStdString(text);
+    if (plain.size() > limit)
+        plain = plain.left(plain[limit - 1].isHighSurrogate() ? limit - 1 : limit) + QChar(0x2026);
+    QString out;
+    int run = 0;
+    for (const QChar c : plain) {
+        run = c.isSpace() ? 0 : run + 1;
+        if (run > 40) {
+            out += QChar(0x200B);
+            run = 1;
+        }
+        out += c;
+    }
+    return out.toHtmlEscaped();
+}
+
 MatrixView* ResultsPanel::view(const QString& name) const
 {
     return findChild<MatrixView*>(name);
@@ -99,9 +123,9 @@ void ResultsPanel::refresh()
 {
     const Session& s = document_->session();
     QString heading = QStringLiteral("<b>%1</b>").arg(
-        s.title.empty() ? tr("Untitled session") : QString::fromStdString(s.title).toHtmlEscaped());
+        s.title.empty() ? tr("Untitled session") : wrappable(s.title, 300));
     if (!s.notes.empty())
-        heading += QStringLiteral(" — ") + QString::fromStdString(s.notes).toHtmlEscaped();
+        heading += QStringLiteral(" — ") + wrappable(s.notes, 1000);
     heading_->setText(heading);
     QStringList notes;
     if (const Analysis* a = document_->analysis())
