@@ -1,6 +1,7 @@
 #include "session_json.h"
 
 #include "json_format.h"
+#include "session_npz.h"
 
 #include <nlohmann/json.hpp>
 
@@ -354,6 +355,8 @@ SessionLoad loadSessionFile(const std::string& path)
         result.problems.push_back({"", std::string("cannot be read: ") + std::strerror(errno)});
         return result;
     }
+    if (isSessionNpz(path, text))
+        return parseSessionNpz(text);
     return parseSession(text);
 }
 
