@@ -23,18 +23,20 @@ Commands:
   bench                  time the staged and fused backward passes
   handout SESSION        the walkthrough as a PDF (--out FILE.pdf)
   export SESSION         save a plot as PNG, PDF or SVG (--plot NAME --out FILE)
+  check SESSION          judge your own dx (--dx FILE or --npz FILE), name the mistake
 
 Options:
   --help                 this text; 'bnflow-cli COMMAND --help' for a command
   --version              the version
 
-Exit status: 0 success, 2 bad input or usage (one line on stderr), 1 anything else.
+Exit status: 0 success, 2 bad input or usage (one line on stderr), 1 anything else;
+'check' exits 3 when the gradient is wrong.
 )";
 
 struct Command {
     const char* name;
     const char* help;
-    std::function<std::string(const std::vector<std::string>&)> run;
+    std::function<CommandResult(const std::vector<std::string>&)> run;
 };
 
 const Command kCommands[] = {
@@ -43,6 +45,7 @@ const Command kCommands[] = {
     {"bench", kBenchHelp, benchCommand},
     {"handout", kHandoutHelp, handoutCommand},
     {"export", kExportHelp, exportCommand},
+    {"check", kCheckHelp, checkCommand},
 };
 
 }  // namespace
@@ -73,9 +76,9 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
             }
         }
         try {
-            const std::string text = command.run(rest);
-            out << text << std::flush;
-            return out ? kSuccess : kFailure;
+            const CommandResult result = command.run(rest);
+            out << result.text << std::flush;
+            return out ? result.status : kFailure;
         } catch (const UsageError& e) {
             err << "bnflow-cli " << name << ": " << e.message << "; try 'bnflow-cli " << name
                 << " --help'\n";
