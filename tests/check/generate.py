@@ -182,11 +182,14 @@ def main():
             manifest["cases"].append({"session": name + ".bnflow.json", "mistake": mistake,
                                       "files": files})
         # The right answer computed entirely in float32, as a student's float32 code would.
-        grads32 = backward(x.astype(np.float32), gamma.astype(np.float32),
-                           dout.astype(np.float32), np.float32(eps))
-        files = {t: save("%s.right_f32.%s.npy" % (name, t), g.astype("<f4"))
-                 for t, g in zip(["dx", "dgamma", "dbeta"], grads32)}
-        manifest["float32"].append({"session": name + ".bnflow.json", "files": files})
+        # Not for N = 2: there dx is pure cancellation (about eps / var times dxhat), so float32
+        # rounding is large next to dx itself and the check rightly calls it wrong.
+        if n > 2:
+            grads32 = backward(x.astype(np.float32), gamma.astype(np.float32),
+                               dout.astype(np.float32), np.float32(eps))
+            files = {t: save("%s.right_f32.%s.npy" % (name, t), g.astype("<f4"))
+                     for t, g in zip(["dx", "dgamma", "dbeta"], grads32)}
+            manifest["float32"].append({"session": name + ".bnflow.json", "files": files})
         if name == "random_5x3":
             right = backward(x, gamma, dout, eps)
             kinds, bad = write_file_kinds(name, *right, session)
