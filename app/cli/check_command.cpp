@@ -2,9 +2,9 @@
 #include "cli.h"
 #include "options.h"
 
-#include <array_file.h>
 #include <check.h>
 #include <json_format.h>
+#include <student_files.h>
 
 #include <cmath>
 #include <sstream>
@@ -30,83 +30,6 @@ Exit status: 0 correct, 3 wrong, 2 bad input or usage, 1 anything else.
 )";
 
 namespace {
-
-// Where the student's tensors are: files, or the members of one archive.
-struct StudentFiles {
-    std::optional<std::string> dx, dgamma, dbeta, npz;
-};
-
-BadInput badFile(const std::string& path, const Problem& problem)
-{
-    return BadInput{path + ": " + formatProblem(problem)};
-}
-
-// The array as the tensor `name` of shape rows x cols (a vector for dgamma and dbeta).
-Matrix fitted(const NdArray& array, const std::string& source, const char* name, Eigen::Index rows,
-              Eigen::Index cols)
-{
-    std::string what;
-    const bool vector = std::string_view(name) != "dx";
-    std::optional<Matrix> m = arrayAsMatrix(array, vector ? 1 : rows, cols, vector, what);
-    if (!m)
-        throw BadInput{source + ": " + oneLine(what) + " for " + name + " of this session"};
-    return std::move(*m);
-}
-
-StudentGradients fromArchive(const std::string& path, Eigen::Index rows, Eigen::Index cols)
-{
-    Problem problem;
-    const std::optional<std::string> bytes = readFileBytes(path, kMaxArrayFileBytes, problem);
-    if (!bytes)
-        throw badFile(path, problem);
-    const NpzRead npz = readNpz(*bytes);
-    if (!npz.ok())
-        throw badFile(path, npz.problem);
-    StudentGradients student;
-    for (const auto& [name, member] : npz.members) {
-        std::optional<RowVector>* vector = name == "dgamma" ? &student.dgamma
-                                           : name == "dbeta" ? &student.dbeta
-                                                             : nullptr;
-        if (name != "dx" && !vector)
-            continue;  // the session's own arrays may share the archive
-        const NdArrayLoad load = parseNpy(member);
-        const std::string source = path + ": " + name + ".npy";
-        if (!load.ok())
-            throw badFile(source, load.problem);
-        const Matrix m = fitted(*load.array, source, name.c_str(), rows, cols);
-        if (vector)
-            *vector = m;
-        else
-            student.dx = m;
-    }
-    if (!student.dx && !student.dgamma && !student.dbeta)
-        throw BadInput{path + ": holds none of dx, dgamma, dbeta; expected np.savez(FILE, "
-                              "dx=dx, dgamma=dgamma, dbeta=dbeta)"};
-    return student;
-}
-
-StudentGradients loadStudent(const StudentFiles& files, Eigen::Index rows, Eigen::Index cols)
-{
-    if (files.npz)
-        return fromArchive(*files.npz, rows, cols);
-    StudentGradients student;
-    const auto load = [&](const std::optional<std::string>& path, const char* name) {
-        std::optional<Matrix> m;
-        if (path) {
-            const NdArrayLoad array = loadArrayFile(*path);
-            if (!array.ok())
-                throw badFile(*path, array.problem);
-            m = fitted(*array.array, *path, name, rows, cols);
-        }
-        return m;
-    };
-    student.dx = load(files.dx, "dx");
-    if (const auto m = load(files.dgamma, "dgamma"))
-        student.dgamma = *m;
-    if (const auto m = load(files.dbeta, "dbeta"))
-        student.dbeta = *m;
-    return student;
-}
 
 // A number, or null for an error that is not finite (JSON has no infinity).
 std::string errorNumber(double value)
@@ -135,8 +58,10 @@ std::string checkJson(const CheckResult& result)
 
 CommandResult runCheck(const Session& session, const StudentFiles& files, const std::string& path)
 {
-    const StudentGradients student = loadStudent(files, session.samples(), session.features());
-    const CheckOutcome outcome = checkGradients(session, student);
+    const StudentLoad student = loadStudentFiles(files, session.samples(), session.features());
+    if (!student.ok())
+        throw BadInput{formatProblem(student.problem)};
+    const CheckOutcome outcome = checkGradients(session, *student.gradients);
     if (!outcome.ok())
         throw BadInput{path + ": " + formatProblem(outcome.problems.front())};
     return {checkJson(*outcome.result), outcome.result->correct ? kSuccess : kWrongGradient};
