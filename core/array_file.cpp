@@ -70,9 +70,9 @@ NdArrayLoad fromJson(std::string_view text)
     } catch (const Json::exception& e) {
         const std::string_view what(e.what());
         const auto colon = what.find(": ");
-        return failure("", "is not valid JSON: " +
-                               std::string(colon == std::string_view::npos ? what
-                                                                           : what.substr(colon + 2)));
+        const std::string_view detail =
+            colon == std::string_view::npos ? what : what.substr(colon + 2);
+        return failure("", "is not valid JSON: " + std::string(detail));
     }
     if (!root.is_array() || root.empty())
         return failure("", "expected a non-empty JSON array of numbers or of rows");
@@ -82,7 +82,8 @@ NdArrayLoad fromJson(std::string_view text)
         array.shape = {Eigen::Index(root.size())};
         array.values.resize(1, Eigen::Index(root.size()));
         for (std::size_t j = 0; j < root.size(); ++j)
-            if (!jsonNumber(root[j], "[" + std::to_string(j) + "]", array.values(0, Eigen::Index(j)), problem))
+            if (!jsonNumber(root[j], "[" + std::to_string(j) + "]",
+                            array.values(0, Eigen::Index(j)), problem))
                 return failure(problem.where, problem.what);
         return NdArrayLoad{std::move(array), {}};
     }

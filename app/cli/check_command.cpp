@@ -11,7 +11,8 @@
 
 namespace bnflow::cli {
 
-const char* const kCheckHelp = R"(Usage: bnflow-cli check SESSION (--dx FILE [--dgamma FILE] [--dbeta FILE] | --npz FILE)
+const char* const kCheckHelp = R"(Usage: bnflow-cli check SESSION --dx FILE [--dgamma FILE] [--dbeta FILE]
+       bnflow-cli check SESSION --npz FILE
 
 Compares your own gradients with the session's and prints
 {"verdict": "correct" | "wrong", "tensors": {"dx": {"status": ..., "max_abs_error": e,

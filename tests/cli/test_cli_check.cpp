@@ -44,6 +44,7 @@ private slots:
     void badInput_data();
     void badInput();
     void sessionFromNpz();
+    void help();
 };
 
 void TestCliCheck::mistakes_data()
@@ -56,10 +57,11 @@ void TestCliCheck::mistakes_data()
         if (c["session"] != "random_5x3.bnflow.json")
             continue;
         const Json& f = c["files"];
-        const QString mistake = c["mistake"].is_null() ? QString() : QString::fromStdString(c["mistake"]);
+        const QString mistake =
+            c["mistake"].is_null() ? QString() : QString::fromStdString(c["mistake"]);
         QTest::newRow(mistake.isEmpty() ? "right" : qPrintable(mistake))
-            << QStringList{"check", file(c["session"]), "--dx", file(f["dx"]), "--dgamma=" + file(f["dgamma"]),
-                           "--dbeta", file(f["dbeta"])}
+            << QStringList{"check", file(c["session"]), "--dx", file(f["dx"]),
+                           "--dgamma=" + file(f["dgamma"]), "--dbeta", file(f["dbeta"])}
             << mistake;
     }
 }
@@ -84,7 +86,8 @@ void TestCliCheck::mistakes()
     if (mistake.isEmpty())
         QVERIFY(diagnosis.empty());
     else
-        QVERIFY2(std::find(diagnosis.begin(), diagnosis.end(), mistake.toStdString()) != diagnosis.end(),
+        QVERIFY2(std::find(diagnosis.begin(), diagnosis.end(), mistake.toStdString()) !=
+                     diagnosis.end(),
                  run.out.constData());
 }
 
@@ -180,6 +183,15 @@ void TestCliCheck::sessionFromNpz()
     const Run check = runCli({"check", kCases + "/random_5x3.session.npz", "--npz",
                               kCases + "/random_5x3.right.npz"});
     QCOMPARE(check.exitCode, 0);
+}
+
+void TestCliCheck::help()
+{
+    const Run run = runCli({"check", "--help"});
+    QCOMPARE(run.exitCode, 0);
+    QVERIFY(run.out.contains("Usage: bnflow-cli check SESSION --dx FILE"));
+    QVERIFY(run.out.contains("3 wrong"));
+    QVERIFY(runCli({"--help"}).out.contains("check SESSION"));
 }
 
 QTEST_GUILESS_MAIN(TestCliCheck)

@@ -148,7 +148,8 @@ void TestNpy::handCutHeaders()
 {
     QFETCH(QByteArray, bytes);
     QFETCH(QString, expected);
-    const NdArrayLoad load = parseNpy(std::string_view(bytes.constData(), std::size_t(bytes.size())));
+    const NdArrayLoad load =
+        parseNpy(std::string_view(bytes.constData(), std::size_t(bytes.size())));
     if (expected.isEmpty()) {
         QVERIFY2(load.ok(), formatProblem(load.problem).c_str());
         QVERIFY(load.array->values.allFinite());
@@ -221,7 +222,8 @@ void TestNpy::npzMembers()
 void TestNpy::sessionFromNpz()
 {
     const SessionLoad fromNpz = loadSessionFile(kCases + "/random_5x3.session.npz");
-    QVERIFY2(fromNpz.ok(), fromNpz.problems.empty() ? "" : formatProblem(fromNpz.problems[0]).c_str());
+    QVERIFY2(fromNpz.ok(),
+             fromNpz.problems.empty() ? "" : formatProblem(fromNpz.problems[0]).c_str());
     const SessionLoad fromJson = loadSessionFile(kCases + "/random_5x3.bnflow.json");
     QVERIFY(fromJson.ok());
     const Session& a = *fromNpz.session;

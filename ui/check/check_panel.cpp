@@ -193,10 +193,13 @@ void CheckPanel::refresh()
     result_.reset();
     problem_->clear();
     QStringList given;
-    for (const auto& [name, path] : {std::pair{"dx", &files_.dx}, std::pair{"dgamma", &files_.dgamma},
-                                     std::pair{"dbeta", &files_.dbeta}, std::pair{"archive", &files_.npz}})
+    for (const auto& [name, path] :
+         {std::pair{"dx", &files_.dx}, std::pair{"dgamma", &files_.dgamma},
+          std::pair{"dbeta", &files_.dbeta}, std::pair{"archive", &files_.npz}}) {
         if (*path)
-            given << QStringLiteral("%1: %2").arg(name, QFileInfo(QString::fromStdString(**path)).fileName());
+            given << QStringLiteral("%1: %2").arg(
+                name, QFileInfo(QString::fromStdString(**path)).fileName());
+    }
     filesLabel_->setText(given.isEmpty() ? tr("Drop your dx.npy, dgamma.npy, dbeta.npy or an .npz "
                                               "here (also .csv, .tsv, .json), or load them.")
                                          : given.join(QStringLiteral("   ")));

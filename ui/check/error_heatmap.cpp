@@ -32,7 +32,8 @@ QColor ErrorHeatmap::colorOf(double scaledError)
     if (!std::isfinite(scaledError))
         return Qt::black;
     // 16 decades: exact (1e-16) is t = 0, an error as large as the gradient is t = 1.
-    const double t = std::clamp((std::log10(std::max(scaledError, 1e-300)) + 16.0) / 16.0, 0.0, 1.0);
+    const double decades = std::log10(std::max(scaledError, 1e-300)) + 16.0;
+    const double t = std::clamp(decades / 16.0, 0.0, 1.0);
     const auto mix = [t](int a, int b) { return int(std::lround(a + (b - a) * t)); };
     return QColor(mix(0xf7, 0x67), mix(0xf7, 0x00), mix(0xf7, 0x0d));
 }
@@ -40,7 +41,8 @@ QColor ErrorHeatmap::colorOf(double scaledError)
 QRectF ErrorHeatmap::cellRect(Eigen::Index i, Eigen::Index j) const
 {
     const double w = double(width()) / double(std::max<Eigen::Index>(errors_.cols(), 1));
-    const double h = double(height() - kLegendHeight) / double(std::max<Eigen::Index>(errors_.rows(), 1));
+    const double h =
+        double(height() - kLegendHeight) / double(std::max<Eigen::Index>(errors_.rows(), 1));
     return {double(j) * w, double(i) * h, w, h};
 }
 
