@@ -138,13 +138,13 @@ CheckOutcome checkGradients(const Session& session, const StudentGradients& stud
         result.correct = result.correct && result.tensors.back().status != TensorStatus::Wrong;
     }
     if (!result.correct) {
-        for (const MistakeCandidate& candidate : mistakeCandidates(session)) {
+        forEachMistakeCandidate(session, [&](const MistakeCandidate& candidate) {
             bool listed = false;
             for (const Mistake* m : result.diagnosis)
                 listed = listed || m == candidate.mistake;
             if (!listed && matches(candidate, handed, right))
                 result.diagnosis.push_back(candidate.mistake);
-        }
+        });
         // In the contract's order, whatever order the candidates came in.
         std::sort(result.diagnosis.begin(), result.diagnosis.end());
     }

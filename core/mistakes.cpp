@@ -97,8 +97,10 @@ Paths paths(const Array& dxhat, const Stats& st, double n)
 
 class Builder {
 public:
-    Builder(const Session& s, std::vector<MistakeCandidate>& out)
-        : s_(s), out_(out), n_(double(s.samples())), st_(statistics(s, s.eps, n_)),
+    using Visit = std::function<void(const MistakeCandidate&)>;
+
+    Builder(const Session& s, const Visit& visit)
+        : s_(s), visit_(visit), n_(double(s.samples())), st_(statistics(s, s.eps, n_)),
           dout_(s.dout.array()), dxhat_(dout_.rowwise() * s.gamma.array()),
           right_(paths(dxhat_, st_, n_)), dgamma_((dout_ * st_.xhat).colwise().sum()),
           dbeta_(dout_.colwise().sum())
@@ -112,7 +114,7 @@ public:
             return;
         for (const Mistake& m : kMistakes)
             if (m.name == name)
-                out_.push_back({&m, dx.matrix(), dgamma.matrix(), dbeta.matrix()});
+                visit_({&m, dx.matrix(), dgamma.matrix(), dbeta.matrix()});
     }
 
     void all()
@@ -193,7 +195,7 @@ private:
     }
 
     const Session& s_;
-    std::vector<MistakeCandidate>& out_;
+    const Visit& visit_;
     const double n_;        // N as a double
     const Stats st_;        // the right forward statistics
     const Array dout_;      // N x D
@@ -213,8 +215,14 @@ std::span<const Mistake> knownMistakes()
 std::vector<MistakeCandidate> mistakeCandidates(const Session& session)
 {
     std::vector<MistakeCandidate> out;
-    Builder(session, out).all();
+    forEachMistakeCandidate(session, [&out](const MistakeCandidate& c) { out.push_back(c); });
     return out;
+}
+
+void forEachMistakeCandidate(const Session& session,
+                             const std::function<void(const MistakeCandidate&)>& visit)
+{
+    Builder(session, visit).all();
 }
 
 }  // namespace bnflow

@@ -4,6 +4,7 @@
 
 #include "session.h"
 
+#include <functional>
 #include <span>
 #include <string_view>
 #include <vector>
@@ -33,5 +34,9 @@ struct MistakeCandidate {
 // Every candidate of every mistake for a session that analyze() accepts, in float64. Candidates
 // that are not finite (eps = 0 beside a constant column) or undefined (N - 1 = 0) are left out.
 std::vector<MistakeCandidate> mistakeCandidates(const Session& session);
+
+// The same, one at a time, so that a large batch never holds all of them at once.
+void forEachMistakeCandidate(const Session& session,
+                             const std::function<void(const MistakeCandidate&)>& visit);
 
 }  // namespace bnflow
