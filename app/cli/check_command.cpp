@@ -32,10 +32,16 @@ Exit status: 0 correct, 3 wrong, 2 bad input or usage, 1 anything else.
 
 namespace {
 
-// A number, or null for an error that is not finite (JSON has no infinity).
+// A number that every JSON reader reads as floating point ("0.0", not "0"), or null for an
+// error that is not finite (JSON has no infinity).
 std::string errorNumber(double value)
 {
-    return std::isfinite(value) ? json::number(value) : "null";
+    if (!std::isfinite(value))
+        return "null";
+    std::string text = json::number(value);
+    if (text.find_first_of(".eE") == std::string::npos)
+        text += ".0";
+    return text;
 }
 
 std::string checkJson(const CheckResult& result)

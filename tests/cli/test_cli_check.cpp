@@ -121,8 +121,11 @@ void TestCliCheck::fileKinds()
     QVERIFY2(run.exitCode == 0, run.err.constData());
     const Json out = parsed(run);
     QCOMPARE(out["verdict"], "correct");
-    for (const auto& [name, t] : out["tensors"].items())
+    for (const auto& [name, t] : out["tensors"].items()) {
         QCOMPARE(t["status"].get<std::string>(), status.toStdString());
+        // Errors are floating-point numbers to every reader, even an exact 0.
+        QVERIFY(t["max_abs_error"].is_number_float() && t["max_scaled_error"].is_number_float());
+    }
 }
 
 void TestCliCheck::float32()
