@@ -5,7 +5,7 @@
 #include <document/display_settings.h>
 #include <document/session_document.h>
 #include <session_json.h>
-#include <trace.h>
+#include <catalogue.h>
 #include <walkthrough/walkthrough_panel.h>
 #include <walkthrough/walkthrough_state.h>
 #include <window/main_window.h>
@@ -83,7 +83,7 @@ void TestCheckPanel::mistakeDiagnosedAndStepShown()
     QCOMPARE(spy.count(), 1);
     const int step = spy.front().front().toInt();
     QCOMPARE(step, CheckPanel::stepIndex("dx_via_var"));
-    QCOMPARE(std::string(stepCatalog()[std::size_t(step)].id), std::string("dx_via_var"));
+    QCOMPARE(std::string(steps()[std::size_t(step)].id), std::string("dx_via_var"));
     // The heatmap is pale where the answer is right and darker where it is wrong.
     const TensorVerdict& dx = panel.result()->tensors.front();
     QCOMPARE(ErrorHeatmap::colorOf(dx.absError(dx.worstRow, dx.worstCol)).red() < 0xf7, true);

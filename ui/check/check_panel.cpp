@@ -3,7 +3,7 @@
 #include "error_heatmap.h"
 
 #include <document/session_document.h>
-#include <trace.h>
+#include <catalogue.h>
 
 #include <QComboBox>
 #include <QDragEnterEvent>
@@ -121,15 +121,10 @@ CheckPanel::CheckPanel(const SessionDocument* document, QWidget* parent)
 
 int CheckPanel::stepIndex(std::string_view stepId)
 {
-    // The catalogue once named the mean "mu"; accept either spelling of its steps.
-    const std::string alias = stepId == "dmean"         ? "dmu"
-                              : stepId == "dx_via_mean" ? "dx_via_mu"
-                                                        : std::string(stepId);
-    const auto& steps = stepCatalog();
-    for (const std::string_view id : {stepId, std::string_view(alias)})
-        for (std::size_t k = 0; k < steps.size(); ++k)
-            if (steps[k].id == id)
-                return int(k);
+    const auto& all = steps();
+    for (std::size_t k = 0; k < all.size(); ++k)
+        if (all[k].id == stepId)
+            return int(k);
     return -1;
 }
 

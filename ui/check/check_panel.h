@@ -37,7 +37,7 @@ public:
     QPushButton* showStepButton() const { return showStep_; }
     ErrorHeatmap* heatmap() const { return heatmap_; }
 
-    // The index in stepCatalog() of a mistake's step, or -1 when the catalogue has none.
+    // The index in steps() (catalogue.h) of a mistake's step, or -1 when the catalogue has none.
     static int stepIndex(std::string_view stepId);
 
 signals:
