@@ -7,7 +7,7 @@ BNFLOW_PACKAGES=(
   cmake ninja-build g++ pkg-config
   qt6-base-dev qt6-base-dev-tools qt6-svg-dev libgl-dev
   libqcustomplot-dev libqcustomplot2.1-qt6
-  libeigen3-dev nlohmann-json3-dev
+  libeigen3-dev nlohmann-json3-dev libzip-dev
   fonts-dejavu-core xvfb xauth
   desktop-file-utils appstream dpkg-dev
   python3

@@ -3,6 +3,7 @@
 #include "file_read.h"
 #include "json_document.h"
 #include "json_format.h"
+#include "session_npz.h"
 
 #include <cmath>
 #include <cstdint>
@@ -279,6 +280,8 @@ SessionLoad loadSessionFile(const std::string& path)
         result.problems.push_back({"", *problem});
         return result;
     }
+    if (isSessionNpz(path, text))
+        return parseSessionNpz(text);
     return parseSession(text);
 }
 

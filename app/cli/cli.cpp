@@ -27,6 +27,7 @@ const Command kCommands[] = {
     {&kBenchSpec, benchCommand},
     {&kHandoutSpec, handoutCommand},
     {&kExportSpec, exportCommand},
+    {&kCheckSpec, checkCommand},
 };
 
 std::string usage()
@@ -47,7 +48,8 @@ std::string usage()
             "  --help                 this text; 'bnflow-cli COMMAND --help' for a command\n"
             "  --version              the version\n\n"
             "SESSION '-' reads standard input; '--' ends the options; --opt=value equals --opt value.\n"
-            "Exit status: 0 success, 2 bad input or usage (one line on stderr), 1 anything else.\n";
+            "Exit status: 0 success, 2 bad input or usage (one line on stderr), 1 anything else;\n"
+            "'check' exits 3 when the gradient is wrong.\n";
     return text;
 }
 

@@ -12,7 +12,7 @@
 
 namespace bnflow::cli {
 
-enum ExitCode { kSuccess = 0, kFailure = 1, kBadInput = 2 };
+enum ExitCode { kSuccess = 0, kFailure = 1, kBadInput = 2, kWrongGradient = 3 };
 
 // Bad input: becomes exit status 2 and one line on stderr.
 struct BadInput {
@@ -47,11 +47,13 @@ extern const CommandSpec kGradcheckSpec;
 extern const CommandSpec kBenchSpec;
 extern const CommandSpec kExportSpec;
 extern const CommandSpec kHandoutSpec;
+extern const CommandSpec kCheckSpec;
 Output gradCommand(const ParsedArgs& parsed);
 Output gradcheckCommand(const ParsedArgs& parsed);
 Output benchCommand(const ParsedArgs& parsed);
 Output exportCommand(const ParsedArgs& parsed);   // starts Qt (qt_start.h), after every check
 Output handoutCommand(const ParsedArgs& parsed);  // likewise
+Output checkCommand(const ParsedArgs& parsed);    // exit status 3 when the gradient is wrong
 
 // bench's parsers of --shapes NxD,... and --dtype f32|f64|both; throw UsageError.
 std::vector<std::pair<Eigen::Index, Eigen::Index>> parseShapeList(const std::string& text);

@@ -1,8 +1,10 @@
 #include "fuzz_checks.h"
 
 #include <analysis.h>
+#include <array_file.h>
 #include <csv.h>
 #include <session_json.h>
+#include <session_npz.h>
 
 #include <cmath>
 #include <cstdio>
@@ -27,6 +29,21 @@ void require(bool condition, const char* what)
 bool sameBits(const Matrix& a, const Matrix& b)
 {
     return a.rows() == b.rows() && a.cols() == b.cols() && (a.array() == b.array()).all();
+}
+
+void checkArray(const NdArrayLoad& load)
+{
+    if (!load.ok()) {
+        require(!load.problem.what.empty() &&
+                    formatProblem(load.problem).find('\n') == std::string::npos,
+                "empty or multi-line array message");
+        return;
+    }
+    const NdArray& a = *load.array;
+    require(a.shape.size() <= 2, "more than 2 dimensions accepted");
+    const Eigen::Index rows = a.shape.size() == 2 ? a.shape[0] : 1;
+    const Eigen::Index cols = a.shape.empty() ? 1 : a.shape.back();
+    require(a.values.rows() == rows && a.values.cols() == cols, "values do not have the shape");
 }
 
 }  // namespace
@@ -76,6 +93,25 @@ void checkTable(const std::uint8_t* data, std::size_t size)
     require(m.allFinite(), "table has a non-finite number");
     const TableParse back = parseTable(formatTable(m), limits);
     require(back.ok() && sameBits(*back.table, m), "formatTable does not parse back exactly");
+}
+
+void checkNpy(const std::uint8_t* data, std::size_t size)
+{
+    const std::string_view bytes(reinterpret_cast<const char*>(data), size);
+    checkArray(parseNpy(bytes));
+    if (!bytes.empty() && bytes.front() == '[')
+        checkArray(parseArrayFile(bytes, "fuzz.json"));
+    const NpzRead npz = readNpz(bytes);
+    require(npz.ok() == npz.problem.what.empty(), "npz ok() and problem disagree");
+    require(formatProblem(npz.problem).find('\n') == std::string::npos, "multi-line npz message");
+    for (const auto& [name, member] : npz.members)
+        checkArray(parseNpy(member));
+    if (npz.ok()) {
+        const SessionLoad load = parseSessionNpz(bytes);
+        require(load.ok() == load.problems.empty(), "session npz ok() and problems disagree");
+        if (load.ok())
+            require(load.session->validate().empty(), "accepted npz session does not validate");
+    }
 }
 
 }  // namespace bnflow::fuzz

@@ -15,4 +15,8 @@ void checkSession(const std::uint8_t* data, std::size_t size);
 // accepts is within the limits, finite, and formatTable of it parses back exactly.
 void checkTable(const std::uint8_t* data, std::size_t size);
 
+// parseNpy, readNpz (and each member), parseSessionNpz and the JSON array reader on arbitrary
+// bytes: never crash; an accepted array has the shape it claims and at most 2 dimensions.
+void checkNpy(const std::uint8_t* data, std::size_t size);
+
 }  // namespace bnflow::fuzz

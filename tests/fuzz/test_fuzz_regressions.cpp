@@ -19,7 +19,7 @@ void TestFuzzRegressions::replay_data()
     QTest::addColumn<QString>("path");
     int files = 0;
     for (const char* root : {BNFLOW_FUZZ_DIR "/corpus", BNFLOW_FUZZ_DIR "/regressions"}) {
-        for (const char* kind : {"session", "table"}) {
+        for (const char* kind : {"session", "table", "npy"}) {
             QDirIterator it(QStringLiteral("%1/%2").arg(root, kind), QDir::Files);
             while (it.hasNext()) {
                 const QString path = it.next();
@@ -42,8 +42,10 @@ void TestFuzzRegressions::replay()
     const auto* data = reinterpret_cast<const std::uint8_t*>(bytes.constData());
     if (kind == "session")
         bnflow::fuzz::checkSession(data, std::size_t(bytes.size()));
-    else
+    else if (kind == "table")
         bnflow::fuzz::checkTable(data, std::size_t(bytes.size()));
+    else
+        bnflow::fuzz::checkNpy(data, std::size_t(bytes.size()));
 }
 
 QTEST_GUILESS_MAIN(TestFuzzRegressions)

@@ -135,7 +135,10 @@ bool SessionDocument::open(const QString& filePath, QString* error)
             *error = QFileInfo(filePath).fileName() + ": " + QString::fromStdString(tooLarge);
         return false;
     }
-    reset(std::move(*load.session), filePath);
+    // A NumPy archive is an import: Save must ask for a .bnflow.json name, never write JSON
+    // over the student's .npz.
+    const bool archive = filePath.endsWith(QLatin1String(".npz"), Qt::CaseInsensitive);
+    reset(std::move(*load.session), archive ? QString() : filePath);
     return true;
 }
 

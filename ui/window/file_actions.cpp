@@ -21,7 +21,8 @@ namespace {
 
 constexpr int kMaxRecent = 8;
 constexpr qint64 kMaxCsvBytes = 64 << 20;
-const QString kSessionFilter = QObject::tr("bnflow sessions (*.bnflow.json *.json);;All files (*)");
+const QString kSessionFilter =
+    QObject::tr("bnflow sessions (*.bnflow.json *.json *.npz);;All files (*)");
 const QString kCsvFilter = QObject::tr("CSV files (*.csv *.tsv *.txt);;All files (*)");
 
 QAction* action(QObject* parent, const QString& text, QKeySequence::StandardKey key, const QString& tip)

@@ -7,6 +7,7 @@
 #include <plots/plots_panel.h>
 #include <results/results_panel.h>
 #include <tables/matrix_view.h>
+#include <check/check_panel.h>
 #include <walkthrough/graph_view.h>
 #include <walkthrough/handout.h>
 #include <walkthrough/lecture_mode.h>
@@ -55,6 +56,12 @@ void MainWindow::setupViews()
     tabs_->addTab(results_, tr("&Results"));
     tabs_->addTab(walkthrough_, tr("&Walkthrough"));
     tabs_->addTab(plots_, tr("&Plots"));
+    check_ = new CheckPanel(document_, this);
+    tabs_->addTab(check_, tr("Check my &gradient"));
+    connect(check_, &CheckPanel::showStep, this, [this](int step) {
+        walkthroughState_->setStep(step);
+        tabs_->setCurrentWidget(walkthrough_);
+    });
     tabs_->setDocumentMode(true);
     setCentralWidget(tabs_);
     lecture_ = new LectureMode(this, tabs_, walkthrough_);
@@ -191,6 +198,8 @@ bool MainWindow::showView(const QString& name)
         tabs_->setCurrentWidget(walkthrough_);
     else if (name == QLatin1String("lecture"))
         lecture_->setActive(true);
+    else if (name == QLatin1String("check"))
+        tabs_->setCurrentWidget(check_);
     else if (plots_->selectPlot(name))
         tabs_->setCurrentWidget(plots_);
     else

@@ -11,6 +11,7 @@ namespace bnflow::ui {
 
 class BatchPanel;
 class CellFocus;
+class CheckPanel;
 class DisplaySettings;
 class DoutPanel;
 class FileActions;
@@ -36,9 +37,10 @@ public:
     WalkthroughState* walkthroughState() const { return walkthroughState_; }
     LectureMode* lectureMode() const { return lecture_; }
     PlotsPanel* plotsPanel() const { return plots_; }
+    CheckPanel* checkPanel() const { return check_; }
     QTabWidget* tabs() const { return tabs_; }
 
-    // "results", "walkthrough", "lecture", or a plot name (the Plots tab with that plot);
+    // "results", "walkthrough", "lecture", "check", or a plot name (the Plots tab with that plot);
     // false for anything else.
     bool showView(const QString& name);
 
@@ -71,6 +73,7 @@ private:
     WalkthroughPanel* walkthrough_ = nullptr;
     LectureMode* lecture_ = nullptr;
     PlotsPanel* plots_ = nullptr;
+    CheckPanel* check_ = nullptr;
     QTabWidget* tabs_ = nullptr;
     QLabel* message_ = nullptr;
     QLabel* summary_ = nullptr;

@@ -1,0 +1,84 @@
+// bnflow-cli check: a student's gradients judged against the session's, the mistake named.
+#include "cli.h"
+
+#include <check.h>
+#include <json_format.h>
+#include <student_files.h>
+
+#include <cmath>
+#include <sstream>
+
+namespace bnflow::cli {
+
+const CommandSpec kCheckSpec{
+    "check", "SESSION (--dx FILE [--dgamma FILE] [--dbeta FILE] | --npz FILE)",
+    "judge your own dx (--dx FILE or --npz FILE), name the mistake",
+    R"(Compares your own gradients with the session's and prints
+{"verdict": "correct" | "wrong", "tensors": {"dx": {"status": ..., "max_abs_error": e,
+"max_scaled_error": e, "worst": [i, j]}, ...}, "diagnosis": [NAME, ...]}.
+The scaled error is the error divided by the tensor's largest reference magnitude: exact up to
+1e-12, close up to 1e-5 (float32 rounding), wrong beyond; a non-finite entry is wrong and its
+errors print as null. The diagnosis names every known mistake whose result matches yours.
+SESSION - reads standard input.
+
+Exit status: 0 correct, 3 wrong, 2 bad input or usage, 1 anything else.
+)",
+    {{"dx", "FILE", "dx, N x D: .npy (float32/float64), .csv, .tsv or .json"},
+     {"dgamma", "FILE", "dgamma, D or 1 x D"},
+     {"dbeta", "FILE", "dbeta, D or 1 x D"},
+     {"npz", "FILE", "the arrays dx, dgamma, dbeta (any subset) of one np.savez archive"}}};
+
+namespace {
+
+// A number that every JSON reader reads as floating point ("0.0", not "0"), or null for an
+// error that is not finite (JSON has no infinity).
+std::string errorNumber(double value)
+{
+    return std::isfinite(value) ? json::number(value) : "null";
+}
+
+std::string checkJson(const CheckResult& result)
+{
+    std::ostringstream out;
+    out << "{\n  \"verdict\": \"" << (result.correct ? "correct" : "wrong") << "\",\n";
+    out << "  \"tensors\": {";
+    for (std::size_t k = 0; k < result.tensors.size(); ++k) {
+        const TensorVerdict& t = result.tensors[k];
+        out << (k > 0 ? "," : "") << "\n    " << json::string(t.name) << ": {\"status\": \""
+            << statusName(t.status) << "\", \"max_abs_error\": " << errorNumber(t.maxAbsError)
+            << ", \"max_scaled_error\": " << errorNumber(t.maxScaledError) << ", \"worst\": ["
+            << t.worstRow << ", " << t.worstCol << "]}";
+    }
+    out << "\n  },\n  \"diagnosis\": [";
+    for (std::size_t k = 0; k < result.diagnosis.size(); ++k)
+        out << (k > 0 ? ", " : "") << json::string(result.diagnosis[k]->name);
+    out << "]\n}\n";
+    return out.str();
+}
+
+Output runCheck(const Session& session, const StudentFiles& files, const std::string& path)
+{
+    const StudentLoad student = loadStudentFiles(files, session.samples(), session.features());
+    if (!student.ok())
+        throw BadInput{formatProblem(student.problem)};
+    const CheckOutcome outcome = checkGradients(session, *student.gradients);
+    if (!outcome.ok())
+        throw BadInput{path + ": " + formatProblem(outcome.problems.front())};
+    return {checkJson(*outcome.result), outcome.result->correct ? kSuccess : kWrongGradient};
+}
+
+}  // namespace
+
+Output checkCommand(const ParsedArgs& parsed)
+{
+    const StudentFiles files{parsed.value("--dx"), parsed.value("--dgamma"),
+                             parsed.value("--dbeta"), parsed.value("--npz")};
+    if (files.npz && (files.dx || files.dgamma || files.dbeta))
+        throw UsageError{"--npz cannot be combined with --dx, --dgamma or --dbeta"};
+    if (!files.npz && !files.dx)
+        throw UsageError{"missing --dx FILE (or --npz FILE)"};
+    const Loaded loaded = loadAndAnalyze(parsed);
+    return runCheck(loaded.session, files, loaded.name);
+}
+
+}  // namespace bnflow::cli

@@ -1,0 +1,92 @@
+#include "student_files.h"
+
+#include "array_file.h"
+
+namespace bnflow {
+namespace {
+
+struct Failed {
+    Problem problem;
+};
+
+// The array as the tensor `name` of shape rows x cols (a vector for dgamma and dbeta).
+Matrix fitted(const NdArray& array, const std::string& source, std::string_view name,
+              Eigen::Index rows, Eigen::Index cols)
+{
+    std::string what;
+    const bool vector = name != "dx";
+    std::optional<Matrix> m = arrayAsMatrix(array, vector ? 1 : rows, cols, vector, what);
+    if (!m)
+        throw Failed{{source, what + " for " + std::string(name) + " of this session"}};
+    return std::move(*m);
+}
+
+StudentGradients fromArchive(const std::string& path, Eigen::Index rows, Eigen::Index cols)
+{
+    Problem problem;
+    const std::optional<std::string> bytes = readFileBytes(path, kMaxArrayFileBytes, problem);
+    if (!bytes)
+        throw Failed{{path, problem.what}};
+    const NpzRead npz = readNpz(*bytes);
+    if (!npz.ok())
+        throw Failed{{path + (npz.problem.where.empty() ? "" : ": " + npz.problem.where),
+                      npz.problem.what}};
+    StudentGradients student;
+    for (const auto& [name, member] : npz.members) {
+        std::optional<RowVector>* vector = name == "dgamma" ? &student.dgamma
+                                           : name == "dbeta" ? &student.dbeta
+                                                             : nullptr;
+        if (name != "dx" && !vector)
+            continue;  // the session's own arrays may share the archive
+        const NdArrayLoad load = parseNpy(member);
+        const std::string source = path + ": " + name + ".npy";
+        if (!load.ok())
+            throw Failed{{source + " " + load.problem.where, load.problem.what}};
+        Matrix m = fitted(*load.array, source, name, rows, cols);
+        if (vector)
+            *vector = m;
+        else
+            student.dx = std::move(m);
+    }
+    if (!student.dx && !student.dgamma && !student.dbeta)
+        throw Failed{{path, "holds none of dx, dgamma, dbeta; expected np.savez(FILE, dx=dx, "
+                            "dgamma=dgamma, dbeta=dbeta)"}};
+    return student;
+}
+
+std::optional<Matrix> fromFile(const std::optional<std::string>& path, std::string_view name,
+                               Eigen::Index rows, Eigen::Index cols)
+{
+    if (!path)
+        return std::nullopt;
+    const NdArrayLoad array = loadArrayFile(*path);
+    if (!array.ok())
+        throw Failed{{*path + (array.problem.where.empty() ? "" : ": " + array.problem.where),
+                      array.problem.what}};
+    return fitted(*array.array, *path, name, rows, cols);
+}
+
+}  // namespace
+
+StudentLoad loadStudentFiles(const StudentFiles& files, Eigen::Index rows, Eigen::Index cols)
+{
+    StudentLoad result;
+    try {
+        if (files.npz) {
+            result.gradients = fromArchive(*files.npz, rows, cols);
+            return result;
+        }
+        StudentGradients student;
+        student.dx = fromFile(files.dx, "dx", rows, cols);
+        if (const auto m = fromFile(files.dgamma, "dgamma", rows, cols))
+            student.dgamma = *m;
+        if (const auto m = fromFile(files.dbeta, "dbeta", rows, cols))
+            student.dbeta = *m;
+        result.gradients = std::move(student);
+    } catch (const Failed& failed) {
+        result.problem = failed.problem;
+    }
+    return result;
+}
+
+}  // namespace bnflow

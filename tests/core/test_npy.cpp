@@ -1,0 +1,259 @@
+// The .npy/.npz reader and the student's file kinds, on files NumPy wrote
+// (tests/check/generate.py) and on hand-cut bytes for what NumPy never writes.
+#include "fuzzy.h"
+
+#include <array_file.h>
+#include <npy.h>
+#include <session_json.h>
+#include <session_npz.h>
+
+#include <nlohmann/json.hpp>
+
+#include <QtTest>
+
+#include <fstream>
+
+using namespace bnflow;
+using Json = nlohmann::json;
+
+namespace {
+
+const std::string kCases = BNFLOW_CHECK_CASES;
+
+Json manifest()
+{
+    std::ifstream in(kCases + "/manifest.json");
+    return Json::parse(in);
+}
+
+std::string caseFile(const Json& name)
+{
+    return kCases + "/" + name.get<std::string>();
+}
+
+Matrix rightDx()
+{
+    const NdArrayLoad load = loadArrayFile(kCases + "/random_5x3.right.dx.npy");
+    if (!load.ok())
+        qFatal("cannot read the reference dx: %s", load.problem.what.c_str());
+    return load.array->values;
+}
+
+// A .npy file's bytes with the given header dict and data.
+std::string npyBytes(const std::string& dict, const std::string& data, char major = 1)
+{
+    std::string header = dict;
+    const std::size_t prefix = major == 1 ? 10 : 12;
+    while ((prefix + header.size() + 1) % 64 != 0)
+        header += ' ';
+    header += '\n';
+    std::string out = std::string("\x93NUMPY", 6) + major + '\0';
+    out += char(header.size() & 0xff);
+    out += char(header.size() >> 8);
+    if (major != 1)
+        out += std::string(2, '\0');
+    return out + header + data;
+}
+
+std::string doubles(std::initializer_list<double> values)
+{
+    std::string out;
+    for (const double v : values)
+        out.append(reinterpret_cast<const char*>(&v), sizeof v);
+    return out;
+}
+
+}  // namespace
+
+class TestNpy : public QObject {
+    Q_OBJECT
+private slots:
+    void acceptedKinds_data();
+    void acceptedKinds();
+    void handCutHeaders_data();
+    void handCutHeaders();
+    void malformedFiles_data();
+    void malformedFiles();
+    void npzMembers();
+    void sessionFromNpz();
+    void sessionNpzProblems_data();
+    void sessionNpzProblems();
+};
+
+void TestNpy::acceptedKinds_data()
+{
+    QTest::addColumn<QString>("kind");
+    QTest::addColumn<QString>("path");
+    const Json kinds = manifest()["kinds"]["files"];
+    for (const auto& [kind, file] : kinds.items())
+        if (kind != "dgamma_1xD.npy" && kind != "dbeta.json" && !kind.ends_with(".npz"))
+            QTest::newRow(kind.c_str()) << QString::fromStdString(kind)
+                                        << QString::fromStdString(caseFile(file));
+}
+
+void TestNpy::acceptedKinds()
+{
+    QFETCH(QString, kind);
+    QFETCH(QString, path);
+    const NdArrayLoad load = loadArrayFile(path.toStdString());
+    QVERIFY2(load.ok(), formatProblem(load.problem).c_str());
+    const Matrix expected = rightDx();
+    QCOMPARE(load.array->shape, (std::vector<Eigen::Index>{expected.rows(), expected.cols()}));
+    const bool float32 = kind.startsWith("f4");
+    QCOMPARE(load.array->dtype == Dtype::F32, float32);
+    // float32 files round each number once; every other kind holds the doubles exactly.
+    QVERIFY(test::closeTo(load.array->values, expected, test::maxAbs(expected),
+                          float32 ? 1e-7 : 0.0, nullptr));
+}
+
+void TestNpy::handCutHeaders_data()
+{
+    QTest::addColumn<QByteArray>("bytes");
+    QTest::addColumn<QString>("expected");  // a fragment of the problem, or "" when accepted
+    const std::string two = doubles({1.5, -2.0});
+    const auto row = [](const std::string& s) { return QByteArray(s.data(), qsizetype(s.size())); };
+    QTest::newRow("0-d") << row(npyBytes("{'descr': '<f8', 'fortran_order': False, 'shape': (), }",
+                                         doubles({3.0}))) << "";
+    QTest::newRow("double quotes, no trailing comma")
+        << row(npyBytes("{\"descr\": \"<f8\", \"fortran_order\": False, \"shape\": (2,)}", two))
+        << "";
+    QTest::newRow("version 2") << row(npyBytes(
+        "{'descr': '<f8', 'fortran_order': True, 'shape': (1, 2), }", two, 2)) << "";
+    QTest::newRow("version 4") << row(npyBytes(
+        "{'descr': '<f8', 'fortran_order': False, 'shape': (2,), }", two, 4)) << "version 4.0";
+    QTest::newRow("no magic") << QByteArray("{'descr': '<f8'}") << "\\x93NUMPY";
+    QTest::newRow("missing shape") << row(npyBytes("{'descr': '<f8', 'fortran_order': False}", two))
+                                   << "'shape' is missing";
+    QTest::newRow("extra key") << row(npyBytes(
+        "{'descr': '<f8', 'fortran_order': False, 'shape': (2,), 'x': 1}", two)) << "'x' is";
+    QTest::newRow("structured") << row(npyBytes(
+        "{'descr': [('a', '<f8')], 'fortran_order': False, 'shape': (2,), }", two))
+                                << "structured";
+    QTest::newRow("negative dimension") << row(npyBytes(
+        "{'descr': '<f8', 'fortran_order': False, 'shape': (-2,), }", two)) << "non-negative";
+    QTest::newRow("huge shape") << row(npyBytes(
+        "{'descr': '<f8', 'fortran_order': False, 'shape': (4294967296, 4294967296), }", two))
+                                << "too large";
+    QTest::newRow("trailing bytes") << row(npyBytes(
+        "{'descr': '<f8', 'fortran_order': False, 'shape': (1,), }", two)) << "the file has 16";
+    QTest::newRow("complex") << row(npyBytes(
+        "{'descr': '<c16', 'fortran_order': False, 'shape': (1,), }", two)) << "complex dtype";
+    QTest::newRow("float16") << row(npyBytes(
+        "{'descr': '<f2', 'fortran_order': False, 'shape': (1,), }", "ab")) << "another size";
+    QTest::newRow("not a bool") << row(npyBytes(
+        "{'descr': '<f8', 'fortran_order': 0, 'shape': (2,), }", two)) << "True or False";
+}
+
+void TestNpy::handCutHeaders()
+{
+    QFETCH(QByteArray, bytes);
+    QFETCH(QString, expected);
+    const NdArrayLoad load =
+        parseNpy(std::string_view(bytes.constData(), std::size_t(bytes.size())));
+    if (expected.isEmpty()) {
+        QVERIFY2(load.ok(), formatProblem(load.problem).c_str());
+        QVERIFY(load.array->values.allFinite());
+        return;
+    }
+    QVERIFY(!load.ok());
+    QVERIFY2(QString::fromStdString(load.problem.what).contains(expected),
+             load.problem.what.c_str());
+}
+
+void TestNpy::malformedFiles_data()
+{
+    QTest::addColumn<QString>("path");
+    QTest::addColumn<QString>("expected");
+    const Json bad = manifest()["bad"]["files"];
+    const std::map<std::string, QString> fragments = {
+        {"truncated_header", "truncated"}, {"truncated_data", "truncated"},
+        {"int64", "integer dtype '<i8'"},  {"big_endian", "big-endian"},
+        {"object", "object array"},        {"three_dims", "3 dimensions"},
+        {"not_npz", "not an .npz"}};
+    for (const auto& [kind, fragment] : fragments)
+        QTest::newRow(kind.c_str()) << QString::fromStdString(caseFile(bad[kind])) << fragment;
+}
+
+void TestNpy::malformedFiles()
+{
+    QFETCH(QString, path);
+    QFETCH(QString, expected);
+    const std::string file = path.toStdString();
+    Problem problem;
+    const auto bytes = readFileBytes(file, kMaxArrayFileBytes, problem);
+    QVERIFY(bytes.has_value());
+    if (path.endsWith(".npz")) {
+        const NpzRead npz = readNpz(*bytes);
+        QVERIFY(!npz.ok());
+        problem = npz.problem;
+    } else {
+        const NdArrayLoad load = parseArrayFile(*bytes, file);
+        QVERIFY(!load.ok());
+        problem = load.problem;
+    }
+    const std::string message = formatProblem(problem);
+    QVERIFY2(QString::fromStdString(message).contains(expected), message.c_str());
+    QVERIFY(message.find('\n') == std::string::npos);
+}
+
+void TestNpy::npzMembers()
+{
+    for (const char* name : {"random_5x3.right.npz", "random_5x3.right_deflated.npz"}) {
+        Problem problem;
+        const auto bytes = readFileBytes(kCases + "/" + name, kMaxArrayFileBytes, problem);
+        QVERIFY(bytes);
+        const NpzRead npz = readNpz(*bytes);
+        QVERIFY2(npz.ok(), formatProblem(npz.problem).c_str());
+        QCOMPARE(npz.members.front().first, std::string("dx"));
+        const NdArrayLoad dx = parseNpy(npz.members.front().second);
+        QVERIFY(dx.ok());
+        QVERIFY(test::closeTo(dx.array->values, rightDx(), 1.0, 0.0, nullptr));
+    }
+    // A cut archive is refused, never half read.
+    Problem problem;
+    const auto bytes = readFileBytes(kCases + "/random_5x3.right_deflated.npz", kMaxArrayFileBytes,
+                                     problem);
+    QVERIFY(bytes);
+    QVERIFY(!readNpz(bytes->substr(0, bytes->size() - 30)).ok());
+    QVERIFY(!readNpz("PK\x05\x06").ok());
+    QVERIFY(!readNpz("not a zip").ok());
+}
+
+void TestNpy::sessionFromNpz()
+{
+    const SessionLoad fromNpz = loadSessionFile(kCases + "/random_5x3.session.npz");
+    QVERIFY2(fromNpz.ok(),
+             fromNpz.problems.empty() ? "" : formatProblem(fromNpz.problems[0]).c_str());
+    const SessionLoad fromJson = loadSessionFile(kCases + "/random_5x3.bnflow.json");
+    QVERIFY(fromJson.ok());
+    const Session& a = *fromNpz.session;
+    const Session& b = *fromJson.session;
+    QVERIFY(test::closeTo(a.x, b.x, 1.0, 0.0, nullptr));
+    QVERIFY(test::closeTo(a.dout, b.dout, 1.0, 0.0, nullptr));
+    QVERIFY(test::closeTo(a.gamma, b.gamma, 1.0, 0.0, nullptr));
+    QVERIFY(test::closeTo(a.beta, b.beta, 1.0, 0.0, nullptr));
+    QCOMPARE(a.eps, b.eps);
+}
+
+void TestNpy::sessionNpzProblems_data()
+{
+    QTest::addColumn<QString>("path");
+    QTest::addColumn<QString>("expected");
+    QTest::newRow("gradients only") << QString::fromStdString(kCases + "/random_5x3.right.npz")
+                                    << "x: missing from the archive (it holds dx, dgamma, dbeta)";
+    QTest::newRow("not an npz") << QString::fromStdString(kCases + "/random_5x3.bad.not_npz.npz")
+                                << "readme.txt";
+}
+
+void TestNpy::sessionNpzProblems()
+{
+    QFETCH(QString, path);
+    QFETCH(QString, expected);
+    const SessionLoad load = loadSessionFile(path.toStdString());
+    QVERIFY(!load.ok());
+    const std::string message = formatProblem(load.problems.front());
+    QVERIFY2(QString::fromStdString(message).contains(expected), message.c_str());
+}
+
+QTEST_GUILESS_MAIN(TestNpy)
+#include "test_npy.moc"

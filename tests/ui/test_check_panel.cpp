@@ -1,0 +1,167 @@
+// The "Check my gradient" panel driven as a student would: files loaded and dropped, the
+// verdicts, the heatmap and the diagnosis read back, the button to the walkthrough step.
+#include <check/check_panel.h>
+#include <check/error_heatmap.h>
+#include <document/display_settings.h>
+#include <document/session_document.h>
+#include <session_json.h>
+#include <catalogue.h>
+#include <walkthrough/walkthrough_panel.h>
+#include <walkthrough/walkthrough_state.h>
+#include <window/main_window.h>
+
+#include <QListWidget>
+#include <QMimeData>
+#include <QPushButton>
+#include <QTabWidget>
+#include <QUrl>
+#include <QtTest>
+
+using namespace bnflow;
+using namespace bnflow::ui;
+
+namespace {
+
+const QString kCases = QStringLiteral(BNFLOW_CHECK_CASES);
+
+QString caseFile(const QString& name)
+{
+    return kCases + "/" + name;
+}
+
+void openSession(SessionDocument& document)
+{
+    QString error;
+    if (!document.open(caseFile("random_5x3.bnflow.json"), &error))
+        qFatal("cannot open the session: %s", qPrintable(error));
+}
+
+}  // namespace
+
+class TestCheckPanel : public QObject {
+    Q_OBJECT
+private slots:
+    void rightAnswer();
+    void mistakeDiagnosedAndStepShown();
+    void droppedFiles();
+    void badFileNamesIt();
+    void sessionEditRechecks();
+    void windowJumpsToStep();
+    void npzSessionIsNeverOverwritten();
+};
+
+void TestCheckPanel::rightAnswer()
+{
+    SessionDocument document;
+    openSession(document);
+    CheckPanel panel(&document);
+    QVERIFY(!panel.result());
+    panel.loadFile(caseFile("random_5x3.right.npz"));
+    QVERIFY2(panel.result(), qPrintable(panel.problem()));
+    QVERIFY(panel.result()->correct);
+    QVERIFY(panel.verdictLine(0).startsWith("dx: exact"));
+    QVERIFY(panel.verdictLine(2).startsWith("dbeta: exact"));
+    QCOMPARE(panel.diagnosisList()->count(), 0);
+    QVERIFY(!panel.showStepButton()->isEnabled());
+    QCOMPARE(panel.heatmap()->errors().rows(), Eigen::Index(5));
+}
+
+void TestCheckPanel::mistakeDiagnosedAndStepShown()
+{
+    SessionDocument document;
+    openSession(document);
+    CheckPanel panel(&document);
+    panel.loadFile(caseFile("random_5x3.var_path_missing.dx.npy"), "dx");
+    QVERIFY2(panel.result(), qPrintable(panel.problem()));
+    QVERIFY(!panel.result()->correct);
+    QVERIFY(panel.verdictLine(0).startsWith("dx: wrong"));
+    QCOMPARE(panel.diagnosisList()->count(), 1);
+    QVERIFY(panel.diagnosisList()->item(0)->text().contains("var_path_missing"));
+    QVERIFY(panel.showStepButton()->isEnabled());
+    QSignalSpy spy(&panel, &CheckPanel::showStep);
+    QTest::mouseClick(panel.showStepButton(), Qt::LeftButton);
+    QCOMPARE(spy.count(), 1);
+    const int step = spy.front().front().toInt();
+    QCOMPARE(step, CheckPanel::stepIndex("dx_via_var"));
+    QCOMPARE(std::string(steps()[std::size_t(step)].id), std::string("dx_via_var"));
+    // The heatmap is pale where the answer is right and darker where it is wrong.
+    const TensorVerdict& dx = panel.result()->tensors.front();
+    QCOMPARE(ErrorHeatmap::colorOf(dx.absError(dx.worstRow, dx.worstCol)).red() < 0xf7, true);
+}
+
+void TestCheckPanel::droppedFiles()
+{
+    SessionDocument document;
+    openSession(document);
+    CheckPanel panel(&document);
+    QMimeData data;
+    data.setUrls({QUrl::fromLocalFile(caseFile("random_5x3.dgamma_dbeta_swapped.dx.npy")),
+                  QUrl::fromLocalFile(caseFile("random_5x3.dgamma_dbeta_swapped.dgamma.npy")),
+                  QUrl::fromLocalFile(caseFile("random_5x3.dgamma_dbeta_swapped.dbeta.npy"))});
+    QDragEnterEvent enter(QPoint(10, 10), Qt::CopyAction, &data, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(&panel, &enter);
+    QVERIFY(enter.isAccepted());
+    QDropEvent drop(QPointF(10, 10), Qt::CopyAction, &data, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(&panel, &drop);
+    QVERIFY2(panel.result(), qPrintable(panel.problem()));
+    QCOMPARE(panel.result()->tensors.size(), std::size_t(3));
+    QVERIFY(panel.verdictLine(1).startsWith("dgamma: wrong"));
+    QCOMPARE(panel.diagnosisList()->count(), 1);
+    QVERIFY(panel.diagnosisList()->item(0)->text().contains("dgamma_dbeta_swapped"));
+}
+
+void TestCheckPanel::badFileNamesIt()
+{
+    SessionDocument document;
+    openSession(document);
+    CheckPanel panel(&document);
+    panel.loadFile(caseFile("random_5x3.bad.big_endian.npy"));
+    QVERIFY(!panel.result());
+    QVERIFY(panel.problem().contains("random_5x3.bad.big_endian.npy"));
+    QVERIFY(panel.problem().contains("big-endian"));
+    panel.clear();
+    QVERIFY(panel.problem().isEmpty());
+}
+
+void TestCheckPanel::sessionEditRechecks()
+{
+    SessionDocument document;
+    openSession(document);
+    CheckPanel panel(&document);
+    panel.loadFile(caseFile("random_5x3.right.dx.npy"));
+    QVERIFY(panel.result() && panel.result()->correct);
+    QVERIFY(document.setEps(1e-3));  // the same dx is now the answer for another eps
+    QVERIFY(panel.result() && !panel.result()->correct);
+    QVERIFY(panel.diagnosisList()->item(0)->text().contains("eps_mismatch"));
+    QVERIFY(document.insertSamples(0, 1));  // and no longer has the session's shape
+    QVERIFY(!panel.result());
+    QVERIFY(panel.problem().contains("expected (6, 3)"));
+}
+
+void TestCheckPanel::windowJumpsToStep()
+{
+    SessionDocument document;
+    DisplaySettings display;
+    openSession(document);
+    MainWindow window(&document, &display);
+    QVERIFY(window.showView("check"));
+    QCOMPARE(window.tabs()->currentWidget(), window.checkPanel());
+    window.checkPanel()->loadFile(caseFile("random_5x3.only_direct_path.dx.npy"));
+    QTest::mouseClick(window.checkPanel()->showStepButton(), Qt::LeftButton);
+    QCOMPARE(window.tabs()->currentWidget(), static_cast<QWidget*>(window.walkthrough()));
+    QCOMPARE(window.walkthroughState()->step(), CheckPanel::stepIndex("dx_via_xhat"));
+}
+
+void TestCheckPanel::npzSessionIsNeverOverwritten()
+{
+    // A session opened from np.savez's archive is an import: saving must ask for a new
+    // (.bnflow.json) name rather than write JSON over the student's .npz.
+    SessionDocument document;
+    QString error;
+    QVERIFY2(document.open(caseFile("random_5x3.session.npz"), &error), qPrintable(error));
+    QCOMPARE(document.session().samples(), Eigen::Index(5));
+    QVERIFY(document.filePath().isEmpty());
+}
+
+QTEST_MAIN(TestCheckPanel)
+#include "test_check_panel.moc"
