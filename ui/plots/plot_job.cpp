@@ -1,19 +1,22 @@
 #include <plots/plot_job.h>
 
-#include <QThread>
+#include <QtConcurrent/QtConcurrentRun>
 
 #include <exception>
 
 namespace bnflow::ui {
 
-PlotJob::PlotJob(QObject* parent) : QObject(parent) {}
+PlotJob::PlotJob(QObject* parent) : QObject(parent)
+{
+    pool_.setMaxThreadCount(1);
+    pool_.setThreadPriority(QThread::LowPriority);
+    connect(&watcher_, &QFutureWatcher<PlotSpec>::finished, this, &PlotJob::workerFinished);
+}
 
 PlotJob::~PlotJob()
 {
-    if (worker_) {
-        worker_->wait();
-        delete worker_;
-    }
+    stop_ = true;
+    watcher_.waitForFinished();
 }
 
 void PlotJob::request(Compute compute)
@@ -21,7 +24,7 @@ void PlotJob::request(Compute compute)
     ++newest_;
     delivered_ = false;
     pending_ = std::move(compute);
-    if (!worker_)
+    if (!running_)
         startPending();
     else
         stop_ = true;  // the running one is stale: let it end early
@@ -50,38 +53,34 @@ bool PlotJob::busy() const
 
 void PlotJob::startPending()
 {
-    running_ = newest_;
-    stop_ = false;  // the previous worker has finished: the flag is this request's now
+    runningId_ = newest_;
+    running_ = true;
+    stop_ = false;  // the previous computation has finished: the flag is this request's now
     done_ = 0;
     total_ = 0;
-    worker_ = QThread::create([this, compute = std::move(pending_)] {
+    watcher_.setFuture(QtConcurrent::run(&pool_, [compute = std::move(pending_)]() -> PlotSpec {
         try {
-            result_ = compute();
+            return compute();
         } catch (const std::exception& e) {
-            result_ = {};
-            result_.caption = QString::fromUtf8(e.what());
+            PlotSpec failed;
+            failed.caption = QString::fromUtf8(e.what());
+            return failed;
         }
-    });
+    }));
     pending_ = nullptr;
-    // finished() is emitted on the worker thread; this object lives on the GUI thread, so the
-    // slot runs there, after the worker's last write to result_.
-    connect(worker_, &QThread::finished, this, &PlotJob::workerFinished);
-    worker_->start(QThread::LowPriority);
 }
 
 void PlotJob::workerFinished()
 {
-    worker_->wait();
-    delete worker_;
-    worker_ = nullptr;
+    running_ = false;
     if (pending_) {  // a newer request arrived meanwhile: this result is stale
         startPending();
         return;
     }
-    if (running_ != newest_)  // cancelled meanwhile
+    if (runningId_ != newest_)  // cancelled meanwhile
         return;
     delivered_ = true;
-    emit ready(result_);
+    emit ready(watcher_.result());
 }
 
 }  // namespace bnflow::ui

@@ -1,4 +1,5 @@
-// Builds a PlotSpec on a worker thread, so that a slow plot never blocks the window: the gradient
+// Builds a PlotSpec in the background (QtConcurrent, on a one-thread pool of low priority), so
+// that a slow plot never blocks the window: the gradient
 // check and the h sweep do O(N^2 D) work per step (about 0.3 s and 0.8 s at the editor's 256 x 32
 // limit), and they are redrawn on every edit while shown.
 //
@@ -9,14 +10,14 @@
 
 #include <plots/plot_spec.h>
 
+#include <QFutureWatcher>
 #include <QObject>
+#include <QThreadPool>
 
 #include <atomic>
 #include <cstdint>
 #include <functional>
 #include <utility>
-
-class QThread;
 
 namespace bnflow::ui {
 
@@ -27,7 +28,7 @@ public:
     using Compute = std::function<PlotSpec()>;
 
     explicit PlotJob(QObject* parent = nullptr);
-    ~PlotJob() override;  // waits for a running computation: core's checks cannot be interrupted
+    ~PlotJob() override;  // tells a running computation to stop, and waits for it
 
     void request(Compute compute);
     void cancel();      // nothing requested so far will be delivered; the running one is told to stop
@@ -38,7 +39,7 @@ public:
     std::function<void(std::size_t, std::size_t)> progressSink();
     std::pair<std::size_t, std::size_t> progress() const { return {done_.load(), total_.load()}; }
     bool busy() const;  // the newest request has not been delivered (or cancelled) yet
-    bool running() const { return worker_ != nullptr; }  // a worker thread exists (maybe stale)
+    bool running() const { return running_; }  // a computation runs (maybe a stale one)
 
 signals:
     // On the thread that owns the job. A computation that threw yields a spec with no panels
@@ -49,12 +50,13 @@ private:
     void startPending();
     void workerFinished();
 
-    QThread* worker_ = nullptr;
+    QThreadPool pool_;                    // one thread, low priority: the window comes first
+    QFutureWatcher<PlotSpec> watcher_;    // the running computation; finished() on our thread
     Compute pending_;
-    std::uint64_t newest_ = 0;   // id of the newest request
-    std::uint64_t running_ = 0;  // id of the request the worker runs
-    bool delivered_ = true;      // the newest request was delivered or cancelled
-    PlotSpec result_;            // written by the worker, read after its finished() arrives
+    std::uint64_t newest_ = 0;            // id of the newest request
+    std::uint64_t runningId_ = 0;         // id of the request that runs
+    bool running_ = false;
+    bool delivered_ = true;               // the newest request was delivered or cancelled
     std::atomic<bool> stop_{false};           // see stopFlag()
     std::atomic<std::size_t> done_{0}, total_{0};  // see progressSink()
 };
