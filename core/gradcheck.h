@@ -1,5 +1,5 @@
 // Numerical gradient check: central differences on f = sum(y * dout), whose gradient is exactly
-// the backward pass (MATH.md, "Gradient check").
+// the backward pass (doc/derivation.md#gradient-check).
 #pragma once
 
 #include "session.h"
@@ -39,7 +39,7 @@ struct GradCheckReport {
     Matrix numericDx, analyticDx, relErrorDx;
     RowVector numericDgamma, analyticDgamma, relErrorDgamma;  // 1 x D
     RowVector numericDbeta, analyticDbeta, relErrorDbeta;     // 1 x D
-    // Over the checked entries. MATH.md's per-entry measure:
+    // Over the checked entries. The per-entry measure of doc/derivation.md#gradient-check:
     double maxRelDx = 0, maxRelDgamma = 0, maxRelDbeta = 0;
     // max |numeric - analytic| / max |analytic|. The per-entry measure blows up on entries that
     // are near 0 by chance, where the differences' rounding floor (about 1e-10 absolute at

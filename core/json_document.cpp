@@ -167,7 +167,7 @@ private:
     {
         if (stack_.size() >= static_cast<std::size_t>(limits_.maxDepth))
             throw TooDeep{};
-        stack_.push_back({place(std::move(container)), {}});
+        stack_.push_back({place(std::move(container)), {}, {}});
         return true;
     }
 

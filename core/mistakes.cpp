@@ -1,4 +1,4 @@
-// Each candidate is written out from MATH.md's cells with one thing changed, so that a reader
+// Each candidate is written out from the staged cells with one thing changed, so that a reader
 // can hold it against doc/derivation.md's "Common mistakes". Column-wise sums are the right
 // ones; "total" sums run over all N x D entries.
 #include "mistakes.h"
@@ -77,7 +77,7 @@ Stats statistics(const Session& s, double eps, double divisor)
     return st;
 }
 
-// The three paths of cell 4 (MATH.md), each as its own N x D term, for a given dxhat.
+// The three paths of cell 4 (doc/derivation.md#staged-backward-pass), each as its own N x D term, for a given dxhat.
 struct Paths {
     Array viaXhat;  // dxhat_ij * inv_std_j
     Array viaMean;  // dmean_j / N = -inv_std_j * sum_k dxhat_kj / N

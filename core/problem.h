@@ -1,4 +1,12 @@
 // A problem with the user's input: where it is and what is wrong.
+//
+// The convention of every core routine that can fail (LabPlot's "settings in, result out"):
+// it takes its inputs and settings by value or const reference, never throws for bad input,
+// and returns a result struct that holds the value, in a std::optional named after what it is
+// (AnalysisResult::analysis, SessionLoad::session, CheckOutcome::result, ...), set exactly when
+// the problems that say why are empty, with ok() to ask. Routines that measure rather than
+// compute (TimingResult, GradCheckReport) carry a Status instead, and GradCheckReport its
+// Problem when the status is not Ok. Nothing is ever returned half-computed or as NaN.
 #pragma once
 
 #include <string>

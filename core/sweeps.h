@@ -17,7 +17,7 @@ std::vector<double> logSpacedSteps(double largest, double smallest, int count);
 struct HSweepPoint {
     double h = 0;
     double scaledDx = 0;  // max |numeric - analytic| / max |analytic| over dx
-    double maxRelDx = 0;  // MATH.md's per-entry relative error, the largest over dx
+    double maxRelDx = 0;  // the per-entry relative error of doc/derivation.md#gradient-check, the largest over dx
     bool overflow = false;  // f overflowed at this h (both measures are then NaN, not numbers)
 };
 

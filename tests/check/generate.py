@@ -13,7 +13,7 @@ the malformed files that must be refused.
 
 The wrong implementations are written the way students write them (CS231n-style staged code
 with one slip each), independently of bnflow's C++ candidates in core/mistakes.cpp; the
-reference is the staged chain rule of shared/MATH.md.
+reference is the staged chain rule of doc/derivation.md.
 """
 import io
 import json
@@ -41,7 +41,7 @@ def forward(x, eps, ddof=0):
 
 
 def backward(x, gamma, dout, eps, mistake=None):
-    """The staged backward of MATH.md, with at most one mistake; returns dx, dgamma, dbeta."""
+    """The staged backward of doc/derivation.md, with at most one mistake; returns dx, dgamma, dbeta."""
     n = x.shape[0]
     if mistake == "eps_mismatch":
         eps = 1e-3 if eps != 1e-3 else 1e-5  # the other common default

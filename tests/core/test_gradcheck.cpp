@@ -1,5 +1,5 @@
 // The numerical gradient check: central differences agree with the analytic gradients in
-// float64, and float32 checks are as unreliable as MATH.md says.
+// float64, and float32 checks are as unreliable as doc/derivation.md#gradient-check says.
 #include "reference.h"
 
 #include <analysis.h>

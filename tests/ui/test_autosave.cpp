@@ -37,7 +37,7 @@ static bool startEditingChild(QProcess& child, const QString& directory)
     if (!child.waitForStarted())
         return false;
     QByteArray said;  // accumulated: QTRY_ evaluates its condition once more at the end
-    QTest::qWaitFor([&] {
+    (void)QTest::qWaitFor([&] {  // the state is read again below
         return (said += child.readAllStandardOutput()).contains("ready") ||
                child.state() == QProcess::NotRunning;
     }, 30000);

@@ -265,7 +265,9 @@ void PlotsPanel::refresh()
         message_->setText(tr("The session cannot be computed; see the results panel."));
         return;
     }
-    const PlotOptions options{feature_->value(), step_->currentData().toDouble()};
+    PlotOptions options;
+    options.feature = feature_->value();
+    options.h = step_->currentData().toDouble();
     if (isCheckPlot(name)) {
         // The session is copied into the request: later edits cannot touch what the worker reads.
         PlotOptions checkOptions = options;
