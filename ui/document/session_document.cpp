@@ -177,14 +177,21 @@ bool SessionDocument::commit(const QString& description, std::optional<Session> 
 }
 
 bool SessionDocument::commitShape(const QString& description, std::optional<Session> after,
-                                  const std::string& error, DocumentChange change,
-                                  DocumentChange inverse)
+                                  const std::string& error, DocumentChange::Kind kind,
+                                  Eigen::Index at, Eigen::Index count)
 {
     if (!after) {
         refuse(QString::fromStdString(error));
         return false;
     }
-    undoStack_->push(new SessionCommand(this, session_, std::move(*after), description, {}, change, inverse));
+    using K = DocumentChange::Kind;
+    const K undone = kind == K::InsertSamples    ? K::RemoveSamples
+                     : kind == K::RemoveSamples  ? K::InsertSamples
+                     : kind == K::InsertFeatures ? K::RemoveFeatures
+                                                 : K::InsertFeatures;
+    undoStack_->push(new SessionCommand(this, session_, std::move(*after), description, {},
+                                        {kind, Which::X, 0, 0, at, count},
+                                        {undone, Which::X, 0, 0, at, count}));
     return true;
 }
 
@@ -292,36 +299,32 @@ bool SessionDocument::insertSamples(Eigen::Index at, Eigen::Index count)
 {
     std::string error;
     auto edited = bnflow::insertSamples(session_, at, count, &error);
-    using K = DocumentChange::Kind;
     return commitShape(count == 1 ? tr("Insert sample") : tr("Insert %1 samples").arg(count), std::move(edited),
-                       error, {K::InsertSamples, Which::X, 0, 0, at, count}, {K::RemoveSamples, Which::X, 0, 0, at, count});
+                       error, DocumentChange::Kind::InsertSamples, at, count);
 }
 
 bool SessionDocument::removeSamples(Eigen::Index at, Eigen::Index count)
 {
     std::string error;
     auto edited = bnflow::removeSamples(session_, at, count, &error);
-    using K = DocumentChange::Kind;
     return commitShape(count == 1 ? tr("Remove sample") : tr("Remove %1 samples").arg(count), std::move(edited),
-                       error, {K::RemoveSamples, Which::X, 0, 0, at, count}, {K::InsertSamples, Which::X, 0, 0, at, count});
+                       error, DocumentChange::Kind::RemoveSamples, at, count);
 }
 
 bool SessionDocument::insertFeatures(Eigen::Index at, Eigen::Index count)
 {
     std::string error;
     auto edited = bnflow::insertFeatures(session_, at, count, &error);
-    using K = DocumentChange::Kind;
     return commitShape(count == 1 ? tr("Insert feature") : tr("Insert %1 features").arg(count), std::move(edited),
-                       error, {K::InsertFeatures, Which::X, 0, 0, at, count}, {K::RemoveFeatures, Which::X, 0, 0, at, count});
+                       error, DocumentChange::Kind::InsertFeatures, at, count);
 }
 
 bool SessionDocument::removeFeatures(Eigen::Index at, Eigen::Index count)
 {
     std::string error;
     auto edited = bnflow::removeFeatures(session_, at, count, &error);
-    using K = DocumentChange::Kind;
     return commitShape(count == 1 ? tr("Remove feature") : tr("Remove %1 features").arg(count), std::move(edited),
-                       error, {K::RemoveFeatures, Which::X, 0, 0, at, count}, {K::InsertFeatures, Which::X, 0, 0, at, count});
+                       error, DocumentChange::Kind::RemoveFeatures, at, count);
 }
 
 bool SessionDocument::pasteBlock(Which which, Eigen::Index row, Eigen::Index col,

@@ -92,9 +92,11 @@ private:
     // Pushes one undo command from the current session to `after`. mergeKey: consecutive
     // commands with the same non-empty key (a slider being dragged) become one.
     bool commit(const QString& description, Session after, const QString& mergeKey = {});
-    // A shape edit: `change` when done, `inverse` when undone.
+    // A shape edit (kind: samples or features inserted or removed at `at`); undoing it is the
+    // opposite edit at the same place.
     bool commitShape(const QString& description, std::optional<Session> after,
-                     const std::string& error, DocumentChange change, DocumentChange inverse);
+                     const std::string& error, DocumentChange::Kind kind, Eigen::Index at,
+                     Eigen::Index count);
     bool commit(const QString& description, std::optional<Session> after, const std::string& error);
     bool setParameter(RowVector Session::*parameter, const char* name, Eigen::Index feature,
                       double value);  // gamma or beta, one feature: drags of it merge
