@@ -148,6 +148,8 @@ int main(int argc, char** argv)
     if (parser.isSet(view) && !window.showView(parser.value(view)))
         return fail(2, QStringLiteral("--view: unknown view '%1'; expected results, walkthrough, "
                                       "lecture or a plot name (see bnflow --help)").arg(parser.value(view)));
+    if (!rendering)  // a rendered picture keeps its fixed size, whatever the screen
+        window.fitToScreen();
     if (!window.lectureMode()->isActive())
         window.show();
 

@@ -95,13 +95,14 @@ BatchPanel::BatchPanel(SessionDocument* document, const DisplaySettings* display
         proxy->setToolTip(action->toolTip());
         connect(proxy, &QAction::triggered, action, &QAction::trigger);
     }
-    auto* randomRow = new QHBoxLayout;
-    randomRow->addWidget(distribution_, 1);
-    randomRow->addWidget(seed_);
+    // Two rows, so that the dock stays narrow enough for a laptop's or a projector's screen.
+    auto* randomRow = new QGridLayout;
+    randomRow->addWidget(distribution_, 0, 0, 1, 2);
+    randomRow->addWidget(seed_, 1, 0);
     auto* randomButton = new QPushButton(tr("Randomize"), this);
     randomButton->setToolTip(randomize_->toolTip());
     connect(randomButton, &QPushButton::clicked, randomize_, &QAction::trigger);
-    randomRow->addWidget(randomButton);
+    randomRow->addWidget(randomButton, 1, 1);
 
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);

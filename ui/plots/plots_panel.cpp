@@ -47,7 +47,7 @@ PlotsPanel::PlotsPanel(SessionDocument* document, DisplaySettings* display, QWid
 {
     plots_ = new QComboBox(this);
     plots_->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
-    plots_->setMinimumContentsLength(28);  // long plot titles must not widen the window
+    plots_->setMinimumContentsLength(20);  // long plot titles must not widen the window
     plots_->setObjectName(QStringLiteral("plotSelector"));
     for (const QString& name : plotNames())
         plots_->addItem(QStringLiteral("%1: %2").arg(name, plotDescription(name)), name);
@@ -70,17 +70,21 @@ PlotsPanel::PlotsPanel(SessionDocument* document, DisplaySettings* display, QWid
     resetZoom_->setToolTip(tr("Fit the axes to the data again (so does a double-click on the plot).\n"
                               "Zoom with the mouse wheel, pan by dragging; both are kept while you edit."));
 
+    // What to plot on the first row, how to export it on the second: one row of both was wider
+    // than a laptop's screen leaves for the plot.
     auto* tools = new QHBoxLayout;
     tools->addWidget(plots_, 1);
     tools->addWidget(featureBox_);
     tools->addWidget(stepBox_);
     tools->addWidget(resetZoom_);
-    tools->addWidget(exportWidth_);
-    tools->addWidget(new QLabel(QStringLiteral("x"), this));
-    tools->addWidget(exportHeight_);
-    tools->addWidget(exportDpi_);
-    tools->addWidget(exportImage_);
-    tools->addWidget(exportCsv_);
+    auto* exportRow = new QHBoxLayout;
+    exportRow->addWidget(exportWidth_);
+    exportRow->addWidget(new QLabel(QStringLiteral("x"), this));
+    exportRow->addWidget(exportHeight_);
+    exportRow->addWidget(exportDpi_);
+    exportRow->addStretch(1);
+    exportRow->addWidget(exportImage_);
+    exportRow->addWidget(exportCsv_);
     message_ = new QLabel(this);
     message_->setWordWrap(true);
     view_ = new PlotView(this);
@@ -101,6 +105,7 @@ PlotsPanel::PlotsPanel(SessionDocument* document, DisplaySettings* display, QWid
     tools->insertWidget(tools->indexOf(stepBox_) + 1, checkCancel_);
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(tools);
+    layout->addLayout(exportRow);
     layout->addWidget(timingBox_);
     layout->addWidget(message_);
     layout->addWidget(view_, 1);

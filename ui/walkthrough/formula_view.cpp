@@ -4,6 +4,8 @@
 #include <QFile>
 #include <QPainter>
 
+#include <algorithm>
+
 // Q_INIT_RESOURCE cannot be used inside a namespace; the library is static, so its resources
 // must be registered explicitly.
 static void initFormulaResources()
@@ -15,7 +17,9 @@ namespace bnflow::ui {
 
 FormulaView::FormulaView(QWidget* parent) : QWidget(parent)
 {
-    setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Fixed);
+    // Its natural height when there is room; less on a short screen (a projector at 720p in
+    // lecture mode, a laptop at 2x), where it shrinks to fit rather than push the graph off.
+    setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Maximum);
 }
 
 QByteArray FormulaView::svgFor(const QString& stepId, const QColor& colour)
@@ -50,14 +54,20 @@ QSize FormulaView::sizeHint() const
                                : QSize(100, 40);
 }
 
+QSize FormulaView::minimumSizeHint() const
+{
+    const QSize natural = sizeHint();
+    return {100, std::min(natural.height(), std::max(40, natural.height() / 2))};
+}
+
 void FormulaView::paintEvent(QPaintEvent*)
 {
     if (!renderer_.isValid())
         return;
     QPainter painter(this);
     QSizeF size = QSizeF(renderer_.defaultSize()) * scale_;
-    if (size.width() > width() - 8)  // shrink, never stretch, to fit a narrow window
-        size.scale(QSizeF(width() - 8, size.height()), Qt::KeepAspectRatio);
+    if (size.width() > width() - 8 || size.height() > height() - 8)  // shrink, never stretch
+        size.scale(QSizeF(width() - 8, height() - 8).boundedTo(size), Qt::KeepAspectRatio);
     renderer_.render(&painter, QRectF(QPointF(4, (height() - size.height()) / 2), size));
 }
 

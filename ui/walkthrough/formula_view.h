@@ -16,6 +16,7 @@ public:
     void setScale(double scale);
     QSvgRenderer* renderer() { return &renderer_; }
     QSize sizeHint() const override;
+    QSize minimumSizeHint() const override;
 
     // The SVG of a step, recoloured: also used by the handout.
     static QByteArray svgFor(const QString& stepId, const QColor& colour);

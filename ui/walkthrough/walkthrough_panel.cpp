@@ -23,6 +23,8 @@
 #include <QSplitter>
 #include <QVBoxLayout>
 
+#include <algorithm>
+
 namespace bnflow::ui {
 namespace {
 
@@ -49,8 +51,13 @@ WalkthroughPanel::WalkthroughPanel(SessionDocument* document, WalkthroughState* 
     steps_ = new QListWidget(this);
     for (const Step& step : steps())
         steps_->addItem(QStringLiteral("%1  ·  %2").arg(QString::fromStdString(labelWithSymbol(step.output())), phaseName(step)));
-    steps_->setMinimumWidth(steps_->sizeHintForColumn(0) + 24);
+    // Wide enough for every step's name when there is room; on a narrow screen the list gives
+    // way first (names elide in the middle, the full name is the item's tooltip).
+    steps_->setTextElideMode(Qt::ElideMiddle);
+    steps_->setMinimumWidth(std::min(steps_->sizeHintForColumn(0) + 24, 12 * steps_->fontMetrics().averageCharWidth() + 24));
     steps_->setMaximumWidth(steps_->sizeHintForColumn(0) + 40);
+    for (int row = 0; row < steps_->count(); ++row)
+        steps_->item(row)->setToolTip(steps_->item(row)->text());
     connect(steps_, &QListWidget::currentRowChanged, state_, &WalkthroughState::setStep);
 
     formula_ = new FormulaView(this);
@@ -72,7 +79,7 @@ WalkthroughPanel::WalkthroughPanel(SessionDocument* document, WalkthroughState* 
     lower->setStretchFactor(0, 1);
     lower->setStretchFactor(1, 3);
     lower->setSizes({140, 460});
-    graph_->setMinimumHeight(260);
+    graph_->setMinimumHeight(160);
 
     auto* right = new QVBoxLayout;
     right->addWidget(buildNavigation());

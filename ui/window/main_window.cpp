@@ -24,13 +24,33 @@
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QLayout>
 #include <QMimeData>
+#include <QScreen>
+#include <QScrollArea>
 #include <QSettings>
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QUndoStack>
 
 namespace bnflow::ui {
+namespace {
+
+// A tab page that scrolls when the window is smaller than the page's minimum size, so that the
+// window fits a laptop's or a projector's screen instead of running off it.
+QScrollArea* scrolling(QWidget* page)
+{
+    auto* area = new QScrollArea;
+    area->setWidget(page);
+    area->setWidgetResizable(true);
+    area->setFrameShape(QFrame::NoFrame);
+    return area;
+}
+
+// Room for the window manager's frame (and a margin) when the frame is not known or is smaller.
+constexpr QSize kFrameAllowance(16, 40);
+
+}  // namespace
 
 MainWindow::MainWindow(SessionDocument* document, DisplaySettings* display, QWidget* parent)
     : QMainWindow(parent), document_(document), display_(display), focus_(new CellFocus(this))
@@ -53,7 +73,8 @@ void MainWindow::setupViews()
     walkthrough_ = new WalkthroughPanel(document_, walkthroughState_, display_, focus_, this);
     plots_ = new PlotsPanel(document_, display_, this);
     tabs_ = new QTabWidget(this);
-    tabs_->addTab(results_, tr("&Results"));
+    resultsPage_ = scrolling(results_);
+    tabs_->addTab(resultsPage_, tr("&Results"));
     tabs_->addTab(walkthrough_, tr("&Walkthrough"));
     tabs_->addTab(plots_, tr("&Plots"));
     check_ = new CheckPanel(document_, this);
@@ -193,7 +214,7 @@ void MainWindow::setupWalkthroughActions(QMenu* file, QMenu* view)
 bool MainWindow::showView(const QString& name)
 {
     if (name == QLatin1String("results"))
-        tabs_->setCurrentWidget(results_);
+        tabs_->setCurrentWidget(resultsPage_);
     else if (name == QLatin1String("walkthrough"))
         tabs_->setCurrentWidget(walkthrough_);
     else if (name == QLatin1String("lecture"))
@@ -267,6 +288,44 @@ void MainWindow::dropEvent(QDropEvent* event)
 {
     if (files_->handleDrop(event->mimeData()->urls()))
         event->acceptProposedAction();
+}
+
+void MainWindow::fitToScreen()
+{
+    if (QScreen* where = screen())
+        fitInto(where->availableGeometry());
+}
+
+void MainWindow::fitInto(const QRect& available)
+{
+    const QSize frame = isVisible() ? (frameGeometry().size() - geometry().size()).expandedTo(kFrameAllowance)
+                                    : kFrameAllowance;
+    const QSize room = available.size() - frame;
+    auto* batchDock = findChild<QDockWidget*>(QStringLiteral("batchDock"));
+    auto* parameterDock = findChild<QDockWidget*>(QStringLiteral("parameterDock"));
+    auto* doutDock = findChild<QDockWidget*>(QStringLiteral("doutDock"));
+    // Three columns do not fit: the parameters become a tab beside dout on the left, which
+    // leaves the middle the width of one dock more. Still too tall (a 1080p screen at 2x):
+    // the batch joins them, one editor at a time.
+    if (minimumSizeHint().width() > room.width() && dockWidgetArea(parameterDock) != Qt::LeftDockWidgetArea
+        && !parameterDock->isFloating()) {
+        addDockWidget(Qt::LeftDockWidgetArea, parameterDock);
+        tabifyDockWidget(doutDock, parameterDock);
+        doutDock->raise();
+        layout()->activate();  // the minimum size below is the new arrangement's
+    }
+    if (minimumSizeHint().height() > room.height() && !tabifiedDockWidgets(doutDock).contains(batchDock)
+        && dockWidgetArea(batchDock) == dockWidgetArea(doutDock) && !batchDock->isFloating()) {
+        tabifyDockWidget(doutDock, batchDock);
+        batchDock->raise();  // x is what a user edits first
+    }
+    const bool maximized = isMaximized() || isFullScreen();
+    if (!maximized)
+        resize(size().boundedTo(room).expandedTo(minimumSizeHint()));
+    const QRect outer(pos(), size() + frame);  // pos() is the frame's corner
+    if (!maximized && !available.contains(outer))
+        move(available.topLeft() + QPoint(std::max(0, (available.width() - outer.width()) / 2),
+                                          std::max(0, (available.height() - outer.height()) / 2)));
 }
 
 void MainWindow::restoreLayout()

@@ -46,6 +46,12 @@ public:
 
     void restoreLayout();  // window geometry and docks from QSettings
     void saveLayout() const;
+    // Keeps the window inside its screen's available area (a layout saved on a larger screen, a
+    // 1366x768 laptop, a 1280x720 projector, a HiDPI screen at 2x): the size is bounded by the
+    // area and, when the three columns cannot fit side by side, the parameters dock becomes a
+    // tab beside dout. fitInto() takes the area, for tests.
+    void fitToScreen();
+    void fitInto(const QRect& available);
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -75,6 +81,7 @@ private:
     PlotsPanel* plots_ = nullptr;
     CheckPanel* check_ = nullptr;
     QTabWidget* tabs_ = nullptr;
+    QWidget* resultsPage_ = nullptr;  // the scroll area around results_
     QLabel* message_ = nullptr;
     QLabel* summary_ = nullptr;
     bool layoutRestored_ = false;  // restoreLayout() ran: keep the user's dock sizes
