@@ -64,6 +64,11 @@ bool isSessionQuantity(std::string_view id);
 Eigen::Map<const Matrix> valueOf(std::string_view id, const Session& session,
                                  const Analysis& analysis);
 
+// The size below which this quantity's values are rounding noise: 1e-10 of the largest value
+// among the quantities its step reads (eps aside). 0 for what the session holds (x, gamma, beta,
+// dout), which is given, not computed. The result tables draw values below it pale.
+double roundingLevel(std::string_view id, const Session& session, const Analysis& analysis);
+
 // The step's formula twice, first in symbols and then with feature j's numbers plugged in, and
 // its result, as one line of UTF-8 text generated from the step's template:
 //   "σ² = (1/N) · Σ (x − μ)²,  with x − μ = [−1.5, −0.5, 0.5, 1.5]  →  1.25"

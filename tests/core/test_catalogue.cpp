@@ -23,6 +23,7 @@ private slots:
     void valuesComeFromTheAnalysis();
     void gradJsonWritesCatalogueKeys();
     void pluggedInListsInputsWhereAFormulaWouldNotReadInline();
+    void roundingNoiseIsBelowItsLevel();
 };
 
 void TestCatalogue::quantitiesAreNamedOnce()
@@ -136,6 +137,29 @@ void TestCatalogue::pluggedInListsInputsWhereAFormulaWouldNotReadInline()
     QVERIFY2(var.starts_with("σ² = (1/N) · Σ (x − μ)²,  with (x − μ) = ["), var.c_str());
     const std::string invStd = pluggedIn(*findStep("inv_std"), s, a, 0);
     QVERIFY2(invStd.starts_with("invStd = 1/√(σ² + ε) = 1/√("), invStd.c_str());
+}
+
+// With dout = 1 everywhere, dgamma = Σ xhat and dx are 0 in exact arithmetic: what is left is
+// rounding, below the level; dbeta = N and the example's own gradients are far above theirs.
+void TestCatalogue::roundingNoiseIsBelowItsLevel()
+{
+    const auto largest = [](std::string_view id, const Session& s, const Analysis& a) {
+        return valueOf(id, s, a).cwiseAbs().maxCoeff();
+    };
+    Session ones = exampleSession();
+    ones.dout.setOnes();
+    const Analysis a = *analyze(ones).analysis;
+    for (const std::string_view id : {"dgamma", "dx", "fused_dx", "dmean_via_var", "dx_sum", "fused_dgamma"})
+        QVERIFY2(largest(id, ones, a) <= roundingLevel(id, ones, a), std::string(id).c_str());
+    QVERIFY(largest("dbeta", ones, a) > 1e6 * roundingLevel("dbeta", ones, a));
+
+    const Session s = exampleSession();
+    const Analysis b = *analyze(s).analysis;
+    for (const std::string_view id : {"dgamma", "dbeta", "dx", "fused_dx", "dvar", "mean", "xhat"})
+        QVERIFY2(largest(id, s, b) > 1e6 * roundingLevel(id, s, b), std::string(id).c_str());
+    // What the user typed has no rounding level.
+    for (const std::string_view id : {"x", "gamma", "beta", "dout"})
+        QCOMPARE(roundingLevel(id, s, b), 0.0);
 }
 
 QTEST_GUILESS_MAIN(TestCatalogue)

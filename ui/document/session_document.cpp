@@ -212,6 +212,11 @@ std::optional<Eigen::Map<const Matrix>> SessionDocument::value(std::string_view 
     return std::nullopt;
 }
 
+double SessionDocument::roundingLevel(std::string_view id) const
+{
+    return analysis_ ? bnflow::roundingLevel(id, session_, *analysis_) : 0.0;
+}
+
 void SessionDocument::writeCell(Which which, Eigen::Index row, Eigen::Index col, double value,
                                 std::optional<std::uint64_t> doutSeed)
 {

@@ -39,6 +39,9 @@ public:
     // A quantity of the catalogue (core/catalogue.h) for the current session: the session's own
     // quantities always, the computed ones only while analysis() is set.
     std::optional<Eigen::Map<const Matrix>> value(std::string_view quantityId) const;
+    // Below this a quantity's values are rounding noise (core's roundingLevel); 0 when the
+    // session cannot be computed.
+    double roundingLevel(std::string_view quantityId) const;
     const DocumentChange& lastChange() const { return lastChange_; }
     QUndoStack* undoStack() const { return undoStack_; }
     QString filePath() const { return filePath_; }

@@ -1,15 +1,22 @@
 #include <results/results_panel.h>
 
 #include <document/session_document.h>
+#include <document/display_settings.h>
+#include <tables/colour_key.h>
 #include <tables/matrix_view.h>
 #include <tables/result_models.h>
 
 #include <catalogue.h>
 #include <notices.h>
 
+#include <QEvent>
 #include <QGridLayout>
+#include <QHBoxLayout>
 #include <QLabel>
 #include <QVBoxLayout>
+
+#include <algorithm>
+#include <array>
 
 namespace bnflow::ui {
 namespace {
@@ -48,6 +55,10 @@ ResultsPanel::ResultsPanel(const SessionDocument* document, const DisplaySetting
         return view;
     };
 
+    for (const char* id : {"xhat", "y", "dx", "fused_dx"})
+        matrixView(id);
+    // |fused - staged| is rounding noise: shown without a colour scale.
+    matrixView("dx_diff", false);
     auto* forward = featureView(QStringLiteral("forward"), {"gamma", "beta", "mean", "var", "inv_std"});
     auto* gradients = featureView(QStringLiteral("gradients"), {"dgamma", "dbeta", "dvar", "dmean"});
     // Rounding-level values: a colour scale would only dramatise noise.
@@ -69,28 +80,121 @@ ResultsPanel::ResultsPanel(const SessionDocument* document, const DisplaySetting
     notices_->setObjectName(QStringLiteral("notices"));
     notices_->setStyleSheet(QStringLiteral("QLabel { color: white; background: #2166ac; padding: 6px; }"));
 
-    auto* grid = new QGridLayout;
-    grid->addWidget(titled(tr("Per feature: parameters and statistics"), tr("Forward pass, one value per feature"), forward), 0, 0);
-    grid->addWidget(titledQuantity("xhat", matrixView("xhat")), 0, 1);
-    grid->addWidget(titledQuantity("y", matrixView("y")), 0, 2);
-    grid->addWidget(titled(tr("Per feature: gradients"), tr("Backward pass, one value per feature"), gradients), 1, 0);
-    grid->addWidget(titledQuantity("dx", matrixView("dx"), tr("staged chain rule")), 1, 1);
-    grid->addWidget(titledQuantity("fused_dx", matrixView("fused_dx"), tr("closed form")), 1, 2);
-    grid->addWidget(titled(tr("Checks: invariants of dx"), tr("What must hold whatever the batch (doc/derivation.md, Invariants)"), checks), 2, 0);
-    // |fused - staged| is rounding noise: shown without a colour scale.
-    grid->addWidget(titledQuantity("dx_diff", matrixView("dx_diff", false)), 2, 1, 1, 2);
-    grid->setRowStretch(0, 3);
-    grid->setRowStretch(1, 3);
-    grid->setRowStretch(2, 2);
+    frames_ = {
+        {titled(tr("Per feature: parameters and statistics"), tr("Forward pass, one value per feature"), forward), forward},
+        {titledQuantity("xhat", view(QStringLiteral("xhat"))), nullptr},
+        {titledQuantity("y", view(QStringLiteral("y"))), nullptr},
+        {titled(tr("Per feature: gradients"), tr("Backward pass, one value per feature"), gradients), gradients},
+        {titledQuantity("dx", view(QStringLiteral("dx")), tr("staged chain rule")), nullptr},
+        {titledQuantity("fused_dx", view(QStringLiteral("fused_dx")), tr("closed form")), nullptr},
+        {titled(tr("Checks: invariants of dx"), tr("What must hold whatever the batch (doc/derivation.md, Invariants)"), checks), checks},
+        {titledQuantity("dx_diff", view(QStringLiteral("dx_diff"))), nullptr},
+    };
+    for (Frame& f : frames_)
+        if (!f.view)
+            f.view = f.frame->findChild<MatrixView*>();
+    grid_ = new QGridLayout;
+    key_ = new ColourKey(display, this);
+    auto* keyRow = new QHBoxLayout;
+    keyRow->addStretch(1);
+    keyRow->addWidget(new QLabel(tr("Colours:"), this));
+    keyRow->addWidget(key_);
 
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
     layout->addWidget(heading_);
     layout->addWidget(problem_);
     layout->addWidget(notices_);
-    layout->addLayout(grid, 1);
+    layout->addLayout(grid_);
+    layout->addLayout(keyRow);
+    layout->addStretch(1);  // below tables that show all their rows, not inside them
     connect(document_, &SessionDocument::resultsChanged, this, &ResultsPanel::refresh);
+    connect(display, &DisplaySettings::changed, this, &ResultsPanel::arrange);
     refresh();
+}
+
+// Where each frame goes for 3, 2 or 1 columns: {row, column, column span}, in frames_' order
+// (forward, xhat, y, gradients, dx, fused dx, checks, |fused - staged|). Three columns put
+// staged beside fused; fewer keep the per-feature tables first, then the matrices in pairs.
+static const std::array<std::array<int, 3>, 8>& placement(int columns)
+{
+    static const std::array<std::array<int, 3>, 8> three{{{0, 0, 1}, {0, 1, 1}, {0, 2, 1}, {1, 0, 1},
+                                                           {1, 1, 1}, {1, 2, 1}, {2, 0, 1}, {2, 1, 2}}};
+    static const std::array<std::array<int, 3>, 8> two{{{0, 0, 1}, {1, 0, 1}, {1, 1, 1}, {0, 1, 1},
+                                                         {2, 0, 1}, {2, 1, 1}, {3, 0, 1}, {3, 1, 1}}};
+    static const std::array<std::array<int, 3>, 8> one{{{0, 0, 1}, {3, 0, 1}, {4, 0, 1}, {1, 0, 1},
+                                                         {5, 0, 1}, {6, 0, 1}, {2, 0, 1}, {7, 0, 1}}};
+    return columns >= 3 ? three : columns == 2 ? two : one;
+}
+
+void ResultsPanel::arrange()
+{
+    // Every table shows all its columns and up to kRows rows before it scrolls; the panel uses
+    // as many columns of tables as the width allows, and the page scrolls down instead.
+    constexpr int kRows = 16;
+    const int margin = 12;  // the frame's border and padding around a table
+    for (Frame& f : frames_)
+        f.view->setFixedHeight(f.view->contentSize(kRows).height());
+    const auto needed = [&](int columns) {
+        std::array<int, 3> widths{};
+        for (std::size_t k = 0; k < frames_.size(); ++k) {
+            const auto& [row, column, span] = placement(columns)[k];
+            if (span == 1)
+                widths[std::size_t(column)] = std::max(widths[std::size_t(column)], frames_[k].view->contentSize(kRows).width() + margin);
+        }
+        return widths[0] + widths[1] + widths[2] + (columns - 1) * grid_->spacing();
+    };
+    // The width on offer: the scroll area's viewport when the panel is a scrolling page (its own
+    // width follows the minimum this very function sets), else its own.
+    const QMargins margins = contentsMargins();
+    const int available = (parentWidget() ? parentWidget()->width() : width()) - margins.left() - margins.right() - 8;
+    int columns = 3;
+    while (columns > 1 && needed(columns) > available)
+        --columns;
+    // Where the columns fit, no table is squeezed below its numbers by its neighbours; where
+    // even one does not (a wide batch on a narrow screen), each table scrolls on its own.
+    const bool fits = needed(columns) <= available;
+    for (Frame& f : frames_)
+        f.view->setMinimumWidth(fits ? f.view->contentSize(kRows).width() : 0);
+    if (columns == columns_ && grid_->count() == int(frames_.size()))
+        return;
+    columns_ = columns;
+    for (const Frame& f : frames_)
+        grid_->removeWidget(f.frame);
+    for (std::size_t k = 0; k < frames_.size(); ++k) {
+        const auto& [row, column, span] = placement(columns)[k];
+        grid_->addWidget(frames_[k].frame, row, column, 1, span, Qt::AlignTop);
+    }
+    for (int c = 0; c < 3; ++c)
+        grid_->setColumnStretch(c, c < columns ? 1 : 0);
+}
+
+void ResultsPanel::resizeEvent(QResizeEvent* event)
+{
+    QWidget::resizeEvent(event);
+    arrange();
+}
+
+bool ResultsPanel::eventFilter(QObject* watched, QEvent* event)
+{
+    if (watched == parentWidget() && event->type() == QEvent::Resize)
+        arrange();
+    return QWidget::eventFilter(watched, event);
+}
+
+bool ResultsPanel::event(QEvent* event)
+{
+    if (event->type() == QEvent::ParentChange) {  // e.g. put into a scroll area
+        if (parentWidget())
+            parentWidget()->installEventFilter(this);
+        arrange();
+    }
+    return QWidget::event(event);
+}
+
+int ResultsPanel::columns() const
+{
+    return columns_;
 }
 
 // The user's text as HTML that a label can always wrap: cut to `limit` characters (a 1 MB title
@@ -133,6 +237,7 @@ void ResultsPanel::refresh()
             notes << QString::fromStdString(note).toHtmlEscaped();
     notices_->setText(notes.join(QStringLiteral("<br>")));
     notices_->setVisible(!notes.isEmpty());
+    arrange();  // the shape or the widest number may have changed
     const bool failed = !document_->analysis();
     problem_->setVisible(failed);
     if (failed)

@@ -5,11 +5,15 @@
 
 #include <QWidget>
 
+#include <vector>
+
+class QGridLayout;
 class QLabel;
 
 namespace bnflow::ui {
 
 class CellFocus;
+class ColourKey;
 class DisplaySettings;
 class MatrixView;
 class SessionDocument;
@@ -22,14 +26,30 @@ public:
     // The views by name: "forward", "gradients", "checks", or a quantity id ("xhat", "y", "dx",
     // "fused_dx", "dx_diff").
     MatrixView* view(const QString& name) const;
+    // How many columns of tables the width allows (3, 2 or 1); the page scrolls down instead.
+    int columns() const;
+
+protected:
+    bool event(QEvent* event) override;
+    bool eventFilter(QObject* watched, QEvent* event) override;
+    void resizeEvent(QResizeEvent* event) override;
 
 private:
+    struct Frame {
+        QWidget* frame;    // the titled box
+        MatrixView* view;  // the table in it
+    };
     void refresh();
+    void arrange();
 
     const SessionDocument* document_;
     QLabel* heading_;
     QLabel* problem_;
     QLabel* notices_;
+    ColourKey* key_ = nullptr;
+    QGridLayout* grid_ = nullptr;
+    std::vector<Frame> frames_;
+    int columns_ = 0;
 };
 
 }  // namespace bnflow::ui

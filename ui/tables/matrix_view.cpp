@@ -13,7 +13,10 @@
 #include <QHeaderView>
 #include <QKeyEvent>
 #include <QPainter>
+#include <QStyle>
 #include <QVBoxLayout>
+
+#include <algorithm>
 
 namespace bnflow::ui {
 
@@ -116,6 +119,18 @@ void MatrixView::setPasteTarget(SessionDocument* document)
     pasteDocument_ = document;
     setEditTriggers(QAbstractItemView::DoubleClicked | QAbstractItemView::EditKeyPressed |
                     QAbstractItemView::AnyKeyPressed);
+}
+
+QSize MatrixView::contentSize(int maxRows) const
+{
+    const int rows = model() ? model()->rowCount() : 0;
+    const int columns = model() ? model()->columnCount() : 0;
+    const int frame = 2 * frameWidth();
+    const int shownRows = std::min(rows, maxRows);
+    int width = verticalHeader()->sizeHint().width() + columns * horizontalHeader()->minimumSectionSize() + frame;
+    if (shownRows < rows)  // the vertical scroll bar takes its share of the width
+        width += style()->pixelMetric(QStyle::PM_ScrollBarExtent, nullptr, this);
+    return {width, horizontalHeader()->sizeHint().height() + shownRows * verticalHeader()->defaultSectionSize() + frame};
 }
 
 QString MatrixView::selectionAsText() const

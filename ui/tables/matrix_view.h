@@ -49,6 +49,9 @@ public:
     // edit, so that the next shape edit still happens where the user is.
     void setModel(QAbstractItemModel* model) override;
 
+    // The size that shows every column and up to `maxRows` rows without scrolling.
+    QSize contentSize(int maxRows) const;
+
     QString selectionAsText() const;  // tab-separated bounding box of the selection
     void copySelection() const;
     void paste();

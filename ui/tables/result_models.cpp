@@ -5,6 +5,7 @@
 
 #include <catalogue.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <utility>
@@ -163,10 +164,20 @@ QSize MatrixModel::documentShape() const
     return m ? QSize(int(m->cols()), int(m->rows())) : QSize(0, 0);
 }
 
+QString MatrixModel::rowLabel(int row) const
+{
+    // One row of per-feature values is not sample i=0: it is the quantity itself.
+    const Quantity& q = quantity(quantityId_);
+    return q.extent == Extent::PerElement ? DocumentTableModel::rowLabel(row)
+                                          : QString::fromStdString(labelWithSymbol(q));
+}
+
 void MatrixModel::cacheScale()
 {
     const auto m = values();
-    scale_ = m && m->size() ? m->cwiseAbs().maxCoeff() : 0.0;
+    // The strongest colour is the largest |value|, unless that is rounding noise: then the
+    // noise stays pale (doc: the colour key in Help).
+    scale_ = m && m->size() ? std::max(m->cwiseAbs().maxCoeff(), document_->roundingLevel(quantityId_)) : 0.0;
 }
 
 std::optional<double> MatrixModel::valueAt(int row, int column) const
@@ -211,7 +222,7 @@ void FeatureModel::cacheScale()
     scales_.assign(rows_.size(), 0.0);
     for (std::size_t r = 0; r < rows_.size(); ++r)
         if (const auto v = document_->value(rows_[r]); v && v->size())
-            scales_[r] = v->cwiseAbs().maxCoeff();
+            scales_[r] = std::max(v->cwiseAbs().maxCoeff(), document_->roundingLevel(rows_[r]));
 }
 
 std::optional<double> FeatureModel::valueAt(int row, int column) const

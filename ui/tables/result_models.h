@@ -78,6 +78,7 @@ public:
 
 protected:
     QSize documentShape() const override;
+    QString rowLabel(int row) const override;  // the quantity's name for a per-feature one
     void cacheScale() override;
     std::optional<double> valueAt(int row, int column) const override;
 
