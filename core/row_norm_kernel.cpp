@@ -1,11 +1,11 @@
 // Layer norm and RMSNorm backward kernels (row_norm_kernel.h), tuned for one core.
 //
-// Rows are strided in column-major storage. Sweeping whole rows would touch D cache lines per
-// row; sweeping whole columns twice (sums, then dx) reads dout and xhat from memory twice. So
-// the rows are taken in blocks sized to sit in the L2 cache: sweep 1 runs down each column of
-// the block, adding into per-row sums (dense arrays, vectorised along the rows) and, along the
-// way, the block's share of dgamma and dbeta; sweep 2 writes dx of the block from the same
-// columns, now in cache. Memory then sees dout and xhat read once and dx written once.
+// Rows are strided in column-major storage: sweeping one row touches D cache lines, each on its
+// own page. So the kernels take blocks of rows and sweep each column's segment of the block
+// twice, as long contiguous streams: sweep 1 adds into per-row sums (dense arrays, vectorised
+// along the rows) and the block's share of dgamma and dbeta; sweep 2 writes dx. That reads dout
+// and xhat twice, the two-pass pattern; the second read comes from cache only when the block
+// fits there (a small batch, or a large last-level cache).
 // Built with -fopenmp-simd and without FMA contraction, like fused_kernel.cpp, so the result
 // does not depend on the compiler's choices.
 #include "row_norm_kernel.h"
