@@ -64,6 +64,9 @@ void TestScreens::stacksTheParametersAtTwiceTheScale()
     QVERIFY(window_->tabifiedDockWidgets(dock("doutDock")).contains(dock("parameterDock")));
     const QSize minimum = window_->minimumSizeHint();
     QVERIFY2(minimum.width() <= 960 - 16 && minimum.height() <= 540 - 40, qPrintable(describe(minimum)));
+    // Tabs are labelled with the docks' titles: short enough to read beside each other.
+    for (QDockWidget* d : window_->findChildren<QDockWidget*>())
+        QVERIFY2(d->windowTitle().size() <= 10, qPrintable(d->windowTitle()));
 }
 
 void TestScreens::aLayoutFromALargerScreenIsBroughtBack()

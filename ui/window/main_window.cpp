@@ -319,6 +319,12 @@ void MainWindow::fitInto(const QRect& available)
         tabifyDockWidget(doutDock, batchDock);
         batchDock->raise();  // x is what a user edits first
     }
+    // Tabs take their labels from the titles: short ones, so that all of them can be read.
+    if (!tabifiedDockWidgets(doutDock).isEmpty()) {
+        batchDock->setWindowTitle(tr("Batch x"));
+        doutDock->setWindowTitle(tr("dout"));
+        parameterDock->setWindowTitle(tr("Parameters"));
+    }
     const bool maximized = isMaximized() || isFullScreen();
     if (!maximized)
         resize(size().boundedTo(room).expandedTo(minimumSizeHint()));
