@@ -8,6 +8,7 @@
 #include <results/results_panel.h>
 #include <tables/matrix_view.h>
 #include <check/check_panel.h>
+#include <compare/compare_panel.h>
 #include <walkthrough/graph_view.h>
 #include <walkthrough/handout.h>
 #include <walkthrough/lecture_mode.h>
@@ -79,6 +80,10 @@ void MainWindow::setupViews()
     tabs_->addTab(plots_, tr("&Plots"));
     check_ = new CheckPanel(document_, this);
     tabs_->addTab(check_, tr("Check my &gradient"));
+    compare_ = new ComparePanel(document_, display_, focus_, this);
+    comparePage_ = scrolling(compare_);
+    tabs_->addTab(comparePage_, tr("Co&mpare"));
+    connect(compare_, &ComparePanel::message, this, [this](const QString& text) { statusBar()->showMessage(text, 8000); });
     connect(check_, &CheckPanel::showStep, this, [this](int step) {
         walkthroughState_->setStep(step);
         tabs_->setCurrentWidget(walkthrough_);
@@ -217,6 +222,8 @@ bool MainWindow::showView(const QString& name)
         tabs_->setCurrentWidget(resultsPage_);
     else if (name == QLatin1String("walkthrough"))
         tabs_->setCurrentWidget(walkthrough_);
+    else if (name == QLatin1String("compare"))
+        tabs_->setCurrentWidget(comparePage_);
     else if (name == QLatin1String("lecture"))
         lecture_->setActive(true);
     else if (name == QLatin1String("check"))

@@ -12,6 +12,7 @@ namespace bnflow::ui {
 class BatchPanel;
 class CellFocus;
 class CheckPanel;
+class ComparePanel;
 class DisplaySettings;
 class DoutPanel;
 class FileActions;
@@ -38,9 +39,10 @@ public:
     LectureMode* lectureMode() const { return lecture_; }
     PlotsPanel* plotsPanel() const { return plots_; }
     CheckPanel* checkPanel() const { return check_; }
+    ComparePanel* comparePanel() const { return compare_; }
     QTabWidget* tabs() const { return tabs_; }
 
-    // "results", "walkthrough", "lecture", "check", or a plot name (the Plots tab with that plot);
+    // "results", "walkthrough", "lecture", "check", "compare", or a plot name (the Plots tab with that plot);
     // false for anything else.
     bool showView(const QString& name);
 
@@ -80,8 +82,10 @@ private:
     LectureMode* lecture_ = nullptr;
     PlotsPanel* plots_ = nullptr;
     CheckPanel* check_ = nullptr;
+    ComparePanel* compare_ = nullptr;
     QTabWidget* tabs_ = nullptr;
-    QWidget* resultsPage_ = nullptr;  // the scroll area around results_
+    QWidget* resultsPage_ = nullptr;  // the scroll areas around results_ and compare_
+    QWidget* comparePage_ = nullptr;
     QLabel* message_ = nullptr;
     QLabel* summary_ = nullptr;
     bool layoutRestored_ = false;  // restoreLayout() ran: keep the user's dock sizes

@@ -1,0 +1,41 @@
+// Two configurations of one batch side by side (the compare view): the same session computed
+// under another eps or in float32 (and, with the normalization family, another layer or
+// running-statistics convention), so that what changes can be read cell by cell.
+#pragma once
+
+#include "problem.h"
+#include "session.h"
+
+#include <optional>
+#include <string>
+
+namespace bnflow {
+
+struct Configuration {
+    std::optional<double> eps;  // unset: the session's own
+    Dtype dtype = Dtype::F64;   // float32 runs the forward and the fused backward in float
+
+    // "eps 1e-05, float64": for titles and exported captions.
+    std::string describe(const Session& session) const;
+    bool operator==(const Configuration&) const = default;
+};
+
+// What the compare view shows of one configuration, in double whatever it was computed in.
+struct Computed {
+    Matrix y;
+    Matrix dx;          // the fused dx (float32: the float kernel's)
+    RowVector dgamma;
+    RowVector dbeta;
+};
+
+struct ConfigurationResult {
+    std::optional<Computed> computed;  // set exactly when problems is empty
+    Problems problems;
+    bool ok() const { return computed.has_value(); }
+};
+
+// Validates the configuration (eps >= 0 and finite), then computes. A float32 result that
+// overflows or divides by zero is a problem naming the quantity, never a NaN in a table.
+ConfigurationResult runConfiguration(const Session& session, const Configuration& configuration);
+
+}  // namespace bnflow

@@ -1,0 +1,117 @@
+// The compare tab driven with real widgets: presets, a side's eps typed in, float32, the same
+// cell selected in all three tables, a side that cannot be computed, and the exports.
+#include "window_fixture.h"
+
+#include <compare/compare_panel.h>
+#include <compare/value_model.h>
+#include <tables/matrix_view.h>
+
+#include <QComboBox>
+#include <QLabel>
+#include <QLineEdit>
+#include <QTabWidget>
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace bnflow;
+using bnflow::ui::ComparePanel;
+
+class TestComparePanel : public QObject, public test::WindowFixture {
+    Q_OBJECT
+private slots:
+    void init() { openWindow(QStringLiteral("compare")); }
+    void cleanup() { closeWindow(); }
+    void differenceIsBMinusA();
+    void typingAnEpsRecomputesOneSide();
+    void theSameCellIsSelectedInAllThree();
+    void aSideThatCannotBeComputedSaysWhy();
+    void exportsWriteWholeFiles();
+
+private:
+    ComparePanel* panel() const { return window_->comparePanel(); }
+    Matrix shown(int column) const
+    {
+        return static_cast<const ui::ValueModel*>(panel()->table(column)->model())->values();
+    }
+};
+
+void TestComparePanel::differenceIsBMinusA()
+{
+    QVERIFY(panel()->isVisible());
+    auto* preset = panel()->findChild<QComboBox*>(QStringLiteral("comparePreset"));
+    preset->setCurrentIndex(1);  // float64 against float32
+    QCOMPARE(panel()->configuration(1).dtype, Dtype::F32);
+    QCOMPARE(shown(0), Matrix(runConfiguration(document_->session(), {}).computed->dx));
+    QCOMPARE(shown(2), Matrix(shown(1) - shown(0)));
+    QVERIFY(shown(2).cwiseAbs().maxCoeff() > 0);
+    QVERIFY(panel()->summary().contains(QStringLiteral("max |B − A|")));
+    panel()->setQuantity(QStringLiteral("dgamma"));
+    QCOMPARE(shown(0).rows(), 1);
+    QCOMPARE(panel()->table(0)->model()->headerData(0, Qt::Vertical).toString(), QStringLiteral("dgamma (dγ)"));
+}
+
+void TestComparePanel::typingAnEpsRecomputesOneSide()
+{
+    auto* eps = panel()->findChild<QLineEdit*>(QStringLiteral("compareEpsB"));
+    eps->selectAll();
+    QTest::keyClicks(eps, QStringLiteral("0.5"));
+    QTest::keyClick(eps, Qt::Key_Return);
+    QTRY_COMPARE(panel()->configuration(1).eps.value_or(-1), 0.5);
+    Session s = document_->session();
+    s.eps = 0.5;
+    QCOMPARE(shown(1), Matrix(runConfiguration(s, {}).computed->dx));
+    // An edit of the batch recomputes both sides.
+    QVERIFY(document_->setCell(Which::X, 0, 0, 7.0));
+    s.x(0, 0) = 7.0;
+    QCOMPARE(shown(1), Matrix(runConfiguration(s, {}).computed->dx));
+}
+
+void TestComparePanel::theSameCellIsSelectedInAllThree()
+{
+    ui::MatrixView* a = panel()->table(0);
+    QTest::mouseClick(a->viewport(), Qt::LeftButton, {}, a->visualRect(a->model()->index(2, 1)).center());
+    for (int c = 1; c < 3; ++c) {
+        QCOMPARE(panel()->table(c)->currentIndex().row(), 2);
+        QCOMPARE(panel()->table(c)->currentIndex().column(), 1);
+    }
+}
+
+void TestComparePanel::aSideThatCannotBeComputedSaysWhy()
+{
+    QVERIFY(document_->setCell(Which::X, 0, 1, 5.0));
+    for (int i = 1; i < 4; ++i)
+        QVERIFY(document_->setCell(Which::X, i, 1, 5.0));  // feature 1 constant
+    Configuration zero;
+    zero.eps = 0;
+    panel()->setConfiguration(1, zero);
+    const auto problem = panel()->findChildren<QLabel*>();
+    bool said = false;
+    for (QLabel* label : problem)
+        said = said || (label->isVisible() && label->text().startsWith(QStringLiteral("Cannot compute")));
+    QVERIFY(said);
+    QCOMPARE(panel()->table(1)->model()->rowCount(), 0);
+    QCOMPARE(panel()->table(2)->model()->rowCount(), 0);
+    QVERIFY(panel()->table(0)->model()->rowCount() > 0);  // A is still shown
+    QVERIFY(panel()->summary().contains(QStringLiteral("cannot be computed")));
+}
+
+void TestComparePanel::exportsWriteWholeFiles()
+{
+    QTemporaryDir dir;
+    const QList<std::pair<QString, QByteArray>> kinds{{"c.png", "\x89PNG"}, {"c.pdf", "%PDF"}, {"c.svg", "<?xml"}};
+    for (const auto& [name, magic] : kinds) {
+        QString error;
+        QVERIFY2(panel()->exportTo(dir.filePath(name), &error), qPrintable(error));
+        QFile file(dir.filePath(name));
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QVERIFY2(file.read(magic.size()) == magic, qPrintable(name));
+    }
+    QString error;
+    QVERIFY(!panel()->exportTo(dir.filePath("c.bmp"), &error));
+    QVERIFY(error.contains(QStringLiteral("c.bmp")));
+    QVERIFY(!QFile::exists(dir.filePath("c.bmp")));
+    QVERIFY(!panel()->exportTo(dir.filePath("missing/c.png"), &error));
+}
+
+QTEST_MAIN(TestComparePanel)
+#include "test_compare_panel.moc"

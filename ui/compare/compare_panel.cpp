@@ -1,0 +1,340 @@
+#include <compare/compare_panel.h>
+
+#include <compare/value_model.h>
+#include <document/display_settings.h>
+#include <document/session_document.h>
+#include <files/atomic_write.h>
+#include <tables/matrix_view.h>
+
+#include <catalogue.h>
+
+#include <QBuffer>
+#include <QComboBox>
+#include <QDir>
+#include <QDoubleValidator>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QGridLayout>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPainter>
+#include <QPdfWriter>
+#include <QPushButton>
+#include <QSvgGenerator>
+#include <QVBoxLayout>
+
+#include <algorithm>
+#include <cmath>
+
+namespace bnflow::ui {
+namespace {
+
+// The quantities a configuration yields, as catalogue ids.
+constexpr std::array<const char*, 4> kQuantities{"y", "dx", "dgamma", "dbeta"};
+
+QString label(const char* id)
+{
+    return QString::fromStdString(labelWithSymbol(quantity(id)));
+}
+
+const Matrix* pick(const Computed& c, const QString& id)
+{
+    static thread_local Matrix row;  // a per-feature vector as a 1 x D matrix
+    if (id == QLatin1String("y"))
+        return &c.y;
+    if (id == QLatin1String("dx"))
+        return &c.dx;
+    row = id == QLatin1String("dgamma") ? Matrix(c.dgamma) : Matrix(c.dbeta);
+    return &row;
+}
+
+}  // namespace
+
+ComparePanel::ComparePanel(const SessionDocument* document, const DisplaySettings* display,
+                           CellFocus* focus, QWidget* parent)
+    : QWidget(parent), document_(document), display_(display)
+{
+    preset_ = new QComboBox(this);
+    preset_->setObjectName(QStringLiteral("comparePreset"));
+    preset_->addItem(tr("eps 1e-5 (PyTorch) against 1e-3 (Keras)"));
+    preset_->addItem(tr("float64 against float32"));
+    preset_->addItem(tr("the session's eps against 0"));
+    preset_->setToolTip(tr("A starting pair; edit either side below"));
+    quantity_ = new QComboBox(this);
+    quantity_->setObjectName(QStringLiteral("compareQuantity"));
+    for (const char* id : kQuantities)
+        quantity_->addItem(label(id), QString::fromLatin1(id));
+    quantity_->setCurrentIndex(1);  // dx: what the student derives
+    auto* exportButton = new QPushButton(tr("Export..."), this);
+    exportButton->setToolTip(tr("The comparison as PNG, PDF or SVG (by the file's extension)"));
+    connect(exportButton, &QPushButton::clicked, this, &ComparePanel::chooseAndExport);
+    auto* tools = new QHBoxLayout;
+    tools->addWidget(new QLabel(tr("Compare"), this));
+    tools->addWidget(preset_, 1);
+    tools->addWidget(new QLabel(tr("Show"), this));
+    tools->addWidget(quantity_);
+    tools->addWidget(exportButton);
+
+    sheet_ = new QWidget(this);
+    auto* grid = new QGridLayout(sheet_);
+    for (int c = 0; c < 3; ++c) {
+        models_[std::size_t(c)] = new ValueModel(display_, this);
+        auto* view = new MatrixView(display_, focus, MatrixView::Highlight::Cell, sheet_);
+        view->setObjectName(QStringLiteral("compare%1").arg(QLatin1Char("AB-"[c])));
+        view->setModel(models_[std::size_t(c)]);
+        view->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
+        tables_[std::size_t(c)] = view;
+        headings_[std::size_t(c)] = new QLabel(sheet_);
+        headings_[std::size_t(c)]->setWordWrap(true);
+        QFont bold = headings_[std::size_t(c)]->font();
+        bold.setBold(true);
+        headings_[std::size_t(c)]->setFont(bold);
+        grid->addWidget(headings_[std::size_t(c)], 0, c);
+        if (c < 2)
+            grid->addWidget(buildSide(c), 1, c);
+        grid->addWidget(view, 2, c);
+        connect(view->selectionModel(), &QItemSelectionModel::currentChanged, this, [this, view] { followSelection(view); });
+    }
+    auto* differenceNote = new QLabel(tr("Red: B is larger; blue: A is larger. Pale: the two agree to rounding."), sheet_);
+    differenceNote->setWordWrap(true);
+    grid->addWidget(differenceNote, 1, 2, Qt::AlignTop);
+    summary_ = new QLabel(sheet_);
+    summary_->setObjectName(QStringLiteral("compareSummary"));
+    summary_->setWordWrap(true);
+    grid->addWidget(summary_, 3, 0, 1, 3);
+    for (int c = 0; c < 3; ++c)
+        grid->setColumnStretch(c, 1);
+    grid->setRowStretch(4, 1);  // the space below the tables, not inside them
+
+    auto* layout = new QVBoxLayout(this);
+    layout->addLayout(tools);
+    layout->addWidget(sheet_, 1);
+
+    connect(preset_, &QComboBox::currentIndexChanged, this, &ComparePanel::applyPreset);
+    connect(quantity_, &QComboBox::currentIndexChanged, this, &ComparePanel::refresh);
+    connect(document_, &SessionDocument::resultsChanged, this, &ComparePanel::refresh);
+    applyPreset(0);
+}
+
+QWidget* ComparePanel::buildSide(int index)
+{
+    Side& side = sides_[std::size_t(index)];
+    auto* box = new QWidget(sheet_);
+    side.eps = new QLineEdit(box);
+    side.eps->setObjectName(QStringLiteral("compareEps%1").arg(QLatin1Char("AB"[index])));
+    side.eps->setPlaceholderText(tr("the session's"));
+    side.eps->setToolTip(tr("eps for this side; empty: the session's own. Return applies it."));
+    auto* validator = new QDoubleValidator(0, 1e300, 300, side.eps);
+    validator->setNotation(QDoubleValidator::ScientificNotation);
+    validator->setLocale(QLocale::c());
+    side.eps->setValidator(validator);
+    side.dtype = new QComboBox(box);
+    side.dtype->setObjectName(QStringLiteral("compareDtype%1").arg(QLatin1Char("AB"[index])));
+    side.dtype->addItem(tr("float64"), int(Dtype::F64));
+    side.dtype->addItem(tr("float32"), int(Dtype::F32));
+    side.dtype->setToolTip(tr("float32 runs the forward pass and the fused backward pass in single precision"));
+    side.problem = new QLabel(box);
+    side.problem->setWordWrap(true);
+    side.problem->setStyleSheet(QStringLiteral("QLabel { color: #b2182b; font-weight: bold; }"));
+    side.problem->hide();
+    auto* row = new QHBoxLayout;
+    row->addWidget(new QLabel(tr("eps"), box));
+    row->addWidget(side.eps, 1);
+    row->addWidget(side.dtype);
+    auto* layout = new QVBoxLayout(box);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addLayout(row);
+    layout->addWidget(side.problem);
+    connect(side.eps, &QLineEdit::editingFinished, this, [this, index] { readEditors(index); });
+    connect(side.dtype, &QComboBox::currentIndexChanged, this, [this, index] { readEditors(index); });
+    return box;
+}
+
+void ComparePanel::readEditors(int index)
+{
+    Side& side = sides_[std::size_t(index)];
+    Configuration c;
+    bool ok = false;
+    const double eps = QLocale::c().toDouble(side.eps->text().trimmed(), &ok);
+    if (ok)
+        c.eps = eps;
+    c.dtype = Dtype(side.dtype->currentData().toInt());
+    if (c == side.configuration)
+        return;
+    side.configuration = c;
+    refresh();
+}
+
+void ComparePanel::setConfiguration(int index, const Configuration& configuration)
+{
+    Side& side = sides_[std::size_t(index)];
+    side.configuration = configuration;
+    {
+        const QSignalBlocker blockEps(side.eps), blockDtype(side.dtype);
+        side.eps->setText(configuration.eps ? DisplaySettings::fullPrecision(*configuration.eps) : QString());
+        side.dtype->setCurrentIndex(configuration.dtype == Dtype::F32 ? 1 : 0);
+    }
+    refresh();
+}
+
+void ComparePanel::setQuantity(const QString& id)
+{
+    const int index = quantity_->findData(id);
+    if (index >= 0)
+        quantity_->setCurrentIndex(index);
+}
+
+MatrixView* ComparePanel::table(int column) const
+{
+    return tables_[std::size_t(column)];
+}
+
+QString ComparePanel::summary() const
+{
+    return summary_->text();
+}
+
+void ComparePanel::applyPreset(int index)
+{
+    Configuration a, b;
+    switch (index) {
+    case 0:
+        a.eps = 1e-5;
+        b.eps = 1e-3;
+        break;
+    case 1:
+        b.dtype = Dtype::F32;
+        break;
+    default:
+        b.eps = 0.0;
+        break;
+    }
+    setConfiguration(0, a);
+    setConfiguration(1, b);
+}
+
+void ComparePanel::refresh()
+{
+    const Session& session = document_->session();
+    const QString id = quantity_->currentData().toString();
+    const QByteArray idUtf8 = id.toUtf8();
+    const Quantity& q = quantity(std::string_view(idUtf8.constData(), std::size_t(idUtf8.size())));
+    const QString rowLabel = q.extent == Extent::PerElement ? QString() : QString::fromStdString(labelWithSymbol(q));
+    std::array<std::optional<Matrix>, 2> values;
+    for (std::size_t s = 0; s < 2; ++s) {
+        Side& side = sides_[s];
+        const ConfigurationResult result = runConfiguration(session, side.configuration);
+        headings_[s]->setText(QStringLiteral("%1: %2").arg(QString(QLatin1Char("AB"[s])),
+                                                           QString::fromStdString(side.configuration.describe(session))));
+        side.problem->setVisible(!result.ok());
+        if (result.ok()) {
+            values[s] = *pick(*result.computed, id);
+            models_[s]->setValues(*values[s], rowLabel);
+        } else {
+            side.problem->setText(tr("Cannot compute: %1").arg(QString::fromStdString(formatProblem(result.problems.front()))));
+            models_[s]->setValues(Matrix(), rowLabel);
+        }
+    }
+    headings_[2]->setText(tr("B − A"));
+    const auto fit = [this] {  // every column and up to 16 rows shown, as in the results
+        for (MatrixView* view : tables_) {
+            view->setFixedHeight(view->contentSize(16).height());
+            view->setMinimumWidth(view->contentSize(16).width());
+        }
+    };
+    if (!values[0] || !values[1]) {
+        models_[2]->setValues(Matrix(), rowLabel);
+        fit();
+        summary_->setText(tr("%1: one side cannot be computed, so there is no difference to show.").arg(label(idUtf8.constData())));
+        return;
+    }
+    const Matrix difference = *values[1] - *values[0];
+    const double size = std::max(values[0]->cwiseAbs().maxCoeff(), values[1]->cwiseAbs().maxCoeff());
+    models_[2]->setValues(difference, rowLabel, 1e-10 * size);  // the tables' rounding rule
+    fit();
+    Eigen::Index i = 0, j = 0;
+    const double worst = difference.size() ? difference.cwiseAbs().maxCoeff(&i, &j) : 0.0;
+    summary_->setText(tr("%1: max |B − A| = %2 at i=%3, j=%4 (%5 of the largest |value|, %6)")
+                          .arg(label(idUtf8.constData()), QString::number(worst, 'g', 4))
+                          .arg(i).arg(j)
+                          .arg(size > 0 ? QString::number(worst / size, 'g', 3) : QStringLiteral("0"))
+                          .arg(worst <= 1e-10 * size ? tr("rounding") : tr("a real difference")));
+}
+
+void ComparePanel::followSelection(MatrixView* from)
+{
+    const QModelIndex at = from->currentIndex();
+    if (!at.isValid())
+        return;
+    for (MatrixView* view : tables_)
+        if (view != from && view->model()->rowCount() > at.row() && view->model()->columnCount() > at.column()) {
+            const QSignalBlocker block(view->selectionModel());
+            view->setCurrentIndex(view->model()->index(at.row(), at.column()));
+            view->viewport()->update();
+        }
+}
+
+bool ComparePanel::exportTo(const QString& path, QString* error) const
+{
+    const QString suffix = QFileInfo(path).suffix().toLower();
+    // The tables and the summary, without the empty space the panel keeps below them.
+    const QRect area(0, 0, sheet_->width(), std::min(sheet_->height(), summary_->geometry().bottom() + 8));
+    const QSize size = area.size();
+    QByteArray bytes;
+    QBuffer buffer(&bytes);
+    buffer.open(QIODevice::WriteOnly);
+    const auto fail = [&](const QString& why) {
+        if (error)
+            *error = files::writeError(path, why);
+        return false;
+    };
+    if (suffix == QLatin1String("png")) {
+        if (!sheet_->grab(area).save(&buffer, "PNG"))
+            return fail(tr("the comparison could not be rendered"));
+    } else if (suffix == QLatin1String("pdf")) {
+        QPdfWriter pdf(&buffer);
+        pdf.setPageSize(QPageSize(QSizeF(size), QPageSize::Point));
+        pdf.setPageMargins(QMarginsF(0, 0, 0, 0));
+        pdf.setResolution(72);  // one widget pixel per point: the page is the widget's size
+        pdf.setTitle(tr("bnflow comparison"));
+        pdf.setCreator(QStringLiteral("bnflow"));
+        QPainter painter;
+        if (!painter.begin(&pdf))
+            return fail(tr("the PDF could not be started"));
+        sheet_->render(&painter, QPoint(), QRegion(area));
+        if (!painter.end())
+            return fail(tr("the PDF could not be finished"));
+    } else if (suffix == QLatin1String("svg")) {
+        QSvgGenerator svg;
+        svg.setOutputDevice(&buffer);
+        svg.setSize(size);
+        svg.setViewBox(QRect(QPoint(0, 0), size));
+        svg.setTitle(tr("bnflow comparison"));
+        QPainter painter;
+        if (!painter.begin(&svg))
+            return fail(tr("the SVG could not be started"));
+        sheet_->render(&painter, QPoint(), QRegion(area));
+        if (!painter.end())
+            return fail(tr("the SVG could not be finished"));
+    } else {
+        return fail(tr("unknown image type; use .png, .pdf or .svg"));
+    }
+    return files::writeFileAtomically(path, bytes, error);
+}
+
+void ComparePanel::chooseAndExport()
+{
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export the comparison"), QStringLiteral("comparison.png"),
+                                                      tr("Images (*.png *.pdf *.svg)"));
+    if (path.isEmpty())
+        return;
+    QString error;
+    if (exportTo(path, &error))
+        emit message(tr("Comparison written to %1").arg(QDir::toNativeSeparators(path)));
+    else
+        emit message(error);
+}
+
+}  // namespace bnflow::ui
