@@ -1,6 +1,7 @@
 #include <compare/value_model.h>
 
 #include <document/display_settings.h>
+#include <tables/result_models.h>
 
 #include <algorithm>
 
@@ -44,22 +45,7 @@ QVariant ValueModel::data(const QModelIndex& index, int role) const
 {
     if (!index.isValid() || index.row() >= values_.rows() || index.column() >= values_.cols())
         return {};
-    const double v = values_(index.row(), index.column());
-    switch (role) {
-    case Qt::DisplayRole:
-        return display_->format(v);
-    case Qt::ToolTipRole:
-    case Qt::EditRole:
-        return DisplaySettings::fullPrecision(v);
-    case Qt::TextAlignmentRole:
-        return QVariant(Qt::AlignRight | Qt::AlignVCenter);
-    case Qt::BackgroundRole:
-        return scale_ > 0 ? QVariant(display_->divergingColour(v / scale_)) : QVariant();
-    case Qt::ForegroundRole:
-        return scale_ > 0 ? QVariant(display_->textOn(display_->divergingColour(v / scale_))) : QVariant();
-    default:
-        return {};
-    }
+    return numberRole(*display_, values_(index.row(), index.column()), scale_, role);
 }
 
 QVariant ValueModel::headerData(int section, Qt::Orientation orientation, int role) const

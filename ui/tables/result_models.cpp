@@ -116,27 +116,28 @@ QVariant DocumentTableModel::headerData(int section, Qt::Orientation orientation
     return orientation == Qt::Horizontal ? QStringLiteral("j=%1").arg(section) : rowLabel(section);
 }
 
-QVariant DocumentTableModel::numberData(double value, double scale, int role) const
+QVariant numberRole(const DisplaySettings& display, double value, double scale, int role)
 {
     switch (role) {
     case Qt::DisplayRole:
-        return display_->format(value);
+        return display.format(value);
     case Qt::EditRole:
     case Qt::ToolTipRole:
         return DisplaySettings::fullPrecision(value);
     case Qt::TextAlignmentRole:
         return QVariant(Qt::AlignRight | Qt::AlignVCenter);
     case Qt::BackgroundRole:
-        if (colourScale_ && scale > 0)
-            return display_->divergingColour(value / scale);
-        return {};
+        return scale > 0 ? QVariant(display.divergingColour(value / scale)) : QVariant();
     case Qt::ForegroundRole:
-        if (colourScale_ && scale > 0)
-            return display_->textOn(display_->divergingColour(value / scale));
-        return {};
+        return scale > 0 ? QVariant(display.textOn(display.divergingColour(value / scale))) : QVariant();
     default:
         return {};
     }
+}
+
+QVariant DocumentTableModel::numberData(double value, double scale, int role) const
+{
+    return numberRole(*display_, value, colourScale_ ? scale : 0.0, role);
 }
 
 MatrixModel::MatrixModel(const SessionDocument* document, const DisplaySettings* display,

@@ -20,6 +20,10 @@ namespace bnflow::ui {
 
 class DisplaySettings;
 
+// What a table shows of one number for `role`: its text in the chosen digits, all 17 digits as
+// the tooltip, right-aligned, and (scale > 0) the diverging colour of value / scale.
+QVariant numberRole(const DisplaySettings& display, double value, double scale, int role);
+
 class DocumentTableModel : public QAbstractTableModel {
     Q_OBJECT
 public:
