@@ -14,6 +14,7 @@ class CellFocus;
 class CheckPanel;
 class DisplaySettings;
 class DoutPanel;
+class ExercisePanel;
 class FileActions;
 class LectureMode;
 class WalkthroughPanel;
@@ -38,9 +39,10 @@ public:
     LectureMode* lectureMode() const { return lecture_; }
     PlotsPanel* plotsPanel() const { return plots_; }
     CheckPanel* checkPanel() const { return check_; }
+    ExercisePanel* exercisePanel() const { return exercise_; }
     QTabWidget* tabs() const { return tabs_; }
 
-    // "results", "walkthrough", "lecture", "check", or a plot name (the Plots tab with that plot);
+    // "results", "walkthrough", "lecture", "check", "exercise", or a plot name (the Plots tab with that plot);
     // false for anything else.
     bool showView(const QString& name);
 
@@ -57,6 +59,7 @@ private:
     void setupViews();
     void setupMenus();
     void setupWalkthroughActions(QMenu* file, QMenu* view);
+    void setupExercise();  // the Exercise tab and menu
     void refreshStatus();
     void refreshTitle();
     void showRefusal(const QString& message);
@@ -74,6 +77,7 @@ private:
     LectureMode* lecture_ = nullptr;
     PlotsPanel* plots_ = nullptr;
     CheckPanel* check_ = nullptr;
+    ExercisePanel* exercise_ = nullptr;
     QTabWidget* tabs_ = nullptr;
     QLabel* message_ = nullptr;
     QLabel* summary_ = nullptr;
