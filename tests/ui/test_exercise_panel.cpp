@@ -11,6 +11,7 @@
 #include <tables/matrix_view.h>
 #include <tables/result_models.h>
 #include <walkthrough/graph_view.h>
+#include <walkthrough/handout.h>
 #include <walkthrough/walkthrough_panel.h>
 #include <walkthrough/walkthrough_state.h>
 #include <window/file_actions.h>
@@ -26,6 +27,7 @@
 #include <QLineEdit>
 #include <QListWidget>
 #include <QMenuBar>
+#include <QProcess>
 #include <QStatusBar>
 #include <QTemporaryDir>
 #include <QUndoStack>
@@ -209,9 +211,28 @@ void TestExercisePanel::savedLockedAndUnlockedByMenu()
     QVERIFY(!document_->session().exercise.hidesAny("dmean"));
 }
 
+// The handout's text, by pdftotext (poppler-utils); empty when it is not installed.
+static QString handoutText(const SessionDocument& document, const DisplaySettings& display, const QString& path)
+{
+    QString error;
+    if (!writeHandout(document, display, 0, path, &error))
+        return QStringLiteral("handout failed: ") + error;
+    QProcess pdftotext;
+    pdftotext.start(QStringLiteral("pdftotext"), {path, QStringLiteral("-")});
+    if (!pdftotext.waitForFinished(30000) || pdftotext.exitCode() != 0)
+        return {};
+    return QString::fromUtf8(pdftotext.readAllStandardOutput());
+}
+
 void TestExercisePanel::exportsDoNotLeakHiddenValues()
 {
     ExercisePanel* panel = window_->exercisePanel();
+    QTemporaryDir handoutDir;
+    const QString before = handoutText(*document_, *display_, handoutDir.filePath("before.pdf"));
+    if (before.isEmpty())
+        QSKIP("pdftotext is not installed");
+    const QString dxShown = display_->format(document_->analysis()->staged.dx(0, 0));
+    QVERIFY2(before.contains(dxShown), qPrintable(dxShown));  // the control: it is findable
     QVERIFY(panel->hideQuantity("dx"));
     panel->lockAction()->trigger();
     QVERIFY(document_->session().exercise.locked);
@@ -240,6 +261,11 @@ void TestExercisePanel::exportsDoNotLeakHiddenValues()
     const QString svgText = QString::fromUtf8(svg.readAll());
     for (Eigen::Index i = 0; i < dx.rows(); ++i)
         QVERIFY2(!svgText.contains(">" + display_->format(dx(i, 0))), qPrintable(display_->format(dx(i, 0))));
+    // The handout PDF: its dx page has "?" where the numbers were.
+    const QString after = handoutText(*document_, *display_, handoutDir.filePath("after.pdf"));
+    QVERIFY(!after.isEmpty());
+    QVERIFY(!after.contains(dxShown));
+    QVERIFY(after.contains("?"));
     // Copying the hidden table copies no number either.
     MatrixView* view = table("dx");
     view->selectAll();
