@@ -381,7 +381,8 @@ std::string resultsCsv(const std::vector<NamedMatrix>& quantities)
             for (Eigen::Index j = 0; j < m.cols(); ++j) {
                 out += name;
                 out += perFeature ? std::string() : std::to_string(i);
-                out += "," + std::to_string(j) + "," + json::shortest(m(i, j)) + "\n";
+                const bool hidden = quantity.hidden && quantity.hidden(i, j);
+                out += "," + std::to_string(j) + "," + (hidden ? std::string() : json::shortest(m(i, j))) + "\n";
             }
         }
     }

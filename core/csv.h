@@ -5,6 +5,7 @@
 #include "types.h"
 
 #include <optional>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -43,6 +44,8 @@ struct NamedMatrix {
     std::string name;
     const Matrix* values;
     bool perFeature = false;
+    // Cells that exercise mode hides (exercise.h): written with an empty value, never the number.
+    std::function<bool(Eigen::Index, Eigen::Index)> hidden;
 };
 
 // Long ("tidy") format, one value a line: "quantity,sample,feature,value"; per-feature

@@ -28,14 +28,21 @@ public:
         return s;
     }
 
+    // A number that exercise mode hides is a "?" (exercise.h).
+    std::string cell(std::string_view id, const Eigen::Map<const Matrix>& m, Eigen::Index i,
+                     Eigen::Index j) const
+    {
+        return session_.exercise.isHidden(id, i, j) ? std::string("?") : num(m(i, j));
+    }
+
     // Feature j's value of a quantity: one number, or its column [a, b, …, z].
     std::string value(std::string_view id) const
     {
         const auto v = valueOf(id, session_, analysis_);
         switch (quantity(id).extent) {
-        case Extent::Scalar: return num(v(0, 0));
-        case Extent::PerFeature: return num(v(0, j_));
-        case Extent::PerElement: return "[" + joined(v, ", ") + "]";
+        case Extent::Scalar: return cell(id, v, 0, 0);
+        case Extent::PerFeature: return cell(id, v, 0, j_);
+        case Extent::PerElement: return "[" + joined(id, v, ", ") + "]";
         }
         return {};
     }
@@ -43,13 +50,14 @@ public:
     // The sum over feature j's column: (a + b + … + z).
     std::string sum(std::string_view id) const
     {
-        return "(" + joined(valueOf(id, session_, analysis_), " + ") + ")";
+        return "(" + joined(id, valueOf(id, session_, analysis_), " + ") + ")";
     }
 
     std::string samples() const { return std::to_string(session_.samples()); }
 
 private:
-    std::string joined(const Eigen::Map<const Matrix>& m, const char* separator) const
+    std::string joined(std::string_view id, const Eigen::Map<const Matrix>& m,
+                       const char* separator) const
     {
         std::string out;
         const Eigen::Index n = m.rows();
@@ -61,7 +69,7 @@ private:
                 out += separator;
                 i = n - 1;
             }
-            out += num(m(i, j_));
+            out += cell(id, m, i, j_);
         }
         return out;
     }

@@ -67,7 +67,8 @@ std::string resultsCsv(const Session& s, const Analysis& a)
     std::vector<NamedMatrix> named;
     for (const std::string_view id : kIds) {
         values.emplace_back(valueOf(id, s, a));
-        named.push_back({std::string(id), &values.back(), quantity(id).extent != Extent::PerElement});
+        named.push_back({std::string(id), &values.back(), quantity(id).extent != Extent::PerElement,
+                         [&s, id](Eigen::Index i, Eigen::Index j) { return s.exercise.isHidden(id, i, j); }});
     }
     return resultsCsv(named);
 }

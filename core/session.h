@@ -1,6 +1,7 @@
 // The value a user edits: one batch, its parameters and its upstream gradient.
 #pragma once
 
+#include "exercise.h"
 #include "problem.h"
 #include "types.h"
 
@@ -21,6 +22,7 @@ struct Session {
     std::optional<std::uint64_t> doutSeed;  // set while dout is the seeded default, not typed in
     std::string title;
     std::string notes;
+    Exercise exercise;   // exercise mode: hidden cells, predictions (empty: none; exercise.h)
     // Keys of the session file that bnflow does not know, kept verbatim (compact JSON text)
     // so that saving the file again loses nothing.
     std::vector<std::pair<std::string, std::string>> extraFields;

@@ -1,5 +1,6 @@
 #include "session_json.h"
 
+#include "exercise_json.h"
 #include "file_read.h"
 #include "json_document.h"
 #include "json_format.h"
@@ -186,7 +187,7 @@ std::optional<std::uint64_t> readSeed(const Json& value, Reader& reader)
 bool isKnownKey(std::string_view key)
 {
     for (const char* known : {"format", "version", "title", "notes", "x", "gamma", "beta", "eps",
-                              "dout", "dout_seed"})
+                              "dout", "dout_seed", "exercise"})
         if (key == known)
             return true;
     return false;
@@ -242,13 +243,22 @@ SessionLoad parseSession(std::string_view text)
     if (seedIt != root->end())
         seed = readSeed(*seedIt, reader);
 
+    std::optional<Exercise> exercise = Exercise{};
+    if (const auto it = root->find("exercise"); it != root->end()) {
+        // The cells are checked against x's shape when x could be read.
+        std::optional<SessionShape> shape;
+        if (x)
+            shape = SessionShape{x->rows(), x->cols()};
+        exercise = readExercise(*it, shape, result.problems);
+    }
+
     for (const auto& [key, value] : root->items()) {
         const bool seedShadowed = key == "dout_seed" && doutIt != root->end();
         if (!isKnownKey(key) || seedShadowed)  // a seed beside an explicit dout is kept, unused
             s.extraFields.emplace_back(key, value.dump());
     }
 
-    if (!result.problems.empty() || !x || !gamma || !beta || !eps || !seed ||
+    if (!result.problems.empty() || !x || !gamma || !beta || !eps || !seed || !exercise ||
         (doutIt != root->end() && !dout)) {
         if (reader.dropped() > 0)
             result.problems.push_back({"", "... and " + std::to_string(reader.dropped()) +
@@ -260,6 +270,7 @@ SessionLoad parseSession(std::string_view text)
     s.gamma = std::move(*gamma);
     s.beta = std::move(*beta);
     s.eps = *eps;
+    s.exercise = std::move(*exercise);
     if (dout) {
         s.dout = std::move(*dout);
     } else {
@@ -302,6 +313,8 @@ std::string writeSession(const Session& s)
         out << ",\n  \"dout_seed\": " << *s.doutSeed;
     else
         out << ",\n  \"dout\": " << json::matrix(s.dout, 2);
+    if (!s.exercise.empty())
+        out << ",\n  \"exercise\": " << writeExercise(s.exercise, s.samples(), s.features());
     for (const auto& [key, value] : s.extraFields)
         out << ",\n  " << json::string(key) << ": " << value;
     out << "\n}\n";

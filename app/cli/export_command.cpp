@@ -120,6 +120,9 @@ Output exportCommand(const ParsedArgs& parsed)
         throw BadInput{loaded.name + ": --feature " + std::to_string(options.feature) +
                        " is out of range; the session has " +
                        std::to_string(loaded.session.features()) + " features"};
+    if (!timings && loaded.session.exercise.locked && loaded.session.exercise.hidesAnything())
+        throw BadInput{loaded.name + ": exercise: the exercise is locked and hides values that the plot "
+                       "would show; unlock it in bnflow (Exercise > Unlock Exercise) to export plots"};
     const QString problem = files::checkWritable(outPath);
     if (!problem.isEmpty())
         throw BadInput{problem.toStdString()};

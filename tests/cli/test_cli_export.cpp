@@ -37,6 +37,7 @@ private slots:
     void failureLeavesExistingFileAlone();
     void onlyExportStartsQt();
     void darkTheme();
+    void lockedExerciseIsNotExported();
 };
 
 void TestCliExport::everyPlotEveryFormat_data()
@@ -207,6 +208,29 @@ void TestCliExport::darkTheme()
     };
     QVERIFY(corner("dark").isValid() && corner("dark").lightnessF() < 0.25);
     QVERIFY(corner("light").isValid() && corner("light").lightnessF() > 0.9);
+}
+
+// A plot would draw the values a locked exercise hides (README, "Exercise mode"): refused, and
+// nothing written; unlocked, the same session exports.
+void TestCliExport::lockedExerciseIsNotExported()
+{
+    QTemporaryDir dir;
+    const auto write = [&](const char* name, bool locked) {
+        const QString path = dir.filePath(name);
+        std::ofstream file(path.toStdString());
+        file << R"({"format": "bnflow-session", "version": 1, "x": [[1.0, 2.0], [3.0, 5.0], [4.0, 4.5]],
+                   "gamma": [1.0, 0.5], "beta": [0.0, 0.0], "eps": 1e-5,
+                   "exercise": {"hidden": [{"quantity": "dx", "cells": "all"}], "locked": )"
+             << (locked ? "true" : "false") << "}}";
+        return path;
+    };
+    const QString out = dir.filePath("gradients.csv");
+    expectBadInput(runCli({"export", write("locked.bnflow.json", true), "--plot", "gradients", "--out", out}),
+                   {"locked.bnflow.json", "exercise", "locked"});
+    QVERIFY(!QFile::exists(out));
+    const Run run = runCli({"export", write("open.bnflow.json", false), "--plot", "gradients", "--out", out});
+    QCOMPARE(run.exitCode, 0);
+    QVERIFY(QFile::exists(out));
 }
 
 QTEST_GUILESS_MAIN(TestCliExport)

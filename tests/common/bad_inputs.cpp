@@ -36,6 +36,13 @@ std::string seedSession(const std::string& seed)
            " \"gamma\": [1], \"beta\": [0], \"eps\": 1e-5, \"dout_seed\": " + seed + "}";
 }
 
+std::string exerciseSession(const std::string& exercise)
+{
+    return session("[[1, 2, 3], [4, 5.5, 6]]", "[1, 0.5, 2]", "[0, 0.1, -0.3]", "1e-5",
+                   "[[0.1, -0.2, 0.3], [0.4, 0, -0.1]]",
+                   "\"format\": \"bnflow-session\", \"version\": 1, \"exercise\": " + exercise);
+}
+
 std::string deepNesting()
 {
     return "{\"format\": \"bnflow-session\", \"version\": 1, \"x\": " + std::string(10000, '[') +
@@ -119,6 +126,12 @@ const std::vector<BadInput>& badInputs()
         {"dout_seed_2_64", seedSession("18446744073709551616"), "dout_seed",
          "out of range; expected an integer from 0 to 2^64 - 1"},
         {"dout_seed_fraction", seedSession("2.5"), "dout_seed", "got a fraction"},
+        // Exercise mode (README, "Exercise mode"): a bad "exercise" is bad input like any other.
+        {"exercise_unknown_quantity", exerciseSession(R"({"hidden": [{"quantity": "dvra", "cells": "all"}]})"),
+         "exercise.hidden[0].quantity", "not a quantity"},
+        {"exercise_cell_outside", exerciseSession(R"({"hidden": [{"quantity": "dx", "cells": [[2, 0]]}]})"),
+         "exercise.hidden[0].cells[0]", "outside dx"},
+        {"exercise_locked_string", exerciseSession(R"({"locked": "yes"})"), "exercise.locked", "true or false"},
         {"binary_garbage", std::string("\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16), "line 1, column 1",
          "syntax error"},
         {"not_utf8", "{\"format\": \"bnflow-session\", \"version\": 1, \"title\": \"caf\xE9\"}",

@@ -10,6 +10,7 @@
 #include <walkthrough/walkthrough_state.h>
 #include <window/main_window.h>
 
+#include <QLabel>
 #include <QListWidget>
 #include <QMimeData>
 #include <QPushButton>
@@ -47,6 +48,7 @@ private slots:
     void badFileNamesIt();
     void sessionEditRechecks();
     void windowJumpsToStep();
+    void studentValuesBesideRightAtStep();
     void npzSessionIsNeverOverwritten();
 };
 
@@ -150,6 +152,35 @@ void TestCheckPanel::windowJumpsToStep()
     QTest::mouseClick(window.checkPanel()->showStepButton(), Qt::LeftButton);
     QCOMPARE(window.tabs()->currentWidget(), static_cast<QWidget*>(window.walkthrough()));
     QCOMPARE(window.walkthroughState()->step(), CheckPanel::stepIndex("dx_via_xhat"));
+}
+
+void TestCheckPanel::studentValuesBesideRightAtStep()
+{
+    SessionDocument document;
+    DisplaySettings display;
+    openSession(document);
+    MainWindow window(&document, &display);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    auto* comparison = window.walkthrough()->findChild<QLabel*>("studentComparison");
+    QVERIFY(comparison);
+    QVERIFY(comparison->isHidden());  // no student data yet
+
+    window.checkPanel()->loadFile(caseFile("random_5x3.only_direct_path.dx.npy"));
+    QTest::mouseClick(window.checkPanel()->showStepButton(), Qt::LeftButton);
+    window.walkthroughState()->setFeature(1);
+    QVERIFY(comparison->isVisible());
+    const QString text = comparison->text();
+    QVERIFY2(text.contains("right") && text.contains("yours") && text.contains("difference"), qPrintable(text));
+    // Sample 0 of feature 1: the right value, the student's, and their difference, as shown.
+    const Matrix& theirs = *window.checkPanel()->student()->dx;
+    const double right = document.analysis()->staged.dx(0, 1);
+    QVERIFY(text.contains(display.format(right)));
+    QVERIFY(text.contains(display.format(theirs(0, 1))));
+    QVERIFY(text.contains(display.format(theirs(0, 1) - right)));
+
+    window.checkPanel()->clear();
+    QVERIFY(comparison->isHidden());
 }
 
 void TestCheckPanel::npzSessionIsNeverOverwritten()

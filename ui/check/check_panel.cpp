@@ -186,6 +186,7 @@ void CheckPanel::chooseFile(const QString& which)
 void CheckPanel::refresh()
 {
     result_.reset();
+    student_.reset();
     problem_->clear();
     QStringList given;
     for (const auto& [name, path] :
@@ -205,8 +206,10 @@ void CheckPanel::refresh()
             problem_->setText(QString::fromStdString(formatProblem(load.problem)));
         } else {
             CheckOutcome outcome = checkGradients(session, *load.gradients);
-            if (outcome.ok())
+            if (outcome.ok()) {
                 result_ = std::move(outcome.result);
+                student_ = std::move(load.gradients);
+            }
             else
                 problem_->setText(QString::fromStdString(formatProblem(outcome.problems.front())));
         }
@@ -240,6 +243,7 @@ void CheckPanel::refresh()
     if (diagnosis_->count() > 0)
         diagnosis_->setCurrentRow(0);
     showExplanation();
+    emit resultChanged();
 }
 
 void CheckPanel::showHeatmap()

@@ -31,6 +31,8 @@ public:
 
     // What is shown, for tests and for the window.
     const std::optional<CheckResult>& result() const { return result_; }
+    // The student's own tensors, as read for the latest check (none when nothing is loaded).
+    const std::optional<StudentGradients>& student() const { return student_; }
     QString problem() const;                // the one-line problem shown, or empty
     QString verdictLine(int tensor) const;  // the line of the k-th tensor handed in
     QListWidget* diagnosisList() const { return diagnosis_; }
@@ -42,6 +44,7 @@ public:
 
 signals:
     void showStep(int stepIndex);  // "Show in walkthrough" on the selected mistake
+    void resultChanged();          // after every check, and after clear()
 
 protected:
     void dragEnterEvent(QDragEnterEvent* event) override;
@@ -56,6 +59,7 @@ private:
     const SessionDocument* document_;
     StudentFiles files_;                // what the student handed in; re-read on every check
     std::optional<CheckResult> result_; // the latest check, when it could be made
+    std::optional<StudentGradients> student_;  // what that check read
     QLabel* filesLabel_;
     QLabel* problem_;
     QLabel* verdicts_[3];

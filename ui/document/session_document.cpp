@@ -155,6 +155,25 @@ bool SessionDocument::save(const QString& filePath, QString* error)
     return true;
 }
 
+bool SessionDocument::setExercise(const Exercise& exercise, const QString& description)
+{
+    if (exercise == session_.exercise)
+        return false;
+    Session after = session_;
+    after.exercise = exercise;
+    return commit(description, std::move(after));
+}
+
+bool SessionDocument::setPrediction(std::string_view quantityId, Cell cell, double value)
+{
+    return setExercise(withPrediction(session_.exercise, quantityId, cell, value),
+                       tr("Predict %1[%2][%3] = %4")
+                           .arg(QString::fromUtf8(quantityId.data(), qsizetype(quantityId.size())))
+                           .arg(cell.row)
+                           .arg(cell.col)
+                           .arg(value, 0, 'g', 6));
+}
+
 void SessionDocument::refuse(const QString& message)
 {
     emit editRefused(message);

@@ -76,6 +76,12 @@ public:
     bool setDoutOneHot(Eigen::Index row, Eigen::Index col);
     bool setDoutFromHalfSquareLoss();
 
+    // Exercise mode (core/exercise.h): the exercise replaced as one undo step named
+    // `description` (hide, unhide, lock, a prediction, a reveal, a mistake injected); false and
+    // nothing pushed when it is unchanged.
+    bool setExercise(const Exercise& exercise, const QString& description);
+    bool setPrediction(std::string_view quantityId, Cell cell, double value);
+
     // Reports a problem with input that never reached the document (a cell that is not a
     // number, a clipboard that is not a table): the same channel as a refused edit.
     void refuse(const QString& message);

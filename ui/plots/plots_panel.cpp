@@ -270,6 +270,14 @@ void PlotsPanel::refresh()
         message_->setText(tr("The session cannot be computed; see the results panel."));
         return;
     }
+    if (document_->session().exercise.hidesAnything()) {
+        // A plot of the gradients would draw the values the exercise hides (exercise.h).
+        job_->cancel();
+        showPlot({});
+        message_->setText(tr("The plots are hidden while the exercise hides values: they would give "
+                             "the answers away. Reveal or unhide them (Exercise menu) to plot."));
+        return;
+    }
     PlotOptions options;
     options.feature = feature_->value();
     options.h = step_->currentData().toDouble();

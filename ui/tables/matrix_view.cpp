@@ -6,6 +6,8 @@
 
 #include <csv.h>
 
+#include <limits>
+
 #include <QApplication>
 #include <QClipboard>
 #include <QContextMenuEvent>
@@ -149,7 +151,12 @@ QString MatrixView::selectionAsText() const
     Matrix block(bottom - top + 1, right - left + 1);
     for (int r = top; r <= bottom; ++r)
         for (int c = left; c <= right; ++c)
-            block(r - top, c - left) = model()->index(r, c).data(Qt::EditRole).toString().toDouble();
+        {
+            // A cell without a number (hidden by exercise mode) copies as nan, never as 0.
+            bool isNumber = false;
+            const double v = model()->index(r, c).data(Qt::EditRole).toString().toDouble(&isNumber);
+            block(r - top, c - left) = isNumber ? v : std::numeric_limits<double>::quiet_NaN();
+        }
     return QString::fromStdString(formatTable(block));
 }
 

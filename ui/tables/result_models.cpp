@@ -5,6 +5,8 @@
 
 #include <catalogue.h>
 
+#include <QFont>
+
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -140,6 +142,69 @@ QVariant DocumentTableModel::numberData(double value, double scale, int role) co
     return numberRole(*display_, value, colourScale_ ? scale : 0.0, role);
 }
 
+std::optional<DocumentTableModel::Shown> DocumentTableModel::shownAt(int, int) const
+{
+    return std::nullopt;
+}
+
+bool DocumentTableModel::isHidden(int row, int column) const
+{
+    const auto shown = shownAt(row, column);
+    return shown && document_->session().exercise.isHidden(shown->quantityId, shown->cell.row, shown->cell.col);
+}
+
+Qt::ItemFlags DocumentTableModel::flags(const QModelIndex& index) const
+{
+    const Qt::ItemFlags base = QAbstractTableModel::flags(index);
+    if (index.isValid() && predictions_ && isHidden(index.row(), index.column()))
+        return base | Qt::ItemIsEditable;
+    return base;
+}
+
+bool DocumentTableModel::setData(const QModelIndex& index, const QVariant& value, int role)
+{
+    if (role != Qt::EditRole || !index.isValid() || !predictions_ || !isHidden(index.row(), index.column()))
+        return false;
+    const Shown shown = *shownAt(index.row(), index.column());
+    const QString text = value.toString();
+    if (text.trimmed().isEmpty())
+        return false;  // an edit left empty is no prediction
+    const std::optional<double> number = parseNumber(text);
+    const QString where = QStringLiteral("%1[%2][%3]")
+                              .arg(QString::fromUtf8(shown.quantityId.data(), qsizetype(shown.quantityId.size())))
+                              .arg(shown.cell.row)
+                              .arg(shown.cell.col);
+    if (!number) {
+        predictions_->refuse(tr("%1: '%2' is not a finite number; no prediction recorded").arg(where, text.left(40)));
+        return false;
+    }
+    return predictions_->setPrediction(shown.quantityId, shown.cell, *number);
+}
+
+QVariant DocumentTableModel::hiddenData(const Shown& shown, int role) const
+{
+    const Prediction* p = document_->session().exercise.prediction(shown.quantityId, shown.cell);
+    switch (role) {
+    case Qt::DisplayRole:
+        return p ? QStringLiteral("? (%1)").arg(display_->format(p->value)) : QStringLiteral("?");
+    case Qt::EditRole:
+        return p ? DisplaySettings::fullPrecision(p->value) : QString();
+    case Qt::ToolTipRole:
+        return p ? tr("Hidden for the exercise. Your prediction: %1. Reveal it in the Exercise tab.")
+                       .arg(display_->format(p->value))
+                 : tr("Hidden for the exercise: type your prediction here, then Reveal it in the Exercise tab.");
+    case Qt::TextAlignmentRole:
+        return QVariant(Qt::AlignCenter);
+    case Qt::FontRole: {
+        QFont font;
+        font.setItalic(true);
+        return font;
+    }
+    default:
+        return {};
+    }
+}
+
 MatrixModel::MatrixModel(const SessionDocument* document, const DisplaySettings* display,
                          std::string_view quantityId, bool colourScale, QObject* parent)
     : DocumentTableModel(document, display, parent), quantityId_(quantity(quantityId).id)
@@ -189,11 +254,18 @@ std::optional<double> MatrixModel::valueAt(int row, int column) const
     return (*m)(row, column);
 }
 
+std::optional<DocumentTableModel::Shown> MatrixModel::shownAt(int row, int column) const
+{
+    return Shown{quantityId_, {row, column}};
+}
+
 QVariant MatrixModel::data(const QModelIndex& index, int role) const
 {
     const auto m = values();
     if (!index.isValid() || !m || index.row() >= m->rows() || index.column() >= m->cols())
         return {};
+    if (isHidden(index.row(), index.column()))
+        return hiddenData(*shownAt(index.row(), index.column()), role);
     return numberData((*m)(index.row(), index.column()), scale_, role);
 }
 
@@ -241,7 +313,16 @@ QVariant FeatureModel::data(const QModelIndex& index, int role) const
     const auto v = document_->value(rows_[std::size_t(index.row())]);
     if (!v || index.column() >= v->size())
         return role == Qt::DisplayRole ? QVariant(QStringLiteral("—")) : QVariant();
+    if (isHidden(index.row(), index.column()))
+        return hiddenData(*shownAt(index.row(), index.column()), role);
     return numberData((*v)(0, index.column()), scales_[std::size_t(index.row())], role);
+}
+
+std::optional<DocumentTableModel::Shown> FeatureModel::shownAt(int row, int column) const
+{
+    if (row < 0 || std::size_t(row) >= rows_.size())
+        return std::nullopt;
+    return Shown{rows_[std::size_t(row)], {0, column}};
 }
 
 QVariant FeatureModel::headerData(int section, Qt::Orientation orientation, int role) const

@@ -5,6 +5,7 @@
 
 #include <document/session_document.h>
 
+#include <exercise.h>
 #include <session_edit.h>
 #include <types.h>
 
@@ -38,6 +39,19 @@ public:
     // Re-reads the document: after a document change, or when what the model shows moved.
     void refresh();
 
+    // Exercise mode (core/exercise.h): the cells the exercise hides show "?"; with a document
+    // given here, a number typed into one is the student's prediction (one undo step).
+    void acceptPredictions(SessionDocument* document) { predictions_ = document; }
+    Qt::ItemFlags flags(const QModelIndex& index) const override;
+    bool setData(const QModelIndex& index, const QVariant& value, int role) override;
+    // The quantity and its cell that a model cell shows, when it shows a computed quantity.
+    struct Shown {
+        std::string_view quantityId;
+        Cell cell;
+    };
+    virtual std::optional<Shown> shownAt(int row, int column) const;
+    bool isHidden(int row, int column) const;
+
 protected:
     DocumentTableModel(const SessionDocument* document, const DisplaySettings* display,
                        QObject* parent);
@@ -54,10 +68,13 @@ protected:
     // then the model announces rows and columns inserted or removed instead of a reset.
     virtual bool keepsValuesThroughShapeEdits() const { return false; }
     QVariant numberData(double value, double scale, int role) const;
+    // What a hidden cell shows instead of its number: "?", or the student's prediction.
+    QVariant hiddenData(const Shown& shown, int role) const;
 
     const SessionDocument* document_;
     const DisplaySettings* display_;
     bool colourScale_ = true;
+    SessionDocument* predictions_ = nullptr;  // takes the predictions typed into hidden cells
 
 private:
     void measureText();
@@ -79,6 +96,7 @@ public:
     QVariant data(const QModelIndex& index, int role) const override;
     // Shows another quantity (the walkthrough's current step).
     void setQuantity(std::string_view quantityId);
+    std::optional<Shown> shownAt(int row, int column) const override;
 
 protected:
     QSize documentShape() const override;
@@ -102,6 +120,7 @@ public:
                  QObject* parent = nullptr);
     QVariant data(const QModelIndex& index, int role) const override;
     QVariant headerData(int section, Qt::Orientation orientation, int role) const override;
+    std::optional<Shown> shownAt(int row, int column) const override;
 
 protected:
     QSize documentShape() const override;

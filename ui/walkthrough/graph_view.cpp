@@ -24,7 +24,9 @@ constexpr double kNodeWidth = 175, kColumnStep = 205, kRowStep = 150;  // at a 1
 constexpr int kActiveRole = 1;  // QGraphicsItem::data(): active flag
 constexpr int kNameRole = 2;    // node id or "from>to"
 
-QString columnText(const Eigen::Map<const Matrix>& m, int j, const DisplaySettings& d)
+// Feature j's column of quantity `id`; a cell that exercise mode hides is a "?".
+QString columnText(const Eigen::Map<const Matrix>& m, int j, const DisplaySettings& d,
+                   const Exercise& exercise, std::string_view id)
 {
     QStringList parts;
     const int n = int(m.rows());
@@ -33,7 +35,7 @@ QString columnText(const Eigen::Map<const Matrix>& m, int j, const DisplaySettin
             parts << QStringLiteral("…");
             i = n - 1;
         }
-        parts << d.format(m(i, j));
+        parts << (exercise.isHidden(id, i, j) ? QStringLiteral("?") : d.format(m(i, j)));
     }
     return n == 1 ? parts.front() : QStringLiteral("[") + parts.join(QStringLiteral(", ")) + QStringLiteral("]");
 }
@@ -70,6 +72,7 @@ void GraphView::rebuild()
     const auto& edges = graphEdges();
     const GraphState graph = graphStateAt(std::size_t(state_->step()));
     const int j = std::min(state_->feature(), int(document_->session().features()) - 1);
+    const Exercise& exercise = document_->session().exercise;
 
     const double k = std::max(1.0, font().pointSizeF() / 10.0);  // geometry grows with the text
     std::vector<QRectF> boxes(nodes.size());
@@ -78,19 +81,19 @@ void GraphView::rebuild()
         const Quantity& q = node.quantity();
         QString html = QStringLiteral("<b>%1</b>").arg(QString::fromStdString(labelWithSymbol(q)).toHtmlEscaped());
         if (const auto value = document_->value(node.id))
-            html += QStringLiteral("<br>%1").arg(columnText(*value, j, *display_).toHtmlEscaped());
+            html += QStringLiteral("<br>%1").arg(columnText(*value, j, *display_, exercise, node.id).toHtmlEscaped());
         const auto grad = document_->value(node.gradient);
         if (graph.gradientReached[n] && grad) {
             html += QStringLiteral("<br><span style='color:%1'>%2 = %3</span>")
                         .arg(accent.name(), fromUtf8(quantity(node.gradient).label).toHtmlEscaped(),
-                             columnText(*grad, j, *display_).toHtmlEscaped());
+                             columnText(*grad, j, *display_, exercise, node.gradient).toHtmlEscaped());
             const auto shares = fanOut(node.id);
             if (shares.size() > 1)
                 for (const GraphEdge* e : shares)
                     if (const auto share = document_->value(e->share))
                         html += QStringLiteral("<br><small>&nbsp;&nbsp;+ via %1: %2</small>")
                                     .arg(fromUtf8(quantity(e->to).label).toHtmlEscaped(),
-                                         columnText(*share, j, *display_).toHtmlEscaped());
+                                         columnText(*share, j, *display_, exercise, e->share).toHtmlEscaped());
         } else {
             html += QStringLiteral("<br><i style='color:%1'>gradient not computed yet</i>").arg(muted.name());
         }

@@ -44,14 +44,18 @@ double drawText(QPainter& p, const QString& html, double y, double width, double
     return y + doc.size().height() + 12;
 }
 
-QString tableHtml(const Matrix& m, const DisplaySettings& display, int maxRows = 12)
+// A quantity's values as an HTML table; the cells that exercise mode hides are "?" (the
+// handout of a locked exercise must not give its answers away).
+QString tableHtml(const Matrix& m, const DisplaySettings& display, int maxRows = 12,
+                  const Exercise* exercise = nullptr, std::string_view id = {})
 {
     QString html = QStringLiteral("<table border='1' cellspacing='0' cellpadding='3'>");
     const int rows = int(std::min<Eigen::Index>(m.rows(), maxRows));
     for (int i = 0; i < rows; ++i) {
         html += QStringLiteral("<tr>");
         for (int j = 0; j < int(m.cols()); ++j)
-            html += QStringLiteral("<td align='right'>%1</td>").arg(display.format(m(i, j)));
+            html += QStringLiteral("<td align='right'>%1</td>")
+                        .arg(exercise && exercise->isHidden(id, i, j) ? QStringLiteral("?") : display.format(m(i, j)));
         html += QStringLiteral("</tr>");
     }
     if (m.rows() > rows)
@@ -125,7 +129,7 @@ bool writeHandout(const SessionDocument& document, const DisplaySettings& displa
         y = drawText(painter, qs(step.meaning).toHtmlEscaped(), y, width, 11);
         y = drawText(painter, QStringLiteral("<i>%1</i>").arg(QString::fromStdString(pluggedIn(step, s, *a, j)).toHtmlEscaped()),
                      y, width, 10);
-        y = drawText(painter, tableHtml(valueOf(step.id, s, *a), display), y, width, 9);
+        y = drawText(painter, tableHtml(valueOf(step.id, s, *a), display, 12, &s.exercise, step.id), y, width, 9);
         const double graphHeight = std::min(pdf.height() - kMargin - y, width * 0.5);
         if (graphHeight > 100)
             graph.renderTo(&painter, QRectF(kMargin, y, width, graphHeight));

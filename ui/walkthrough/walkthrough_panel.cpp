@@ -81,15 +81,15 @@ WalkthroughPanel::WalkthroughPanel(SessionDocument* document, WalkthroughState* 
     lower->setSizes({140, 460});
     graph_->setMinimumHeight(160);
 
-    auto* right = new QVBoxLayout;
-    right->addWidget(buildNavigation());
-    right->addWidget(formula_);
-    right->addWidget(meaning_);
-    right->addWidget(plugged_);
-    right->addWidget(lower, 1);
+    column_ = new QVBoxLayout;
+    column_->addWidget(buildNavigation());
+    column_->addWidget(formula_);
+    column_->addWidget(meaning_);
+    column_->addWidget(plugged_);
+    column_->addWidget(lower, 1);
     auto* layout = new QHBoxLayout(this);
     layout->addWidget(steps_);
-    layout->addLayout(right, 1);
+    layout->addLayout(column_, 1);
 
     // What a presentation clicker sends, and the usual keys.
     const auto bind = [this](const QList<QKeySequence>& keys, auto slot) {
@@ -186,6 +186,11 @@ void WalkthroughPanel::setPresenting(bool presenting)
 {
     steps_->setVisible(!presenting);
     values_->setVisible(!presenting);
+}
+
+void WalkthroughPanel::addBelowNumbers(QWidget* widget)
+{
+    column_->insertWidget(column_->indexOf(plugged_) + 1, widget);
 }
 
 void WalkthroughPanel::refresh()

@@ -8,6 +8,7 @@ class QLabel;
 class QListWidget;
 class QSlider;
 class QSpinBox;
+class QVBoxLayout;
 
 namespace bnflow::ui {
 
@@ -35,6 +36,8 @@ public:
     double lectureScale() const { return scale_; }
     // Presenting: only the formula, the numbers and the graph; the step list and table hide.
     void setPresenting(bool presenting);
+    // A widget shown under the plugged-in numbers (the student's values beside the right ones).
+    void addBelowNumbers(QWidget* widget);
 
 signals:
     void blankRequested();
@@ -57,6 +60,7 @@ private:
     MatrixView* values_;
     MatrixModel* valuesModel_;
     GraphView* graph_;
+    QVBoxLayout* column_;  // navigation, formula, meaning, numbers, table and graph
     double scale_ = 1.0;
     int framedFeature_ = 0;  // the feature last framed through the shared CellFocus
 };

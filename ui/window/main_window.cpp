@@ -9,6 +9,7 @@
 #include <tables/matrix_view.h>
 #include <check/check_panel.h>
 #include <compare/compare_panel.h>
+#include <exercise/exercise_panel.h>
 #include <walkthrough/graph_view.h>
 #include <walkthrough/handout.h>
 #include <walkthrough/lecture_mode.h>
@@ -58,6 +59,7 @@ MainWindow::MainWindow(SessionDocument* document, DisplaySettings* display, QWid
 {
     setupViews();
     setupMenus();
+    setupExercise();  // main_window_exercise.cpp
     setAcceptDrops(true);
     connect(document_, &SessionDocument::resultsChanged, this, &MainWindow::refreshStatus);
     connect(document_, &SessionDocument::editRefused, this, &MainWindow::showRefusal);
@@ -228,6 +230,8 @@ bool MainWindow::showView(const QString& name)
         lecture_->setActive(true);
     else if (name == QLatin1String("check"))
         tabs_->setCurrentWidget(check_);
+    else if (name == QLatin1String("exercise"))
+        tabs_->setCurrentWidget(exercise_);
     else if (plots_->selectPlot(name))
         tabs_->setCurrentWidget(plots_);
     else

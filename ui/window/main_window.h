@@ -15,6 +15,7 @@ class CheckPanel;
 class ComparePanel;
 class DisplaySettings;
 class DoutPanel;
+class ExercisePanel;
 class FileActions;
 class LectureMode;
 class WalkthroughPanel;
@@ -40,9 +41,10 @@ public:
     PlotsPanel* plotsPanel() const { return plots_; }
     CheckPanel* checkPanel() const { return check_; }
     ComparePanel* comparePanel() const { return compare_; }
+    ExercisePanel* exercisePanel() const { return exercise_; }
     QTabWidget* tabs() const { return tabs_; }
 
-    // "results", "walkthrough", "lecture", "check", "compare", or a plot name (the Plots tab with that plot);
+    // "results", "walkthrough", "lecture", "check", "compare", "exercise", or a plot name (the Plots tab with that plot);
     // false for anything else.
     bool showView(const QString& name);
 
@@ -65,6 +67,7 @@ private:
     void setupViews();
     void setupMenus();
     void setupWalkthroughActions(QMenu* file, QMenu* view);
+    void setupExercise();  // the Exercise tab and menu
     void refreshStatus();
     void refreshTitle();
     void showRefusal(const QString& message);
@@ -83,6 +86,7 @@ private:
     PlotsPanel* plots_ = nullptr;
     CheckPanel* check_ = nullptr;
     ComparePanel* compare_ = nullptr;
+    ExercisePanel* exercise_ = nullptr;
     QTabWidget* tabs_ = nullptr;
     QWidget* resultsPage_ = nullptr;  // the scroll areas around results_ and compare_
     QWidget* comparePage_ = nullptr;

@@ -1,0 +1,473 @@
+#include <exercise/exercise_panel.h>
+
+#include <document/display_settings.h>
+#include <document/session_document.h>
+#include <exercise/inject_view.h>
+#include <tables/result_models.h>
+
+#include <catalogue.h>
+#include <mistakes.h>
+
+#include <QAbstractItemView>
+#include <QAction>
+#include <QApplication>
+#include <QComboBox>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListWidget>
+#include <QPointer>
+#include <QPushButton>
+#include <QSignalBlocker>
+#include <QSpinBox>
+#include <QVBoxLayout>
+
+#include <map>
+
+namespace bnflow::ui {
+namespace {
+
+constexpr int kQuantityRole = Qt::UserRole;
+constexpr int kRowRole = Qt::UserRole + 1;
+constexpr int kColRole = Qt::UserRole + 2;
+constexpr int kMaxListed = 500;  // a whole N x D step hidden lists its first cells only
+
+QString qs(std::string_view text)
+{
+    return QString::fromUtf8(text.data(), qsizetype(text.size()));
+}
+
+QString cellName(std::string_view id, Cell c)
+{
+    return QStringLiteral("%1[%2][%3]").arg(qs(id)).arg(c.row).arg(c.col);
+}
+
+// The table (model over the document) that `w` is, or is inside of.
+QAbstractItemView* documentTable(QWidget* w)
+{
+    for (; w; w = w->parentWidget())
+        if (auto* view = qobject_cast<QAbstractItemView*>(w))
+            return qobject_cast<DocumentTableModel*>(view->model()) ? view : nullptr;
+    return nullptr;
+}
+
+}  // namespace
+
+ExercisePanel::ExercisePanel(SessionDocument* document, const DisplaySettings* display, QWidget* parent)
+    : QWidget(parent), document_(document), display_(display)
+{
+    setupActions();
+    summary_ = new QLabel(this);
+    summary_->setObjectName(QStringLiteral("exerciseSummary"));
+    summary_->setWordWrap(true);
+
+    hidden_ = new QListWidget(this);
+    hidden_->setObjectName(QStringLiteral("hiddenCells"));
+    hidden_->setToolTip(tr("Every hidden cell; pick one, type your prediction, then Reveal"));
+    prediction_ = new QLineEdit(this);
+    prediction_->setObjectName(QStringLiteral("prediction"));
+    prediction_->setPlaceholderText(tr("your prediction, e.g. -0.25"));
+    prediction_->setToolTip(tr("What you expect the hidden value to be"));
+    revealButton_ = new QPushButton(tr("&Reveal"), this);
+    revealButton_->setToolTip(reveal_->toolTip());
+    verdict_ = new QLabel(this);
+    verdict_->setObjectName(QStringLiteral("verdict"));
+    verdict_->setWordWrap(true);
+    verdict_->setTextFormat(Qt::RichText);
+    connect(revealButton_, &QPushButton::clicked, this, &ExercisePanel::revealSelected);
+    connect(prediction_, &QLineEdit::returnPressed, this, &ExercisePanel::revealSelected);
+    connect(hidden_, &QListWidget::currentRowChanged, this, [this] {
+        const QListWidgetItem* item = hidden_->currentItem();
+        const Prediction* p = item ? document_->session().exercise.prediction(
+                                         item->data(kQuantityRole).toString().toStdString(),
+                                         {item->data(kRowRole).toInt(), item->data(kColRole).toInt()})
+                                   : nullptr;
+        prediction_->setText(p ? DisplaySettings::fullPrecision(p->value) : QString());
+        showVerdict();
+    });
+
+    auto* predict = new QGroupBox(tr("Predict and reveal (students)"), this);
+    auto* predictLayout = new QVBoxLayout(predict);
+    predictLayout->addWidget(hidden_, 1);
+    auto* revealRow = new QHBoxLayout;
+    revealRow->addWidget(prediction_, 1);
+    revealRow->addWidget(revealButton_);
+    predictLayout->addLayout(revealRow);
+    predictLayout->addWidget(verdict_);
+
+    mistake_ = new QComboBox(this);
+    mistake_->setObjectName(QStringLiteral("mistake"));
+    mistake_->addItem(tr("(none)"), QString());
+    for (const Mistake& m : knownMistakes())
+        mistake_->addItem(QStringLiteral("%1 — %2").arg(qs(m.name), qs(m.title)), qs(m.name));
+    mistake_->setToolTip(tr("Show what a backward pass with this known mistake outputs, and what catches it"));
+    connect(mistake_, &QComboBox::activated, this, [this](int index) { inject(mistake_->itemData(index).toString()); });
+    injectView_ = new InjectView(document_, display_, this);
+    auto* injectBox = new QGroupBox(tr("Inject a mistake"), this);
+    auto* injectLayout = new QVBoxLayout(injectBox);
+    injectLayout->addWidget(mistake_);
+    injectLayout->addWidget(injectView_, 1);
+
+    auto* left = new QVBoxLayout;
+    left->addWidget(summary_);
+    left->addWidget(buildLecturerControls());
+    left->addWidget(predict, 1);
+    auto* layout = new QHBoxLayout(this);
+    layout->addLayout(left, 2);
+    layout->addWidget(injectBox, 3);
+
+    connect(qApp, &QApplication::focusChanged, this, [this](QWidget*, QWidget* now) {
+        if (QAbstractItemView* view = documentTable(now))
+            lastTable_ = view;
+    });
+    connect(document_, &SessionDocument::resultsChanged, this, &ExercisePanel::refresh);
+    connect(display_, &DisplaySettings::changed, this, &ExercisePanel::refresh);
+    refresh();
+}
+
+void ExercisePanel::setupActions()
+{
+    const auto action = [this](const QString& text, const QKeySequence& key, const QString& tip, auto slot) {
+        auto* a = new QAction(text, this);
+        a->setShortcut(key);
+        a->setToolTip(QStringLiteral("%1 (%2)").arg(tip, key.toString(QKeySequence::NativeText)));
+        a->setStatusTip(tip);
+        connect(a, &QAction::triggered, this, slot);
+        return a;
+    };
+    hideSelection_ = action(tr("&Hide Selected Cells"), QKeySequence(tr("Ctrl+Shift+H")),
+                            tr("Hide the selected cells of the results table in use: they show \"?\" everywhere"),
+                            [this] { hideSelectionOf(tableInUse()); });
+    hideStep_ = action(tr("Hide Whole &Step"), QKeySequence(tr("Ctrl+Alt+H")),
+                       tr("Hide every value of the selected table's quantity (or the one chosen in the Exercise tab)"),
+                       [this] {
+                           const QAbstractItemView* view = tableInUse();
+                           const auto* model = view ? qobject_cast<const DocumentTableModel*>(view->model()) : nullptr;
+                           const QModelIndex current = view ? view->currentIndex() : QModelIndex();
+                           const auto shown = model && current.isValid() ? model->shownAt(current.row(), current.column())
+                                                                         : std::nullopt;
+                           hideQuantity(shown ? shown->quantityId : quantity_->currentData().toString().toStdString());
+                       });
+    unhide_ = action(tr("&Unhide Selected Cells"), QKeySequence(tr("Ctrl+Shift+U")),
+                     tr("Show the selected hidden cells again (the whole step when it was hidden whole)"), [this] {
+                         const QListWidgetItem* item = hidden_->currentItem();
+                         if (!item) {
+                             emit statusMessage(tr("Pick a hidden cell in the Exercise tab first"));
+                             return;
+                         }
+                         const std::string id = item->data(kQuantityRole).toString().toStdString();
+                         const HiddenQuantity* h = document_->session().exercise.entry(id);
+                         unhideQuantity(id, h && h->all ? std::vector<Cell>{}
+                                                        : std::vector<Cell>{{item->data(kRowRole).toInt(),
+                                                                             item->data(kColRole).toInt()}});
+                     });
+    lock_ = action(tr("&Lock Exercise"), QKeySequence(tr("Ctrl+Shift+L")),
+                   tr("Lock the exercise for class: hidden cells open only by prediction and Reveal"),
+                   [this] { setLocked(true); });
+    unlock_ = action(tr("Unloc&k Exercise"), QKeySequence(tr("Ctrl+Alt+L")),
+                     tr("Unlock the exercise to edit it again (lecturer)"), [this] { setLocked(false); });
+    reveal_ = action(tr("&Reveal Prediction"), QKeySequence(tr("Ctrl+Shift+P")),
+                     tr("Compare your prediction for the selected hidden cell with the right value"),
+                     [this] { revealSelected(); });
+}
+
+QList<QAction*> ExercisePanel::menuActions() const
+{
+    return {hideSelection_, hideStep_, unhide_, nullptr, reveal_, nullptr, lock_, unlock_};
+}
+
+QWidget* ExercisePanel::buildLecturerControls()
+{
+    lecturer_ = new QGroupBox(tr("Prepare (lecturer)"), this);
+    lecturer_->setObjectName(QStringLiteral("lecturerControls"));
+    quantity_ = new QComboBox(lecturer_);
+    for (const Quantity& q : quantities())
+        if (isHideable(q.id) && hiddenAs(q.id) == q.id)
+            quantity_->addItem(QString::fromStdString(labelWithSymbol(q)), qs(q.id));
+    quantity_->setCurrentIndex(std::max(0, quantity_->findData(QStringLiteral("dvar"))));
+    quantity_->setToolTip(tr("The quantity (a step's value) to hide cells of"));
+    row_ = new QSpinBox(lecturer_);
+    row_->setPrefix(tr("i = "));
+    row_->setToolTip(tr("The sample (row)"));
+    col_ = new QSpinBox(lecturer_);
+    col_->setPrefix(tr("j = "));
+    col_->setToolTip(tr("The feature (column)"));
+    connect(quantity_, &QComboBox::currentIndexChanged, this, &ExercisePanel::refreshCellRange);
+    const auto button = [this](const QString& text, const QString& tip, auto slot) {
+        auto* b = new QPushButton(text, lecturer_);
+        b->setToolTip(tip);
+        connect(b, &QPushButton::clicked, this, slot);
+        return b;
+    };
+    const auto chosen = [this] { return quantity_->currentData().toString().toStdString(); };
+    auto* cellRow = new QHBoxLayout;
+    cellRow->addWidget(quantity_, 1);
+    cellRow->addWidget(row_);
+    cellRow->addWidget(col_);
+    auto* buttons = new QHBoxLayout;
+    buttons->addWidget(button(tr("Hide cell"), tr("Hide this one cell"), [this, chosen] {
+        hideCells(chosen(), {{row_->value(), col_->value()}});
+    }));
+    buttons->addWidget(button(tr("Hide whole step"), tr("Hide every value of this quantity"),
+                              [this, chosen] { hideQuantity(chosen()); }));
+    buttons->addWidget(button(tr("Unhide step"), tr("Show every value of this quantity again"),
+                              [this, chosen] { unhideQuantity(chosen()); }));
+    buttons->addWidget(button(tr("Lock"), lock_->statusTip(), [this] { setLocked(true); }));
+    auto* layout = new QVBoxLayout(lecturer_);
+    layout->addLayout(cellRow);
+    layout->addLayout(buttons);
+    layout->addWidget(new QLabel(tr("Or select cells in any results table and use Exercise > Hide Selected Cells."),
+                                 lecturer_));
+    return lecturer_;
+}
+
+QAbstractItemView* ExercisePanel::tableInUse() const
+{
+    if (QAbstractItemView* focused = documentTable(QApplication::focusWidget()))
+        return focused;
+    return lastTable_;
+}
+
+bool ExercisePanel::refuseWhenLocked(const QString& what)
+{
+    if (!document_->session().exercise.locked)
+        return false;
+    emit statusMessage(tr("The exercise is locked: %1 needs Exercise > Unlock Exercise first").arg(what));
+    return true;
+}
+
+bool ExercisePanel::edit(const Exercise& after, const QString& description, const QString& done)
+{
+    if (!document_->setExercise(after, description)) {
+        emit statusMessage(tr("Nothing changed: %1").arg(description));
+        return false;
+    }
+    emit statusMessage(done);
+    return true;
+}
+
+bool ExercisePanel::hideCells(std::string_view id, const std::vector<Cell>& cells)
+{
+    if (refuseWhenLocked(tr("hiding cells")) || cells.empty())
+        return false;
+    const QString what = cells.size() == 1 ? cellName(id, cells.front())
+                                           : tr("%1 cells of %2").arg(cells.size()).arg(qs(id));
+    return edit(withCellsHidden(document_->session().exercise, id, cells), tr("Hide %1").arg(what),
+                tr("Hidden: %1 now shows \"?\" everywhere").arg(what));
+}
+
+bool ExercisePanel::hideQuantity(std::string_view id)
+{
+    if (refuseWhenLocked(tr("hiding a step")))
+        return false;
+    if (!isHideable(id)) {
+        emit statusMessage(tr("%1 is an input of the session and stays visible").arg(qs(id)));
+        return false;
+    }
+    return edit(withAllHidden(document_->session().exercise, id), tr("Hide step %1").arg(qs(hiddenAs(id))),
+                tr("Hidden: every value of %1").arg(qs(hiddenAs(id))));
+}
+
+bool ExercisePanel::unhideQuantity(std::string_view id, const std::vector<Cell>& cells)
+{
+    if (refuseWhenLocked(tr("unhiding")))
+        return false;
+    const QString what = cells.size() == 1 ? cellName(hiddenAs(id), cells.front()) : qs(hiddenAs(id));
+    return edit(withUnhidden(document_->session().exercise, id, cells), tr("Unhide %1").arg(what),
+                tr("Shown again: %1").arg(what));
+}
+
+bool ExercisePanel::hideSelectionOf(QAbstractItemView* view)
+{
+    const auto* model = view ? qobject_cast<const DocumentTableModel*>(view->model()) : nullptr;
+    if (!model) {
+        emit statusMessage(tr("Select cells in a results table (or the walkthrough's values) first"));
+        return false;
+    }
+    QModelIndexList selected = view->selectionModel() ? view->selectionModel()->selectedIndexes() : QModelIndexList();
+    if (selected.isEmpty() && view->currentIndex().isValid())
+        selected << view->currentIndex();
+    std::map<std::string_view, std::vector<Cell>> byQuantity;
+    for (const QModelIndex& index : selected)
+        if (const auto shown = model->shownAt(index.row(), index.column()); shown && isHideable(shown->quantityId))
+            byQuantity[hiddenAs(shown->quantityId)].push_back(shown->cell);
+    if (byQuantity.empty()) {
+        emit statusMessage(tr("No computed value selected: inputs (x, gamma, beta, dout) stay visible"));
+        return false;
+    }
+    if (refuseWhenLocked(tr("hiding cells")))
+        return false;
+    Exercise after = document_->session().exercise;
+    std::size_t count = 0;
+    for (const auto& [id, cells] : byQuantity) {
+        after = withCellsHidden(std::move(after), id, cells);
+        count += cells.size();
+    }
+    const QString what = count == 1 ? cellName(byQuantity.begin()->first, byQuantity.begin()->second.front())
+                                    : tr("%1 cells").arg(count);
+    return edit(after, tr("Hide %1").arg(what), tr("Hidden: %1 now shows \"?\" everywhere").arg(what));
+}
+
+bool ExercisePanel::setLocked(bool locked)
+{
+    Exercise after = document_->session().exercise;
+    if (after.locked == locked) {
+        emit statusMessage(locked ? tr("The exercise is already locked") : tr("The exercise is not locked"));
+        return false;
+    }
+    after.locked = locked;
+    return edit(after, locked ? tr("Lock exercise") : tr("Unlock exercise"),
+                locked ? tr("Exercise locked: save it and open it in class; hidden cells open only by prediction and Reveal")
+                       : tr("Exercise unlocked: the lecturer's controls are back"));
+}
+
+bool ExercisePanel::inject(const QString& name)
+{
+    if (refuseWhenLocked(tr("choosing the mistake"))) {
+        refresh();  // the box shows the exercise's mistake again
+        return false;
+    }
+    Exercise after = document_->session().exercise;
+    after.inject = name.toStdString();
+    return edit(after, name.isEmpty() ? tr("Remove injected mistake") : tr("Inject mistake %1").arg(name),
+                name.isEmpty() ? tr("No mistake injected") : tr("Injected: %1 (see the Exercise tab)").arg(name));
+}
+
+bool ExercisePanel::revealSelected()
+{
+    const QListWidgetItem* item = hidden_->currentItem();
+    if (!item) {
+        emit statusMessage(tr("Pick a hidden cell first"));
+        return false;
+    }
+    const std::string id = item->data(kQuantityRole).toString().toStdString();
+    const Cell cell{item->data(kRowRole).toInt(), item->data(kColRole).toInt()};
+    const std::optional<double> typed = parseNumber(prediction_->text());
+    if (!typed) {
+        emit statusMessage(prediction_->text().trimmed().isEmpty()
+                               ? tr("Type your prediction for %1 first").arg(cellName(id, cell))
+                               : tr("'%1' is not a number").arg(prediction_->text().left(40)));
+        return false;
+    }
+    const auto values = document_->value(id);
+    if (!values) {
+        emit statusMessage(tr("This session cannot be computed: nothing to reveal"));
+        return false;
+    }
+    const double right = (*values)(cell.row, cell.col);
+    const PredictionVerdict verdict = judgePrediction(*typed, right, values->cwiseAbs().maxCoeff());
+    const Exercise after = withRevealed(withPrediction(document_->session().exercise, id, cell, *typed), id, cell);
+    return edit(after, tr("Reveal %1").arg(cellName(id, cell)),
+                tr("%1: %2 — you said %3, the value is %4")
+                    .arg(cellName(id, cell), QLatin1String(verdictName(verdict)), display_->format(*typed),
+                         display_->format(right)));
+}
+
+void ExercisePanel::refreshCellRange()
+{
+    const std::string id = quantity_->currentData().toString().toStdString();
+    const Session& s = document_->session();
+    const Extent extent = id.empty() ? Extent::Scalar : quantity(id).extent;
+    row_->setRange(0, extent == Extent::PerElement ? int(s.samples()) - 1 : 0);
+    col_->setRange(0, extent == Extent::Scalar ? 0 : int(s.features()) - 1);
+}
+
+void ExercisePanel::fillHiddenList()
+{
+    const Exercise& e = document_->session().exercise;
+    const Session& s = document_->session();
+    const QString current = hidden_->currentItem() ? hidden_->currentItem()->text().section(QLatin1Char(' '), 0, 0) : QString();
+    hidden_->clear();
+    QString lastVerdict;
+    for (const HiddenQuantity& h : e.hidden) {
+        const Quantity& q = quantity(h.quantity);
+        std::vector<Cell> cells = h.cells;
+        if (h.all) {
+            const Eigen::Index rows = q.extent == Extent::PerElement ? s.samples() : 1;
+            const Eigen::Index cols = q.extent == Extent::Scalar ? 1 : s.features();
+            for (Eigen::Index i = 0; i < rows && int(cells.size()) < kMaxListed; ++i)
+                for (Eigen::Index j = 0; j < cols && int(cells.size()) < kMaxListed; ++j)
+                    cells.push_back({i, j});
+        }
+        const auto values = document_->value(h.quantity);
+        for (const Cell& c : cells) {
+            if (!values || c.row >= values->rows() || c.col >= values->cols())
+                continue;  // left over from a shape edit
+            const Prediction* p = e.prediction(h.quantity, c);
+            QString text = cellName(h.quantity, c) + QStringLiteral("  ") + QString::fromStdString(labelWithSymbol(q));
+            if (p && p->revealed) {
+                const double right = (*values)(c.row, c.col);
+                const PredictionVerdict v = judgePrediction(p->value, right, values->cwiseAbs().maxCoeff());
+                text += tr(" — %1: you said %2, the value is %3")
+                            .arg(QLatin1String(verdictName(v)), display_->format(p->value), display_->format(right));
+            } else if (p) {
+                text += tr(" — your prediction: %1").arg(display_->format(p->value));
+            } else {
+                text += tr(" — ?");
+            }
+            auto* item = new QListWidgetItem(text, hidden_);
+            item->setData(kQuantityRole, qs(h.quantity));
+            item->setData(kRowRole, int(c.row));
+            item->setData(kColRole, int(c.col));
+            if (cellName(h.quantity, c) == current)
+                hidden_->setCurrentItem(item);
+        }
+    }
+}
+
+void ExercisePanel::refresh()
+{
+    const Exercise& e = document_->session().exercise;
+    const bool locked = e.locked;
+    lecturer_->setEnabled(!locked);
+    for (QAction* a : {hideSelection_, hideStep_, unhide_, lock_})
+        a->setEnabled(!locked);
+    unlock_->setEnabled(locked);
+    mistake_->setEnabled(!locked);
+    {
+        const QSignalBlocker blocker(mistake_);
+        mistake_->setCurrentIndex(std::max(0, mistake_->findData(QString::fromStdString(e.inject))));
+    }
+    refreshCellRange();
+    fillHiddenList();
+    std::size_t hiddenCount = 0;  // cells still hidden (of the listed ones)
+    for (int k = 0; k < hidden_->count(); ++k) {
+        const QListWidgetItem* listed = hidden_->item(k);
+        hiddenCount += e.isHidden(listed->data(kQuantityRole).toString().toStdString(),
+                                  listed->data(kRowRole).toInt(), listed->data(kColRole).toInt());
+    }
+    summary_->setText(e.empty() ? tr("<b>No exercise.</b> Hide cells or whole steps to make one; students then "
+                                     "predict the hidden values and reveal them.")
+                                : tr("<b>Exercise%1:</b> %2 cell(s) still hidden%3.")
+                                      .arg(locked ? tr(" (locked)") : QString())
+                                      .arg(hiddenCount)
+                                      .arg(e.inject.empty() ? QString() : tr(", mistake injected: %1").arg(qs(e.inject))));
+    showVerdict();
+}
+
+void ExercisePanel::showVerdict()
+{
+    const QListWidgetItem* item = hidden_->currentItem();
+    if (!item) {
+        verdict_->clear();
+        return;
+    }
+    const std::string id = item->data(kQuantityRole).toString().toStdString();
+    const Cell cell{item->data(kRowRole).toInt(), item->data(kColRole).toInt()};
+    const Prediction* p = document_->session().exercise.prediction(id, cell);
+    const auto values = document_->value(id);
+    if (!p || !p->revealed || !values) {
+        verdict_->setText(tr("%1 is hidden: type your prediction, then Reveal.").arg(cellName(id, cell)));
+        return;
+    }
+    const double right = (*values)(cell.row, cell.col);
+    const PredictionVerdict v = judgePrediction(p->value, right, values->cwiseAbs().maxCoeff());
+    static const char* const colours[] = {"#1a9850", "#d08c00", "#b2182b"};
+    verdict_->setText(tr("<b style='color:%1'>%2</b> — %3: you said %4, the value is %5")
+                          .arg(QLatin1String(colours[int(v)]), QLatin1String(verdictName(v)), cellName(id, cell),
+                               display_->format(p->value), display_->format(right)));
+}
+
+}  // namespace bnflow::ui
