@@ -45,7 +45,7 @@ struct NamedMatrix {
     const Matrix* values;
     bool perFeature = false;
     // Cells that exercise mode hides (exercise.h): written with an empty value, never the number.
-    std::function<bool(Eigen::Index, Eigen::Index)> hidden;
+    std::function<bool(Eigen::Index, Eigen::Index)> hidden = {};
 };
 
 // Long ("tidy") format, one value a line: "quantity,sample,feature,value"; per-feature

@@ -38,9 +38,14 @@
 namespace bnflow::ui {
 namespace {
 
+// Room for the window manager's frame (and a margin) when the frame is not known or is smaller.
+constexpr QSize kFrameAllowance(16, 40);
+
+}  // namespace
+
 // A tab page that scrolls when the window is smaller than the page's minimum size, so that the
 // window fits a laptop's or a projector's screen instead of running off it.
-QScrollArea* scrolling(QWidget* page)
+QScrollArea* MainWindow::scrolling(QWidget* page)
 {
     auto* area = new QScrollArea;
     area->setWidget(page);
@@ -48,11 +53,6 @@ QScrollArea* scrolling(QWidget* page)
     area->setFrameShape(QFrame::NoFrame);
     return area;
 }
-
-// Room for the window manager's frame (and a margin) when the frame is not known or is smaller.
-constexpr QSize kFrameAllowance(16, 40);
-
-}  // namespace
 
 MainWindow::MainWindow(SessionDocument* document, DisplaySettings* display, QWidget* parent)
     : QMainWindow(parent), document_(document), display_(display), focus_(new CellFocus(this))
@@ -231,7 +231,7 @@ bool MainWindow::showView(const QString& name)
     else if (name == QLatin1String("check"))
         tabs_->setCurrentWidget(check_);
     else if (name == QLatin1String("exercise"))
-        tabs_->setCurrentWidget(exercise_);
+        tabs_->setCurrentWidget(exercisePage_);
     else if (plots_->selectPlot(name))
         tabs_->setCurrentWidget(plots_);
     else

@@ -5,6 +5,7 @@
 #include <QMainWindow>
 
 class QLabel;
+class QScrollArea;
 class QTabWidget;
 
 namespace bnflow::ui {
@@ -64,6 +65,7 @@ protected:
     void dropEvent(QDropEvent* event) override;
 
 private:
+    static QScrollArea* scrolling(QWidget* page);
     void setupViews();
     void setupMenus();
     void setupWalkthroughActions(QMenu* file, QMenu* view);
@@ -88,8 +90,9 @@ private:
     ComparePanel* compare_ = nullptr;
     ExercisePanel* exercise_ = nullptr;
     QTabWidget* tabs_ = nullptr;
-    QWidget* resultsPage_ = nullptr;  // the scroll areas around results_ and compare_
+    QWidget* resultsPage_ = nullptr;  // the scroll areas around results_, compare_, exercise_
     QWidget* comparePage_ = nullptr;
+    QWidget* exercisePage_ = nullptr;
     QLabel* message_ = nullptr;
     QLabel* summary_ = nullptr;
     bool layoutRestored_ = false;  // restoreLayout() ran: keep the user's dock sizes

@@ -12,6 +12,7 @@
 
 #include <QAbstractItemView>
 #include <QMenuBar>
+#include <QScrollArea>
 #include <QStatusBar>
 #include <QTabWidget>
 
@@ -21,7 +22,8 @@ void MainWindow::setupExercise()
 {
     exercise_ = new ExercisePanel(document_, display_, this);
     exercise_->setObjectName(QStringLiteral("exercisePanel"));
-    tabs_->addTab(exercise_, tr("E&xercise"));
+    exercisePage_ = scrolling(exercise_);
+    tabs_->addTab(exercisePage_, tr("E&xercise"));
     connect(exercise_, &ExercisePanel::statusMessage, this, [this](const QString& message) {
         statusBar()->showMessage(message, 8000);
     });
@@ -45,7 +47,7 @@ void MainWindow::setupExercise()
     }
     menu->addSeparator();
     menu->addAction(tr("Show &Exercise Tab"), QKeySequence(tr("Ctrl+Shift+E")), this,
-                    [this] { tabs_->setCurrentWidget(exercise_); });
+                    [this] { showView(QStringLiteral("exercise")); });
     const QList<QAction*> menus = menuBar()->actions();
     menuBar()->insertMenu(menus.isEmpty() ? nullptr : menus.constLast(), menu);  // before Help
 
