@@ -97,6 +97,9 @@ bool SessionDocument::isModified() const
 void SessionDocument::reset(Session session, const QString& filePath)
 {
     undoStack_->clear();
+    // clear() leaves an empty stack's clean state alone: after restoreUnsaved() (clean index -1)
+    // the fresh document still counted as unsaved, and the autosave kept rewriting it.
+    undoStack_->setClean();
     session_ = std::move(session);
     if (filePath_ != filePath) {
         filePath_ = filePath;
