@@ -287,7 +287,7 @@ bool SessionDocument::resetBeta()
     return commit(tr("Reset beta to 0"), std::move(after));
 }
 
-bool SessionDocument::setEps(double value)
+bool SessionDocument::setEps(double value, bool merge)
 {
     if (!std::isfinite(value) || value < 0) {
         refuse(tr("eps must be a finite number >= 0"));
@@ -295,7 +295,8 @@ bool SessionDocument::setEps(double value)
     }
     Session after = session_;
     after.eps = value;
-    return commit(tr("Set eps = %1").arg(value, 0, 'g', 6), std::move(after), QStringLiteral("eps"));
+    return commit(tr("Set eps = %1").arg(value, 0, 'g', 6), std::move(after),
+                  merge ? QStringLiteral("eps") : QString());
 }
 
 bool SessionDocument::insertSamples(Eigen::Index at, Eigen::Index count)

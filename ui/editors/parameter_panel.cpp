@@ -113,7 +113,7 @@ QWidget* ParameterPanel::buildEps()
     epsEdit_->setMaximumWidth(90);
     epsEdit_->setToolTip(tr("Any number >= 0; 0 is allowed while no feature is constant"));
     connect(epsSlider_, &QSlider::valueChanged, this,
-            [this](int position) { document_->setEps(epsFromSlider(position)); });
+            [this](int position) { document_->setEps(epsFromSlider(position), true); });
     connect(epsEdit_, &QLineEdit::editingFinished, this, &ParameterPanel::commitEpsText);
 
     const auto preset = [this, box](const QString& text, double value, const QString& tip) {
