@@ -37,6 +37,26 @@ void DocumentTableModel::refresh()
         case Pending::None: break;
         }
     }
+    if (shape != shape_ && keepsValuesThroughShapeEdits() && !shape_.isEmpty() &&
+        shape.width() >= shape_.width() && shape.height() >= shape_.height()) {
+        // Grown at the end in one edit (a paste reaching past the batch): the rows and the
+        // columns are announced like "+ sample" and "+ feature", so the views keep their
+        // current cell and scroll position and the header grows; the values follow below.
+        if (shape.height() > shape_.height()) {
+            beginInsertRows({}, shape_.height(), shape.height() - 1);
+            shape_.setHeight(shape.height());
+            endInsertRows();
+        }
+        if (shape.width() > shape_.width()) {
+            beginInsertColumns({}, shape_.width(), shape.width() - 1);
+            shape_.setWidth(shape.width());
+            endInsertColumns();
+        }
+        cacheScale();
+        measureText();
+        emit dataChanged(index(0, 0), index(shape_.height() - 1, shape_.width() - 1));
+        return;
+    }
     if (shape != shape_) {
         beginResetModel();
         shape_ = shape;
