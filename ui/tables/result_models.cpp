@@ -5,6 +5,7 @@
 
 #include <catalogue.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <utility>
@@ -66,8 +67,10 @@ void DocumentTableModel::refresh()
         return;
     }
     cacheScale();
+    const int digitsBefore = digits_;
     measureText();
-    const QRect changed = changedCells();
+    // More digits for one new value change the text of every cell, not only the edited one.
+    const QRect changed = digits_ != digitsBefore ? DocumentTableModel::changedCells() : changedCells();
     if (!changed.isEmpty())
         emit dataChanged(index(changed.top(), changed.left()), index(changed.bottom(), changed.right()));
 }
@@ -96,20 +99,41 @@ QRect DocumentTableModel::changedCells() const
 
 void DocumentTableModel::measureText()
 {
-    // std::to_chars in 'g' style at the chosen digits: the same length as the shown text,
-    // without building a QString per cell.
     char buffer[64];
-    int widest = 0;
-    for (int r = 0; r < shape_.height(); ++r) {
-        for (int c = 0; c < shape_.width(); ++c) {
-            if (const std::optional<double> v = valueAt(r, c)) {
-                const auto result = std::to_chars(buffer, buffer + sizeof buffer, *v,
-                                                  std::chars_format::general,
-                                                  display_->significantDigits());
-                widest = std::max(widest, int(result.ptr - buffer));
+    const auto write = [&buffer](double v, int digits) {
+        const auto result = std::to_chars(buffer, buffer + sizeof buffer, v, std::chars_format::general, digits);
+        return std::string_view(buffer, std::size_t(result.ptr - buffer));
+    };
+    digits_ = display_->significantDigits();
+    if (distinguishesValues()) {
+        // Rounding is monotone: neighbours in sorted order that print differently make every
+        // pair print differently.
+        std::vector<double> values;
+        values.reserve(std::size_t(std::max(0, shape_.width() * shape_.height())));
+        for (int r = 0; r < shape_.height(); ++r)
+            for (int c = 0; c < shape_.width(); ++c)
+                if (const std::optional<double> v = valueAt(r, c))
+                    values.push_back(*v);
+        std::sort(values.begin(), values.end());
+        values.erase(std::unique(values.begin(), values.end()), values.end());
+        const auto collide = [&](int digits) {
+            for (std::size_t k = 1; k < values.size(); ++k) {
+                const std::string a(write(values[k - 1], digits));
+                if (a == write(values[k], digits))
+                    return true;
             }
-        }
+            return false;
+        };
+        while (digits_ < 17 && collide(digits_))
+            ++digits_;
     }
+    // std::to_chars in 'g' style at the digits shown: the same length as the shown text,
+    // without building a QString per cell.
+    int widest = 0;
+    for (int r = 0; r < shape_.height(); ++r)
+        for (int c = 0; c < shape_.width(); ++c)
+            if (const std::optional<double> v = valueAt(r, c))
+                widest = std::max(widest, int(write(*v, digits_).size()));
     widestText_ = widest;
 }
 
@@ -139,7 +163,7 @@ QVariant DocumentTableModel::numberData(double value, double scale, int role) co
 {
     switch (role) {
     case Qt::DisplayRole:
-        return display_->format(value);
+        return QString::number(value, 'g', digits_);
     case Qt::EditRole:
     case Qt::ToolTipRole:
         return DisplaySettings::fullPrecision(value);

@@ -49,6 +49,10 @@ protected:
     // inserted or removed (true for the batch; false for results, which are all recomputed):
     // then the model announces rows and columns inserted or removed instead of a reset.
     virtual bool keepsValuesThroughShapeEdits() const { return false; }
+    // Whether distinct values must show distinct text (the inputs: x and dout). Then the model
+    // uses more than the chosen digits where they would show 10000.0001 and 10000.0002 both as
+    // "1e+04" (the float32 example), up to the 17 that tell any two doubles apart.
+    virtual bool distinguishesValues() const { return false; }
     QVariant numberData(double value, double scale, int role) const;
 
     const SessionDocument* document_;
@@ -63,6 +67,7 @@ private:
     enum class Pending { None, InsertRows, RemoveRows, InsertColumns, RemoveColumns };
     Pending pending_ = Pending::None;  // announced by beginShapeEdit, ended by refresh
     int widestText_ = 0;
+    int digits_ = 0;  // significant digits shown: the display's, or more (distinguishesValues)
 };
 
 // One quantity of the catalogue as a table (xhat, y, dx, ...): rows are samples, columns
@@ -126,6 +131,7 @@ protected:
     std::optional<double> valueAt(int row, int column) const override;
     QRect changedCells() const override;
     bool keepsValuesThroughShapeEdits() const override;
+    bool distinguishesValues() const override { return true; }
 
 private:
     const Matrix& matrix() const;
