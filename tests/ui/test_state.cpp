@@ -256,6 +256,7 @@ void TestState::doutSeedBoxShowsTheSessionsSeed()
         if (b->text() == "Random")
             QTest::mouseClick(b, Qt::LeftButton);
     QCOMPARE(document_->session().dout, dout);
+    window_->files()->askToSave = [](const QString&) { return QMessageBox::Discard; };
     openExample("Small");
     QCOMPARE(seed->value(), 0);
 }

@@ -207,6 +207,10 @@ void DoutPanel::refreshNote()
 {
     const Session& s = document_->session();
     QString note;
+    // The box shows the seed of the dout on screen (CS231n's example: 3), so that "Random"
+    // draws that dout again rather than another one.
+    if (s.doutSeed && *s.doutSeed <= std::uint64_t(seed_->maximum()) && seed_->value() != int(*s.doutSeed))
+        seed_->setValue(int(*s.doutSeed));
     if (s.doutSeed)
         note = tr("Seeded standard-normal dout (seed %1).").arg(*s.doutSeed);
     else if (s.dout.size() && (s.dout.array() == 1.0).all())
