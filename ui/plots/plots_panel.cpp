@@ -1,6 +1,7 @@
 #include <plots/plots_panel.h>
 
 #include <document/display_settings.h>
+#include <document/file_names.h>
 #include <document/session_document.h>
 #include <plots/plot_job.h>
 #include <plots/plot_view.h>
@@ -146,8 +147,8 @@ PlotsPanel::PlotsPanel(SessionDocument* document, DisplaySettings* display, QWid
     });
     connect(lab_, &TimingLab::progress, this, &PlotsPanel::timingProgress);
     connect(lab_, &TimingLab::finished, this, &PlotsPanel::timingFinished);
-    chooseFile = [this](const QString& caption, const QString& filter) {
-        return QFileDialog::getSaveFileName(this, caption, {}, filter);
+    chooseFile = [this](const QString& caption, const QString& filter, const QString& suggested) {
+        return QFileDialog::getSaveFileName(this, caption, suggested, filter);
     };
     refresh();
 }
@@ -320,21 +321,36 @@ void PlotsPanel::chooseAndExportImage()
 {
     if (refuseWhileComputing())
         return;
-    const QString path = chooseFile(tr("Export plot"), tr("Images (*.png *.pdf *.svg)"));
+    const QString path = chooseFile(tr("Export plot"), tr("Images (*.png *.pdf *.svg)"),
+                                    suggestedFileName(*document_, currentPlot(), QStringLiteral("png")));
+    if (path.isEmpty())
+        return;
+    const ExportSize size{exportWidth_->value(), exportHeight_->value(), exportDpi_->value()};
     QString error;
-    if (!path.isEmpty() &&
-        !exportImage(path, {exportWidth_->value(), exportHeight_->value(), exportDpi_->value()}, &error))
+    if (!exportImage(path, size, &error)) {
         message_->setText(error);
+        return;
+    }
+    emit exported(imageFormatFor(path) == ImageFormat::Png
+                      ? tr("Exported the %1 plot (%2 x %3 px, %4 dpi) to %5")
+                            .arg(currentPlot()).arg(size.width).arg(size.height).arg(size.dpi).arg(path)
+                      : tr("Exported the %1 plot to %2").arg(currentPlot(), path));
 }
 
 void PlotsPanel::chooseAndExportCsv()
 {
     if (refuseWhileComputing())
         return;
-    const QString path = chooseFile(tr("Export plot data"), tr("CSV (*.csv)"));
+    const QString path = chooseFile(tr("Export plot data"), tr("CSV (*.csv)"),
+                                    suggestedFileName(*document_, currentPlot(), QStringLiteral("csv")));
+    if (path.isEmpty())
+        return;
     QString error;
-    if (!path.isEmpty() && !exportCsv(path, &error))
+    if (!exportCsv(path, &error)) {
         message_->setText(error);
+        return;
+    }
+    emit exported(tr("Exported the numbers of the %1 plot to %2").arg(currentPlot(), path));
 }
 
 void PlotsPanel::timingProgress(int done, int total)
