@@ -88,6 +88,9 @@ QByteArray renderPlotBytes(const PlotSpec& spec, ImageFormat format, const Expor
         svg.setOutputDevice(&buffer);
         svg.setSize(QSize(size.width, size.height));
         svg.setViewBox(QRect(0, 0, size.width, size.height));
+        // Fonts are in points: at the generator's default 72 dpi a 10 pt label was 10 user
+        // units, three quarters of its 13.3 px in the PNG, and legend samples ran into it.
+        svg.setResolution(96);
         svg.setTitle(spec.title);
         QCPPainter painter;
         if (!painter.begin(&svg))
