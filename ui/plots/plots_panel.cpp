@@ -63,6 +63,13 @@ PlotsPanel::PlotsPanel(SessionDocument* document, DisplaySettings* display, QWid
     exportWidth_ = spin(200, 8000, 1600, tr(" px"), this);
     exportHeight_ = spin(150, 8000, 1000, tr(" px"), this);
     exportDpi_ = spin(48, 600, 96, tr(" dpi"), this);
+    // The size semantics, said where they are chosen (plot_export.h).
+    exportWidth_->setToolTip(tr("PNG: the image is exactly this many pixels wide, at any dpi. "
+                                "PDF: points; SVG: px."));
+    exportHeight_->setToolTip(tr("PNG: the image is exactly this many pixels high, at any dpi. "
+                                 "PDF: points; SVG: px."));
+    exportDpi_->setToolTip(tr("PNG only: stored in the file; text and lines are drawn dpi / 96 times "
+                              "as large on the same number of pixels (192: twice, for print)"));
     exportImage_ = new QPushButton(tr("Export image..."), this);
     exportCsv_ = new QPushButton(tr("Export CSV..."), this);
     exportImage_->setToolTip(tr("PNG at the size and DPI beside it, PDF or SVG (by the file's extension)"));
