@@ -21,6 +21,7 @@ PlotSpec gradcheckPlot(const GradCheckReport& r)
     scatter.xZeroLine = true;
     Panel errors{QStringLiteral("element k = feature * N + sample"),
                  QStringLiteral("relative error (log scale)"), false, true};
+    errors.integerX = true;
     if (!r.ok()) {  // an overflow is a message, never a plotted number or a pass
         const QString why = r.problem ? QString::fromStdString(formatProblem(*r.problem))
                                       : QStringLiteral("cancelled");
