@@ -370,6 +370,8 @@ void PlotsPanel::timingFinished(bool cancelled)
 {
     run_->setEnabled(true);
     cancel_->setEnabled(false);
+    if (cancelled)
+        progress_->reset();  // not left at the fraction reached, as if the run were still going
     refresh();
     if (cancelled)
         message_->setText(tr("Timings cancelled; showing the %1 measurements completed.").arg(lab_->points().size()));
