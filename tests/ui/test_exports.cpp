@@ -41,6 +41,7 @@ private slots:
     void exportSuggestsANameAndConfirms();
     void handoutCoverShowsDout();
     void cancelledTimingsResetTheProgressBar();
+    void legendKeepsUnderscores();
 };
 
 namespace {
@@ -237,6 +238,41 @@ void TestExports::cancelledTimingsResetTheProgressBar()
     QVERIFY2(panel.progressBar()->value() < panel.progressBar()->minimum() + 1,
              qPrintable(panel.progressBar()->text()));
     QVERIFY(panel.progressBar()->text().isEmpty() || panel.progressBar()->text() == QLatin1String("0%"));
+}
+
+// "sum_i" lost its underscore: the glyph reaches a row below the font's descent, outside the
+// legend item. A legend entry of underscores only must leave ink beside its sample.
+void TestExports::legendKeepsUnderscores()
+{
+    PlotSpec spec;
+    spec.name = QStringLiteral("params");
+    spec.title = QStringLiteral("underscores");
+    Panel panel{QStringLiteral("feature j"), QStringLiteral("value")};
+    Series bars{QStringLiteral("________________"), SeriesKind::Bars, 0};
+    bars.x = {0, 1};
+    bars.y = {1, 2};
+    panel.series = {bars};
+    spec.panels = {panel};
+    for (const int points : {9, 10, 12}) {
+        QCustomPlot plot;
+        plot.resize(800, 500);
+        PlotStyle style;
+        style.fontPointSize = points;
+        renderPlot(&plot, spec, style);
+        const QImage image = plot.toPixmap(800, 500, 1.0).toImage();
+        QCPPlottableLegendItem* item = nullptr;
+        for (QCPLayoutElement* element : plot.plotLayout()->elements(true))
+            if (auto* legendItem = qobject_cast<QCPPlottableLegendItem*>(element))
+                item = legendItem;
+        QVERIFY(item);
+        const QRect r = item->outerRect();
+        int ink = 0;
+        for (int y = std::max(0, r.top()); y <= std::min(image.height() - 1, r.bottom() + 4); ++y)
+            for (int x = r.left() + 45; x <= std::min(image.width() - 1, r.right()); ++x)
+                if (image.pixelColor(x, y).lightness() < 128)
+                    ++ink;
+        QVERIFY2(ink > 20, qPrintable(QStringLiteral("%1 pt: %2 dark pixels").arg(points).arg(ink)));
+    }
 }
 
 QTEST_MAIN(TestExports)
