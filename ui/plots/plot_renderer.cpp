@@ -228,6 +228,10 @@ std::vector<QCPAxisRect*> renderPlot(QCustomPlot* plot, const PlotSpec& spec, co
         legend->setBorderPen(Qt::NoPen);
         legend->setTextColor(c.foreground);
         legend->setFont(font(style.fontPointSize + 1));
+        // The entry is as tall as its icon, and its text starts at the top: at the default 18 px
+        // the underscore of "sum_i" (a row below the font's descent) fell outside and was
+        // clipped. An icon a little taller than the text keeps every glyph inside.
+        legend->setIconSize(QSize(32, QFontMetrics(legend->font()).height() + 4));
         legend->setMargins(QMargins(12, 0, 12, 4));
         layout->setRowStretchFactor(row - 1, 0.001);
         for (const Series& s : panel.series)
