@@ -16,6 +16,7 @@
 #include <QApplication>
 #include <QClipboard>
 #include <QHeaderView>
+#include <QToolButton>
 #include <QLineEdit>
 #include <QMenu>
 #include <QPushButton>
@@ -44,6 +45,7 @@ private slots:
     void doutSeedBoxShowsTheSessionsSeed();
     void disabledMenuItemsLookDisabled_data();
     void disabledMenuItemsLookDisabled();
+    void shapeButtonsShowAt12Points();
 
 private:
     MatrixView* xView() const { return window_->batchPanel()->view(); }
@@ -295,6 +297,25 @@ void TestState::disabledMenuItemsLookDisabled()
     display_->setTheme(Theme::Light);
     QVERIFY2(enabled > 100, qPrintable(QString::number(enabled)));
     QVERIFY2(disabled < enabled * 0.6, qPrintable(QStringLiteral("enabled %1, disabled %2").arg(enabled).arg(disabled)));
+}
+
+// Preferences at 12 pt: "- feature" was pushed into the toolbar's overflow menu, out of sight.
+void TestState::shapeButtonsShowAt12Points()
+{
+    display_->setFontPointSize(12);
+    QTest::qWait(50);
+    QWidget* panel = window_->batchPanel();
+    int shown = 0;
+    for (QToolButton* b : panel->findChildren<QToolButton*>()) {
+        const QString text = b->defaultAction() ? b->defaultAction()->text() : b->text();
+        if (!text.contains(QStringLiteral("sample")) && !text.contains(QStringLiteral("feature")))
+            continue;
+        QVERIFY2(b->isVisible(), qPrintable(text));
+        QVERIFY2(panel->rect().contains(QRect(b->mapTo(panel, QPoint(0, 0)), b->size())), qPrintable(text));
+        ++shown;
+    }
+    display_->setFontPointSize(10);
+    QCOMPARE(shown, 4);
 }
 
 QTEST_MAIN(TestState)

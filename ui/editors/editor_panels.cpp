@@ -12,7 +12,7 @@
 #include <QMenu>
 #include <QPushButton>
 #include <QSpinBox>
-#include <QToolBar>
+#include <QToolButton>
 #include <QVBoxLayout>
 
 namespace bnflow::ui {
@@ -85,15 +85,23 @@ BatchPanel::BatchPanel(SessionDocument* document, const DisplaySettings* display
                                   std::uint64_t(seed_->value()));
     });
 
-    // Compact labels on the toolbar; the Edit menu and the tooltips spell them out.
-    auto* tools = new QToolBar(this);
-    tools->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    // Compact labels; the Edit menu and the tooltips spell them out. Buttons in a 2 x 2 grid,
+    // not a toolbar: a toolbar too narrow for its buttons (at 12 pt) hid "− feature" in its
+    // overflow menu, while a grid keeps every button on screen and the panel narrow.
+    auto* tools = new QGridLayout;
+    tools->setSpacing(2);
     const std::pair<QAction*, QString> compact[] = {{addSample_, tr("+ sample")}, {removeSamples_, tr("− sample")},
                                                     {addFeature_, tr("+ feature")}, {removeFeatures_, tr("− feature")}};
+    int k = 0;
     for (const auto& [action, label] : compact) {
-        QAction* proxy = tools->addAction(label);
-        proxy->setToolTip(action->toolTip());
-        connect(proxy, &QAction::triggered, action, &QAction::trigger);
+        auto* button = new QToolButton(this);
+        button->setText(label);
+        button->setToolTip(action->toolTip());
+        button->setAutoRaise(true);
+        button->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
+        connect(button, &QToolButton::clicked, action, &QAction::trigger);
+        tools->addWidget(button, k / 2, k % 2);
+        ++k;
     }
     auto* randomRow = new QHBoxLayout;
     randomRow->addWidget(distribution_, 1);
@@ -105,7 +113,7 @@ BatchPanel::BatchPanel(SessionDocument* document, const DisplaySettings* display
 
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
-    layout->addWidget(tools);
+    layout->addLayout(tools);
     layout->addWidget(view_, 1);
     layout->addLayout(randomRow);
     addActions(shapeActions() << randomize_);
