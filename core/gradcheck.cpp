@@ -62,7 +62,10 @@ void check(const Session& session, const GradCheckSettings& settings, GradCheckR
             return;
         }
     }
-    const Gradients<S> analytic = backwardFused<S>(dout, cache, gamma);
+    // The analytic gradient is the Analysis' fused dx, bit for bit (the same function as
+    // analyze(), on the same forward cache): the check and its plot judge the dx that `grad`
+    // prints and the window shows, not a third computation.
+    const Gradients<S> analytic = backwardFusedTerms<S>(dout, cache, gamma).grads;
     r.analyticDx = analytic.dx.template cast<double>();
     r.analyticDgamma = analytic.dgamma.template cast<double>();
     r.analyticDbeta = analytic.dbeta.template cast<double>();

@@ -44,8 +44,9 @@ const CommandSpec kExportSpec{
     exportDescription(),
     {{"plot", "NAME", "one of the plots above"},
      {"out", "FILE", ".png, .pdf, .svg or .csv; written whole or not at all"},
-     {"width", "W", "pixels (PNG) or points (PDF, SVG), 200 to 8000 (default 1200)"},
-     {"height", "H", "200 to 8000 (default 800)"},
+     {"width", "W", "200 to 8000 (default 1200): a PNG is exactly W pixels wide (96 dpi), a PDF page "
+                    "W points, an SVG W px with text at the PNG's size"},
+     {"height", "H", "200 to 8000 (default 800), in the same units as --width"},
      {"theme", "T", "light (default) or dark, as in the GUI"},
      {"feature", "J", "the feature of --plot terms (default 0)"},
      {"h", "H", "the finite-difference step of --plot gradcheck, 0 < H <= 1"},

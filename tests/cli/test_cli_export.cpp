@@ -30,6 +30,7 @@ private slots:
     void everyPlotEveryFormat_data();
     void everyPlotEveryFormat();
     void helpListsEveryPlot();
+    void helpStatesTheSizeSemantics();
     void badArguments_data();
     void badArguments();
     void badSessionFiles_data();
@@ -84,6 +85,17 @@ void TestCliExport::helpListsEveryPlot()
     for (const char* plot : {"gradients", "difference", "terms", "params", "gradcheck", "hsweep", "timings"})
         QVERIFY2(run.out.contains(QByteArray("\n  ") + plot + ' '), plot);
     QVERIFY(runCli({"--help"}).out.contains("export SESSION"));
+}
+
+// Issue 12: what --width and --height mean, per format, is said in --help (and held: the PNG
+// of everyPlotEveryFormat is exactly the size asked).
+void TestCliExport::helpStatesTheSizeSemantics()
+{
+    const Run run = runCli({"export", "--help"});
+    QCOMPARE(run.exitCode, 0);
+    const QString out = QString::fromUtf8(run.out).simplified();
+    for (const char* fragment : {"a PNG is exactly W pixels wide", "a PDF page W points", "an SVG W px"})
+        QVERIFY2(out.contains(QLatin1String(fragment)), fragment);
 }
 
 void TestCliExport::badArguments_data()

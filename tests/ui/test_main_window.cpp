@@ -149,7 +149,7 @@ void TestMainWindow::unsavedChangesAreAskedAbout()
         Q_ASSERT(question.contains("unsaved"));
         return QMessageBox::StandardButton(answer);
     };
-    window_->files()->chooseFile = [&](const QString&, const QString&, bool) { return saved; };
+    window_->files()->chooseFile = [&](const QString&, const QString&, bool, const QString&) { return saved; };
     document_->setGamma(2, 4.5);
     window_->files()->openExample(1);
     QCOMPARE(asked, 1);
@@ -170,7 +170,7 @@ void TestMainWindow::saveAsThenRecentFiles()
 {
     QTemporaryDir dir;
     const QString path = dir.filePath("lecture.bnflow.json");
-    window_->files()->chooseFile = [&](const QString&, const QString&, bool) { return path; };
+    window_->files()->chooseFile = [&](const QString&, const QString&, bool, const QString&) { return path; };
     document_->setEps(1e-3);
     QVERIFY(window_->isWindowModified());
     window_->files()->saveAsAction()->trigger();

@@ -116,7 +116,7 @@ void TestPlotsPanel::panelFollowsTheDocument()
     // File > Export plot image... exports the plot on show.
     QTemporaryDir dir;
     const QString path = dir.filePath(QStringLiteral("terms.svg"));
-    panel->chooseFile = [&path](const QString&, const QString&) { return path; };
+    panel->chooseFile = [&path](const QString&, const QString&, const QString&) { return path; };
     QAction* action = nullptr;
     for (QAction* a : window.findChildren<QAction*>())
         if (a->text() == QLatin1String("Export &plot image..."))
@@ -150,7 +150,7 @@ void TestPlotsPanel::panelExportButtons()
     QVERIFY(panel.selectPlot(QStringLiteral("params")));
     QTemporaryDir dir;
     const QString path = dir.filePath(fileName);
-    panel.chooseFile = [&path](const QString&, const QString&) { return path; };
+    panel.chooseFile = [&path](const QString&, const QString&, const QString&) { return path; };
     QPushButton* target = nullptr;
     for (QPushButton* b : panel.findChildren<QPushButton*>())
         if (b->text() == button)

@@ -34,6 +34,11 @@ QPalette darkPalette()
     p.setColor(QPalette::PlaceholderText, disabled);
     for (auto role : {QPalette::WindowText, QPalette::Text, QPalette::ButtonText})
         p.setColor(QPalette::Disabled, role, disabled);
+    // Fusion etches disabled menu text with Light under it: the light theme's white drew a
+    // bright copy of every disabled item, brighter than the enabled ones. A dark-theme Light
+    // (bevels) and, when disabled, none at all.
+    p.setColor(QPalette::Light, QColor(70, 70, 74));
+    p.setColor(QPalette::Disabled, QPalette::Light, window);
     return p;
 }
 

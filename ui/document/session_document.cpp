@@ -97,6 +97,9 @@ bool SessionDocument::isModified() const
 void SessionDocument::reset(Session session, const QString& filePath)
 {
     undoStack_->clear();
+    // clear() leaves an empty stack's clean state alone: after restoreUnsaved() (clean index -1)
+    // the fresh document still counted as unsaved, and the autosave kept rewriting it.
+    undoStack_->setClean();
     session_ = std::move(session);
     if (filePath_ != filePath) {
         filePath_ = filePath;
@@ -308,7 +311,7 @@ bool SessionDocument::resetBeta()
     return commit(tr("Reset beta to 0"), std::move(after));
 }
 
-bool SessionDocument::setEps(double value)
+bool SessionDocument::setEps(double value, bool merge)
 {
     if (!std::isfinite(value) || value < 0) {
         refuse(tr("eps must be a finite number >= 0"));
@@ -316,7 +319,8 @@ bool SessionDocument::setEps(double value)
     }
     Session after = session_;
     after.eps = value;
-    return commit(tr("Set eps = %1").arg(value, 0, 'g', 6), std::move(after), QStringLiteral("eps"));
+    return commit(tr("Set eps = %1").arg(value, 0, 'g', 6), std::move(after),
+                  merge ? QStringLiteral("eps") : QString());
 }
 
 bool SessionDocument::insertSamples(Eigen::Index at, Eigen::Index count)

@@ -63,7 +63,9 @@ public:
     bool setBeta(Eigen::Index feature, double value);
     bool resetGamma();
     bool resetBeta();
-    bool setEps(double value);
+    // merge: one step of a drag (the eps slider), merged with the drag's earlier steps; a typed
+    // value or a preset is an undo step of its own.
+    bool setEps(double value, bool merge = false);
     bool insertSamples(Eigen::Index at, Eigen::Index count);
     bool removeSamples(Eigen::Index at, Eigen::Index count);
     bool insertFeatures(Eigen::Index at, Eigen::Index count);

@@ -12,7 +12,7 @@
 #include <QMenu>
 #include <QPushButton>
 #include <QSpinBox>
-#include <QToolBar>
+#include <QToolButton>
 #include <QVBoxLayout>
 
 namespace bnflow::ui {
@@ -85,15 +85,23 @@ BatchPanel::BatchPanel(SessionDocument* document, const DisplaySettings* display
                                   std::uint64_t(seed_->value()));
     });
 
-    // Compact labels on the toolbar; the Edit menu and the tooltips spell them out.
-    auto* tools = new QToolBar(this);
-    tools->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    // Compact labels; the Edit menu and the tooltips spell them out. Buttons in a 2 x 2 grid,
+    // not a toolbar: a toolbar too narrow for its buttons (at 12 pt) hid "− feature" in its
+    // overflow menu, while a grid keeps every button on screen and the panel narrow.
+    auto* tools = new QGridLayout;
+    tools->setSpacing(2);
     const std::pair<QAction*, QString> compact[] = {{addSample_, tr("+ sample")}, {removeSamples_, tr("− sample")},
                                                     {addFeature_, tr("+ feature")}, {removeFeatures_, tr("− feature")}};
+    int k = 0;
     for (const auto& [action, label] : compact) {
-        QAction* proxy = tools->addAction(label);
-        proxy->setToolTip(action->toolTip());
-        connect(proxy, &QAction::triggered, action, &QAction::trigger);
+        auto* button = new QToolButton(this);
+        button->setText(label);
+        button->setToolTip(action->toolTip());
+        button->setAutoRaise(true);
+        button->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
+        connect(button, &QToolButton::clicked, action, &QAction::trigger);
+        tools->addWidget(button, k / 2, k % 2);
+        ++k;
     }
     // Two rows, so that the dock stays narrow enough for a laptop's or a projector's screen.
     auto* randomRow = new QGridLayout;
@@ -106,7 +114,7 @@ BatchPanel::BatchPanel(SessionDocument* document, const DisplaySettings* display
 
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
-    layout->addWidget(tools);
+    layout->addLayout(tools);
     layout->addWidget(view_, 1);
     layout->addLayout(randomRow);
     addActions(shapeActions() << randomize_);
@@ -208,6 +216,10 @@ void DoutPanel::refreshNote()
 {
     const Session& s = document_->session();
     QString note;
+    // The box shows the seed of the dout on screen (CS231n's example: 3), so that "Random"
+    // draws that dout again rather than another one.
+    if (s.doutSeed && *s.doutSeed <= std::uint64_t(seed_->maximum()) && seed_->value() != int(*s.doutSeed))
+        seed_->setValue(int(*s.doutSeed));
     if (s.doutSeed)
         note = tr("Seeded standard-normal dout (seed %1).").arg(*s.doutSeed);
     else if (s.dout.size() && (s.dout.array() == 1.0).all())

@@ -1,9 +1,9 @@
 #include <editors/parameter_panel.h>
 
+#include <document/display_settings.h>
 #include <document/session_document.h>
 #include <tables/result_models.h>
 
-#include <QDoubleSpinBox>
 #include <QGridLayout>
 #include <QGroupBox>
 #include <QLabel>
@@ -20,18 +20,27 @@ namespace bnflow::ui {
 namespace {
 
 constexpr int kSliderScale = 100;   // gamma and beta sliders move in steps of 0.01 ...
-constexpr double kSliderRange = 3;  // ... between -3 and 3; the spin boxes go further
+constexpr double kSliderRange = 3;  // ... between -3 and 3; the fields take any finite double
 
-QDoubleSpinBox* parameterBox(QWidget* parent, const QString& tip)
+// A field, not a spin box: a spin box rounds to its decimals and clamps to its range (beta =
+// 1e308 showed 1000.000, 1.23456 became 1.235). Committed on Return or focus out.
+QLineEdit* parameterBox(QWidget* parent, const QString& tip)
 {
-    auto* box = new QDoubleSpinBox(parent);
-    box->setRange(-1000, 1000);
-    box->setDecimals(3);
-    box->setSingleStep(0.1);
-    box->setKeyboardTracking(false);  // commit on Return or focus out, not on every keystroke
-    box->setMaximumWidth(box->fontMetrics().horizontalAdvance(QStringLiteral("-1000.000")) + 30);
-    box->setToolTip(tip);
+    auto* box = new QLineEdit(parent);
+    box->setAlignment(Qt::AlignRight);
+    box->setMinimumWidth(box->fontMetrics().horizontalAdvance(QStringLiteral("-0.000000")) + 12);
+    box->setMaximumWidth(box->fontMetrics().horizontalAdvance(QStringLiteral("-1.2345678e-300")) + 12);
+    box->setToolTip(tip + QObject::tr(": any finite number, kept and shown exactly"));
     return box;
+}
+
+// The document's value, unless the user is typing into the field (modified since last shown).
+void showText(QLineEdit* field, const QString& text)
+{
+    if (!field->isModified() && field->text() != text) {
+        field->setText(text);
+        field->setCursorPosition(0);
+    }
 }
 
 QSlider* parameterSlider(QWidget* parent)
@@ -43,12 +52,10 @@ QSlider* parameterSlider(QWidget* parent)
 }
 
 // Touches only what changed: an unchanged widget is not repainted on every edit.
-void showValue(QDoubleSpinBox* box, QSlider* slider, double value)
+void showValue(QLineEdit* box, QSlider* slider, double value)
 {
-    const QSignalBlocker blockBox(box);
     const QSignalBlocker blockSlider(slider);
-    if (box->value() != value)
-        box->setValue(value);
+    showText(box, DisplaySettings::fullPrecision(value));
     const int position = int(std::lround(std::clamp(value, -kSliderRange, kSliderRange) * kSliderScale));
     if (slider->value() != position)
         slider->setValue(position);
@@ -113,7 +120,7 @@ QWidget* ParameterPanel::buildEps()
     epsEdit_->setMaximumWidth(90);
     epsEdit_->setToolTip(tr("Any number >= 0; 0 is allowed while no feature is constant"));
     connect(epsSlider_, &QSlider::valueChanged, this,
-            [this](int position) { document_->setEps(epsFromSlider(position)); });
+            [this](int position) { document_->setEps(epsFromSlider(position), true); });
     connect(epsEdit_, &QLineEdit::editingFinished, this, &ParameterPanel::commitEpsText);
 
     const auto preset = [this, box](const QString& text, double value, const QString& tip) {
@@ -139,15 +146,33 @@ QWidget* ParameterPanel::buildEps()
 void ParameterPanel::commitEpsText()
 {
     const std::optional<double> value = parseNumber(epsEdit_->text());
-    if (!value || *value < 0) {
+    if (!value || *value < 0)
         document_->refuse(tr("eps: '%1' is not a number >= 0; eps stays %2")
                               .arg(epsEdit_->text().left(40))
                               .arg(document_->session().eps));
-        refresh();
-        return;
-    }
-    if (*value != document_->session().eps)
+    else if (*value != document_->session().eps)
         document_->setEps(*value);
+    // The value kept is shown, never the refused text (nor the typed spelling of the value).
+    epsEdit_->setModified(false);
+    refresh();
+}
+
+void ParameterPanel::commitParameterText(QLineEdit* field, bool gamma, int feature)
+{
+    const char* name = gamma ? "gamma" : "beta";
+    const RowVector& values = gamma ? document_->session().gamma : document_->session().beta;
+    if (feature >= values.size())
+        return;
+    const double kept = values[feature];
+    const std::optional<double> value = parseNumber(field->text());
+    if (!value)
+        document_->refuse(tr("%1[%2]: '%3' is not a finite number; it stays %4")
+                              .arg(QLatin1String(name)).arg(feature).arg(field->text().left(40))
+                              .arg(DisplaySettings::fullPrecision(kept)));
+    else if (*value != kept)
+        gamma ? document_->setGamma(feature, *value) : document_->setBeta(feature, *value);
+    field->setModified(false);
+    refresh();
 }
 
 void ParameterPanel::rebuildFeatureRows()
@@ -169,8 +194,10 @@ void ParameterPanel::rebuildFeatureRows()
         featureGrid_->addWidget(row.gammaSlider, 2 * j + 2, 1);
         featureGrid_->addWidget(row.beta, 2 * j + 1, 2);
         featureGrid_->addWidget(row.betaSlider, 2 * j + 2, 2);
-        connect(row.gamma, &QDoubleSpinBox::valueChanged, this, [this, j](double v) { document_->setGamma(j, v); });
-        connect(row.beta, &QDoubleSpinBox::valueChanged, this, [this, j](double v) { document_->setBeta(j, v); });
+        connect(row.gamma, &QLineEdit::editingFinished, this,
+                [this, j, field = row.gamma] { commitParameterText(field, true, j); });
+        connect(row.beta, &QLineEdit::editingFinished, this,
+                [this, j, field = row.beta] { commitParameterText(field, false, j); });
         connect(row.gammaSlider, &QSlider::valueChanged, this,
                 [this, j](int p) { document_->setGamma(j, double(p) / kSliderScale); });
         connect(row.betaSlider, &QSlider::valueChanged, this,
@@ -192,9 +219,7 @@ void ParameterPanel::refresh()
     const QSignalBlocker blockSlider(epsSlider_);
     if (epsSlider_->value() != sliderFromEps(s.eps))
         epsSlider_->setValue(sliderFromEps(s.eps));
-    const QString epsText = QString::number(s.eps, 'g', 6);
-    if ((!epsEdit_->hasFocus() || epsEdit_->text().isEmpty()) && epsEdit_->text() != epsText)
-        epsEdit_->setText(epsText);
+    showText(epsEdit_, QString::number(s.eps, 'g', 6));
 }
 
 }  // namespace bnflow::ui

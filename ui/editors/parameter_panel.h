@@ -1,11 +1,12 @@
-// gamma and beta per feature (spin box and slider, linked) and eps on a log scale.
+// gamma and beta per feature (a number field and a slider, linked) and eps on a log scale.
+// The fields hold any finite double exactly and show it as the shortest text that reads back
+// the same double; Return or leaving the field commits, a refused text is replaced by the value kept.
 #pragma once
 
 #include <QWidget>
 
 #include <vector>
 
-class QDoubleSpinBox;
 class QGridLayout;
 class QLineEdit;
 class QSlider;
@@ -21,8 +22,8 @@ public:
 
     QLineEdit* epsEdit() const { return epsEdit_; }
     QSlider* epsSlider() const { return epsSlider_; }
-    QDoubleSpinBox* gammaBox(int feature) const { return rows_.at(std::size_t(feature)).gamma; }
-    QDoubleSpinBox* betaBox(int feature) const { return rows_.at(std::size_t(feature)).beta; }
+    QLineEdit* gammaBox(int feature) const { return rows_.at(std::size_t(feature)).gamma; }
+    QLineEdit* betaBox(int feature) const { return rows_.at(std::size_t(feature)).beta; }
     QSlider* gammaSlider(int feature) const { return rows_.at(std::size_t(feature)).gammaSlider; }
 
     // The eps slider's scale: position p is eps = 10^(p / 10), from 1e-8 to 1e-1.
@@ -31,15 +32,16 @@ public:
 
 private:
     struct FeatureRow {
-        QDoubleSpinBox* gamma;
+        QLineEdit* gamma;
         QSlider* gammaSlider;
-        QDoubleSpinBox* beta;
+        QLineEdit* beta;
         QSlider* betaSlider;
     };
     QWidget* buildEps();
     void rebuildFeatureRows();
     void refresh();
     void commitEpsText();
+    void commitParameterText(QLineEdit* field, bool gamma, int feature);
 
     SessionDocument* document_;
     QLineEdit* epsEdit_;

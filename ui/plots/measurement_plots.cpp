@@ -21,6 +21,7 @@ PlotSpec gradcheckPlot(const GradCheckReport& r)
     scatter.xZeroLine = true;
     Panel errors{QStringLiteral("element k = feature * N + sample"),
                  QStringLiteral("relative error (log scale)"), false, true};
+    errors.integerX = true;
     if (!r.ok()) {  // an overflow is a message, never a plotted number or a pass
         const QString why = r.problem ? QString::fromStdString(formatProblem(*r.problem))
                                       : QStringLiteral("cancelled");
@@ -195,10 +196,19 @@ PlotSpec timingsPlot(const std::vector<TimingPoint>& points, const QString& mach
     speedup.series.push_back(hline(QStringLiteral("no speedup"), 1.0, kGrey, xMin, xMax));
     const QString title = points.empty() ? QStringLiteral("Backward pass timings: not measured yet")
                                          : QStringLiteral("Backward pass timings, D = %1 features").arg(points.front().cols);
-    return {QStringLiteral("timings"), title,
-            QStringLiteral("Measured on %1. Lines: median time per call; shaded: quartiles; open circles: "
-                           "fastest sample; dashed: float32.\nMeasured median speedup staged / fused: %2.")
-                .arg(machine, measured.isEmpty() ? QStringLiteral("not measured yet") : measured.join(QStringLiteral("; "))),
+    // The caption says only what was measured: nothing before a run, "dashed" only when a
+    // float32 curve is drawn.
+    QString caption;
+    if (!byCurve.empty()) {
+        const bool anyF32 = std::any_of(byCurve.begin(), byCurve.end(),
+                                        [](const auto& curve) { return Dtype(curve.first.first) == Dtype::F32; });
+        caption = QStringLiteral("Measured on %1. Lines: median time per call; shaded: quartiles; open circles: "
+                                 "fastest sample%2.")
+                      .arg(machine, anyF32 ? QStringLiteral("; dashed: float32") : QString());
+        if (!measured.isEmpty())
+            caption += QStringLiteral("\nMeasured median speedup staged / fused: %1.").arg(measured.join(QStringLiteral("; ")));
+    }
+    return {QStringLiteral("timings"), title, caption,
             {times, speedup}};
 }
 

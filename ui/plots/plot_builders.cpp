@@ -105,6 +105,7 @@ PlotSpec differencePlot(const Analysis& a)
                                       QStringLiteral("exactly 0, drawn at %1").arg(floor, 0, 'g', 2), floor);
     Panel panel{QStringLiteral("element k = feature * N + sample"),
                 QStringLiteral("|fused dx - staged dx| (absolute, log scale)"), false, true};
+    panel.integerX = true;
     panel.series = {positive, zero};
     return {QStringLiteral("difference"), QStringLiteral("Fused minus staged dx: rounding-level differences"),
             QStringLiteral("Both passes compute the same formula in a different order; the differences are "

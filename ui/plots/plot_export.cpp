@@ -10,6 +10,8 @@
 #include <QPdfWriter>
 #include <QSvgGenerator>
 
+#include <algorithm>
+
 namespace bnflow::ui {
 namespace {
 
@@ -51,7 +53,25 @@ QByteArray renderPlotBytes(const PlotSpec& spec, ImageFormat format, const Expor
     QByteArray bytes;
     switch (format) {
     case ImageFormat::Png: {
-        QImage image = plot.toPixmap(size.width, size.height, size.dpi / 96.0).toImage();
+        // The plot is laid out at the size a 96 dpi screen would show, then drawn scaled onto
+        // exactly width x height pixels: the size asked is the size written, at any dpi.
+        const double scale = std::max(size.dpi, 1) / 96.0;
+        const int logicalWidth = std::max(1, qRound(size.width / scale));
+        const int logicalHeight = std::max(1, qRound(size.height / scale));
+        QImage image(size.width, size.height, QImage::Format_ARGB32_Premultiplied);
+        if (image.isNull())
+            return {};
+        image.fill(Qt::transparent);
+        {
+            QCPPainter painter(&image);
+            if (!painter.isActive())
+                return {};
+            painter.setMode(QCPPainter::pmNoCaching);
+            if (scale != 1.0)
+                painter.setMode(QCPPainter::pmNonCosmetic);  // lines scale with the text
+            painter.scale(double(size.width) / logicalWidth, double(size.height) / logicalHeight);
+            plot.toPainter(&painter, logicalWidth, logicalHeight);
+        }
         image.setDotsPerMeterX(qRound(size.dpi / 0.0254));
         image.setDotsPerMeterY(qRound(size.dpi / 0.0254));
         QBuffer buffer(&bytes);
@@ -88,6 +108,9 @@ QByteArray renderPlotBytes(const PlotSpec& spec, ImageFormat format, const Expor
         svg.setOutputDevice(&buffer);
         svg.setSize(QSize(size.width, size.height));
         svg.setViewBox(QRect(0, 0, size.width, size.height));
+        // Fonts are in points: at the generator's default 72 dpi a 10 pt label was 10 user
+        // units, three quarters of its 13.3 px in the PNG, and legend samples ran into it.
+        svg.setResolution(96);
         svg.setTitle(spec.title);
         QCPPainter painter;
         if (!painter.begin(&svg))

@@ -16,10 +16,14 @@ enum class ImageFormat { Png, Pdf, Svg };
 // From the file name's extension (case-insensitive); nullopt for anything else.
 std::optional<ImageFormat> imageFormatFor(const QString& path);
 
+// PNG: an image of exactly width x height pixels; dpi is stored in it and sets the scale of
+// text and lines (at 192 dpi they are twice as many pixels as at 96, on the same image size).
+// PDF: a page of width x height points. SVG: width x height px (user units at 96 dpi), text at
+// the size it has in a 96 dpi PNG.
 struct ExportSize {
-    int width = 1200;   // pixels for PNG (before DPI scaling), points for PDF, SVG user units
+    int width = 1200;
     int height = 800;
-    int dpi = 96;       // PNG only: the image is width * dpi / 96 pixels wide and says so
+    int dpi = 96;       // PNG only
 };
 
 // Renders `spec` off screen and writes it. On failure returns false with a one-line message

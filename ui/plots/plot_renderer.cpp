@@ -48,6 +48,21 @@ void styleAxis(QCPAxis* axis, const Colours& c, const PlotStyle& style, bool log
     }
 }
 
+// Ticks of an axis that counts things: a step of a whole number (at least 1), so that no tick
+// sits at element 2.5; sub-ticks only at the whole numbers between.
+class IntegerTicker : public QCPAxisTicker {
+protected:
+    double getTickStep(const QCPRange& range) override
+    {
+        return std::max(1.0, std::ceil(QCPAxisTicker::getTickStep(range)));
+    }
+    int getSubTickCount(double tickStep) override
+    {
+        const int step = int(tickStep);
+        return step <= 5 ? step - 1 : QCPAxisTicker::getSubTickCount(tickStep);
+    }
+};
+
 QVector<double> vec(const std::vector<double>& v) { return QVector<double>(v.begin(), v.end()); }
 
 void addSeries(const Series& s, QCPAxisRect* rect, QCPLegend* legend, const PlotStyle& style)
@@ -195,6 +210,8 @@ std::vector<QCPAxisRect*> renderPlot(QCustomPlot* plot, const PlotSpec& spec, co
         rect->axis(QCPAxis::atLeft)->setLabel(panel.yLabel);
         if (!panel.xZeroLine)
             rect->axis(QCPAxis::atBottom)->grid()->setZeroLinePen(Qt::NoPen);
+        if (panel.integerX && !panel.logX && panel.xTickLabels.isEmpty())
+            rect->axis(QCPAxis::atBottom)->setTicker(QSharedPointer<QCPAxisTicker>(new IntegerTicker));
         if (!panel.xTickLabels.isEmpty()) {
             QCPAxis* axis = rect->axis(QCPAxis::atBottom);
             axis->setTicker(QSharedPointer<QCPAxisTickerText>(new QCPAxisTickerText));
@@ -211,6 +228,10 @@ std::vector<QCPAxisRect*> renderPlot(QCustomPlot* plot, const PlotSpec& spec, co
         legend->setBorderPen(Qt::NoPen);
         legend->setTextColor(c.foreground);
         legend->setFont(font(style.fontPointSize + 1));
+        // The entry is as tall as its icon, and its text starts at the top: at the default 18 px
+        // the underscore of "sum_i" (a row below the font's descent) fell outside and was
+        // clipped. An icon a little taller than the text keeps every glyph inside.
+        legend->setIconSize(QSize(32, QFontMetrics(legend->font()).height() + 4));
         legend->setMargins(QMargins(12, 0, 12, 4));
         layout->setRowStretchFactor(row - 1, 0.001);
         for (const Series& s : panel.series)

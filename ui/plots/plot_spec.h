@@ -43,6 +43,7 @@ struct Panel {
     QString xLabel, yLabel;
     bool logX = false, logY = false;
     bool xZeroLine = false;        // a line at x = 0 (for scatters of signed values, not indices)
+    bool integerX = false;         // x counts something (an element index): ticks at whole numbers only
     QStringList xTickLabels;       // when set: text ticks at x = 0, 1, 2, ...
     std::vector<Series> series;
 };

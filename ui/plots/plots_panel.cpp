@@ -1,6 +1,7 @@
 #include <plots/plots_panel.h>
 
 #include <document/display_settings.h>
+#include <document/file_names.h>
 #include <document/session_document.h>
 #include <plots/plot_job.h>
 #include <plots/plot_view.h>
@@ -62,6 +63,13 @@ PlotsPanel::PlotsPanel(SessionDocument* document, DisplaySettings* display, QWid
     exportWidth_ = spin(200, 8000, 1600, tr(" px"), this);
     exportHeight_ = spin(150, 8000, 1000, tr(" px"), this);
     exportDpi_ = spin(48, 600, 96, tr(" dpi"), this);
+    // The size semantics, said where they are chosen (plot_export.h).
+    exportWidth_->setToolTip(tr("PNG: the image is exactly this many pixels wide, at any dpi. "
+                                "PDF: points; SVG: px."));
+    exportHeight_->setToolTip(tr("PNG: the image is exactly this many pixels high, at any dpi. "
+                                 "PDF: points; SVG: px."));
+    exportDpi_->setToolTip(tr("PNG only: stored in the file; text and lines are drawn dpi / 96 times "
+                              "as large on the same number of pixels (192: twice, for print)"));
     exportImage_ = new QPushButton(tr("Export image..."), this);
     exportCsv_ = new QPushButton(tr("Export CSV..."), this);
     exportImage_->setToolTip(tr("PNG at the size and DPI beside it, PDF or SVG (by the file's extension)"));
@@ -151,8 +159,8 @@ PlotsPanel::PlotsPanel(SessionDocument* document, DisplaySettings* display, QWid
     });
     connect(lab_, &TimingLab::progress, this, &PlotsPanel::timingProgress);
     connect(lab_, &TimingLab::finished, this, &PlotsPanel::timingFinished);
-    chooseFile = [this](const QString& caption, const QString& filter) {
-        return QFileDialog::getSaveFileName(this, caption, {}, filter);
+    chooseFile = [this](const QString& caption, const QString& filter, const QString& suggested) {
+        return QFileDialog::getSaveFileName(this, caption, suggested, filter);
     };
     refresh();
 }
@@ -333,21 +341,36 @@ void PlotsPanel::chooseAndExportImage()
 {
     if (refuseWhileComputing())
         return;
-    const QString path = chooseFile(tr("Export plot"), tr("Images (*.png *.pdf *.svg)"));
+    const QString path = chooseFile(tr("Export plot"), tr("Images (*.png *.pdf *.svg)"),
+                                    suggestedFileName(*document_, currentPlot(), QStringLiteral("png")));
+    if (path.isEmpty())
+        return;
+    const ExportSize size{exportWidth_->value(), exportHeight_->value(), exportDpi_->value()};
     QString error;
-    if (!path.isEmpty() &&
-        !exportImage(path, {exportWidth_->value(), exportHeight_->value(), exportDpi_->value()}, &error))
+    if (!exportImage(path, size, &error)) {
         message_->setText(error);
+        return;
+    }
+    emit exported(imageFormatFor(path) == ImageFormat::Png
+                      ? tr("Exported the %1 plot (%2 x %3 px, %4 dpi) to %5")
+                            .arg(currentPlot()).arg(size.width).arg(size.height).arg(size.dpi).arg(path)
+                      : tr("Exported the %1 plot to %2").arg(currentPlot(), path));
 }
 
 void PlotsPanel::chooseAndExportCsv()
 {
     if (refuseWhileComputing())
         return;
-    const QString path = chooseFile(tr("Export plot data"), tr("CSV (*.csv)"));
+    const QString path = chooseFile(tr("Export plot data"), tr("CSV (*.csv)"),
+                                    suggestedFileName(*document_, currentPlot(), QStringLiteral("csv")));
+    if (path.isEmpty())
+        return;
     QString error;
-    if (!path.isEmpty() && !exportCsv(path, &error))
+    if (!exportCsv(path, &error)) {
         message_->setText(error);
+        return;
+    }
+    emit exported(tr("Exported the numbers of the %1 plot to %2").arg(currentPlot(), path));
 }
 
 void PlotsPanel::timingProgress(int done, int total)
@@ -360,6 +383,8 @@ void PlotsPanel::timingFinished(bool cancelled)
 {
     run_->setEnabled(true);
     cancel_->setEnabled(false);
+    if (cancelled)
+        progress_->reset();  // not left at the fraction reached, as if the run were still going
     refresh();
     if (cancelled)
         message_->setText(tr("Timings cancelled; showing the %1 measurements completed.").arg(lab_->points().size()));

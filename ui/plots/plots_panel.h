@@ -51,7 +51,12 @@ public:
     bool exportCsv(const QString& path, QString* error) const;
 
     // Dialog hook, so tests can answer without a modal loop: returns a path, empty to cancel.
-    std::function<QString(const QString& caption, const QString& filter)> chooseFile;
+    // `suggested` is the path the dialog offers (document/file_names.h).
+    std::function<QString(const QString& caption, const QString& filter, const QString& suggested)> chooseFile;
+
+signals:
+    // After a file was written: one line naming it, for the status bar.
+    void exported(const QString& message);
 
 public slots:
     void refresh();

@@ -198,6 +198,18 @@ void MatrixView::keyPressEvent(QKeyEvent* event)
     QTableView::keyPressEvent(event);
 }
 
+void MatrixView::closeEditor(QWidget* editor, QAbstractItemDelegate::EndEditHint hint)
+{
+    QTableView::closeEditor(editor, hint);
+    // Return (or Enter) in the editor ends with SubmitModelCache; Tab, Escape and a click
+    // elsewhere end otherwise and keep their own meaning.
+    if (hint != QAbstractItemDelegate::SubmitModelCache || !model())
+        return;
+    const QModelIndex current = currentIndex();
+    if (current.isValid() && current.row() + 1 < model()->rowCount())
+        setCurrentIndex(model()->index(current.row() + 1, current.column()));
+}
+
 void MatrixView::contextMenuEvent(QContextMenuEvent* event)
 {
     emit contextMenuWanted(event->globalPos(), indexAt(event->pos()));

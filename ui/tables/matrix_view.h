@@ -61,6 +61,8 @@ signals:
 
 protected:
     void keyPressEvent(QKeyEvent* event) override;
+    // Like a spreadsheet: a cell committed with Return moves the current cell one row down.
+    void closeEditor(QWidget* editor, QAbstractItemDelegate::EndEditHint hint) override;
     void contextMenuEvent(QContextMenuEvent* event) override;
 
 private:

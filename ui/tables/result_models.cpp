@@ -40,6 +40,26 @@ void DocumentTableModel::refresh()
         case Pending::None: break;
         }
     }
+    if (shape != shape_ && keepsValuesThroughShapeEdits() && !shape_.isEmpty() &&
+        shape.width() >= shape_.width() && shape.height() >= shape_.height()) {
+        // Grown at the end in one edit (a paste reaching past the batch): the rows and the
+        // columns are announced like "+ sample" and "+ feature", so the views keep their
+        // current cell and scroll position and the header grows; the values follow below.
+        if (shape.height() > shape_.height()) {
+            beginInsertRows({}, shape_.height(), shape.height() - 1);
+            shape_.setHeight(shape.height());
+            endInsertRows();
+        }
+        if (shape.width() > shape_.width()) {
+            beginInsertColumns({}, shape_.width(), shape.width() - 1);
+            shape_.setWidth(shape.width());
+            endInsertColumns();
+        }
+        cacheScale();
+        measureText();
+        emit dataChanged(index(0, 0), index(shape_.height() - 1, shape_.width() - 1));
+        return;
+    }
     if (shape != shape_) {
         beginResetModel();
         shape_ = shape;
@@ -49,8 +69,10 @@ void DocumentTableModel::refresh()
         return;
     }
     cacheScale();
+    const int digitsBefore = digits_;
     measureText();
-    const QRect changed = changedCells();
+    // More digits for one new value change the text of every cell, not only the edited one.
+    const QRect changed = digits_ != digitsBefore ? DocumentTableModel::changedCells() : changedCells();
     if (!changed.isEmpty())
         emit dataChanged(index(changed.top(), changed.left()), index(changed.bottom(), changed.right()));
 }
@@ -79,20 +101,41 @@ QRect DocumentTableModel::changedCells() const
 
 void DocumentTableModel::measureText()
 {
-    // std::to_chars in 'g' style at the chosen digits: the same length as the shown text,
-    // without building a QString per cell.
     char buffer[64];
-    int widest = 0;
-    for (int r = 0; r < shape_.height(); ++r) {
-        for (int c = 0; c < shape_.width(); ++c) {
-            if (const std::optional<double> v = valueAt(r, c)) {
-                const auto result = std::to_chars(buffer, buffer + sizeof buffer, *v,
-                                                  std::chars_format::general,
-                                                  display_->significantDigits());
-                widest = std::max(widest, int(result.ptr - buffer));
+    const auto write = [&buffer](double v, int digits) {
+        const auto result = std::to_chars(buffer, buffer + sizeof buffer, v, std::chars_format::general, digits);
+        return std::string_view(buffer, std::size_t(result.ptr - buffer));
+    };
+    digits_ = display_->significantDigits();
+    if (distinguishesValues()) {
+        // Rounding is monotone: neighbours in sorted order that print differently make every
+        // pair print differently.
+        std::vector<double> values;
+        values.reserve(std::size_t(std::max(0, shape_.width() * shape_.height())));
+        for (int r = 0; r < shape_.height(); ++r)
+            for (int c = 0; c < shape_.width(); ++c)
+                if (const std::optional<double> v = valueAt(r, c))
+                    values.push_back(*v);
+        std::sort(values.begin(), values.end());
+        values.erase(std::unique(values.begin(), values.end()), values.end());
+        const auto collide = [&](int digits) {
+            for (std::size_t k = 1; k < values.size(); ++k) {
+                const std::string a(write(values[k - 1], digits));
+                if (a == write(values[k], digits))
+                    return true;
             }
-        }
+            return false;
+        };
+        while (digits_ < 17 && collide(digits_))
+            ++digits_;
     }
+    // std::to_chars in 'g' style at the digits shown: the same length as the shown text,
+    // without building a QString per cell.
+    int widest = 0;
+    for (int r = 0; r < shape_.height(); ++r)
+        for (int c = 0; c < shape_.width(); ++c)
+            if (const std::optional<double> v = valueAt(r, c))
+                widest = std::max(widest, int(write(*v, digits_).size()));
     widestText_ = widest;
 }
 
@@ -118,11 +161,11 @@ QVariant DocumentTableModel::headerData(int section, Qt::Orientation orientation
     return orientation == Qt::Horizontal ? QStringLiteral("j=%1").arg(section) : rowLabel(section);
 }
 
-QVariant numberRole(const DisplaySettings& display, double value, double scale, int role)
+QVariant numberRole(const DisplaySettings& display, double value, double scale, int role, int digits)
 {
     switch (role) {
     case Qt::DisplayRole:
-        return display.format(value);
+        return QString::number(value, 'g', digits > 0 ? digits : display.significantDigits());
     case Qt::EditRole:
     case Qt::ToolTipRole:
         return DisplaySettings::fullPrecision(value);
@@ -139,7 +182,7 @@ QVariant numberRole(const DisplaySettings& display, double value, double scale, 
 
 QVariant DocumentTableModel::numberData(double value, double scale, int role) const
 {
-    return numberRole(*display_, value, colourScale_ ? scale : 0.0, role);
+    return numberRole(*display_, value, colourScale_ ? scale : 0.0, role, digits_);
 }
 
 std::optional<DocumentTableModel::Shown> DocumentTableModel::shownAt(int, int) const

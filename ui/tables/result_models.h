@@ -21,9 +21,10 @@ namespace bnflow::ui {
 
 class DisplaySettings;
 
-// What a table shows of one number for `role`: its text in the chosen digits, all 17 digits as
-// the tooltip, right-aligned, and (scale > 0) the diverging colour of value / scale.
-QVariant numberRole(const DisplaySettings& display, double value, double scale, int role);
+// What a table shows of one number for `role`: its text in `digits` significant digits (0: the
+// display's), all 17 digits as the tooltip, right-aligned, and (scale > 0) the diverging colour
+// of value / scale.
+QVariant numberRole(const DisplaySettings& display, double value, double scale, int role, int digits = 0);
 
 class DocumentTableModel : public QAbstractTableModel {
     Q_OBJECT
@@ -67,6 +68,10 @@ protected:
     // inserted or removed (true for the batch; false for results, which are all recomputed):
     // then the model announces rows and columns inserted or removed instead of a reset.
     virtual bool keepsValuesThroughShapeEdits() const { return false; }
+    // Whether distinct values must show distinct text (the inputs: x and dout). Then the model
+    // uses more than the chosen digits where they would show 10000.0001 and 10000.0002 both as
+    // "1e+04" (the float32 example), up to the 17 that tell any two doubles apart.
+    virtual bool distinguishesValues() const { return false; }
     QVariant numberData(double value, double scale, int role) const;
     // What a hidden cell shows instead of its number: "?", or the student's prediction.
     QVariant hiddenData(const Shown& shown, int role) const;
@@ -84,6 +89,7 @@ private:
     enum class Pending { None, InsertRows, RemoveRows, InsertColumns, RemoveColumns };
     Pending pending_ = Pending::None;  // announced by beginShapeEdit, ended by refresh
     int widestText_ = 0;
+    int digits_ = 0;  // significant digits shown: the display's, or more (distinguishesValues)
 };
 
 // One quantity of the catalogue as a table (xhat, y, dx, ...): rows are samples, columns
@@ -150,6 +156,7 @@ protected:
     std::optional<double> valueAt(int row, int column) const override;
     QRect changedCells() const override;
     bool keepsValuesThroughShapeEdits() const override;
+    bool distinguishesValues() const override { return true; }
 
 private:
     const Matrix& matrix() const;

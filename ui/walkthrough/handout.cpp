@@ -65,6 +65,20 @@ QString tableHtml(const Matrix& m, const DisplaySettings& display, int maxRows =
 
 }  // namespace
 
+QString handoutCoverHtml(const Session& s, const DisplaySettings& display, int feature)
+{
+    const QString dout = s.doutSeed ? QObject::tr("standard normal from seed %1").arg(*s.doutSeed)
+                                    : QObject::tr("as given");
+    return QObject::tr("<p>The batch x: %1 samples (rows) by %2 features (columns); eps = %3. "
+                       "Each following page is one step of the derivation, with the numbers "
+                       "of feature %4.</p>").arg(s.samples()).arg(s.features()).arg(s.eps).arg(feature) +
+           QObject::tr("<p>x:</p>") + tableHtml(s.x, display, 14) +
+           QObject::tr("<p>dout = df/dy, the gradient given to the backward pass (%1):</p>").arg(dout) +
+           tableHtml(s.dout, display, 14) +
+           QObject::tr("<p>gamma:</p>") + tableHtml(s.gamma, display) +
+           QObject::tr("<p>beta:</p>") + tableHtml(s.beta, display);
+}
+
 bool writeHandout(const SessionDocument& document, const DisplaySettings& display, int feature,
                   const QString& path, QString* error)
 {
@@ -94,14 +108,7 @@ bool writeHandout(const SessionDocument& document, const DisplaySettings& displa
     y = drawText(painter, QStringLiteral("<h1>%1</h1>").arg(title.toHtmlEscaped()), y, width, 12);
     if (!s.notes.empty())
         y = drawText(painter, QString::fromStdString(s.notes).toHtmlEscaped(), y, width, 11);
-    y = drawText(painter, QObject::tr("<p>The batch x: %1 samples (rows) by %2 features (columns); eps = %3. "
-                                      "Each following page is one step of the derivation, with the numbers "
-                                      "of feature %4.</p>").arg(s.samples()).arg(s.features()).arg(s.eps).arg(j),
-                 y, width, 11);
-    y = drawText(painter, tableHtml(s.x, display, 30), y, width, 10);
-    drawText(painter, QObject::tr("<p>gamma:</p>") + tableHtml(s.gamma, display) +
-                          QObject::tr("<p>beta:</p>") + tableHtml(s.beta, display),
-             y, width, 10);
+    drawText(painter, handoutCoverHtml(s, display, j), y, width, 10);
 
     // One page per step, the graph drawn in print colours.
     WalkthroughState state;

@@ -2,6 +2,8 @@
 // of the walkthrough with its formula, explanation, numbers and the graph at that step.
 #pragma once
 
+#include <session.h>
+
 #include <QString>
 
 namespace bnflow::ui {
@@ -10,6 +12,10 @@ class DisplaySettings;
 class SessionDocument;
 
 // Painted in memory, then written atomically (files/atomic_write.h). false with a one-line message naming the file or the problem.
+// The cover's numbers, as HTML: the shape and eps, then the tables of x, dout, gamma and beta
+// (everything the walkthrough's numbers follow from). `feature` is the one the pages follow.
+QString handoutCoverHtml(const Session& session, const DisplaySettings& display, int feature);
+
 bool writeHandout(const SessionDocument& document, const DisplaySettings& display, int feature,
                   const QString& path, QString* error);
 

@@ -1,6 +1,7 @@
 #include <window/file_actions.h>
 
 #include <document/examples.h>
+#include <document/file_names.h>
 #include <document/session_document.h>
 #include <files/atomic_write.h>
 
@@ -47,8 +48,8 @@ FileActions::FileActions(SessionDocument* document, QWidget* window)
     showError = [this](const QString& title, const QString& message) {
         QMessageBox::warning(window_, title, message);
     };
-    chooseFile = [this](const QString& caption, const QString& filter, bool forSaving) {
-        return forSaving ? QFileDialog::getSaveFileName(window_, caption, {}, filter)
+    chooseFile = [this](const QString& caption, const QString& filter, bool forSaving, const QString& suggested) {
+        return forSaving ? QFileDialog::getSaveFileName(window_, caption, suggested, filter)
                          : QFileDialog::getOpenFileName(window_, caption, {}, filter);
     };
 
@@ -68,23 +69,24 @@ FileActions::FileActions(SessionDocument* document, QWidget* window)
             document_->reset(exampleSession());
     });
     connect(open_, &QAction::triggered, this, [this] {
-        const QString path = chooseFile(tr("Open session"), kSessionFilter, false);
+        const QString path = chooseFile(tr("Open session"), kSessionFilter, false, {});
         if (!path.isEmpty())
             openPath(path);
     });
     connect(save_, &QAction::triggered, this, &FileActions::save);
     connect(saveAs_, &QAction::triggered, this, [this] {
-        const QString path = chooseFile(tr("Save session as"), kSessionFilter, true);
+        const QString path = chooseFile(tr("Save session as"), kSessionFilter, true, suggestedSessionPath());
         if (!path.isEmpty())
             saveTo(path);
     });
     connect(importCsv_, &QAction::triggered, this, [this] {
-        const QString path = chooseFile(tr("Import batch from CSV"), kCsvFilter, false);
+        const QString path = chooseFile(tr("Import batch from CSV"), kCsvFilter, false, {});
         if (!path.isEmpty())
             importCsv(path);
     });
     connect(exportCsv_, &QAction::triggered, this, [this] {
-        const QString path = chooseFile(tr("Export results as CSV"), kCsvFilter, true);
+        const QString path = chooseFile(tr("Export results as CSV"), kCsvFilter, true,
+                                        suggestedFileName(*document_, QStringLiteral("results"), QStringLiteral("csv")));
         if (!path.isEmpty())
             exportResultsCsv(path);
     });
@@ -121,7 +123,7 @@ bool FileActions::openPath(const QString& path)
 bool FileActions::save()
 {
     if (document_->filePath().isEmpty()) {
-        const QString path = chooseFile(tr("Save session as"), kSessionFilter, true);
+        const QString path = chooseFile(tr("Save session as"), kSessionFilter, true, suggestedSessionPath());
         return !path.isEmpty() && saveTo(path);
     }
     return saveTo(document_->filePath());
@@ -176,7 +178,15 @@ bool FileActions::exportResultsCsv(const QString& path)
         showError(tr("Cannot export results"), error);
         return false;
     }
+    emit exported(tr("Exported the results to %1").arg(path));
     return true;
+}
+
+QString FileActions::suggestedSessionPath() const
+{
+    if (!document_->filePath().isEmpty())
+        return document_->filePath();
+    return suggestedFileName(*document_, {}, QStringLiteral("bnflow.json"));
 }
 
 void FileActions::openExample(int index)

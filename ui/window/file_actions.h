@@ -48,9 +48,16 @@ public:
     // Hooks for the dialogs, so tests can answer them without a modal loop.
     std::function<QMessageBox::StandardButton(const QString& question)> askToSave;
     std::function<void(const QString& title, const QString& message)> showError;
-    std::function<QString(const QString& caption, const QString& filter, bool forSaving)> chooseFile;
+    // suggested: the path a save dialog offers (document/file_names.h); empty for opening.
+    std::function<QString(const QString& caption, const QString& filter, bool forSaving,
+                          const QString& suggested)> chooseFile;
+
+signals:
+    // After a file was written: one line naming it, for the status bar.
+    void exported(const QString& message);
 
 private:
+    QString suggestedSessionPath() const;
     void addRecent(const QString& path);
     void rebuildRecentMenu();
     void rebuildExamplesMenu();

@@ -1,6 +1,7 @@
 #include <window/main_window.h>
 
 #include <document/display_settings.h>
+#include <document/file_names.h>
 #include <document/session_document.h>
 #include <editors/editor_panels.h>
 #include <editors/parameter_panel.h>
@@ -53,6 +54,10 @@ QScrollArea* MainWindow::scrolling(QWidget* page)
     area->setFrameShape(QFrame::NoFrame);
     return area;
 }
+
+namespace {
+constexpr int kConfirmationMs = 10000;  // how long the status bar says where an export went
+}  // namespace
 
 MainWindow::MainWindow(SessionDocument* document, DisplaySettings* display, QWidget* parent)
     : QMainWindow(parent), document_(document), display_(display), focus_(new CellFocus(this))
@@ -120,6 +125,9 @@ void MainWindow::setupViews()
 void MainWindow::setupMenus()
 {
     files_ = new FileActions(document_, this);
+    const auto confirm = [this](const QString& message) { statusBar()->showMessage(message, kConfirmationMs); };
+    connect(files_, &FileActions::exported, this, confirm);
+    connect(plots_, &PlotsPanel::exported, this, confirm);
     QMenu* file = menuBar()->addMenu(tr("&File"));
     file->addAction(files_->newAction());
     file->addAction(files_->openAction());
@@ -189,18 +197,24 @@ void MainWindow::setupWalkthroughActions(QMenu* file, QMenu* view)
     QAction* handout = new QAction(tr("Export &handout (PDF)..."), this);
     handout->setStatusTip(tr("A cover with the batch, then one page per step of the walkthrough"));
     connect(handout, &QAction::triggered, this, [this] {
-        const QString path = files_->chooseFile(tr("Export handout"), tr("PDF files (*.pdf)"), true);
+        const QString path = files_->chooseFile(tr("Export handout"), tr("PDF files (*.pdf)"), true,
+                                                suggestedFileName(*document_, QStringLiteral("handout"), QStringLiteral("pdf")));
         QString error;
         if (!path.isEmpty() && !writeHandout(*document_, *display_, walkthroughState_->feature(), path, &error))
             files_->showError(tr("Cannot export the handout"), error);
+        else if (!path.isEmpty())
+            statusBar()->showMessage(tr("Exported the handout to %1").arg(path), kConfirmationMs);
     });
     QAction* graph = new QAction(tr("Export &graph..."), this);
     graph->setStatusTip(tr("The computational graph at the current step, as PNG, SVG or PDF"));
     connect(graph, &QAction::triggered, this, [this] {
-        const QString path = files_->chooseFile(tr("Export graph"), tr("PNG (*.png);;SVG (*.svg);;PDF (*.pdf)"), true);
+        const QString path = files_->chooseFile(tr("Export graph"), tr("PNG (*.png);;SVG (*.svg);;PDF (*.pdf)"), true,
+                                                suggestedFileName(*document_, QStringLiteral("graph"), QStringLiteral("png")));
         QString error;
         if (!path.isEmpty() && !walkthrough_->graph()->exportTo(path, &error))
             files_->showError(tr("Cannot export the graph"), error);
+        else if (!path.isEmpty())
+            statusBar()->showMessage(tr("Exported the graph to %1").arg(path), kConfirmationMs);
     });
     file->insertActions(quit, {handout, graph});
     file->insertSeparator(quit);
