@@ -10,7 +10,8 @@ class DisplaySettings;
 class SessionDocument;
 
 // Painted in memory, then written atomically (files/atomic_write.h). false with a one-line message naming the file or the problem.
+// graphTextPoints, when given, receives the printed size (pt) of the smallest text in any page's graph.
 bool writeHandout(const SessionDocument& document, const DisplaySettings& display, int feature,
-                  const QString& path, QString* error);
+                  const QString& path, QString* error, double* graphTextPoints = nullptr);
 
 }  // namespace bnflow::ui
