@@ -152,11 +152,14 @@ void TestGraphView::textIsAtLeastTheUiFont()
         QVERIFY2(smallestTextPixels(graph()) >= uiFontPixels(),
                  qPrintable(QStringLiteral("step %1: %2 px < %3 px").arg(step).arg(smallestTextPixels(graph())).arg(uiFontPixels())));
     }
+    qInfo("default window: smallest graph text %.1f px, UI font %.1f px", smallestTextPixels(graph()), uiFontPixels());
     // At a laptop's size, and after View > Fit graph.
     window_->resize(1280, 700);
     QAction* fit = actionNamed(window_, QStringLiteral("&Fit graph"));
     QVERIFY(fit);
     fit->trigger();
+    QTest::qWait(50);
+    qInfo("1280 x 700 after Fit: smallest graph text %.1f px", smallestTextPixels(graph()));
     QTRY_VERIFY2(smallestTextPixels(graph()) >= uiFontPixels(),
                  qPrintable(QStringLiteral("after Fit: %1 px < %2 px").arg(smallestTextPixels(graph())).arg(uiFontPixels())));
 }

@@ -14,12 +14,13 @@ struct Cell {
 };
 
 // The tall grid: the forward pass read down the left column, its side computations (mean,
-// var, invStd) and the parameters on the right; every edge joins neighbouring cells.
+// var, invStd) and the parameters on the right. The edges that carry a long share (x − μ into
+// var and xhat) run down or across rows, so their labels sit between rows, not between columns.
 Cell tallCell(std::string_view id)
 {
     static const std::pair<std::string_view, Cell> cells[] = {
-        {"x", {0, 0}},   {"mean", {1, 0}},    {"xmu", {0, 1}},   {"var", {1, 1}},  {"xhat", {0, 2}},
-        {"inv_std", {1, 2}}, {"y", {0, 3}}, {"gamma", {1, 3}}, {"beta", {1, 4}},
+        {"x", {0, 0}},   {"mean", {1, 0}},    {"xmu", {0, 1}},   {"var", {1, 2}},  {"xhat", {0, 3}},
+        {"inv_std", {1, 3}}, {"y", {0, 4}}, {"gamma", {1, 4}}, {"beta", {1, 5}},
     };
     for (const auto& [name, cell] : cells)
         if (name == id)
@@ -76,10 +77,12 @@ GraphGeometry layoutGraph(GraphShape shape, const std::vector<QSizeF>& nodeSizes
             if (free < needed)
                 gaps[std::size_t(lo)] += needed - free;
         };
-        if (a.column != b.column)
-            widen(columnGap, width, a.column, b.column, label.width() + gap);
-        else if (a.row != b.row)
+        // Across rows the label lies in the band between them (no box there, whatever its
+        // width); along a row it needs the space between the columns.
+        if (a.row != b.row)
             widen(rowGap, height, a.row, b.row, label.height() + gap / 2);
+        else
+            widen(columnGap, width, a.column, b.column, label.width() + gap);
     }
     std::vector<double> left(static_cast<std::size_t>(columns)), top(static_cast<std::size_t>(rows));
     double x = gap / 2, y = gap / 2;
