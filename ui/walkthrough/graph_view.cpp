@@ -42,7 +42,7 @@ QString qs(std::string_view text)
 
 QString columnText(const Matrix& m, int j, const DisplaySettings& d)
 {
-    if (m.size() == 0 || j >= m.cols())
+    if (m.size() == 0 || j < 0 || j >= m.cols())
         return QObject::tr("—");
     QStringList parts;
     const int n = int(m.rows());
