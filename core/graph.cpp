@@ -46,6 +46,41 @@ const GraphNode* findNode(std::string_view id)
     return nullptr;
 }
 
+std::vector<const GraphEdge*> backwardEdges(std::string_view stepId)
+{
+    // Written out rather than searched for: a "via" share names one path of several (dmean via
+    // xhat goes back through x - mu into xhat only, not round through var and invStd), and a sum
+    // of shares (dxmu, dmean, dx) collects at its node what arrived along each consumer's edge.
+    struct Path {
+        std::string_view step;
+        std::vector<std::string_view> edges;  // "from>to"
+    };
+    static const std::vector<Path> paths = {
+        {"dy", {}},  // dout arrives from outside the graph
+        {"dbeta", {"beta>y"}},
+        {"dgamma", {"gamma>y"}},
+        {"dxhat", {"xhat>y"}},
+        {"dinv_std", {"inv_std>xhat"}},
+        {"dvar", {"var>inv_std"}},
+        {"dmean_via_xhat", {"mean>xmu", "xmu>xhat"}},
+        {"dmean_via_var", {"mean>xmu", "xmu>var"}},
+        {"dmean", {"mean>xmu"}},
+        {"dx_via_xhat", {"xmu>xhat"}},
+        {"dx_via_var", {"xmu>var"}},
+        {"dxmu", {"xmu>var", "xmu>xhat"}},
+        {"dx_via_mean", {"x>mean"}},
+        {"dx", {"x>mean", "x>xmu"}},
+    };
+    std::vector<const GraphEdge*> out;
+    for (const Path& path : paths)
+        if (path.step == stepId)
+            for (const GraphEdge& edge : graphEdges())
+                for (std::string_view name : path.edges)
+                    if (name == std::string(edge.from) + ">" + std::string(edge.to))
+                        out.push_back(&edge);
+    return out;
+}
+
 std::vector<const GraphEdge*> fanOut(std::string_view nodeId)
 {
     std::vector<const GraphEdge*> out;
@@ -61,7 +96,7 @@ GraphState graphStateAt(std::size_t stepIndex)
     const auto& nodes = graphNodes();
     const auto& edges = graphEdges();
     GraphState state{std::vector<bool>(nodes.size()), std::vector<bool>(edges.size()),
-                     std::vector<bool>(nodes.size())};
+                     std::vector<bool>(nodes.size()), std::vector<bool>(edges.size())};
     if (stepIndex >= all.size())
         return state;
     const std::string_view current = all[stepIndex].id;
@@ -77,9 +112,18 @@ GraphState graphStateAt(std::size_t stepIndex)
         state.nodeActive[n] = nodes[n].id == current || nodes[n].gradient == current ||
                               (fused && (nodes[n].id == "x" || nodes[n].id == "xhat"));
     }
-    // An edge is lit by the step that computes its head forward or carries its share back.
     for (std::size_t e = 0; e < edges.size(); ++e)
-        state.edgeActive[e] = edges[e].to == current || edges[e].share == current;
+        state.shareReached[e] = indexOf(edges[e].share) <= stepIndex;
+    // Forward, an edge is lit by the step that computes its head; backward, by the step whose
+    // gradient travels along it (backwardEdges).
+    state.backward = all[stepIndex].phase == Phase::Staged;
+    if (state.backward) {
+        for (const GraphEdge* edge : backwardEdges(current))
+            state.edgeActive[std::size_t(edge - edges.data())] = true;
+    } else {
+        for (std::size_t e = 0; e < edges.size(); ++e)
+            state.edgeActive[e] = all[stepIndex].phase == Phase::Forward && edges[e].to == current;
+    }
     // A step that is one share of a node's gradient lights that node too (dmean_via_xhat, ...).
     for (std::size_t n = 0; n < nodes.size(); ++n)
         if (current.starts_with(std::string(nodes[n].gradient) + "_via_"))

@@ -88,9 +88,12 @@ void TestGraph::stepsLightTheirNodesAndEdges_data()
     QTest::newRow("y") << "y" << QStringList{"y"} << QStringList{"xhat>y", "gamma>y", "beta>y"};
     QTest::newRow("dy") << "dy" << QStringList{"y"} << QStringList{};
     QTest::newRow("dvar") << "dvar" << QStringList{"var"} << QStringList{"var>inv_std"};
-    QTest::newRow("dmean_via_var") << "dmean_via_var" << QStringList{"mean"} << QStringList{};
+    // Backward: the edges the gradient travels along at this step (the issue saw only the node).
+    QTest::newRow("dmean_via_xhat") << "dmean_via_xhat" << QStringList{"mean"} << QStringList{"mean>xmu", "xmu>xhat"};
+    QTest::newRow("dmean_via_var") << "dmean_via_var" << QStringList{"mean"} << QStringList{"mean>xmu", "xmu>var"};
     QTest::newRow("dx_via_mean") << "dx_via_mean" << QStringList{"x"} << QStringList{"x>mean"};
-    QTest::newRow("dxmu") << "dxmu" << QStringList{"xmu"} << QStringList{"x>xmu"};
+    QTest::newRow("dxmu") << "dxmu" << QStringList{"xmu"} << QStringList{"xmu>var", "xmu>xhat"};
+    QTest::newRow("dx") << "dx" << QStringList{"x"} << QStringList{"x>mean", "x>xmu"};
 }
 
 void TestGraph::stepsLightTheirNodesAndEdges()
@@ -108,6 +111,7 @@ void TestGraph::stepsLightTheirNodesAndEdges()
             litEdges << QString::fromStdString(std::string(graphEdges()[e].from) + ">" + std::string(graphEdges()[e].to));
     QCOMPARE(litNodes, nodes);
     QCOMPARE(litEdges, edges);
+    QCOMPARE(state.backward, findStep(step.toStdString())->phase == Phase::Staged);
 }
 
 void TestGraph::gradientsAppearInBackwardOrder()

@@ -78,6 +78,14 @@ void DisplaySettings::setFontPointSize(int points)
     emit changed();
 }
 
+void DisplaySettings::setAnimateGraph(bool animate)
+{
+    if (animate == animateGraph_)
+        return;
+    animateGraph_ = animate;
+    emit changed();
+}
+
 QString DisplaySettings::format(double value) const
 {
     return QString::number(value, 'g', digits_);
@@ -114,6 +122,7 @@ void DisplaySettings::load()
     setFontPointSize(settings.value(QStringLiteral("display/fontPointSize"),
                                     QApplication::font().pointSize() > 0
                                         ? QApplication::font().pointSize() : 10).toInt());
+    setAnimateGraph(settings.value(QStringLiteral("display/animateGraph"), true).toBool());
     setTheme(settings.value(QStringLiteral("display/theme")).toString() == QLatin1String("dark")
                  ? Theme::Dark : Theme::Light);
 }
@@ -123,6 +132,7 @@ void DisplaySettings::save() const
     QSettings settings;
     settings.setValue(QStringLiteral("display/digits"), digits_);
     settings.setValue(QStringLiteral("display/fontPointSize"), fontPointSize_);
+    settings.setValue(QStringLiteral("display/animateGraph"), animateGraph_);
     settings.setValue(QStringLiteral("display/theme"),
                       theme_ == Theme::Dark ? QStringLiteral("dark") : QStringLiteral("light"));
 }

@@ -17,10 +17,13 @@ public:
     int significantDigits() const { return digits_; }
     Theme theme() const { return theme_; }
     int fontPointSize() const { return fontPointSize_; }
+    // Whether the walkthrough's graph animates the gradient along its edges when stepping.
+    bool animateGraph() const { return animateGraph_; }
 
     void setSignificantDigits(int digits);  // clamped to 2..17
     void setTheme(Theme theme);              // also restyles the application
     void setFontPointSize(int points);       // clamped to 7..32; also sets the application font
+    void setAnimateGraph(bool animate);
 
     QString format(double value) const;  // with the chosen digits
     QString widestNumber() const;        // the longest text format() can produce: sizes columns
@@ -41,6 +44,7 @@ private:
     int digits_ = 4;
     Theme theme_ = Theme::Light;
     int fontPointSize_ = 10;
+    bool animateGraph_ = true;
 };
 
 }  // namespace bnflow::ui

@@ -2,35 +2,48 @@
 
 #include <document/display_settings.h>
 #include <document/session_document.h>
-#include <files/atomic_write.h>
 #include <walkthrough/walkthrough_state.h>
 
+#include <analysis.h>
+#include <batchnorm.h>
 #include <graph.h>
 
-#include <QBuffer>
-#include <QFileInfo>
+#include <QGraphicsLineItem>
+#include <QGraphicsPolygonItem>
 #include <QGraphicsRectItem>
-#include <QGraphicsTextItem>
-#include <QPdfWriter>
-#include <QSvgGenerator>
+#include <QGraphicsSimpleTextItem>
+#include <QVariantAnimation>
 #include <QWheelEvent>
 
+#include <algorithm>
 #include <cmath>
+#include <optional>
 
 namespace bnflow::ui {
 namespace {
 
-constexpr double kNodeWidth = 175, kColumnStep = 205, kRowStep = 150;  // at a 10 pt font
 constexpr int kActiveRole = 1;  // QGraphicsItem::data(): active flag
-constexpr int kNameRole = 2;    // node id or "from>to"
+constexpr int kNameRole = 2;    // node id, or "from>to" for an edge and its label
+constexpr int kArrowRole = 3;   // an edge's arrow as drawn: "tail>head"
+constexpr int kLabelRole = 4;   // true on an edge's share label
+constexpr double kMaxFitScale = 1.25;  // Fit enlarges a small graph in a large pane this far
+
+QString qs(std::string_view text)
+{
+    return QString::fromUtf8(text.data(), qsizetype(text.size()));
+}
 
 // Feature j's column of quantity `id`; a cell that exercise mode hides is a "?".
-QString columnText(const Eigen::Map<const Matrix>& m, int j, const DisplaySettings& d,
-                   const Exercise& exercise, std::string_view id)
+QString columnText(const Matrix& m, int j, const DisplaySettings& d, const Exercise& exercise,
+                   std::string_view id)
 {
+    if (m.size() == 0 || j < 0 || j >= m.cols())
+        return QObject::tr("—");
     QStringList parts;
     const int n = int(m.rows());
     for (int i = 0; i < n; ++i) {
+        if (!std::isfinite(m(i, j)))
+            return QObject::tr("undefined");
         if (n > 4 && i == 2) {
             parts << QStringLiteral("…");
             i = n - 1;
@@ -40,21 +53,59 @@ QString columnText(const Eigen::Map<const Matrix>& m, int j, const DisplaySettin
     return n == 1 ? parts.front() : QStringLiteral("[") + parts.join(QStringLiteral(", ")) + QStringLiteral("]");
 }
 
-QString fromUtf8(std::string_view text)
+// WCAG relative luminance and contrast ratio: lit text and edges must read on a projector.
+double luminance(const QColor& c)
 {
-    return QString::fromUtf8(text.data(), qsizetype(text.size()));
+    const auto channel = [](double v) { return v <= 0.03928 ? v / 12.92 : std::pow((v + 0.055) / 1.055, 2.4); };
+    return 0.2126 * channel(c.redF()) + 0.7152 * channel(c.greenF()) + 0.0722 * channel(c.blueF());
+}
+
+double contrast(const QColor& a, const QColor& b)
+{
+    const double la = luminance(a), lb = luminance(b);
+    return (std::max(la, lb) + 0.05) / (std::min(la, lb) + 0.05);
+}
+
+QColor blend(const QColor& a, const QColor& b, double t)
+{
+    return QColor::fromRgbF(float(a.redF() + t * (b.redF() - a.redF())), float(a.greenF() + t * (b.greenF() - a.greenF())),
+                            float(a.blueF() + t * (b.blueF() - a.blueF())));
+}
+
+// The palette's accent, moved towards the text colour until it reads on the background (4.5:1).
+QColor readable(const QColor& accent, const QColor& background, const QColor& ink)
+{
+    QColor c = accent;
+    for (double t = 0.1; contrast(c, background) < 4.5 && t <= 1.0; t += 0.1)
+        c = blend(accent, ink, t);
+    return c;
+}
+
+QPolygonF arrowHead(const QPointF& from, const QPointF& to, double size)
+{
+    const double angle = std::atan2(to.y() - from.y(), to.x() - from.x());
+    QPolygonF head;
+    head << to << to - QPointF(std::cos(angle - 0.4) * size, std::sin(angle - 0.4) * size)
+         << to - QPointF(std::cos(angle + 0.4) * size, std::sin(angle + 0.4) * size);
+    return head;
 }
 
 }  // namespace
 
 GraphView::GraphView(const SessionDocument* document, const WalkthroughState* state,
                      const DisplaySettings* display, QWidget* parent)
-    : QGraphicsView(parent), document_(document), state_(state), display_(display)
+    : QGraphicsView(parent), document_(document), state_(state), display_(display),
+      animation_(new QVariantAnimation(this))
 {
     setScene(new QGraphicsScene(this));
     setRenderHints(QPainter::Antialiasing | QPainter::TextAntialiasing);
     setDragMode(QGraphicsView::ScrollHandDrag);
-    setToolTip(tr("Ctrl + wheel zooms; drag to pan"));
+    setToolTip(tr("Ctrl + wheel zooms; drag to pan; View > Fit graph fits it again"));
+    animation_->setStartValue(0.0);
+    animation_->setEndValue(1.0);
+    animation_->setDuration(400);
+    animation_->setEasingCurve(QEasingCurve::OutCubic);
+    connect(animation_, &QVariantAnimation::valueChanged, this, [this](const QVariant& t) { drawLit(t.toDouble()); });
     connect(document_, &SessionDocument::resultsChanged, this, &GraphView::rebuild);
     connect(state_, &WalkthroughState::changed, this, &GraphView::rebuild);
     connect(display_, &DisplaySettings::changed, this, &GraphView::rebuild);
@@ -63,78 +114,200 @@ GraphView::GraphView(const SessionDocument* document, const WalkthroughState* st
 
 void GraphView::rebuild()
 {
+    animation_->stop();
+    lit_.clear();
     QGraphicsScene* s = scene();
     s->clear();
     const QPalette pal = palette();
     const QColor text = pal.color(QPalette::Text), base = pal.color(QPalette::Base);
-    const QColor accent = pal.color(QPalette::Highlight), muted = pal.color(QPalette::PlaceholderText);
+    const QColor accent = readable(pal.color(QPalette::Highlight), base, text);
+    const QColor muted = blend(text, base, 0.4);  // still 4.5:1 on either theme's base
+    const QColor edgeInk = blend(text, base, 0.2);
     const auto& nodes = graphNodes();
     const auto& edges = graphEdges();
-    const GraphState graph = graphStateAt(std::size_t(state_->step()));
-    const int j = std::min(state_->feature(), int(document_->session().features()) - 1);
-    const Exercise& exercise = document_->session().exercise;
+    const int step = state_->step();
+    const GraphState graph = graphStateAt(std::size_t(step));
+    const Session& session = document_->session();
+    const int j = std::min(state_->feature(), int(session.features()) - 1);
+    const Analysis* analysis = document_->analysis();
+    const Exercise& exercise = session.exercise;
 
-    const double k = std::max(1.0, font().pointSizeF() / 10.0);  // geometry grows with the text
-    std::vector<QRectF> boxes(nodes.size());
+    // A session that cannot be computed still has its forward values up to the one that is
+    // undefined (mean, x − μ and var with eps = 0 on a constant column): core's forward pass.
+    std::optional<Analysis> forwardOnly;
+    if (!analysis && session.samples() > 0 && session.gamma.size() == session.features() &&
+        session.beta.size() == session.features()) {
+        forwardOnly.emplace();
+        forwardOnly->forward = forward<double>(session.x, session.gamma, session.beta, session.eps);
+    }
+    const auto valueFor = [&](std::string_view id) -> std::optional<Matrix> {
+        if (const auto v = document_->value(id))
+            return Matrix(*v);
+        const Step* producer = findStep(id);
+        if (forwardOnly && producer && producer->phase == Phase::Forward)
+            return Matrix(valueOf(id, session, *forwardOnly));
+        return std::nullopt;
+    };
+
+    const QFont font = this->font();
+    QFont bold = font;
+    bold.setBold(true);
+    const QFontMetricsF metrics(font), boldMetrics(bold);
+    const double pad = metrics.averageCharWidth() * 0.8, line = metrics.lineSpacing();
+    const double gap = metrics.averageCharWidth() * 4;
+
+    // Node texts: title, value, gradient; the box is sized for every state of the gradient line
+    // so that nothing moves from step to step.
+    struct NodeText {
+        QString title, value, gradient, pending;
+    };
+    std::vector<NodeText> texts(nodes.size());
+    std::vector<QSizeF> nodeSizes(nodes.size());
     for (std::size_t n = 0; n < nodes.size(); ++n) {
         const GraphNode& node = nodes[n];
-        const Quantity& q = node.quantity();
-        QString html = QStringLiteral("<b>%1</b>").arg(QString::fromStdString(labelWithSymbol(q)).toHtmlEscaped());
-        if (const auto value = document_->value(node.id))
-            html += QStringLiteral("<br>%1").arg(columnText(*value, j, *display_, exercise, node.id).toHtmlEscaped());
-        const auto grad = document_->value(node.gradient);
-        if (graph.gradientReached[n] && grad) {
-            html += QStringLiteral("<br><span style='color:%1'>%2 = %3</span>")
-                        .arg(accent.name(), fromUtf8(quantity(node.gradient).label).toHtmlEscaped(),
-                             columnText(*grad, j, *display_, exercise, node.gradient).toHtmlEscaped());
-            const auto shares = fanOut(node.id);
-            if (shares.size() > 1)
-                for (const GraphEdge* e : shares)
-                    if (const auto share = document_->value(e->share))
-                        html += QStringLiteral("<br><small>&nbsp;&nbsp;+ via %1: %2</small>")
-                                    .arg(fromUtf8(quantity(e->to).label).toHtmlEscaped(),
-                                         columnText(*share, j, *display_, exercise, e->share).toHtmlEscaped());
-        } else {
-            html += QStringLiteral("<br><i style='color:%1'>gradient not computed yet</i>").arg(muted.name());
-        }
-        auto* label = new QGraphicsTextItem;
-        label->setFont(font());
-        label->setHtml(html);
-        label->setDefaultTextColor(text);
-        label->setTextWidth(kNodeWidth * k - 12);
-        const QPointF origin(node.column * kColumnStep * k, node.row * kRowStep * k);
-        const QRectF box(origin, QSizeF(kNodeWidth * k, label->boundingRect().height() + 12));
-        auto* rect = s->addRect(box, QPen(graph.nodeActive[n] ? accent : muted, graph.nodeActive[n] ? 3 : 1),
-                                graph.nodeActive[n] ? QColor::fromRgbF(accent.redF(), accent.greenF(), accent.blueF(), 0.12f) : base);
-        rect->setData(kActiveRole, bool(graph.nodeActive[n]));
-        rect->setData(kNameRole, QString::fromUtf8(node.id.data(), int(node.id.size())));
-        rect->setToolTip(html);
-        label->setParentItem(rect);
-        label->setPos(origin + QPointF(6, 6));
-        boxes[n] = box;
+        NodeText& t = texts[n];
+        t.title = QString::fromStdString(labelWithSymbol(node.quantity()));
+        const auto value = valueFor(node.id);
+        t.value = value ? columnText(*value, j, *display_, exercise, node.id) : tr("—");
+        const QString gradName = qs(quantity(node.gradient).label);
+        if (const auto grad = document_->value(node.gradient))
+            t.gradient = tr("%1 = %2").arg(gradName, columnText(*grad, j, *display_, exercise, node.gradient));
+        t.pending = analysis ? tr("%1: not computed yet").arg(gradName) : tr("%1: none (see above)").arg(gradName);
+        const double w = std::max({boldMetrics.horizontalAdvance(t.title), metrics.horizontalAdvance(t.value),
+                                   metrics.horizontalAdvance(t.gradient), metrics.horizontalAdvance(t.pending)});
+        nodeSizes[n] = QSizeF(w + 2 * pad, 3 * line + 2 * pad);
     }
+    // Shares on the edges out of a fan-out node (doc/derivation.md: a node's gradient is the
+    // sum of one share per consumer).
+    std::vector<QString> labels(edges.size());
+    std::vector<QSizeF> labelSizes(edges.size());
+    for (std::size_t e = 0; e < edges.size(); ++e) {
+        if (fanOut(edges[e].from).size() < 2)
+            continue;
+        // Two lines, name over value, to keep the gaps the labels sit in narrow.
+        if (const auto share = document_->value(edges[e].share)) {
+            const QString name = tr("%1 =").arg(qs(quantity(edges[e].share).label));
+            const QString value = columnText(Matrix(*share), j, *display_, exercise, edges[e].share);
+            labels[e] = name + QLatin1Char('\n') + value;
+            labelSizes[e] = QSizeF(std::max(metrics.horizontalAdvance(name), metrics.horizontalAdvance(value)) + 2 * pad,
+                                   2 * line + pad);
+        }
+    }
+
+    double fitScale = 1;
+    const QSizeF pane = layoutTarget_.isEmpty() ? QSizeF(contentsRect().size()) : layoutTarget_;
+    geometry_ = layoutGraphFor(pane, nodeSizes, labelSizes, gap, &fitScale);
+
+    // Why there are no gradients, above the graph.
+    double top = 0;
+    if (!analysis) {
+        const QString reason = document_->problems().empty()
+                                   ? tr("This session cannot be computed.")
+                                   : tr("No gradients: this session cannot be computed: %1")
+                                         .arg(QString::fromStdString(formatProblem(document_->problems().front())));
+        auto* banner = s->addSimpleText(reason, bold);
+        banner->setBrush(text);
+        banner->setPos(gap / 2, gap / 2);
+        banner->setData(kNameRole, QStringLiteral("reason"));
+        top = line + gap / 2;
+    }
+
+    for (std::size_t n = 0; n < nodes.size(); ++n) {
+        const QRectF box = geometry_.nodes[n].translated(0, top);
+        geometry_.nodes[n] = box;
+        const bool active = graph.nodeActive[n];
+        auto* rect = s->addRect(box, QPen(active ? accent : edgeInk, active ? 3 : 1.2),
+                                active ? blend(base, accent, 0.15) : base);
+        rect->setZValue(1);
+        rect->setData(kActiveRole, active);
+        rect->setData(kNameRole, qs(nodes[n].id));
+        const NodeText& t = texts[n];
+        const bool reached = graph.gradientReached[n] && !t.gradient.isEmpty();
+        const QString lines[] = {t.title, t.value, reached ? t.gradient : t.pending};
+        for (int k = 0; k < 3; ++k) {
+            auto* item = new QGraphicsSimpleTextItem(lines[k], rect);
+            item->setFont(k == 0 ? bold : font);
+            QFont italic = font;
+            italic.setItalic(true);
+            if (k == 2 && !reached)
+                item->setFont(italic);
+            item->setBrush(k == 2 ? (reached ? accent : muted) : text);
+            item->setPos(box.topLeft() + QPointF(pad, pad + k * line));
+        }
+        rect->setToolTip(QStringList(std::begin(lines), std::end(lines)).join(QLatin1Char('\n')));
+    }
+
     const auto indexOf = [&nodes](std::string_view id) {
         for (std::size_t n = 0; n < nodes.size(); ++n)
             if (nodes[n].id == id)
                 return n;
         return std::size_t(0);
     };
+    const double headSize = line * 0.7;
     for (std::size_t e = 0; e < edges.size(); ++e) {
-        const QRectF a = boxes[indexOf(edges[e].from)], b = boxes[indexOf(edges[e].to)];
-        const QPointF from(a.right(), a.center().y()), to(b.left(), b.center().y());
-        const QPen pen(graph.edgeActive[e] ? accent : muted, graph.edgeActive[e] ? 3.5 : 1.5);
-        auto* line = s->addLine(QLineF(from, to), pen);
-        line->setData(kActiveRole, bool(graph.edgeActive[e]));
-        line->setData(kNameRole, QString::fromStdString(std::string(edges[e].from) + ">" + std::string(edges[e].to)));
-        const double angle = std::atan2(to.y() - from.y(), to.x() - from.x());
-        QPolygonF head;
-        head << to << to - QPointF(std::cos(angle - 0.4) * 12, std::sin(angle - 0.4) * 12)
-             << to - QPointF(std::cos(angle + 0.4) * 12, std::sin(angle + 0.4) * 12);
-        s->addPolygon(head, pen, pen.color());
+        const QRectF a = geometry_.nodes[indexOf(edges[e].from)], b = geometry_.nodes[indexOf(edges[e].to)];
+        const auto [out, in] = edgeEnds(a, b);
+        const bool active = graph.edgeActive[e];
+        const bool backward = active && graph.backward;
+        const QPointF tail = backward ? in : out, tip = backward ? out : in;
+        const QPen pen(active ? accent : edgeInk, active ? 4 : 1.5, Qt::SolidLine, Qt::RoundCap);
+        auto* lineItem = s->addLine(QLineF(tail, tip), pen);
+        const QString name = qs(edges[e].from) + QLatin1Char('>') + qs(edges[e].to);
+        lineItem->setData(kActiveRole, active);
+        lineItem->setData(kNameRole, name);
+        lineItem->setData(kArrowRole, backward ? qs(edges[e].to) + QLatin1Char('>') + qs(edges[e].from) : name);
+        auto* head = s->addPolygon(arrowHead(tail, tip, active ? headSize * 1.4 : headSize), QPen(pen.color(), 1), pen.color());
+        if (active) {
+            lineItem->setZValue(0.5);
+            head->setZValue(0.5);
+            lit_.push_back({lineItem, head, tail, tip, headSize * 1.4});
+        }
+        if (!labels[e].isEmpty() && graph.shareReached[e]) {
+            QRectF labelBox(QPointF(0, 0), labelSizes[e]);
+            labelBox.moveCenter((out + in) / 2);
+            auto* back = s->addRect(labelBox, QPen(active ? accent : edgeInk, 1), base);
+            back->setZValue(2);
+            back->setData(kLabelRole, true);
+            back->setData(kNameRole, name);
+            auto* label = new QGraphicsSimpleTextItem(labels[e], back);
+            label->setFont(font);
+            label->setBrush(accent);
+            label->setPos(labelBox.topLeft() + QPointF(pad, pad / 2));
+        }
     }
-    s->setSceneRect(s->itemsBoundingRect().adjusted(-10, -10, 10, 10));
-    if (!userZoomed_)
-        fit();
+    s->setSceneRect(QRectF(QPointF(0, 0), geometry_.size + QSizeF(0, top)));
+
+    if (layoutTarget_.isEmpty() && !userZoomed_) {
+        // Never smaller than the font (the pane scrolls instead), larger when there is room.
+        const double k = std::clamp(std::min(pane.width() / s->sceneRect().width(),
+                                             pane.height() / s->sceneRect().height()), 1.0, kMaxFitScale);
+        setTransform(QTransform::fromScale(k, k));
+    }
+    const bool stepped = drawnStep_ != step;
+    drawnStep_ = step;
+    if (stepped && graph.backward && !lit_.empty() && display_->animateGraph() && layoutTarget_.isEmpty() && isVisible()) {
+        drawLit(0);
+        animation_->start();
+    } else {
+        drawLit(1);
+    }
+}
+
+void GraphView::drawLit(double progress)
+{
+    // The gradient runs from the output end of each lit edge towards its input end.
+    for (const LitEdge& edge : lit_) {
+        const QPointF tip = edge.start + (edge.end - edge.start) * progress;
+        edge.line->setLine(QLineF(edge.start, tip));
+        const QPolygonF full = arrowHead(edge.start, edge.end, edge.headSize);
+        edge.head->setPolygon(full.translated(tip - edge.end));
+        edge.head->setVisible(progress > 0.05);
+    }
+}
+
+bool GraphView::isAnimating() const
+{
+    return animation_->state() == QAbstractAnimation::Running;
 }
 
 QStringList GraphView::activeNodes() const
@@ -155,19 +328,52 @@ QStringList GraphView::activeEdges() const
     return out;
 }
 
+QStringList GraphView::activeArrows() const
+{
+    QStringList out;
+    for (QGraphicsItem* item : scene()->items(Qt::AscendingOrder))
+        if (dynamic_cast<QGraphicsLineItem*>(item) && item->data(kActiveRole).toBool())
+            out << item->data(kArrowRole).toString();
+    return out;
+}
+
 QString GraphView::nodeText(const QString& nodeId) const
 {
     for (QGraphicsItem* item : scene()->items())
-        if (dynamic_cast<QGraphicsRectItem*>(item) && item->data(kNameRole).toString() == nodeId)
+        if (dynamic_cast<QGraphicsRectItem*>(item) && !item->data(kLabelRole).toBool() &&
+            item->data(kNameRole).toString() == nodeId) {
+            QStringList lines;
             for (QGraphicsItem* child : item->childItems())
-                if (auto* text = dynamic_cast<QGraphicsTextItem*>(child))
-                    return text->toPlainText();
+                if (auto* text = dynamic_cast<QGraphicsSimpleTextItem*>(child))
+                    lines << text->text();
+            return lines.join(QLatin1Char('\n'));
+        }
+    return {};
+}
+
+QString GraphView::edgeLabel(const QString& edgeName) const
+{
+    for (QGraphicsItem* item : scene()->items())
+        if (item->data(kLabelRole).toBool() && item->data(kNameRole).toString() == edgeName)
+            for (QGraphicsItem* child : item->childItems())
+                if (auto* text = dynamic_cast<QGraphicsSimpleTextItem*>(child))
+                    return text->text();
+    return {};
+}
+
+QRectF GraphView::nodeRect(const QString& nodeId) const
+{
+    for (QGraphicsItem* item : scene()->items())
+        if (auto* rect = dynamic_cast<QGraphicsRectItem*>(item))
+            if (!item->data(kLabelRole).toBool() && item->data(kNameRole).toString() == nodeId)
+                return rect->rect();
     return {};
 }
 
 void GraphView::fit()
 {
-    fitInView(scene()->sceneRect(), Qt::KeepAspectRatio);
+    userZoomed_ = false;
+    rebuild();
 }
 
 void GraphView::wheelEvent(QWheelEvent* event)
@@ -177,15 +383,16 @@ void GraphView::wheelEvent(QWheelEvent* event)
         return;
     }
     userZoomed_ = true;
-    const double factor = event->angleDelta().y() > 0 ? 1.15 : 1 / 1.15;
-    scale(factor, factor);
+    // Zooming out stops at the font's own size: below it the text would be unreadable.
+    const double now = transform().m11();
+    const double wanted = std::clamp(now * (event->angleDelta().y() > 0 ? 1.15 : 1 / 1.15), 1.0, 6.0);
+    scale(wanted / now, wanted / now);
 }
 
 void GraphView::resizeEvent(QResizeEvent* event)
 {
     QGraphicsView::resizeEvent(event);
-    if (!userZoomed_)
-        fit();
+    rebuild();  // the layout follows the pane's shape
 }
 
 void GraphView::changeEvent(QEvent* event)
@@ -193,54 +400,6 @@ void GraphView::changeEvent(QEvent* event)
     QGraphicsView::changeEvent(event);
     if (event->type() == QEvent::PaletteChange || event->type() == QEvent::FontChange)
         rebuild();
-}
-
-void GraphView::renderTo(QPainter* painter, const QRectF& target)
-{
-    scene()->render(painter, target, scene()->sceneRect(), Qt::KeepAspectRatio);
-}
-
-bool GraphView::exportTo(const QString& path, QString* error)
-{
-    const QString suffix = QFileInfo(path).suffix().toLower();
-    const QRectF rect = scene()->sceneRect();
-    // Painted into memory first; only a complete image reaches the disk.
-    QByteArray bytes;
-    QBuffer file(&bytes);
-    file.open(QIODevice::WriteOnly);
-    bool painted = true;
-    if (suffix == QLatin1String("png")) {
-        QImage image((rect.size() * 2).toSize(), QImage::Format_ARGB32);
-        image.fill(palette().color(QPalette::Base));
-        QPainter painter(&image);
-        painter.setRenderHints(QPainter::Antialiasing | QPainter::TextAntialiasing);
-        renderTo(&painter, QRectF(QPointF(0, 0), image.size()));
-        painted = painter.end() && image.save(&file, "PNG");
-    } else if (suffix == QLatin1String("svg")) {
-        QSvgGenerator svg;
-        svg.setOutputDevice(&file);
-        svg.setSize(rect.size().toSize());
-        svg.setViewBox(QRectF(QPointF(0, 0), rect.size()));
-        svg.setTitle(QStringLiteral("bnflow computational graph"));
-        QPainter painter(&svg);
-        renderTo(&painter, QRectF(QPointF(0, 0), rect.size()));
-        painted = painter.end();
-    } else if (suffix == QLatin1String("pdf")) {
-        QPdfWriter pdf(&file);
-        pdf.setPageSize(QPageSize(QPageSize::A4));
-        pdf.setPageOrientation(QPageLayout::Landscape);
-        QPainter painter(&pdf);
-        renderTo(&painter, QRectF(QPointF(0, 0), QSizeF(pdf.width(), pdf.height())));
-        painted = painter.end();
-    } else {
-        *error = QFileInfo(path).fileName() + tr(": expected a .png, .svg or .pdf file");
-        return false;
-    }
-    if (!painted || bytes.isEmpty()) {
-        *error = files::writeError(path, tr("the graph could not be rendered"));
-        return false;
-    }
-    return files::writeFileAtomically(path, bytes, error);
 }
 
 }  // namespace bnflow::ui

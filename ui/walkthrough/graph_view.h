@@ -1,9 +1,18 @@
 // The computational graph (core/graph.h) drawn with QGraphicsScene: each node with its value
-// for the walkthrough's feature and, once the backward pass has reached it, its gradient;
-// the current step's nodes and edges highlighted; at the fan-out nodes each branch's share.
+// for the walkthrough's feature and, once the backward pass has reached it, its gradient; the
+// current step's nodes and edges lit, a backward step's edges drawn from output to input with
+// a short animation; at the fan-out nodes (x, x − μ) each branch's share written on its edge.
+// The drawing is laid out in the pane's pixels with the view's font (graph_layout.h), so text
+// is never drawn smaller than that font: a pane too small for it scrolls instead.
 #pragma once
 
+#include <walkthrough/graph_layout.h>
+
 #include <QGraphicsView>
+
+class QVariantAnimation;
+class QGraphicsLineItem;
+class QGraphicsPolygonItem;
 
 namespace bnflow::ui {
 
@@ -17,27 +26,48 @@ public:
     GraphView(const SessionDocument* document, const WalkthroughState* state,
               const DisplaySettings* display, QWidget* parent = nullptr);
 
-    // Item data for tests: the node ids and edge names ("x>mu") drawn as active now.
+    // Item data for tests: the node ids and edge names ("x>mean", forward names) drawn lit now.
     QStringList activeNodes() const;
     QStringList activeEdges() const;
-    QString nodeText(const QString& nodeId) const;  // what the node box says
+    // The lit edges as their arrows point ("y>xhat" at dxhat: from output back to input).
+    QStringList activeArrows() const;
+    QString nodeText(const QString& nodeId) const;   // what the node box says, one line a line
+    QString edgeLabel(const QString& edgeName) const;  // the share written on an edge, or ""
+    QRectF nodeRect(const QString& nodeId) const;    // in scene coordinates
+    GraphShape shape() const { return geometry_.shape; }
+    bool isAnimating() const;
 
-    void fit();
-    void renderTo(QPainter* painter, const QRectF& target);  // for the handout
-    bool exportTo(const QString& path, QString* error);      // .png, .svg or .pdf by suffix
+    void fit();  // the whole graph in the pane, never smaller than the font, larger if room
+    // Lays the graph out for `target` (device px of a page at deviceDpi) in its own palette and
+    // paints it as wide as the target allows; returns the printed size of its smallest text in
+    // points.
+    double print(QPainter* painter, const QRectF& target, double deviceDpi);
+    bool exportTo(const QString& path, QString* error);  // .png, .svg or .pdf by suffix
 
 protected:
     void wheelEvent(QWheelEvent* event) override;  // Ctrl + wheel zooms
     void resizeEvent(QResizeEvent* event) override;
-    void changeEvent(QEvent* event) override;  // a new palette redraws the scene
+    void changeEvent(QEvent* event) override;  // a new palette or font redraws the scene
 
 private:
+    struct LitEdge {
+        QGraphicsLineItem* line;
+        QGraphicsPolygonItem* head;
+        QPointF start, end;  // the arrow's tail and tip, in the direction of travel
+        double headSize;
+    };
     void rebuild();
+    void drawLit(double progress);  // 0: nothing of the lit edges drawn yet, 1: all
 
     const SessionDocument* document_;
     const WalkthroughState* state_;
     const DisplaySettings* display_;
     bool userZoomed_ = false;
+    QSizeF layoutTarget_;  // set while printing: the page instead of the pane
+    GraphGeometry geometry_;
+    std::vector<LitEdge> lit_;
+    QVariantAnimation* animation_;
+    int drawnStep_ = -1;
 };
 
 }  // namespace bnflow::ui

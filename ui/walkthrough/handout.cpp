@@ -80,7 +80,7 @@ QString handoutCoverHtml(const Session& s, const DisplaySettings& display, int f
 }
 
 bool writeHandout(const SessionDocument& document, const DisplaySettings& display, int feature,
-                  const QString& path, QString* error)
+                  const QString& path, QString* error, double* graphTextPoints)
 {
     const Analysis* a = document.analysis();
     if (!a) {
@@ -117,6 +117,7 @@ bool writeHandout(const SessionDocument& document, const DisplaySettings& displa
     graph.setPalette(QApplication::style()->standardPalette());
     const QColor ink(Qt::black);
     const auto& all = steps();
+    double smallestGraphText = 1e9;
     for (std::size_t k = 0; k < all.size(); ++k) {
         pdf.newPage();
         state.setStep(int(k));
@@ -137,10 +138,14 @@ bool writeHandout(const SessionDocument& document, const DisplaySettings& displa
         y = drawText(painter, QStringLiteral("<i>%1</i>").arg(QString::fromStdString(pluggedIn(step, s, *a, j)).toHtmlEscaped()),
                      y, width, 10);
         y = drawText(painter, tableHtml(valueOf(step.id, s, *a), display, 12, &s.exercise, step.id), y, width, 9);
-        const double graphHeight = std::min(pdf.height() - kMargin - y, width * 0.5);
+        // The graph takes the rest of the page, laid out for its shape (GraphView::print).
+        const double graphHeight = pdf.height() - kMargin - y;
         if (graphHeight > 100)
-            graph.renderTo(&painter, QRectF(kMargin, y, width, graphHeight));
+            // from 10 mm to 10 mm: the graph is wider than the text column, so its text prints larger.
+            smallestGraphText = std::min(smallestGraphText, graph.print(&painter, QRectF(kMargin / 1.5, y, pdf.width() - kMargin / 0.75, graphHeight), kDpi));
     }
+    if (graphTextPoints)
+        *graphTextPoints = smallestGraphText;
     if (!painter.end() || bytes.isEmpty()) {
         *error = files::writeError(path, QObject::tr("the PDF could not be rendered"));
         return false;

@@ -92,17 +92,19 @@ WalkthroughPanel::WalkthroughPanel(SessionDocument* document, WalkthroughState* 
     layout->addLayout(column_, 1);
 
     // What a presentation clicker sends, and the usual keys.
-    const auto bind = [this](const QList<QKeySequence>& keys, auto slot) {
-        for (const QKeySequence& key : keys) {
-            auto* shortcut = new QShortcut(key, this, slot);
-            shortcut->setContext(Qt::WidgetWithChildrenShortcut);
-        }
+    // The description is what Help > Keyboard shortcuts lists.
+    const auto bind = [this](const QString& what, const QList<QKeySequence>& keys, auto slot) {
+        auto* shortcut = new QShortcut(this);
+        shortcut->setKeys(keys);
+        shortcut->setContext(Qt::WidgetWithChildrenShortcut);
+        shortcut->setWhatsThis(what);
+        connect(shortcut, &QShortcut::activated, this, slot);
     };
-    bind({Qt::Key_Right, Qt::Key_Space, Qt::Key_PageDown}, [this] { state_->next(); });
-    bind({Qt::Key_Left, Qt::Key_PageUp}, [this] { state_->previous(); });
-    bind({Qt::Key_Home}, [this] { state_->first(); });
-    bind({Qt::Key_End}, [this] { state_->last(); });
-    bind({Qt::Key_B}, [this] { emit blankRequested(); });
+    bind(tr("Walkthrough: next step"), {Qt::Key_Right, Qt::Key_Space, Qt::Key_PageDown}, [this] { state_->next(); });
+    bind(tr("Walkthrough: previous step"), {Qt::Key_Left, Qt::Key_PageUp}, [this] { state_->previous(); });
+    bind(tr("Walkthrough: first step"), {Qt::Key_Home}, [this] { state_->first(); });
+    bind(tr("Walkthrough: last step"), {Qt::Key_End}, [this] { state_->last(); });
+    bind(tr("Lecture mode: blank the screen"), {Qt::Key_B}, [this] { emit blankRequested(); });
 
     connect(state_, &WalkthroughState::changed, this, &WalkthroughPanel::refresh);
     // The walkthrough frames its feature in every table when the user picks another feature,
@@ -116,6 +118,11 @@ WalkthroughPanel::WalkthroughPanel(SessionDocument* document, WalkthroughState* 
     });
     connect(document_, &SessionDocument::resultsChanged, this, &WalkthroughPanel::refresh);
     connect(display_, &DisplaySettings::changed, this, &WalkthroughPanel::refresh);
+    // A new Preferences font size reaches the texts sized here from the application font.
+    connect(display_, &DisplaySettings::changed, this, [this] {
+        if (scale_ != 1.0)
+            setLectureScale(scale_);
+    });
     refresh();
 }
 
@@ -179,7 +186,9 @@ void WalkthroughPanel::setLectureScale(double scale)
     for (QWidget* w : {static_cast<QWidget*>(meaning_), static_cast<QWidget*>(plugged_), static_cast<QWidget*>(title_)})
         w->setFont(font);
     title_->setStyleSheet(QStringLiteral("font-weight: bold"));
-    graph_->setFont(font);  // the node labels follow (GraphView draws with its font)
+    // The node labels follow (GraphView lays out with its font); at 1 it inherits the
+    // application font again, so that a later Preferences size reaches it.
+    graph_->setFont(scale_ == 1.0 ? QFont() : font);
 }
 
 void WalkthroughPanel::setPresenting(bool presenting)

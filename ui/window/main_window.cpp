@@ -18,6 +18,7 @@
 #include <walkthrough/walkthrough_state.h>
 #include <window/derivation_dialog.h>
 #include <window/file_actions.h>
+#include <window/help_sheet.h>
 #include <window/preferences_dialog.h>
 
 #include <QApplication>
@@ -180,6 +181,16 @@ void MainWindow::setupMenus()
     derivation->setObjectName(QStringLiteral("showDerivation"));
     derivation->setStatusTip(tr("The forward and backward pass derived step by step, the notation "
                                 "and the usual mistakes (doc/derivation.md)"));
+    QAction* sheet = help->addAction(tr("&Keyboard shortcuts and colours"), QKeySequence(Qt::Key_F1), this, [this] {
+        auto* dialog = findChild<HelpSheet*>();
+        if (!dialog)
+            dialog = new HelpSheet(this, display_, this);
+        dialog->refresh();
+        dialog->show();
+        dialog->raise();
+    });
+    sheet->setObjectName(QStringLiteral("showHelpSheet"));
+    sheet->setStatusTip(tr("Every shortcut of the window, and what the colours of the tables and the graph mean"));
     help->addAction(tr("&About bnflow"), this, [this] {
         QMessageBox::about(this, tr("About bnflow"),
                            tr("<b>bnflow %1</b><p>The gradient flow through a Batch Normalization "
@@ -222,7 +233,7 @@ void MainWindow::setupWalkthroughActions(QMenu* file, QMenu* view)
     view->addSeparator();
     QAction* lecture = view->addAction(tr("&Lecture mode"), QKeySequence(Qt::Key_F5), lecture_, &LectureMode::toggle);
     lecture->setStatusTip(tr("Fullscreen walkthrough in large type; Esc returns, B blanks the screen"));
-    QAction* leave = new QAction(this);
+    QAction* leave = new QAction(tr("Leave lecture mode"), this);
     leave->setShortcut(Qt::Key_Escape);
     connect(leave, &QAction::triggered, lecture_, [this] { lecture_->setActive(false); });
     addAction(leave);  // works while the menu bar is hidden
@@ -230,6 +241,16 @@ void MainWindow::setupWalkthroughActions(QMenu* file, QMenu* view)
     QAction* smaller = view->addAction(tr("&Smaller text"), QKeySequence::ZoomOut, lecture_, &LectureMode::smaller);
     addActions({lecture, larger, smaller});
     view->addAction(tr("&Fit graph"), this, [this] { walkthrough_->graph()->fit(); });
+    QAction* animate = view->addAction(tr("&Animate the gradient"));
+    animate->setObjectName(QStringLiteral("animateGraph"));
+    animate->setCheckable(true);
+    animate->setChecked(display_->animateGraph());
+    animate->setStatusTip(tr("Run the gradient along the graph's edges when stepping backward"));
+    connect(animate, &QAction::toggled, this, [this](bool on) {
+        display_->setAnimateGraph(on);
+        display_->save();
+    });
+    connect(display_, &DisplaySettings::changed, animate, [this, animate] { animate->setChecked(display_->animateGraph()); });
 }
 
 bool MainWindow::showView(const QString& name)

@@ -1,0 +1,141 @@
+#include <walkthrough/graph_layout.h>
+
+#include <graph.h>
+
+#include <algorithm>
+#include <cmath>
+#include <string_view>
+
+namespace bnflow::ui {
+namespace {
+
+struct Cell {
+    int column, row;
+};
+
+// The tall grid: the forward pass read down the left column, its side computations (mean,
+// var, invStd) and the parameters on the right. The edges that carry a long share (x − μ into
+// var and xhat) run down or across rows, so their labels sit between rows, not between columns.
+Cell tallCell(std::string_view id)
+{
+    static const std::pair<std::string_view, Cell> cells[] = {
+        {"x", {0, 0}},   {"mean", {1, 0}},    {"xmu", {0, 1}},   {"var", {1, 2}},  {"xhat", {0, 3}},
+        {"inv_std", {1, 3}}, {"y", {0, 4}}, {"gamma", {1, 4}}, {"beta", {1, 5}},
+    };
+    for (const auto& [name, cell] : cells)
+        if (name == id)
+            return cell;
+    return {0, 0};
+}
+
+Cell cellOf(GraphShape shape, const GraphNode& node)
+{
+    return shape == GraphShape::Wide ? Cell{node.column, node.row} : tallCell(node.id);
+}
+
+std::size_t nodeIndex(std::string_view id)
+{
+    const auto& nodes = graphNodes();
+    for (std::size_t n = 0; n < nodes.size(); ++n)
+        if (nodes[n].id == id)
+            return n;
+    return 0;
+}
+
+}  // namespace
+
+GraphGeometry layoutGraph(GraphShape shape, const std::vector<QSizeF>& nodeSizes,
+                          const std::vector<QSizeF>& labelSizes, double gap)
+{
+    const auto& nodes = graphNodes();
+    const auto& edges = graphEdges();
+    int columns = 0, rows = 0;
+    for (const GraphNode& node : nodes) {
+        columns = std::max(columns, cellOf(shape, node).column + 1);
+        rows = std::max(rows, cellOf(shape, node).row + 1);
+    }
+    std::vector<double> width(std::size_t(columns), 0), height(std::size_t(rows), 0);
+    for (std::size_t n = 0; n < nodes.size(); ++n) {
+        const Cell c = cellOf(shape, nodes[n]);
+        width[std::size_t(c.column)] = std::max(width[std::size_t(c.column)], nodeSizes[n].width());
+        height[std::size_t(c.row)] = std::max(height[std::size_t(c.row)], nodeSizes[n].height());
+    }
+    // Gaps after each column and row; widened where an edge's label must fit between its ends.
+    std::vector<double> columnGap(std::size_t(columns), gap), rowGap(std::size_t(rows), gap);
+    for (std::size_t e = 0; e < edges.size(); ++e) {
+        const QSizeF label = labelSizes[e];
+        if (label.isEmpty())
+            continue;
+        const Cell a = cellOf(shape, nodes[nodeIndex(edges[e].from)]);
+        const Cell b = cellOf(shape, nodes[nodeIndex(edges[e].to)]);
+        const auto widen = [&](std::vector<double>& gaps, const std::vector<double>& sizes, int from, int to,
+                               double needed) {
+            const int lo = std::min(from, to), hi = std::max(from, to);
+            double free = 0;
+            for (int k = lo; k < hi; ++k)
+                free += gaps[std::size_t(k)] + (k > lo ? sizes[std::size_t(k)] : 0);
+            if (free < needed)
+                gaps[std::size_t(lo)] += needed - free;
+        };
+        // Across rows the label lies in the band between them (no box there, whatever its
+        // width); along a row it needs the space between the columns.
+        if (a.row != b.row)
+            widen(rowGap, height, a.row, b.row, label.height() + gap / 2);
+        else
+            widen(columnGap, width, a.column, b.column, label.width() + gap);
+    }
+    std::vector<double> left(static_cast<std::size_t>(columns)), top(static_cast<std::size_t>(rows));
+    double x = gap / 2, y = gap / 2;
+    for (int c = 0; c < columns; ++c) {
+        left[std::size_t(c)] = x;
+        x += width[std::size_t(c)] + (c + 1 < columns ? columnGap[std::size_t(c)] : 0);
+    }
+    for (int r = 0; r < rows; ++r) {
+        top[std::size_t(r)] = y;
+        y += height[std::size_t(r)] + (r + 1 < rows ? rowGap[std::size_t(r)] : 0);
+    }
+    GraphGeometry g;
+    g.shape = shape;
+    g.size = QSizeF(x + gap / 2, y + gap / 2);
+    for (std::size_t n = 0; n < nodes.size(); ++n) {
+        const Cell c = cellOf(shape, nodes[n]);
+        // Centred in its cell, so that edges between neighbours run straight.
+        const QPointF centre(left[std::size_t(c.column)] + width[std::size_t(c.column)] / 2,
+                             top[std::size_t(c.row)] + height[std::size_t(c.row)] / 2);
+        QRectF box(QPointF(0, 0), nodeSizes[n]);
+        box.moveCenter(centre);
+        g.nodes.push_back(box);
+    }
+    return g;
+}
+
+GraphGeometry layoutGraphFor(const QSizeF& pane, const std::vector<QSizeF>& nodeSizes,
+                             const std::vector<QSizeF>& labelSizes, double gap, double* scale)
+{
+    GraphGeometry best;
+    double bestScale = -1;
+    for (GraphShape shape : {GraphShape::Wide, GraphShape::Tall}) {
+        GraphGeometry g = layoutGraph(shape, nodeSizes, labelSizes, gap);
+        const double s = std::min(pane.width() / g.size.width(), pane.height() / g.size.height());
+        if (s > bestScale) {
+            bestScale = s;
+            best = std::move(g);
+        }
+    }
+    *scale = bestScale;
+    return best;
+}
+
+std::pair<QPointF, QPointF> edgeEnds(const QRectF& a, const QRectF& b)
+{
+    // The point where the ray from a box's centre towards `target` leaves the box.
+    const auto clip = [](const QRectF& box, const QPointF& target) {
+        const QPointF c = box.center(), d = target - c;
+        const double tx = d.x() != 0 ? (box.width() / 2) / std::abs(d.x()) : 1e300;
+        const double ty = d.y() != 0 ? (box.height() / 2) / std::abs(d.y()) : 1e300;
+        return c + d * std::min({tx, ty, 1.0});
+    };
+    return {clip(a, b.center()), clip(b, a.center())};
+}
+
+}  // namespace bnflow::ui

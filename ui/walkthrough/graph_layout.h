@@ -1,0 +1,37 @@
+// Where the graph's nodes go, in the pixels of the pane (or page) it is drawn in: the grid of
+// core/graph (levels left to right, "wide") or a two-column grid read top to bottom ("tall"),
+// each column as wide as its widest node, each gap wide enough for the share written on an edge
+// across it. The layout depends on the sizes of the texts only, never on the step, so nothing
+// moves while stepping.
+#pragma once
+
+#include <QRectF>
+#include <QSizeF>
+
+#include <utility>
+#include <vector>
+
+namespace bnflow::ui {
+
+enum class GraphShape { Wide, Tall };
+
+struct GraphGeometry {
+    GraphShape shape = GraphShape::Wide;
+    std::vector<QRectF> nodes;  // parallel to graphNodes()
+    QSizeF size;                // the whole drawing, margins included
+};
+
+// nodeSizes parallel to graphNodes(); labelSizes parallel to graphEdges() (an empty size: no
+// label on that edge); gap: the smallest space between two nodes.
+GraphGeometry layoutGraph(GraphShape shape, const std::vector<QSizeF>& nodeSizes,
+                          const std::vector<QSizeF>& labelSizes, double gap);
+
+// The shape whose drawing fits `pane` at the larger scale, and that scale.
+GraphGeometry layoutGraphFor(const QSizeF& pane, const std::vector<QSizeF>& nodeSizes,
+                             const std::vector<QSizeF>& labelSizes, double gap, double* scale);
+
+// Where the edge from box a to box b leaves a and enters b: the segment between their centres,
+// clipped to the boxes' borders.
+std::pair<QPointF, QPointF> edgeEnds(const QRectF& a, const QRectF& b);
+
+}  // namespace bnflow::ui
