@@ -1,6 +1,7 @@
 // The value a user edits: one batch, its parameters and its upstream gradient.
 #pragma once
 
+#include "norm_config.h"
 #include "problem.h"
 #include "types.h"
 
@@ -21,6 +22,9 @@ struct Session {
     std::optional<std::uint64_t> doutSeed;  // set while dout is the seeded default, not typed in
     std::string title;
     std::string notes;
+    // Which normalization layer and mode, with the running statistics (norm_config.h); all
+    // unset means batch norm in training mode, as every session before the family.
+    NormConfig norm;
     // Keys of the session file that bnflow does not know, kept verbatim (compact JSON text)
     // so that saving the file again loses nothing.
     std::vector<std::pair<std::string, std::string>> extraFields;
