@@ -101,7 +101,7 @@ FamilyForward familyForward(const Reduction& r, const Matrix& x, const RowVector
         f.mean = *config.runningMean;
         f.var = *config.runningVar;
         f.xmu = x.rowwise() - config.runningMean->row(0);
-    } else if (r.layer == Layer::RmsNorm) {  // no centring: the mean square (doc/derivation.md#rmsnorm)
+    } else if (r.layer == Layer::RmsNorm) {  // no centring: the mean square (doc/derivation.md#beyond-training-mode (RMSNorm))
         f.xmu = x;
         f.var = reduce(r, [&](Index i, Index j) { return x(i, j) * x(i, j); }) / m;
     } else {  // two-pass over each set, as batch norm over its columns

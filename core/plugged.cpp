@@ -35,7 +35,8 @@ public:
         switch (quantity(id).extent) {
         case Extent::Scalar: return num(v(0, 0));
         case Extent::PerFeature: return num(v(0, j_));
-        case Extent::PerElement: return "[" + joined(v, ", ") + "]";
+        case Extent::PerElement:
+        case Extent::PerSet: return "[" + joined(v, ", ") + "]";
         }
         return {};
     }
