@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <QDir>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -27,6 +28,7 @@ private slots:
     void gradcheckEveryLayer();
     void batchNormOnlyCommandsRefuse_data();
     void batchNormOnlyCommandsRefuse();
+    void examplesRun();
 };
 
 namespace {
@@ -179,6 +181,20 @@ void TestCliFamily::batchNormOnlyCommandsRefuse()
     expectBadInput(run, {args[1], fragment, "bnflow-cli " + args[0] + " supports batch norm"});
     if (args[0] != "check")  // no file written, not even a partial one
         QVERIFY(!QFile::exists(args[args.indexOf("--out") + 1]));
+}
+
+// The README's example sessions, one per layer and convention (resources/examples/family).
+void TestCliFamily::examplesRun()
+{
+    const QDir dir(BNFLOW_FAMILY_EXAMPLES);
+    const QStringList files = dir.entryList({"*.bnflow.json"}, QDir::Files);
+    QCOMPARE(files.size(), 7);
+    for (const QString& file : files) {
+        const Json out = grad(dir.filePath(file).toStdString());
+        QCOMPARE(out.contains("running"), file.startsWith("running_"));
+        const Run check = runCli({"gradcheck", dir.filePath(file)});
+        QVERIFY2(check.exitCode == 0, qPrintable(file + check.err));
+    }
 }
 
 QTEST_GUILESS_MAIN(TestCliFamily)
