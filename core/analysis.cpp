@@ -66,12 +66,29 @@ Problems checkStatistics(const Matrix& x, const ForwardCache<double>& f, double 
 
 }  // namespace
 
+std::optional<Problem> batchNormOnly(const NormConfig& norm, std::string_view who)
+{
+    const std::string subject = who.empty() ? std::string("this view") : std::string(who);
+    if (norm.layerOrDefault() != Layer::BatchNorm)
+        return Problem{"layer", "is \"" + std::string(layerName(norm.layerOrDefault())) + "\"; " +
+                                    subject + " supports batch norm only (\"batchnorm\") so far"};
+    if (norm.isEval())
+        return Problem{"mode", "is \"eval\"; " + subject +
+                                   " supports batch norm in training mode only so far"};
+    return std::nullopt;
+}
+
 AnalysisResult analyze(const Session& session)
 {
     AnalysisResult result;
     result.problems = session.validate();
     if (!result.problems.empty())
         return result;
+    if (const auto refusal = batchNormOnly(session.norm)) {
+        // Never batch norm's numbers under another layer's name: family.h computes the others.
+        result.problems.push_back(*refusal);
+        return result;
+    }
 
     Analysis a;
     forward<double>(session.x, session.gamma, session.beta, session.eps, a.forward);

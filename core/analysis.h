@@ -5,6 +5,7 @@
 #include "session.h"
 
 #include <optional>
+#include <string_view>
 
 namespace bnflow {
 
@@ -28,7 +29,12 @@ struct AnalysisResult {
     bool ok() const { return analysis.has_value(); }
 };
 
-// Validates the session, then runs forward, staged and fused backward. Cases the formulas do
+// Problem {"layer" or "mode", why} when `norm` is not batch norm in training mode, which is all
+// that Analysis (and so the window, plots, handout and check) computes so far; `who` names the
+// refusing part ("bnflow-cli export"), empty for "this view". Other layers: family.h.
+std::optional<Problem> batchNormOnly(const NormConfig& norm, std::string_view who = {});
+
+// Validates the session (and refuses any layer but training batch norm), then runs forward, staged and fused backward. Cases the formulas do
 // not define are problems, never NaN: a zero-variance column with eps = 0, a variance or a
 // result that overflows.
 AnalysisResult analyze(const Session& session);

@@ -1,5 +1,7 @@
 #include "catalogue.h"
 
+#include "family_catalogue.h"
+
 #include <stdexcept>
 
 namespace bnflow {
@@ -78,6 +80,9 @@ const std::vector<Quantity>& quantities()
 const Quantity& quantity(std::string_view id)
 {
     for (const Quantity& q : quantities())
+        if (q.id == id)
+            return q;
+    for (const Quantity& q : familyQuantities())  // the family's own (family_catalogue.h)
         if (q.id == id)
             return q;
     throw std::logic_error("the catalogue has no quantity " + std::string(id));

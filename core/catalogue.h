@@ -17,6 +17,7 @@ enum class Extent {
     Scalar,      // one number (eps)
     PerFeature,  // 1 x D (mean, var, gamma, dbeta, ...)
     PerElement,  // N x D (x, xhat, dx, ...)
+    PerSet,      // one per statistic of the layer: N x 1 (RMSNorm's rrms, ...), see family_catalogue.h
 };
 
 struct Quantity {

@@ -1,6 +1,7 @@
 #include "gradcheck.h"
 
 #include "batchnorm.h"
+#include "family.h"
 
 #include <algorithm>
 #include <cmath>
@@ -113,6 +114,108 @@ void check(const Session& session, const GradCheckSettings& settings, GradCheckR
         settings.progress(total, total);
 }
 
+// One row's xhat for every layer but training batch norm, written independently of family.cpp
+// (plain loops over the row) so that the check compares two implementations: each row of
+// these layers depends on that row alone (eval mode: on each element alone).
+std::vector<double> rowXhat(const NormConfig& c, const std::vector<double>& x, double eps)
+{
+    const std::size_t d = x.size();
+    std::vector<double> xhat(d);
+    if (c.layerOrDefault() == Layer::BatchNorm) {  // eval: the running statistics
+        for (std::size_t j = 0; j < d; ++j)
+            xhat[j] = (x[j] - (*c.runningMean)[Eigen::Index(j)]) /
+                      std::sqrt((*c.runningVar)[Eigen::Index(j)] + eps);
+        return xhat;
+    }
+    const std::size_t size = c.layerOrDefault() == Layer::GroupNorm ? d / std::size_t(*c.groups) : d;
+    for (std::size_t start = 0; start < d; start += size) {
+        const double m = static_cast<double>(size);
+        double mean = 0;
+        if (c.layerOrDefault() != Layer::RmsNorm) {
+            for (std::size_t j = start; j < start + size; ++j)
+                mean += x[j];
+            mean /= m;
+        }
+        double var = 0;  // RMSNorm: the mean square, as mean = 0
+        for (std::size_t j = start; j < start + size; ++j)
+            var += (x[j] - mean) * (x[j] - mean);
+        var /= m;
+        for (std::size_t j = start; j < start + size; ++j)
+            xhat[j] = (x[j] - mean) / std::sqrt(var + eps);
+    }
+    return xhat;
+}
+
+// The check for the family (family.h), in float64: x_ij moves row i only, gamma_j and beta_j
+// move column j only, so each difference re-evaluates just that part of f.
+void checkFamily(const Session& session, const GradCheckSettings& settings, GradCheckReport& r)
+{
+    const Eigen::Index n = session.samples(), d = session.features();
+    const double h = settings.h, eps = session.eps;
+    const FamilyResult family = analyzeFamily(session);
+    if (!family.ok()) {
+        r.status = GradCheckReport::Status::NonFinite;
+        r.problem = family.problems.front();
+        return;
+    }
+    r.analyticDx = family.analysis->fused.dx;
+    r.analyticDgamma = family.analysis->fused.dgamma;
+    r.analyticDbeta = family.analysis->fused.dbeta;
+    r.numericDx = Matrix::Constant(n, d, std::numeric_limits<double>::quiet_NaN());
+    r.numericDgamma.resize(d);
+    r.numericDbeta.resize(d);
+    const auto rowOf = [&](const Matrix& m, Eigen::Index i) {
+        std::vector<double> row(static_cast<std::size_t>(d));
+        for (Eigen::Index j = 0; j < d; ++j)
+            row[std::size_t(j)] = m(i, j);
+        return row;
+    };
+    const auto rowObjective = [&](Eigen::Index i, const std::vector<double>& x) {
+        const std::vector<double> xhat = rowXhat(session.norm, x, eps);
+        double f = 0;
+        for (Eigen::Index j = 0; j < d; ++j)
+            f += session.dout(i, j) * (session.gamma[j] * xhat[std::size_t(j)] + session.beta[j]);
+        return f;
+    };
+    Matrix xhat(n, d);
+    for (Eigen::Index i = 0; i < n; ++i) {
+        const std::vector<double> row = rowXhat(session.norm, rowOf(session.x, i), eps);
+        for (Eigen::Index j = 0; j < d; ++j)
+            xhat(i, j) = row[std::size_t(j)];
+    }
+    const std::size_t total = r.checkedDx.size() + static_cast<std::size_t>(d);
+    std::size_t done = 0;
+    for (const Eigen::Index k : r.checkedDx) {
+        if (settings.cancel && settings.cancel->load()) {
+            r.status = GradCheckReport::Status::Cancelled;
+            return;
+        }
+        const Eigen::Index i = k % n, j = k / n;
+        std::vector<double> row = rowOf(session.x, i);
+        const double saved = row[std::size_t(j)];
+        row[std::size_t(j)] = saved + h;
+        const double plus = rowObjective(i, row);
+        row[std::size_t(j)] = saved - h;
+        const double minus = rowObjective(i, row);
+        r.numericDx(i, j) = (plus - minus) / (2 * h);
+        if (settings.progress && ++done % 1024 == 0)
+            settings.progress(done, total);
+    }
+    for (Eigen::Index j = 0; j < d; ++j) {
+        const auto column = [&](double gamma, double beta) {
+            double f = 0;
+            for (Eigen::Index i = 0; i < n; ++i)
+                f += session.dout(i, j) * (gamma * xhat(i, j) + beta);
+            return f;
+        };
+        const double g = session.gamma[j], b = session.beta[j];
+        r.numericDgamma[j] = (column(g + h, b) - column(g - h, b)) / (2 * h);
+        r.numericDbeta[j] = (column(g, b + h) - column(g, b - h)) / (2 * h);
+    }
+    if (settings.progress)
+        settings.progress(total, total);
+}
+
 // K distinct indices of 0 .. count - 1, ascending (Floyd's algorithm), or all of them.
 std::vector<Eigen::Index> chooseEntries(Eigen::Index count, std::size_t samples, std::uint64_t seed)
 {
@@ -193,7 +296,10 @@ GradCheckReport gradientCheck(const Session& session, const GradCheckSettings& s
     const Eigen::Index n = session.samples();
     r.checkedDx = chooseEntries(n * session.features(), settings.samples, settings.seed);
     r.sampled = static_cast<Eigen::Index>(r.checkedDx.size()) < n * session.features();
-    if (settings.dtype == Dtype::F32)
+    if (!session.norm.isTrainingBatchNorm()) {
+        r.dtype = Dtype::F64;  // the family is checked in float64 only
+        checkFamily(session, settings, r);
+    } else if (settings.dtype == Dtype::F32)
         check<float>(session, settings, r);
     else
         check<double>(session, settings, r);

@@ -58,6 +58,8 @@ double relativeError(double a, double b);
 // Each difference re-runs the forward pass of one column only, so checking every entry costs
 // O(N^2 D); a sample of K entries costs O(K N + N D). A difference that is not finite (f
 // overflows a double) is never a pass: the report says NonFinite and names the entry.
+// Every layer of the family (family.h) is checked too, in float64 whatever settings.dtype says
+// (the report's dtype says so); each difference re-evaluates one row, O(N D^2) for all of dx.
 GradCheckReport gradientCheck(const Session& session, const GradCheckSettings& settings);
 GradCheckReport gradientCheck(const Session& session, double h = 1e-5, Dtype dtype = Dtype::F64);
 

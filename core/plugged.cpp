@@ -42,7 +42,8 @@ public:
         switch (quantity(id).extent) {
         case Extent::Scalar: return cell(id, v, 0, 0);
         case Extent::PerFeature: return cell(id, v, 0, j_);
-        case Extent::PerElement: return "[" + joined(id, v, ", ") + "]";
+        case Extent::PerElement:
+        case Extent::PerSet: return "[" + joined(id, v, ", ") + "]";
         }
         return {};
     }

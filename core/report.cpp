@@ -2,6 +2,7 @@
 
 #include "catalogue.h"
 #include "csv.h"
+#include "family_catalogue.h"
 #include "json_format.h"
 
 #include <sstream>
@@ -36,7 +37,7 @@ std::string jsonValue(const Quantity& q, const Eigen::Map<const Matrix>& value, 
 
 }  // namespace
 
-std::string gradJson(const Session& s, const Analysis& a)
+std::string gradJson(const Session& s, const Analysis& a, const RunningUpdate* running)
 {
     constexpr int kIndent = 4;
     std::ostringstream out;
@@ -53,7 +54,10 @@ std::string gradJson(const Session& s, const Analysis& a)
     }
     out << "  \"max_abs_diff\": {\"dx\": " << json::number(a.maxAbsDiffDx)
         << ", \"dgamma\": " << json::number(a.maxAbsDiffDgamma)
-        << ", \"dbeta\": " << json::number(a.maxAbsDiffDbeta) << "}\n}\n";
+        << ", \"dbeta\": " << json::number(a.maxAbsDiffDbeta) << "}";
+    if (running)
+        out << runningJson(*running);
+    out << "\n}\n";
     return out.str();
 }
 

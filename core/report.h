@@ -11,7 +11,10 @@ namespace bnflow {
 
 // The JSON of the `grad` contract (shared/ARCHITECTURE.md): shape, forward, staged, fused,
 // max_abs_diff; one matrix row a line.
-std::string gradJson(const Session& session, const Analysis& analysis);
+// With `running` (training batch norm with running statistics), a top-level "running" too.
+struct RunningUpdate;
+std::string gradJson(const Session& session, const Analysis& analysis,
+                     const RunningUpdate* running = nullptr);
 
 // Long ("tidy") CSV, one value a line, "quantity,sample,feature,value": the inputs, the forward
 // values, the gradients of both forms and their difference, named by catalogue id.

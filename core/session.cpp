@@ -72,6 +72,10 @@ Problems Session::validate() const
         problems.push_back({"eps", "is not a finite number"});
     else if (eps < 0)
         problems.push_back({"eps", "is negative; expected a number >= 0"});
+    if (n >= 1 && d >= 1) {
+        Problems norm = validateNorm(this->norm, n, d);
+        problems.insert(problems.end(), norm.begin(), norm.end());
+    }
     return problems;
 }
 

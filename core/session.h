@@ -2,6 +2,7 @@
 #pragma once
 
 #include "exercise.h"
+#include "norm_config.h"
 #include "problem.h"
 #include "types.h"
 
@@ -23,6 +24,9 @@ struct Session {
     std::string title;
     std::string notes;
     Exercise exercise;   // exercise mode: hidden cells, predictions (empty: none; exercise.h)
+    // Which normalization layer and mode, with the running statistics (norm_config.h); all
+    // unset means batch norm in training mode, as every session before the family.
+    NormConfig norm;
     // Keys of the session file that bnflow does not know, kept verbatim (compact JSON text)
     // so that saving the file again loses nothing.
     std::vector<std::pair<std::string, std::string>> extraFields;

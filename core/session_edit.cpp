@@ -134,6 +134,11 @@ Session resizedSession(Session s, Index rows, Index cols)
     s.gamma = resizedCopy(s.gamma, 1, cols, 1.0);
     s.beta = resizedCopy(s.beta, 1, cols, 0.0);
     s.dout = resizedCopy(s.dout, rows, cols, 0.0);
+    // Running statistics follow the features, new ones at PyTorch's initial 0 and 1.
+    if (s.norm.runningMean)
+        s.norm.runningMean = resizedCopy(*s.norm.runningMean, 1, cols, 0.0);
+    if (s.norm.runningVar)
+        s.norm.runningVar = resizedCopy(*s.norm.runningVar, 1, cols, 1.0);
     return withSeededDoutRedrawn(std::move(s));
 }
 
@@ -218,6 +223,10 @@ std::optional<Session> insertFeatures(const Session& s, Index at, Index count, s
     out.gamma = insertedCols(s.gamma, at, count, 1.0);
     out.beta = insertedCols(s.beta, at, count, 0.0);
     out.dout = insertedCols(s.dout, at, count, 0.0);
+    if (s.norm.runningMean)  // running statistics follow the features (PyTorch's initial 0, 1)
+        out.norm.runningMean = insertedCols(*s.norm.runningMean, at, count, 0.0);
+    if (s.norm.runningVar)
+        out.norm.runningVar = insertedCols(*s.norm.runningVar, at, count, 1.0);
     return withSeededDoutRedrawn(std::move(out));
 }
 
@@ -235,6 +244,10 @@ std::optional<Session> removeFeatures(const Session& s, Index at, Index count, s
     out.gamma = removedCols(s.gamma, at, count);
     out.beta = removedCols(s.beta, at, count);
     out.dout = removedCols(s.dout, at, count);
+    if (s.norm.runningMean)
+        out.norm.runningMean = removedCols(*s.norm.runningMean, at, count);
+    if (s.norm.runningVar)
+        out.norm.runningVar = removedCols(*s.norm.runningVar, at, count);
     return withSeededDoutRedrawn(std::move(out));
 }
 

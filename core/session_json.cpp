@@ -184,10 +184,54 @@ std::optional<std::uint64_t> readSeed(const Json& value, Reader& reader)
     return std::nullopt;
 }
 
+// One of the family's names ("layer", "mode", "convention"), or a problem listing them.
+template <typename T, typename Parse>
+std::optional<T> readName(const Json& root, const char* key, Parse parse, const char* expected,
+                          Reader& reader)
+{
+    const auto it = root.find(key);
+    if (it == root.end())
+        return std::nullopt;
+    if (it->is_string())
+        if (const auto value = parse(it->get<std::string>()))
+            return value;
+    reader.fail(key, "is " + quote(*it) + "; expected " + expected);
+    return std::nullopt;
+}
+
+// The optional keys of the normalization family (norm_config.h); whether they apply to the
+// layer is Session::validate()'s question, once the shape is known.
+NormConfig readNormConfig(const Json& root, Reader& reader)
+{
+    NormConfig c;
+    c.layer = readName<Layer>(root, "layer", parseLayer,
+                              "\"batchnorm\", \"layernorm\", \"rmsnorm\" or \"groupnorm\"", reader);
+    c.mode = readName<Mode>(root, "mode", parseMode, "\"train\" or \"eval\"", reader);
+    c.convention = readName<Convention>(root, "convention", parseConvention,
+                                        "\"pytorch\", \"keras\" or \"cs231n\"", reader);
+    if (const auto it = root.find("groups"); it != root.end()) {
+        if (it->is_number_integer() && it->get<std::int64_t>() >= 1)
+            c.groups = it->get<std::int64_t>();
+        else if (it->is_number_integer())
+            reader.fail("groups", "is " + quote(*it) + "; expected an integer >= 1 that divides D");
+        else
+            reader.fail("groups", std::string("expected an integer >= 1 that divides D, got ") +
+                                      (it->is_number() ? "a fraction or a huge number" : typeName(*it)));
+    }
+    if (const auto it = root.find("momentum"); it != root.end())
+        c.momentum = reader.number(*it, "momentum");
+    if (const auto it = root.find("running_mean"); it != root.end())
+        c.runningMean = reader.vector(*it, "running_mean");
+    if (const auto it = root.find("running_var"); it != root.end())
+        c.runningVar = reader.vector(*it, "running_var");
+    return c;
+}
+
 bool isKnownKey(std::string_view key)
 {
     for (const char* known : {"format", "version", "title", "notes", "x", "gamma", "beta", "eps",
-                              "dout", "dout_seed", "exercise"})
+                              "dout", "dout_seed", "exercise", "layer", "groups", "mode", "running_mean",
+                              "running_var", "momentum", "convention"})
         if (key == known)
             return true;
     return false;
@@ -251,6 +295,7 @@ SessionLoad parseSession(std::string_view text)
             shape = SessionShape{x->rows(), x->cols()};
         exercise = readExercise(*it, shape, result.problems);
     }
+    s.norm = readNormConfig(*root, reader);
 
     for (const auto& [key, value] : root->items()) {
         const bool seedShadowed = key == "dout_seed" && doutIt != root->end();
@@ -315,6 +360,21 @@ std::string writeSession(const Session& s)
         out << ",\n  \"dout\": " << json::matrix(s.dout, 2);
     if (!s.exercise.empty())
         out << ",\n  \"exercise\": " << writeExercise(s.exercise, s.samples(), s.features());
+    const NormConfig& norm = s.norm;  // only the keys the session has (norm_config.h)
+    if (norm.layer)
+        out << ",\n  \"layer\": " << json::string(layerName(*norm.layer));
+    if (norm.groups)
+        out << ",\n  \"groups\": " << *norm.groups;
+    if (norm.mode)
+        out << ",\n  \"mode\": " << json::string(modeName(*norm.mode));
+    if (norm.runningMean)
+        out << ",\n  \"running_mean\": " << json::row(*norm.runningMean);
+    if (norm.runningVar)
+        out << ",\n  \"running_var\": " << json::row(*norm.runningVar);
+    if (norm.momentum)
+        out << ",\n  \"momentum\": " << json::number(*norm.momentum);
+    if (norm.convention)
+        out << ",\n  \"convention\": " << json::string(conventionName(*norm.convention));
     for (const auto& [key, value] : s.extraFields)
         out << ",\n  " << json::string(key) << ": " << value;
     out << "\n}\n";

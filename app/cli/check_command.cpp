@@ -77,7 +77,7 @@ Output checkCommand(const ParsedArgs& parsed)
         throw UsageError{"--npz cannot be combined with --dx, --dgamma or --dbeta"};
     if (!files.npz && !files.dx)
         throw UsageError{"missing --dx FILE (or --npz FILE)"};
-    const Loaded loaded = loadAndAnalyze(parsed);
+    const Loaded loaded = loadAndAnalyze(parsed, "check");
     return runCheck(loaded.session, files, loaded.name);
 }
 

@@ -66,7 +66,18 @@ struct Loaded {
     Analysis analysis;
     std::string name;  // the path, or "standard input": what messages call the session
 };
-Loaded loadAndAnalyze(const ParsedArgs& parsed);
+// `command` names the command in the refusal of a layer it does not support yet ("export").
+Loaded loadAndAnalyze(const ParsedArgs& parsed, std::string_view command);
+
+// The SESSION argument loaded and validated, not analysed: grad and gradcheck, which compute
+// every layer of the normalization family.
+struct LoadedSession {
+    Session session;
+    std::string name;
+};
+LoadedSession loadSessionArgument(const ParsedArgs& parsed);
+// Throws BadInput naming the session, for the first of `problems` (if any).
+void throwProblems(const std::string& name, const Problems& problems);
 
 // The text for stdout, written whole to file descriptor 1. Returns an empty string on success,
 // else the reason (strerror) for the one-line message.

@@ -116,7 +116,7 @@ Output exportCommand(const ParsedArgs& parsed)
     sweep.dtypes = parseDtypeList(parsed.value("--dtype").value_or("f64"));
     sweep.minTimeSeconds = 0.02;
 
-    const Loaded loaded = loadAndAnalyze(parsed);
+    const Loaded loaded = loadAndAnalyze(parsed, "export");
     if (options.feature >= loaded.session.features())
         throw BadInput{loaded.name + ": --feature " + std::to_string(options.feature) +
                        " is out of range; the session has " +

@@ -2,6 +2,7 @@
 #include "cli.h"
 
 #include <analysis.h>
+#include <family_catalogue.h>
 #include <gradcheck.h>
 #include <json_format.h>
 #include <report.h>
@@ -16,7 +17,10 @@ const CommandSpec kGradSpec{
     R"(Reads a session file (*.bnflow.json; - reads standard input) and prints one JSON object:
 the forward values, every gradient of the staged chain rule, the fused gradients and the
 largest |fused - staged|. Numbers are in shortest round-trip form and always read as floating
-point (1.0, -0.0); matrices are arrays of rows.
+point (1.0, -0.0); matrices are arrays of rows. Every layer of the normalization family is
+computed ("layer", "mode"); statistics have the layer's shape (see the README), and with
+running statistics in training mode a top-level "running": {"mean": [...], "var": [...]}
+holds the updated ones.
 )",
     {}};
 
@@ -28,6 +32,8 @@ entry is |a - b| / max(|a|, |b|, 1e-300); below 1e-7 is a pass (CS231n's thresho
 Checking every entry of dx costs O(N^2 D): on a large batch (N x D x N above 2.5e8) a seeded
 random sample of dx entries is checked instead, and the output says how many: "samples": K.
 dgamma and dbeta are always checked whole. An overflow anywhere is bad input, never a pass.
+Every layer of the session's "layer" is checked (layer norm, RMSNorm and group norm cost
+O(N D^2): each difference re-evaluates one row).
 SESSION - reads standard input.
 )",
     {{"h", "H", "the finite-difference step, 0 < H <= 1 (default 1e-5)"},
@@ -35,8 +41,23 @@ SESSION - reads standard input.
 
 Output gradCommand(const ParsedArgs& parsed)
 {
-    const Loaded loaded = loadAndAnalyze(parsed);
-    return gradJson(loaded.session, loaded.analysis);
+    const LoadedSession in = loadSessionArgument(parsed);
+    if (in.session.norm.isTrainingBatchNorm()) {
+        // Batch norm keeps its own path, bit for bit; running statistics only add their update.
+        AnalysisResult result = analyze(in.session);
+        throwProblems(in.name, result.problems);
+        const Analysis& a = *result.analysis;
+        if (!in.session.norm.updatesRunning())
+            return gradJson(in.session, a);
+        const RunningUpdate running =
+            updateRunning(in.session.norm, a.forward.mean, a.forward.var, in.session.samples());
+        if (!(running.mean.allFinite() && running.var.allFinite()))
+            throw BadInput{in.name + ": running_var: the updated running statistics overflow a double"};
+        return gradJson(in.session, a, &running);
+    }
+    FamilyResult result = analyzeFamily(in.session);
+    throwProblems(in.name, result.problems);
+    return familyGradJson(in.session, *result.analysis);
 }
 
 Output gradcheckCommand(const ParsedArgs& parsed)
@@ -50,10 +71,17 @@ Output gradcheckCommand(const ParsedArgs& parsed)
     const auto samples = parsed.value("--samples");
     if (samples)
         settings.samples = static_cast<std::size_t>(parseCount("--samples", *samples));
-    const Loaded loaded = loadAndAnalyze(parsed);
+    const LoadedSession loaded = loadSessionArgument(parsed);
+    const Session& s = loaded.session;
+    const bool family = !s.norm.isTrainingBatchNorm();
+    // The same problems grad would report, before any difference is taken.
+    throwProblems(loaded.name, family ? analyzeFamily(s).problems : analyze(s).problems);
+    // An entry costs a column of N for batch norm, a row of D for the family (gradcheck.h): the
+    // bound's "rows" argument is that cost.
     if (!samples)
-        settings.samples = boundedGradCheckSamples(loaded.session.samples(), loaded.session.features());
-    const GradCheckReport report = gradientCheck(loaded.session, settings);
+        settings.samples = family ? boundedGradCheckSamples(s.features(), s.samples())
+                                  : boundedGradCheckSamples(s.samples(), s.features());
+    const GradCheckReport report = gradientCheck(s, settings);
     if (!report.ok())  // NonFinite: f overflowed somewhere
         throw BadInput{loaded.name + ": " + formatProblem(*report.problem)};
     for (const double e : {report.maxRelDx, report.maxRelDgamma, report.maxRelDbeta})

@@ -31,7 +31,7 @@ Output handoutCommand(const ParsedArgs& parsed)
     if (QFileInfo(outPath).suffix().toLower() != QLatin1String("pdf"))
         throw UsageError{"--out must name a .pdf file, got '" + *out + "'"};
     const long feature = parsed.value("--feature") ? parseIndex("--feature", *parsed.value("--feature")) : 0;
-    Loaded loaded = loadAndAnalyze(parsed);
+    Loaded loaded = loadAndAnalyze(parsed, "handout");
     if (feature >= loaded.session.features())
         throw UsageError{"--feature " + std::to_string(feature) + " is not a feature of " + loaded.name +
                          " (it has " + std::to_string(loaded.session.features()) + ")"};

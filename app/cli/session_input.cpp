@@ -43,7 +43,19 @@ SessionLoad loadStandardInput()
 
 }  // namespace
 
-Loaded loadAndAnalyze(const ParsedArgs& parsed)
+namespace {
+
+BadInput badInput(const std::string& name, const Problems& problems)
+{
+    std::string message = name + ": " + formatProblem(problems.front());
+    if (problems.size() > 1)
+        message += " (and " + std::to_string(problems.size() - 1) + " more)";
+    return BadInput{message};
+}
+
+}  // namespace
+
+LoadedSession loadSessionArgument(const ParsedArgs& parsed)
 {
     if (parsed.positional.empty())
         throw UsageError{"missing SESSION (a .bnflow.json file, or - for standard input)"};
@@ -51,19 +63,27 @@ Loaded loadAndAnalyze(const ParsedArgs& parsed)
         throw UsageError{"unexpected argument '" + parsed.positional[1] + "'"};
     const std::string& path = parsed.positional.front();
     const std::string name = path == "-" ? kStandardInput : oneLine(clippedPath(path));
-    const auto fail = [&name](const Problems& problems) {
-        std::string message = name + ": " + formatProblem(problems.front());
-        if (problems.size() > 1)
-            message += " (and " + std::to_string(problems.size() - 1) + " more)";
-        return BadInput{message};
-    };
     SessionLoad load = path == "-" ? loadStandardInput() : loadSessionFile(path);
     if (!load.ok())
-        throw fail(load.problems);
-    AnalysisResult result = analyze(*load.session);
-    if (!result.ok())
-        throw fail(result.problems);
-    return {std::move(*load.session), std::move(*result.analysis), name};
+        throw badInput(name, load.problems);
+    return {std::move(*load.session), name};
+}
+
+void throwProblems(const std::string& name, const Problems& problems)
+{
+    if (!problems.empty())
+        throw badInput(name, problems);
+}
+
+Loaded loadAndAnalyze(const ParsedArgs& parsed, std::string_view command)
+{
+    LoadedSession in = loadSessionArgument(parsed);
+    // Analysis is training batch norm; a command built on it refuses the other layers by name.
+    if (const auto refusal = batchNormOnly(in.session.norm, "bnflow-cli " + std::string(command)))
+        throw badInput(in.name, {*refusal});
+    AnalysisResult result = analyze(in.session);
+    throwProblems(in.name, result.problems);
+    return {std::move(in.session), std::move(*result.analysis), in.name};
 }
 
 }  // namespace bnflow::cli

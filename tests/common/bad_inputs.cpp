@@ -49,6 +49,16 @@ std::string deepNesting()
            std::string(10000, ']') + "}";
 }
 
+// The valid 2 x 3 session with the normalization family's keys added (norm_config.h).
+std::string withKeys(const std::string& keys, const std::string& x = "[[1, 2, 3], [4, 5.5, 6]]",
+                     const std::string& dout = "[[0.1, -0.2, 0.3], [0.4, 0, -0.1]]")
+{
+    std::string text = session(x, "[1, 0.5, 2]", "[0, 0.1, -0.3]", "1e-5", dout);
+    return text.substr(0, text.size() - 3) + ",\n " + keys + "\n}\n";
+}
+
+const std::string kRunning = "\"running_mean\": [0, 1, 2], \"running_var\": [1, 2, 3]";
+
 }  // namespace
 
 const std::vector<BadInput>& badInputs()
@@ -138,6 +148,66 @@ const std::vector<BadInput>& badInputs()
          "line 1, column 58", "UTF-8"},
         {"utf16", std::string("\xFF\xFE{\0\"\0", 6), "line 1, column 1", "syntax error"},
         {"deep_nesting", deepNesting(), "", "nested deeper than"},
+        // The normalization family's keys: each that does not apply names itself and why.
+        {"layer_unknown", withKeys("\"layer\": \"instancenorm\""), "layer",
+         "expected \"batchnorm\", \"layernorm\", \"rmsnorm\" or \"groupnorm\""},
+        {"layer_not_string", withKeys("\"layer\": 2"), "layer", "expected \"batchnorm\""},
+        {"mode_unknown", withKeys("\"mode\": \"inference\""), "mode",
+         "expected \"train\" or \"eval\""},
+        {"convention_unknown", withKeys(kRunning + ", \"convention\": \"tf\""), "convention",
+         "expected \"pytorch\", \"keras\" or \"cs231n\""},
+        {"eval_on_layernorm", withKeys("\"layer\": \"layernorm\", \"mode\": \"eval\""), "mode",
+         "\"eval\" does not apply on layer norm"},
+        {"eval_on_groupnorm",
+         withKeys("\"layer\": \"groupnorm\", \"groups\": 3, \"mode\": \"eval\", " + kRunning),
+         "mode", "eval mode is batch norm only"},
+        {"running_on_rmsnorm", withKeys("\"layer\": \"rmsnorm\", " + kRunning), "running_mean",
+         "does not apply on RMSNorm"},
+        {"momentum_on_layernorm", withKeys("\"layer\": \"layernorm\", \"momentum\": 0.1"),
+         "momentum", "does not apply on layer norm"},
+        {"groups_without_groupnorm", withKeys("\"groups\": 3"), "groups",
+         "does not apply on batch norm"},
+        {"groups_on_layernorm", withKeys("\"layer\": \"layernorm\", \"groups\": 1"), "groups",
+         "is for \"layer\": \"groupnorm\" only"},
+        {"groupnorm_without_groups", withKeys("\"layer\": \"groupnorm\""), "groups",
+         "missing; \"layer\": \"groupnorm\" needs \"groups\""},
+        {"groups_not_dividing", withKeys("\"layer\": \"groupnorm\", \"groups\": 2"), "groups",
+         "does not divide D = 3"},
+        {"groups_zero", withKeys("\"layer\": \"groupnorm\", \"groups\": 0"), "groups",
+         "expected an integer >= 1"},
+        {"groups_fraction", withKeys("\"layer\": \"groupnorm\", \"groups\": 1.5"), "groups",
+         "got a fraction"},
+        {"eval_without_running_var", withKeys("\"mode\": \"eval\", \"running_mean\": [0, 1, 2]"),
+         "running_var", "missing; eval mode normalizes with running_mean and running_var"},
+        {"eval_without_running", withKeys("\"mode\": \"eval\""), "running_mean", "missing"},
+        {"running_mean_alone", withKeys("\"running_mean\": [0, 1, 2]"), "running_var",
+         "need both running_mean and running_var"},
+        {"running_var_negative",
+         withKeys("\"running_mean\": [0, 1, 2], \"running_var\": [1, -2, 3]"), "running_var[1]",
+         "negative"},
+        {"running_mean_wrong_length",
+         withKeys("\"running_mean\": [0, 1], \"running_var\": [1, 2, 3]"), "running_mean",
+         "has 2 numbers; expected 3"},
+        {"running_var_string",
+         withKeys("\"running_mean\": [0, 1, 2], \"running_var\": [1, \"2\", 3]"),
+         "running_var[1]", "expected a number, got a string"},
+        {"momentum_outside_0_1", withKeys(kRunning + ", \"momentum\": 1.5"), "momentum",
+         "outside [0, 1]"},
+        {"momentum_negative", withKeys(kRunning + ", \"momentum\": -0.1"), "momentum",
+         "outside [0, 1]"},
+        {"momentum_without_running", withKeys("\"momentum\": 0.1"), "momentum",
+         "does not apply without running_mean and running_var"},
+        {"convention_without_running", withKeys("\"convention\": \"keras\""), "convention",
+         "does not apply without running_mean and running_var"},
+        {"momentum_in_eval", withKeys("\"mode\": \"eval\", \"momentum\": 0.1, " + kRunning),
+         "momentum", "does not apply in eval mode"},
+        {"convention_in_eval", withKeys("\"mode\": \"eval\", \"convention\": \"keras\", " + kRunning),
+         "convention", "does not apply in eval mode"},
+        {"pytorch_running_n1", withKeys(kRunning, "[[1, 2, 3]]", "[[0.1, -0.2, 0.3]]"),
+         "running_var", "divides by N - 1 = 0"},
+        {"pytorch_convention_n1",
+         withKeys(kRunning + ", \"convention\": \"pytorch\"", "[[1, 2, 3]]", "[[0.1, -0.2, 0.3]]"),
+         "convention", "divides by N - 1 = 0"},
         {"zero_variance_eps_zero", session("[[1, 2, 3], [4, 2, 6]]", "[1, 0.5, 2]",
                                            "[0, 0.1, -0.3]", "0"),
          "x[*][1]", "constant (variance 0) and eps = 0", true},

@@ -30,6 +30,10 @@ private slots:
     void files();
     void manyUnknownKeysKeptInOrder();
     void tooManyEntriesRefusedBeforeAllocating();
+    void familyKeysRoundTrip_data();
+    void familyKeysRoundTrip();
+    void noFamilyKeysWrittenByDefault();
+    void familyDefaults();
 };
 
 static const char* kContractExample = R"({
@@ -273,6 +277,64 @@ void TestSessionJson::tooManyEntriesRefusedBeforeAllocating()
     QVERIFY2(message.find("x: is 2 x " + std::to_string(d)) == 0, message.c_str());
     QVERIFY2(message.find("at most " + std::to_string(kMaxSessionElements)) != std::string::npos,
              message.c_str());
+}
+
+void TestSessionJson::familyKeysRoundTrip_data()
+{
+    QTest::addColumn<QString>("keys");
+    QTest::addColumn<int>("layer");
+    QTest::newRow("layernorm") << R"("layer": "layernorm")" << int(Layer::LayerNorm);
+    QTest::newRow("rmsnorm") << R"("layer": "rmsnorm")" << int(Layer::RmsNorm);
+    QTest::newRow("groupnorm") << R"("layer": "groupnorm", "groups": 3)" << int(Layer::GroupNorm);
+    QTest::newRow("eval") << R"("mode": "eval", "running_mean": [0.5, 1, 2], "running_var": [1, 0, 3.25])"
+                          << int(Layer::BatchNorm);
+    QTest::newRow("running keras") << R"("running_mean": [0.5, 1, 2], "running_var": [1, 0, 3.25], "momentum": 0.75, "convention": "keras")"
+                                   << int(Layer::BatchNorm);
+    QTest::newRow("explicit defaults") << R"("layer": "batchnorm", "mode": "train")" << int(Layer::BatchNorm);
+}
+
+void TestSessionJson::familyKeysRoundTrip()
+{
+    QFETCH(QString, keys);
+    QFETCH(int, layer);
+    std::string text = kContractExample;
+    text.insert(text.rfind('}'), ",\n  " + keys.toStdString() + ", \"lecture\": 1\n");
+    const SessionLoad load = parseSession(text);
+    QVERIFY2(load.ok(), load.ok() ? "" : formatProblem(load.problems.front()).c_str());
+    QCOMPARE(int(load.session->norm.layerOrDefault()), layer);
+    const std::string written = writeSession(*load.session);
+    const SessionLoad back = parseSession(written);
+    QVERIFY2(back.ok(), written.c_str());
+    QVERIFY(back.session->norm == load.session->norm);
+    QCOMPARE(writeSession(*back.session), written);
+    // The family's keys are known: written once each, not also kept as unknown keys.
+    QCOMPARE(load.session->extraFields.size(), std::size_t(1));
+    QVERIFY2(written.find("\"lecture\": 1") != std::string::npos, written.c_str());
+}
+
+void TestSessionJson::noFamilyKeysWrittenByDefault()
+{
+    const SessionLoad load = parseSession(kContractExample);
+    QVERIFY(load.ok());
+    QVERIFY(load.session->norm == NormConfig{});
+    const std::string written = writeSession(*load.session);
+    for (const char* key : {"layer", "groups", "mode", "running_mean", "running_var", "momentum",
+                            "convention"})
+        QVERIFY2(written.find(std::string("\"") + key + "\"") == std::string::npos, key);
+}
+
+void TestSessionJson::familyDefaults()
+{
+    NormConfig c;
+    QCOMPARE(c.momentumOrDefault(), 0.1);
+    c.convention = Convention::Keras;
+    QCOMPARE(c.momentumOrDefault(), 0.99);
+    c.convention = Convention::Cs231n;
+    QCOMPARE(c.momentumOrDefault(), 0.9);
+    c.momentum = 0.5;
+    QCOMPARE(c.momentumOrDefault(), 0.5);
+    QVERIFY(NormConfig{}.isTrainingBatchNorm());
+    QVERIFY(!NormConfig{}.updatesRunning());
 }
 
 QTEST_GUILESS_MAIN(TestSessionJson)

@@ -13,6 +13,17 @@ Two independent PyTorch routes are computed and must agree before anything is wr
            refuses one sample per channel in training mode);
   formula: autograd through the forward formulas of doc/derivation.md#forward-pass, with retain_grad() on the
            intermediates so that dxhat, dvar and dmean come from autograd too.
+
+It also writes family/NAME.bnflow.json and family/NAME.expected.json, the normalization family
+(doc/derivation.md#the-normalization-family), each from PyTorch's own function where one exists:
+  layernorm  torch.nn.functional.layer_norm(x, (D,))
+  groupnorm  torch.nn.functional.group_norm(x, G) on the (N, D) batch
+  rmsnorm    autograd through y = gamma * x / sqrt(mean_j x^2 + eps) + beta (PyTorch 1.13 has none)
+  batchnorm  eval: torch.nn.functional.batch_norm(training=False) with the running statistics;
+             training with running statistics, pytorch convention: batch_norm(training=True) with
+             running_mean/running_var tensors that it updates in place. The keras and cs231n
+             conventions are computed here with NumPy from the biased batch variance,
+             r <- m r + (1 - m) s, as no PyTorch function implements them.
 """
 import json
 import math
@@ -22,6 +33,7 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 OUT = os.path.join(HERE, "cases")
+FAMILY_OUT = os.path.join(HERE, "family")
 
 
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "python"))
@@ -236,6 +248,176 @@ def main():
     names.append(case("large_dout_1e10_5x3", randn(5, 3), g, b, 1e-5, 1e10 * randn(5, 3),
                       "A huge upstream gradient."))
     print(f"wrote {len(names)} cases to {OUT} with torch {torch.__version__}")
+    family_main()
+
+
+def family_case(name, layer, x, gamma, beta, eps, dout, note, rtol=1e-12, groups=None,
+                mode=None, running=None, momentum=None, convention=None):
+    """One case of the family. running = (running_mean, running_var) before the batch."""
+    n, d = x.shape
+    xg = x.clone().requires_grad_(True)
+    g = gamma.clone().requires_grad_(True)
+    b = beta.clone().requires_grad_(True)
+    updated = None
+    if layer == "layernorm":
+        y = F.layer_norm(xg, (d,), g, b, eps)
+        how = "torch.nn.functional.layer_norm(x, (D,), gamma, beta, eps)"
+    elif layer == "groupnorm":
+        y = F.group_norm(xg, groups, g, b, eps)
+        how = f"torch.nn.functional.group_norm(x, {groups}, gamma, beta, eps)"
+    elif layer == "rmsnorm":
+        y = g * xg / torch.sqrt((xg * xg).mean(1, keepdim=True) + eps) + b
+        how = "torch autograd through gamma * x / sqrt(mean_j x^2 + eps) + beta"
+    elif mode == "eval":
+        y = F.batch_norm(xg, running[0].clone(), running[1].clone(), g, b, training=False, eps=eps)
+        how = "torch.nn.functional.batch_norm(training=False) with running_mean, running_var"
+    else:  # training batch norm with running statistics
+        rm, rv = running[0].clone(), running[1].clone()
+        conv = convention or "pytorch"
+        m = momentum if momentum is not None else {"pytorch": 0.1, "keras": 0.99, "cs231n": 0.9}[conv]
+        if conv == "pytorch":
+            y = F.batch_norm(xg, rm, rv, g, b, training=True, momentum=m, eps=eps)
+            updated = (rm, rv)  # updated in place by PyTorch
+            how = f"torch.nn.functional.batch_norm(training=True, momentum={m}), running stats updated in place"
+        else:
+            if n > 1:
+                y = F.batch_norm(xg, None, None, g, b, training=True, eps=eps)
+            else:  # PyTorch refuses one sample in training mode: autograd through the formula
+                mu = xg.mean(0)
+                y = g * (xg - mu) / torch.sqrt(((xg - mu) ** 2).mean(0) + eps) + b
+            xs = x.numpy()
+            s_mean, s_var = xs.mean(0), xs.var(0)  # biased, as Keras and CS231n feed it
+            updated = (torch.from_numpy(m * running[0].numpy() + (1 - m) * s_mean),
+                       torch.from_numpy(m * running[1].numpy() + (1 - m) * s_var))
+            how = (f"torch.nn.functional.batch_norm(training=True); running stats by NumPy, {conv}: "
+                   f"r <- m r + (1 - m) s with the biased variance, m = {m}")
+    y.backward(dout)
+    # Statistics in the layer's own shape, computed with torch from x.
+    with torch.no_grad():
+        if layer in ("layernorm", "groupnorm"):
+            gr = groups if layer == "groupnorm" else 1
+            xr = x.reshape(n, gr, d // gr)
+            mean = xr.mean(2)
+            var = xr.var(2, unbiased=False)
+            inv = (var + eps) ** -0.5
+            if layer == "layernorm":
+                mean, var, inv = mean[:, 0], var[:, 0], inv[:, 0]
+            stats = {"mean": mean, "var": var, "inv_std": inv}
+        elif layer == "rmsnorm":
+            ms = (x * x).mean(1)
+            stats = {"rms": (ms + eps) ** 0.5, "rrms": (ms + eps) ** -0.5}
+        elif mode == "eval":
+            stats = {"running_mean": running[0], "running_var": running[1],
+                     "inv_std": (running[1] + eps) ** -0.5}
+        else:
+            stats = {"mean": x.mean(0), "var": x.var(0, unbiased=False),
+                     "inv_std": (x.var(0, unbiased=False) + eps) ** -0.5}
+
+    session = {"format": "bnflow-session", "version": 1, "title": name, "notes": note,
+               "x": rows(x), "gamma": vec(gamma), "beta": vec(beta), "eps": eps, "dout": rows(dout)}
+    if layer != "batchnorm":
+        session["layer"] = layer
+    if groups is not None:
+        session["groups"] = groups
+    if mode is not None:
+        session["mode"] = mode
+    if running is not None:
+        session["running_mean"] = vec(running[0])
+        session["running_var"] = vec(running[1])
+    if momentum is not None:
+        session["momentum"] = momentum
+    if convention is not None:
+        session["convention"] = convention
+    as_json = lambda t: rows(t) if t.dim() == 2 else vec(t)
+    expected = {
+        "case": name, "torch_version": torch.__version__, "layer": layer, "reference": how,
+        "rtol": rtol,
+        "forward": dict({k: as_json(v) for k, v in stats.items()}, y=rows(y.detach())),
+        "grads": {"dx": rows(xg.grad), "dgamma": vec(g.grad), "dbeta": vec(b.grad)},
+    }
+    if updated is not None:
+        expected["running"] = {"mean": vec(updated[0]), "var": vec(updated[1])}
+    for suffix, data in (("bnflow.json", session), ("expected.json", expected)):
+        with open(os.path.join(FAMILY_OUT, f"{name}.{suffix}"), "w") as f:
+            json.dump(data, f, indent=1)
+            f.write("\n")
+    return name
+
+
+def family_main():
+    if os.path.isdir(FAMILY_OUT):
+        shutil.rmtree(FAMILY_OUT)
+    os.makedirs(FAMILY_OUT)
+    gen = torch.Generator().manual_seed(20261202)
+
+    def randn(*shape):
+        return torch.randn(*shape, generator=gen)
+
+    def params(d):
+        return 1.0 + 0.5 * randn(d), 0.3 * randn(d)
+
+    names = []
+
+    def add(name, layer, n, d, note, x=None, **kw):
+        g, b = params(d)
+        xs = randn(n, d) if x is None else x
+        names.append(family_case(name, layer, xs, g, b, kw.pop("eps", 1e-5), randn(n, d), note, **kw))
+
+    for layer in ("layernorm", "rmsnorm"):
+        add(f"{layer}_4x5", layer, 4, 5, "A small random batch.")
+        add(f"{layer}_16x8", layer, 16, 8, "A medium random batch.")
+        add(f"{layer}_n1_1x6", layer, 1, 6, "N = 1: fine for a per-sample statistic.")
+        add(f"{layer}_d1_5x1", layer, 5, 1, "D = 1: each row is its own set of one element.")
+        add(f"{layer}_eps_keras_4x5", layer, 4, 5, "Keras' eps.", eps=1e-3)
+        const = randn(4, 5)
+        const[2, :] = 0.0 if layer == "rmsnorm" else 1.75
+        add(f"{layer}_constant_row_4x5", layer, 4, 5,
+            "One row constant (zero for RMSNorm) with eps > 0: its statistic is 0, dx is finite.",
+            x=const)
+    add("layernorm_offset_1e6_6x8", "layernorm", 6, 8, "A 1e6 offset: ill-conditioned centring.",
+        x=1e6 + randn(6, 8), rtol=1e-8)
+    add("rmsnorm_offset_1e6_6x8", "rmsnorm", 6, 8, "A 1e6 offset: x / rms is close to 1.",
+        x=1e6 + randn(6, 8))
+    for groups in (1, 2, 3, 6):
+        add(f"groupnorm_g{groups}_4x6", "groupnorm", 4, 6,
+            "G = 1 is layer norm; G = D makes every group one element (xhat = 0)." if groups in (1, 6)
+            else "Groups of consecutive features.", groups=groups)
+    add("groupnorm_n1_1x8", "groupnorm", 1, 8, "N = 1, 4 groups.", groups=4)
+    constg = randn(3, 8)
+    constg[1, 4:] = -0.5
+    add("groupnorm_constant_group_3x8", "groupnorm", 3, 8, "One constant group with eps > 0.",
+        x=constg, groups=2)
+    add("groupnorm_offset_1e6_5x8", "groupnorm", 5, 8, "A 1e6 offset.", x=1e6 + randn(5, 8),
+        groups=2, rtol=1e-8)
+
+    def running(d):
+        return 0.5 * randn(d), 0.5 + torch.rand(d, generator=gen)
+
+    add("batchnorm_eval_5x4", "batchnorm", 5, 4, "Eval mode: the running statistics normalize.",
+        mode="eval", running=running(4))
+    add("batchnorm_eval_n1_1x3", "batchnorm", 1, 3, "Eval mode with one sample is fine.",
+        mode="eval", running=running(3))
+    add("batchnorm_eval_d1_4x1", "batchnorm", 4, 1, "Eval mode, one feature.", mode="eval",
+        running=running(1))
+    rz = running(3)
+    rz[1][1] = 0.0
+    add("batchnorm_eval_zero_var_4x3", "batchnorm", 4, 3, "A running variance of 0 with eps > 0.",
+        mode="eval", running=rz)
+    add("running_pytorch_6x4", "batchnorm", 6, 4, "PyTorch: m = 0.1, unbiased variance.",
+        running=running(4))
+    add("running_pytorch_m0.3_5x3", "batchnorm", 5, 3, "PyTorch with momentum 0.3.",
+        running=running(3), momentum=0.3, convention="pytorch")
+    add("running_pytorch_n2_2x3", "batchnorm", 2, 3, "N = 2: the unbiased variance doubles.",
+        running=running(3))
+    add("running_keras_6x4", "batchnorm", 6, 4, "Keras: m = 0.99, biased variance.",
+        running=running(4), convention="keras")
+    add("running_keras_n1_1x3", "batchnorm", 1, 3, "Keras accepts one sample (biased var = 0).",
+        running=running(3), convention="keras")
+    add("running_cs231n_6x4", "batchnorm", 6, 4, "CS231n: m = 0.9, biased variance.",
+        running=running(4), convention="cs231n")
+    add("running_cs231n_m0_4x3", "batchnorm", 4, 3, "Momentum 0: the running statistics become the batch's.",
+        running=running(3), convention="cs231n", momentum=0.0)
+    print(f"wrote {len(names)} family cases to {FAMILY_OUT} with torch {torch.__version__}")
 
 
 if __name__ == "__main__":

@@ -281,6 +281,32 @@ void TestDocument::badFileLeavesDocumentAlone()
     std::ofstream(dir.filePath("big.bnflow.json").toStdString()) << writeSession(big);
     QVERIFY(!document.open(dir.filePath("big.bnflow.json"), &error));
     QVERIFY2(error.contains("256"), qPrintable(error));
+
+    // Another layer of the family, or batch norm in eval mode, is refused with its reason (the
+    // window computes training batch norm only), never shown as batch norm.
+    Session layerNorm = exampleSession();
+    layerNorm.norm.layer = Layer::LayerNorm;
+    std::ofstream(dir.filePath("ln.bnflow.json").toStdString()) << writeSession(layerNorm);
+    QVERIFY(!document.open(dir.filePath("ln.bnflow.json"), &error));
+    QVERIFY2(error.contains("ln.bnflow.json: layer: is \"layernorm\"") &&
+                 error.contains("batch norm only"), qPrintable(error));
+    Session eval = exampleSession();
+    eval.norm.mode = Mode::Eval;
+    eval.norm.runningMean = RowVector::Zero(3);
+    eval.norm.runningVar = RowVector::Ones(3);
+    std::ofstream(dir.filePath("eval.bnflow.json").toStdString()) << writeSession(eval);
+    QVERIFY(!document.open(dir.filePath("eval.bnflow.json"), &error));
+    QVERIFY2(error.contains("mode: is \"eval\""), qPrintable(error));
+    QCOMPARE(writeSession(document.session()), before);
+
+    // Training batch norm with running statistics is batch norm: it opens, and keeps its keys.
+    Session running = exampleSession();
+    running.norm.runningMean = RowVector::Zero(3);
+    running.norm.runningVar = RowVector::Ones(3);
+    running.norm.convention = Convention::Keras;
+    std::ofstream(dir.filePath("run.bnflow.json").toStdString()) << writeSession(running);
+    QVERIFY2(document.open(dir.filePath("run.bnflow.json"), &error), qPrintable(error));
+    QVERIFY(document.session().norm == running.norm);
 }
 
 void TestDocument::saveToUnwritablePlaceKeepsModified()

@@ -131,6 +131,15 @@ bool SessionDocument::open(const QString& filePath, QString* error)
             *error = describeProblem(filePath, load.problems);
         return false;
     }
+    // The window computes batch norm in training mode only so far: another layer is refused
+    // with its reason, never shown as batch norm (bnflow-cli grad computes every layer).
+    if (const auto refusal = batchNormOnly(load.session->norm, "the window")) {
+        if (error)
+            *error = QFileInfo(filePath).fileName() + ": " +
+                     QString::fromStdString(formatProblem(*refusal)) +
+                     tr("; bnflow-cli grad computes it");
+        return false;
+    }
     const std::string tooLarge =
         checkEditableShape(load.session->samples(), load.session->features());
     if (!tooLarge.empty()) {

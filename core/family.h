@@ -1,0 +1,115 @@
+// The normalization family beyond training batch norm: layer norm, RMSNorm, group norm and
+// batch norm in eval mode, plus the running-statistics update (doc/derivation.md#the-normalization-family).
+// One reduction description serves every layer: which elements share one statistic. The
+// staged and fused backward passes are written once over it. Training batch norm keeps its own
+// tuned path (batchnorm.h, fused_kernel.cpp); these routines are for display, the CLI and tests,
+// in double precision.
+#pragma once
+
+#include "norm_config.h"
+#include "session.h"
+
+#include <optional>
+#include <string>
+
+namespace bnflow {
+
+// Which elements of an N x D batch share one statistic, and the shape the statistics take.
+struct Reduction {
+    Layer layer = Layer::BatchNorm;
+    bool eval = false;          // batch norm in eval mode: statistics given, nothing reduced
+    Eigen::Index samples = 0;   // N
+    Eigen::Index features = 0;  // D
+    Eigen::Index groups = 1;    // G (group norm); 1 otherwise
+
+    static Reduction of(const NormConfig& config, Eigen::Index samples, Eigen::Index features);
+    // Statistics: 1 x D (batch norm), N x 1 (layer norm, RMSNorm), N x G (group norm).
+    Eigen::Index statRows() const;
+    Eigen::Index statCols() const;
+    // The statistic that element (i, j) belongs to.
+    Eigen::Index statRow(Eigen::Index i) const { return layer == Layer::BatchNorm ? 0 : i; }
+    Eigen::Index statCol(Eigen::Index j) const;
+    // M: how many elements share one statistic (N, D, D or D / G).
+    Eigen::Index count() const;
+    // "x[*][3]", "x[2][*]", "x[2][4:6]": where one statistic's elements are, for messages.
+    std::string setName(Eigen::Index r, Eigen::Index c) const;
+};
+
+// The forward cache, statistics in the layer's own shape (Reduction::statRows x statCols).
+struct FamilyForward {
+    Matrix mean;    // mu; batch norm eval: running_mean; RMSNorm: empty (no centring)
+    Matrix xmu;     // x - mu broadcast, N x D; RMSNorm: x itself
+    Matrix var;     // biased variance; eval: running_var; RMSNorm: the mean square mean_j x^2
+    Matrix invStd;  // 1 / sqrt(var + eps); RMSNorm: rrms = 1 / sqrt(ms + eps)
+    Matrix rms;     // RMSNorm only: sqrt(ms + eps) = 1 / rrms
+    Matrix xhat;    // xmu * invStd, N x D
+    Matrix y;       // gamma * xhat + beta, N x D
+};
+
+// Every cell of the staged chain rule over the layer's sets (doc/derivation.md#staged-cells-per-layer).
+// Statistic-shaped cells are empty where the layer has no such node (RMSNorm: no mean; eval:
+// only dxhat and dx, as the statistics are constants).
+struct FamilyStaged {
+    RowVector dbeta, dgamma;  // cell 2, 1 x D (always per feature)
+    Matrix dxhat;             // cell 2, N x D
+    Matrix dinvStd;           // cell 3: sum over the set of dxhat * xmu (RMSNorm: d rrms)
+    Matrix dvar;              // cell 3: dinvStd * (-1/2) invStd^3 (RMSNorm: d ms)
+    Matrix dmeanViaXhat;      // cell 3: -invStd * sum over the set of dxhat
+    Matrix dmeanViaVar;       // cell 3: dvar * (-2/M) sum over the set of xmu (0 in exact math)
+    Matrix dmean;             // cell 3: their sum
+    Matrix dxViaXhat;         // cell 4: dxhat * invStd, N x D
+    Matrix dxViaVar;          // cell 4: dvar * 2 xmu / M, N x D
+    Matrix dxViaMean;         // cell 4: dmean / M, broadcast to N x D
+    Matrix dx;                // cell 4: the sum of the paths
+};
+
+// The fused closed form, its terms kept for display (doc/derivation.md#fused-terms-per-layer):
+// batch, layer and group norm: dx = scale * (term1 - term2 - term3), scale = invStd / M;
+// RMSNorm: dx = scale * (term1 - term3), scale = rrms, term1 = dxhat; eval: dx = scale * term1.
+struct FamilyFused {
+    Matrix term1;          // M * dxhat (RMSNorm, eval: dxhat), N x D
+    Matrix term2;          // sum over the set of dxhat, statistic-shaped (empty: RMSNorm, eval)
+    Matrix sumDxhatXhat;   // sum over the set of dxhat * xhat (RMSNorm: its mean), statistic-shaped
+    Matrix term3;          // xhat * sumDxhatXhat broadcast, N x D (empty: eval)
+    Matrix scale;          // invStd / M (RMSNorm: rrms; eval: invStd), statistic-shaped
+    Matrix dx;
+    RowVector dgamma, dbeta;
+};
+
+// The updated running statistics after one training batch (doc/derivation.md#running-statistics).
+struct RunningUpdate {
+    RowVector mean, var;  // 1 x D
+    double momentum = 0;  // the one used
+    RowVector batchVar;   // the variance fed in: unbiased (pytorch) or biased (keras, cs231n)
+};
+
+struct FamilyAnalysis {
+    Reduction reduction;
+    FamilyForward forward;
+    FamilyStaged staged;
+    FamilyFused fused;
+    std::optional<RunningUpdate> running;  // training batch norm with running statistics
+    double maxAbsDiffDx = 0, maxAbsDiffDgamma = 0, maxAbsDiffDbeta = 0;
+};
+
+struct FamilyResult {
+    std::optional<FamilyAnalysis> analysis;  // set exactly when problems is empty
+    Problems problems;
+    bool ok() const { return analysis.has_value(); }
+};
+
+FamilyForward familyForward(const Reduction& r, const Matrix& x, const RowVector& gamma,
+                            const RowVector& beta, double eps, const NormConfig& config);
+FamilyStaged familyStaged(const Reduction& r, const Matrix& dout, const FamilyForward& f,
+                          const RowVector& gamma);
+FamilyFused familyFused(const Reduction& r, const Matrix& dout, const FamilyForward& f,
+                        const RowVector& gamma);
+RunningUpdate updateRunning(const NormConfig& config, const RowVector& batchMean,
+                            const RowVector& biasedBatchVar, Eigen::Index samples);
+
+// Validates the session, then runs forward, staged and fused for its layer (any layer and mode,
+// training batch norm included, through the generic path). Undefined cases are problems, never
+// NaN: a set with variance (or mean square) 0 and eps = 0, an overflow.
+FamilyResult analyzeFamily(const Session& session);
+
+}  // namespace bnflow

@@ -1,0 +1,193 @@
+#include "norm_config.h"
+
+#include <cmath>
+#include <string>
+
+namespace bnflow {
+
+std::string_view layerName(Layer layer)
+{
+    switch (layer) {
+    case Layer::LayerNorm: return "layernorm";
+    case Layer::RmsNorm: return "rmsnorm";
+    case Layer::GroupNorm: return "groupnorm";
+    default: return "batchnorm";
+    }
+}
+
+std::string_view layerTitle(Layer layer)
+{
+    switch (layer) {
+    case Layer::LayerNorm: return "layer norm";
+    case Layer::RmsNorm: return "RMSNorm";
+    case Layer::GroupNorm: return "group norm";
+    default: return "batch norm";
+    }
+}
+
+std::string_view modeName(Mode mode)
+{
+    return mode == Mode::Eval ? "eval" : "train";
+}
+
+std::string_view conventionName(Convention c)
+{
+    switch (c) {
+    case Convention::Keras: return "keras";
+    case Convention::Cs231n: return "cs231n";
+    default: return "pytorch";
+    }
+}
+
+std::optional<Layer> parseLayer(std::string_view name)
+{
+    for (const Layer l : {Layer::BatchNorm, Layer::LayerNorm, Layer::RmsNorm, Layer::GroupNorm})
+        if (name == layerName(l))
+            return l;
+    return std::nullopt;
+}
+
+std::optional<Mode> parseMode(std::string_view name)
+{
+    for (const Mode m : {Mode::Train, Mode::Eval})
+        if (name == modeName(m))
+            return m;
+    return std::nullopt;
+}
+
+std::optional<Convention> parseConvention(std::string_view name)
+{
+    for (const Convention c : {Convention::PyTorch, Convention::Keras, Convention::Cs231n})
+        if (name == conventionName(c))
+            return c;
+    return std::nullopt;
+}
+
+double NormConfig::momentumOrDefault() const
+{
+    if (momentum)
+        return *momentum;
+    // Each library's default (doc/derivation.md#running-statistics).
+    switch (conventionOrDefault()) {
+    case Convention::Keras: return 0.99;
+    case Convention::Cs231n: return 0.9;
+    default: return 0.1;
+    }
+}
+
+namespace {
+
+std::string quoted(std::string_view text)
+{
+    return "\"" + std::string(text) + "\"";
+}
+
+void checkRunning(const char* key, const RowVector& v, Eigen::Index d, bool variance,
+                  Problems& problems)
+{
+    if (v.size() != d) {
+        problems.push_back({key, "has " + std::to_string(v.size()) +
+                                     (v.size() == 1 ? " number" : " numbers") + "; expected " +
+                                     std::to_string(d) + ", one per feature (column of x)"});
+        return;
+    }
+    for (Eigen::Index j = 0; j < d; ++j) {
+        const std::string where = std::string(key) + "[" + std::to_string(j) + "]";
+        if (!std::isfinite(v[j])) {
+            problems.push_back({where, "is not a finite number"});
+            return;
+        }
+        if (variance && v[j] < 0) {
+            problems.push_back({where, "is negative; a variance is >= 0"});
+            return;
+        }
+    }
+}
+
+}  // namespace
+
+Problems validateNorm(const NormConfig& c, Eigen::Index n, Eigen::Index d)
+{
+    Problems problems;
+    const Layer layer = c.layerOrDefault();
+    const std::string onLayer = " on " + std::string(layerTitle(layer)) + " (\"layer\": " +
+                                quoted(layerName(layer)) + ")";
+
+    if (layer == Layer::GroupNorm) {
+        if (!c.groups)
+            problems.push_back({"groups", "missing; \"layer\": \"groupnorm\" needs \"groups\": G, "
+                                          "an integer >= 1 that divides D = " + std::to_string(d)});
+        else if (*c.groups < 1)
+            problems.push_back({"groups", "is " + std::to_string(*c.groups) +
+                                              "; expected an integer >= 1 that divides D = " +
+                                              std::to_string(d)});
+        else if (d >= 1 && d % *c.groups != 0)
+            problems.push_back({"groups", "is " + std::to_string(*c.groups) +
+                                              ", which does not divide D = " + std::to_string(d) +
+                                              " features into equal groups"});
+    } else if (c.groups) {
+        problems.push_back({"groups", "does not apply" + onLayer +
+                                          "; it is for \"layer\": \"groupnorm\" only"});
+    }
+
+    if (layer != Layer::BatchNorm) {
+        // Every other key is batch norm's; name the first one given.
+        if (c.mode && *c.mode == Mode::Eval)
+            problems.push_back({"mode", "\"eval\" does not apply" + onLayer +
+                                            ": it normalizes each sample by its own statistics, "
+                                            "in training and at inference alike; eval mode is "
+                                            "batch norm only"});
+        else if (c.runningMean)
+            problems.push_back({"running_mean", "does not apply" + onLayer +
+                                                    "; running statistics are batch norm only"});
+        else if (c.runningVar)
+            problems.push_back({"running_var", "does not apply" + onLayer +
+                                                   "; running statistics are batch norm only"});
+        else if (c.momentum)
+            problems.push_back({"momentum", "does not apply" + onLayer +
+                                                "; it updates batch norm's running statistics"});
+        else if (c.convention)
+            problems.push_back({"convention", "does not apply" + onLayer +
+                                                  "; it updates batch norm's running statistics"});
+        return problems;
+    }
+
+    const bool eval = c.isEval();
+    if (eval || c.runningMean || c.runningVar) {
+        const char* purpose = eval ? "; eval mode normalizes with running_mean and running_var"
+                                   : "; running statistics in training mode need both "
+                                     "running_mean and running_var";
+        if (!c.runningMean)
+            problems.push_back({"running_mean", std::string("missing") + purpose});
+        else if (!c.runningVar)
+            problems.push_back({"running_var", std::string("missing") + purpose});
+        if (c.runningMean)
+            checkRunning("running_mean", *c.runningMean, d, false, problems);
+        if (c.runningVar)
+            checkRunning("running_var", *c.runningVar, d, true, problems);
+    }
+
+    if (c.momentum && !(std::isfinite(*c.momentum) && *c.momentum >= 0 && *c.momentum <= 1))
+        problems.push_back({"momentum", "is outside [0, 1]; expected a number from 0 to 1"});
+    else if (eval && c.momentum)
+        problems.push_back({"momentum", "does not apply in eval mode: eval reads the running "
+                                        "statistics and does not update them"});
+    else if (!eval && c.momentum && !(c.runningMean && c.runningVar))
+        problems.push_back({"momentum", "does not apply without running_mean and running_var: "
+                                        "there are no running statistics to update"});
+
+    if (eval && c.convention)
+        problems.push_back({"convention", "does not apply in eval mode: eval reads the running "
+                                          "statistics and does not update them"});
+    else if (!eval && c.convention && !(c.runningMean && c.runningVar))
+        problems.push_back({"convention", "does not apply without running_mean and running_var: "
+                                          "there are no running statistics to update"});
+    else if (c.updatesRunning() && c.conventionOrDefault() == Convention::PyTorch && n == 1)
+        problems.push_back({c.convention ? "convention" : "running_var",
+                            "the pytorch convention feeds running_var the unbiased variance, "
+                            "which divides by N - 1 = 0 with one sample (PyTorch refuses it too); "
+                            "use more samples or \"convention\": \"keras\" or \"cs231n\""});
+    return problems;
+}
+
+}  // namespace bnflow

@@ -1,0 +1,57 @@
+// Which member of the normalization family a session runs, and how (doc/derivation.md#the-normalization-family).
+// The optional session keys of shared/ARCHITECTURE.md ("layer", "groups", "mode",
+// "running_mean", "running_var", "momentum", "convention"), each kept exactly as the file gave
+// it: a key the file does not have stays unset here and is not written back, so a file without
+// them reads and writes exactly as before.
+#pragma once
+
+#include "problem.h"
+#include "types.h"
+
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+namespace bnflow {
+
+enum class Layer { BatchNorm, LayerNorm, RmsNorm, GroupNorm };
+enum class Mode { Train, Eval };
+// How the running statistics are updated in training mode (doc/derivation.md#running-statistics).
+enum class Convention { PyTorch, Keras, Cs231n };
+
+struct NormConfig {
+    std::optional<Layer> layer;             // unset: batch norm
+    std::optional<std::int64_t> groups;     // group norm only
+    std::optional<Mode> mode;               // unset: training mode
+    std::optional<RowVector> runningMean;   // 1 x D
+    std::optional<RowVector> runningVar;    // 1 x D
+    std::optional<double> momentum;         // unset: the convention's default
+    std::optional<Convention> convention;   // unset: pytorch
+
+    Layer layerOrDefault() const { return layer.value_or(Layer::BatchNorm); }
+    Mode modeOrDefault() const { return mode.value_or(Mode::Train); }
+    Convention conventionOrDefault() const { return convention.value_or(Convention::PyTorch); }
+    double momentumOrDefault() const;
+    bool isEval() const { return modeOrDefault() == Mode::Eval; }
+    // Batch norm in training mode: what bnflow computed before the family existed (the
+    // running statistics, if given, only add their update).
+    bool isTrainingBatchNorm() const { return layerOrDefault() == Layer::BatchNorm && !isEval(); }
+    // Running statistics to update: batch norm, training mode, both given.
+    bool updatesRunning() const { return isTrainingBatchNorm() && runningMean && runningVar; }
+    bool operator==(const NormConfig&) const = default;
+};
+
+std::string_view layerName(Layer layer);          // "batchnorm", ... as in the session file
+std::string_view layerTitle(Layer layer);         // "batch norm", ... for messages
+std::string_view modeName(Mode mode);             // "train", "eval"
+std::string_view conventionName(Convention c);    // "pytorch", "keras", "cs231n"
+std::optional<Layer> parseLayer(std::string_view name);
+std::optional<Mode> parseMode(std::string_view name);
+std::optional<Convention> parseConvention(std::string_view name);
+
+// Every key that does not apply, or is out of range, for an N x D batch: one problem per key,
+// naming it and saying why. Checks that depend on another key's being valid are skipped when
+// that key is wrong, so one mistake gives one message.
+Problems validateNorm(const NormConfig& config, Eigen::Index samples, Eigen::Index features);
+
+}  // namespace bnflow

@@ -1,0 +1,201 @@
+// bnflow-cli grad and gradcheck for every layer of the normalization family, the built binary
+// against PyTorch's reference cases (tests/reference/family); the commands that support batch
+// norm only refuse the other layers by name. The bad keys are rows of tests/common/bad_inputs.
+#include "cli_runner.h"
+#include "family_reference.h"
+#include "fuzzy.h"
+
+#include <nlohmann/json.hpp>
+
+#include <QDir>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <set>
+#include <stdexcept>
+
+using namespace bnflow;
+using namespace bnflow::test;
+using Json = nlohmann::json;
+
+class TestCliFamily : public QObject {
+    Q_OBJECT
+private slots:
+    void gradMatchesPyTorch_data();
+    void gradMatchesPyTorch();
+    void statisticShapes();
+    void gradcheckEveryLayer_data();
+    void gradcheckEveryLayer();
+    void batchNormOnlyCommandsRefuse_data();
+    void batchNormOnlyCommandsRefuse();
+    void examplesRun();
+};
+
+namespace {
+
+Matrix toMatrix(const Json& value)
+{
+    if (!value.empty() && value[0].is_array()) {
+        Matrix m(Eigen::Index(value.size()), Eigen::Index(value[0].size()));
+        for (std::size_t i = 0; i < value.size(); ++i)
+            for (std::size_t j = 0; j < value[i].size(); ++j)
+                m(Eigen::Index(i), Eigen::Index(j)) = value[i][j].get<double>();
+        return m;
+    }
+    Matrix m(1, Eigen::Index(value.size()));
+    for (std::size_t j = 0; j < value.size(); ++j)
+        m(0, Eigen::Index(j)) = value[j].get<double>();
+    return m;
+}
+
+std::set<std::string> keysOf(const Json& object)
+{
+    std::set<std::string> keys;
+    for (const auto& [key, value] : object.items())
+        keys.insert(key);
+    return keys;
+}
+
+Json grad(const std::string& path)
+{
+    const Run run = runCli({"grad", QString::fromStdString(path)});
+    if (run.exitCode != 0 || !run.err.isEmpty())
+        throw std::runtime_error("grad failed: " + run.err.toStdString());
+    return Json::parse(run.out.constData());  // strict: throws on NaN or garbage
+}
+
+}  // namespace
+
+void TestCliFamily::gradMatchesPyTorch_data()
+{
+    QTest::addColumn<QString>("name");
+    for (const std::string& name : familyCaseNames())
+        QTest::newRow(name.c_str()) << QString::fromStdString(name);
+}
+
+void TestCliFamily::gradMatchesPyTorch()
+{
+    QFETCH(QString, name);
+    const FamilyCase c = loadFamilyCase(name.toStdString());
+    const Json out = grad(c.sessionPath);
+    QCOMPARE(out.at("shape"), Json({c.session.samples(), c.session.features()}));
+    const auto check = [&](const Json& value, const std::string& key) {
+        std::string report;
+        QVERIFY2(closeTo(toMatrix(value), c.expected.at(key), familyTermScale(key, c), c.rtol, &report),
+                 (name.toStdString() + " " + key + ": " + report).c_str());
+    };
+    // Every statistic of the reference, in the shape the reference stores it, plus xhat and y.
+    std::set<std::string> forwardKeys = {"xhat"};
+    for (const auto& [key, value] : c.expected)
+        if (key.starts_with("forward.")) {
+            forwardKeys.insert(key.substr(8));
+            check(out.at("forward").at(key.substr(8)), key);
+        }
+    if (c.session.norm.layerOrDefault() == Layer::RmsNorm)
+        forwardKeys.insert("ms");
+    QCOMPARE(keysOf(out.at("forward")), forwardKeys);
+    for (const char* section : {"staged", "fused"})
+        for (const char* key : {"dx", "dgamma", "dbeta"})
+            check(out.at(section).at(key), std::string("grads.") + key);
+    QCOMPARE(keysOf(out.at("fused")), (std::set<std::string>{"dx", "dgamma", "dbeta"}));
+    QVERIFY(out.at("staged").contains("dxhat"));
+    for (const char* key : {"dx", "dgamma", "dbeta"}) {
+        const double diff = out.at("max_abs_diff").at(key).get<double>();
+        QVERIFY2(diff >= 0 && diff <= c.rtol * familyTermScale(std::string("grads.") + key, c), key);
+    }
+    QCOMPARE(out.contains("running"), c.expected.count("running.mean") == 1);
+    if (out.contains("running")) {
+        QCOMPARE(keysOf(out.at("running")), (std::set<std::string>{"mean", "var"}));
+        check(out.at("running").at("mean"), "running.mean");
+        check(out.at("running").at("var"), "running.var");
+    }
+}
+
+void TestCliFamily::statisticShapes()
+{
+    // Layer norm: one per sample, flat [N]; group norm: N rows of G (even for N = 1 or G = 1);
+    // RMSNorm: [N]; eval: one per feature, flat [D]; staged cells likewise.
+    const Json ln = grad(BNFLOW_FAMILY_DIR "/layernorm_4x5.bnflow.json");
+    QVERIFY(ln.at("forward").at("mean").size() == 4 && ln.at("forward").at("mean")[0].is_number());
+    QVERIFY(ln.at("staged").at("dvar").size() == 4 && ln.at("staged").at("dmean")[0].is_number());
+    const Json gn = grad(BNFLOW_FAMILY_DIR "/groupnorm_g3_4x6.bnflow.json");
+    QCOMPARE(gn.at("forward").at("inv_std").size(), std::size_t(4));
+    QCOMPARE(gn.at("forward").at("inv_std")[0].size(), std::size_t(3));
+    QCOMPARE(gn.at("staged").at("dmean")[3].size(), std::size_t(3));
+    const Json g1 = grad(BNFLOW_FAMILY_DIR "/groupnorm_g1_4x6.bnflow.json");
+    QVERIFY(g1.at("forward").at("mean")[0].is_array());
+    const Json gn1 = grad(BNFLOW_FAMILY_DIR "/groupnorm_n1_1x8.bnflow.json");
+    QCOMPARE(gn1.at("forward").at("mean").size(), std::size_t(1));
+    QCOMPARE(gn1.at("forward").at("mean")[0].size(), std::size_t(4));
+    QVERIFY(gn1.at("forward").at("xhat")[0].is_array());  // N x D stays rows with N = 1
+    const Json rms = grad(BNFLOW_FAMILY_DIR "/rmsnorm_16x8.bnflow.json");
+    QCOMPARE(rms.at("forward").at("rrms").size(), std::size_t(16));
+    QCOMPARE(keysOf(rms.at("staged")),
+             (std::set<std::string>{"dxhat", "drrms", "dms", "dx", "dgamma", "dbeta"}));
+    const Json eval = grad(BNFLOW_FAMILY_DIR "/batchnorm_eval_5x4.bnflow.json");
+    QCOMPARE(eval.at("forward").at("inv_std").size(), std::size_t(4));
+    QCOMPARE(keysOf(eval.at("staged")), (std::set<std::string>{"dxhat", "dx", "dgamma", "dbeta"}));
+    QVERIFY(!eval.contains("running"));  // eval reads the running statistics, never updates them
+}
+
+void TestCliFamily::gradcheckEveryLayer_data()
+{
+    QTest::addColumn<QString>("name");
+    for (const char* name : {"layernorm_16x8", "rmsnorm_16x8", "groupnorm_g2_4x6",
+                             "batchnorm_eval_5x4", "running_keras_6x4"})
+        QTest::newRow(name) << QString(name);
+}
+
+void TestCliFamily::gradcheckEveryLayer()
+{
+    QFETCH(QString, name);
+    const Run run = runCli({"gradcheck", BNFLOW_FAMILY_DIR "/" + name + ".bnflow.json"});
+    QCOMPARE(run.exitCode, 0);
+    const Json out = Json::parse(run.out.constData());
+    QCOMPARE(keysOf(out), (std::set<std::string>{"h", "max_rel_error"}));
+    for (const char* key : {"dx", "dgamma", "dbeta"}) {
+        const double e = out.at("max_rel_error").at(key).get<double>();
+        QVERIFY2(e >= 0 && e < 1e-6, (std::string(key) + " " + std::to_string(e)).c_str());
+    }
+}
+
+void TestCliFamily::batchNormOnlyCommandsRefuse_data()
+{
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<QString>("fragment");
+    QTemporaryDir dir;
+    for (const char* name : {"layernorm_4x5", "batchnorm_eval_5x4"}) {
+        const QString session = BNFLOW_FAMILY_DIR "/" + QString(name) + ".bnflow.json";
+        const QString what = QString(name).startsWith("layer") ? "layer: is \"layernorm\"" : "mode: is \"eval\"";
+        QTest::addRow("export %s", name) << QStringList{"export", session, "--plot", "gradients", "--out", "/tmp/bnflow-family-never.png"} << what;
+        QTest::addRow("handout %s", name) << QStringList{"handout", session, "--out", "/tmp/bnflow-family-never.pdf"} << what;
+        QTest::addRow("check %s", name) << QStringList{"check", session, "--dx", session} << what;
+    }
+}
+
+void TestCliFamily::batchNormOnlyCommandsRefuse()
+{
+    QFETCH(QStringList, args);
+    QFETCH(QString, fragment);
+    const Run run = runCli(args);
+    expectBadInput(run, {args[1], fragment, "bnflow-cli " + args[0] + " supports batch norm"});
+    if (args[0] != "check")  // no file written, not even a partial one
+        QVERIFY(!QFile::exists(args[args.indexOf("--out") + 1]));
+}
+
+// The README's example sessions, one per layer and convention (resources/examples/family).
+void TestCliFamily::examplesRun()
+{
+    const QDir dir(BNFLOW_FAMILY_EXAMPLES);
+    const QStringList files = dir.entryList({"*.bnflow.json"}, QDir::Files);
+    QCOMPARE(files.size(), 7);
+    for (const QString& file : files) {
+        const Json out = grad(dir.filePath(file).toStdString());
+        QCOMPARE(out.contains("running"), file.startsWith("running_"));
+        const Run check = runCli({"gradcheck", dir.filePath(file)});
+        QVERIFY2(check.exitCode == 0, qPrintable(file + check.err));
+    }
+}
+
+QTEST_GUILESS_MAIN(TestCliFamily)
+#include "test_cli_family.moc"
