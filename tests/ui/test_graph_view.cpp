@@ -27,6 +27,7 @@
 #include <QSettings>
 #include <QTemporaryDir>
 #include <QTextBrowser>
+#include <QFontInfo>
 #include <QtTest>
 
 #include <cmath>
@@ -176,11 +177,15 @@ void TestGraphView::textFollowsPreferencesAndLectureZoom()
     display_->setFontPointSize(10);
     QTest::keyClick(window_, Qt::Key_F5);
     QVERIFY(window_->lectureMode()->isActive());
-    QTRY_VERIFY(smallestTextPixels(graph()) > atTen);  // lecture mode's large type
-    const double lecture = smallestTextPixels(graph());
+    // Lecture mode's large type: the graph's font grows with it (and with Ctrl+). On a screen
+    // too small for the whole graph at that size (this offscreen screen is 800 x 600), the graph
+    // is fitted, down to the interface font's size and never below it.
+    QTRY_VERIFY(QFontInfo(graph()->font()).pixelSize() > uiFontPixels());
+    const double lectureFont = QFontInfo(graph()->font()).pixelSize();
+    QTRY_VERIFY(smallestTextPixels(graph()) >= uiFontPixels() - 0.5);
     QTest::keyClick(window_->walkthrough(), Qt::Key_Plus, Qt::ControlModifier);
-    QTRY_VERIFY2(smallestTextPixels(graph()) > lecture,
-                 qPrintable(QStringLiteral("Ctrl+: %1 px, before %2 px").arg(smallestTextPixels(graph())).arg(lecture)));
+    QTRY_VERIFY(QFontInfo(graph()->font()).pixelSize() > lectureFont);
+    QVERIFY(smallestTextPixels(graph()) >= uiFontPixels() - 0.5);
     QTest::keyClick(window_->walkthrough(), Qt::Key_Escape);
     QTRY_VERIFY(std::abs(smallestTextPixels(graph()) - atTen) < 0.5);
 }

@@ -8,6 +8,8 @@
 #include <batchnorm.h>
 #include <graph.h>
 
+#include <QApplication>
+#include <QFontInfo>
 #include <QGraphicsLineItem>
 #include <QGraphicsPolygonItem>
 #include <QGraphicsRectItem>
@@ -278,9 +280,12 @@ void GraphView::rebuild()
     s->setSceneRect(QRectF(QPointF(0, 0), geometry_.size + QSizeF(0, top)));
 
     if (layoutTarget_.isEmpty() && !userZoomed_) {
-        // Never smaller than the font (the pane scrolls instead), larger when there is room.
+        // Never smaller than the interface font (the pane scrolls instead), larger when there is
+        // room. In lecture mode the graph's font is larger: it then shrinks to fit the projector's
+        // pane, down to the interface font, so that the whole graph stays on screen.
         const double k = std::clamp(std::min(pane.width() / s->sceneRect().width(),
-                                             pane.height() / s->sceneRect().height()), 1.0, kMaxFitScale);
+                                             pane.height() / s->sceneRect().height()), minimumZoom(),
+                                    std::max(kMaxFitScale, minimumZoom()));
         setTransform(QTransform::fromScale(k, k));
     }
     const bool stepped = drawnStep_ != step;
@@ -370,6 +375,13 @@ QRectF GraphView::nodeRect(const QString& nodeId) const
     return {};
 }
 
+double GraphView::minimumZoom() const
+{
+    const double interface = QFontInfo(QApplication::font()).pixelSize();
+    const double own = QFontInfo(font()).pixelSize();
+    return own > interface && interface > 0 ? interface / own : 1.0;
+}
+
 void GraphView::fit()
 {
     userZoomed_ = false;
@@ -383,9 +395,9 @@ void GraphView::wheelEvent(QWheelEvent* event)
         return;
     }
     userZoomed_ = true;
-    // Zooming out stops at the font's own size: below it the text would be unreadable.
+    // Zooming out stops at the interface font's size: below it the text would be unreadable.
     const double now = transform().m11();
-    const double wanted = std::clamp(now * (event->angleDelta().y() > 0 ? 1.15 : 1 / 1.15), 1.0, 6.0);
+    const double wanted = std::clamp(now * (event->angleDelta().y() > 0 ? 1.15 : 1 / 1.15), minimumZoom(), 6.0);
     scale(wanted / now, wanted / now);
 }
 

@@ -50,6 +50,9 @@ protected:
     void changeEvent(QEvent* event) override;  // a new palette or font redraws the scene
 
 private:
+    // The smallest zoom at which the text is still the interface font's size: 1, or less when the
+    // graph's own font is larger (lecture mode).
+    double minimumZoom() const;
     struct LitEdge {
         QGraphicsLineItem* line;
         QGraphicsPolygonItem* head;
