@@ -2,6 +2,7 @@
 
 #include "analysis.h"
 #include "batchnorm.h"
+#include "family.h"
 
 #include <cmath>
 #include <sstream>
@@ -48,7 +49,8 @@ ConfigurationResult inFloat(const Session& s)
 std::string Configuration::describe(const Session& session) const
 {
     std::ostringstream text;
-    text << "eps " << eps.value_or(session.eps) << ", " << (dtype == Dtype::F32 ? "float32" : "float64");
+    text << layerTitle(layer.value_or(session.norm.layerOrDefault())) << ", eps " << eps.value_or(session.eps)
+         << ", " << (dtype == Dtype::F32 ? "float32" : "float64");
     return text.str();
 }
 
@@ -62,8 +64,30 @@ ConfigurationResult runConfiguration(const Session& session, const Configuration
     Session s = session;
     if (configuration.eps)
         s.eps = *configuration.eps;
+    if (configuration.layer && *configuration.layer != s.norm.layerOrDefault()) {
+        s.norm = NormConfig{};
+        s.norm.layer = *configuration.layer;
+        if (*configuration.layer == Layer::GroupNorm)
+            s.norm.groups = 1;  // one group: the compare view has no editor for G
+    }
     if (Problems problems = s.validate(); !problems.empty()) {
         result.problems = std::move(problems);
+        return result;
+    }
+    if (!s.norm.isTrainingBatchNorm()) {
+        if (configuration.dtype == Dtype::F32) {
+            result.problems.push_back({"dtype", std::string("float32 is computed for batch norm in training mode only; "
+                                                            "compare ") + std::string(layerTitle(s.norm.layerOrDefault())) +
+                                                    " in float64"});
+            return result;
+        }
+        FamilyResult family = analyzeFamily(s);
+        if (!family.ok()) {
+            result.problems = std::move(family.problems);
+            return result;
+        }
+        const FamilyAnalysis& f = *family.analysis;
+        result.computed = Computed{f.forward.y, f.fused.dx, f.fused.dgamma, f.fused.dbeta};
         return result;
     }
     if (configuration.dtype == Dtype::F32)

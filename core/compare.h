@@ -12,10 +12,13 @@
 namespace bnflow {
 
 struct Configuration {
+    // Unset: the session's own layer. Another layer replaces the session's family keys (mode,
+    // running statistics) with that layer's defaults.
+    std::optional<Layer> layer;
     std::optional<double> eps;  // unset: the session's own
     Dtype dtype = Dtype::F64;   // float32 runs the forward and the fused backward in float
 
-    // "eps 1e-05, float64": for titles and exported captions.
+    // "batch norm, eps 1e-05, float64": for titles and exported captions.
     std::string describe(const Session& session) const;
     bool operator==(const Configuration&) const = default;
 };
@@ -34,8 +37,10 @@ struct ConfigurationResult {
     bool ok() const { return computed.has_value(); }
 };
 
-// Validates the configuration (eps >= 0 and finite), then computes. A float32 result that
-// overflows or divides by zero is a problem naming the quantity, never a NaN in a table.
+// Validates the configuration (eps >= 0 and finite), then computes: training batch norm through
+// the analysis (or in float32), the other layers through the family's analysis (float64 only).
+// A float32 result that overflows or divides by zero is a problem naming the quantity, never a
+// NaN in a table.
 ConfigurationResult runConfiguration(const Session& session, const Configuration& configuration);
 
 }  // namespace bnflow

@@ -2,6 +2,7 @@
 // as a session with that eps, float32 close to float64 but not equal, and clear problems.
 #include <analysis.h>
 #include <compare.h>
+#include <family.h>
 
 #include <QtTest>
 
@@ -14,6 +15,7 @@ private slots:
     void anotherEpsIsThatSession();
     void float32IsCloseButNotEqual();
     void problemsAreNamed();
+    void anotherLayerIsThatLayersAnalysis();
 };
 
 void TestCompare::theDefaultIsTheSessionsOwnResult()
@@ -26,7 +28,7 @@ void TestCompare::theDefaultIsTheSessionsOwnResult()
     QCOMPARE(r.computed->dx, a.fused.grads.dx);
     QCOMPARE(r.computed->dgamma, a.fused.grads.dgamma);
     QCOMPARE(r.computed->dbeta, a.fused.grads.dbeta);
-    QCOMPARE(Configuration{}.describe(s), std::string("eps 1e-05, float64"));
+    QCOMPARE(Configuration{}.describe(s), std::string("batch norm, eps 1e-05, float64"));
 }
 
 void TestCompare::anotherEpsIsThatSession()
@@ -52,7 +54,7 @@ void TestCompare::float32IsCloseButNotEqual()
     const double size = d.computed->dx.cwiseAbs().maxCoeff();
     const double gap = (f.computed->dx - d.computed->dx).cwiseAbs().maxCoeff();
     QVERIFY2(gap > 0 && gap < 1e-5 * size, qPrintable(QString::number(gap)));
-    QCOMPARE(c.describe(s), std::string("eps 1e-05, float32"));
+    QCOMPARE(c.describe(s), std::string("batch norm, eps 1e-05, float32"));
 }
 
 void TestCompare::problemsAreNamed()
@@ -78,6 +80,30 @@ void TestCompare::problemsAreNamed()
     r = runConfiguration(s, tiny);
     QVERIFY(!r.ok());
     QVERIFY(r.problems.front().what.find("float32") != std::string::npos);
+}
+
+// Layer norm on the same batch: the family's analysis (checked against PyTorch in test_family),
+// with the session's batch-norm keys left behind; float32 is batch norm's only.
+void TestCompare::anotherLayerIsThatLayersAnalysis()
+{
+    const Session s = exampleSession();
+    for (const Layer layer : {Layer::LayerNorm, Layer::RmsNorm}) {
+        Configuration c;
+        c.layer = layer;
+        const ConfigurationResult r = runConfiguration(s, c);
+        QVERIFY2(r.ok(), r.ok() ? "" : r.problems.front().what.c_str());
+        Session other = s;
+        other.norm.layer = layer;
+        const FamilyAnalysis f = *analyzeFamily(other).analysis;
+        QCOMPARE(r.computed->dx, f.fused.dx);
+        QCOMPARE(r.computed->y, f.forward.y);
+        QVERIFY(r.computed->dx != runConfiguration(s, {}).computed->dx);
+        c.dtype = Dtype::F32;
+        QVERIFY(!runConfiguration(s, c).ok());
+    }
+    Configuration layerNorm;
+    layerNorm.layer = Layer::LayerNorm;
+    QCOMPARE(layerNorm.describe(s), std::string("layer norm, eps 1e-05, float64"));
 }
 
 QTEST_GUILESS_MAIN(TestCompare)

@@ -6,6 +6,8 @@
 #include <compare/value_model.h>
 #include <tables/matrix_view.h>
 
+#include <family.h>
+
 #include <QComboBox>
 #include <QLabel>
 #include <QLineEdit>
@@ -39,7 +41,11 @@ void TestComparePanel::differenceIsBMinusA()
 {
     QVERIFY(panel()->isVisible());
     auto* preset = panel()->findChild<QComboBox*>(QStringLiteral("comparePreset"));
-    preset->setCurrentIndex(1);  // float64 against float32
+    QCOMPARE(panel()->configuration(1).layer.value_or(Layer::BatchNorm), Layer::LayerNorm);  // the first preset
+    Session layerNorm = document_->session();
+    layerNorm.norm.layer = Layer::LayerNorm;
+    QCOMPARE(shown(1), Matrix(analyzeFamily(layerNorm).analysis->fused.dx));
+    preset->setCurrentIndex(2);  // float64 against float32
     QCOMPARE(panel()->configuration(1).dtype, Dtype::F32);
     QCOMPARE(shown(0), Matrix(runConfiguration(document_->session(), {}).computed->dx));
     QCOMPARE(shown(2), Matrix(shown(1) - shown(0)));
@@ -52,6 +58,7 @@ void TestComparePanel::differenceIsBMinusA()
 
 void TestComparePanel::typingAnEpsRecomputesOneSide()
 {
+    panel()->findChild<QComboBox*>(QStringLiteral("comparePreset"))->setCurrentIndex(1);  // eps against eps
     auto* eps = panel()->findChild<QLineEdit*>(QStringLiteral("compareEpsB"));
     eps->selectAll();
     QTest::keyClicks(eps, QStringLiteral("0.5"));

@@ -58,6 +58,7 @@ ComparePanel::ComparePanel(const SessionDocument* document, const DisplaySetting
 {
     preset_ = new QComboBox(this);
     preset_->setObjectName(QStringLiteral("comparePreset"));
+    preset_->addItem(tr("batch norm against layer norm"));
     preset_->addItem(tr("eps 1e-5 (PyTorch) against 1e-3 (Keras)"));
     preset_->addItem(tr("float64 against float32"));
     preset_->addItem(tr("the session's eps against 0"));
@@ -91,22 +92,27 @@ ComparePanel::ComparePanel(const SessionDocument* document, const DisplaySetting
         QFont bold = headings_[std::size_t(c)]->font();
         bold.setBold(true);
         headings_[std::size_t(c)]->setFont(bold);
-        grid->addWidget(headings_[std::size_t(c)], 0, c);
+        // A and B side by side, their difference under A: two tables wide, so that a laptop
+        // (or a 1080p screen at 2x) shows every column of all three.
+        grid->addWidget(headings_[std::size_t(c)], c < 2 ? 0 : 3, c < 2 ? c : 0);
         if (c < 2)
             grid->addWidget(buildSide(c), 1, c);
-        grid->addWidget(view, 2, c);
+        grid->addWidget(view, c < 2 ? 2 : 4, c < 2 ? c : 0);
         connect(view->selectionModel(), &QItemSelectionModel::currentChanged, this, [this, view] { followSelection(view); });
     }
     auto* differenceNote = new QLabel(tr("Red: B is larger; blue: A is larger. Pale: the two agree to rounding."), sheet_);
     differenceNote->setWordWrap(true);
-    grid->addWidget(differenceNote, 1, 2, Qt::AlignTop);
     summary_ = new QLabel(sheet_);
     summary_->setObjectName(QStringLiteral("compareSummary"));
     summary_->setWordWrap(true);
-    grid->addWidget(summary_, 3, 0, 1, 3);
-    for (int c = 0; c < 3; ++c)
+    auto* aside = new QVBoxLayout;  // beside the difference: how to read it, and its largest cell
+    aside->addWidget(differenceNote);
+    aside->addWidget(summary_);
+    aside->addStretch(1);
+    grid->addLayout(aside, 4, 1);
+    for (int c = 0; c < 2; ++c)
         grid->setColumnStretch(c, 1);
-    grid->setRowStretch(4, 1);  // the space below the tables, not inside them
+    grid->setRowStretch(5, 1);  // the space below the tables, not inside them
 
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(tools);
@@ -130,6 +136,14 @@ QWidget* ComparePanel::buildSide(int index)
     validator->setNotation(QDoubleValidator::ScientificNotation);
     validator->setLocale(QLocale::c());
     side.eps->setValidator(validator);
+    side.layer = new QComboBox(box);
+    side.layer->setObjectName(QStringLiteral("compareLayer%1").arg(QLatin1Char("AB"[index])));
+    side.layer->addItem(tr("the session's layer"), -1);
+    for (const Layer layer : {Layer::BatchNorm, Layer::LayerNorm, Layer::RmsNorm}) {
+        const std::string_view title = layerTitle(layer);
+        side.layer->addItem(QString::fromUtf8(title.data(), qsizetype(title.size())), int(layer));
+    }
+    side.layer->setToolTip(tr("Which normalization this side computes, on the same batch, gamma, beta and dout"));
     side.dtype = new QComboBox(box);
     side.dtype->setObjectName(QStringLiteral("compareDtype%1").arg(QLatin1Char("AB"[index])));
     side.dtype->addItem(tr("float64"), int(Dtype::F64));
@@ -145,10 +159,12 @@ QWidget* ComparePanel::buildSide(int index)
     row->addWidget(side.dtype);
     auto* layout = new QVBoxLayout(box);
     layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(side.layer);
     layout->addLayout(row);
     layout->addWidget(side.problem);
     connect(side.eps, &QLineEdit::editingFinished, this, [this, index] { readEditors(index); });
     connect(side.dtype, &QComboBox::currentIndexChanged, this, [this, index] { readEditors(index); });
+    connect(side.layer, &QComboBox::currentIndexChanged, this, [this, index] { readEditors(index); });
     return box;
 }
 
@@ -161,6 +177,8 @@ void ComparePanel::readEditors(int index)
     if (ok)
         c.eps = eps;
     c.dtype = Dtype(side.dtype->currentData().toInt());
+    if (const int layer = side.layer->currentData().toInt(); layer >= 0)
+        c.layer = Layer(layer);
     if (c == side.configuration)
         return;
     side.configuration = c;
@@ -172,7 +190,8 @@ void ComparePanel::setConfiguration(int index, const Configuration& configuratio
     Side& side = sides_[std::size_t(index)];
     side.configuration = configuration;
     {
-        const QSignalBlocker blockEps(side.eps), blockDtype(side.dtype);
+        const QSignalBlocker blockEps(side.eps), blockDtype(side.dtype), blockLayer(side.layer);
+        side.layer->setCurrentIndex(std::max(0, side.layer->findData(configuration.layer ? int(*configuration.layer) : -1)));
         side.eps->setText(configuration.eps ? DisplaySettings::fullPrecision(*configuration.eps) : QString());
         side.dtype->setCurrentIndex(configuration.dtype == Dtype::F32 ? 1 : 0);
     }
@@ -201,10 +220,14 @@ void ComparePanel::applyPreset(int index)
     Configuration a, b;
     switch (index) {
     case 0:
+        a.layer = Layer::BatchNorm;
+        b.layer = Layer::LayerNorm;
+        break;
+    case 1:
         a.eps = 1e-5;
         b.eps = 1e-3;
         break;
-    case 1:
+    case 2:
         b.dtype = Dtype::F32;
         break;
     default:

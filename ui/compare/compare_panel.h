@@ -1,5 +1,5 @@
-// The compare view: the session under two configurations side by side (eps 1e-5 against 1e-3,
-// float64 against float32), and their difference B − A, cell by cell, with one selection
+// The compare view: the session under two configurations side by side (batch norm against layer
+// norm, eps 1e-5 against 1e-3, float64 against float32), and their difference B − A, cell by cell, with one selection
 // framed in all three tables. Exportable as PNG, PDF or SVG.
 #pragma once
 
@@ -47,6 +47,7 @@ private:
     struct Side {
         Configuration configuration;
         QLabel* title = nullptr;
+        QComboBox* layer = nullptr;
         QLineEdit* eps = nullptr;
         QComboBox* dtype = nullptr;
         QLabel* problem = nullptr;
