@@ -1,10 +1,12 @@
 #include "timing.h"
 
 #include "batchnorm.h"
+#include "row_norm_kernel.h"
 #include "session.h"
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <fstream>
 #include <functional>
 #include <thread>
@@ -77,6 +79,31 @@ TimingResult measure(const TimingSettings& s, const std::function<double()>& cal
     return result;
 }
 
+// Layer norm or RMSNorm: the forward pass row by row in S (xhat and the per-row factor), then
+// the fused kernel is timed.
+template <typename S>
+TimingResult timeRowNorm(const TimingSettings& s, const Mat<S>& x, const Mat<S>& dout, const RowVec<S>& gamma)
+{
+    const bool centred = s.layer == Layer::LayerNorm;
+    Mat<S> xhat(s.rows, s.cols);
+    ColVec<S> factor(s.rows);
+    for (Eigen::Index i = 0; i < s.rows; ++i) {
+        const S mean = centred ? x.row(i).mean() : S(0);
+        const S second = (x.row(i).array() - mean).square().mean();  // var, or the mean square
+        factor(i) = S(1) / std::sqrt(second + S(1e-5));
+        xhat.row(i) = (x.row(i).array() - mean) * factor(i);
+    }
+    Mat<S> dx(s.rows, s.cols);
+    RowVec<S> dgamma(s.cols), dbeta(s.cols);
+    return measure(s, [&] {
+        if (centred)
+            layerNormBackwardKernel<S>(dout, xhat, factor, gamma, dx, dgamma, dbeta);
+        else
+            rmsNormBackwardKernel<S>(dout, xhat, factor, gamma, dx, dgamma, dbeta);
+        return static_cast<double>(dx(0, 0));
+    });
+}
+
 template <typename S>
 TimingResult timeTyped(const TimingSettings& s)
 {
@@ -85,6 +112,8 @@ TimingResult timeTyped(const TimingSettings& s)
     const Mat<S> dout = standardNormalMatrix(s.rows, s.cols, s.seed + 1).cast<S>();
     const RowVec<S> gamma = (1.0 + 0.5 * standardNormalMatrix(1, s.cols, s.seed + 2).array()).cast<S>();
     const RowVec<S> beta = standardNormalMatrix(1, s.cols, s.seed + 3).cast<S>();
+    if (s.layer != Layer::BatchNorm)
+        return timeRowNorm<S>(s, x, dout, gamma);
     const ForwardCache<S> cache = forward<S>(x, gamma, beta, S(1e-5));
 
     if (s.variant == Variant::Staged) {
@@ -111,6 +140,15 @@ TimingResult timeBackward(const TimingSettings& settings)
         TimingResult r;
         r.status = TimingResult::Status::Failed;
         r.error = "the shape must be at least 1 x 1";
+        return r;
+    }
+    if (settings.layer == Layer::GroupNorm ||
+        (settings.layer != Layer::BatchNorm && settings.variant == Variant::Staged)) {
+        TimingResult r;
+        r.status = TimingResult::Status::Failed;
+        r.error = std::string("timing covers batch norm (staged and fused) and the fused kernels of layer norm "
+                              "and RMSNorm; not the ") + std::string(variantName(settings.variant)) + " pass of " +
+                  std::string(layerTitle(settings.layer));
         return r;
     }
     try {

@@ -2,6 +2,7 @@
 // each lasting about a millisecond or more, and robust statistics (min, quartiles, median).
 #pragma once
 
+#include "norm_config.h"
 #include "types.h"
 
 #include <atomic>
@@ -17,6 +18,9 @@ struct TimingSettings {
     Eigen::Index cols = 64;            // D
     Dtype dtype = Dtype::F64;
     Variant variant = Variant::Fused;
+    // Batch norm times both variants; layer norm and RMSNorm time their fused kernels
+    // (row_norm_kernel.h) only: staged is refused for them, as is group norm.
+    Layer layer = Layer::BatchNorm;
     double minTimeSeconds = 0.25;      // keep sampling at least this long ...
     int minSamples = 5;                // ... and at least this many samples
     int maxSamples = 1000;

@@ -15,14 +15,16 @@
 namespace bnflow::cli {
 
 const CommandSpec kBenchSpec{
-    "bench", "[--shapes NxD,...] [--dtype f32|f64|both] [--variants staged,fused]\n"
+    "bench", "[--layer NAME] [--shapes NxD,...] [--dtype f32|f64|both] [--variants staged,fused]\n"
              "                        [--min-time-ms T] [--json | --csv FILE]",
     "time the staged and fused backward passes",
-    R"(Times the staged and the fused backward pass on seeded random inputs, single-threaded, into
+    R"(Times the staged and the fused backward pass (for layer norm and RMSNorm: the fused kernel) on
+seeded random inputs, single-threaded, into
 reused buffers. Each sample batches enough calls to last about 1 ms; after a warm-up, samples
 are taken for at least T ms (and at least 5). Times are per call, in microseconds.
 )",
-    {{"shapes", "NxD,...", "comma-separated N x D shapes\n(default 4x3,64x64,256x256,1024x1024,4096x1024,16384x256)"},
+    {{"layer", "NAME", "batchnorm (default), layernorm or rmsnorm; the last two time their fused\nkernels only (--variants fused)"},
+     {"shapes", "NxD,...", "comma-separated N x D shapes\n(default 4x3,64x64,256x256,1024x1024,4096x1024,16384x256)"},
      {"dtype", "T", "f32, f64 or both (default both)"},
      {"variants", "V,...", "staged, fused or both, comma-separated (default staged,fused)"},
      {"min-time-ms", "T", "sampling time per measurement (default 250)"},
@@ -93,6 +95,7 @@ std::vector<Variant> parseVariants(const std::string& text)
 }
 
 struct Row {
+    Layer layer;
     Shape shape;
     Dtype dtype;
     Variant variant;
@@ -109,7 +112,8 @@ std::string fixed(double value, int decimals)
 std::string table(const std::vector<Row>& rows, double minTimeMs)
 {
     std::ostringstream out;
-    out << "bnflow-cli bench on " << machineDescription() << ", single thread, " << minTimeMs
+    out << "bnflow-cli bench (" << (rows.empty() ? "batch norm" : layerTitle(rows.front().layer)) << ") on "
+        << machineDescription() << ", single thread, " << minTimeMs
         << " ms of samples per row; times per call in microseconds\n\n";
     out << std::left << std::setw(12) << "shape" << std::setw(6) << "dtype" << std::setw(8)
         << "variant" << std::right << std::setw(12) << "min" << std::setw(12) << "p25"
@@ -149,7 +153,7 @@ std::string jsonResults(const std::vector<Row>& rows)
             << ", \"median_us\": " << json::number(t.medianUs) << ", \"p25_us\": "
             << json::number(t.p25Us) << ", \"p75_us\": " << json::number(t.p75Us)
             << ", \"samples\": " << t.samples << ", \"calls_per_sample\": " << t.callsPerSample
-            << "}";
+            << ", \"layer\": \"" << layerName(r.layer) << "\"}";
     }
     out << "\n]}\n";
     return out.str();
@@ -158,13 +162,14 @@ std::string jsonResults(const std::vector<Row>& rows)
 std::string csvResults(const std::vector<Row>& rows)
 {
     std::ostringstream out;
-    out << "n,d,dtype,variant,min_us,p25_us,median_us,p75_us,samples,calls_per_sample\n";
+    out << "n,d,dtype,variant,min_us,p25_us,median_us,p75_us,samples,calls_per_sample,layer\n";
     for (const Row& r : rows) {
         const TimingResult& t = r.timing;
         out << r.shape.rows << "," << r.shape.cols << "," << dtypeName(r.dtype) << ","
             << variantName(r.variant) << "," << json::number(t.minUs) << ","
             << json::number(t.p25Us) << "," << json::number(t.medianUs) << ","
-            << json::number(t.p75Us) << "," << t.samples << "," << t.callsPerSample << "\n";
+            << json::number(t.p75Us) << "," << t.samples << "," << t.callsPerSample << ","
+            << layerName(r.layer) << "\n";
     }
     return out.str();
 }
@@ -180,7 +185,14 @@ Output benchCommand(const ParsedArgs& parsed)
     const auto shapes = parseShapes(
         parsed.value("--shapes").value_or("4x3,64x64,256x256,1024x1024,4096x1024,16384x256"));
     const auto dtypes = parseDtypes(parsed.value("--dtype").value_or("both"));
-    const auto variants = parseVariants(parsed.value("--variants").value_or("staged,fused"));
+    const std::string layerText = parsed.value("--layer").value_or("batchnorm");
+    const auto layer = parseLayer(layerText);
+    if (!layer || *layer == Layer::GroupNorm)
+        throw UsageError{"--layer expects batchnorm, layernorm or rmsnorm, got '" + layerText + "'"};
+    const auto variants =
+        parseVariants(parsed.value("--variants").value_or(*layer == Layer::BatchNorm ? "staged,fused" : "fused"));
+    if (*layer != Layer::BatchNorm && std::find(variants.begin(), variants.end(), Variant::Staged) != variants.end())
+        throw UsageError{"--variants staged is timed for batchnorm only; " + layerText + " times its fused kernel"};
     double minTimeMs = 250;
     if (const auto text = parsed.value("--min-time-ms")) {
         minTimeMs = parseNumber("--min-time-ms", *text);
@@ -208,11 +220,12 @@ Output benchCommand(const ParsedArgs& parsed)
                 settings.cols = shape.cols;
                 settings.dtype = dtype;
                 settings.variant = variant;
+                settings.layer = *layer;
                 settings.minTimeSeconds = minTimeMs / 1000.0;
                 TimingResult timing = timeBackward(settings);
                 if (timing.status != TimingResult::Status::Ok)
                     throw std::runtime_error(timing.error);
-                rows.push_back({shape, dtype, variant, timing});
+                rows.push_back({*layer, shape, dtype, variant, timing});
             }
         }
     }

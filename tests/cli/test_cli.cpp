@@ -44,6 +44,7 @@ private slots:
     void gradNumbersRoundTrip();
     void gradcheckReport();
     void benchJson();
+    void benchLayerNormKernels();
     void benchCsvAndTable();
     void handout();
     void handoutBadInput_data();
@@ -94,6 +95,8 @@ void TestCli::usageErrors_data()
     QTest::newRow("--samples zero") << QStringList{"gradcheck", session, "--samples", "0"} << "--samples expects a whole number >= 1";
     QTest::newRow("--h of 100000 digits") << QStringList{"gradcheck", session, "--h", QString(100000, '9')} << "...'";
     QTest::newRow("json and csv") << QStringList{"bench", "--json", "--csv", "x.csv"} << "cannot be used together";
+    QTest::newRow("bench unknown layer") << QStringList{"bench", "--layer", "instancenorm"} << "batchnorm, layernorm or rmsnorm";
+    QTest::newRow("bench staged layer norm") << QStringList{"bench", "--layer", "layernorm", "--variants", "staged"} << "batchnorm only";
     QTest::newRow("negative min time") << QStringList{"bench", "--min-time-ms", "-5"} << "between 0";
     QTest::newRow("csv in missing folder") << QStringList{"bench", "--csv", "/no/such/dir/x.csv"} << "no such folder";
 }
@@ -195,6 +198,22 @@ void TestCli::gradcheckReport()
         for (const char* key : {"dx", "dgamma", "dbeta"}) {
             const double e = out.at("max_rel_error").at(key).get<double>();
             QVERIFY2(e >= 0 && e < 1e-7, key);
+        }
+    }
+}
+
+// Layer norm and RMSNorm time their fused kernels (core/row_norm_kernel.h), in both dtypes.
+void TestCli::benchLayerNormKernels()
+{
+    for (const char* layer : {"layernorm", "rmsnorm"}) {
+        const Run run = runCli({"bench", "--layer", layer, "--shapes", "8x4", "--min-time-ms", "5", "--json"});
+        QCOMPARE(run.exitCode, 0);
+        const Json results = Json::parse(run.out.constData()).at("results");
+        QCOMPARE(results.size(), std::size_t(2));
+        for (const Json& r : results) {
+            QCOMPARE(r.at("layer").get<std::string>(), std::string(layer));
+            QCOMPARE(r.at("variant").get<std::string>(), std::string("fused"));
+            QVERIFY(r.at("min_us").get<double>() > 0);
         }
     }
 }
