@@ -82,6 +82,41 @@ def measure(call, min_seconds):
     return {"min_us": per_call[0], "median_us": median, "samples": n}
 
 
+def time_pytorch_rows(layer, n, d, dtype, min_seconds):
+    """Layer norm: PyTorch's native layer norm backward (both forms) on row-major (N, D) inputs,
+    where each sample's row is contiguous. RMSNorm: PyTorch 1.13 has no RMSNorm op, so there is
+    no native kernel to compare with; it is timed as autograd through the formula instead."""
+    gen = torch.Generator().manual_seed(42)
+    x = 3 * torch.randn(n, d, generator=gen, dtype=dtype) + 1
+    dout = torch.randn(n, d, generator=gen, dtype=dtype)
+    gamma = 1 + 0.5 * torch.randn(d, generator=gen, dtype=dtype)
+    beta = torch.randn(d, generator=gen, dtype=dtype)
+    eps = 1e-5
+    if layer == "rmsnorm":
+        xg = x.clone().requires_grad_(True)
+        g = gamma.clone().requires_grad_(True)
+        b = beta.clone().requires_grad_(True)
+        y = g * xg * torch.rsqrt(xg.pow(2).mean(dim=1, keepdim=True) + eps) + b
+
+        def autograd():
+            torch.autograd.grad(y, (xg, g, b), dout, retain_graph=True)
+
+        timed = measure(autograd, min_seconds)
+        return {"plain": timed, "out": timed}
+    _, mean, rstd = torch.ops.aten.native_layer_norm(x, (d,), gamma, beta, eps)
+    mask = [True, True, True]
+    dx, dgamma, dbeta = torch.empty_like(x), torch.empty_like(gamma), torch.empty_like(gamma)
+    backward = torch.ops.aten.native_layer_norm_backward
+
+    def plain():
+        backward(dout, x, (d,), mean, rstd, gamma, beta, mask)
+
+    def into_buffers():
+        backward.out(dout, x, (d,), mean, rstd, gamma, beta, mask, out0=dx, out1=dgamma, out2=dbeta)
+
+    return {"plain": measure(plain, min_seconds), "out": measure(into_buffers, min_seconds)}
+
+
 def time_pytorch(n, d, dtype, min_seconds):
     """PyTorch's native batch norm backward, both forms, on seeded row-major (N, D) inputs."""
     gen = torch.Generator().manual_seed(42)
@@ -127,8 +162,8 @@ def bandwidth(probe, sizes, min_time_ms):
     return {r["bytes_per_array"]: r for r in result["results"]}
 
 
-def bnflow_fused(cli, n, d, min_time_ms):
-    result = run_json([cli, "bench", "--json", "--variants", "fused", "--dtype", "both",
+def bnflow_fused(cli, n, d, min_time_ms, layer="batchnorm"):
+    result = run_json([cli, "bench", "--json", "--layer", layer, "--variants", "fused", "--dtype", "both",
                        "--shapes", f"{n}x{d}", "--min-time-ms", str(min_time_ms)])
     return {r["dtype"]: r for r in result["results"]}
 
@@ -168,6 +203,10 @@ def main():
                         help="measure each shape this many times, interleaved, and keep the "
                              "least disturbed round (default 3; the machine may be shared)")
     parser.add_argument("--json", metavar="FILE", help="also write every measurement to FILE")
+    parser.add_argument("--layer", default="batchnorm", choices=["batchnorm", "layernorm", "rmsnorm"],
+                        help="batchnorm (default), layernorm (against native_layer_norm_backward) "
+                             "or rmsnorm (against autograd through the formula: PyTorch 1.13 has no "
+                             "RMSNorm op)")
     args = parser.parse_args()
     if args.rounds < 1:
         parser.error("--rounds must be at least 1")
@@ -181,7 +220,9 @@ def main():
           f"{version}")
     print("# Same mathematical N x D problem; PyTorch's x is row-major (N, D) contiguous, "
           "bnflow's is column-major.")
-    print("# Per call, microseconds. PyTorch: the faster (by median) of native_batch_norm_backward "
+    op = {"batchnorm": "native_batch_norm_backward", "layernorm": "native_layer_norm_backward",
+          "rmsnorm": "autograd through the RMSNorm formula"}[args.layer]
+    print(f"# Layer: {args.layer}. Per call, microseconds. PyTorch: the faster (by median) of {op} "
           "and its out= form.")
     print(f"# Each shape measured in {args.rounds} interleaved round(s): min is the best sample "
           "of all, median that of the least disturbed round.\n")
@@ -197,9 +238,10 @@ def main():
         for _ in range(args.rounds):
             rounds.append({
                 "rates": bandwidth(probe, sizes, args.min_time_ms),
-                "torch": {name: time_pytorch(n, d, dtype, min_seconds)
+                "torch": {name: (time_pytorch(n, d, dtype, min_seconds) if args.layer == "batchnorm"
+                                 else time_pytorch_rows(args.layer, n, d, dtype, min_seconds))
                           for name, dtype in (("f64", torch.float64), ("f32", torch.float32))},
-                "ours": bnflow_fused(cli, n, d, args.min_time_ms)})
+                "ours": bnflow_fused(cli, n, d, args.min_time_ms, args.layer)})
         rates = {b: {"bytes_per_array": b,
                      "read": quietest([r["rates"][b]["read"] for r in rounds]),
                      "triad": quietest([r["rates"][b]["triad"] for r in rounds])}
