@@ -52,6 +52,8 @@ struct CheckOutcome {
     bool ok() const { return result.has_value(); }
 };
 
+// For any layer of the family (the staged chain rule of the session's layer is the reference);
+// the diagnosis is made for training batch norm only, whose derivation the mistakes belong to.
 CheckOutcome checkGradients(const Session& session, const StudentGradients& student);
 
 // One tensor against its reference (same shape), by the rules above.

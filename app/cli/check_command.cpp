@@ -77,7 +77,8 @@ Output checkCommand(const ParsedArgs& parsed)
         throw UsageError{"--npz cannot be combined with --dx, --dgamma or --dbeta"};
     if (!files.npz && !files.dx)
         throw UsageError{"missing --dx FILE (or --npz FILE)"};
-    const Loaded loaded = loadAndAnalyze(parsed, "check");
+    // Every layer: checkGradients computes the session's own reference and names its problems.
+    const LoadedSession loaded = loadSessionArgument(parsed);
     return runCheck(loaded.session, files, loaded.name);
 }
 

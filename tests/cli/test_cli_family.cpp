@@ -1,6 +1,6 @@
-// bnflow-cli grad and gradcheck for every layer of the normalization family, the built binary
-// against PyTorch's reference cases (tests/reference/family); the commands that support batch
-// norm only refuse the other layers by name. The bad keys are rows of tests/common/bad_inputs.
+// bnflow-cli grad, gradcheck and check for every layer of the normalization family, the built
+// binary against PyTorch's reference cases (tests/reference/family); the commands that support
+// batch norm only (export, handout) refuse the other layers by name. The bad keys are rows of tests/common/bad_inputs.
 #include "cli_runner.h"
 #include "family_reference.h"
 #include "fuzzy.h"
@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include <QDir>
+#include <QFile>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -28,6 +29,8 @@ private slots:
     void gradcheckEveryLayer();
     void batchNormOnlyCommandsRefuse_data();
     void batchNormOnlyCommandsRefuse();
+    void checkJudgesEveryLayer_data();
+    void checkJudgesEveryLayer();
     void examplesRun();
 };
 
@@ -169,7 +172,6 @@ void TestCliFamily::batchNormOnlyCommandsRefuse_data()
         const QString what = QString(name).startsWith("layer") ? "layer: is \"layernorm\"" : "mode: is \"eval\"";
         QTest::addRow("export %s", name) << QStringList{"export", session, "--plot", "gradients", "--out", "/tmp/bnflow-family-never.png"} << what;
         QTest::addRow("handout %s", name) << QStringList{"handout", session, "--out", "/tmp/bnflow-family-never.pdf"} << what;
-        QTest::addRow("check %s", name) << QStringList{"check", session, "--dx", session} << what;
     }
 }
 
@@ -179,8 +181,50 @@ void TestCliFamily::batchNormOnlyCommandsRefuse()
     QFETCH(QString, fragment);
     const Run run = runCli(args);
     expectBadInput(run, {args[1], fragment, "bnflow-cli " + args[0] + " supports batch norm"});
-    if (args[0] != "check")  // no file written, not even a partial one
-        QVERIFY(!QFile::exists(args[args.indexOf("--out") + 1]));
+    QVERIFY(!QFile::exists(args[args.indexOf("--out") + 1]));  // no file written, not even a partial one
+}
+
+void TestCliFamily::checkJudgesEveryLayer_data()
+{
+    QTest::addColumn<QString>("name");
+    for (const char* name : {"layernorm_4x5", "rmsnorm_4x5", "groupnorm_g2_4x6", "batchnorm_eval_5x4"})
+        QTest::newRow(name) << QString(name);
+}
+
+// bnflow-cli check on another layer: PyTorch's own dx (from the reference case, written as a
+// JSON array of rows) is correct; the same dx with one cell moved is wrong, and no batch-norm
+// mistake is named for it.
+void TestCliFamily::checkJudgesEveryLayer()
+{
+    QFETCH(QString, name);
+    const FamilyCase c = loadFamilyCase(name.toStdString());
+    Matrix dx = c.expected.at("grads.dx");
+    QTemporaryDir dir;
+    const auto write = [&](const QString& file, const Matrix& m) {
+        Json rows = Json::array();
+        for (Eigen::Index i = 0; i < m.rows(); ++i) {
+            Json row = Json::array();
+            for (Eigen::Index j = 0; j < m.cols(); ++j)
+                row.push_back(m(i, j));
+            rows.push_back(row);
+        }
+        QFile f(dir.filePath(file));
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(QByteArray::fromStdString(rows.dump(-1, ' ', false, Json::error_handler_t::strict)));
+    };
+    write("right.json", dx);
+    Run run = runCli({"check", QString::fromStdString(c.sessionPath), "--dx", dir.filePath("right.json")});
+    QVERIFY2(run.exitCode == 0, qPrintable(run.err + run.out));
+    Json out = Json::parse(run.out.constData());
+    QCOMPARE(out.at("verdict").get<std::string>(), std::string("correct"));
+    dx(0, 0) += 0.5 * std::max(1.0, dx.cwiseAbs().maxCoeff());
+    write("wrong.json", dx);
+    run = runCli({"check", QString::fromStdString(c.sessionPath), "--dx", dir.filePath("wrong.json")});
+    QCOMPARE(run.exitCode, 3);
+    out = Json::parse(run.out.constData());
+    QCOMPARE(out.at("verdict").get<std::string>(), std::string("wrong"));
+    QCOMPARE(out.at("tensors").at("dx").at("worst"), Json({0, 0}));
+    QVERIFY(out.at("diagnosis").empty());
 }
 
 // The README's example sessions, one per layer and convention (resources/examples/family).
