@@ -118,6 +118,7 @@ private slots:
     void cleanup();
     void textIsAtLeastTheUiFont();
     void textFollowsPreferencesAndLectureZoom();
+    void lectureModeShowsTheWholeGraphOnAProjector();
     void nodesStayPutFromStepToStep();
     void backwardStepLightsItsEdgesFromOutputToInput();
     void fanOutEdgesCarryTheirShares();
@@ -188,6 +189,33 @@ void TestGraphView::textFollowsPreferencesAndLectureZoom()
     QVERIFY(smallestTextPixels(graph()) >= uiFontPixels() - 0.5);
     QTest::keyClick(window_->walkthrough(), Qt::Key_Escape);
     QTRY_VERIFY(std::abs(smallestTextPixels(graph()) - atTen) < 0.5);
+}
+
+// F5 at 1280 x 720: every node of the graph inside the pane, at every step, with text at least
+// the interface font's size (the formula and its numbers stand beside the graph). Before, the
+// graph's bottom third was below the screen's edge.
+void TestGraphView::lectureModeShowsTheWholeGraphOnAProjector()
+{
+    display_->setAnimateGraph(false);
+    QTest::keyClick(window_, Qt::Key_F5);
+    QVERIFY(window_->lectureMode()->isActive());
+    // The offscreen screen is 800 x 600 and has no window manager: the projector's 1280 x 720
+    // is given to the window itself, docks, menus and tabs still hidden by lecture mode.
+    window_->showNormal();
+    window_->resize(1280, 720);
+    QTRY_VERIFY(window_->walkthrough()->width() >= 1260 && window_->walkthrough()->height() >= 700);
+    for (int step = 0; step < int(steps().size()); ++step) {
+        window_->walkthroughState()->setStep(step);
+        QApplication::processEvents();
+        const QRect pane = graph()->viewport()->rect();
+        const QMap<QString, QRect> nodes = nodesOnScreen(graph());
+        for (auto it = nodes.begin(); it != nodes.end(); ++it)
+            QVERIFY2(pane.contains(it.value()), qPrintable(QStringLiteral("step %1: %2 at %3,%4 %5x%6 outside %7x%8")
+                                                               .arg(step + 1).arg(it.key()).arg(it.value().x()).arg(it.value().y())
+                                                               .arg(it.value().width()).arg(it.value().height())
+                                                               .arg(pane.width()).arg(pane.height())));
+        QVERIFY(smallestTextPixels(graph()) >= uiFontPixels() - 0.5);
+    }
 }
 
 void TestGraphView::nodesStayPutFromStepToStep()

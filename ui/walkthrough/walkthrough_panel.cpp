@@ -81,12 +81,19 @@ WalkthroughPanel::WalkthroughPanel(SessionDocument* document, WalkthroughState* 
     lower->setSizes({140, 460});
     graph_->setMinimumHeight(160);
 
+    text_ = new QVBoxLayout;
+    text_->addWidget(formula_);
+    text_->addWidget(meaning_);
+    text_->addWidget(plugged_);
+    // Keeps the text at the top of its column when it stands beside the graph; above the graph
+    // it takes no room, as the graph's stretch takes all that is left.
+    text_->addStretch(1);
+    body_ = new QBoxLayout(QBoxLayout::TopToBottom);
+    body_->addLayout(text_);
+    body_->addWidget(lower, 1);
     column_ = new QVBoxLayout;
     column_->addWidget(buildNavigation());
-    column_->addWidget(formula_);
-    column_->addWidget(meaning_);
-    column_->addWidget(plugged_);
-    column_->addWidget(lower, 1);
+    column_->addLayout(body_, 1);
     auto* layout = new QHBoxLayout(this);
     layout->addWidget(steps_);
     layout->addLayout(column_, 1);
@@ -193,13 +200,37 @@ void WalkthroughPanel::setLectureScale(double scale)
 
 void WalkthroughPanel::setPresenting(bool presenting)
 {
+    presenting_ = presenting;
     steps_->setVisible(!presenting);
     values_->setVisible(!presenting);
+    arrangeBody();
+}
+
+void WalkthroughPanel::arrangeBody()
+{
+    // Presenting on a landscape screen (a projector), the formula and its numbers stand beside
+    // the graph rather than above it: the graph then has the screen's whole height, and at
+    // 1280 x 720 all of it shows at the interface font's size or larger.
+    const bool beside = presenting_ && width() > 4 * height() / 3;
+    // The formula's natural width at lecture size would take the graph's room: two fifths.
+    formula_->setMaximumWidth(beside ? 2 * width() / 5 : QWIDGETSIZE_MAX);
+    const auto direction = beside ? QBoxLayout::LeftToRight : QBoxLayout::TopToBottom;
+    if (body_->direction() == direction)
+        return;
+    body_->setDirection(direction);
+    body_->setStretch(0, beside ? 2 : 0);  // beside: two fifths of the width for the text
+    body_->setStretch(1, beside ? 3 : 1);
+}
+
+void WalkthroughPanel::resizeEvent(QResizeEvent* event)
+{
+    QWidget::resizeEvent(event);
+    arrangeBody();
 }
 
 void WalkthroughPanel::addBelowNumbers(QWidget* widget)
 {
-    column_->insertWidget(column_->indexOf(plugged_) + 1, widget);
+    text_->insertWidget(text_->indexOf(plugged_) + 1, widget);
 }
 
 void WalkthroughPanel::refresh()

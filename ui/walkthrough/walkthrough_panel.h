@@ -8,6 +8,7 @@ class QLabel;
 class QListWidget;
 class QSlider;
 class QSpinBox;
+class QBoxLayout;
 class QVBoxLayout;
 
 namespace bnflow::ui {
@@ -39,6 +40,9 @@ public:
     // A widget shown under the plugged-in numbers (the student's values beside the right ones).
     void addBelowNumbers(QWidget* widget);
 
+protected:
+    void resizeEvent(QResizeEvent* event) override;
+
 signals:
     void blankRequested();
 
@@ -60,7 +64,11 @@ private:
     MatrixView* values_;
     MatrixModel* valuesModel_;
     GraphView* graph_;
-    QVBoxLayout* column_;  // navigation, formula, meaning, numbers, table and graph
+    QVBoxLayout* column_;  // navigation, then the body
+    QBoxLayout* body_;     // the text above (or, presenting on a landscape screen, beside) the graph
+    QVBoxLayout* text_;    // formula, meaning, numbers (and what addBelowNumbers() adds)
+    bool presenting_ = false;
+    void arrangeBody();
     double scale_ = 1.0;
     int framedFeature_ = 0;  // the feature last framed through the shared CellFocus
 };
