@@ -54,6 +54,7 @@ WalkthroughPanel::WalkthroughPanel(SessionDocument* document, WalkthroughState* 
     // Wide enough for every step's name when there is room; on a narrow screen the list gives
     // way first (names elide in the middle, the full name is the item's tooltip).
     steps_->setTextElideMode(Qt::ElideMiddle);
+    steps_->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);  // elide, never scroll sideways
     steps_->setMinimumWidth(std::min(steps_->sizeHintForColumn(0) + 24, 12 * steps_->fontMetrics().averageCharWidth() + 24));
     steps_->setMaximumWidth(steps_->sizeHintForColumn(0) + 40);
     for (int row = 0; row < steps_->count(); ++row)
@@ -162,7 +163,9 @@ QWidget* WalkthroughPanel::buildNavigation()
     title_->setMinimumWidth(0);
     title_->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     grid->addWidget(title_, 0, 0, 1, 7);
-    grid->addWidget(slider_, 1, 0);
+    // The slider has a row of its own: beside the buttons, a laptop's narrow pane squeezed it
+    // to a handle that looked like a check box.
+    grid->addWidget(slider_, 2, 0, 1, 7);
     grid->addWidget(feature_, 1, 1);
     grid->addWidget(button(tr("|◀"), tr("First step (Home)"), [this] { state_->first(); }), 1, 2);
     grid->addWidget(button(tr("◀"), tr("Previous step (Left, PageUp)"), [this] { state_->previous(); }), 1, 3);
