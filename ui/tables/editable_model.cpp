@@ -1,0 +1,114 @@
+// The editable model of x and dout, and the number parser its cells and the predictions share:
+// apart from result_models.cpp, whose models only show the document's numbers.
+#include <tables/result_models.h>
+
+#include <document/display_settings.h>
+#include <document/session_document.h>
+
+#include <charconv>
+#include <cmath>
+
+namespace bnflow::ui {
+
+EditableMatrixModel::EditableMatrixModel(SessionDocument* document, const DisplaySettings* display,
+                                         Which which, QObject* parent)
+    : DocumentTableModel(document, display, parent), editable_(document), which_(which)
+{
+    colourScale_ = false;
+    refresh();
+}
+
+const Matrix& EditableMatrixModel::matrix() const
+{
+    return which_ == Which::X ? document_->session().x : document_->session().dout;
+}
+
+QSize EditableMatrixModel::documentShape() const
+{
+    return QSize(int(matrix().cols()), int(matrix().rows()));
+}
+
+std::optional<double> EditableMatrixModel::valueAt(int row, int column) const
+{
+    const Matrix& m = matrix();
+    if (row >= m.rows() || column >= m.cols())
+        return std::nullopt;
+    return m(row, column);
+}
+
+QRect EditableMatrixModel::changedCells() const
+{
+    using K = DocumentChange::Kind;
+    const DocumentChange& change = document_->lastChange();
+    switch (change.kind) {
+    case K::Cell:
+        if (change.which != which_)
+            return {};  // the other matrix was typed into: nothing here moved
+        return QRect(int(change.col), int(change.row), 1, 1);
+    case K::InsertSamples:
+    case K::RemoveSamples:
+    case K::InsertFeatures:
+    case K::RemoveFeatures:
+        // The rows or columns were announced, the values kept did not move.
+        return keepsValuesThroughShapeEdits() ? QRect() : DocumentTableModel::changedCells();
+    case K::Any:
+        break;
+    }
+    return DocumentTableModel::changedCells();
+}
+
+bool EditableMatrixModel::keepsValuesThroughShapeEdits() const
+{
+    // A seeded dout is drawn again for the new shape: every value moves.
+    return which_ == Which::X || !document_->session().doutSeed;
+}
+
+Qt::ItemFlags EditableMatrixModel::flags(const QModelIndex& index) const
+{
+    const Qt::ItemFlags base = DocumentTableModel::flags(index);
+    return index.isValid() ? base | Qt::ItemIsEditable : base;
+}
+
+QVariant EditableMatrixModel::data(const QModelIndex& index, int role) const
+{
+    const Matrix& m = matrix();
+    if (!index.isValid() || index.row() >= m.rows() || index.column() >= m.cols())
+        return {};
+    return numberData(m(index.row(), index.column()), 0, role);
+}
+
+bool EditableMatrixModel::setData(const QModelIndex& index, const QVariant& value, int role)
+{
+    if (role != Qt::EditRole || !index.isValid())
+        return false;
+    const QString name = which_ == Which::X ? QStringLiteral("x") : QStringLiteral("dout");
+    const std::optional<double> number = parseNumber(value.toString());
+    if (!number) {
+        editable_->refuse(tr("%1[%2][%3]: '%4' is not a finite number; the cell keeps %5")
+                              .arg(name)
+                              .arg(index.row())
+                              .arg(index.column())
+                              .arg(value.toString().left(40))
+                              .arg(display_->format(matrix()(index.row(), index.column()))));
+        return false;
+    }
+    if (*number == matrix()(index.row(), index.column()))
+        return true;
+    return editable_->setCell(which_, index.row(), index.column(), *number);
+}
+
+std::optional<double> parseNumber(const QString& text)
+{
+    const QByteArray bytes = text.trimmed().toUtf8();
+    double value = 0;
+    const char* begin = bytes.constData();
+    const char* end = begin + bytes.size();
+    if (begin != end && *begin == '+')
+        ++begin;
+    const auto [ptr, ec] = std::from_chars(begin, end, value);
+    if (ec != std::errc() || ptr != end || bytes.isEmpty() || !std::isfinite(value))
+        return std::nullopt;
+    return value;
+}
+
+}  // namespace bnflow::ui
