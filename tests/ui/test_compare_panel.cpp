@@ -28,6 +28,7 @@ private slots:
     void theSameCellIsSelectedInAllThree();
     void aSideThatCannotBeComputedSaysWhy();
     void exportsWriteWholeFiles();
+    void anEditWhileHiddenShowsWhenTheTabDoes();
 
 private:
     ComparePanel* panel() const { return window_->comparePanel(); }
@@ -118,6 +119,21 @@ void TestComparePanel::exportsWriteWholeFiles()
     QVERIFY(error.contains(QStringLiteral("c.bmp")));
     QVERIFY(!QFile::exists(dir.filePath("c.bmp")));
     QVERIFY(!panel()->exportTo(dir.filePath("missing/c.png"), &error));
+}
+
+// While another tab is shown the comparison is not recomputed on every edit; it is when the
+// Compare tab shows again, with the edit in it.
+void TestComparePanel::anEditWhileHiddenShowsWhenTheTabDoes()
+{
+    const Matrix before = shown(0);
+    window_->showView(QStringLiteral("results"));
+    QVERIFY(!panel()->isVisible());
+    QVERIFY(document_->setCell(Which::X, 1, 1, 9.0));
+    QCOMPARE(shown(0), before);  // not recomputed behind the user's back
+    window_->showView(QStringLiteral("compare"));
+    QTRY_VERIFY(panel()->isVisible());
+    QCOMPARE(shown(0), Matrix(runConfiguration(document_->session(), panel()->configuration(0)).computed->dx));
+    QVERIFY(shown(0) != before);
 }
 
 QTEST_MAIN(TestComparePanel)

@@ -238,8 +238,19 @@ void ComparePanel::applyPreset(int index)
     setConfiguration(1, b);
 }
 
+void ComparePanel::showEvent(QShowEvent* event)
+{
+    QWidget::showEvent(event);
+    if (stale_)
+        refresh();
+}
+
 void ComparePanel::refresh()
 {
+    // Two more analyses per edit are wasted while the tab is not shown: done when it is.
+    stale_ = !isVisible();
+    if (stale_)
+        return;
     const Session& session = document_->session();
     const QString id = quantity_->currentData().toString();
     const QByteArray idUtf8 = id.toUtf8();

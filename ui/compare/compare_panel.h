@@ -43,6 +43,9 @@ public:
 signals:
     void message(const QString& text);
 
+protected:
+    void showEvent(QShowEvent* event) override;
+
 private:
     struct Side {
         Configuration configuration;
@@ -68,6 +71,7 @@ private:
     std::array<QLabel*, 3> headings_{};
     QLabel* summary_ = nullptr;
     QWidget* sheet_ = nullptr;  // what is exported
+    bool stale_ = false;        // an edit arrived while the tab was hidden
 };
 
 }  // namespace bnflow::ui
