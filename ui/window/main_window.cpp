@@ -75,6 +75,11 @@ MainWindow::MainWindow(SessionDocument* document, DisplaySettings* display, QWid
     refreshTitle();
 }
 
+MainWindow::~MainWindow()
+{
+    disconnect(document_, nullptr, this, nullptr);
+}
+
 void MainWindow::setupViews()
 {
     results_ = new ResultsPanel(document_, display_, focus_, this);

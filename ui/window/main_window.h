@@ -30,6 +30,9 @@ class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
     MainWindow(SessionDocument* document, DisplaySettings* display, QWidget* parent = nullptr);
+    // Disconnects the document first: closing the window moves the focus out of a field that
+    // then commits its edit, and the document's signals must not reach a half-destroyed window.
+    ~MainWindow() override;
 
     FileActions* files() const { return files_; }
     BatchPanel* batchPanel() const { return batch_; }
