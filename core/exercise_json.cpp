@@ -13,14 +13,7 @@ using Json = JsonDocument;
 
 const char* typeName(const Json& value)
 {
-    switch (value.type()) {
-    case Json::value_t::null: return "null";
-    case Json::value_t::boolean: return "a boolean";
-    case Json::value_t::string: return "a string";
-    case Json::value_t::array: return "an array";
-    case Json::value_t::object: return "an object";
-    default: return "a number";
-    }
+    return jsonTypeName(value);
 }
 
 std::string quoted(const Json& value)

@@ -259,4 +259,16 @@ std::optional<JsonDocument> parseJsonDocument(std::string_view text, Problems& p
     return std::nullopt;
 }
 
+const char* jsonTypeName(const JsonDocument& value)
+{
+    switch (value.type()) {
+    case JsonDocument::value_t::null: return "null";
+    case JsonDocument::value_t::boolean: return "a boolean";
+    case JsonDocument::value_t::string: return "a string";
+    case JsonDocument::value_t::array: return "an array";
+    case JsonDocument::value_t::object: return "an object";
+    default: return "a number";
+    }
+}
+
 }  // namespace bnflow

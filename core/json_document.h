@@ -13,6 +13,10 @@ namespace bnflow {
 
 using JsonDocument = nlohmann::ordered_json;
 
+// "null", "a boolean", "a string", "an array", "an object" or "a number": for messages that say
+// what a field is instead of what was expected.
+const char* jsonTypeName(const JsonDocument& value);
+
 struct JsonLimits {
     int maxDepth = 64;                 // nesting of arrays and objects
     std::size_t maxNumbers = SIZE_MAX; // numbers in the whole document

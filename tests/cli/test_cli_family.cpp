@@ -36,21 +36,6 @@ private slots:
 
 namespace {
 
-Matrix toMatrix(const Json& value)
-{
-    if (!value.empty() && value[0].is_array()) {
-        Matrix m(Eigen::Index(value.size()), Eigen::Index(value[0].size()));
-        for (std::size_t i = 0; i < value.size(); ++i)
-            for (std::size_t j = 0; j < value[i].size(); ++j)
-                m(Eigen::Index(i), Eigen::Index(j)) = value[i][j].get<double>();
-        return m;
-    }
-    Matrix m(1, Eigen::Index(value.size()));
-    for (std::size_t j = 0; j < value.size(); ++j)
-        m(0, Eigen::Index(j)) = value[j].get<double>();
-    return m;
-}
-
 std::set<std::string> keysOf(const Json& object)
 {
     std::set<std::string> keys;

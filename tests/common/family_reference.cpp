@@ -19,20 +19,6 @@ namespace {
 namespace fs = std::filesystem;
 const fs::path kDir = BNFLOW_FAMILY_DIR;
 
-Matrix toMatrix(const nlohmann::json& value)
-{
-    if (!value.empty() && value[0].is_array()) {
-        Matrix m(Eigen::Index(value.size()), Eigen::Index(value[0].size()));
-        for (std::size_t i = 0; i < value.size(); ++i)
-            for (std::size_t j = 0; j < value[i].size(); ++j)
-                m(Eigen::Index(i), Eigen::Index(j)) = value[i][j].get<double>();
-        return m;
-    }
-    Matrix m(1, Eigen::Index(value.size()));
-    for (std::size_t j = 0; j < value.size(); ++j)
-        m(0, Eigen::Index(j)) = value[j].get<double>();
-    return m;
-}
 
 // A statistic as the reference stores it (flat for one value per sample or feature) in the
 // Reduction's shape, then broadcast to N x D.
@@ -48,6 +34,21 @@ Matrix broadcastStat(const Reduction& r, const Matrix& stat)
 }
 
 }  // namespace
+
+Matrix toMatrix(const nlohmann::json& value)
+{
+    if (!value.empty() && value[0].is_array()) {
+        Matrix m(Eigen::Index(value.size()), Eigen::Index(value[0].size()));
+        for (std::size_t i = 0; i < value.size(); ++i)
+            for (std::size_t j = 0; j < value[i].size(); ++j)
+                m(Eigen::Index(i), Eigen::Index(j)) = value[i][j].get<double>();
+        return m;
+    }
+    Matrix m(1, Eigen::Index(value.size()));
+    for (std::size_t j = 0; j < value.size(); ++j)
+        m(0, Eigen::Index(j)) = value[j].get<double>();
+    return m;
+}
 
 std::vector<std::string> familyCaseNames()
 {

@@ -5,6 +5,8 @@
 
 #include <session.h>
 
+#include <nlohmann/json.hpp>
+
 #include <map>
 #include <string>
 #include <vector>
@@ -20,6 +22,9 @@ struct FamilyCase {
     // statistics in the layer's shape (a flat array becomes 1 x K).
     std::map<std::string, Matrix> expected;
 };
+
+// A JSON array of numbers (1 x K) or of rows (N x D) as a matrix.
+Matrix toMatrix(const nlohmann::json& value);
 
 std::vector<std::string> familyCaseNames();  // sorted
 FamilyCase loadFamilyCase(const std::string& name);  // throws std::runtime_error
