@@ -32,6 +32,7 @@
 #include <QMimeData>
 #include <QScreen>
 #include <QScrollArea>
+#include <QScrollBar>
 #include <QSettings>
 #include <QStatusBar>
 #include <QTabWidget>
@@ -57,7 +58,27 @@ QScrollArea* MainWindow::scrolling(QWidget* page)
 }
 
 namespace {
+
 constexpr int kConfirmationMs = 10000;  // how long the status bar says where an export went
+
+// A page that scrolls down but never sideways: as narrow as its content allows, as short as a
+// few lines (the Parameters dock: the window still decides by its width where it goes).
+class VerticalScrollArea : public QScrollArea {
+public:
+    explicit VerticalScrollArea(QWidget* page)
+    {
+        setWidget(page);
+        setWidgetResizable(true);
+        setFrameShape(QFrame::NoFrame);
+        setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    }
+    QSize minimumSizeHint() const override
+    {
+        const int lines = 6 * fontMetrics().height();
+        return QSize(widget()->minimumSizeHint().width() + verticalScrollBar()->sizeHint().width(), lines);
+    }
+};
+
 }  // namespace
 
 MainWindow::MainWindow(SessionDocument* document, DisplaySettings* display, QWidget* parent)
@@ -118,7 +139,8 @@ void MainWindow::setupViews()
     };
     dock(tr("Batch x (N samples x D features)"), QStringLiteral("batchDock"), batch_, Qt::LeftDockWidgetArea);
     dock(tr("Upstream gradient dout = df/dy"), QStringLiteral("doutDock"), dout_, Qt::LeftDockWidgetArea);
-    dock(tr("Parameters"), QStringLiteral("parameterDock"), parameters_, Qt::RightDockWidgetArea);
+    // The layer's keys make the parameters taller than a 540 px screen at 2x: they scroll.
+    dock(tr("Parameters"), QStringLiteral("parameterDock"), new VerticalScrollArea(parameters_), Qt::RightDockWidgetArea);
 
     message_ = new QLabel(this);
     message_->setStyleSheet(QStringLiteral("QLabel { color: #b2182b; font-weight: bold; }"));
