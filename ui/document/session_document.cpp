@@ -165,8 +165,25 @@ void SessionDocument::refuse(const QString& message)
     emit editRefused(message);
 }
 
+// An edit of the batch must leave the layer's keys valid for the new shape (group norm's G
+// dividing D, two samples for the pytorch convention): otherwise it is refused with the key's
+// reason, never computed half-valid.
+bool SessionDocument::keepsNormValid(const QString& description, const Session& after)
+{
+    if (after.norm == session_.norm && after.samples() == session_.samples() &&
+        after.features() == session_.features())
+        return true;
+    const Problems problems = validateNorm(after.norm, after.samples(), after.features());
+    if (problems.empty())
+        return true;
+    refuse(tr("%1 refused: %2").arg(description, QString::fromStdString(formatProblem(problems.front()))));
+    return false;
+}
+
 bool SessionDocument::commit(const QString& description, Session after, const QString& mergeKey)
 {
+    if (!keepsNormValid(description, after))
+        return false;
     undoStack_->push(new SessionCommand(this, session_, std::move(after), description, mergeKey));
     return true;
 }
@@ -189,6 +206,8 @@ bool SessionDocument::commitShape(const QString& description, std::optional<Sess
         refuse(QString::fromStdString(error));
         return false;
     }
+    if (!keepsNormValid(description, *after))
+        return false;
     using K = DocumentChange::Kind;
     const K undone = kind == K::InsertSamples    ? K::RemoveSamples
                      : kind == K::RemoveSamples  ? K::InsertSamples
