@@ -92,10 +92,13 @@ void TestMainWindow::showsTheExample()
 
 void TestMainWindow::everyExampleLoads()
 {
-    QCOMPARE(int(examples().size()), 7);
+    QCOMPARE(int(examples().size()), 14);
     QMenu* menu = window_->files()->examplesMenu();
-    QCOMPARE(menu->actions().size(), 7);
-    for (QAction* action : menu->actions()) {
+    // Seven batch-norm examples, then the family's submenu (after a separator).
+    QCOMPARE(menu->actions().size(), 9);
+    QVERIFY(menu->actions().at(7)->isSeparator());
+    QCOMPARE(menu->actions().at(8)->menu() ? menu->actions().at(8)->text() : QString(), QString("Normalization family"));
+    for (QAction* action : menu->actions().mid(0, 7)) {
         action->trigger();
         QVERIFY2(!document_->session().notes.empty(), qPrintable(action->text()));
         QCOMPARE(document_->undoStack()->count(), 0);

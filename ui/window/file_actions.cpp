@@ -12,6 +12,7 @@
 #include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QMap>
 #include <QMenu>
 #include <QSettings>
 #include <QUrl>
@@ -252,11 +253,31 @@ void FileActions::rebuildRecentMenu()
 void FileActions::rebuildExamplesMenu()
 {
     const auto& list = examples();
+    QMap<QString, QMenu*> submenus;
+    QString section;
     for (int k = 0; k < int(list.size()); ++k) {
-        QAction* a = examples_->addAction(list[std::size_t(k)].title);
-        a->setStatusTip(QString::fromStdString(list[std::size_t(k)].session.notes));
+        const Example& example = list[std::size_t(k)];
+        QMenu* menu = examples_;
+        if (!example.submenu.isEmpty()) {
+            QMenu*& sub = submenus[example.submenu];
+            if (!sub) {
+                examples_->addSeparator();
+                sub = examples_->addMenu(example.submenu);
+            }
+            menu = sub;
+            if (example.section != section)
+                menu->addSection(example.section);
+            section = example.section;
+        }
+        QAction* a = menu->addAction(example.title);
+        // The annotation: the session's notes (shown in the status bar, and as the tooltip).
+        const QString notes = QString::fromStdString(example.session.notes);
+        a->setStatusTip(notes);
+        a->setToolTip(notes.isEmpty() ? example.title : notes);
         connect(a, &QAction::triggered, this, [this, k] { openExample(k); });
     }
+    for (QMenu* sub : std::as_const(submenus))
+        sub->setToolTipsVisible(true);
 }
 
 }  // namespace bnflow::ui
