@@ -1,13 +1,20 @@
 // The plots of a session that is not training batch norm (plot_builders.h familyPlot): driven with
 // the layer-norm example, every series is compared with the family's own values
-// (familyValueOf), never batch norm's; the plots that show batch norm only say why instead.
+// (familyValueOf, and the document's value() in the Plots tab), never batch norm's; the plots
+// that show batch norm only say why instead.
 #include "elements.h"
 
+#include <document/display_settings.h>
+#include <document/session_document.h>
 #include <plots/plot_builders.h>
+#include <plots/plot_view.h>
+#include <plots/plots_panel.h>
+#include <window/main_window.h>
 
 #include <family_catalogue.h>
 #include <session_json.h>
 
+#include <QLabel>
 #include <QtTest>
 
 using namespace bnflow;
@@ -44,7 +51,9 @@ Session loadExample(const char* name)
 class TestFamilyPlots : public QObject {
     Q_OBJECT
 private slots:
+    void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
     void layerNormPlotsShowTheFamilyValues();
+    void plotsTabDrawsTheDocumentsLayer();
     void gradcheckChecksTheLayer();
     void batchNormOnlyPlotsSayWhy_data();
     void batchNormOnlyPlotsSayWhy();
@@ -124,6 +133,36 @@ void TestFamilyPlots::batchNormOnlyPlotsSayWhy()
     QVERIFY2(spec.caption.contains(why), qPrintable(spec.caption));
     QCOMPARE(familyPlotUnavailable(plot, s.norm), spec.caption);
     QVERIFY(familyPlotUnavailable(plot, Session().norm).isEmpty());  // batch norm: drawn
+}
+
+// The Plots tab with a layer-norm document: what it draws is the document's value(), after an
+// edit too; terms says why it is not drawn; the gradient check runs on the layer.
+void TestFamilyPlots::plotsTabDrawsTheDocumentsLayer()
+{
+    SessionDocument document;
+    DisplaySettings display;
+    MainWindow window(&document, &display);
+    document.reset(loadExample("layernorm.bnflow.json"));
+    QVERIFY(document.family());
+    PlotsPanel* panel = window.plotsPanel();
+    QVERIFY(window.showView(QStringLiteral("gradients")));
+    const auto drawn = [panel] { return panel->view()->spec().panels.at(0).series.at(1); };
+    QCOMPARE(drawn().y, elementsOf(*document.value("fused_dx")));
+    QCOMPARE(drawn().x, elementsOf(*document.value("dx")));
+    QVERIFY(document.setCell(Which::Dout, 0, 0, 4.25));
+    QCOMPARE(drawn().y, elementsOf(*document.value("fused_dx")));
+    QCOMPARE(drawn().y, elementsOf(familyValueOf("fused_dx", document.session(), *analyzeFamily(document.session()).analysis)));
+
+    QVERIFY(window.showView(QStringLiteral("terms")));
+    QVERIFY(panel->view()->spec().panels.empty());
+    bool said = false;
+    for (const QLabel* label : panel->findChildren<QLabel*>())
+        said = said || label->text().contains(QStringLiteral("sums over each sample's features"));
+    QVERIFY(said);
+
+    QVERIFY(window.showView(QStringLiteral("gradcheck")));
+    QTRY_VERIFY(!panel->computing());
+    QCOMPARE(panel->view()->spec().panels.at(0).series.at(1).x, elementsOf(*document.value("fused_dx")));
 }
 
 QTEST_MAIN(TestFamilyPlots)

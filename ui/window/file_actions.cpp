@@ -6,6 +6,7 @@
 #include <files/atomic_write.h>
 
 #include <csv.h>
+#include <family_report.h>
 #include <report.h>
 
 #include <QAction>
@@ -167,13 +168,17 @@ bool FileActions::importCsv(const QString& path)
 bool FileActions::exportResultsCsv(const QString& path)
 {
     const Analysis* a = document_->analysis();
-    if (!a) {
+    const FamilyAnalysis* family = document_->family();
+    if (!a && !family) {
         showError(tr("Cannot export results"),
                   tr("This session cannot be computed: %1")
                       .arg(document_->whyNoAnalysis()));
         return false;
     }
-    const std::string text = resultsCsv(document_->session(), *a);
+    // Every layer: the quantities of its step list (family_report.h); batch norm's own table
+    // with the updated running statistics when there are any, as bnflow-cli export writes them.
+    const std::string text = family ? familyResultsCsv(document_->session(), *family)
+                                    : resultsCsv(document_->session(), *a, document_->runningUpdate());
     QString error;
     if (!files::writeFileAtomically(path, QByteArray::fromStdString(text), &error)) {
         showError(tr("Cannot export results"), error);
