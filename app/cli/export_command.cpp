@@ -29,8 +29,8 @@ layer (terms, hsweep and timings show batch norm only) is refused with the reaso
 
 Plots (NAME):
 )";
-    text += "  values         not a picture: every quantity of the session's layer (its step list),\n"
-            "                 one value a line, as File > Export results writes them; FILE.csv only\n";
+    text += "  values       not a picture: every quantity of the session's layer (its step list),\n"
+            "               one value a line, as File > Export results writes them; FILE.csv only\n";
     for (const ui::PlotKind& kind : ui::plotKinds()) {
         std::string line = "  " + std::string(kind.name);
         line.resize(15, ' ');
