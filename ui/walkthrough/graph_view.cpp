@@ -1,5 +1,7 @@
 #include <walkthrough/graph_view.h>
 
+#include <walkthrough/graph_items.h>
+
 #include <document/display_settings.h>
 #include <document/session_document.h>
 #include <walkthrough/walkthrough_state.h>
@@ -26,10 +28,7 @@
 namespace bnflow::ui {
 namespace {
 
-constexpr int kActiveRole = 1;  // QGraphicsItem::data(): active flag
-constexpr int kNameRole = 2;    // node id, or "from>to" for an edge and its label
-constexpr int kArrowRole = 3;   // an edge's arrow as drawn: "tail>head"
-constexpr int kLabelRole = 4;   // true on an edge's share label
+using namespace graph_items;
 constexpr double kMaxFitScale = 1.25;  // Fit enlarges a small graph in a large pane this far
 
 QString qs(std::string_view text)
@@ -335,66 +334,6 @@ void GraphView::drawLit(double progress)
 bool GraphView::isAnimating() const
 {
     return animation_->state() == QAbstractAnimation::Running;
-}
-
-QStringList GraphView::activeNodes() const
-{
-    QStringList out;
-    for (QGraphicsItem* item : scene()->items(Qt::AscendingOrder))
-        if (dynamic_cast<QGraphicsRectItem*>(item) && item->data(kActiveRole).toBool())
-            out << item->data(kNameRole).toString();
-    return out;
-}
-
-QStringList GraphView::activeEdges() const
-{
-    QStringList out;
-    for (QGraphicsItem* item : scene()->items(Qt::AscendingOrder))
-        if (dynamic_cast<QGraphicsLineItem*>(item) && item->data(kActiveRole).toBool())
-            out << item->data(kNameRole).toString();
-    return out;
-}
-
-QStringList GraphView::activeArrows() const
-{
-    QStringList out;
-    for (QGraphicsItem* item : scene()->items(Qt::AscendingOrder))
-        if (dynamic_cast<QGraphicsLineItem*>(item) && item->data(kActiveRole).toBool())
-            out << item->data(kArrowRole).toString();
-    return out;
-}
-
-QString GraphView::nodeText(const QString& nodeId) const
-{
-    for (QGraphicsItem* item : scene()->items())
-        if (dynamic_cast<QGraphicsRectItem*>(item) && !item->data(kLabelRole).toBool() &&
-            item->data(kNameRole).toString() == nodeId) {
-            QStringList lines;
-            for (QGraphicsItem* child : item->childItems())
-                if (auto* text = dynamic_cast<QGraphicsSimpleTextItem*>(child))
-                    lines << text->text();
-            return lines.join(QLatin1Char('\n'));
-        }
-    return {};
-}
-
-QString GraphView::edgeLabel(const QString& edgeName) const
-{
-    for (QGraphicsItem* item : scene()->items())
-        if (item->data(kLabelRole).toBool() && item->data(kNameRole).toString() == edgeName)
-            for (QGraphicsItem* child : item->childItems())
-                if (auto* text = dynamic_cast<QGraphicsSimpleTextItem*>(child))
-                    return text->text();
-    return {};
-}
-
-QRectF GraphView::nodeRect(const QString& nodeId) const
-{
-    for (QGraphicsItem* item : scene()->items())
-        if (auto* rect = dynamic_cast<QGraphicsRectItem*>(item))
-            if (!item->data(kLabelRole).toBool() && item->data(kNameRole).toString() == nodeId)
-                return rect->rect();
-    return {};
 }
 
 double GraphView::minimumZoom() const
