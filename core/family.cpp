@@ -62,6 +62,18 @@ std::string Reduction::setName(Index r, Index c) const
     }
 }
 
+std::vector<std::pair<Index, Index>> Reduction::setCells(Index r, Index c) const
+{
+    std::vector<std::pair<Index, Index>> cells;
+    if (eval || r < 0 || c < 0 || r >= statRows() || c >= statCols())
+        return cells;
+    for (Index i = 0; i < samples; ++i)
+        for (Index j = 0; j < features; ++j)
+            if (statRow(i) == r && statCol(j) == c)
+                cells.emplace_back(i, j);
+    return cells;
+}
+
 namespace {
 
 // Sums f(i, j) over each statistic's elements, in index order within a set.
@@ -146,7 +158,10 @@ FamilyStaged familyStaged(const Reduction& r, const Matrix& dout, const FamilyFo
                     (-2.0 / m);
     s.dmean = s.dmeanViaXhat + s.dmeanViaVar;
     s.dxViaMean = broadcast(r, s.dmean / m);
-    s.dx = s.dxViaXhat + s.dxViaVar + s.dxViaMean;
+    // x - mu fans out into xhat and var: its gradient is the sum of the two shares, and x's
+    // is that plus the share through the mean (the graph's fan-outs, core/graph.h).
+    s.dxmu = s.dxViaXhat + s.dxViaVar;
+    s.dx = s.dxmu + s.dxViaMean;
     return s;
 }
 

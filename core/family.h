@@ -11,6 +11,8 @@
 
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace bnflow {
 
@@ -33,6 +35,11 @@ struct Reduction {
     Eigen::Index count() const;
     // "x[*][3]", "x[2][*]", "x[2][4:6]": where one statistic's elements are, for messages.
     std::string setName(Eigen::Index r, Eigen::Index c) const;
+    // The elements (i, j) of x that statistic (r, c) is computed from, row by row: a column
+    // (batch norm), a row (layer norm, RMSNorm), D/G consecutive features of a row (group norm).
+    // Empty for a statistic outside statRows x statCols, and in eval mode, where the statistics
+    // are given rather than reduced from the batch.
+    std::vector<std::pair<Eigen::Index, Eigen::Index>> setCells(Eigen::Index r, Eigen::Index c) const;
 };
 
 // The forward cache, statistics in the layer's own shape (Reduction::statRows x statCols).
@@ -59,6 +66,7 @@ struct FamilyStaged {
     Matrix dmean;             // cell 3: their sum
     Matrix dxViaXhat;         // cell 4: dxhat * invStd, N x D
     Matrix dxViaVar;          // cell 4: dvar * 2 xmu / M, N x D
+    Matrix dxmu;              // cell 4: dxViaXhat + dxViaVar, the gradient of x - mu (centred layers)
     Matrix dxViaMean;         // cell 4: dmean / M, broadcast to N x D
     Matrix dx;                // cell 4: the sum of the paths
 };

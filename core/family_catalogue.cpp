@@ -54,8 +54,9 @@ const std::vector<Step>& centredSteps()
         {"dmean", P::Staged, 3, "{dmean_via_xhat} + {dmean_via_var}", {"dmean_via_xhat", "dmean_via_var"}, {}, "The two paths from the mean."},
         {"dx_via_xhat", P::Staged, 4, "{dxhat} · {inv_std}", {"dxhat", "inv_std"}, {}, "The direct path."},
         {"dx_via_var", P::Staged, 4, "{dvar} · 2 · {xmu} / M", {"dvar", "xmu"}, {}, "Through the set's variance."},
+        {"dxmu", P::Staged, 4, "{dx_via_xhat} + {dx_via_var}", {"dx_via_xhat", "dx_via_var"}, {}, "x − μ fans out into xhat and var: its gradient is the sum of the two paths."},
         {"dx_via_mean", P::Staged, 4, "{dmean} / M", {"dmean"}, {}, "Through the set's mean: the same for every element of the set."},
-        {"dx", P::Staged, 4, "{dx_via_xhat} + {dx_via_var} + {dx_via_mean}", {"dx_via_xhat", "dx_via_var", "dx_via_mean"}, {}, "Three paths, as in batch norm."},
+        {"dx", P::Staged, 4, "{dxmu} + {dx_via_mean}", {"dx_via_xhat", "dx_via_var", "dx_via_mean"}, {}, "Three paths, as in batch norm."},
         {"fused_term1", P::Fused, 0, "M · {dxhat}", {"dxhat"}, {}, "The first term."},
         {"fused_term2", P::Fused, 0, "Σ_set {dxhat}", {"dxhat"}, {}, "Subtracted from every element of the set."},
         {"fused_term3", P::Fused, 0, "{xhat} · {sum_dxhat_xhat}", {"dxhat", "xhat"}, {}, "The third term."},
@@ -167,6 +168,7 @@ Eigen::Map<const Matrix> familyValueOf(std::string_view id, const Session& s, co
     if (id == "dmean") return view(g.dmean);
     if (id == "dx_via_xhat") return view(g.dxViaXhat);
     if (id == "dx_via_var") return view(g.dxViaVar);
+    if (id == "dxmu") return view(g.dxmu);
     if (id == "dx_via_mean") return view(g.dxViaMean);
     if (id == "dx") return view(g.dx);
     if (id == "fused_term1") return view(t.term1);
@@ -178,9 +180,21 @@ Eigen::Map<const Matrix> familyValueOf(std::string_view id, const Session& s, co
     if (id == "fused_dbeta") return view(t.dbeta);
     if (id == "dx_diff") return view(a.absDiffDx);
     // A quantity of batch norm's catalogue that this family view does not compute (the
-    // invariant sums, dxmu): empty, like a quantity the layer does not have.
-    if (id == "dx_sum" || id == "dx_xhat_sum" || id == "dxmu" || id == "momentum") return view(kEmpty);
+    // invariant sums): empty, like a quantity the layer does not have. (dxmu is computed for
+    // the centred layers, above.)
+    if (id == "dx_sum" || id == "dx_xhat_sum" || id == "momentum") return view(kEmpty);
     throw std::logic_error("the family has no value for " + std::string(id));
+}
+
+bool isSetStatistic(std::string_view id)
+{
+    static constexpr std::string_view kIds[] = {
+        "mean", "var", "inv_std", "ms", "rms", "rrms", "dinv_std", "dvar", "dmean_via_xhat",
+        "dmean_via_var", "dmean", "drrms", "dms", "fused_term2", "sum_dxhat_xhat"};
+    for (const std::string_view s : kIds)
+        if (s == id)
+            return true;
+    return false;
 }
 
 std::vector<std::string_view> gradForwardIds(const Reduction& r)

@@ -21,6 +21,12 @@ const std::vector<Quantity>& familyQuantities();
 // of the family's steps is still empty (the walkthrough shows batch norm only so far).
 const std::vector<Step>& steps(Layer layer, Mode mode = Mode::Train);
 
+// Whether the quantity is one value per set of the layer's reduction (Reduction): a statistic
+// of the set (mean, var, inv_std, ms, rms, rrms) or a gradient summed over it (dinv_std, dvar,
+// dmean and its shares, drrms, dms, the fused sums). Per-feature parameters and their gradients
+// (gamma, dgamma, ...) are not: they always run over the samples.
+bool isSetStatistic(std::string_view id);
+
 // A quantity's value for a family analysis, statistics in the layer's shape (1 x D, N x 1 or
 // N x G); empty (0 x 0) for a quantity the layer does not have. Throws std::logic_error for an
 // unknown id.

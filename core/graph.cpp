@@ -1,29 +1,111 @@
 #include "graph.h"
 
+#include "family_catalogue.h"
+
 #include <string>
 
 namespace bnflow {
 
-const std::vector<GraphNode>& graphNodes()
+Graph::Graph(const std::vector<Step>& steps, std::vector<GraphNode> nodes,
+             std::vector<GraphEdge> edges, std::vector<Path> backward)
+    : steps_(&steps), nodes_(std::move(nodes)), edges_(std::move(edges)), backward_(std::move(backward))
 {
-    static const std::vector<GraphNode> nodes = {
-        {"x", "dx", 0, 1},
-        {"mean", "dmean", 1, 0},
-        {"xmu", "dxmu", 2, 1},
-        {"var", "dvar", 3, 0},
-        {"inv_std", "dinv_std", 4, 0},
-        {"xhat", "dxhat", 5, 1},
-        {"gamma", "dgamma", 6, 0},
-        {"beta", "dbeta", 6, 2},
-        {"y", "dy", 7, 1},
-    };
-    return nodes;
 }
 
-const std::vector<GraphEdge>& graphEdges()
+const GraphNode* Graph::findNode(std::string_view id) const
 {
+    const std::size_t n = nodeIndex(id);
+    return n < nodes_.size() ? &nodes_[n] : nullptr;
+}
+
+std::size_t Graph::nodeIndex(std::string_view id) const
+{
+    for (std::size_t n = 0; n < nodes_.size(); ++n)
+        if (nodes_[n].id == id)
+            return n;
+    return nodes_.size();
+}
+
+std::vector<const GraphEdge*> Graph::backwardEdges(std::string_view stepId) const
+{
+    std::vector<const GraphEdge*> out;
+    for (const Path& path : backward_)
+        if (path.step == stepId)
+            for (const GraphEdge& edge : edges_)
+                for (std::string_view name : path.edges)
+                    if (name == std::string(edge.from) + ">" + std::string(edge.to))
+                        out.push_back(&edge);
+    return out;
+}
+
+std::vector<const GraphEdge*> Graph::fanOut(std::string_view nodeId) const
+{
+    std::vector<const GraphEdge*> out;
+    for (const GraphEdge& edge : edges_)
+        if (edge.from == nodeId)
+            out.push_back(&edge);
+    return out;
+}
+
+GraphState Graph::stateAt(std::size_t stepIndex) const
+{
+    const auto& all = steps();
+    GraphState state{std::vector<bool>(nodes_.size()), std::vector<bool>(edges_.size()),
+                     std::vector<bool>(nodes_.size()), std::vector<bool>(edges_.size())};
+    if (stepIndex >= all.size())
+        return state;
+    const std::string_view current = all[stepIndex].id;
+    // An empty id (no gradient, no share) is never reached.
+    const auto reachedBy = [&all, stepIndex](std::string_view id) {
+        for (std::size_t k = 0; k <= stepIndex && !id.empty(); ++k)
+            if (all[k].id == id)
+                return true;
+        return false;
+    };
+    const bool fused = all[stepIndex].phase == Phase::Fused;
+    for (std::size_t n = 0; n < nodes_.size(); ++n) {
+        state.gradientReached[n] = reachedBy(nodes_[n].gradient);
+        state.nodeActive[n] = nodes_[n].id == current || nodes_[n].gradient == current ||
+                              (fused && (nodes_[n].id == "x" || nodes_[n].id == "xhat"));
+    }
+    for (std::size_t e = 0; e < edges_.size(); ++e)
+        state.shareReached[e] = reachedBy(edges_[e].share);
+    // Forward, an edge is lit by the step that computes its head; backward, by the step whose
+    // gradient travels along it (backwardEdges).
+    state.backward = all[stepIndex].phase == Phase::Staged;
+    if (state.backward) {
+        for (const GraphEdge* edge : backwardEdges(current))
+            state.edgeActive[std::size_t(edge - edges_.data())] = true;
+    } else {
+        for (std::size_t e = 0; e < edges_.size(); ++e)
+            state.edgeActive[e] = all[stepIndex].phase == Phase::Forward && edges_[e].to == current;
+    }
+    // A step that is one share of a node's gradient lights that node too (dmean_via_xhat, ...).
+    for (std::size_t n = 0; n < nodes_.size(); ++n)
+        if (!nodes_[n].gradient.empty() && current.starts_with(std::string(nodes_[n].gradient) + "_via_"))
+            state.nodeActive[n] = true;
+    return state;
+}
+
+namespace {
+
+// Batch norm in training mode, and layer norm and group norm: the same chain over other sets
+// (doc/derivation.md#the-normalization-family). Only the step list differs.
+Graph centredGraph(const std::vector<Step>& steps)
+{
+    std::vector<GraphNode> nodes = {
+        {"x", "dx", 0, 1, 0, 0},
+        {"mean", "dmean", 1, 0, 1, 0},
+        {"xmu", "dxmu", 2, 1, 0, 1},
+        {"var", "dvar", 3, 0, 1, 2},
+        {"inv_std", "dinv_std", 4, 0, 1, 3},
+        {"xhat", "dxhat", 5, 1, 0, 3},
+        {"gamma", "dgamma", 6, 0, 1, 4},
+        {"beta", "dbeta", 6, 2, 1, 5},
+        {"y", "dy", 7, 1, 0, 4},
+    };
     // share: the part of the gradient of `from` that arrives through this edge.
-    static const std::vector<GraphEdge> edges = {
+    std::vector<GraphEdge> edges = {
         {"x", "mean", "dx_via_mean"},
         {"x", "xmu", "dxmu"},
         {"mean", "xmu", "dmean"},
@@ -35,27 +117,10 @@ const std::vector<GraphEdge>& graphEdges()
         {"gamma", "y", "dgamma"},
         {"beta", "y", "dbeta"},
     };
-    return edges;
-}
-
-const GraphNode* findNode(std::string_view id)
-{
-    for (const GraphNode& node : graphNodes())
-        if (node.id == id)
-            return &node;
-    return nullptr;
-}
-
-std::vector<const GraphEdge*> backwardEdges(std::string_view stepId)
-{
     // Written out rather than searched for: a "via" share names one path of several (dmean via
     // xhat goes back through x - mu into xhat only, not round through var and invStd), and a sum
     // of shares (dxmu, dmean, dx) collects at its node what arrived along each consumer's edge.
-    struct Path {
-        std::string_view step;
-        std::vector<std::string_view> edges;  // "from>to"
-    };
-    static const std::vector<Path> paths = {
+    std::vector<Graph::Path> paths = {
         {"dy", {}},  // dout arrives from outside the graph
         {"dbeta", {"beta>y"}},
         {"dgamma", {"gamma>y"}},
@@ -71,64 +136,131 @@ std::vector<const GraphEdge*> backwardEdges(std::string_view stepId)
         {"dx_via_mean", {"x>mean"}},
         {"dx", {"x>mean", "x>xmu"}},
     };
-    std::vector<const GraphEdge*> out;
-    for (const Path& path : paths)
-        if (path.step == stepId)
-            for (const GraphEdge& edge : graphEdges())
-                for (std::string_view name : path.edges)
-                    if (name == std::string(edge.from) + ">" + std::string(edge.to))
-                        out.push_back(&edge);
-    return out;
+    return Graph(steps, std::move(nodes), std::move(edges), std::move(paths));
 }
 
-std::vector<const GraphEdge*> fanOut(std::string_view nodeId)
+// RMSNorm: no mean, so x itself feeds the mean square and xhat = x · rrms: two paths into x
+// (doc/derivation.md, RMSNorm). dx_via_var is the path through the mean square.
+Graph rmsGraph()
 {
-    std::vector<const GraphEdge*> out;
-    for (const GraphEdge& edge : graphEdges())
-        if (edge.from == nodeId)
-            out.push_back(&edge);
-    return out;
+    std::vector<GraphNode> nodes = {
+        {"x", "dx", 0, 1, 0, 0},
+        {"ms", "dms", 1, 0, 1, 0},
+        {"rrms", "drrms", 2, 0, 1, 1},
+        {"xhat", "dxhat", 3, 1, 0, 2},
+        {"gamma", "dgamma", 4, 0, 1, 3},
+        {"beta", "dbeta", 4, 2, 1, 4},
+        {"y", "dy", 5, 1, 0, 3},
+    };
+    std::vector<GraphEdge> edges = {
+        {"x", "ms", "dx_via_var"},
+        {"x", "xhat", "dx_via_xhat"},
+        {"ms", "rrms", "dms"},
+        {"rrms", "xhat", "drrms"},
+        {"xhat", "y", "dxhat"},
+        {"gamma", "y", "dgamma"},
+        {"beta", "y", "dbeta"},
+    };
+    std::vector<Graph::Path> paths = {
+        {"dy", {}},
+        {"dbeta", {"beta>y"}},
+        {"dgamma", {"gamma>y"}},
+        {"dxhat", {"xhat>y"}},
+        {"drrms", {"rrms>xhat"}},
+        {"dms", {"ms>rrms"}},
+        {"dx_via_xhat", {"x>xhat"}},
+        {"dx_via_var", {"x>ms"}},
+        {"dx", {"x>ms", "x>xhat"}},
+    };
+    return Graph(steps(Layer::RmsNorm), std::move(nodes), std::move(edges), std::move(paths));
+}
+
+// Batch norm in eval mode: the running statistics are constants (doc/derivation.md#eval-mode),
+// so nothing flows back into them, and x − running mean passes dx straight through: dx crosses
+// xhat and x − μ in one step.
+Graph evalGraph()
+{
+    std::vector<GraphNode> nodes = {
+        {"x", "dx", 0, 1, 0, 0},
+        {"running_mean", "", 1, 0, 1, 0},
+        {"xmu", "", 2, 1, 0, 1},
+        {"running_var", "", 3, 0, 1, 2},
+        {"inv_std", "", 4, 0, 1, 3},
+        {"xhat", "dxhat", 5, 1, 0, 3},
+        {"gamma", "dgamma", 6, 0, 1, 4},
+        {"beta", "dbeta", 6, 2, 1, 5},
+        {"y", "dy", 7, 1, 0, 4},
+    };
+    std::vector<GraphEdge> edges = {
+        {"x", "xmu", "dx"},
+        {"running_mean", "xmu", ""},
+        {"xmu", "xhat", ""},
+        {"running_var", "inv_std", ""},
+        {"inv_std", "xhat", ""},
+        {"xhat", "y", "dxhat"},
+        {"gamma", "y", "dgamma"},
+        {"beta", "y", "dbeta"},
+    };
+    std::vector<Graph::Path> paths = {
+        {"dy", {}},
+        {"dbeta", {"beta>y"}},
+        {"dgamma", {"gamma>y"}},
+        {"dxhat", {"xhat>y"}},
+        {"dx", {"x>xmu", "xmu>xhat"}},
+    };
+    return Graph(steps(Layer::BatchNorm, Mode::Eval), std::move(nodes), std::move(edges), std::move(paths));
+}
+
+}  // namespace
+
+const Graph& graphOf(Layer layer, Mode mode)
+{
+    static const Graph batch = centredGraph(steps());
+    static const Graph layerNorm = centredGraph(steps(Layer::LayerNorm));
+    static const Graph groupNorm = centredGraph(steps(Layer::GroupNorm));
+    static const Graph rms = rmsGraph();
+    static const Graph eval = evalGraph();
+    switch (layer) {
+    case Layer::LayerNorm: return layerNorm;
+    case Layer::GroupNorm: return groupNorm;
+    case Layer::RmsNorm: return rms;
+    default: return mode == Mode::Eval ? eval : batch;
+    }
+}
+
+GraphState graphStateAt(Layer layer, Mode mode, std::size_t stepIndex)
+{
+    return graphOf(layer, mode).stateAt(stepIndex);
+}
+
+const std::vector<GraphNode>& graphNodes()
+{
+    return graphOf(Layer::BatchNorm).nodes();
+}
+
+const std::vector<GraphEdge>& graphEdges()
+{
+    return graphOf(Layer::BatchNorm).edges();
+}
+
+const GraphNode* findNode(std::string_view id)
+{
+    return graphOf(Layer::BatchNorm).findNode(id);
 }
 
 GraphState graphStateAt(std::size_t stepIndex)
 {
-    const auto& all = steps();
-    const auto& nodes = graphNodes();
-    const auto& edges = graphEdges();
-    GraphState state{std::vector<bool>(nodes.size()), std::vector<bool>(edges.size()),
-                     std::vector<bool>(nodes.size()), std::vector<bool>(edges.size())};
-    if (stepIndex >= all.size())
-        return state;
-    const std::string_view current = all[stepIndex].id;
-    const auto indexOf = [&all](std::string_view id) {
-        for (std::size_t k = 0; k < all.size(); ++k)
-            if (all[k].id == id)
-                return k;
-        return all.size();
-    };
-    const bool fused = all[stepIndex].phase == Phase::Fused;
-    for (std::size_t n = 0; n < nodes.size(); ++n) {
-        state.gradientReached[n] = indexOf(nodes[n].gradient) <= stepIndex;
-        state.nodeActive[n] = nodes[n].id == current || nodes[n].gradient == current ||
-                              (fused && (nodes[n].id == "x" || nodes[n].id == "xhat"));
-    }
-    for (std::size_t e = 0; e < edges.size(); ++e)
-        state.shareReached[e] = indexOf(edges[e].share) <= stepIndex;
-    // Forward, an edge is lit by the step that computes its head; backward, by the step whose
-    // gradient travels along it (backwardEdges).
-    state.backward = all[stepIndex].phase == Phase::Staged;
-    if (state.backward) {
-        for (const GraphEdge* edge : backwardEdges(current))
-            state.edgeActive[std::size_t(edge - edges.data())] = true;
-    } else {
-        for (std::size_t e = 0; e < edges.size(); ++e)
-            state.edgeActive[e] = all[stepIndex].phase == Phase::Forward && edges[e].to == current;
-    }
-    // A step that is one share of a node's gradient lights that node too (dmean_via_xhat, ...).
-    for (std::size_t n = 0; n < nodes.size(); ++n)
-        if (current.starts_with(std::string(nodes[n].gradient) + "_via_"))
-            state.nodeActive[n] = true;
-    return state;
+    return graphOf(Layer::BatchNorm).stateAt(stepIndex);
+}
+
+std::vector<const GraphEdge*> backwardEdges(std::string_view stepId)
+{
+    return graphOf(Layer::BatchNorm).backwardEdges(stepId);
+}
+
+std::vector<const GraphEdge*> fanOut(std::string_view nodeId)
+{
+    return graphOf(Layer::BatchNorm).fanOut(nodeId);
 }
 
 }  // namespace bnflow

@@ -55,7 +55,8 @@ int main(int argc, char** argv)
                                         QStringLiteral("FILE"));
     parser.addOption(screenshot);
     const QCommandLineOption step(QStringLiteral("step"),
-                                  QStringLiteral("open the walkthrough at step K (1 to %1)")
+                                  QStringLiteral("open the walkthrough at step K (1 to %1 for batch norm; "
+                                                 "each layer has its own count)")
                                       .arg(bnflow::steps().size()),
                                   QStringLiteral("K"));
     parser.addOption(step);
@@ -139,9 +140,11 @@ int main(int argc, char** argv)
     if (parser.isSet(step)) {
         bool ok = false;
         const int k = parser.value(step).toInt(&ok);
-        if (!ok || k < 1 || k > int(bnflow::steps().size()))
-            return fail(2, QStringLiteral("--step expects a number from 1 to %1, got '%2'")
-                               .arg(bnflow::steps().size()).arg(parser.value(step)));
+        // The session's layer has its own number of steps (RMSNorm 16, batch norm 25).
+        const int count = int(document.steps().size());
+        if (!ok || k < 1 || k > count)
+            return fail(2, QStringLiteral("--step expects a number from 1 to %1 (the steps of this session's layer), got '%2'")
+                               .arg(count).arg(parser.value(step)));
         window.walkthroughState()->setStep(k - 1);
         window.showView(QStringLiteral("walkthrough"));
     }

@@ -28,6 +28,7 @@ private slots:
     void runningUpdateByHand();
     void undefinedCasesAreProblems();
     void analyzeRefusesOtherLayers();
+    void setCellsPartitionTheBatch();
 };
 
 namespace {
@@ -308,6 +309,37 @@ void TestFamily::analyzeRefusesOtherLayers()
         QVERIFY2(where == (config.isEval() ? "mode" : "layer"), where.c_str());
         QVERIFY2(analyzeFamily(s).ok(), name);
     }
+}
+
+// The cells a statistic is reduced from (what the batch editor highlights): every element of x
+// in exactly one set, the one statRow/statCol name, and the sets as the layers define them.
+void TestFamily::setCellsPartitionTheBatch()
+{
+    for (const auto& [name, config] : layers(6)) {
+        const Reduction r = Reduction::of(config, 5, 6);
+        Matrix seen = Matrix::Zero(5, 6);
+        for (Eigen::Index a = 0; a < r.statRows(); ++a)
+            for (Eigen::Index c = 0; c < r.statCols(); ++c)
+                for (const auto& [i, j] : r.setCells(a, c)) {
+                    seen(i, j) += 1;
+                    QVERIFY2(r.statRow(i) == a && r.statCol(j) == c, name);
+                }
+        if (config.isEval())  // the statistics are given: no element is reduced
+            QCOMPARE(seen, Matrix(Matrix::Zero(5, 6)));
+        else
+            QCOMPARE(seen, Matrix(Matrix::Ones(5, 6)));
+    }
+    using Cells = std::vector<std::pair<Eigen::Index, Eigen::Index>>;
+    NormConfig ln;
+    ln.layer = Layer::LayerNorm;
+    QCOMPARE(Reduction::of(ln, 4, 3).setCells(2, 0), (Cells{{2, 0}, {2, 1}, {2, 2}}));
+    NormConfig gn;
+    gn.layer = Layer::GroupNorm;
+    gn.groups = 3;
+    QCOMPARE(Reduction::of(gn, 4, 6).setCells(1, 2), (Cells{{1, 4}, {1, 5}}));
+    QCOMPARE(Reduction::of(NormConfig{}, 3, 2).setCells(0, 1), (Cells{{0, 1}, {1, 1}, {2, 1}}));
+    QVERIFY(Reduction::of(ln, 4, 3).setCells(4, 0).empty());  // out of range: no cells
+    QVERIFY(Reduction::of(ln, 4, 3).setCells(0, 1).empty());
 }
 
 QTEST_GUILESS_MAIN(TestFamily)

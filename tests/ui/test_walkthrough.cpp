@@ -274,6 +274,17 @@ void TestWalkthrough::screenshotAtAStep()
     QCOMPARE(badStep.first, 2);
     QVERIFY(badStep.second.contains("--step expects a number from 1 to"));
     QCOMPARE(run({"--view", "slides", "--screenshot", dir.filePath("x.png")}).first, 2);
+    // RMSNorm has 16 steps: --step counts the session layer's, not batch norm's 25.
+    Session rms = exampleSession();
+    rms.norm.layer = Layer::RmsNorm;
+    document_->reset(rms);
+    QString error;
+    const QString session = dir.filePath("rms.bnflow.json");
+    QVERIFY2(document_->save(session, &error), qPrintable(error));
+    QCOMPARE(run({session, "--step", "16", "--screenshot", dir.filePath("r.png")}).first, 0);
+    const auto pastTheEnd = run({session, "--step", "17", "--screenshot", dir.filePath("x.png")});
+    QCOMPARE(pastTheEnd.first, 2);
+    QVERIFY2(pastTheEnd.second.contains("from 1 to 16"), qPrintable(pastTheEnd.second));
 }
 
 QTEST_MAIN(TestWalkthrough)

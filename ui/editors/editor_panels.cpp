@@ -45,7 +45,9 @@ BatchPanel::BatchPanel(SessionDocument* document, const DisplaySettings* display
     : QWidget(parent), document_(document)
 {
     view_ = new MatrixView(display, focus, MatrixView::Highlight::Cell, this);
-    view_->setModel(new EditableMatrixModel(document, display, Which::X, view_));
+    auto* model = new EditableMatrixModel(document, display, Which::X, view_);
+    model->showStatisticSets(focus);  // the set of the statistic selected elsewhere
+    view_->setModel(model);
     view_->setPasteTarget(document);
     view_->setToolTip(tr("Type a number, or paste a block copied from a spreadsheet (Ctrl+V)"));
     connect(view_->selectionModel(), &QItemSelectionModel::currentChanged, focus,

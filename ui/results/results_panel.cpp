@@ -86,6 +86,18 @@ ResultsPanel::ResultsPanel(const SessionDocument* document, const DisplaySetting
     };
     // Rounding-level values: a colour scale would only dramatise noise.
     auto* checks = featureView(QStringLiteral("checks"), {"dx_sum", "dx_xhat_sum"}, false);
+    // A click on a statistic (mean, var, dvar, ...) selects its set for the batch editor to
+    // show (the reduction made visible); a click on anything else takes that selection back.
+    for (MatrixView* v : findChildren<MatrixView*>())
+        connect(v, &QAbstractItemView::clicked, focus, [focus, v](const QModelIndex& index) {
+            const auto* model = qobject_cast<const DocumentTableModel*>(v->model());
+            const auto shown = model ? model->shownAt(index.row(), index.column()) : std::nullopt;
+            if (shown && isSetStatistic(shown->quantityId))
+                focus->setStatistic(QString::fromUtf8(shown->quantityId.data(), qsizetype(shown->quantityId.size())),
+                                    int(shown->cell.row), int(shown->cell.col));
+            else
+                focus->clearStatistic();
+        });
 
     heading_ = new QLabel(this);
     heading_->setObjectName(QStringLiteral("heading"));

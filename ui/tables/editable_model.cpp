@@ -4,6 +4,14 @@
 
 #include <document/display_settings.h>
 #include <document/session_document.h>
+#include <tables/matrix_view.h>
+
+#include <catalogue.h>
+#include <family.h>
+
+#include <QApplication>
+#include <QColor>
+#include <QPalette>
 
 #include <charconv>
 #include <cmath>
@@ -69,11 +77,48 @@ Qt::ItemFlags EditableMatrixModel::flags(const QModelIndex& index) const
     return index.isValid() ? base | Qt::ItemIsEditable : base;
 }
 
+void EditableMatrixModel::showStatisticSets(const CellFocus* focus)
+{
+    statistics_ = focus;
+    connect(focus, &CellFocus::statisticChanged, this, [this] {
+        if (rowCount() > 0 && columnCount() > 0)
+            emit dataChanged(index(0, 0), index(rowCount() - 1, columnCount() - 1),
+                             {Qt::BackgroundRole, Qt::ToolTipRole});
+    });
+}
+
+bool EditableMatrixModel::inSelectedSet(int row, int column) const
+{
+    if (!statistics_ || which_ != Which::X || statistics_->statistic().isEmpty())
+        return false;
+    const Session& s = document_->session();
+    const Reduction r = Reduction::of(s.norm, s.samples(), s.features());
+    if (r.eval || row >= s.samples() || column >= s.features())
+        return false;  // eval mode: the statistics are given, not reduced from the batch
+    return r.statRow(row) == statistics_->statisticRow() && r.statCol(column) == statistics_->statisticColumn();
+}
+
 QVariant EditableMatrixModel::data(const QModelIndex& index, int role) const
 {
     const Matrix& m = matrix();
     if (!index.isValid() || index.row() >= m.rows() || index.column() >= m.cols())
         return {};
+    if ((role == Qt::BackgroundRole || role == Qt::ToolTipRole) && inSelectedSet(index.row(), index.column())) {
+        if (role == Qt::BackgroundRole) {
+            QColor tint = QApplication::palette().color(QPalette::Highlight);
+            tint.setAlphaF(0.28f);  // the number stays readable on the tint in either theme
+            return tint;
+        }
+        const Session& s = document_->session();
+        const Reduction r = Reduction::of(s.norm, s.samples(), s.features());
+        const QByteArray id = statistics_->statistic().toUtf8();
+        const std::string_view label = quantity(std::string_view(id.constData(), std::size_t(id.size()))).label;
+        return tr("%1\nOne of the cells %2[%3][%4] is computed from: %5")
+            .arg(numberData(m(index.row(), index.column()), 0, role).toString(),
+                 QString::fromUtf8(label.data(), qsizetype(label.size())),
+                 QString::number(statistics_->statisticRow()), QString::number(statistics_->statisticColumn()),
+                 QString::fromStdString(r.setName(statistics_->statisticRow(), statistics_->statisticColumn())));
+    }
     return numberData(m(index.row(), index.column()), 0, role);
 }
 

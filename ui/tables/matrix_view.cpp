@@ -81,6 +81,18 @@ void CellFocus::set(int row, int column)
     emit changed();
 }
 
+void CellFocus::setStatistic(const QString& id, int row, int column)
+{
+    if (id.isEmpty())
+        row = column = -1;
+    if (id == statistic_ && row == statisticRow_ && column == statisticColumn_)
+        return;
+    statistic_ = id;
+    statisticRow_ = row;
+    statisticColumn_ = column;
+    emit statisticChanged();
+}
+
 MatrixView::MatrixView(const DisplaySettings* display, CellFocus* focus, Highlight highlight,
                        QWidget* parent)
     : QTableView(parent), display_(display)

@@ -25,12 +25,26 @@ public:
     int column() const { return column_; }
     void set(int row, int column);
 
+    // The statistic selected now (the walkthrough's step, or a statistic's cell clicked in a
+    // table), whose set of x cells the batch editor shows: the reduction made visible. Its
+    // quantity id (core/family_catalogue.h isSetStatistic) and its cell in the statistic's own
+    // shape (1 x D, N x 1, N x G); an empty id: none selected.
+    QString statistic() const { return statistic_; }
+    int statisticRow() const { return statisticRow_; }
+    int statisticColumn() const { return statisticColumn_; }
+    void setStatistic(const QString& id, int row, int column);
+    void clearStatistic() { setStatistic({}, -1, -1); }
+
 signals:
     void changed();
+    void statisticChanged();
 
 private:
     int row_ = -1;
     int column_ = -1;
+    QString statistic_;
+    int statisticRow_ = -1;
+    int statisticColumn_ = -1;
 };
 
 class MatrixView : public QTableView {

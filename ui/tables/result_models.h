@@ -19,6 +19,7 @@
 
 namespace bnflow::ui {
 
+class CellFocus;
 class DisplaySettings;
 
 // What a table shows of one number for `role`: its text in `digits` significant digits (0: the
@@ -149,6 +150,12 @@ public:
     EditableMatrixModel(SessionDocument* document, const DisplaySettings* display, Which which,
                         QObject* parent = nullptr);
     Which which() const { return which_; }
+    // The batch (x) shows the set of the statistic selected in `focus`: its cells get a tinted
+    // background and say in their tooltip which statistic they share (issue 13: the reduction
+    // made visible). The sets are the session layer's (core/family.h Reduction).
+    void showStatisticSets(const CellFocus* focus);
+    // Whether cell (row, column) belongs to the selected statistic's set.
+    bool inSelectedSet(int row, int column) const;
     Qt::ItemFlags flags(const QModelIndex& index) const override;
     QVariant data(const QModelIndex& index, int role) const override;
     bool setData(const QModelIndex& index, const QVariant& value, int role) override;
@@ -164,6 +171,7 @@ private:
     const Matrix& matrix() const;
     SessionDocument* editable_;
     Which which_;
+    const CellFocus* statistics_ = nullptr;
 };
 
 // Reads a number typed by a person: surrounding spaces allowed, '.' as decimal point, finite.

@@ -13,42 +13,22 @@ struct Cell {
     int column, row;
 };
 
-// The tall grid: the forward pass read down the left column, its side computations (mean,
-// var, invStd) and the parameters on the right. The edges that carry a long share (x − μ into
-// var and xhat) run down or across rows, so their labels sit between rows, not between columns.
-Cell tallCell(std::string_view id)
-{
-    static const std::pair<std::string_view, Cell> cells[] = {
-        {"x", {0, 0}},   {"mean", {1, 0}},    {"xmu", {0, 1}},   {"var", {1, 2}},  {"xhat", {0, 3}},
-        {"inv_std", {1, 3}}, {"y", {0, 4}}, {"gamma", {1, 4}}, {"beta", {1, 5}},
-    };
-    for (const auto& [name, cell] : cells)
-        if (name == id)
-            return cell;
-    return {0, 0};
-}
-
+// The tall grid (core/graph.h GraphNode::tallColumn, tallRow): the forward pass read down the
+// left column, its side computations (statistics) and the parameters on the right. The edges
+// that carry a long share (x − μ into var and xhat) run down or across rows, so their labels
+// sit between rows, not between columns.
 Cell cellOf(GraphShape shape, const GraphNode& node)
 {
-    return shape == GraphShape::Wide ? Cell{node.column, node.row} : tallCell(node.id);
-}
-
-std::size_t nodeIndex(std::string_view id)
-{
-    const auto& nodes = graphNodes();
-    for (std::size_t n = 0; n < nodes.size(); ++n)
-        if (nodes[n].id == id)
-            return n;
-    return 0;
+    return shape == GraphShape::Wide ? Cell{node.column, node.row} : Cell{node.tallColumn, node.tallRow};
 }
 
 }  // namespace
 
-GraphGeometry layoutGraph(GraphShape shape, const std::vector<QSizeF>& nodeSizes,
+GraphGeometry layoutGraph(const Graph& graph, GraphShape shape, const std::vector<QSizeF>& nodeSizes,
                           const std::vector<QSizeF>& labelSizes, double gap)
 {
-    const auto& nodes = graphNodes();
-    const auto& edges = graphEdges();
+    const auto& nodes = graph.nodes();
+    const auto& edges = graph.edges();
     int columns = 0, rows = 0;
     for (const GraphNode& node : nodes) {
         columns = std::max(columns, cellOf(shape, node).column + 1);
@@ -66,8 +46,8 @@ GraphGeometry layoutGraph(GraphShape shape, const std::vector<QSizeF>& nodeSizes
         const QSizeF label = labelSizes[e];
         if (label.isEmpty())
             continue;
-        const Cell a = cellOf(shape, nodes[nodeIndex(edges[e].from)]);
-        const Cell b = cellOf(shape, nodes[nodeIndex(edges[e].to)]);
+        const Cell a = cellOf(shape, nodes[graph.nodeIndex(edges[e].from)]);
+        const Cell b = cellOf(shape, nodes[graph.nodeIndex(edges[e].to)]);
         const auto widen = [&](std::vector<double>& gaps, const std::vector<double>& sizes, int from, int to,
                                double needed) {
             const int lo = std::min(from, to), hi = std::max(from, to);
@@ -109,13 +89,13 @@ GraphGeometry layoutGraph(GraphShape shape, const std::vector<QSizeF>& nodeSizes
     return g;
 }
 
-GraphGeometry layoutGraphFor(const QSizeF& pane, const std::vector<QSizeF>& nodeSizes,
+GraphGeometry layoutGraphFor(const Graph& graph, const QSizeF& pane, const std::vector<QSizeF>& nodeSizes,
                              const std::vector<QSizeF>& labelSizes, double gap, double* scale)
 {
     GraphGeometry best;
     double bestScale = -1;
     for (GraphShape shape : {GraphShape::Wide, GraphShape::Tall}) {
-        GraphGeometry g = layoutGraph(shape, nodeSizes, labelSizes, gap);
+        GraphGeometry g = layoutGraph(graph, shape, nodeSizes, labelSizes, gap);
         const double s = std::min(pane.width() / g.size.width(), pane.height() / g.size.height());
         if (s > bestScale) {
             bestScale = s;

@@ -11,23 +11,27 @@
 #include <utility>
 #include <vector>
 
+namespace bnflow {
+class Graph;
+}
+
 namespace bnflow::ui {
 
 enum class GraphShape { Wide, Tall };
 
 struct GraphGeometry {
     GraphShape shape = GraphShape::Wide;
-    std::vector<QRectF> nodes;  // parallel to graphNodes()
+    std::vector<QRectF> nodes;  // parallel to the graph's nodes()
     QSizeF size;                // the whole drawing, margins included
 };
 
-// nodeSizes parallel to graphNodes(); labelSizes parallel to graphEdges() (an empty size: no
+// nodeSizes parallel to graph.nodes(); labelSizes parallel to graph.edges() (an empty size: no
 // label on that edge); gap: the smallest space between two nodes.
-GraphGeometry layoutGraph(GraphShape shape, const std::vector<QSizeF>& nodeSizes,
+GraphGeometry layoutGraph(const Graph& graph, GraphShape shape, const std::vector<QSizeF>& nodeSizes,
                           const std::vector<QSizeF>& labelSizes, double gap);
 
 // The shape whose drawing fits `pane` at the larger scale, and that scale.
-GraphGeometry layoutGraphFor(const QSizeF& pane, const std::vector<QSizeF>& nodeSizes,
+GraphGeometry layoutGraphFor(const Graph& graph, const QSizeF& pane, const std::vector<QSizeF>& nodeSizes,
                              const std::vector<QSizeF>& labelSizes, double gap, double* scale);
 
 // Where the edge from box a to box b leaves a and enters b: the segment between their centres,

@@ -1,11 +1,15 @@
 #include <walkthrough/graph_view.h>
 
+#include <walkthrough/graph_items.h>
+
 #include <document/display_settings.h>
 #include <document/session_document.h>
 #include <walkthrough/walkthrough_state.h>
 
 #include <analysis.h>
 #include <batchnorm.h>
+#include <family.h>
+#include <family_catalogue.h>
 #include <graph.h>
 
 #include <QApplication>
@@ -24,10 +28,7 @@
 namespace bnflow::ui {
 namespace {
 
-constexpr int kActiveRole = 1;  // QGraphicsItem::data(): active flag
-constexpr int kNameRole = 2;    // node id, or "from>to" for an edge and its label
-constexpr int kArrowRole = 3;   // an edge's arrow as drawn: "tail>head"
-constexpr int kLabelRole = 4;   // true on an edge's share label
+using namespace graph_items;
 constexpr double kMaxFitScale = 1.25;  // Fit enlarges a small graph in a large pane this far
 
 QString qs(std::string_view text)
@@ -125,20 +126,26 @@ void GraphView::rebuild()
     const QColor accent = readable(pal.color(QPalette::Highlight), base, text);
     const QColor muted = blend(text, base, 0.4);  // still 4.5:1 on either theme's base
     const QColor edgeInk = blend(text, base, 0.2);
-    const auto& nodes = graphNodes();
-    const auto& edges = graphEdges();
-    const int step = state_->step();
-    const GraphState graph = graphStateAt(std::size_t(step));
     const Session& session = document_->session();
+    // The session layer's graph (core/graph.h), stepped through the walkthrough's list of the
+    // same layer; while the two disagree (the layer has just changed) nothing is lit.
+    const Graph& g = graphOf(session.norm.layerOrDefault(), session.norm.isEval() ? Mode::Eval : Mode::Train);
+    const auto& nodes = g.nodes();
+    const auto& edges = g.edges();
+    const int step = state_->step();
+    const GraphState graph = g.stateAt(&g.steps() == &state_->steps() ? std::size_t(step) : g.steps().size());
     const int j = std::min(state_->feature(), int(session.features()) - 1);
-    const Analysis* analysis = document_->analysis();
+    const int i = std::min(state_->sample(), int(session.samples()) - 1);
+    const Reduction reduction = Reduction::of(session.norm, session.samples(), session.features());
+    const bool computed = document_->isComputed();
     const Exercise& exercise = session.exercise;
 
     // A session that cannot be computed still has its forward values up to the one that is
     // undefined (mean, x − μ and var with eps = 0 on a constant column): core's forward pass.
+    // Batch norm's pass, so for training batch norm only.
     std::optional<Analysis> forwardOnly;
-    if (!analysis && session.samples() > 0 && session.gamma.size() == session.features() &&
-        session.beta.size() == session.features()) {
+    if (!computed && &g == &graphOf(Layer::BatchNorm) && session.samples() > 0 &&
+        session.gamma.size() == session.features() && session.beta.size() == session.features()) {
         forwardOnly.emplace();
         forwardOnly->forward = forward<double>(session.x, session.gamma, session.beta, session.eps);
     }
@@ -165,16 +172,35 @@ void GraphView::rebuild()
     };
     std::vector<NodeText> texts(nodes.size());
     std::vector<QSizeF> nodeSizes(nodes.size());
+    // A statistic of layer norm, RMSNorm or group norm (N x 1, N x G) shows the selected set's
+    // value, named by its set; everything else feature j's column.
+    const auto shown = [&](const Matrix& m, std::string_view id) {
+        if (!isSetStatistic(id) || reduction.layer == Layer::BatchNorm || i < 0 || j < 0 ||
+            m.rows() != reduction.statRows() || m.cols() != reduction.statCols())
+            return columnText(m, j, *display_, exercise, id);
+        const Eigen::Index r = reduction.statRow(i), c = reduction.statCol(j);
+        const double v = m(r, c);
+        const QString number = exercise.isHidden(id, r, c) ? QStringLiteral("?")
+                               : std::isfinite(v)           ? display_->format(v)
+                                                            : tr("undefined");
+        return tr("%1: %2").arg(QString::fromStdString(reduction.setName(r, c)), number);
+    };
     for (std::size_t n = 0; n < nodes.size(); ++n) {
         const GraphNode& node = nodes[n];
         NodeText& t = texts[n];
         t.title = QString::fromStdString(labelWithSymbol(node.quantity()));
         const auto value = valueFor(node.id);
-        t.value = value ? columnText(*value, j, *display_, exercise, node.id) : tr("—");
-        const QString gradName = qs(quantity(node.gradient).label);
-        if (const auto grad = document_->value(node.gradient))
-            t.gradient = tr("%1 = %2").arg(gradName, columnText(*grad, j, *display_, exercise, node.gradient));
-        t.pending = analysis ? tr("%1: not computed yet").arg(gradName) : tr("%1: none (see above)").arg(gradName);
+        t.value = value ? shown(*value, node.id) : tr("—");
+        if (node.gradient.empty()) {
+            // Eval mode: the running statistics, and the invStd made of them, are constants;
+            // x − running mean hands dx on unchanged (doc/derivation.md#eval-mode).
+            t.pending = node.id == "xmu" ? tr("passes dx through") : tr("constant: no gradient");
+        } else {
+            const QString gradName = qs(quantity(node.gradient).label);
+            if (const auto grad = document_->value(node.gradient))
+                t.gradient = tr("%1 = %2").arg(gradName, shown(Matrix(*grad), node.gradient));
+            t.pending = computed ? tr("%1: not computed yet").arg(gradName) : tr("%1: none (see above)").arg(gradName);
+        }
         const double w = std::max({boldMetrics.horizontalAdvance(t.title), metrics.horizontalAdvance(t.value),
                                    metrics.horizontalAdvance(t.gradient), metrics.horizontalAdvance(t.pending)});
         nodeSizes[n] = QSizeF(w + 2 * pad, 3 * line + 2 * pad);
@@ -184,7 +210,7 @@ void GraphView::rebuild()
     std::vector<QString> labels(edges.size());
     std::vector<QSizeF> labelSizes(edges.size());
     for (std::size_t e = 0; e < edges.size(); ++e) {
-        if (fanOut(edges[e].from).size() < 2)
+        if (g.fanOut(edges[e].from).size() < 2 || edges[e].share.empty())
             continue;
         // Two lines, name over value, to keep the gaps the labels sit in narrow.
         if (const auto share = document_->value(edges[e].share)) {
@@ -198,11 +224,11 @@ void GraphView::rebuild()
 
     double fitScale = 1;
     const QSizeF pane = layoutTarget_.isEmpty() ? QSizeF(contentsRect().size()) : layoutTarget_;
-    geometry_ = layoutGraphFor(pane, nodeSizes, labelSizes, gap, &fitScale);
+    geometry_ = layoutGraphFor(g, pane, nodeSizes, labelSizes, gap, &fitScale);
 
     // Why there are no gradients, above the graph.
     double top = 0;
-    if (!analysis) {
+    if (!computed) {
         const QString reason = document_->problems().empty()
                                    ? tr("This session cannot be computed.")
                                    : tr("No gradients: this session cannot be computed: %1")
@@ -239,12 +265,7 @@ void GraphView::rebuild()
         rect->setToolTip(QStringList(std::begin(lines), std::end(lines)).join(QLatin1Char('\n')));
     }
 
-    const auto indexOf = [&nodes](std::string_view id) {
-        for (std::size_t n = 0; n < nodes.size(); ++n)
-            if (nodes[n].id == id)
-                return n;
-        return std::size_t(0);
-    };
+    const auto indexOf = [&g](std::string_view id) { return g.nodeIndex(id); };
     const double headSize = line * 0.7;
     for (std::size_t e = 0; e < edges.size(); ++e) {
         const QRectF a = geometry_.nodes[indexOf(edges[e].from)], b = geometry_.nodes[indexOf(edges[e].to)];
@@ -313,66 +334,6 @@ void GraphView::drawLit(double progress)
 bool GraphView::isAnimating() const
 {
     return animation_->state() == QAbstractAnimation::Running;
-}
-
-QStringList GraphView::activeNodes() const
-{
-    QStringList out;
-    for (QGraphicsItem* item : scene()->items(Qt::AscendingOrder))
-        if (dynamic_cast<QGraphicsRectItem*>(item) && item->data(kActiveRole).toBool())
-            out << item->data(kNameRole).toString();
-    return out;
-}
-
-QStringList GraphView::activeEdges() const
-{
-    QStringList out;
-    for (QGraphicsItem* item : scene()->items(Qt::AscendingOrder))
-        if (dynamic_cast<QGraphicsLineItem*>(item) && item->data(kActiveRole).toBool())
-            out << item->data(kNameRole).toString();
-    return out;
-}
-
-QStringList GraphView::activeArrows() const
-{
-    QStringList out;
-    for (QGraphicsItem* item : scene()->items(Qt::AscendingOrder))
-        if (dynamic_cast<QGraphicsLineItem*>(item) && item->data(kActiveRole).toBool())
-            out << item->data(kArrowRole).toString();
-    return out;
-}
-
-QString GraphView::nodeText(const QString& nodeId) const
-{
-    for (QGraphicsItem* item : scene()->items())
-        if (dynamic_cast<QGraphicsRectItem*>(item) && !item->data(kLabelRole).toBool() &&
-            item->data(kNameRole).toString() == nodeId) {
-            QStringList lines;
-            for (QGraphicsItem* child : item->childItems())
-                if (auto* text = dynamic_cast<QGraphicsSimpleTextItem*>(child))
-                    lines << text->text();
-            return lines.join(QLatin1Char('\n'));
-        }
-    return {};
-}
-
-QString GraphView::edgeLabel(const QString& edgeName) const
-{
-    for (QGraphicsItem* item : scene()->items())
-        if (item->data(kLabelRole).toBool() && item->data(kNameRole).toString() == edgeName)
-            for (QGraphicsItem* child : item->childItems())
-                if (auto* text = dynamic_cast<QGraphicsSimpleTextItem*>(child))
-                    return text->text();
-    return {};
-}
-
-QRectF GraphView::nodeRect(const QString& nodeId) const
-{
-    for (QGraphicsItem* item : scene()->items())
-        if (auto* rect = dynamic_cast<QGraphicsRectItem*>(item))
-            if (!item->data(kLabelRole).toBool() && item->data(kNameRole).toString() == nodeId)
-                return rect->rect();
-    return {};
 }
 
 double GraphView::minimumZoom() const

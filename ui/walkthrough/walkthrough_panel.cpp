@@ -9,6 +9,8 @@
 #include <walkthrough/walkthrough_state.h>
 
 #include <catalogue.h>
+#include <family.h>
+#include <family_catalogue.h>
 
 #include <QApplication>
 #include <QClipboard>
@@ -49,16 +51,11 @@ WalkthroughPanel::WalkthroughPanel(SessionDocument* document, WalkthroughState* 
     : QWidget(parent), document_(document), state_(state), display_(display), focus_(focus)
 {
     steps_ = new QListWidget(this);
-    for (const Step& step : steps())
-        steps_->addItem(QStringLiteral("%1  ·  %2").arg(QString::fromStdString(labelWithSymbol(step.output())), phaseName(step)));
     // Wide enough for every step's name when there is room; on a narrow screen the list gives
     // way first (names elide in the middle, the full name is the item's tooltip).
     steps_->setTextElideMode(Qt::ElideMiddle);
     steps_->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);  // elide, never scroll sideways
-    steps_->setMinimumWidth(std::min(steps_->sizeHintForColumn(0) + 24, 12 * steps_->fontMetrics().averageCharWidth() + 24));
-    steps_->setMaximumWidth(steps_->sizeHintForColumn(0) + 40);
-    for (int row = 0; row < steps_->count(); ++row)
-        steps_->item(row)->setToolTip(steps_->item(row)->text());
+    fillSteps();
     connect(steps_, &QListWidget::currentRowChanged, state_, &WalkthroughState::setStep);
 
     formula_ = new FormulaView(this);
@@ -69,7 +66,7 @@ WalkthroughPanel::WalkthroughPanel(SessionDocument* document, WalkthroughState* 
     plugged_->setTextInteractionFlags(Qt::TextSelectableByMouse);
     plugged_->setObjectName(QStringLiteral("plugged"));
 
-    valuesModel_ = new MatrixModel(document_, display_, steps()[std::size_t(state_->step())].id, true, this);
+    valuesModel_ = new MatrixModel(document_, display_, state_->currentStep().id, true, this);
     values_ = new MatrixView(display_, focus_, MatrixView::Highlight::Cell, this);
     values_->setModel(valuesModel_);
     graph_ = new GraphView(document_, state_, display_, this);
@@ -124,6 +121,16 @@ WalkthroughPanel::WalkthroughPanel(SessionDocument* document, WalkthroughState* 
         framedFeature_ = state_->feature();
         focus_->set(-1, std::min(framedFeature_, int(document_->session().features()) - 1));
     });
+    // The sample whose set a per-sample statistic shows: the row of the cell selected in the
+    // batch editor, or of a statistic's cell clicked in the values table.
+    connect(focus_, &CellFocus::changed, this, [this] {
+        if (focus_->row() >= 0)
+            state_->setSample(focus_->row());
+    });
+    // A click only: the current cell also moves when a step's table takes another shape.
+    connect(values_, &QAbstractItemView::clicked, this, &WalkthroughPanel::pickSet);
+    // Another layer or mode: its own steps (before refresh reads them).
+    connect(document_, &SessionDocument::resultsChanged, this, &WalkthroughPanel::followLayer);
     connect(document_, &SessionDocument::resultsChanged, this, &WalkthroughPanel::refresh);
     connect(display_, &DisplaySettings::changed, this, &WalkthroughPanel::refresh);
     // A new Preferences font size reaches the texts sized here from the application font.
@@ -131,7 +138,38 @@ WalkthroughPanel::WalkthroughPanel(SessionDocument* document, WalkthroughState* 
         if (scale_ != 1.0)
             setLectureScale(scale_);
     });
+    followLayer();
     refresh();
+}
+
+const std::vector<Step>& WalkthroughPanel::layerSteps() const
+{
+    return document_->steps();
+}
+
+void WalkthroughPanel::fillSteps()
+{
+    const QSignalBlocker block(steps_);
+    steps_->clear();
+    for (const Step& step : state_->steps())
+        steps_->addItem(QStringLiteral("%1  ·  %2").arg(QString::fromStdString(labelWithSymbol(step.output())), phaseName(step)));
+    steps_->setMinimumWidth(std::min(steps_->sizeHintForColumn(0) + 24, 12 * steps_->fontMetrics().averageCharWidth() + 24));
+    steps_->setMaximumWidth(steps_->sizeHintForColumn(0) + 40);
+    for (int row = 0; row < steps_->count(); ++row)
+        steps_->item(row)->setToolTip(steps_->item(row)->text());
+    steps_->setCurrentRow(state_->step());
+}
+
+void WalkthroughPanel::followLayer()
+{
+    const std::vector<Step>& wanted = layerSteps();
+    if (&wanted == &state_->steps())
+        return;
+    state_->setSteps(wanted);  // clamps the step; refresh follows through changed()
+    fillSteps();
+    const QSignalBlocker block(slider_);
+    slider_->setRange(0, state_->stepCount() - 1);
+    slider_->setValue(state_->step());
 }
 
 QWidget* WalkthroughPanel::buildNavigation()
@@ -172,7 +210,7 @@ QWidget* WalkthroughPanel::buildNavigation()
     grid->addWidget(button(tr("▶"), tr("Next step (Right, Space, PageDown)"), [this] { state_->next(); }), 1, 4);
     grid->addWidget(button(tr("▶|"), tr("Last step (End)"), [this] { state_->last(); }), 1, 5);
     grid->addWidget(button(tr("Copy LaTeX"), tr("Copy this step's formula as LaTeX"), [this] {
-        QApplication::clipboard()->setText(qs(steps()[std::size_t(state_->step())].tex));
+        QApplication::clipboard()->setText(qs(state_->currentStep().tex));
     }), 1, 6);
     grid->setColumnStretch(0, 1);
     return bar;
@@ -180,7 +218,7 @@ QWidget* WalkthroughPanel::buildNavigation()
 
 QString WalkthroughPanel::stepTitle() const
 {
-    const Step& step = steps()[std::size_t(state_->step())];
+    const Step& step = state_->currentStep();
     return tr("Step %1 of %2 — %3: %4")
         .arg(state_->step() + 1)
         .arg(state_->stepCount())
@@ -231,6 +269,89 @@ void WalkthroughPanel::resizeEvent(QResizeEvent* event)
     arrangeBody();
 }
 
+QString WalkthroughPanel::familyNumbers(const Step& step) const
+{
+    // The layer's own value of the step at the selected set or cell (the formulas with the
+    // numbers plugged in are batch norm's only so far).
+    const Session& s = document_->session();
+    const auto v = document_->value(step.id);
+    if (!v || v->size() == 0 || s.samples() == 0 || s.features() == 0)
+        return {};
+    const Eigen::Index i = std::min<Eigen::Index>(state_->sample(), s.samples() - 1);
+    const Eigen::Index j = std::min<Eigen::Index>(state_->feature(), s.features() - 1);
+    const Reduction r = Reduction::of(s.norm, s.samples(), s.features());
+    QString where;
+    Eigen::Index row = 0, col = 0;
+    if (v->rows() == s.samples() && v->cols() == s.features()) {
+        row = i;
+        col = j;
+        where = QStringLiteral("x[%1][%2]").arg(i).arg(j);
+    } else if (isSetStatistic(step.id) && v->rows() == r.statRows() && v->cols() == r.statCols()) {
+        row = r.statRow(i);
+        col = r.statCol(j);
+        where = QString::fromStdString(r.setName(row, col));
+    } else if (v->rows() == 1 && v->cols() == s.features()) {
+        col = j;
+        where = tr("feature %1").arg(j);
+    } else {
+        return {};
+    }
+    const QString number = s.exercise.isHidden(step.id, row, col) ? QStringLiteral("?") : display_->format((*v)(row, col));
+    return tr("%1:  %2 = %3").arg(where, QString::fromStdString(labelWithSymbol(step.output())), number);
+}
+
+void WalkthroughPanel::showEvent(QShowEvent* event)
+{
+    QWidget::showEvent(event);
+    selectStatistic();
+}
+
+void WalkthroughPanel::hideEvent(QHideEvent* event)
+{
+    QWidget::hideEvent(event);
+    selectStatistic();
+}
+
+void WalkthroughPanel::selectStatistic()
+{
+    const Session& s = document_->session();
+    const Step& step = state_->currentStep();
+    const Reduction r = Reduction::of(s.norm, s.samples(), s.features());
+    // Eval mode reduces nothing from the batch: its statistics are the running ones.
+    if (!isVisible() || !isSetStatistic(step.id) || r.eval || s.samples() == 0 || s.features() == 0) {
+        if (!selectedStatistic_.isEmpty() && focus_->statistic() == selectedStatistic_)
+            focus_->clearStatistic();
+        selectedStatistic_.clear();
+        return;
+    }
+    const Eigen::Index i = std::min<Eigen::Index>(state_->sample(), s.samples() - 1);
+    const Eigen::Index j = std::min<Eigen::Index>(state_->feature(), s.features() - 1);
+    selectedStatistic_ = qs(step.id);
+    focus_->setStatistic(selectedStatistic_, int(r.statRow(i)), int(r.statCol(j)));
+}
+
+void WalkthroughPanel::pickSet(const QModelIndex& index)
+{
+    const Session& s = document_->session();
+    const Step& step = state_->currentStep();
+    if (!index.isValid() || !isSetStatistic(step.id))
+        return;
+    const Reduction r = Reduction::of(s.norm, s.samples(), s.features());
+    if (r.eval || index.row() >= r.statRows() || index.column() >= r.statCols())
+        return;
+    // The statistic in row a, column c is the set of sample a (one per sample: layer norm,
+    // RMSNorm, group norm) and of the features of column c (one per feature or group); the
+    // walkthrough's feature moves only when the clicked set does not hold it already.
+    if (r.statRows() > 1)
+        state_->setSample(index.row());
+    if (r.statCol(std::min<Eigen::Index>(state_->feature(), s.features() - 1)) != index.column())
+        for (Eigen::Index j = 0; j < s.features(); ++j)
+            if (r.statCol(j) == index.column()) {
+                state_->setFeature(int(j));
+                break;
+            }
+}
+
 void WalkthroughPanel::addBelowNumbers(QWidget* widget)
 {
     text_->insertWidget(text_->indexOf(plugged_) + 1, widget);
@@ -249,16 +370,18 @@ void WalkthroughPanel::refresh()
         feature_->setValue(std::min(state_->feature(), features - 1));
     }
     const int j = std::min(state_->feature(), features - 1);
-    const Step& step = steps()[std::size_t(state_->step())];
+    const Step& step = state_->currentStep();
     title_->setText(stepTitle());
     formula_->setFormula(qs(step.id));
     meaning_->setText(qs(step.meaning));
     const Analysis* a = document_->analysis();
     plugged_->setText(a ? tr("Feature %1:  %2").arg(j).arg(QString::fromStdString(
                               pluggedIn(step, document_->session(), *a, j, display_->significantDigits())))
+                      : document_->family() ? familyNumbers(step)
                         : tr("This session cannot be computed: %1")
                               .arg(document_->whyNoAnalysis()));
     valuesModel_->setQuantity(step.id);
+    selectStatistic();
 }
 
 }  // namespace bnflow::ui

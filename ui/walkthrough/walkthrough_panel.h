@@ -2,7 +2,11 @@
 // the formula with one feature's numbers plugged in, the step's values, and the graph.
 #pragma once
 
+#include <catalogue.h>
+
 #include <QWidget>
+
+#include <vector>
 
 class QLabel;
 class QListWidget;
@@ -42,6 +46,9 @@ public:
 
 protected:
     void resizeEvent(QResizeEvent* event) override;
+    // The batch shows the current statistic's set while the walkthrough is on screen only.
+    void showEvent(QShowEvent* event) override;
+    void hideEvent(QHideEvent* event) override;
 
 signals:
     void blankRequested();
@@ -49,6 +56,19 @@ signals:
 private:
     void refresh();
     QWidget* buildNavigation();
+    // The step list of the session's layer and mode (core steps(layer, mode)).
+    const std::vector<Step>& layerSteps() const;
+    void fillSteps();
+    // When the session's layer or mode changed: the walkthrough steps through its own list.
+    void followLayer();
+    // When the current step is a statistic of a set (mean, var, rrms, ...), selects its set of
+    // the walkthrough's sample and feature in the shared focus, for the batch editor to show;
+    // otherwise takes back what it selected.
+    void selectStatistic();
+    // A cell of the values table clicked: for a statistic, its set becomes the selected one.
+    void pickSet(const QModelIndex& index);
+    // Another layer's step: its value at the selected set (a statistic) or cell, one line.
+    QString familyNumbers(const Step& step) const;
 
     SessionDocument* document_;
     WalkthroughState* state_;
@@ -71,6 +91,7 @@ private:
     void arrangeBody();
     double scale_ = 1.0;
     int framedFeature_ = 0;  // the feature last framed through the shared CellFocus
+    QString selectedStatistic_;  // the statistic this panel selected in the focus, if any
 };
 
 }  // namespace bnflow::ui

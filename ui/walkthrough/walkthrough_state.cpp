@@ -8,7 +8,16 @@ namespace bnflow::ui {
 
 int WalkthroughState::stepCount() const
 {
-    return int(steps().size());
+    return int(steps_->size());
+}
+
+void WalkthroughState::setSteps(const std::vector<Step>& steps)
+{
+    if (&steps == steps_)
+        return;
+    steps_ = &steps;
+    step_ = std::clamp(step_, 0, stepCount() - 1);
+    emit changed();
 }
 
 void WalkthroughState::setStep(int step)
@@ -26,6 +35,15 @@ void WalkthroughState::setFeature(int feature)
     if (feature == feature_)
         return;
     feature_ = feature;
+    emit changed();
+}
+
+void WalkthroughState::setSample(int sample)
+{
+    sample = std::max(0, sample);
+    if (sample == sample_)
+        return;
+    sample_ = sample;
     emit changed();
 }
 
