@@ -31,12 +31,6 @@ QString title(Convention c)
     }
 }
 
-// The variance each convention feeds in, for the legend: the one visible difference at equal weights.
-QString fedVariance(Convention c)
-{
-    return c == Convention::PyTorch ? QStringLiteral("unbiased var") : QStringLiteral("biased var");
-}
-
 enum Column { MomentumColumn, WeightColumn, MeanColumn, VarColumn, ScaleColumn, ColumnCount };
 
 }  // namespace
@@ -53,7 +47,7 @@ RunningPanel::RunningPanel(SessionDocument* document, const DisplaySettings* dis
     content_ = new QWidget(this);
     plot_ = new PlotView(content_);
     plot_->setObjectName(QStringLiteral("runningPlot"));
-    plot_->setMinimumHeight(520);
+    plot_->setMinimumHeight(460);
     table_ = new QTableWidget(int(kConventions.size()), ColumnCount, content_);
     table_->setObjectName(QStringLiteral("runningTable"));
     table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
@@ -256,18 +250,21 @@ void RunningPanel::showSimulation()
     PlotSpec spec;
     spec.name = QStringLiteral("running");
     spec.title = tr("Running statistics of feature j = %1 over %2 batches").arg(j).arg(k);
-    spec.caption = tr("Batch 1 is the session's x; batches 2..%1 are drawn with x's mean and spread "
-                      "(seed %2). Dashed: the mean and biased variance of x[:, %3].")
-                       .arg(k).arg(seed_->value()).arg(j);
+    spec.caption = tr("Batch 1 is the session's x; batches 2..%1 are drawn with x's mean and spread (seed %2).\n"
+                      "PyTorch feeds running_var the unbiased variance, Keras and CS231n the biased one.")
+                       .arg(k).arg(seed_->value());
     Panel mean(tr("batch k (0: the start)"), tr("running_mean[%1]").arg(j));
     Panel var(tr("batch k (0: the start)"), tr("running_var[%1]").arg(j));
     mean.integerX = var.integerX = true;
     for (std::size_t c = 0; c < kConventions.size(); ++c) {
         const RunningHistory& h = sim.history[c];
-        Series m(tr("%1 (m = %2, %3)").arg(title(h.convention), display_->format(h.momentum), fedVariance(h.convention)),
-                 SeriesKind::Line, int(c));
+        // Short legend entries: three of them side by side must fit a laptop's tab.
+        Series m(tr("%1, m = %2").arg(title(h.convention), display_->format(h.momentum)), SeriesKind::Line, int(c));
         Series v(QString(), SeriesKind::Line, int(c));
         v.inLegend = false;  // the mean's legend names the colours
+        // At their defaults PyTorch and CS231n weigh a new batch alike and their means coincide:
+        // CS231n dashed on top leaves PyTorch's line visible under it.
+        m.dashed = v.dashed = h.convention == Convention::Cs231n;
         for (Eigen::Index b = 0; b <= k; ++b) {
             m.x.push_back(double(b));
             v.x.push_back(double(b));
@@ -277,19 +274,22 @@ void RunningPanel::showSimulation()
         mean.series.push_back(std::move(m));
         var.series.push_back(std::move(v));
     }
-    Series centre(tr("mean of x[:, %1]").arg(j), SeriesKind::HLine, 7);
-    centre.y = {sim.firstMean[j]};
-    centre.dashed = true;
-    mean.series.push_back(std::move(centre));
-    Series spread(tr("biased variance of x[:, %1]").arg(j), SeriesKind::HLine, 7);
-    spread.y = {sim.firstVar[j]};
-    spread.dashed = true;
-    var.series.push_back(std::move(spread));
+    const auto reference = [k](const QString& name, double y) {
+        Series s(name, SeriesKind::HLine, 7);
+        s.x = {0.0, double(k)};
+        s.y = {y, y};
+        s.dashed = true;
+        return s;
+    };
+    mean.series.push_back(reference(tr("mean of x[:, %1]").arg(j), sim.firstMean[j]));
+    var.series.push_back(reference(tr("biased variance of x[:, %1]").arg(j), sim.firstVar[j]));
     spec.panels = {std::move(mean), std::move(var)};
     plot_->setSpec(spec, {display_->theme(), display_->fontPointSize()});
 
-    table_->setHorizontalHeaderLabels({tr("momentum m"), tr("weight of a new batch"), tr("running_mean[%1]").arg(j),
-                                       tr("running_var[%1]").arg(j), tr("γ[%1] / √(running_var[%1] + ε)").arg(j)});
+    table_->setHorizontalHeaderLabels({tr("momentum m"), tr("new batch's weight"), tr("running_mean[%1]").arg(j),
+                                       tr("running_var[%1]").arg(j), tr("eval dx / dout")});
+    table_->horizontalHeaderItem(ScaleColumn)->setToolTip(tr("γ[%1] / √(running_var[%1] + ε): eval mode's dx / dout for feature %1").arg(j));
+    table_->horizontalHeaderItem(WeightColumn)->setToolTip(tr("How much of a new batch's statistic enters: m for PyTorch, 1 − m for Keras and CS231n"));
     for (std::size_t c = 0; c < kConventions.size(); ++c) {
         const RunningHistory& h = sim.history[c];
         const RunningState last = h.final();
