@@ -155,6 +155,7 @@ void TestRunningPanel::layerNormSaysItDoesNotApply()
     QVERIFY(child<QLabel>("runningProblem")->isVisible());
     QVERIFY(!child<QPushButton>("runningUseEval")->isVisible());  // nothing half-valid on offer
     QVERIFY(!panel()->plot()->isVisible());
+    QVERIFY(!child<QSpinBox>("runningBatches")->isVisible());
     QVERIFY(!panel()->useInEvalMode());
     QCOMPARE(document_->session().norm.layerOrDefault(), Layer::LayerNorm);
     // Back to batch norm: everything is there again.

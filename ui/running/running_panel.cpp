@@ -83,9 +83,11 @@ RunningPanel::RunningPanel(SessionDocument* document, const DisplaySettings* dis
     contentLayout->addWidget(evalLine_);
 
     auto* layout = new QVBoxLayout(this);
-    layout->addWidget(buildControls());
+    controls_ = buildControls();
+    layout->addWidget(controls_);
     layout->addWidget(problem_);
     layout->addWidget(content_, 1);
+    layout->addStretch(0);  // keeps the problem at the top when the content is hidden
 
     connect(evalConvention_, &QComboBox::currentIndexChanged, this, &RunningPanel::showSimulation);
     connect(useEval_, &QPushButton::clicked, this, &RunningPanel::useInEvalMode);
@@ -230,10 +232,13 @@ void RunningPanel::refresh()
     if (!simulation_) {
         const Problem& p = result.problems.front();
         problem_->setText(p.where == "layer"
-                              ? tr("Running statistics do not apply here: %1.").arg(QString::fromStdString(formatProblem(p)))
+                              ? tr("Running statistics do not apply here: the layer %1. Choose batch norm under "
+                                   "Parameters to use this tab.").arg(QString::fromStdString(p.what))
                               : tr("No running statistics to show: %1.").arg(QString::fromStdString(formatProblem(p))));
     }
+    // Nothing half-valid on offer: neither the controls nor the button without a simulation.
     problem_->setVisible(!simulation_);
+    controls_->setVisible(simulation_.has_value());
     content_->setVisible(simulation_.has_value());
     showSimulation();
 }

@@ -67,7 +67,9 @@ private:
     QPushButton* useEval_ = nullptr;
     QLabel* problem_ = nullptr;
     QLabel* evalLine_ = nullptr;
-    QWidget* content_ = nullptr;  // everything but the problem: hidden when nothing applies
+    QWidget* controls_ = nullptr;  // K, seed, start, weight, feature
+    QWidget* content_ = nullptr;   // the plot, the table and eval mode
+    // Both hidden when nothing applies, leaving the problem alone.
     PlotView* plot_ = nullptr;
     QTableWidget* table_ = nullptr;
     std::optional<RunningSimulation> simulation_;
