@@ -61,7 +61,7 @@ int main(int argc, char** argv)
                                   QStringLiteral("K"));
     parser.addOption(step);
     const QCommandLineOption view(QStringLiteral("view"),
-                                  QStringLiteral("show NAME: results, walkthrough, check, compare, lecture, or a plot (%1)")
+                                  QStringLiteral("show NAME: results, walkthrough, check, compare, running, lecture, or a plot (%1)")
                                       .arg(bnflow::ui::plotNames().join(QStringLiteral(", "))),
                                   QStringLiteral("NAME"));
     parser.addOption(view);
@@ -149,7 +149,7 @@ int main(int argc, char** argv)
         window.showView(QStringLiteral("walkthrough"));
     }
     if (parser.isSet(view) && !window.showView(parser.value(view)))
-        return fail(2, QStringLiteral("--view: unknown view '%1'; expected results, walkthrough, check, compare, "
+        return fail(2, QStringLiteral("--view: unknown view '%1'; expected results, walkthrough, check, compare, running, "
                                       "lecture or a plot name (see bnflow --help)").arg(parser.value(view)));
     if (!rendering)  // a rendered picture keeps its fixed size, whatever the screen
         window.fitToScreen();

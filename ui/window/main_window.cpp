@@ -10,6 +10,7 @@
 #include <tables/matrix_view.h>
 #include <check/check_panel.h>
 #include <compare/compare_panel.h>
+#include <running/running_panel.h>
 #include <exercise/exercise_panel.h>
 #include <walkthrough/graph_view.h>
 #include <walkthrough/handout.h>
@@ -109,6 +110,11 @@ void MainWindow::setupViews()
     comparePage_ = scrolling(compare_);
     tabs_->addTab(comparePage_, tr("Co&mpare"));
     connect(compare_, &ComparePanel::message, this, [this](const QString& text) { statusBar()->showMessage(text, 8000); });
+    running_ = new RunningPanel(document_, display_, this);
+    running_->setObjectName(QStringLiteral("runningPanel"));
+    runningPage_ = scrolling(running_);
+    tabs_->addTab(runningPage_, tr("Ru&nning statistics"));
+    connect(running_, &RunningPanel::message, this, [this](const QString& text) { statusBar()->showMessage(text, 8000); });
     connect(check_, &CheckPanel::showStep, this, [this](int step) {
         walkthroughState_->setStep(step);
         tabs_->setCurrentWidget(walkthrough_);
@@ -279,6 +285,8 @@ bool MainWindow::showView(const QString& name)
         tabs_->setCurrentWidget(walkthrough_);
     else if (name == QLatin1String("compare"))
         tabs_->setCurrentWidget(comparePage_);
+    else if (name == QLatin1String("running"))
+        tabs_->setCurrentWidget(runningPage_);
     else if (name == QLatin1String("lecture"))
         lecture_->setActive(true);
     else if (name == QLatin1String("check"))

@@ -24,6 +24,7 @@ class WalkthroughState;
 class ParameterPanel;
 class PlotsPanel;
 class ResultsPanel;
+class RunningPanel;
 class SessionDocument;
 
 class MainWindow : public QMainWindow {
@@ -45,10 +46,11 @@ public:
     PlotsPanel* plotsPanel() const { return plots_; }
     CheckPanel* checkPanel() const { return check_; }
     ComparePanel* comparePanel() const { return compare_; }
+    RunningPanel* runningPanel() const { return running_; }
     ExercisePanel* exercisePanel() const { return exercise_; }
     QTabWidget* tabs() const { return tabs_; }
 
-    // "results", "walkthrough", "lecture", "check", "compare", "exercise", or a plot name (the Plots tab with that plot);
+    // "results", "walkthrough", "lecture", "check", "compare", "running", "exercise", or a plot name (the Plots tab with that plot);
     // false for anything else.
     bool showView(const QString& name);
 
@@ -91,10 +93,12 @@ private:
     PlotsPanel* plots_ = nullptr;
     CheckPanel* check_ = nullptr;
     ComparePanel* compare_ = nullptr;
+    RunningPanel* running_ = nullptr;
     ExercisePanel* exercise_ = nullptr;
     QTabWidget* tabs_ = nullptr;
     QWidget* resultsPage_ = nullptr;  // the scroll areas around results_, compare_, exercise_
     QWidget* comparePage_ = nullptr;
+    QWidget* runningPage_ = nullptr;
     QWidget* exercisePage_ = nullptr;
     QLabel* message_ = nullptr;
     QLabel* summary_ = nullptr;
