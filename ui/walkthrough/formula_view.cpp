@@ -22,20 +22,21 @@ FormulaView::FormulaView(QWidget* parent) : QWidget(parent)
     setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Maximum);
 }
 
-QByteArray FormulaView::svgFor(const QString& stepId, const QColor& colour)
+QByteArray FormulaView::svgFor(const QString& key, const QColor& colour)
 {
     static const bool registered = (initFormulaResources(), true);
     Q_UNUSED(registered);
-    QFile file(QStringLiteral(":/formulas/%1.svg").arg(stepId));
+    // The family's keys carry their layer as a folder: ":/formulas/layernorm/mean.svg".
+    QFile file(QStringLiteral(":/formulas/%1.svg").arg(key));
     if (!file.open(QIODevice::ReadOnly))
         return {};
     return file.readAll().replace("currentColor", colour.name().toLatin1());
 }
 
-bool FormulaView::setFormula(const QString& stepId)
+bool FormulaView::setFormula(const QString& key)
 {
-    stepId_ = stepId;
-    const bool ok = renderer_.load(svgFor(stepId, palette().color(QPalette::WindowText)));
+    key_ = key;
+    const bool ok = renderer_.load(svgFor(key, palette().color(QPalette::WindowText)));
     updateGeometry();
     update();
     return ok && renderer_.isValid();
@@ -73,8 +74,8 @@ void FormulaView::paintEvent(QPaintEvent*)
 
 void FormulaView::changeEvent(QEvent* event)
 {
-    if (event->type() == QEvent::PaletteChange && !stepId_.isEmpty())
-        setFormula(stepId_);  // a new theme: recolour
+    if (event->type() == QEvent::PaletteChange && !key_.isEmpty())
+        setFormula(key_);  // a new theme: recolour
     QWidget::changeEvent(event);
 }
 

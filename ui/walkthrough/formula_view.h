@@ -12,21 +12,23 @@ class FormulaView : public QWidget {
 public:
     explicit FormulaView(QWidget* parent = nullptr);
 
-    bool setFormula(const QString& stepId);  // false when the formula is missing or broken
+    // A formula by its key (formulaKey(), family_catalogue.h): a training batch-norm step's id
+    // ("mean") or "<layer>/<step>" ("layernorm/mean"). false when it is missing or broken.
+    bool setFormula(const QString& key);
     void setScale(double scale);
     QSvgRenderer* renderer() { return &renderer_; }
     QSize sizeHint() const override;
     QSize minimumSizeHint() const override;
 
-    // The SVG of a step, recoloured: also used by the handout.
-    static QByteArray svgFor(const QString& stepId, const QColor& colour);
+    // The SVG of a formula key, recoloured (empty when there is none): also used by the handout.
+    static QByteArray svgFor(const QString& key, const QColor& colour);
 
 protected:
     void paintEvent(QPaintEvent* event) override;
     void changeEvent(QEvent* event) override;
 
 private:
-    QString stepId_;
+    QString key_;
     QSvgRenderer renderer_;
     double scale_ = 1.0;
 };
