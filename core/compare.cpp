@@ -3,6 +3,7 @@
 #include "analysis.h"
 #include "batchnorm.h"
 #include "family.h"
+#include "row_norm_kernel.h"
 
 #include <cmath>
 #include <sstream>
@@ -34,7 +35,51 @@ ConfigurationResult inFloat(const Session& s)
     if (!result.problems.empty())
         return result;
     const Gradients<F> g = backwardFused<F>(s.dout.cast<F>(), cache, gamma);
-    Computed c{cache.y.cast<double>(), g.dx.cast<double>(), g.dgamma.cast<double>(), g.dbeta.cast<double>()};
+    Computed c{cache.y.cast<double>(), g.dx.cast<double>(), g.dgamma.cast<double>(), g.dbeta.cast<double>(), {}, {}};
+    for (const auto& [name, m] : {std::pair<const char*, const Matrix*>{"y", &c.y}, {"dx", &c.dx}})
+        if (!m->allFinite()) {
+            result.problems.push_back({name, std::string("in float32, ") + name + " overflows; use float64"});
+            return result;
+        }
+    result.computed = std::move(c);
+    return result;
+}
+
+// Layer norm and RMSNorm in float32: the forward pass per row in float (two passes, as in
+// double), the backward through the same fused kernels that bnflow-cli bench --layer times.
+ConfigurationResult rowNormInFloat(const Session& s, bool rms)
+{
+    using F = float;
+    const Mat<F> x = s.x.cast<F>();
+    const RowVec<F> gamma = s.gamma.cast<F>(), beta = s.beta.cast<F>();
+    const auto eps = static_cast<F>(s.eps);
+    const Eigen::Index n = x.rows(), d = x.cols();
+    ColVec<F> factor(n);  // invStd (layer norm) or rrms (RMSNorm) per sample
+    Mat<F> xhat(n, d);
+    ConfigurationResult result;
+    for (Eigen::Index i = 0; i < n; ++i) {
+        const F mean = rms ? F(0) : x.row(i).sum() / F(d);
+        const auto centred = (x.row(i).array() - mean).eval();
+        const F spread = centred.square().sum() / F(d);  // var, or RMSNorm's mean square
+        factor[i] = F(1) / std::sqrt(spread + eps);
+        if (!std::isfinite(factor[i])) {
+            result.problems.push_back({"x[" + std::to_string(i) + "][*]",
+                                       "in float32, the factor 1/sqrt(" + std::string(rms ? "ms" : "var") +
+                                           " + eps) of sample " + std::to_string(i) + " is not finite (" +
+                                           shortNumber(double(spread) + double(eps)) + "); use float64 or a larger eps"});
+            return result;
+        }
+        xhat.row(i) = centred.matrix() * factor[i];
+    }
+    const Mat<F> y = (xhat.array().rowwise() * gamma.array()).rowwise() + beta.array();
+    Mat<F> dx(n, d);
+    RowVec<F> dgamma(d), dbeta(d);
+    const Mat<F> dout = s.dout.cast<F>();
+    if (rms)
+        rmsNormBackwardKernel<F>(dout, xhat, factor, gamma, dx, dgamma, dbeta);
+    else
+        layerNormBackwardKernel<F>(dout, xhat, factor, gamma, dx, dgamma, dbeta);
+    Computed c{y.cast<double>(), dx.cast<double>(), dgamma.cast<double>(), dbeta.cast<double>(), {}, {}};
     for (const auto& [name, m] : {std::pair<const char*, const Matrix*>{"y", &c.y}, {"dx", &c.dx}})
         if (!m->allFinite()) {
             result.problems.push_back({name, std::string("in float32, ") + name + " overflows; use float64"});
@@ -51,6 +96,8 @@ std::string Configuration::describe(const Session& session) const
     std::ostringstream text;
     text << layerTitle(layer.value_or(session.norm.layerOrDefault())) << ", eps " << eps.value_or(session.eps)
          << ", " << (dtype == Dtype::F32 ? "float32" : "float64");
+    if (convention)
+        text << ", " << conventionName(*convention) << " running statistics";
     return text.str();
 }
 
@@ -70,13 +117,31 @@ ConfigurationResult runConfiguration(const Session& session, const Configuration
         if (*configuration.layer == Layer::GroupNorm)
             s.norm.groups = 1;  // one group: the compare view has no editor for G
     }
+    if (configuration.convention) {
+        if (!s.norm.isTrainingBatchNorm()) {
+            result.problems.push_back({"convention", "updates batch norm's running statistics in training mode; "
+                                                     "it does not apply to " +
+                                                         std::string(layerTitle(s.norm.layerOrDefault())) +
+                                                         (s.norm.isEval() ? " in eval mode" : "")});
+            return result;
+        }
+        s.norm.convention = *configuration.convention;
+        s.norm.momentum.reset();  // each convention's own default: the momentum forms differ
+        if (!s.norm.runningMean)
+            s.norm.runningMean = RowVector::Zero(s.features());
+        if (!s.norm.runningVar)
+            s.norm.runningVar = RowVector::Ones(s.features());
+    }
     if (Problems problems = s.validate(); !problems.empty()) {
         result.problems = std::move(problems);
         return result;
     }
     if (!s.norm.isTrainingBatchNorm()) {
+        const Layer layer = s.norm.layerOrDefault();
+        if (configuration.dtype == Dtype::F32 && (layer == Layer::LayerNorm || layer == Layer::RmsNorm))
+            return rowNormInFloat(s, layer == Layer::RmsNorm);
         if (configuration.dtype == Dtype::F32) {
-            result.problems.push_back({"dtype", std::string("float32 is computed for batch norm in training mode only; "
+            result.problems.push_back({"dtype", std::string("float32 is computed for batch norm in training mode, layer norm and RMSNorm only; "
                                                             "compare ") + std::string(layerTitle(s.norm.layerOrDefault())) +
                                                     " in float64"});
             return result;
@@ -87,18 +152,34 @@ ConfigurationResult runConfiguration(const Session& session, const Configuration
             return result;
         }
         const FamilyAnalysis& f = *family.analysis;
-        result.computed = Computed{f.forward.y, f.fused.dx, f.fused.dgamma, f.fused.dbeta};
+        result.computed = Computed{f.forward.y, f.fused.dx, f.fused.dgamma, f.fused.dbeta, {}, {}};
         return result;
     }
-    if (configuration.dtype == Dtype::F32)
-        return inFloat(s);
+    if (configuration.dtype == Dtype::F32) {
+        ConfigurationResult single = inFloat(s);
+        if (single.ok() && s.norm.updatesRunning()) {
+            // The running statistics from the float32 batch statistics, updated in double.
+            const ForwardCache<float> cache = forward<float>(s.x.cast<float>(), s.gamma.cast<float>(),
+                                                             s.beta.cast<float>(), float(s.eps));
+            const RunningUpdate running = updateRunning(s.norm, cache.mean.cast<double>(),
+                                                        cache.var.cast<double>(), s.samples());
+            single.computed->runningMean = running.mean;
+            single.computed->runningVar = running.var;
+        }
+        return single;
+    }
     AnalysisResult analysed = analyze(s);
     if (!analysed.ok()) {
         result.problems = std::move(analysed.problems);
         return result;
     }
     const Analysis& a = *analysed.analysis;
-    result.computed = Computed{a.forward.y, a.fused.grads.dx, a.fused.grads.dgamma, a.fused.grads.dbeta};
+    result.computed = Computed{a.forward.y, a.fused.grads.dx, a.fused.grads.dgamma, a.fused.grads.dbeta, {}, {}};
+    if (s.norm.updatesRunning()) {
+        const RunningUpdate running = updateRunning(s.norm, a.forward.mean, a.forward.var, s.samples());
+        result.computed->runningMean = running.mean;
+        result.computed->runningVar = running.var;
+    }
     return result;
 }
 

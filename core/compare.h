@@ -17,6 +17,9 @@ struct Configuration {
     std::optional<Layer> layer;
     std::optional<double> eps;  // unset: the session's own
     Dtype dtype = Dtype::F64;   // float32 runs the forward and the fused backward in float
+    // Set: batch norm in training mode updates its running statistics under this convention
+    // (from the session's running statistics, or 0 and 1 where it has none).
+    std::optional<Convention> convention;
 
     // "batch norm, eps 1e-05, float64": for titles and exported captions.
     std::string describe(const Session& session) const;
@@ -29,6 +32,7 @@ struct Computed {
     Matrix dx;          // the fused dx (float32: the float kernel's)
     RowVector dgamma;
     RowVector dbeta;
+    std::optional<RowVector> runningMean, runningVar;  // updated after the batch, when it has them
 };
 
 struct ConfigurationResult {
@@ -38,7 +42,8 @@ struct ConfigurationResult {
 };
 
 // Validates the configuration (eps >= 0 and finite), then computes: training batch norm through
-// the analysis (or in float32), the other layers through the family's analysis (float64 only).
+// the analysis (or in float32), layer norm and RMSNorm in float32 through their fused kernels,
+// the other layers through the family's analysis (float64 only).
 // A float32 result that overflows or divides by zero is a problem naming the quantity, never a
 // NaN in a table.
 ConfigurationResult runConfiguration(const Session& session, const Configuration& configuration);

@@ -283,7 +283,8 @@ FamilyResult analyzeFamily(const Session& session)
         result.problems.push_back({"running_var", "the updated running statistics overflow a double"});
         return result;
     }
-    a.maxAbsDiffDx = (a.fused.dx - a.staged.dx).cwiseAbs().maxCoeff();
+    a.absDiffDx = (a.fused.dx - a.staged.dx).cwiseAbs();
+    a.maxAbsDiffDx = a.absDiffDx.maxCoeff();
     a.maxAbsDiffDgamma = (a.fused.dgamma - a.staged.dgamma).cwiseAbs().maxCoeff();
     a.maxAbsDiffDbeta = (a.fused.dbeta - a.staged.dbeta).cwiseAbs().maxCoeff();
     result.analysis = std::move(a);

@@ -89,6 +89,7 @@ struct FamilyAnalysis {
     FamilyStaged staged;
     FamilyFused fused;
     std::optional<RunningUpdate> running;  // training batch norm with running statistics
+    Matrix absDiffDx;                      // |fused dx - staged dx|, N x D (rounding noise)
     double maxAbsDiffDx = 0, maxAbsDiffDgamma = 0, maxAbsDiffDbeta = 0;
 };
 

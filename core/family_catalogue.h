@@ -36,6 +36,12 @@ std::string formulaKey(Layer layer, Mode mode, std::string_view stepId);
 Eigen::Map<const Matrix> familyValueOf(std::string_view id, const Session& session,
                                        const FamilyAnalysis& analysis);
 
+// The size below which a family quantity's values are rounding noise, as roundingLevel() in
+// catalogue.h: 1e-10 of the largest value among the inputs of the step that computes it in
+// steps(layer, mode); 0 for what the session holds.
+double familyRoundingLevel(std::string_view id, const Session& session,
+                           const FamilyAnalysis& analysis);
+
 // The ids bnflow-cli grad prints in "forward" and "staged" for this layer (fused is always dx,
 // dgamma, dbeta).
 std::vector<std::string_view> gradForwardIds(const Reduction& reduction);

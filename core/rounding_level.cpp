@@ -1,6 +1,7 @@
 // roundingLevel(): the size below which a computed value is rounding noise, for the colour
 // scale of the result tables (a value at that level is drawn pale, never saturated).
 #include "catalogue.h"
+#include "family_catalogue.h"
 
 #include <algorithm>
 #include <array>
@@ -42,6 +43,31 @@ double roundingLevel(std::string_view id, const Session& session, const Analysis
             inputs = std::max(inputs, largest(input, session, analysis));
     }
     return kRelative * inputs;
+}
+
+double familyRoundingLevel(std::string_view id, const Session& session,
+                           const FamilyAnalysis& analysis)
+{
+    constexpr double kRelative = 1e-10;  // as above
+    const std::vector<Step>& chain = steps(analysis.reduction.layer,
+                                           analysis.reduction.eval ? Mode::Eval : Mode::Train);
+    const auto step = std::find_if(chain.begin(), chain.end(), [&](const Step& s) { return s.id == id; });
+    std::vector<std::string_view> inputs;
+    if (step != chain.end())
+        inputs = step->inputs;
+    else if (id == "dx_diff")
+        inputs = {"dx", "fused_dx"};
+    else if (id == "fused_dgamma" || id == "fused_dbeta")
+        inputs = {"dy", "xhat"};
+    double largestInput = 0;
+    for (const std::string_view input : inputs) {
+        if (input == "eps")
+            continue;
+        const auto v = familyValueOf(input, session, analysis);
+        if (v.size())
+            largestInput = std::max(largestInput, v.cwiseAbs().maxCoeff());
+    }
+    return kRelative * largestInput;
 }
 
 }  // namespace bnflow

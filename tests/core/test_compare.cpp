@@ -16,6 +16,7 @@ private slots:
     void float32IsCloseButNotEqual();
     void problemsAreNamed();
     void anotherLayerIsThatLayersAnalysis();
+    void conventionsUpdateTheRunningStatistics();
 };
 
 void TestCompare::theDefaultIsTheSessionsOwnResult()
@@ -83,7 +84,8 @@ void TestCompare::problemsAreNamed()
 }
 
 // Layer norm on the same batch: the family's analysis (checked against PyTorch in test_family),
-// with the session's batch-norm keys left behind; float32 is batch norm's only.
+// with the session's batch-norm keys left behind; in float32 through the layer's fused kernel,
+// close to float64 but not equal.
 void TestCompare::anotherLayerIsThatLayersAnalysis()
 {
     const Session s = exampleSession();
@@ -99,11 +101,57 @@ void TestCompare::anotherLayerIsThatLayersAnalysis()
         QCOMPARE(r.computed->y, f.forward.y);
         QVERIFY(r.computed->dx != runConfiguration(s, {}).computed->dx);
         c.dtype = Dtype::F32;
-        QVERIFY(!runConfiguration(s, c).ok());
+        const ConfigurationResult single = runConfiguration(s, c);
+        QVERIFY2(single.ok(), single.ok() ? "" : single.problems.front().what.c_str());
+        for (const auto& [f32, f64] : {std::pair{&single.computed->dx, &f.fused.dx}, {&single.computed->y, &f.forward.y}}) {
+            const double gap = (*f32 - *f64).cwiseAbs().maxCoeff();
+            QVERIFY2(gap > 0 && gap < 1e-5 * f64->cwiseAbs().maxCoeff(), qPrintable(QString::number(gap)));
+        }
+        QVERIFY((single.computed->dgamma - f.fused.dgamma).cwiseAbs().maxCoeff() < 1e-5 * f.fused.dgamma.cwiseAbs().maxCoeff());
     }
+    Configuration groupSingle;  // group norm and eval mode stay float64
+    groupSingle.layer = Layer::GroupNorm;
+    groupSingle.dtype = Dtype::F32;
+    QVERIFY(!runConfiguration(s, groupSingle).ok());
     Configuration layerNorm;
     layerNorm.layer = Layer::LayerNorm;
     QCOMPARE(layerNorm.describe(s), std::string("layer norm, eps 1e-05, float64"));
+}
+
+// A convention on either side: batch norm in training mode updating its running statistics
+// from 0 and 1, exactly as the family's analysis of that session (checked against PyTorch and
+// the Keras and CS231n formulas in test_family); the conventions disagree.
+void TestCompare::conventionsUpdateTheRunningStatistics()
+{
+    const Session s = exampleSession();
+    std::vector<RowVector> vars;
+    for (const Convention convention : {Convention::PyTorch, Convention::Keras, Convention::Cs231n}) {
+        Configuration c;
+        c.convention = convention;
+        const ConfigurationResult r = runConfiguration(s, c);
+        QVERIFY2(r.ok(), r.ok() ? "" : r.problems.front().what.c_str());
+        QVERIFY(r.computed->runningMean && r.computed->runningVar);
+        Session running = s;
+        running.norm.convention = convention;
+        running.norm.runningMean = RowVector::Zero(s.features());
+        running.norm.runningVar = RowVector::Ones(s.features());
+        const FamilyAnalysis f = *analyzeFamily(running).analysis;
+        QVERIFY(r.computed->runningMean->isApprox(f.running->mean, 1e-15));
+        QVERIFY(r.computed->runningVar->isApprox(f.running->var, 1e-15));
+        QCOMPARE(r.computed->dx, runConfiguration(s, {}).computed->dx);  // dx does not depend on it
+        vars.push_back(*r.computed->runningVar);
+    }
+    QVERIFY(vars[0] != vars[1] && vars[1] != vars[2]);
+    QVERIFY(!runConfiguration(s, {}).computed->runningVar);  // no convention, none given
+    Configuration onLayerNorm;
+    onLayerNorm.layer = Layer::LayerNorm;
+    onLayerNorm.convention = Convention::Keras;
+    const ConfigurationResult refused = runConfiguration(s, onLayerNorm);
+    QVERIFY(!refused.ok());
+    QCOMPARE(refused.problems.front().where, std::string("convention"));
+    Configuration keras;
+    keras.convention = Convention::Keras;
+    QCOMPARE(keras.describe(s), std::string("batch norm, eps 1e-05, float64, keras running statistics"));
 }
 
 QTEST_GUILESS_MAIN(TestCompare)

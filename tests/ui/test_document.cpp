@@ -4,6 +4,7 @@
 #include <document/session_document.h>
 #include <tables/result_models.h>
 
+#include <family_catalogue.h>
 #include <session_json.h>
 
 #include <QAbstractItemModelTester>
@@ -13,6 +14,7 @@
 #include <QUndoStack>
 #include <QtTest>
 
+#include <cmath>
 #include <fstream>
 #include <limits>
 
@@ -282,22 +284,29 @@ void TestDocument::badFileLeavesDocumentAlone()
     QVERIFY(!document.open(dir.filePath("big.bnflow.json"), &error));
     QVERIFY2(error.contains("256"), qPrintable(error));
 
-    // Another layer of the family, or batch norm in eval mode, is refused with its reason (the
-    // window computes training batch norm only), never shown as batch norm.
+    // Another layer of the family, and batch norm in eval mode, open and are computed by
+    // core's family path: the same numbers as analyzeFamily, never batch norm's.
     Session layerNorm = exampleSession();
     layerNorm.norm.layer = Layer::LayerNorm;
     std::ofstream(dir.filePath("ln.bnflow.json").toStdString()) << writeSession(layerNorm);
-    QVERIFY(!document.open(dir.filePath("ln.bnflow.json"), &error));
-    QVERIFY2(error.contains("ln.bnflow.json: layer: is \"layernorm\"") &&
-                 error.contains("batch norm only"), qPrintable(error));
+    QVERIFY2(document.open(dir.filePath("ln.bnflow.json"), &error), qPrintable(error));
+    QVERIFY(!document.analysis());
+    QVERIFY(document.family() && document.isComputed());
+    const FamilyResult lnReference = analyzeFamily(layerNorm);
+    QVERIFY(lnReference.ok());
+    QCOMPARE(Matrix(*document.value("mean")), lnReference.analysis->forward.mean);
+    QCOMPARE(document.value("mean")->rows(), layerNorm.samples());  // one per sample
+    QCOMPARE(Matrix(*document.value("dx")), lnReference.analysis->staged.dx);
+    QCOMPARE(&document.steps(), &steps(Layer::LayerNorm, Mode::Train));
     Session eval = exampleSession();
     eval.norm.mode = Mode::Eval;
-    eval.norm.runningMean = RowVector::Zero(3);
-    eval.norm.runningVar = RowVector::Ones(3);
+    eval.norm.runningMean = RowVector::Constant(3, 0.5);
+    eval.norm.runningVar = RowVector::Constant(3, 2.0);
     std::ofstream(dir.filePath("eval.bnflow.json").toStdString()) << writeSession(eval);
-    QVERIFY(!document.open(dir.filePath("eval.bnflow.json"), &error));
-    QVERIFY2(error.contains("mode: is \"eval\""), qPrintable(error));
-    QCOMPARE(writeSession(document.session()), before);
+    QVERIFY2(document.open(dir.filePath("eval.bnflow.json"), &error), qPrintable(error));
+    const Matrix expected = (eval.dout.array().rowwise() * (eval.gamma.array() / std::sqrt(2.0 + eval.eps)))
+                                .matrix();  // dout * gamma / sqrt(running_var + eps)
+    QVERIFY(Matrix(*document.value("dx")).isApprox(expected, 1e-14));
 
     // Training batch norm with running statistics is batch norm: it opens, and keeps its keys.
     Session running = exampleSession();

@@ -32,13 +32,15 @@ namespace bnflow::ui {
 namespace {
 
 // The quantities a configuration yields, as catalogue ids.
-constexpr std::array<const char*, 4> kQuantities{"y", "dx", "dgamma", "dbeta"};
+constexpr std::array<const char*, 6> kQuantities{"y", "dx", "dgamma", "dbeta", "updated_running_mean",
+                                                 "updated_running_var"};
 
 QString label(const char* id)
 {
     return QString::fromStdString(labelWithSymbol(quantity(id)));
 }
 
+// nullptr: this configuration has no such quantity (running statistics without a convention).
 const Matrix* pick(const Computed& c, const QString& id)
 {
     static thread_local Matrix row;  // a per-feature vector as a 1 x D matrix
@@ -46,6 +48,13 @@ const Matrix* pick(const Computed& c, const QString& id)
         return &c.y;
     if (id == QLatin1String("dx"))
         return &c.dx;
+    if (id == QLatin1String("updated_running_mean") || id == QLatin1String("updated_running_var")) {
+        const std::optional<RowVector>& running = id.endsWith(QLatin1String("mean")) ? c.runningMean : c.runningVar;
+        if (!running)
+            return nullptr;
+        row = Matrix(*running);
+        return &row;
+    }
     row = id == QLatin1String("dgamma") ? Matrix(c.dgamma) : Matrix(c.dbeta);
     return &row;
 }
@@ -62,6 +71,7 @@ ComparePanel::ComparePanel(const SessionDocument* document, const DisplaySetting
     preset_->addItem(tr("eps 1e-5 (PyTorch) against 1e-3 (Keras)"));
     preset_->addItem(tr("float64 against float32"));
     preset_->addItem(tr("the session's eps against 0"));
+    preset_->addItem(tr("PyTorch against Keras running statistics"));
     preset_->setToolTip(tr("A starting pair; edit either side below"));
     quantity_ = new QComboBox(this);
     quantity_->setObjectName(QStringLiteral("compareQuantity"));
@@ -149,6 +159,15 @@ QWidget* ComparePanel::buildSide(int index)
     side.dtype->addItem(tr("float64"), int(Dtype::F64));
     side.dtype->addItem(tr("float32"), int(Dtype::F32));
     side.dtype->setToolTip(tr("float32 runs the forward pass and the fused backward pass in single precision"));
+    side.convention = new QComboBox(box);
+    side.convention->setObjectName(QStringLiteral("compareConvention%1").arg(QLatin1Char("AB"[index])));
+    side.convention->addItem(tr("the session's running statistics"), -1);
+    side.convention->addItem(tr("PyTorch running statistics"), int(Convention::PyTorch));
+    side.convention->addItem(tr("Keras running statistics"), int(Convention::Keras));
+    side.convention->addItem(tr("CS231n running statistics"), int(Convention::Cs231n));
+    side.convention->setToolTip(tr("Batch norm in training mode: update the running mean and variance "
+                                   "under this convention (from the session's, or 0 and 1), each with "
+                                   "its default momentum. Show them with \"running mean (updated)\"."));
     side.problem = new QLabel(box);
     side.problem->setWordWrap(true);
     side.problem->setStyleSheet(QStringLiteral("QLabel { color: #b2182b; font-weight: bold; }"));
@@ -161,10 +180,12 @@ QWidget* ComparePanel::buildSide(int index)
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(side.layer);
     layout->addLayout(row);
+    layout->addWidget(side.convention);
     layout->addWidget(side.problem);
     connect(side.eps, &QLineEdit::editingFinished, this, [this, index] { readEditors(index); });
     connect(side.dtype, &QComboBox::currentIndexChanged, this, [this, index] { readEditors(index); });
     connect(side.layer, &QComboBox::currentIndexChanged, this, [this, index] { readEditors(index); });
+    connect(side.convention, &QComboBox::currentIndexChanged, this, [this, index] { readEditors(index); });
     return box;
 }
 
@@ -179,6 +200,8 @@ void ComparePanel::readEditors(int index)
     c.dtype = Dtype(side.dtype->currentData().toInt());
     if (const int layer = side.layer->currentData().toInt(); layer >= 0)
         c.layer = Layer(layer);
+    if (const int convention = side.convention->currentData().toInt(); convention >= 0)
+        c.convention = Convention(convention);
     if (c == side.configuration)
         return;
     side.configuration = c;
@@ -190,8 +213,11 @@ void ComparePanel::setConfiguration(int index, const Configuration& configuratio
     Side& side = sides_[std::size_t(index)];
     side.configuration = configuration;
     {
-        const QSignalBlocker blockEps(side.eps), blockDtype(side.dtype), blockLayer(side.layer);
+        const QSignalBlocker blockEps(side.eps), blockDtype(side.dtype), blockLayer(side.layer),
+            blockConvention(side.convention);
         side.layer->setCurrentIndex(std::max(0, side.layer->findData(configuration.layer ? int(*configuration.layer) : -1)));
+        side.convention->setCurrentIndex(
+            std::max(0, side.convention->findData(configuration.convention ? int(*configuration.convention) : -1)));
         side.eps->setText(configuration.eps ? DisplaySettings::fullPrecision(*configuration.eps) : QString());
         side.dtype->setCurrentIndex(configuration.dtype == Dtype::F32 ? 1 : 0);
     }
@@ -230,9 +256,19 @@ void ComparePanel::applyPreset(int index)
     case 2:
         b.dtype = Dtype::F32;
         break;
-    default:
+    case 3:
         b.eps = 0.0;
         break;
+    default:
+        // The conventions differ in the momentum's form, its default and the variance fed in
+        // (unbiased for PyTorch): the running variance shows all three.
+        a.layer = b.layer = Layer::BatchNorm;
+        a.convention = Convention::PyTorch;
+        b.convention = Convention::Keras;
+        setConfiguration(0, a);
+        setConfiguration(1, b);
+        setQuantity(QStringLiteral("updated_running_var"));
+        return;
     }
     setConfiguration(0, a);
     setConfiguration(1, b);
@@ -263,9 +299,14 @@ void ComparePanel::refresh()
         headings_[s]->setText(QStringLiteral("%1: %2").arg(QString(QLatin1Char("AB"[s])),
                                                            QString::fromStdString(side.configuration.describe(session))));
         side.problem->setVisible(!result.ok());
-        if (result.ok()) {
-            values[s] = *pick(*result.computed, id);
+        const Matrix* picked = result.ok() ? pick(*result.computed, id) : nullptr;
+        if (picked) {
+            values[s] = *picked;
             models_[s]->setValues(*values[s], rowLabel);
+        } else if (result.ok()) {
+            side.problem->setVisible(true);
+            side.problem->setText(tr("No running statistics on this side: choose a convention above."));
+            models_[s]->setValues(Matrix(), rowLabel);
         } else {
             side.problem->setText(tr("Cannot compute: %1").arg(QString::fromStdString(formatProblem(result.problems.front()))));
             models_[s]->setValues(Matrix(), rowLabel);

@@ -1,5 +1,6 @@
 // The compare view: the session under two configurations side by side (batch norm against layer
-// norm, eps 1e-5 against 1e-3, float64 against float32), and their difference B − A, cell by cell, with one selection
+// norm, eps 1e-5 against 1e-3, float64 against float32, PyTorch against Keras running
+// statistics), and their difference B − A, cell by cell, with one selection
 // framed in all three tables. Exportable as PNG, PDF or SVG.
 #pragma once
 
@@ -30,7 +31,7 @@ public:
     // 0 is A, 1 is B.
     Configuration configuration(int side) const { return sides_[std::size_t(side)].configuration; }
     void setConfiguration(int side, const Configuration& configuration);
-    // "y", "dx", "dgamma" or "dbeta".
+    // "y", "dx", "dgamma", "dbeta", "updated_running_mean" or "updated_running_var".
     void setQuantity(const QString& id);
     MatrixView* table(int column) const;  // 0 A, 1 B, 2 the difference B − A
     QString summary() const;              // "max |B − A| = ... at i=.., j=.."
@@ -53,6 +54,7 @@ private:
         QComboBox* layer = nullptr;
         QLineEdit* eps = nullptr;
         QComboBox* dtype = nullptr;
+        QComboBox* convention = nullptr;
         QLabel* problem = nullptr;
     };
     QWidget* buildSide(int side);

@@ -3,11 +3,13 @@
 #include <files/atomic_write.h>
 
 #include <catalogue.h>
+#include <family_catalogue.h>
 #include <session_json.h>
 
 #include <QFileInfo>
 #include <QUndoStack>
 
+#include <algorithm>
 #include <cmath>
 #include <new>
 
@@ -131,15 +133,6 @@ bool SessionDocument::open(const QString& filePath, QString* error)
             *error = describeProblem(filePath, load.problems);
         return false;
     }
-    // The window computes batch norm in training mode only so far: another layer is refused
-    // with its reason, never shown as batch norm (bnflow-cli grad computes every layer).
-    if (const auto refusal = batchNormOnly(load.session->norm, "the window")) {
-        if (error)
-            *error = QFileInfo(filePath).fileName() + ": " +
-                     QString::fromStdString(formatProblem(*refusal)) +
-                     tr("; bnflow-cli grad computes it");
-        return false;
-    }
     const std::string tooLarge =
         checkEditableShape(load.session->samples(), load.session->features());
     if (!tooLarge.empty()) {
@@ -234,8 +227,50 @@ void SessionDocument::replaceSession(const Session& session, const DocumentChang
     recompute(change);
 }
 
+const std::vector<Step>& SessionDocument::steps() const
+{
+    return bnflow::steps(session_.norm.layerOrDefault(), session_.norm.modeOrDefault());
+}
+
+namespace {
+
+using MatrixView = Eigen::Map<const Matrix>;
+
+MatrixView view(const RowVector& v)
+{
+    return MatrixView(v.data(), v.rows(), v.cols());
+}
+
+// The quantities of batch norm's running statistics, which the family's catalogue names.
+std::optional<MatrixView> runningValue(std::string_view id, const NormConfig& norm,
+                                       const RunningUpdate* running)
+{
+    static const Matrix kEmpty;
+    const MatrixView empty(kEmpty.data(), 0, 0);
+    if (id == "running_mean")
+        return norm.runningMean ? view(*norm.runningMean) : empty;
+    if (id == "running_var")
+        return norm.runningVar ? view(*norm.runningVar) : empty;
+    if (id == "updated_running_mean")
+        return running ? view(running->mean) : empty;
+    if (id == "updated_running_var")
+        return running ? view(running->var) : empty;
+    return std::nullopt;
+}
+
+}  // namespace
+
 std::optional<Eigen::Map<const Matrix>> SessionDocument::value(std::string_view id) const
 {
+    if (family_)
+        return familyValueOf(id, session_, *family_);
+    if (auto running = runningValue(id, session_.norm, runningUpdate()))
+        return running;
+    // RMSNorm's quantities have no value under batch norm (a view may ask before it follows
+    // a change of layer): empty, like a quantity the layer does not have.
+    const auto& familyOnly = familyQuantities();
+    if (std::any_of(familyOnly.begin(), familyOnly.end(), [id](const Quantity& q) { return q.id == id; }))
+        return MatrixView(nullptr, 0, 0);
     if (analysis_)
         return valueOf(id, session_, *analysis_);
     if (isSessionQuantity(id))
@@ -243,8 +278,21 @@ std::optional<Eigen::Map<const Matrix>> SessionDocument::value(std::string_view 
     return std::nullopt;
 }
 
+QString SessionDocument::whyNoAnalysis() const
+{
+    if (!problems_.empty())
+        return QString::fromStdString(formatProblem(problems_.front()));
+    if (const auto refusal = batchNormOnly(session_.norm, "this view"))
+        return QString::fromStdString(formatProblem(*refusal));
+    return {};
+}
+
 double SessionDocument::roundingLevel(std::string_view id) const
 {
+    if (family_)
+        return familyRoundingLevel(id, session_, *family_);
+    if (runningValue(id, session_.norm, nullptr))
+        return 0.0;  // given, or one multiply-add from what is given
     return analysis_ ? bnflow::roundingLevel(id, session_, *analysis_) : 0.0;
 }
 
@@ -259,9 +307,22 @@ void SessionDocument::writeCell(Which which, Eigen::Index row, Eigen::Index col,
 void SessionDocument::recompute(const DocumentChange& change)
 {
     lastChange_ = change;
-    AnalysisResult result = analyze(session_);
-    analysis_ = std::move(result.analysis);
-    problems_ = std::move(result.problems);
+    analysis_.reset();
+    family_.reset();
+    running_.reset();
+    if (session_.norm.isTrainingBatchNorm()) {
+        AnalysisResult result = analyze(session_);
+        analysis_ = std::move(result.analysis);
+        problems_ = std::move(result.problems);
+        if (analysis_ && session_.norm.updatesRunning())
+            running_ = updateRunning(session_.norm, analysis_->forward.mean, analysis_->forward.var,
+                                     session_.samples());
+    } else {
+        // The other layers and eval mode: core's family path, which validates the keys too.
+        FamilyResult result = analyzeFamily(session_);
+        family_ = std::move(result.analysis);
+        problems_ = std::move(result.problems);
+    }
     emit resultsChanged();
 }
 
@@ -330,6 +391,20 @@ bool SessionDocument::setEps(double value, bool merge)
     after.eps = value;
     return commit(tr("Set eps = %1").arg(value, 0, 'g', 6), std::move(after),
                   merge ? QStringLiteral("eps") : QString());
+}
+
+bool SessionDocument::setNorm(const NormConfig& norm, const QString& description)
+{
+    if (norm == session_.norm)
+        return false;
+    const Problems problems = validateNorm(norm, session_.samples(), session_.features());
+    if (!problems.empty()) {
+        refuse(QString::fromStdString(formatProblem(problems.front())));
+        return false;
+    }
+    Session after = session_;
+    after.norm = norm;
+    return commit(description, std::move(after));
 }
 
 bool SessionDocument::insertSamples(Eigen::Index at, Eigen::Index count)
@@ -406,12 +481,15 @@ bool SessionDocument::setDoutOneHot(Eigen::Index row, Eigen::Index col)
 
 bool SessionDocument::setDoutFromHalfSquareLoss()
 {
-    if (!analysis()) {
+    if (!isComputed()) {
         refuse(tr("dout from the loss needs y, which cannot be computed: %1")
                    .arg(QString::fromStdString(formatProblem(problems_.front()))));
         return false;
     }
-    return commit(tr("dout: from L = sum(y^2)/2"), doutFromHalfSquareLoss(session_, *analysis()));
+    Session after = session_;
+    after.dout = *value("y");  // dL/dy of L = sum(y^2) / 2, whichever layer computed y
+    after.doutSeed.reset();
+    return commit(tr("dout: from L = sum(y^2)/2"), std::move(after));
 }
 
 }  // namespace bnflow::ui

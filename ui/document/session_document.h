@@ -4,6 +4,8 @@
 #pragma once
 
 #include <analysis.h>
+#include <catalogue.h>
+#include <family.h>
 #include <session.h>
 #include <session_edit.h>
 
@@ -12,6 +14,7 @@
 
 #include <optional>
 #include <string_view>
+#include <vector>
 
 class QUndoStack;
 
@@ -33,11 +36,25 @@ public:
     explicit SessionDocument(QObject* parent = nullptr);
 
     const Session& session() const { return session_; }
-    // The results of the current session, or nullptr when it cannot be computed (see problems()).
+    const NormConfig& norm() const { return session_.norm; }
+    // The derivation of the session's layer and mode (core steps(layer, mode)): what the
+    // walkthrough steps through and the result tables show.
+    const std::vector<Step>& steps() const;
+    // The results of a session in training batch norm (bnflow's own path), or nullptr when the
+    // session is another layer or mode, or cannot be computed (see problems()).
     const Analysis* analysis() const { return analysis_ ? &*analysis_ : nullptr; }
+    // The results of any other layer or mode of the family (core/family.h), or nullptr.
+    const FamilyAnalysis* family() const { return family_ ? &*family_ : nullptr; }
+    // The running statistics after this batch: training batch norm with both given.
+    const RunningUpdate* runningUpdate() const { return running_ ? &*running_ : nullptr; }
+    bool isComputed() const { return analysis_ || family_; }
+    // Why analysis() is null, in one line: the session's first problem, or, for a computed
+    // session of another layer or mode, that the asking view shows training batch norm only.
+    QString whyNoAnalysis() const;
     const Problems& problems() const { return problems_; }
-    // A quantity of the catalogue (core/catalogue.h) for the current session: the session's own
-    // quantities always, the computed ones only while analysis() is set.
+    // A quantity of the catalogue (core/catalogue.h, family_catalogue.h) for the current
+    // session: the session's own quantities always, the computed ones only while isComputed().
+    // Empty (0 x 0) for a quantity the session's layer does not have.
     std::optional<Eigen::Map<const Matrix>> value(std::string_view quantityId) const;
     // Below this a quantity's values are rounding noise (core's roundingLevel); 0 when the
     // session cannot be computed.
@@ -66,6 +83,9 @@ public:
     // merge: one step of a drag (the eps slider), merged with the drag's earlier steps; a typed
     // value or a preset is an undo step of its own.
     bool setEps(double value, bool merge = false);
+    // The layer and its keys (core/norm_config.h) replaced as one undo step. A configuration
+    // that does not apply to the batch (validateNorm) is refused with its one-line reason.
+    bool setNorm(const NormConfig& norm, const QString& description);
     bool insertSamples(Eigen::Index at, Eigen::Index count);
     bool removeSamples(Eigen::Index at, Eigen::Index count);
     bool insertFeatures(Eigen::Index at, Eigen::Index count);
@@ -120,6 +140,8 @@ private:
 
     Session session_;
     std::optional<Analysis> analysis_;
+    std::optional<FamilyAnalysis> family_;
+    std::optional<RunningUpdate> running_;
     Problems problems_;
     QString filePath_;
     QUndoStack* undoStack_;

@@ -1,5 +1,7 @@
 #include <editors/parameter_panel.h>
 
+#include <editors/layer_panel.h>
+
 #include <document/display_settings.h>
 #include <document/session_document.h>
 #include <tables/result_models.h>
@@ -100,8 +102,14 @@ ParameterPanel::ParameterPanel(SessionDocument* document, QWidget* parent)
     boxLayout->addWidget(scroll, 1);
     boxLayout->addLayout(resets);
 
+    auto* layerBox = new QGroupBox(tr("normalization"), this);
+    layerBox->setToolTip(tr("Which normalization, and its keys"));
+    layerPanel_ = new LayerPanel(document_, layerBox);
+    (new QVBoxLayout(layerBox))->addWidget(layerPanel_);
+
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(layerBox);
     layout->addWidget(buildEps());
     layout->addWidget(gammaBetaBox, 1);
     connect(document_, &SessionDocument::resultsChanged, this, &ParameterPanel::refresh);

@@ -1,4 +1,4 @@
-// gamma and beta per feature (a number field and a slider, linked) and eps on a log scale.
+// The layer and its keys (layer_panel.h), gamma and beta per feature (a number field and a slider, linked) and eps on a log scale.
 // The fields hold any finite double exactly and show it as the shortest text that reads back
 // the same double; Return or leaving the field commits, a refused text is replaced by the value kept.
 #pragma once
@@ -13,6 +13,7 @@ class QSlider;
 
 namespace bnflow::ui {
 
+class LayerPanel;
 class SessionDocument;
 
 class ParameterPanel : public QWidget {
@@ -20,6 +21,7 @@ class ParameterPanel : public QWidget {
 public:
     explicit ParameterPanel(SessionDocument* document, QWidget* parent = nullptr);
 
+    LayerPanel* layerPanel() const { return layerPanel_; }
     QLineEdit* epsEdit() const { return epsEdit_; }
     QSlider* epsSlider() const { return epsSlider_; }
     QLineEdit* gammaBox(int feature) const { return rows_.at(std::size_t(feature)).gamma; }
@@ -44,6 +46,7 @@ private:
     void commitParameterText(QLineEdit* field, bool gamma, int feature);
 
     SessionDocument* document_;
+    LayerPanel* layerPanel_;
     QLineEdit* epsEdit_;
     QSlider* epsSlider_;
     QWidget* featureArea_;

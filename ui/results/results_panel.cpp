@@ -5,11 +5,14 @@
 #include <tables/colour_key.h>
 #include <tables/matrix_view.h>
 #include <tables/result_models.h>
+#include <tables/set_model.h>
 
 #include <catalogue.h>
+#include <family_catalogue.h>
 #include <notices.h>
 
 #include <QEvent>
+#include <QGroupBox>
 #include <QGridLayout>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -20,6 +23,8 @@
 
 namespace bnflow::ui {
 namespace {
+
+constexpr std::size_t kChecks = 6;  // the frame of the invariants of dx, in frames_
 
 QString text(std::string_view utf8)
 {
@@ -61,6 +66,24 @@ ResultsPanel::ResultsPanel(const SessionDocument* document, const DisplaySetting
     matrixView("dx_diff", false);
     auto* forward = featureView(QStringLiteral("forward"), {"gamma", "beta", "mean", "var", "inv_std"});
     auto* gradients = featureView(QStringLiteral("gradients"), {"dgamma", "dbeta", "dvar", "dmean"});
+    // Layer norm, RMSNorm and group norm: the statistics are per sample (or per sample and
+    // group), not per feature; their own table under the per-feature one.
+    const auto setView = [&](const QString& name) {
+        auto* view = new MatrixView(display, focus, MatrixView::Highlight::Cell, this);
+        view->setObjectName(name);
+        view->setModel(new SetModel(document, display, {}, view));
+        return view;
+    };
+    statistics_ = setView(QStringLiteral("statistics"));
+    setGradients_ = setView(QStringLiteral("set_gradients"));
+    const auto stacked = [this](MatrixView* top, MatrixView* bottom) {
+        auto* box = new QWidget(this);
+        auto* column = new QVBoxLayout(box);
+        column->setContentsMargins(0, 0, 0, 0);
+        column->addWidget(top);
+        column->addWidget(bottom);
+        return box;
+    };
     // Rounding-level values: a colour scale would only dramatise noise.
     auto* checks = featureView(QStringLiteral("checks"), {"dx_sum", "dx_xhat_sum"}, false);
 
@@ -81,10 +104,10 @@ ResultsPanel::ResultsPanel(const SessionDocument* document, const DisplaySetting
     notices_->setStyleSheet(QStringLiteral("QLabel { color: white; background: #2166ac; padding: 6px; }"));
 
     frames_ = {
-        {titled(tr("Per feature: parameters and statistics"), tr("Forward pass, one value per feature"), forward), forward},
+        {titled(tr("Per feature: parameters and statistics"), tr("Forward pass, one value per feature"), stacked(forward, statistics_)), forward},
         {titledQuantity("xhat", view(QStringLiteral("xhat"))), nullptr},
         {titledQuantity("y", view(QStringLiteral("y"))), nullptr},
-        {titled(tr("Per feature: gradients"), tr("Backward pass, one value per feature"), gradients), gradients},
+        {titled(tr("Per feature: gradients"), tr("Backward pass, one value per feature"), stacked(gradients, setGradients_)), gradients},
         {titledQuantity("dx", view(QStringLiteral("dx")), tr("staged chain rule")), nullptr},
         {titledQuantity("fused_dx", view(QStringLiteral("fused_dx")), tr("closed form")), nullptr},
         {titled(tr("Checks: invariants of dx"), tr("What must hold whatever the batch (doc/derivation.md, Invariants)"), checks), checks},
@@ -133,14 +156,24 @@ void ResultsPanel::arrange()
     // as many columns of tables as the width allows, and the page scrolls down instead.
     constexpr int kRows = 16;
     const int margin = 12;  // the frame's border and padding around a table
+    for (MatrixView* v : {statistics_, setGradients_})
+        v->setFixedHeight(v->contentSize(kRows).height());
     for (Frame& f : frames_)
         f.view->setFixedHeight(f.view->contentSize(kRows).height());
+    // A frame's width: its table's, or the per-sample statistics' under it where wider.
+    const auto frameWidth = [&](std::size_t k) {
+        int w = frames_[k].view->contentSize(kRows).width();
+        for (MatrixView* v : {statistics_, setGradients_})
+            if (!v->isHidden() && frames_[k].frame->isAncestorOf(v))
+                w = std::max(w, v->contentSize(kRows).width());
+        return w;
+    };
     const auto needed = [&](int columns) {
         std::array<int, 3> widths{};
         for (std::size_t k = 0; k < frames_.size(); ++k) {
             const auto& [row, column, span] = placement(columns)[k];
-            if (span == 1)
-                widths[std::size_t(column)] = std::max(widths[std::size_t(column)], frames_[k].view->contentSize(kRows).width() + margin);
+            if (span == 1 && (k != kChecks || showChecks_))
+                widths[std::size_t(column)] = std::max(widths[std::size_t(column)], frameWidth(k) + margin);
         }
         return widths[0] + widths[1] + widths[2] + (columns - 1) * grid_->spacing();
     };
@@ -156,6 +189,11 @@ void ResultsPanel::arrange()
     const bool fits = needed(columns) <= available;
     for (Frame& f : frames_)
         f.view->setMinimumWidth(fits ? f.view->contentSize(kRows).width() : 0);
+    for (MatrixView* v : {statistics_, setGradients_})
+        v->setMinimumWidth(fits && !v->isHidden() ? v->contentSize(kRows).width() : 0);
+    // In the panel only: a frame without a parent would open as a window of its own.
+    if (frames_[kChecks].frame->parentWidget())
+        frames_[kChecks].frame->setVisible(showChecks_);
     if (columns == columns_ && grid_->count() == int(frames_.size()))
         return;
     columns_ = columns;
@@ -167,6 +205,7 @@ void ResultsPanel::arrange()
     }
     for (int c = 0; c < 3; ++c)
         grid_->setColumnStretch(c, c < columns ? 1 : 0);
+    frames_[kChecks].frame->setVisible(showChecks_);
 }
 
 void ResultsPanel::resizeEvent(QResizeEvent* event)
@@ -223,8 +262,51 @@ MatrixView* ResultsPanel::view(const QString& name) const
     return findChild<MatrixView*>(name);
 }
 
+// The tables follow the layer: batch norm's statistics are per feature, the others' per sample
+// (core/family.h); eval mode adds the running statistics; the invariants of dx are batch norm's.
+void ResultsPanel::showLayer()
+{
+    const NormConfig& norm = document_->norm();
+    const Layer layer = norm.layerOrDefault();
+    std::vector<std::string_view> forward{"gamma", "beta"}, gradients{"dgamma", "dbeta"};
+    std::vector<std::string_view> statistics, setGradients;
+    if (layer == Layer::BatchNorm && norm.isEval()) {
+        forward.insert(forward.end(), {"running_mean", "running_var", "inv_std"});
+    } else if (layer == Layer::BatchNorm) {
+        forward.insert(forward.end(), {"mean", "var", "inv_std"});
+        if (norm.updatesRunning())
+            forward.insert(forward.end(), {"running_mean", "running_var", "updated_running_mean", "updated_running_var"});
+        gradients.insert(gradients.end(), {"dvar", "dmean"});
+    } else if (layer == Layer::RmsNorm) {
+        statistics = {"ms", "rrms"};
+        setGradients = {"drrms", "dms"};
+    } else {
+        statistics = {"mean", "var", "inv_std"};
+        setGradients = {"dvar", "dmean"};
+    }
+    // frames_[0] and [3] hold the per-feature tables (the frames may not be in the panel yet).
+    static_cast<FeatureModel*>(frames_[0].view->model())->setQuantities(forward);
+    static_cast<FeatureModel*>(frames_[3].view->model())->setQuantities(gradients);
+    static_cast<SetModel*>(statistics_->model())->setQuantities(statistics);
+    static_cast<SetModel*>(setGradients_->model())->setQuantities(setGradients);
+    statistics_->setVisible(!statistics.empty());
+    setGradients_->setVisible(!setGradients.empty());
+    const bool perSample = !statistics.empty();
+    const bool trainingBatchNorm = norm.isTrainingBatchNorm();
+    auto* forwardBox = static_cast<QGroupBox*>(frames_[0].frame);
+    auto* gradientBox = static_cast<QGroupBox*>(frames_[3].frame);
+    forwardBox->setTitle(perSample ? tr("Parameters per feature; statistics per %1")
+                                         .arg(layer == Layer::GroupNorm ? tr("sample and group") : tr("sample"))
+                                   : tr("Per feature: parameters and statistics"));
+    gradientBox->setTitle(perSample ? tr("Gradients per feature and per %1")
+                                          .arg(layer == Layer::GroupNorm ? tr("sample and group") : tr("sample"))
+                                    : tr("Per feature: gradients"));
+    showChecks_ = trainingBatchNorm;  // Σ dx = 0 and Σ dx·xhat = 0 per column; arrange() applies it
+}
+
 void ResultsPanel::refresh()
 {
+    showLayer();
     const Session& s = document_->session();
     QString heading = QStringLiteral("<b>%1</b>").arg(
         s.title.empty() ? tr("Untitled session") : wrappable(s.title, 300));
@@ -238,11 +320,11 @@ void ResultsPanel::refresh()
     notices_->setText(notes.join(QStringLiteral("<br>")));
     notices_->setVisible(!notes.isEmpty());
     arrange();  // the shape or the widest number may have changed
-    const bool failed = !document_->analysis();
+    const bool failed = !document_->isComputed();
     problem_->setVisible(failed);
     if (failed)
         problem_->setText(tr("Cannot compute this session: %1")
-                              .arg(QString::fromStdString(formatProblem(document_->problems().front()))));
+                              .arg(document_->whyNoAnalysis()));
 }
 
 }  // namespace bnflow::ui

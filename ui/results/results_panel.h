@@ -23,7 +23,8 @@ class ResultsPanel : public QWidget {
 public:
     ResultsPanel(const SessionDocument* document, const DisplaySettings* display,
                  CellFocus* focus, QWidget* parent = nullptr);
-    // The views by name: "forward", "gradients", "checks", or a quantity id ("xhat", "y", "dx",
+    // The views by name: "forward", "gradients", "checks", "statistics" and "set_gradients"
+    // (per sample, for the layers that reduce rows), or a quantity id ("xhat", "y", "dx",
     // "fused_dx", "dx_diff").
     MatrixView* view(const QString& name) const;
     // How many columns of tables the width allows (3, 2 or 1); the page scrolls down instead.
@@ -40,6 +41,7 @@ private:
         MatrixView* view;  // the table in it
     };
     void refresh();
+    void showLayer();
     void arrange();
 
     const SessionDocument* document_;
@@ -49,6 +51,9 @@ private:
     ColourKey* key_ = nullptr;
     QGridLayout* grid_ = nullptr;
     std::vector<Frame> frames_;
+    MatrixView* statistics_ = nullptr;     // per sample (and group): layer norm, RMSNorm, group norm
+    MatrixView* setGradients_ = nullptr;
+    bool showChecks_ = true;  // the invariants of dx hold per column: training batch norm only
     int columns_ = 0;
 };
 

@@ -277,8 +277,9 @@ QString MatrixModel::rowLabel(int row) const
 {
     // One row of per-feature values is not sample i=0: it is the quantity itself.
     const Quantity& q = quantity(quantityId_);
-    return q.extent == Extent::PerElement ? DocumentTableModel::rowLabel(row)
-                                          : QString::fromStdString(labelWithSymbol(q));
+    const auto m = values();
+    const bool oneRow = q.extent != Extent::PerElement && (!m || m->rows() <= 1);
+    return oneRow ? QString::fromStdString(labelWithSymbol(q)) : DocumentTableModel::rowLabel(row);
 }
 
 void MatrixModel::cacheScale()
@@ -315,12 +316,25 @@ QVariant MatrixModel::data(const QModelIndex& index, int role) const
 FeatureModel::FeatureModel(const SessionDocument* document, const DisplaySettings* display,
                            std::vector<std::string_view> quantityIds, bool colourScale,
                            QObject* parent)
-    : DocumentTableModel(document, display, parent), rows_(std::move(quantityIds))
+    : DocumentTableModel(document, display, parent)
 {
-    for (std::string_view& id : rows_)
-        id = quantity(id).id;  // checked, and pointing into the catalogue
     colourScale_ = colourScale;
+    setQuantities(std::move(quantityIds));
+}
+
+void FeatureModel::setQuantities(std::vector<std::string_view> quantityIds)
+{
+    for (std::string_view& id : quantityIds)
+        id = quantity(id).id;  // checked, and pointing into the catalogue
+    if (quantityIds == rows_)
+        return;
+    // refresh() resets the model when the shape changed; the headers name the new quantities.
+    rows_ = std::move(quantityIds);
     refresh();
+    if (rowCount() > 0)
+        emit headerDataChanged(Qt::Vertical, 0, rowCount() - 1);
+    if (columnCount() > 0)
+        emit headerDataChanged(Qt::Horizontal, 0, columnCount() - 1);
 }
 
 QSize FeatureModel::documentShape() const

@@ -124,6 +124,8 @@ public:
     FeatureModel(const SessionDocument* document, const DisplaySettings* display,
                  std::vector<std::string_view> quantityIds, bool colourScale = true,
                  QObject* parent = nullptr);
+    // Shows other quantities (the layer changed); a reset of the model.
+    void setQuantities(std::vector<std::string_view> quantityIds);
     QVariant data(const QModelIndex& index, int role) const override;
     QVariant headerData(int section, Qt::Orientation orientation, int role) const override;
     std::optional<Shown> shownAt(int row, int column) const override;

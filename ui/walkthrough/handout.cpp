@@ -85,7 +85,7 @@ bool writeHandout(const SessionDocument& document, const DisplaySettings& displa
     const Analysis* a = document.analysis();
     if (!a) {
         *error = QObject::tr("the session cannot be computed: %1")
-                     .arg(QString::fromStdString(formatProblem(document.problems().front())));
+                     .arg(document.whyNoAnalysis());
         return false;
     }
     const Session& s = document.session();

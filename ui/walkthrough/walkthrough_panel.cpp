@@ -257,7 +257,7 @@ void WalkthroughPanel::refresh()
     plugged_->setText(a ? tr("Feature %1:  %2").arg(j).arg(QString::fromStdString(
                               pluggedIn(step, document_->session(), *a, j, display_->significantDigits())))
                         : tr("This session cannot be computed: %1")
-                              .arg(QString::fromStdString(formatProblem(document_->problems().front()))));
+                              .arg(document_->whyNoAnalysis()));
     valuesModel_->setQuantity(step.id);
 }
 

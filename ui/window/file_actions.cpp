@@ -169,7 +169,7 @@ bool FileActions::exportResultsCsv(const QString& path)
     if (!a) {
         showError(tr("Cannot export results"),
                   tr("This session cannot be computed: %1")
-                      .arg(QString::fromStdString(formatProblem(document_->problems().front()))));
+                      .arg(document_->whyNoAnalysis()));
         return false;
     }
     const std::string text = resultsCsv(document_->session(), *a);

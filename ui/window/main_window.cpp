@@ -284,11 +284,20 @@ void MainWindow::refreshStatus()
     const Session& s = document_->session();
     message_->clear();
     QString summary = tr("N = %1, D = %2, eps = %3").arg(s.samples()).arg(s.features()).arg(s.eps, 0, 'g', 3);
-    if (const Analysis* a = document_->analysis())
+    const Layer layer = s.norm.layerOrDefault();
+    if (layer != Layer::BatchNorm || s.norm.isEval())
+        summary = QString::fromUtf8(layerTitle(layer).data()) + (s.norm.isEval() ? tr(" (eval)") : QString()) +
+                  QStringLiteral(", ") + summary;
+    const auto differences = [&](const auto& a) {
         summary += tr("   |   max |fused - staged|: dx %1, dgamma %2, dbeta %3")
-                       .arg(a->maxAbsDiffDx, 0, 'g', 2)
-                       .arg(a->maxAbsDiffDgamma, 0, 'g', 2)
-                       .arg(a->maxAbsDiffDbeta, 0, 'g', 2);
+                       .arg(a.maxAbsDiffDx, 0, 'g', 2)
+                       .arg(a.maxAbsDiffDgamma, 0, 'g', 2)
+                       .arg(a.maxAbsDiffDbeta, 0, 'g', 2);
+    };
+    if (const Analysis* a = document_->analysis())
+        differences(*a);
+    else if (const FamilyAnalysis* f = document_->family())
+        differences(*f);
     summary_->setText(summary);
 }
 
