@@ -63,6 +63,7 @@ private slots:
     void init();
     void cleanup();
     void everyFormulaLoads();
+    void formulaFollowsTheLayer();
     void keysNavigate();
     void graphLightsWhatCoreSays();
     void numbersShownAreTheCatalogues();
@@ -131,6 +132,38 @@ void TestWalkthrough::everyFormulaLoads()
     }
     QVERIFY2(badlyDrawn.isEmpty(), qPrintable(badlyDrawn.join(QStringLiteral("; "))));
     QVERIFY(window_->walkthrough()->formula()->renderer()->isValid());
+}
+
+// The formula shown is the session's layer's: the same step in layer norm reduces over the row.
+void TestWalkthrough::formulaFollowsTheLayer()
+{
+    FormulaView* formula = window_->walkthrough()->formula();
+    WalkthroughState* state = window_->walkthroughState();
+    state->setStep(0);  // mean
+    QCOMPARE(formula->key(), QStringLiteral("mean"));
+    NormConfig layerNorm = document_->norm();
+    layerNorm.layer = Layer::LayerNorm;
+    QVERIFY(document_->setNorm(layerNorm, QStringLiteral("layer norm")));
+    QCOMPARE(formula->key(), QStringLiteral("layernorm/mean"));
+    QVERIFY(formula->renderer()->isValid());
+    QCOMPARE(formula->renderer()->defaultSize(), QSvgRenderer(FormulaView::svgFor(QStringLiteral("layernorm/mean"), Qt::black)).defaultSize());
+    QVERIFY(formula->renderer()->defaultSize() != QSvgRenderer(FormulaView::svgFor(QStringLiteral("mean"), Qt::black)).defaultSize());
+    document_->undoStack()->undo();  // back to batch norm, back to its formula
+    QCOMPARE(formula->key(), QStringLiteral("mean"));
+    NormConfig eval = document_->norm();
+    eval.mode = Mode::Eval;
+    eval.runningMean = RowVector::Zero(document_->session().features());
+    eval.runningVar = RowVector::Ones(document_->session().features());
+    QVERIFY(document_->setNorm(eval, QStringLiteral("eval")));
+    int k = 0;
+    while (steps()[std::size_t(k)].id != "inv_std")
+        ++k;
+    state->setStep(k);
+    QCOMPARE(formula->key(), QStringLiteral("batchnorm_eval/inv_std"));
+    QVERIFY(formula->renderer()->isValid());
+    // The key comes from core alone.
+    QCOMPARE(FormulaView::keyFor(eval, "inv_std"), QString::fromStdString(formulaKey(Layer::BatchNorm, Mode::Eval, "inv_std")));
+    QCOMPARE(FormulaView::keyFor(NormConfig(), "dxmu"), QStringLiteral("dxmu"));
 }
 
 void TestWalkthrough::keysNavigate()

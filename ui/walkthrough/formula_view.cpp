@@ -1,5 +1,7 @@
 #include <walkthrough/formula_view.h>
 
+#include <family_catalogue.h>
+
 #include <QEvent>
 #include <QFile>
 #include <QPainter>
@@ -31,6 +33,15 @@ QByteArray FormulaView::svgFor(const QString& key, const QColor& colour)
     if (!file.open(QIODevice::ReadOnly))
         return {};
     return file.readAll().replace("currentColor", colour.name().toLatin1());
+}
+
+QString FormulaView::keyFor(const NormConfig& norm, std::string_view stepId)
+{
+    const Layer layer = norm.layerOrDefault();
+    const Mode mode = norm.modeOrDefault();
+    const auto& all = steps(layer, mode);
+    const bool has = std::any_of(all.begin(), all.end(), [&](const Step& s) { return s.id == stepId; });
+    return QString::fromStdString(has ? formulaKey(layer, mode, stepId) : std::string(stepId));
 }
 
 bool FormulaView::setFormula(const QString& key)

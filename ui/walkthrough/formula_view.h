@@ -2,8 +2,12 @@
 // in the theme's text colour and scaled for the lecture mode.
 #pragma once
 
+#include <norm_config.h>
+
 #include <QSvgRenderer>
 #include <QWidget>
+
+#include <string_view>
 
 namespace bnflow::ui {
 
@@ -20,8 +24,14 @@ public:
     QSize sizeHint() const override;
     QSize minimumSizeHint() const override;
 
+    const QString& key() const { return key_; }
+
     // The SVG of a formula key, recoloured (empty when there is none): also used by the handout.
     static QByteArray svgFor(const QString& key, const QColor& colour);
+    // The key of the formula a step shows in the session's layer and mode (core formulaKey()):
+    // "mean" in training batch norm, "layernorm/mean" in layer norm. A step the layer does not
+    // have (a view still walking batch norm's steps) keeps batch norm's formula.
+    static QString keyFor(const NormConfig& norm, std::string_view stepId);
 
 protected:
     void paintEvent(QPaintEvent* event) override;

@@ -251,7 +251,7 @@ void WalkthroughPanel::refresh()
     const int j = std::min(state_->feature(), features - 1);
     const Step& step = steps()[std::size_t(state_->step())];
     title_->setText(stepTitle());
-    formula_->setFormula(qs(step.id));
+    formula_->setFormula(FormulaView::keyFor(document_->norm(), step.id));
     meaning_->setText(qs(step.meaning));
     const Analysis* a = document_->analysis();
     plugged_->setText(a ? tr("Feature %1:  %2").arg(j).arg(QString::fromStdString(
