@@ -159,6 +159,19 @@ void TestFamilySteps::everyStepHasItsLayersTex()
                 const std::string_view lhs = step.tex.substr(0, step.tex.find(" = "));
                 QVERIFY2(lhs.find("_j") == std::string_view::npos, std::string(step.tex).c_str());
             }
+    // The TeX sums as many terms as the template: dx is three paths, or dxmu and the mean's.
+    const auto count = [](std::string_view text, std::string_view what) {
+        int n = 0;
+        for (std::size_t at = text.find(what); at != std::string_view::npos; at = text.find(what, at + 1))
+            ++n;
+        return n;
+    };
+    for (const Family& f : kFamily)
+        for (const Step& step : steps(f.layer, f.mode)) {
+            const std::string_view rhs = step.tex.substr(step.tex.find(" = ") + 3);
+            QVERIFY2(count(rhs, " + ") == count(step.formula, " + "),
+                     (std::string(f.prefix) + " " + std::string(step.id) + ": " + std::string(step.tex)).c_str());
+        }
     // Training batch norm is unchanged.
     QCOMPARE(&steps(Layer::BatchNorm, Mode::Train), &steps());
 }
@@ -176,7 +189,8 @@ void TestFamilySteps::formulaKeysNameEveryFormulaOnce()
     QVERIFY_THROWS_EXCEPTION(std::logic_error, formulaKey(Layer::RmsNorm, Mode::Train, "mean"));
 
     // Exactly these steps show batch norm's own formula; every other has one of its layer's.
-    const std::set<std::string_view> shared = {"y", "dy", "dbeta", "dgamma", "dxhat"};
+    // (dxmu, where a layer has that step, is a sum of two paths with no statistic in it.)
+    const std::set<std::string_view> shared = {"y", "dy", "dbeta", "dgamma", "dxhat", "dxmu"};
     std::set<std::string_view> used;
     for (const Family& f : kFamily) {
         for (const Step& step : steps(f.layer, f.mode)) {
