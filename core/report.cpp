@@ -61,18 +61,24 @@ std::string gradJson(const Session& s, const Analysis& a, const RunningUpdate* r
     return out.str();
 }
 
-std::string resultsCsv(const Session& s, const Analysis& a)
+std::string resultsCsv(const Session& s, const Analysis& a, const RunningUpdate* running)
 {
     static constexpr std::string_view kIds[] = {
         "x", "dout", "mean", "var", "inv_std", "xhat", "y", "dxhat", "dvar", "dmean",
         "dx", "fused_dx", "dx_diff", "dgamma", "dbeta"};
     std::vector<Matrix> values;
-    values.reserve(std::size(kIds));
+    values.reserve(std::size(kIds) + 2);  // named points into it: no reallocation
     std::vector<NamedMatrix> named;
     for (const std::string_view id : kIds) {
         values.emplace_back(valueOf(id, s, a));
         named.push_back({std::string(id), &values.back(), quantity(id).extent != Extent::PerElement,
                          [&s, id](Eigen::Index i, Eigen::Index j) { return s.exercise.isHidden(id, i, j); }});
+    }
+    if (running) {
+        values.emplace_back(running->mean);
+        named.push_back({"updated_running_mean", &values.back(), true});
+        values.emplace_back(running->var);
+        named.push_back({"updated_running_var", &values.back(), true});
     }
     return resultsCsv(named);
 }

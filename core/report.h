@@ -17,7 +17,10 @@ std::string gradJson(const Session& session, const Analysis& analysis,
                      const RunningUpdate* running = nullptr);
 
 // Long ("tidy") CSV, one value a line, "quantity,sample,feature,value": the inputs, the forward
-// values, the gradients of both forms and their difference, named by catalogue id.
-std::string resultsCsv(const Session& session, const Analysis& analysis);
+// values, the gradients of both forms and their difference, named by catalogue id. With
+// `running` (training batch norm with running statistics), updated_running_mean and
+// updated_running_var after them.
+std::string resultsCsv(const Session& session, const Analysis& analysis,
+                       const RunningUpdate* running = nullptr);
 
 }  // namespace bnflow

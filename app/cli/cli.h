@@ -4,9 +4,11 @@
 #include "options.h"
 
 #include <analysis.h>
+#include <family.h>
 #include <session.h>
 
 #include <iosfwd>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -59,15 +61,17 @@ Output checkCommand(const ParsedArgs& parsed);    // exit status 3 when the grad
 std::vector<std::pair<Eigen::Index, Eigen::Index>> parseShapeList(const std::string& text);
 std::vector<Dtype> parseDtypeList(const std::string& text);
 
-// Loads and analyses the one positional SESSION argument ("-": standard input); any problem is
-// BadInput naming the file.
-struct Loaded {
+// Loads and analyses SESSION for any layer: training batch norm through analyze() (Analysis, what
+// the window's walkthrough and graph read), every other layer and mode through analyzeFamily().
+// Exactly one of analysis and family is set.
+struct LoadedAnyLayer {
     Session session;
-    Analysis analysis;
-    std::string name;  // the path, or "standard input": what messages call the session
+    std::optional<Analysis> analysis;
+    std::optional<FamilyAnalysis> family;
+    std::optional<RunningUpdate> running;  // training batch norm with running statistics
+    std::string name;
 };
-// `command` names the command in the refusal of a layer it does not support yet ("export").
-Loaded loadAndAnalyze(const ParsedArgs& parsed, std::string_view command);
+LoadedAnyLayer loadAndAnalyzeAnyLayer(const ParsedArgs& parsed);
 
 // The SESSION argument loaded and validated, not analysed: grad and gradcheck, which compute
 // every layer of the normalization family.

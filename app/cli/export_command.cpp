@@ -7,6 +7,9 @@
 #include <plots/plot_builders.h>
 #include <plots/plot_export.h>
 
+#include <family_report.h>
+#include <report.h>
+
 #include <QFileInfo>
 
 #include <cmath>
@@ -21,9 +24,13 @@ std::string exportDescription()
     std::string text = R"(Renders one plot of the session off screen and writes it; nothing is printed on success.
 SESSION - reads standard input. FILE.csv holds the numbers behind the plot, one row per point
 (panel, series, x, y, low, high, label), as the window's Export CSV writes them.
+Every layer of the normalization family is plotted; a plot that does not apply to the session's
+layer (terms, hsweep and timings show batch norm only) is refused with the reason.
 
 Plots (NAME):
 )";
+    text += "  values       not a picture: every quantity of the session's layer (its step list),\n"
+            "               one value a line, as File > Export results writes them; FILE.csv only\n";
     for (const ui::PlotKind& kind : ui::plotKinds()) {
         std::string line = "  " + std::string(kind.name);
         line.resize(15, ' ');
@@ -55,6 +62,14 @@ const CommandSpec kExportSpec{
 
 namespace {
 
+// 'layer: is "layernorm"' or 'mode: is "eval"': what makes a plot not apply.
+std::string layerField(const NormConfig& norm)
+{
+    if (norm.isEval())
+        return "mode: is \"eval\"";
+    return "layer: is \"" + std::string(layerName(norm.layerOrDefault())) + "\"";
+}
+
 int sizeOption(const ParsedArgs& parsed, const std::string& name, int fallback)
 {
     const auto text = parsed.value(name);
@@ -74,8 +89,9 @@ Output exportCommand(const ParsedArgs& parsed)
     if (!plot)
         throw UsageError{"missing --plot NAME"};
     const QString name = QString::fromStdString(*plot);
-    if (!ui::plotNames().contains(name))
-        throw UsageError{"unknown plot '" + *plot + "'; expected one of " +
+    const bool values = name == QLatin1String("values");
+    if (!values && !ui::plotNames().contains(name))
+        throw UsageError{"unknown plot '" + *plot + "'; expected values or one of " +
                          ui::plotNames().join(QStringLiteral(", ")).toStdString()};
     const auto out = parsed.value("--out");
     if (!out)
@@ -84,6 +100,8 @@ Output exportCommand(const ParsedArgs& parsed)
     const bool csv = QFileInfo(outPath).suffix().toLower() == QLatin1String("csv");
     if (!csv && !ui::imageFormatFor(outPath))
         throw UsageError{"--out " + *out + ": the file name must end in .png, .pdf, .svg or .csv"};
+    if (values && !csv)
+        throw UsageError{"--plot values is a table, not a picture: --out must name a .csv file, got '" + *out + "'"};
     const ui::ExportSize size{sizeOption(parsed, "--width", 1200), sizeOption(parsed, "--height", 800), 96};
     ui::PlotStyle style;
     if (const auto theme = parsed.value("--theme")) {
@@ -116,7 +134,12 @@ Output exportCommand(const ParsedArgs& parsed)
     sweep.dtypes = parseDtypeList(parsed.value("--dtype").value_or("f64"));
     sweep.minTimeSeconds = 0.02;
 
-    const Loaded loaded = loadAndAnalyze(parsed, "export");
+    const LoadedAnyLayer loaded = loadAndAnalyzeAnyLayer(parsed);
+    // Never batch norm's plot under another layer's name: the plots that do not apply say why.
+    const QString unavailable = values ? QString() : ui::familyPlotUnavailable(name, loaded.session.norm);
+    if (!unavailable.isEmpty())
+        throw BadInput{loaded.name + ": " + layerField(loaded.session.norm) + "; --plot " + *plot + ": " +
+                       unavailable.toStdString()};
     if (options.feature >= loaded.session.features())
         throw BadInput{loaded.name + ": --feature " + std::to_string(options.feature) +
                        " is out of range; the session has " +
@@ -128,11 +151,20 @@ Output exportCommand(const ParsedArgs& parsed)
     if (!problem.isEmpty())
         throw BadInput{problem.toStdString()};
 
+    QString error;
+    if (values) {  // no Qt needed: the table is core's text
+        const std::string text = loaded.analysis
+            ? resultsCsv(loaded.session, *loaded.analysis, loaded.running ? &*loaded.running : nullptr)
+            : familyResultsCsv(loaded.session, *loaded.family);
+        if (!files::writeFileAtomically(outPath, QByteArray::fromStdString(text), &error))
+            throw Failed{error.toStdString()};
+        return {};
+    }
     const QtStart qt("export");
     const ui::PlotSpec spec =
-        timings ? ui::timingsPlot(timingSweep(sweep), QString::fromStdString(machineDescription()))
-                : ui::documentPlot(name, loaded.session, loaded.analysis, options);
-    QString error;
+        timings          ? ui::timingsPlot(timingSweep(sweep), QString::fromStdString(machineDescription()))
+        : loaded.analysis ? ui::documentPlot(name, loaded.session, *loaded.analysis, options)
+                          : ui::familyPlot(name, loaded.session, *loaded.family, options);
     const bool written = csv ? ui::exportPlotCsv(spec, outPath, &error)
                              : ui::exportPlot(spec, outPath, size, style, &error);
     if (!written)

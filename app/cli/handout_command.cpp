@@ -16,8 +16,10 @@ const CommandSpec kHandoutSpec{
     "handout", "SESSION --out FILE.pdf [--feature J]", "the walkthrough as a PDF (--out FILE.pdf)",
     R"(Writes the walkthrough as a PDF: a cover with the session's title, notes and batch, then one
 page per step with its formula, its explanation, the numbers of feature J plugged in, its
-values and the computational graph at that step. Needs no display. SESSION - reads standard
-input.
+values and the computational graph at that step. Every layer of the normalization family: a
+session that is not training batch norm gets its layer and keys on the cover and its own step
+list, each formula as text with the numbers of one set (the sample-0 row, or its group; eval:
+feature J's column), and no graph. Needs no display. SESSION - reads standard input.
 )",
     {{"out", "FILE.pdf", "where to write (written whole or not at all)"},
      {"feature", "J", "the feature whose numbers are shown (default 0)"}}};
@@ -31,7 +33,7 @@ Output handoutCommand(const ParsedArgs& parsed)
     if (QFileInfo(outPath).suffix().toLower() != QLatin1String("pdf"))
         throw UsageError{"--out must name a .pdf file, got '" + *out + "'"};
     const long feature = parsed.value("--feature") ? parseIndex("--feature", *parsed.value("--feature")) : 0;
-    Loaded loaded = loadAndAnalyze(parsed, "handout");
+    LoadedAnyLayer loaded = loadAndAnalyzeAnyLayer(parsed);
     if (feature >= loaded.session.features())
         throw UsageError{"--feature " + std::to_string(feature) + " is not a feature of " + loaded.name +
                          " (it has " + std::to_string(loaded.session.features()) + ")"};
@@ -40,6 +42,13 @@ Output handoutCommand(const ParsedArgs& parsed)
         throw BadInput{problem.toStdString()};
 
     const QtStart qt("handout");
+    if (loaded.family) {  // another layer: its own step list, no graph (handout.h)
+        ui::DisplaySettings display;
+        QString error;
+        if (!ui::writeFamilyHandout(loaded.session, *loaded.family, display, int(feature), outPath, &error))
+            throw Failed{error.toStdString()};
+        return {};
+    }
     ui::SessionDocument document;
     const std::string& path = parsed.positional.front();
     document.reset(std::move(loaded.session), path == "-" ? QString() : QString::fromStdString(path));

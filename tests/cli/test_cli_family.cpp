@@ -1,6 +1,7 @@
 // bnflow-cli grad, gradcheck and check for every layer of the normalization family, the built
-// binary against PyTorch's reference cases (tests/reference/family); the commands that support
-// batch norm only (export, handout) refuse the other layers by name. The bad keys are rows of tests/common/bad_inputs.
+// binary against PyTorch's reference cases (tests/reference/family), and the example sessions of
+// File > Examples > Normalization family (export and handout: test_cli_family_export.cpp).
+// The bad keys are rows of tests/common/bad_inputs.
 #include "cli_runner.h"
 #include "family_reference.h"
 #include "fuzzy.h"
@@ -27,11 +28,10 @@ private slots:
     void statisticShapes();
     void gradcheckEveryLayer_data();
     void gradcheckEveryLayer();
-    void batchNormOnlyCommandsRefuse_data();
-    void batchNormOnlyCommandsRefuse();
     void checkJudgesEveryLayer_data();
     void checkJudgesEveryLayer();
     void examplesRun();
+    void conventionExamplesUseTheirConvention();
 };
 
 namespace {
@@ -147,28 +147,6 @@ void TestCliFamily::gradcheckEveryLayer()
     }
 }
 
-void TestCliFamily::batchNormOnlyCommandsRefuse_data()
-{
-    QTest::addColumn<QStringList>("args");
-    QTest::addColumn<QString>("fragment");
-    QTemporaryDir dir;
-    for (const char* name : {"layernorm_4x5", "batchnorm_eval_5x4"}) {
-        const QString session = BNFLOW_FAMILY_DIR "/" + QString(name) + ".bnflow.json";
-        const QString what = QString(name).startsWith("layer") ? "layer: is \"layernorm\"" : "mode: is \"eval\"";
-        QTest::addRow("export %s", name) << QStringList{"export", session, "--plot", "gradients", "--out", "/tmp/bnflow-family-never.png"} << what;
-        QTest::addRow("handout %s", name) << QStringList{"handout", session, "--out", "/tmp/bnflow-family-never.pdf"} << what;
-    }
-}
-
-void TestCliFamily::batchNormOnlyCommandsRefuse()
-{
-    QFETCH(QStringList, args);
-    QFETCH(QString, fragment);
-    const Run run = runCli(args);
-    expectBadInput(run, {args[1], fragment, "bnflow-cli " + args[0] + " supports batch norm"});
-    QVERIFY(!QFile::exists(args[args.indexOf("--out") + 1]));  // no file written, not even a partial one
-}
-
 void TestCliFamily::checkJudgesEveryLayer_data()
 {
     QTest::addColumn<QString>("name");
@@ -223,6 +201,42 @@ void TestCliFamily::examplesRun()
         QCOMPARE(out.contains("running"), file.startsWith("running_"));
         const Run check = runCli({"gradcheck", dir.filePath(file)});
         QVERIFY2(check.exitCode == 0, qPrintable(file + check.err));
+    }
+}
+
+// The three running-statistics examples use the convention their name says: the updated
+// statistics that grad prints follow that convention's formula (doc/derivation.md#running-statistics),
+// computed here from x: pytorch r <- (1 - m) r + m s with the unbiased variance and m = 0.1,
+// keras r <- m r + (1 - m) s with the biased variance and m = 0.99, cs231n the same with m = 0.9.
+void TestCliFamily::conventionExamplesUseTheirConvention()
+{
+    const QDir dir(BNFLOW_FAMILY_EXAMPLES);
+    for (const std::string convention : {"pytorch", "keras", "cs231n"}) {
+        const QString path = dir.filePath(QString::fromStdString("running_" + convention + ".bnflow.json"));
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const Json session = Json::parse(file.readAll().constData());
+        QCOMPARE(session.at("convention").get<std::string>(), convention);  // said, not defaulted
+        const Json& x = session.at("x");
+        const std::size_t n = x.size(), d = x[0].size();
+        const Json out = grad(path.toStdString());
+        const double m = convention == "pytorch" ? 0.1 : convention == "keras" ? 0.99 : 0.9;
+        for (std::size_t j = 0; j < d; ++j) {
+            double mean = 0, squares = 0;
+            for (std::size_t i = 0; i < n; ++i)
+                mean += x[i][j].get<double>() / double(n);
+            for (std::size_t i = 0; i < n; ++i)
+                squares += (x[i][j].get<double>() - mean) * (x[i][j].get<double>() - mean);
+            const double var = squares / double(convention == "pytorch" ? n - 1 : n);
+            const double oldMean = session.at("running_mean")[j].get<double>();
+            const double oldVar = session.at("running_var")[j].get<double>();
+            const double newMean = convention == "pytorch" ? (1 - m) * oldMean + m * mean : m * oldMean + (1 - m) * mean;
+            const double newVar = convention == "pytorch" ? (1 - m) * oldVar + m * var : m * oldVar + (1 - m) * var;
+            const double gotMean = out.at("running").at("mean")[j].get<double>();
+            const double gotVar = out.at("running").at("var")[j].get<double>();
+            QVERIFY2(std::abs(gotMean - newMean) <= 1e-14 * (1 + std::abs(newMean)), convention.c_str());
+            QVERIFY2(std::abs(gotVar - newVar) <= 1e-14 * (1 + std::abs(newVar)), convention.c_str());
+        }
     }
 }
 

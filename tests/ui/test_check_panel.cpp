@@ -50,6 +50,7 @@ private slots:
     void windowJumpsToStep();
     void studentValuesBesideRightAtStep();
     void npzSessionIsNeverOverwritten();
+    void anotherLayerIsJudgedToo();
 };
 
 void TestCheckPanel::rightAnswer()
@@ -138,6 +139,24 @@ void TestCheckPanel::sessionEditRechecks()
     QVERIFY(document.insertSamples(0, 1));  // and no longer has the session's shape
     QVERIFY(!panel.result());
     QVERIFY(panel.problem().contains("expected (6, 3)"));
+}
+
+// Switched to layer norm, the batch-norm answer is judged against layer norm's own dx: wrong,
+// with no batch-norm mistake named (they belong to batch norm's derivation).
+void TestCheckPanel::anotherLayerIsJudgedToo()
+{
+    SessionDocument document;
+    openSession(document);
+    CheckPanel panel(&document);
+    panel.loadFile(caseFile("random_5x3.right.dx.npy"));
+    QVERIFY(panel.result() && panel.result()->correct);
+    NormConfig layerNorm;
+    layerNorm.layer = Layer::LayerNorm;
+    QVERIFY(document.setNorm(layerNorm, "layer norm"));
+    QVERIFY2(panel.result(), qPrintable(panel.problem()));
+    QVERIFY(!panel.result()->correct);
+    QCOMPARE(panel.diagnosisList()->count(), 0);
+    QVERIFY(panel.verdictLine(0).startsWith("dx: wrong"));
 }
 
 void TestCheckPanel::windowJumpsToStep()

@@ -29,6 +29,7 @@ private slots:
     void aSideThatCannotBeComputedSaysWhy();
     void exportsWriteWholeFiles();
     void anEditWhileHiddenShowsWhenTheTabDoes();
+    void pyTorchAgainstKerasRunningStatistics();
 
 private:
     ComparePanel* panel() const { return window_->comparePanel(); }
@@ -134,6 +135,24 @@ void TestComparePanel::anEditWhileHiddenShowsWhenTheTabDoes()
     QTRY_VERIFY(panel()->isVisible());
     QCOMPARE(shown(0), Matrix(runConfiguration(document_->session(), panel()->configuration(0)).computed->dx));
     QVERIFY(shown(0) != before);
+}
+
+// The conventions preset: the updated running variance of each side is core's, they differ,
+// and a side without a convention says it has none instead of showing another quantity.
+void TestComparePanel::pyTorchAgainstKerasRunningStatistics()
+{
+    auto* preset = panel()->findChild<QComboBox*>(QStringLiteral("comparePreset"));
+    preset->setCurrentIndex(4);
+    QCOMPARE(panel()->configuration(0).convention.value_or(Convention::Cs231n), Convention::PyTorch);
+    QCOMPARE(panel()->configuration(1).convention.value_or(Convention::Cs231n), Convention::Keras);
+    for (int side = 0; side < 2; ++side)
+        QCOMPARE(shown(side), Matrix(*runConfiguration(document_->session(), panel()->configuration(side)).computed->runningVar));
+    QVERIFY(shown(2).cwiseAbs().maxCoeff() > 0);
+    auto* convention = panel()->findChild<QComboBox*>(QStringLiteral("compareConventionB"));
+    convention->setCurrentIndex(0);  // the session's: it has no running statistics
+    QVERIFY(!panel()->configuration(1).convention);
+    QCOMPARE(shown(1).size(), Eigen::Index(0));
+    QVERIFY(panel()->summary().contains(QStringLiteral("cannot be computed")));
 }
 
 QTEST_MAIN(TestComparePanel)

@@ -38,6 +38,7 @@ private slots:
     void evalModeUsesTheRunningStatistics();
     void runningStatisticsConventionAndMomentum();
     void editorsThatDoNotApplyAreHidden();
+    void aShapeEditThatBreaksTheKeysIsRefused();
 
 private:
     LayerPanel* panel() const { return window_->parameterPanel()->layerPanel(); }
@@ -206,6 +207,23 @@ void TestLayerPanel::editorsThatDoNotApplyAreHidden()
     // undo is the way back.
     document_->undoStack()->undo();
     QVERIFY(panel()->modeBox()->isVisibleTo(panel()));
+}
+
+// Group norm with G = 3 on D = 3: removing a feature would leave G not dividing D. The edit is
+// refused with the key's reason and the batch keeps its shape (never computed half-valid).
+void TestLayerPanel::aShapeEditThatBreaksTheKeysIsRefused()
+{
+    NormConfig groups;
+    groups.layer = Layer::GroupNorm;
+    groups.groups = 3;
+    QVERIFY(document_->setNorm(groups, "G = 3"));
+    const std::string before = writeSession(document_->session());
+    QVERIFY(!document_->removeFeatures(0, 1));
+    QCOMPARE(writeSession(document_->session()), before);
+    QVERIFY2(statusMessage().contains("groups") && statusMessage().contains("refused"), qPrintable(statusMessage()));
+    QVERIFY(document_->insertSamples(0, 1));  // samples do not touch G
+    QVERIFY(document_->setNorm(LayerPanel::withLayer(document_->norm(), Layer::LayerNorm, 3), "layer norm"));
+    QVERIFY(document_->removeFeatures(0, 1));  // and layer norm has no G
 }
 
 QTEST_MAIN(TestLayerPanel)

@@ -10,6 +10,7 @@
 #include <window/main_window.h>
 #include <window/preferences_dialog.h>
 
+#include <family_catalogue.h>
 #include <notices.h>
 #include <session_json.h>
 
@@ -51,6 +52,7 @@ private slots:
     void cleanup();
     void showsTheExample();
     void everyExampleLoads();
+    void everyFamilyExampleOpensThroughTheMenu();
     void badFileShowsAMessageAndChangesNothing();
     void unsavedChangesAreAskedAbout_data();
     void unsavedChangesAreAskedAbout();
@@ -92,10 +94,13 @@ void TestMainWindow::showsTheExample()
 
 void TestMainWindow::everyExampleLoads()
 {
-    QCOMPARE(int(examples().size()), 7);
+    QCOMPARE(int(examples().size()), 14);
     QMenu* menu = window_->files()->examplesMenu();
-    QCOMPARE(menu->actions().size(), 7);
-    for (QAction* action : menu->actions()) {
+    // Seven batch-norm examples, then the family's submenu (after a separator).
+    QCOMPARE(menu->actions().size(), 9);
+    QVERIFY(menu->actions().at(7)->isSeparator());
+    QCOMPARE(menu->actions().at(8)->menu() ? menu->actions().at(8)->text() : QString(), QString("Normalization family"));
+    for (QAction* action : menu->actions().mid(0, 7)) {
         action->trigger();
         QVERIFY2(!document_->session().notes.empty(), qPrintable(action->text()));
         QCOMPARE(document_->undoStack()->count(), 0);
@@ -112,6 +117,37 @@ void TestMainWindow::everyExampleLoads()
     window_->files()->openExample(6);  // float32 cancellation: the note compares the variances
     const std::vector<std::string> notes = notices(document_->session(), *document_->analysis());
     QVERIFY(!notes.empty() && notes.front().find("in float32, the one-pass") != std::string::npos);
+}
+
+// File > Examples > Normalization family: every session opens through its menu action, annotated,
+// and the window computes its layer (the document's value() is core's for that layer).
+void TestMainWindow::everyFamilyExampleOpensThroughTheMenu()
+{
+    QMenu* family = window_->files()->examplesMenu()->actions().at(8)->menu();
+    QVERIFY(family);
+    std::size_t k = 7;  // the family's examples follow batch norm's seven
+    QStringList sections;
+    for (QAction* action : family->actions()) {
+        if (action->isSeparator()) {  // a section heading
+            sections << action->text();
+            continue;
+        }
+        const Example& example = examples().at(k++);
+        QCOMPARE(action->text(), example.title);
+        QVERIFY(!action->statusTip().isEmpty() && action->statusTip() == action->toolTip());
+        action->trigger();
+        QCOMPARE(document_->norm(), example.session.norm);
+        QCOMPARE(document_->undoStack()->count(), 0);
+        QVERIFY2(document_->isComputed(), qPrintable(example.title));
+        const FamilyResult expected = analyzeFamily(example.session);
+        QVERIFY(expected.ok());
+        QCOMPARE(document_->family() != nullptr, !example.session.norm.isTrainingBatchNorm());
+        const Matrix dx = *document_->value("dx");
+        QVERIFY2((dx - Matrix(familyValueOf("dx", example.session, *expected.analysis))).cwiseAbs().maxCoeff() < 1e-12,
+                 qPrintable(example.title));
+    }
+    QCOMPARE(k, examples().size());
+    QCOMPARE(sections, (QStringList{"Per sample", "Batch norm"}));
 }
 
 void TestMainWindow::badFileShowsAMessageAndChangesNothing()

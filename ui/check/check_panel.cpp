@@ -200,7 +200,7 @@ void CheckPanel::refresh()
                                               "here (also .csv, .tsv, .json), or load them.")
                                          : given.join(QStringLiteral("   ")));
     const Session& session = document_->session();
-    if (!given.isEmpty() && document_->analysis()) {
+    if (!given.isEmpty() && document_->isComputed()) {  // every layer: core judges against its own staged dx
         const StudentLoad load = loadStudentFiles(files_, session.samples(), session.features());
         if (!load.ok()) {
             problem_->setText(QString::fromStdString(formatProblem(load.problem)));

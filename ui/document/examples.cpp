@@ -5,6 +5,7 @@
 #include <QFile>
 
 #include <stdexcept>
+#include <tuple>
 
 // Q_INIT_RESOURCE cannot be used inside a namespace; the library is static, so its resources
 // must be registered explicitly.
@@ -52,6 +53,20 @@ const std::vector<Example>& examples()
         };
         for (const auto& [title, path] : files)
             items.push_back({title, loadResource(path)});
+        const QString family = QObject::tr("Normalization family");
+        const QString perSample = QObject::tr("Per sample"), batchNorm = QObject::tr("Batch norm");
+        const std::tuple<QString, QString, QString> layers[] = {
+            {perSample, QObject::tr("Layer norm"), QStringLiteral("layernorm")},
+            {perSample, QObject::tr("RMSNorm"), QStringLiteral("rmsnorm")},
+            {perSample, QObject::tr("Group norm (G = 2)"), QStringLiteral("groupnorm")},
+            {batchNorm, QObject::tr("Batch norm, eval mode"), QStringLiteral("batchnorm_eval")},
+            {batchNorm, QObject::tr("Running statistics, PyTorch"), QStringLiteral("running_pytorch")},
+            {batchNorm, QObject::tr("Running statistics, Keras"), QStringLiteral("running_keras")},
+            {batchNorm, QObject::tr("Running statistics, CS231n"), QStringLiteral("running_cs231n")},
+        };
+        for (const auto& [section, title, file] : layers)
+            items.push_back({title, loadResource(QStringLiteral(":/examples/family/%1.bnflow.json").arg(file)),
+                             family, section});
         return items;
     }();
     return list;

@@ -129,6 +129,7 @@ private:
                      const std::string& error, DocumentChange::Kind kind, Eigen::Index at,
                      Eigen::Index count);
     bool commit(const QString& description, std::optional<Session> after, const std::string& error);
+    bool keepsNormValid(const QString& description, const Session& after);
     bool setParameter(RowVector Session::*parameter, const char* name, Eigen::Index feature,
                       double value);  // gamma or beta, one feature: drags of it merge
     // No undo command: for the commands themselves.

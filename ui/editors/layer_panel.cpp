@@ -6,10 +6,12 @@
 
 #include <QCheckBox>
 #include <QComboBox>
+#include <QEvent>
 #include <QFormLayout>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
+#include <QScrollBar>
 #include <QSignalBlocker>
 #include <QSpinBox>
 #include <QTableWidget>
@@ -101,7 +103,7 @@ LayerPanel::LayerPanel(SessionDocument* document, QWidget* parent)
                                  "type a number to change one (a variance is >= 0)"));
     runningTable_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     runningTable_->setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
-    runningTable_->setSizeAdjustPolicy(QAbstractScrollArea::AdjustToContents);
+    runningTable_->installEventFilter(this);
     convention_ = new QComboBox(this);
     convention_->setObjectName(QStringLiteral("convention"));
     convention_->addItem(tr("PyTorch"), int(Convention::PyTorch));
@@ -317,7 +319,25 @@ void LayerPanel::refresh()
             }
         }
     }
+    runningTable_->resizeColumnsToContents();
+    fitRunningTable();
     reduces_->setText(reductionText(norm, features));
+}
+
+// As tall as its two rows, and a scroll bar when the features do not fit across.
+void LayerPanel::fitRunningTable()
+{
+    QTableWidget* t = runningTable_;
+    const bool across = t->horizontalHeader()->length() + t->verticalHeader()->width() + 2 * t->frameWidth() > t->width();
+    t->setFixedHeight(t->horizontalHeader()->height() + t->verticalHeader()->length() + 2 * t->frameWidth() +
+                      (across ? t->horizontalScrollBar()->sizeHint().height() : 0));
+}
+
+bool LayerPanel::eventFilter(QObject* watched, QEvent* event)
+{
+    if (watched == runningTable_ && event->type() == QEvent::Resize)
+        fitRunningTable();
+    return QWidget::eventFilter(watched, event);
 }
 
 }  // namespace bnflow::ui

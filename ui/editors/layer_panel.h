@@ -40,8 +40,12 @@ public:
     // (every library's initial values) where the session has none yet.
     static NormConfig withRunning(const NormConfig& current, Eigen::Index features);
 
+protected:
+    bool eventFilter(QObject* watched, QEvent* event) override;
+
 private:
     void refresh();
+    void fitRunningTable();
     void chooseLayer();
     void chooseMode();
     void toggleRunning(bool on);

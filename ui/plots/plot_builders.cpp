@@ -55,10 +55,48 @@ std::vector<double> hsweepSteps()
     return logSpacedSteps(1e-1, 1e-10, 37);
 }
 
-PlotSpec gradientsPlot(const Analysis& a)
+namespace {
+
+// The dx of both backward passes and dgamma, dbeta, for any layer: what "gradients",
+// "difference" and "params" draw.
+struct Backward {
+    const Matrix& stagedDx;
+    const Matrix& fusedDx;
+    Matrix absDiffDx;  // |fused - staged|, N x D
+    const RowVector& dgamma;
+    const RowVector& dbeta;
+    double maxAbsDiffDx, maxAbsDiffDgamma, maxAbsDiffDbeta;
+    QString layer;  // "" for training batch norm, else " (layer norm)" for the titles
+};
+
+Backward backwardOf(const Analysis& a)
 {
-    const Matrix& fused = a.fused.grads.dx;
-    const Matrix& staged = a.staged.dx;
+    return {a.staged.dx, a.fused.grads.dx, a.absDiffDx, a.fused.grads.dgamma, a.fused.grads.dbeta,
+            a.maxAbsDiffDx, a.maxAbsDiffDgamma, a.maxAbsDiffDbeta, QString()};
+}
+
+QString layerSuffix(const FamilyAnalysis& a)
+{
+    const Reduction& r = a.reduction;
+    if (r.layer == Layer::BatchNorm)
+        return r.eval ? QStringLiteral(" (batch norm, eval mode)") : QString();
+    if (r.layer == Layer::GroupNorm)
+        return QStringLiteral(" (group norm, G = %1)").arg(r.groups);
+    return QStringLiteral(" (%1)").arg(QString::fromUtf8(bnflow::layerTitle(r.layer).data()));
+}
+
+Backward backwardOf(const FamilyAnalysis& a)
+{
+    // The difference is rounding: the family keeps its maximum only (family.h), so its entries
+    // are taken here, from the two matrices the plot shows.
+    return {a.staged.dx, a.fused.dx, (a.fused.dx - a.staged.dx).cwiseAbs(), a.fused.dgamma,
+            a.fused.dbeta, a.maxAbsDiffDx, a.maxAbsDiffDgamma, a.maxAbsDiffDbeta, layerSuffix(a)};
+}
+
+PlotSpec gradientsPlot(const Backward& a)
+{
+    const Matrix& fused = a.fusedDx;
+    const Matrix& staged = a.stagedDx;
     const QStringList labels = elementLabels(fused, QStringLiteral("fused dx"), &staged, QStringLiteral("staged dx"));
     Series points{QStringLiteral("one element of dx"), SeriesKind::Points, kBlue};
     points.x = elements(staged);
@@ -87,33 +125,57 @@ PlotSpec gradientsPlot(const Analysis& a)
     Panel bars{QStringLiteral("element (sample i, feature j), grouped by feature"), QStringLiteral("dx")};
     bars.xTickLabels = ticks;
     bars.series = {fusedBars, stagedBars};
-    return {QStringLiteral("gradients"), QStringLiteral("Fused and staged backward agree: dx per element"),
+    return {QStringLiteral("gradients"), QStringLiteral("Fused and staged backward agree: dx per element") + a.layer,
             QStringLiteral("Each point is one entry dx[i][j]; on the dashed line y = x the two "
                            "backward passes agree.\nLargest |fused - staged| = %1: rounding only.")
                 .arg(a.maxAbsDiffDx, 0, 'g', 3),
             {scatter, bars}};
 }
 
-PlotSpec differencePlot(const Analysis& a)
+PlotSpec differencePlot(const Backward& a)
 {
     const std::vector<double> diff = elements(a.absDiffDx);
     const double floor = logFloor(diff);
     const auto zeros = std::count(diff.begin(), diff.end(), 0.0);
     auto [positive, zero] = onLogAxis(diff, elementLabels(a.absDiffDx, QStringLiteral("|fused - staged|"),
-                                                          &a.fused.grads.dx, QStringLiteral("fused dx")),
+                                                          &a.fusedDx, QStringLiteral("fused dx")),
                                       QStringLiteral("|fused dx - staged dx|"),
                                       QStringLiteral("exactly 0, drawn at %1").arg(floor, 0, 'g', 2), floor);
     Panel panel{QStringLiteral("element k = feature * N + sample"),
                 QStringLiteral("|fused dx - staged dx| (absolute, log scale)"), false, true};
     panel.integerX = true;
     panel.series = {positive, zero};
-    return {QStringLiteral("difference"), QStringLiteral("Fused minus staged dx: rounding-level differences"),
+    return {QStringLiteral("difference"), QStringLiteral("Fused minus staged dx: rounding-level differences") + a.layer,
             QStringLiteral("Both passes compute the same formula in a different order; the differences are "
                            "floating-point rounding, not error.\n%1 of %2 entries are exactly 0: a log axis "
                            "cannot show 0, so they are drawn at %3.")
                 .arg(zeros).arg(diff.size()).arg(floor, 0, 'g', 2),
             {panel}};
 }
+
+PlotSpec paramsPlot(const Backward& a)
+{
+    Series dgamma{QStringLiteral("dgamma = sum_i dout * xhat"), SeriesKind::Bars, kBlue};
+    Series dbeta{QStringLiteral("dbeta = sum_i dout"), SeriesKind::Bars, kOrange};
+    for (Eigen::Index j = 0; j < a.dgamma.size(); ++j) {
+        dgamma.x.push_back(double(j) - 0.2);
+        dgamma.y.push_back(a.dgamma(j));
+        dgamma.labels << QStringLiteral("feature %1\ndgamma = %2").arg(j).arg(num(a.dgamma(j)));
+        dbeta.x.push_back(double(j) + 0.2);
+        dbeta.y.push_back(a.dbeta(j));
+        dbeta.labels << QStringLiteral("feature %1\ndbeta = %2").arg(j).arg(num(a.dbeta(j)));
+    }
+    dgamma.width = dbeta.width = 0.38;
+    Panel panel{QStringLiteral("feature j"), QStringLiteral("gradient of f (per unit of gamma, beta)")};
+    panel.xTickLabels = featureTicks(a.dgamma.size());
+    panel.series = {dgamma, dbeta};
+    return {QStringLiteral("params"), QStringLiteral("Parameter gradients per feature") + a.layer,
+            QStringLiteral("dgamma and dbeta from the fused pass; |fused - staged| is at most %1 and %2.")
+                .arg(a.maxAbsDiffDgamma, 0, 'g', 2).arg(a.maxAbsDiffDbeta, 0, 'g', 2),
+            {panel}};
+}
+
+}  // namespace
 
 PlotSpec termsPlot(const Analysis& a, Eigen::Index j)
 {
@@ -155,27 +217,19 @@ PlotSpec termsPlot(const Analysis& a, Eigen::Index j)
             {panel}};
 }
 
+PlotSpec gradientsPlot(const Analysis& a)
+{
+    return gradientsPlot(backwardOf(a));
+}
+
+PlotSpec differencePlot(const Analysis& a)
+{
+    return differencePlot(backwardOf(a));
+}
+
 PlotSpec paramsPlot(const Analysis& a)
 {
-    const Gradients<double>& g = a.fused.grads;
-    Series dgamma{QStringLiteral("dgamma = sum_i dout * xhat"), SeriesKind::Bars, kBlue};
-    Series dbeta{QStringLiteral("dbeta = sum_i dout"), SeriesKind::Bars, kOrange};
-    for (Eigen::Index j = 0; j < g.dgamma.size(); ++j) {
-        dgamma.x.push_back(double(j) - 0.2);
-        dgamma.y.push_back(g.dgamma(j));
-        dgamma.labels << QStringLiteral("feature %1\ndgamma = %2").arg(j).arg(num(g.dgamma(j)));
-        dbeta.x.push_back(double(j) + 0.2);
-        dbeta.y.push_back(g.dbeta(j));
-        dbeta.labels << QStringLiteral("feature %1\ndbeta = %2").arg(j).arg(num(g.dbeta(j)));
-    }
-    dgamma.width = dbeta.width = 0.38;
-    Panel panel{QStringLiteral("feature j"), QStringLiteral("gradient of f (per unit of gamma, beta)")};
-    panel.xTickLabels = featureTicks(g.dgamma.size());
-    panel.series = {dgamma, dbeta};
-    return {QStringLiteral("params"), QStringLiteral("Parameter gradients per feature"),
-            QStringLiteral("dgamma and dbeta from the fused pass; |fused - staged| is at most %1 and %2.")
-                .arg(a.maxAbsDiffDgamma, 0, 'g', 2).arg(a.maxAbsDiffDbeta, 0, 'g', 2),
-            {panel}};
+    return paramsPlot(backwardOf(a));
 }
 
 PlotSpec documentPlot(const QString& name, const Session& session, const Analysis& analysis,
@@ -190,6 +244,53 @@ PlotSpec documentPlot(const QString& name, const Session& session, const Analysi
     if (name == QLatin1String("params"))
         return paramsPlot(analysis);
     return checkPlot(name, session, options);
+}
+
+QString familyPlotUnavailable(const QString& name, const NormConfig& norm)
+{
+    if (norm.isTrainingBatchNorm())
+        return {};
+    const Layer layer = norm.layerOrDefault();
+    const QString title = norm.isEval() ? QStringLiteral("batch norm in eval mode")
+                                        : QString::fromUtf8(layerTitle(layer).data());
+    if (name == QLatin1String("terms"))
+        return norm.isEval()
+            ? QStringLiteral("The terms plot splits batch norm's fused dx into its three terms; in eval mode "
+                             "dx = dout · gamma · inv_std is one term, with nothing to split.")
+            : QStringLiteral("The terms plot draws batch norm's three fused terms down one feature's column "
+                             "of samples; %1 sums over each sample's features instead, so its terms are in "
+                             "the step list (fused_term1, fused_term2, fused_term3), not drawn here.").arg(title);
+    if (name == QLatin1String("hsweep"))
+        return QStringLiteral("The h sweep compares float64 with float32 gradient checks; %1 is checked in "
+                              "float64 only, so a float32 curve would be a float64 one under another name. "
+                              "The gradcheck plot checks this layer.").arg(title);
+    if (name == QLatin1String("timings"))
+        return layer == Layer::LayerNorm || layer == Layer::RmsNorm
+            ? QStringLiteral("The timings plot times batch norm's staged and fused backward passes, not %1's; "
+                             "bnflow-cli bench --layer %2 times the %1 kernels.")
+                  .arg(title, QString::fromUtf8(layerName(layer).data()))
+            : QStringLiteral("The timings plot times batch norm's staged and fused backward passes in training "
+                             "mode, not %1's; no kernel of %1 is timed.").arg(title);
+    return {};
+}
+
+PlotSpec familyPlot(const QString& name, const Session& session, const FamilyAnalysis& analysis,
+                    const PlotOptions& options)
+{
+    const QString unavailable = familyPlotUnavailable(name, session.norm);
+    if (!unavailable.isEmpty()) {
+        PlotSpec spec;  // no panels: the view shows the caption as its message (plots_panel.h)
+        spec.name = name;
+        spec.caption = unavailable;
+        return spec;
+    }
+    if (name == QLatin1String("gradients"))
+        return gradientsPlot(backwardOf(analysis));
+    if (name == QLatin1String("difference"))
+        return differencePlot(backwardOf(analysis));
+    if (name == QLatin1String("params"))
+        return paramsPlot(backwardOf(analysis));
+    return checkPlot(name, session, options);  // gradcheck: core checks every layer (gradcheck.h)
 }
 
 bool isCheckPlot(const QString& name)

@@ -6,6 +6,7 @@
 #include <plots/plot_spec.h>
 
 #include <analysis.h>
+#include <family.h>
 #include <gradcheck.h>
 #include <sweeps.h>
 
@@ -57,6 +58,15 @@ struct PlotOptions {
 // gradient check and the h sweep are run here, by core. Empty spec.name for an unknown name.
 PlotSpec documentPlot(const QString& name, const Session& session, const Analysis& analysis,
                       const PlotOptions& options = {});
+
+// Every plot for a session that is not training batch norm (family.h): "gradients",
+// "difference" and "params" from its analysis, "gradcheck" by core, which checks every layer.
+// A plot that does not apply to the layer ("terms", "hsweep", "timings") is a spec without panels
+// whose caption says why, never batch norm's plot under the layer's name.
+PlotSpec familyPlot(const QString& name, const Session& session, const FamilyAnalysis& analysis,
+                    const PlotOptions& options = {});
+// Why `name` is not drawn for a session of this configuration; empty when it is.
+QString familyPlotUnavailable(const QString& name, const NormConfig& norm);
 
 // "gradcheck" and "hsweep": they run core's gradient check (O(N^2 D) per step) and need only the
 // session, so the window builds them on a worker thread (plot_job.h).

@@ -262,8 +262,16 @@ void PlotsPanel::refresh()
     const QString name = currentPlot();
     featureBox_->setVisible(name == QLatin1String("terms"));
     stepBox_->setVisible(name == QLatin1String("gradcheck"));
-    timingBox_->setVisible(name == QLatin1String("timings"));
+    // A plot that shows batch norm only says why for another layer (plot_builders.h).
+    const QString unavailable = familyPlotUnavailable(name, document_->norm());
+    timingBox_->setVisible(name == QLatin1String("timings") && unavailable.isEmpty());
     feature_->setMaximum(int(std::max<Eigen::Index>(0, document_->session().features() - 1)));
+    if (!unavailable.isEmpty()) {
+        job_->cancel();
+        showPlot({});
+        message_->setText(unavailable);
+        return;
+    }
     if (name == QLatin1String("timings")) {
         job_->cancel();
         showPlot(timingsPlot(lab_->points(), QString::fromStdString(machineDescription())));
@@ -272,7 +280,8 @@ void PlotsPanel::refresh()
         return;
     }
     const Analysis* analysis = document_->analysis();
-    if (!analysis) {
+    const FamilyAnalysis* family = document_->family();
+    if (!analysis && !family) {
         job_->cancel();
         showPlot({});
         message_->setText(tr("The session cannot be computed; see the results panel."));
@@ -304,7 +313,8 @@ void PlotsPanel::refresh()
         return;
     }
     job_->cancel();
-    showPlot(documentPlot(name, document_->session(), *analysis, options));
+    showPlot(analysis ? documentPlot(name, document_->session(), *analysis, options)
+                      : familyPlot(name, document_->session(), *family, options));
 }
 
 void PlotsPanel::showPlot(const PlotSpec& spec)

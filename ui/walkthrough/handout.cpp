@@ -82,6 +82,8 @@ QString handoutCoverHtml(const Session& s, const DisplaySettings& display, int f
 bool writeHandout(const SessionDocument& document, const DisplaySettings& display, int feature,
                   const QString& path, QString* error, double* graphTextPoints)
 {
+    if (const FamilyAnalysis* family = document.family())  // another layer: its own step list
+        return writeFamilyHandout(document.session(), *family, display, feature, path, error);
     const Analysis* a = document.analysis();
     if (!a) {
         *error = QObject::tr("the session cannot be computed: %1")

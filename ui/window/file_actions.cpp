@@ -6,12 +6,14 @@
 #include <files/atomic_write.h>
 
 #include <csv.h>
+#include <family_report.h>
 #include <report.h>
 
 #include <QAction>
 #include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QMap>
 #include <QMenu>
 #include <QSettings>
 #include <QUrl>
@@ -166,13 +168,17 @@ bool FileActions::importCsv(const QString& path)
 bool FileActions::exportResultsCsv(const QString& path)
 {
     const Analysis* a = document_->analysis();
-    if (!a) {
+    const FamilyAnalysis* family = document_->family();
+    if (!a && !family) {
         showError(tr("Cannot export results"),
                   tr("This session cannot be computed: %1")
                       .arg(document_->whyNoAnalysis()));
         return false;
     }
-    const std::string text = resultsCsv(document_->session(), *a);
+    // Every layer: the quantities of its step list (family_report.h); batch norm's own table
+    // with the updated running statistics when there are any, as bnflow-cli export writes them.
+    const std::string text = family ? familyResultsCsv(document_->session(), *family)
+                                    : resultsCsv(document_->session(), *a, document_->runningUpdate());
     QString error;
     if (!files::writeFileAtomically(path, QByteArray::fromStdString(text), &error)) {
         showError(tr("Cannot export results"), error);
@@ -252,11 +258,31 @@ void FileActions::rebuildRecentMenu()
 void FileActions::rebuildExamplesMenu()
 {
     const auto& list = examples();
+    QMap<QString, QMenu*> submenus;
+    QString section;
     for (int k = 0; k < int(list.size()); ++k) {
-        QAction* a = examples_->addAction(list[std::size_t(k)].title);
-        a->setStatusTip(QString::fromStdString(list[std::size_t(k)].session.notes));
+        const Example& example = list[std::size_t(k)];
+        QMenu* menu = examples_;
+        if (!example.submenu.isEmpty()) {
+            QMenu*& sub = submenus[example.submenu];
+            if (!sub) {
+                examples_->addSeparator();
+                sub = examples_->addMenu(example.submenu);
+            }
+            menu = sub;
+            if (example.section != section)
+                menu->addSection(example.section);
+            section = example.section;
+        }
+        QAction* a = menu->addAction(example.title);
+        // The annotation: the session's notes (shown in the status bar, and as the tooltip).
+        const QString notes = QString::fromStdString(example.session.notes);
+        a->setStatusTip(notes);
+        a->setToolTip(notes.isEmpty() ? example.title : notes);
         connect(a, &QAction::triggered, this, [this, k] { openExample(k); });
     }
+    for (QMenu* sub : std::as_const(submenus))
+        sub->setToolTipsVisible(true);
 }
 
 }  // namespace bnflow::ui

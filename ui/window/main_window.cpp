@@ -28,22 +28,14 @@
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
-#include <QLayout>
 #include <QMimeData>
-#include <QScreen>
 #include <QScrollArea>
-#include <QSettings>
+#include <QScrollBar>
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QUndoStack>
 
 namespace bnflow::ui {
-namespace {
-
-// Room for the window manager's frame (and a margin) when the frame is not known or is smaller.
-constexpr QSize kFrameAllowance(16, 40);
-
-}  // namespace
 
 // A tab page that scrolls when the window is smaller than the page's minimum size, so that the
 // window fits a laptop's or a projector's screen instead of running off it.
@@ -57,7 +49,27 @@ QScrollArea* MainWindow::scrolling(QWidget* page)
 }
 
 namespace {
+
 constexpr int kConfirmationMs = 10000;  // how long the status bar says where an export went
+
+// A page that scrolls down but never sideways: as narrow as its content allows, as short as a
+// few lines (the Parameters dock: the window still decides by its width where it goes).
+class VerticalScrollArea : public QScrollArea {
+public:
+    explicit VerticalScrollArea(QWidget* page)
+    {
+        setWidget(page);
+        setWidgetResizable(true);
+        setFrameShape(QFrame::NoFrame);
+        setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    }
+    QSize minimumSizeHint() const override
+    {
+        const int lines = 6 * fontMetrics().height();
+        return QSize(widget()->minimumSizeHint().width() + verticalScrollBar()->sizeHint().width(), lines);
+    }
+};
+
 }  // namespace
 
 MainWindow::MainWindow(SessionDocument* document, DisplaySettings* display, QWidget* parent)
@@ -118,7 +130,8 @@ void MainWindow::setupViews()
     };
     dock(tr("Batch x (N samples x D features)"), QStringLiteral("batchDock"), batch_, Qt::LeftDockWidgetArea);
     dock(tr("Upstream gradient dout = df/dy"), QStringLiteral("doutDock"), dout_, Qt::LeftDockWidgetArea);
-    dock(tr("Parameters"), QStringLiteral("parameterDock"), parameters_, Qt::RightDockWidgetArea);
+    // The layer's keys make the parameters taller than a 540 px screen at 2x: they scroll.
+    dock(tr("Parameters"), QStringLiteral("parameterDock"), new VerticalScrollArea(parameters_), Qt::RightDockWidgetArea);
 
     message_ = new QLabel(this);
     message_->setStyleSheet(QStringLiteral("QLabel { color: #b2182b; font-weight: bold; }"));
@@ -348,64 +361,6 @@ void MainWindow::dropEvent(QDropEvent* event)
 {
     if (files_->handleDrop(event->mimeData()->urls()))
         event->acceptProposedAction();
-}
-
-void MainWindow::fitToScreen()
-{
-    if (QScreen* where = screen())
-        fitInto(where->availableGeometry());
-}
-
-void MainWindow::fitInto(const QRect& available)
-{
-    const QSize frame = isVisible() ? (frameGeometry().size() - geometry().size()).expandedTo(kFrameAllowance)
-                                    : kFrameAllowance;
-    const QSize room = available.size() - frame;
-    auto* batchDock = findChild<QDockWidget*>(QStringLiteral("batchDock"));
-    auto* parameterDock = findChild<QDockWidget*>(QStringLiteral("parameterDock"));
-    auto* doutDock = findChild<QDockWidget*>(QStringLiteral("doutDock"));
-    // Three columns do not fit: the parameters become a tab beside dout on the left, which
-    // leaves the middle the width of one dock more. Still too tall (a 1080p screen at 2x):
-    // the batch joins them, one editor at a time.
-    if (minimumSizeHint().width() > room.width() && dockWidgetArea(parameterDock) != Qt::LeftDockWidgetArea
-        && !parameterDock->isFloating()) {
-        addDockWidget(Qt::LeftDockWidgetArea, parameterDock);
-        tabifyDockWidget(doutDock, parameterDock);
-        doutDock->raise();
-        layout()->activate();  // the minimum size below is the new arrangement's
-    }
-    if (minimumSizeHint().height() > room.height() && !tabifiedDockWidgets(doutDock).contains(batchDock)
-        && dockWidgetArea(batchDock) == dockWidgetArea(doutDock) && !batchDock->isFloating()) {
-        tabifyDockWidget(doutDock, batchDock);
-        batchDock->raise();  // x is what a user edits first
-    }
-    // Tabs take their labels from the titles: short ones, so that all of them can be read.
-    if (!tabifiedDockWidgets(doutDock).isEmpty()) {
-        batchDock->setWindowTitle(tr("Batch x"));
-        doutDock->setWindowTitle(tr("dout"));
-        parameterDock->setWindowTitle(tr("Parameters"));
-    }
-    const bool maximized = isMaximized() || isFullScreen();
-    if (!maximized)
-        resize(size().boundedTo(room).expandedTo(minimumSizeHint()));
-    const QRect outer(pos(), size() + frame);  // pos() is the frame's corner
-    if (!maximized && !available.contains(outer))
-        move(available.topLeft() + QPoint(std::max(0, (available.width() - outer.width()) / 2),
-                                          std::max(0, (available.height() - outer.height()) / 2)));
-}
-
-void MainWindow::restoreLayout()
-{
-    QSettings settings;
-    const bool geometry = restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
-    layoutRestored_ = restoreState(settings.value(QStringLiteral("window/state")).toByteArray()) && geometry;
-}
-
-void MainWindow::saveLayout() const
-{
-    QSettings settings;
-    settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
-    settings.setValue(QStringLiteral("window/state"), saveState());
 }
 
 }  // namespace bnflow::ui

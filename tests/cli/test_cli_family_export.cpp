@@ -1,0 +1,242 @@
+// bnflow-cli export and handout for every layer of the normalization family: the values CSV and
+// the plots hold the layer's own numbers (equal to grad's), the handout names the layer and its
+// steps, and the plots that show batch norm only (terms, hsweep, timings) refuse the other
+// layers with the reason.
+#include "cli_runner.h"
+
+#include <family_catalogue.h>
+
+#include <nlohmann/json.hpp>
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <map>
+#include <set>
+#include <stdexcept>
+
+using namespace bnflow;
+using namespace bnflow::test;
+using Json = nlohmann::json;
+
+class TestCliFamilyExport : public QObject {
+    Q_OBJECT
+private slots:
+    void plotsOfBatchNormOnlyRefuse_data();
+    void plotsOfBatchNormOnlyRefuse();
+    void exportValuesEqualGrad_data();
+    void exportValuesEqualGrad();
+    void exportPlotsEveryLayer_data();
+    void exportPlotsEveryLayer();
+    void handoutNamesTheLayerAndItsSteps();
+};
+
+namespace {
+
+Json grad(const std::string& path)
+{
+    const Run run = runCli({"grad", QString::fromStdString(path)});
+    if (run.exitCode != 0 || !run.err.isEmpty())
+        throw std::runtime_error("grad failed: " + run.err.toStdString());
+    return Json::parse(run.out.constData());
+}
+
+}  // namespace
+
+void TestCliFamilyExport::plotsOfBatchNormOnlyRefuse_data()
+{
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<QStringList>("fragments");
+    const QString out = QDir::temp().filePath("bnflow-family-never.png");
+    for (const char* name : {"layernorm_4x5", "batchnorm_eval_5x4"}) {
+        const QString session = BNFLOW_FAMILY_DIR "/" + QString(name) + ".bnflow.json";
+        const QString what = QString(name).startsWith("layer") ? "layer: is \"layernorm\"" : "mode: is \"eval\"";
+        QTest::addRow("terms %s", name) << QStringList{"export", session, "--plot", "terms", "--out", out}
+                                        << QStringList{session, what, "--plot terms", "terms plot"};
+        QTest::addRow("hsweep %s", name) << QStringList{"export", session, "--plot", "hsweep", "--out", out}
+                                         << QStringList{session, what, "float64 only"};
+        QTest::addRow("timings %s", name) << QStringList{"export", session, "--plot", "timings", "--out", out}
+                                          << QStringList{session, what, "times batch norm"};
+    }
+}
+
+// A plot that would show batch norm's numbers (or a float32 curve that is not one) is refused
+// for another layer, with the reason: exit 2, no file.
+void TestCliFamilyExport::plotsOfBatchNormOnlyRefuse()
+{
+    QFETCH(QStringList, args);
+    QFETCH(QStringList, fragments);
+    QFile::remove(args[args.indexOf("--out") + 1]);
+    const Run run = runCli(args);
+    expectBadInput(run, fragments);
+    QVERIFY(!QFile::exists(args[args.indexOf("--out") + 1]));  // no file written, not even a partial one
+}
+
+namespace {
+
+// "quantity,sample,feature,value" lines into id -> (sample, feature) -> value. Values are
+// shortest round-trip text: strtod gives back the very doubles.
+using Cells = std::map<std::pair<std::string, std::string>, double>;
+std::map<std::string, Cells> readValuesCsv(const QString& path, std::vector<std::string>* order)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        throw std::runtime_error("cannot read " + path.toStdString());
+    const QList<QByteArray> lines = file.readAll().split('\n');
+    if (lines.front() != "quantity,sample,feature,value")
+        throw std::runtime_error("header " + lines.front().toStdString());
+    std::map<std::string, Cells> out;
+    for (qsizetype k = 1; k < lines.size(); ++k) {
+        if (lines[k].isEmpty())
+            continue;
+        const QList<QByteArray> f = lines[k].split(',');
+        if (f.size() != 4)
+            throw std::runtime_error("line " + lines[k].toStdString());
+        const std::string id = f[0].toStdString();
+        if (order->empty() || order->back() != id)
+            order->push_back(id);
+        out[id][{f[1].toStdString(), f[2].toStdString()}] = std::strtod(f[3].constData(), nullptr);
+    }
+    return out;
+}
+
+// grad's value (a number, a flat list or rows) as CSV cells of a quantity in `shape`:
+// "element" (i, j), "feature" ("", j), "sample" (i, "").
+Cells cellsOf(const Json& value, const std::string& shape)
+{
+    Cells cells;
+    for (std::size_t a = 0; a < value.size(); ++a) {
+        if (value[a].is_array()) {
+            for (std::size_t b = 0; b < value[a].size(); ++b)
+                cells[{std::to_string(a), std::to_string(b)}] = value[a][b].get<double>();
+        } else if (shape == "feature") {
+            cells[{"", std::to_string(a)}] = value[a].get<double>();
+        } else {
+            cells[{std::to_string(a), ""}] = value[a].get<double>();
+        }
+    }
+    return cells;
+}
+
+}  // namespace
+
+void TestCliFamilyExport::exportValuesEqualGrad_data()
+{
+    QTest::addColumn<QString>("name");
+    QTest::newRow("layer norm") << "layernorm_4x5";
+    QTest::newRow("RMSNorm") << "rmsnorm_4x5";
+}
+
+// export --plot values writes every quantity of the layer's step list, in order, statistics
+// one per sample, and each value is the very number grad prints.
+void TestCliFamilyExport::exportValuesEqualGrad()
+{
+    QFETCH(QString, name);
+    const QString session = BNFLOW_FAMILY_DIR "/" + name + ".bnflow.json";
+    QTemporaryDir dir;
+    const QString out = dir.filePath("values.csv");
+    const Run run = runCli({"export", session, "--plot", "values", "--out", out});
+    QVERIFY2(run.exitCode == 0 && run.err.isEmpty() && run.out.isEmpty(), run.err.constData());
+    std::vector<std::string> order;
+    const auto csv = readValuesCsv(out, &order);
+
+    const Layer layer = name.startsWith("rms") ? Layer::RmsNorm : Layer::LayerNorm;
+    std::vector<std::string> expected = {"x", "dout"};
+    for (const Step& step : steps(layer))
+        expected.emplace_back(step.id);
+    QCOMPARE(order, expected);
+
+    const Json g = grad(session.toStdString());
+    const std::string perSample = layer == Layer::RmsNorm ? "ms rms rrms drrms dms" : "mean var inv_std dvar dmean";
+    int compared = 0;
+    for (const char* section : {"forward", "staged", "fused"}) {
+        for (const auto& [key, value] : g.at(section).items()) {
+            const std::string id = std::string(section) == "fused" ? "fused_" + key : key;
+            if (!csv.count(id))
+                continue;  // rms: grad prints it, the step list does not have it
+            const std::string shape = perSample.find(key) != std::string::npos ? "sample"
+                                      : key == "dgamma" || key == "dbeta" ? "feature" : "element";
+            QVERIFY2(csv.at(id) == cellsOf(value, shape), (name.toStdString() + " " + id).c_str());
+            ++compared;
+        }
+    }
+    QVERIFY(compared >= (layer == Layer::RmsNorm ? 11 : 12));
+    // Statistics in their shape: one per sample (N = 4), the feature field empty.
+    const std::string stat = layer == Layer::RmsNorm ? "rrms" : "mean";
+    QCOMPARE(csv.at(stat).size(), std::size_t(4));
+    QVERIFY(csv.at(stat).count({"3", ""}));
+}
+
+void TestCliFamilyExport::exportPlotsEveryLayer_data()
+{
+    QTest::addColumn<QString>("name");
+    QTest::addColumn<QString>("plot");
+    for (const char* name : {"layernorm_4x5", "rmsnorm_4x5", "groupnorm_g2_4x6", "batchnorm_eval_5x4"})
+        for (const char* plot : {"gradients", "difference", "params", "gradcheck"})
+            QTest::addRow("%s %s", name, plot) << QString(name) << QString(plot);
+}
+
+// The plots that apply to every layer are drawn from the layer's own numbers: the CSV of
+// "gradients" holds grad's fused dx (and its staged dx), named in the title.
+void TestCliFamilyExport::exportPlotsEveryLayer()
+{
+    QFETCH(QString, name);
+    QFETCH(QString, plot);
+    const QString session = BNFLOW_FAMILY_DIR "/" + name + ".bnflow.json";
+    QTemporaryDir dir;
+    for (const char* extension : {"png", "csv"}) {
+        const QString out = dir.filePath(plot + "." + extension);
+        const Run run = runCli({"export", session, "--plot", plot, "--out", out});
+        QVERIFY2(run.exitCode == 0 && run.err.isEmpty(), run.err.constData());
+        QVERIFY(QFileInfo(out).size() > 100);
+    }
+    if (plot != "gradients")
+        return;
+    QFile csv(dir.filePath("gradients.csv"));
+    QVERIFY(csv.open(QIODevice::ReadOnly));
+    const QByteArray text = csv.readAll();
+    const Json dx = grad(session.toStdString()).at("fused").at("dx");
+    // The scatter's y values are fused dx, feature-major, in shortest round-trip form.
+    std::multiset<double> plotted, expected;
+    for (const QByteArray& line : text.split('\n')) {
+        const QList<QByteArray> f = line.split(',');
+        if (f.size() >= 4 && f[1] == "one element of dx")
+            plotted.insert(std::strtod(f[3].constData(), nullptr));
+    }
+    for (const auto& row : dx)
+        for (const auto& v : row)
+            expected.insert(v.get<double>());
+    QCOMPARE(plotted, expected);
+}
+
+// The handout of a group-norm session: its cover names the layer and its keys, and it has a
+// page for every step of group norm's step list, formula included.
+void TestCliFamilyExport::handoutNamesTheLayerAndItsSteps()
+{
+    QTemporaryDir dir;
+    const QString pdf = dir.filePath("gn.pdf");
+    const Run run = runCli({"handout", BNFLOW_FAMILY_DIR "/groupnorm_g2_4x6.bnflow.json", "--out", pdf});
+    QVERIFY2(run.exitCode == 0 && run.err.isEmpty(), run.err.constData());
+    QProcess pdftotext;
+    pdftotext.start("pdftotext", {"-layout", pdf, "-"});
+    if (!pdftotext.waitForFinished(30000) || pdftotext.exitCode() != 0)
+        QSKIP("pdftotext (poppler-utils) is not installed");
+    const QString text = QString::fromUtf8(pdftotext.readAllStandardOutput());
+    QVERIFY2(text.contains("Layer: group norm with G = 2 groups of 3 consecutive features"), qPrintable(text.left(2000)));
+    QVERIFY(text.contains("\"layer\": \"groupnorm\", \"groups\": 2"));
+    const auto& list = steps(Layer::GroupNorm);
+    for (std::size_t k = 0; k < list.size(); ++k) {
+        const QString heading = QString("Step %1 of %2: %3").arg(k + 1).arg(list.size())
+                                    .arg(QString::fromStdString(labelWithSymbol(list[k].output())));
+        QVERIFY2(text.contains(heading), qPrintable(heading));
+    }
+    QVERIFY(text.contains("μ = (1/M) · Σ_set x"));  // the formula as text, with its M
+    QVERIFY(text.contains("M = 3"));
+}
+
+QTEST_GUILESS_MAIN(TestCliFamilyExport)
+#include "test_cli_family_export.moc"

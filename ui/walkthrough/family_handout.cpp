@@ -1,0 +1,169 @@
+// The handout of the normalization family (handout.h): the same cover and page layout as batch
+// norm's, with the layer's own step list, formulas as text and numbers per set.
+#include <walkthrough/handout.h>
+
+#include <document/display_settings.h>
+#include <files/atomic_write.h>
+
+#include <family_catalogue.h>
+#include <family_report.h>
+
+#include <QApplication>
+#include <algorithm>
+#include <QBuffer>
+#include <QPainter>
+#include <QPdfWriter>
+#include <QTextDocument>
+
+namespace bnflow::ui {
+namespace {
+
+constexpr int kDpi = 150;
+constexpr double kMargin = 90;  // px at kDpi, as batch norm's handout
+
+QString qs(std::string_view text)
+{
+    return QString::fromUtf8(text.data(), qsizetype(text.size()));
+}
+
+double drawText(QPainter& p, const QString& html, double y, double width, double pointSize)
+{
+    QTextDocument doc;
+    QFont font = QApplication::font();
+    font.setPointSizeF(pointSize);
+    doc.setDefaultFont(font);
+    doc.setTextWidth(width);
+    doc.setHtml(html);
+    p.save();
+    p.translate(kMargin, y);
+    doc.drawContents(&p);
+    p.restore();
+    return y + doc.size().height() + 12;
+}
+
+// A quantity's values as an HTML table; what exercise mode hides is "?" (a per-set statistic
+// is hidden whole when any of it is), as in batch norm's handout.
+QString valuesHtml(const Eigen::Map<const Matrix>& m, const DisplaySettings& display, int maxRows = 12,
+                   const Exercise* exercise = nullptr, std::string_view id = {})
+{
+    const auto hidden = [&](int i, int j) {
+        if (!exercise)
+            return false;
+        switch (familyShape(id)) {
+        case FamilyShape::PerSet: return exercise->hidesAny(id);
+        case FamilyShape::PerFeature: return exercise->isHidden(id, 0, j);
+        default: return exercise->isHidden(id, i, j);
+        }
+    };
+    QString html = QStringLiteral("<table border='1' cellspacing='0' cellpadding='3'>");
+    const int rows = int(std::min<Eigen::Index>(m.rows(), maxRows));
+    for (int i = 0; i < rows; ++i) {
+        html += QStringLiteral("<tr>");
+        for (int j = 0; j < int(m.cols()); ++j)
+            html += QStringLiteral("<td align='right'>%1</td>")
+                        .arg(hidden(i, j) ? QStringLiteral("?") : display.format(m(i, j)));
+        html += QStringLiteral("</tr>");
+    }
+    if (m.rows() > rows)
+        html += QStringLiteral("<tr><td colspan='%1'>… %2 more rows</td></tr>").arg(m.cols()).arg(m.rows() - rows);
+    return html + QStringLiteral("</table>");
+}
+
+// "one per sample (4 x 1)": the shape a statistic of this layer has.
+QString statisticShape(const Reduction& r)
+{
+    const QString shape = QStringLiteral("%1 x %2").arg(r.statRows()).arg(r.statCols());
+    switch (r.layer) {
+    case Layer::BatchNorm: return QObject::tr("one per feature (%1)").arg(shape);
+    case Layer::GroupNorm: return QObject::tr("one per sample and group (%1)").arg(shape);
+    default: return QObject::tr("one per sample (%1)").arg(shape);
+    }
+}
+
+}  // namespace
+
+QString layerHtml(const Session& s, const DisplaySettings& display)
+{
+    const NormConfig& n = s.norm;
+    const Layer layer = n.layerOrDefault();
+    QStringList keys{QStringLiteral("\"layer\": \"%1\"").arg(qs(layerName(layer)))};
+    if (n.groups)
+        keys << QStringLiteral("\"groups\": %1").arg(*n.groups);
+    if (n.mode)
+        keys << QStringLiteral("\"mode\": \"%1\"").arg(qs(modeName(*n.mode)));
+    if (n.convention || n.updatesRunning())
+        keys << QStringLiteral("\"convention\": \"%1\"").arg(qs(conventionName(n.conventionOrDefault())));
+    if (n.momentum || n.updatesRunning())
+        keys << QStringLiteral("\"momentum\": %1%2").arg(display.format(n.momentumOrDefault()),
+                                                        n.momentum ? QString() : QObject::tr(" (the convention's default)"));
+    QString title = qs(layerTitle(layer));
+    if (layer == Layer::GroupNorm && n.groups)
+        title += QObject::tr(" with G = %1 groups of %2 consecutive features").arg(*n.groups).arg(s.features() / *n.groups);
+    if (n.isEval())
+        title += QObject::tr(" in eval mode");
+    QString html = QObject::tr("<p><b>Layer: %1</b></p><p>Its keys: %2</p>")
+                       .arg(title.toHtmlEscaped(), keys.join(QStringLiteral(", ")).toHtmlEscaped());
+    if (n.runningMean)
+        html += QObject::tr("<p>running_mean:</p>") + valuesHtml(Eigen::Map<const Matrix>(n.runningMean->data(), 1, n.runningMean->size()), display);
+    if (n.runningVar)
+        html += QObject::tr("<p>running_var:</p>") + valuesHtml(Eigen::Map<const Matrix>(n.runningVar->data(), 1, n.runningVar->size()), display);
+    return html;
+}
+
+bool writeFamilyHandout(const Session& s, const FamilyAnalysis& a, const DisplaySettings& display,
+                        int feature, const QString& path, QString* error)
+{
+    const int j = std::clamp(feature, 0, int(s.features()) - 1);
+    QByteArray bytes;  // painted into memory first: only a complete document reaches the disk
+    QBuffer file(&bytes);
+    file.open(QIODevice::WriteOnly);
+    QPdfWriter pdf(&file);
+    pdf.setPageSize(QPageSize(QPageSize::A4));
+    pdf.setResolution(kDpi);
+    pdf.setTitle(QStringLiteral("bnflow handout"));
+    pdf.setCreator(QStringLiteral("bnflow"));
+    QPainter painter(&pdf);
+    const double width = pdf.width() - 2 * kMargin;
+    const Reduction& r = a.reduction;
+    const QString layer = qs(layerTitle(r.layer)) + (r.eval ? QObject::tr(" (eval mode)") : QString());
+
+    double y = kMargin;
+    const QString title = s.title.empty() ? QObject::tr("%1, step by step").arg(layer) : QString::fromStdString(s.title);
+    y = drawText(painter, QStringLiteral("<h1>%1</h1>").arg(title.toHtmlEscaped()), y, width, 12);
+    if (!s.notes.empty())
+        y = drawText(painter, QString::fromStdString(s.notes).toHtmlEscaped(), y, width, 11);
+    y = drawText(painter, layerHtml(s, display) +
+                              QObject::tr("<p>Statistics (mean, var, ...) are %1; each is shared by %2 elements "
+                                          "(M = %2). gamma and beta stay one per feature.</p>")
+                                  .arg(statisticShape(r)).arg(r.count()),
+                 y, width, 10);
+    drawText(painter, handoutCoverHtml(s, display, j), y, width, 10);
+
+    const auto& all = steps(r.layer, r.eval ? Mode::Eval : Mode::Train);
+    for (std::size_t k = 0; k < all.size(); ++k) {
+        pdf.newPage();
+        const Step& step = all[k];
+        y = kMargin;
+        const QString name = QString::fromStdString(labelWithSymbol(step.output()));
+        y = drawText(painter, QObject::tr("<h2>Step %1 of %2: %3</h2><p>%4</p>")
+                                  .arg(k + 1).arg(all.size()).arg(name.toHtmlEscaped(), layer.toHtmlEscaped()),
+                     y, width, 12);
+        // The family's TeX is not written yet (family_catalogue.h): the formula as text, never
+        // batch norm's typeset formula under this layer's name.
+        y = drawText(painter, QStringLiteral("<p style='font-size:large'>%1</p>")
+                                  .arg(QString::fromStdString(familyFormulaText(step)).toHtmlEscaped()),
+                     y, width, 14);
+        y = drawText(painter, qs(step.meaning).toHtmlEscaped(), y, width, 11);
+        y = drawText(painter, QStringLiteral("<i>%1</i>")
+                                  .arg(QString::fromStdString(familyPluggedIn(step, s, a, j)).toHtmlEscaped()),
+                     y, width, 10);
+        drawText(painter, valuesHtml(familyValueOf(step.id, s, a), display, 12, &s.exercise, step.id), y, width, 9);
+    }
+    if (!painter.end() || bytes.isEmpty()) {
+        *error = files::writeError(path, QObject::tr("the PDF could not be rendered"));
+        return false;
+    }
+    return files::writeFileAtomically(path, bytes, error);
+}
+
+}  // namespace bnflow::ui
