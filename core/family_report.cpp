@@ -206,7 +206,7 @@ bool usesConstant(std::string_view formula, char c)
 std::string familyFormulaText(const Step& step)
 {
     std::string_view formula = step.formula;
-    if (formula.starts_with('~'))
+    if (formula.starts_with('~') || formula.starts_with('='))  // pluggedIn()'s marks
         formula.remove_prefix(1);
     std::string out;
     std::size_t at = 0;
@@ -218,8 +218,17 @@ std::string familyFormulaText(const Step& step)
         const std::size_t close = formula.find('}', open);
         if (close == std::string_view::npos)
             throw std::logic_error("unclosed { in the template " + std::string(formula));
-        const std::string_view token = formula.substr(open + 1, close - open - 1);
-        out += token == "N" ? std::string("N") : std::string(quantity(token).symbol);
+        std::string_view token = formula.substr(open + 1, close - open - 1);
+        // {M}: the set size; {Σ}, {Σid}: a sum over the set (family_catalogue.cpp's templates).
+        constexpr std::string_view kSum = "\u03a3";
+        if (token == "N" || token == "M") {
+            out += token;
+        } else if (token.starts_with(kSum)) {
+            token.remove_prefix(kSum.size());
+            out += "\u03a3_set" + (token.empty() ? std::string() : " " + std::string(quantity(token).symbol));
+        } else {
+            out += quantity(token).symbol;
+        }
         at = close + 1;
     }
     return std::string(step.output().symbol) + " = " + out;

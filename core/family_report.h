@@ -37,8 +37,8 @@ std::string familyResultsCsv(const Session& session, const FamilyAnalysis& analy
 std::string familyPluggedIn(const Step& step, const Session& session, const FamilyAnalysis& analysis,
                             Eigen::Index feature, int significantDigits = 4);
 
-// The step's template as plain text, symbols only: "(1/M) · Σ_set x". For the family's steps,
-// whose TeX (and so their formula SVG) is not written yet.
+// The step's template as plain text, symbols only: "(1/M) · Σ_set x". The handout shows the
+// typeset formula (formulaKey(), family_catalogue.h) and this only if its SVG were missing.
 std::string familyFormulaText(const Step& step);
 
 }  // namespace bnflow

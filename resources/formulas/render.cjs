@@ -1,6 +1,8 @@
 #!/usr/bin/env node
-// Renders every formula of core/formulas.inc to resources/formulas/svg/ID.svg with MathJax,
-// and writes formulas.qrc listing them. Run only when a formula changes:
+// Renders every formula of core/formulas.inc (training batch norm, keyed by step id) and
+// core/family_formulas.inc (the family, keyed "layer/step") to resources/formulas/svg/KEY.svg
+// with MathJax, and writes formulas.qrc listing them: the app loads ":/formulas/KEY.svg".
+// Run only when a formula changes:
 //   cd resources/formulas && npm install && npm run render
 // Qt SVG ignores MathJax's width and height in ex, so they are rewritten in px here; the
 // colour stays `currentColor`, which the app replaces with the theme's text colour. Nested
@@ -17,7 +19,7 @@ const {AllPackages} = require('mathjax-full/js/input/tex/AllPackages.js');
 
 const EX_PX = 9;  // 1ex in pixels at the size bnflow draws formulas (about a 20 px font)
 const here = __dirname;
-const source = path.join(here, '..', '..', 'core', 'formulas.inc');
+const sources = ['formulas.inc', 'family_formulas.inc'].map((name) => path.join(here, '..', '..', 'core', name));
 const outDir = path.join(here, 'svg');
 
 const adaptor = liteAdaptor();
@@ -57,11 +59,16 @@ function toPx(svg) {
 }
 
 const entries = [];
-for (const line of fs.readFileSync(source, 'utf8').split('\n')) {
-  const match = /^\{"([a-z0-9_]+)", R"\((.*)\)"\},$/.exec(line);
-  if (match) entries.push({id: match[1], tex: match[2]});
+for (const source of sources) {
+  const before = entries.length;
+  for (const line of fs.readFileSync(source, 'utf8').split('\n')) {
+    const match = /^\{"([a-z0-9_]+(?:\/[a-z0-9_]+)?)", R"\((.*)\)"\},$/.exec(line);
+    if (match) entries.push({id: match[1], tex: match[2]});
+  }
+  if (entries.length === before) throw new Error(`no formulas found in ${source}`);
 }
-if (entries.length === 0) throw new Error(`no formulas found in ${source}`);
+const ids = new Set(entries.map(({id}) => id));
+if (ids.size !== entries.length) throw new Error('a formula key is written twice');
 
 fs.rmSync(outDir, {recursive: true, force: true});
 fs.mkdirSync(outDir);
@@ -70,6 +77,7 @@ for (const {id, tex} of entries) {
   const svg = toPx(flattenNestedSvg(adaptor.innerHTML(node)));
   if (!/^<svg[^>]+width="[\d.]+px"/.test(svg)) throw new Error(`${id}: unexpected SVG ${svg.slice(0, 80)}`);
   if (svg.includes('data-mjx-error') || svg.includes('merror')) throw new Error(`${id}: TeX error in ${tex}`);
+  fs.mkdirSync(path.dirname(path.join(outDir, `${id}.svg`)), {recursive: true});
   fs.writeFileSync(path.join(outDir, `${id}.svg`),
                    '<?xml version="1.0" encoding="UTF-8"?>\n' +
                    svg.replace('<svg ', '<svg xmlns:xlink="http://www.w3.org/1999/xlink" ') + '\n');

@@ -10,8 +10,9 @@
 #include <walkthrough/walkthrough_state.h>
 #include <window/main_window.h>
 
-#include <graph.h>
 #include <catalogue.h>
+#include <family_catalogue.h>
+#include <graph.h>
 
 #include "window_fixture.h"
 
@@ -29,6 +30,8 @@
 #include <QTemporaryDir>
 #include <QUndoStack>
 #include <QtTest>
+
+#include <map>
 
 using namespace bnflow;
 using namespace bnflow::ui;
@@ -60,6 +63,7 @@ private slots:
     void init();
     void cleanup();
     void everyFormulaLoads();
+    void formulaFollowsTheLayer();
     void keysNavigate();
     void graphLightsWhatCoreSays();
     void numbersShownAreTheCatalogues();
@@ -85,15 +89,27 @@ void TestWalkthrough::cleanup()
 
 void TestWalkthrough::everyFormulaLoads()
 {
+    // Every formula a step of any layer shows, by its key (formulaKey(): "mean" for training
+    // batch norm, "layernorm/mean", ...), with the TeX it was rendered from.
+    std::map<std::string, std::string_view> formulas;
+    for (const Step& step : steps())
+        formulas.emplace(std::string(step.id), step.tex);
+    for (const auto& [layer, mode] : {std::pair{Layer::LayerNorm, Mode::Train}, std::pair{Layer::GroupNorm, Mode::Train},
+                                      std::pair{Layer::RmsNorm, Mode::Train}, std::pair{Layer::BatchNorm, Mode::Eval}})
+        for (const Step& step : steps(layer, mode))
+            formulas.emplace(formulaKey(layer, mode, step.id), step.tex);
+    QVERIFY(formulas.count("layernorm/mean") && formulas.count("groupnorm/mean") && formulas.count("rmsnorm/ms") &&
+            formulas.count("batchnorm_eval/inv_std"));
     QStringList badlyDrawn;
-    for (const Step& step : steps()) {
-        const QByteArray svg = FormulaView::svgFor(qs(step.id), Qt::black);
-        QVERIFY2(svg.contains("<svg") && !svg.contains("currentColor"), step.id.data());
+    for (const auto& [id, tex] : formulas) {
+        const QString key = QString::fromStdString(id);
+        const QByteArray svg = FormulaView::svgFor(key, Qt::black);
+        QVERIFY2(svg.contains("<svg") && !svg.contains("currentColor"), id.c_str());
         QSvgRenderer renderer(svg);
-        QVERIFY2(renderer.isValid(), step.id.data());
+        QVERIFY2(renderer.isValid(), id.c_str());
         const QSize size = renderer.defaultSize();  // px, not MathJax's ex: sane on screen
         QVERIFY2(size.width() >= 20 && size.width() <= 1200 && size.height() >= 10 && size.height() <= 150,
-                 qPrintable(QStringLiteral("%1: %2 x %3").arg(qs(step.id)).arg(size.width()).arg(size.height())));
+                 qPrintable(QStringLiteral("%1: %2 x %3").arg(key).arg(size.width()).arg(size.height())));
         // What Qt SVG draws fills the formula's box (a formula once rendered as a lone dash):
         // the ink spans most of the width and of the height, and its width is in proportion
         // to the length of the TeX (about 2 to 20 px per TeX character at this size).
@@ -108,13 +124,46 @@ void TestWalkthrough::everyFormulaLoads()
                 if (qGray(image.pixel(x, y)) < 128)
                     ink |= QRect(x, y, 1, 1);
         const QString what = QStringLiteral("%1: ink %2 x %3 in %4 x %5")
-                                 .arg(qs(step.id)).arg(ink.width()).arg(ink.height()).arg(size.width()).arg(size.height());
-        const double perChar = double(ink.width()) / double(step.tex.size());
+                                 .arg(key).arg(ink.width()).arg(ink.height()).arg(size.width()).arg(size.height());
+        QVERIFY2(!tex.empty(), id.c_str());
+        const double perChar = double(ink.width()) / double(tex.size());
         if (ink.width() < 0.8 * size.width() || ink.height() < 0.6 * size.height() || perChar < 1.5 || perChar > 20)
             badlyDrawn << what + QStringLiteral(", %1 px per TeX character").arg(perChar, 0, 'f', 1);
     }
     QVERIFY2(badlyDrawn.isEmpty(), qPrintable(badlyDrawn.join(QStringLiteral("; "))));
     QVERIFY(window_->walkthrough()->formula()->renderer()->isValid());
+}
+
+// The formula shown is the session's layer's: the same step in layer norm reduces over the row.
+void TestWalkthrough::formulaFollowsTheLayer()
+{
+    FormulaView* formula = window_->walkthrough()->formula();
+    WalkthroughState* state = window_->walkthroughState();
+    state->setStep(0);  // mean
+    QCOMPARE(formula->key(), QStringLiteral("mean"));
+    NormConfig layerNorm = document_->norm();
+    layerNorm.layer = Layer::LayerNorm;
+    QVERIFY(document_->setNorm(layerNorm, QStringLiteral("layer norm")));
+    QCOMPARE(formula->key(), QStringLiteral("layernorm/mean"));
+    QVERIFY(formula->renderer()->isValid());
+    QCOMPARE(formula->renderer()->defaultSize(), QSvgRenderer(FormulaView::svgFor(QStringLiteral("layernorm/mean"), Qt::black)).defaultSize());
+    QVERIFY(formula->renderer()->defaultSize() != QSvgRenderer(FormulaView::svgFor(QStringLiteral("mean"), Qt::black)).defaultSize());
+    document_->undoStack()->undo();  // back to batch norm, back to its formula
+    QCOMPARE(formula->key(), QStringLiteral("mean"));
+    NormConfig eval = document_->norm();
+    eval.mode = Mode::Eval;
+    eval.runningMean = RowVector::Zero(document_->session().features());
+    eval.runningVar = RowVector::Ones(document_->session().features());
+    QVERIFY(document_->setNorm(eval, QStringLiteral("eval")));
+    int k = 0;
+    while (steps()[std::size_t(k)].id != "inv_std")
+        ++k;
+    state->setStep(k);
+    QCOMPARE(formula->key(), QStringLiteral("batchnorm_eval/inv_std"));
+    QVERIFY(formula->renderer()->isValid());
+    // The key comes from core alone.
+    QCOMPARE(FormulaView::keyFor(eval, "inv_std"), QString::fromStdString(formulaKey(Layer::BatchNorm, Mode::Eval, "inv_std")));
+    QCOMPARE(FormulaView::keyFor(NormConfig(), "dxmu"), QStringLiteral("dxmu"));
 }
 
 void TestWalkthrough::keysNavigate()

@@ -1,6 +1,8 @@
 // The handout of the normalization family (handout.h): the same cover and page layout as batch
-// norm's, with the layer's own step list, formulas as text and numbers per set.
+// norm's, with the layer's own step list, its typeset formulas and numbers per set.
 #include <walkthrough/handout.h>
+
+#include <walkthrough/formula_view.h>
 
 #include <document/display_settings.h>
 #include <files/atomic_write.h>
@@ -13,6 +15,7 @@
 #include <QBuffer>
 #include <QPainter>
 #include <QPdfWriter>
+#include <QSvgRenderer>
 #include <QTextDocument>
 
 namespace bnflow::ui {
@@ -148,11 +151,20 @@ bool writeFamilyHandout(const Session& s, const FamilyAnalysis& a, const Display
         y = drawText(painter, QObject::tr("<h2>Step %1 of %2: %3</h2><p>%4</p>")
                                   .arg(k + 1).arg(all.size()).arg(name.toHtmlEscaped(), layer.toHtmlEscaped()),
                      y, width, 12);
-        // The family's TeX is not written yet (family_catalogue.h): the formula as text, never
-        // batch norm's typeset formula under this layer's name.
-        y = drawText(painter, QStringLiteral("<p style='font-size:large'>%1</p>")
-                                  .arg(QString::fromStdString(familyFormulaText(step)).toHtmlEscaped()),
-                     y, width, 14);
+        // The layer's typeset formula (formulaKey(), family_formulas.inc), as batch norm's
+        // handout draws its own; the template as text only if the SVG were missing.
+        QSvgRenderer formula(FormulaView::svgFor(qs(formulaKey(r.layer, r.eval ? Mode::Eval : Mode::Train, step.id)), Qt::black));
+        if (formula.isValid()) {
+            QSizeF size = QSizeF(formula.defaultSize()) * 1.6;
+            if (size.width() > width)
+                size.scale(QSizeF(width, size.height()), Qt::KeepAspectRatio);
+            formula.render(&painter, QRectF(QPointF(kMargin, y), size));
+            y += size.height() + 20;
+        } else {
+            y = drawText(painter, QStringLiteral("<p style='font-size:large'>%1</p>")
+                                      .arg(QString::fromStdString(familyFormulaText(step)).toHtmlEscaped()),
+                         y, width, 14);
+        }
         y = drawText(painter, qs(step.meaning).toHtmlEscaped(), y, width, 11);
         y = drawText(painter, QStringLiteral("<i>%1</i>")
                                   .arg(QString::fromStdString(familyPluggedIn(step, s, a, j)).toHtmlEscaped()),

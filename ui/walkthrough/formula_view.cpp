@@ -1,5 +1,7 @@
 #include <walkthrough/formula_view.h>
 
+#include <family_catalogue.h>
+
 #include <QEvent>
 #include <QFile>
 #include <QPainter>
@@ -22,20 +24,30 @@ FormulaView::FormulaView(QWidget* parent) : QWidget(parent)
     setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Maximum);
 }
 
-QByteArray FormulaView::svgFor(const QString& stepId, const QColor& colour)
+QByteArray FormulaView::svgFor(const QString& key, const QColor& colour)
 {
     static const bool registered = (initFormulaResources(), true);
     Q_UNUSED(registered);
-    QFile file(QStringLiteral(":/formulas/%1.svg").arg(stepId));
+    // The family's keys carry their layer as a folder: ":/formulas/layernorm/mean.svg".
+    QFile file(QStringLiteral(":/formulas/%1.svg").arg(key));
     if (!file.open(QIODevice::ReadOnly))
         return {};
     return file.readAll().replace("currentColor", colour.name().toLatin1());
 }
 
-bool FormulaView::setFormula(const QString& stepId)
+QString FormulaView::keyFor(const NormConfig& norm, std::string_view stepId)
 {
-    stepId_ = stepId;
-    const bool ok = renderer_.load(svgFor(stepId, palette().color(QPalette::WindowText)));
+    const Layer layer = norm.layerOrDefault();
+    const Mode mode = norm.modeOrDefault();
+    const auto& all = steps(layer, mode);
+    const bool has = std::any_of(all.begin(), all.end(), [&](const Step& s) { return s.id == stepId; });
+    return QString::fromStdString(has ? formulaKey(layer, mode, stepId) : std::string(stepId));
+}
+
+bool FormulaView::setFormula(const QString& key)
+{
+    key_ = key;
+    const bool ok = renderer_.load(svgFor(key, palette().color(QPalette::WindowText)));
     updateGeometry();
     update();
     return ok && renderer_.isValid();
@@ -73,8 +85,8 @@ void FormulaView::paintEvent(QPaintEvent*)
 
 void FormulaView::changeEvent(QEvent* event)
 {
-    if (event->type() == QEvent::PaletteChange && !stepId_.isEmpty())
-        setFormula(stepId_);  // a new theme: recolour
+    if (event->type() == QEvent::PaletteChange && !key_.isEmpty())
+        setFormula(key_);  // a new theme: recolour
     QWidget::changeEvent(event);
 }
 

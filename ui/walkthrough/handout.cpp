@@ -128,7 +128,7 @@ bool writeHandout(const SessionDocument& document, const DisplaySettings& displa
         const QString name = QString::fromStdString(labelWithSymbol(step.output()));
         y = drawText(painter, QObject::tr("<h2>Step %1 of %2: %3</h2>").arg(k + 1).arg(all.size()).arg(name.toHtmlEscaped()),
                      y, width, 12);
-        QSvgRenderer formula(FormulaView::svgFor(qs(step.id), ink));
+        QSvgRenderer formula(FormulaView::svgFor(FormulaView::keyFor(s.norm, step.id), ink));
         if (formula.isValid()) {
             QSizeF size = QSizeF(formula.defaultSize()) * 1.6;
             if (size.width() > width)
