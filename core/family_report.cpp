@@ -111,98 +111,6 @@ std::string familyResultsCsv(const Session& s, const FamilyAnalysis& a)
     return out;
 }
 
-namespace {
-
-constexpr Eigen::Index kShown = 4;  // values listed before eliding the middle
-
-// The elements one plugged-in line shows: rows [row0, row1) x columns [col0, col1) of the batch.
-struct Window {
-    Eigen::Index row0, row1, col0, col1;
-};
-
-class FamilyWriter {
-public:
-    FamilyWriter(const Session& s, const FamilyAnalysis& a, Window w, int digits)
-        : s_(s), a_(a), w_(w), digits_(digits)
-    {
-    }
-
-    std::string num(double v) const
-    {
-        char buffer[40];
-        std::snprintf(buffer, sizeof buffer, "%.*g", digits_, v);
-        std::string text = buffer;
-        if (!text.empty() && text[0] == '-')
-            text = "\u2212" + text.substr(1);
-        return text;
-    }
-
-    std::string cell(std::string_view id, const Eigen::Map<const Matrix>& m, Eigen::Index i, Eigen::Index j) const
-    {
-        return s_.exercise.isHidden(id, i, j) ? std::string("?") : num(m(i, j));
-    }
-
-    // The window's values of a quantity: one number, or a list [a, b, …, z].
-    std::string value(std::string_view id) const
-    {
-        const auto m = familyValueOf(id, s_, a_);
-        if (m.size() == 0)
-            return "(none)";
-        std::vector<std::string> cells;
-        switch (familyShape(id)) {
-        case FamilyShape::Scalar: return num(m(0, 0));
-        case FamilyShape::PerSet: {
-            const Eigen::Index r = a_.reduction.statRow(w_.row0), c = a_.reduction.statCol(w_.col0);
-            return s_.exercise.hidesAny(id) ? std::string("?") : num(m(r, c));
-        }
-        case FamilyShape::PerFeature:
-            for (Eigen::Index j = w_.col0; j < w_.col1; ++j)
-                cells.push_back(cell(id, m, 0, j));
-            break;
-        case FamilyShape::PerElement:
-            for (Eigen::Index i = w_.row0; i < w_.row1; ++i)
-                for (Eigen::Index j = w_.col0; j < w_.col1; ++j)
-                    cells.push_back(cell(id, m, i, j));
-            break;
-        }
-        if (cells.size() == 1)
-            return cells.front();
-        std::string out = "[";
-        for (std::size_t k = 0; k < cells.size(); ++k) {
-            if (k > 0)
-                out += ", ";
-            if (cells.size() > std::size_t(kShown) + 1 && k == std::size_t(kShown) - 1) {
-                out += "\u2026, ";
-                k = cells.size() - 1;
-            }
-            out += cells[k];
-        }
-        return out + "]";
-    }
-
-private:
-    const Session& s_;
-    const FamilyAnalysis& a_;
-    Window w_;
-    int digits_;
-};
-
-// Whether the template uses the letter `c` on its own (the set size M, the feature count D).
-bool usesConstant(std::string_view formula, char c)
-{
-    for (std::size_t k = 0; k < formula.size(); ++k) {
-        if (formula[k] != c)
-            continue;
-        const bool before = k > 0 && std::isalnum(static_cast<unsigned char>(formula[k - 1]));
-        const bool after = k + 1 < formula.size() && std::isalnum(static_cast<unsigned char>(formula[k + 1]));
-        if (!before && !after)
-            return true;
-    }
-    return false;
-}
-
-}  // namespace
-
 std::string familyFormulaText(const Step& step)
 {
     std::string_view formula = step.formula;
@@ -232,40 +140,6 @@ std::string familyFormulaText(const Step& step)
         at = close + 1;
     }
     return std::string(step.output().symbol) + " = " + out;
-}
-
-std::string familyPluggedIn(const Step& step, const Session& s, const FamilyAnalysis& a,
-                            Eigen::Index feature, int digits)
-{
-    if (feature < 0 || feature >= s.features())
-        throw std::out_of_range("familyPluggedIn: no feature " + std::to_string(feature));
-    const Reduction& r = a.reduction;
-    // A sum over the samples, or batch norm's sets (columns): feature's column. Otherwise the
-    // set that holds x[0][feature]: row 0, or its group of features.
-    const bool column = familyShape(step.id) == FamilyShape::PerFeature || r.layer == Layer::BatchNorm;
-    Window w{0, s.samples(), feature, feature + 1};
-    std::string where = "feature " + std::to_string(feature) + ": x[*][" + std::to_string(feature) + "]";
-    if (!column) {
-        const Eigen::Index size = r.layer == Layer::GroupNorm ? r.features / r.groups : r.features;
-        const Eigen::Index first = r.layer == Layer::GroupNorm ? (feature / size) * size : 0;
-        w = {0, 1, first, first + size};
-        where = "sample 0" + std::string(r.layer == Layer::GroupNorm
-                                             ? ", group " + std::to_string(feature / size)
-                                             : std::string()) +
-                ": " + r.setName(0, r.statCol(feature));
-    }
-    const FamilyWriter writer(s, a, w, digits);
-    std::string line = familyFormulaText(step);
-    if (usesConstant(step.formula, 'M'))
-        line += ",  M = " + std::to_string(r.count());
-    if (usesConstant(step.formula, 'D'))
-        line += ",  D = " + std::to_string(s.features());
-    std::string separator = ",  with ";
-    for (const std::string_view input : step.inputs) {
-        line += separator + std::string(quantity(input).symbol) + " = " + writer.value(input);
-        separator = ", ";
-    }
-    return line + "  \u2192  " + writer.value(step.id) + "   (" + where + ")";
 }
 
 }  // namespace bnflow

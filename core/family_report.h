@@ -29,14 +29,6 @@ std::vector<std::string_view> familyCsvIds(const Session& session, const FamilyA
 // a .. b-1 of group g. Cells that exercise mode hides have an empty value.
 std::string familyResultsCsv(const Session& session, const FamilyAnalysis& analysis);
 
-// The step's formula in symbols, then the numbers it reads for one set, and its result:
-//   "μ = (1/M) · Σ_set x,  M = 4,  with x = [1, 2, −1, 0.5]  →  0.625   (sample 0: x[0][*])"
-// The set is the one that holds x[0][feature] (batch norm eval: feature's column); a step that
-// sums over the samples (dgamma, dbeta) shows feature's column instead. Nothing is computed here:
-// every number is read from the session or the analysis.
-std::string familyPluggedIn(const Step& step, const Session& session, const FamilyAnalysis& analysis,
-                            Eigen::Index feature, int significantDigits = 4);
-
 // The step's template as plain text, symbols only: "(1/M) · Σ_set x". The handout shows the
 // typeset formula (formulaKey(), family_catalogue.h) and this only if its SVG were missing.
 std::string familyFormulaText(const Step& step);

@@ -137,6 +137,15 @@ void TestFamilyWalkthrough::layerNormMeanShowsItsRow()
     QVERIFY2(node.contains(QStringLiteral("x[2][*]: ") + display_->format(mean2)), qPrintable(node));
     QVERIFY2(window_->walkthrough()->plugged()->text().contains(QStringLiteral("x[2][*]")),
              qPrintable(window_->walkthrough()->plugged()->text()));
+    // ... with layer norm's formula and that row's numbers plugged in, ending in its mean.
+    const QString plugged = window_->walkthrough()->plugged()->text();
+    const double first = document_->session().x(2, 0);
+    QVERIFY2(plugged.contains(QStringLiteral("/4")) || plugged.contains(QStringLiteral("/ 4")), qPrintable(plugged));
+    QVERIFY2(plugged.contains(QString::number(first, 'g', display_->significantDigits()).replace('-', QChar(0x2212))),
+             qPrintable(plugged));
+    QVERIFY2(plugged.endsWith(display_->format(mean2).replace('-', QChar(0x2212))) ||
+                 plugged.contains(QStringLiteral("\u2192  ") + display_->format(mean2)),
+             qPrintable(plugged));
 }
 
 void TestFamilyWalkthrough::groupNormShowsItsBlock()

@@ -3,6 +3,7 @@
 #include <document/display_settings.h>
 #include <document/session_document.h>
 #include <editors/editor_panels.h>
+#include <editors/layer_panel.h>
 #include <plots/plot_builders.h>
 #include <plots/plot_view.h>
 #include <plots/plots_panel.h>
@@ -60,7 +61,7 @@ void TestMonkey::randomActions()
     for (int step = 0; step < actions; ++step) {
         const Session& s = document.session();
         const int n = int(s.samples()), d = int(s.features());
-        switch (pick(15)) {
+        switch (pick(16)) {
         case 0: case 1: {  // type into x or dout through the model, as the editor does
             QAbstractItemModel* model = pick(2) ? x->model() : window.doutPanel()->view()->model();
             model->setData(model->index(pick(n), pick(d)), QString::number(value()), Qt::EditRole);
@@ -106,6 +107,26 @@ void TestMonkey::randomActions()
             QVERIFY(window.showView(names[pick(int(names.size()))]));
             break;
         }
+        case 14: {  // another layer of the family, or batch norm's eval mode or running statistics
+            const NormConfig& norm = document.norm();
+            switch (pick(3)) {
+            case 0: document.setNorm(LayerPanel::withLayer(norm, Layer(pick(4)), d), "layer"); break;
+            case 1: {
+                NormConfig eval = LayerPanel::withRunning(norm, d);
+                eval.mode = Mode::Eval;
+                eval.momentum.reset();
+                eval.convention.reset();
+                document.setNorm(eval, "eval");  // refused on another layer
+                break;
+            }
+            default: {
+                NormConfig groups = norm;
+                groups.groups = 1 + pick(d);
+                document.setNorm(groups, "groups");  // refused unless group norm and G divides D
+            }
+            }
+            break;
+        }
         default: window.tabs()->setCurrentIndex(pick(window.tabs()->count())); break;
         }
         if (step % 25 == 0)
@@ -121,16 +142,20 @@ void TestMonkey::randomActions()
         QCOMPARE(x->model()->columnCount(), int(now.features()));
         QCOMPARE(window.doutPanel()->view()->model()->rowCount(), int(now.samples()));
         MatrixView* dx = window.resultsPanel()->view(QStringLiteral("fused_dx"));
+        QVERIFY2(validateNorm(now.norm, now.samples(), now.features()).empty(), where.constData());
         if (const Analysis* a = document.analysis()) {
             QVERIFY2(a->staged.dx.allFinite() && a->fused.grads.dx.allFinite(), where.constData());
             QCOMPARE(dx->model()->rowCount(), int(now.samples()));
             QCOMPARE(document.value("dx")->rows(), now.samples());
+        } else if (const FamilyAnalysis* f = document.family()) {
+            QVERIFY2(f->staged.dx.allFinite() && f->fused.dx.allFinite(), where.constData());
+            QCOMPARE(dx->model()->rowCount(), int(now.samples()));
         } else {
             QVERIFY2(!document.problems().empty(), where.constData());
             QCOMPARE(dx->model()->rowCount(), 0);
             QVERIFY(!document.value("dx"));
         }
-        QVERIFY(window.walkthroughState()->step() >= 0 && window.walkthroughState()->step() < int(steps().size()));
+        QVERIFY(window.walkthroughState()->step() >= 0 && window.walkthroughState()->step() < int(document.steps().size()));
     }
     // The plot shown is the last session's, however the worker's results interleaved: for the
     // plot the actions left up, and for the gradient check after a burst of edits.

@@ -155,8 +155,8 @@ void TestWalkthrough::formulaFollowsTheLayer()
     eval.runningMean = RowVector::Zero(document_->session().features());
     eval.runningVar = RowVector::Ones(document_->session().features());
     QVERIFY(document_->setNorm(eval, QStringLiteral("eval")));
-    int k = 0;
-    while (steps()[std::size_t(k)].id != "inv_std")
+    int k = 0;  // in eval mode's own step list
+    while (document_->steps()[std::size_t(k)].id != "inv_std")
         ++k;
     state->setStep(k);
     QCOMPARE(formula->key(), QStringLiteral("batchnorm_eval/inv_std"));

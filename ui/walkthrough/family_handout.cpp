@@ -166,8 +166,13 @@ bool writeFamilyHandout(const Session& s, const FamilyAnalysis& a, const Display
                          y, width, 14);
         }
         y = drawText(painter, qs(step.meaning).toHtmlEscaped(), y, width, 11);
-        y = drawText(painter, QStringLiteral("<i>%1</i>")
-                                  .arg(QString::fromStdString(familyPluggedIn(step, s, a, j)).toHtmlEscaped()),
+        // The numbers of the set that holds x[0][j] (the family's pluggedIn, family_catalogue.h).
+        const Eigen::Index setRow = r.statRow(0), setCol = r.statCol(j);
+        y = drawText(painter, QStringLiteral("<i>%1: %2</i>")
+                                  .arg(QString::fromStdString(r.setName(setRow, setCol)).toHtmlEscaped(),
+                                       QString::fromStdString(pluggedIn(step, s, a, setRow, setCol,
+                                                                        display.significantDigits()))
+                                           .toHtmlEscaped()),
                      y, width, 10);
         drawText(painter, valuesHtml(familyValueOf(step.id, s, a), display, 12, &s.exercise, step.id), y, width, 9);
     }

@@ -269,6 +269,27 @@ void WalkthroughPanel::resizeEvent(QResizeEvent* event)
     arrangeBody();
 }
 
+// The step's formula with the selected set's numbers plugged in (the set that holds the
+// selected sample and feature), or its value alone where no formula reads that set.
+QString WalkthroughPanel::familyPluggedIn(const Step& step) const
+{
+    const Session& s = document_->session();
+    const FamilyAnalysis* f = document_->family();
+    if (!f || s.samples() == 0 || s.features() == 0)
+        return {};
+    const Reduction& r = f->reduction;
+    const Eigen::Index i = std::min<Eigen::Index>(state_->sample(), s.samples() - 1);
+    const Eigen::Index j = std::min<Eigen::Index>(state_->feature(), s.features() - 1);
+    try {
+        const Eigen::Index row = r.statRow(i), col = r.statCol(j);
+        return QStringLiteral("%1:  %2").arg(QString::fromStdString(r.setName(row, col)),
+                                             QString::fromStdString(pluggedIn(step, s, *f, row, col,
+                                                                              display_->significantDigits())));
+    } catch (const std::exception&) {  // a step that reads no set of the layer
+        return familyNumbers(step);
+    }
+}
+
 QString WalkthroughPanel::familyNumbers(const Step& step) const
 {
     // The layer's own value of the step at the selected set or cell (the formulas with the
@@ -377,7 +398,7 @@ void WalkthroughPanel::refresh()
     const Analysis* a = document_->analysis();
     plugged_->setText(a ? tr("Feature %1:  %2").arg(j).arg(QString::fromStdString(
                               pluggedIn(step, document_->session(), *a, j, display_->significantDigits())))
-                      : document_->family() ? familyNumbers(step)
+                      : document_->family() ? familyPluggedIn(step)
                         : tr("This session cannot be computed: %1")
                               .arg(document_->whyNoAnalysis()));
     valuesModel_->setQuantity(step.id);

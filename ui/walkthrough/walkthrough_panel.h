@@ -68,6 +68,7 @@ private:
     // A cell of the values table clicked: for a statistic, its set becomes the selected one.
     void pickSet(const QModelIndex& index);
     // Another layer's step: its value at the selected set (a statistic) or cell, one line.
+    QString familyPluggedIn(const Step& step) const;
     QString familyNumbers(const Step& step) const;
 
     SessionDocument* document_;
