@@ -3,6 +3,7 @@
 #include <walkthrough/handout.h>
 
 #include <walkthrough/formula_view.h>
+#include <walkthrough/handout_page.h>
 
 #include <document/display_settings.h>
 #include <files/atomic_write.h>
@@ -21,28 +22,7 @@
 namespace bnflow::ui {
 namespace {
 
-constexpr int kDpi = 150;
-constexpr double kMargin = 90;  // px at kDpi, as batch norm's handout
-
-QString qs(std::string_view text)
-{
-    return QString::fromUtf8(text.data(), qsizetype(text.size()));
-}
-
-double drawText(QPainter& p, const QString& html, double y, double width, double pointSize)
-{
-    QTextDocument doc;
-    QFont font = QApplication::font();
-    font.setPointSizeF(pointSize);
-    doc.setDefaultFont(font);
-    doc.setTextWidth(width);
-    doc.setHtml(html);
-    p.save();
-    p.translate(kMargin, y);
-    doc.drawContents(&p);
-    p.restore();
-    return y + doc.size().height() + 12;
-}
+using namespace handout;
 
 // A quantity's values as an HTML table; what exercise mode hides is "?" (a per-set statistic
 // is hidden whole when any of it is), as in batch norm's handout.
@@ -58,18 +38,7 @@ QString valuesHtml(const Eigen::Map<const Matrix>& m, const DisplaySettings& dis
         default: return exercise->isHidden(id, i, j);
         }
     };
-    QString html = QStringLiteral("<table border='1' cellspacing='0' cellpadding='3'>");
-    const int rows = int(std::min<Eigen::Index>(m.rows(), maxRows));
-    for (int i = 0; i < rows; ++i) {
-        html += QStringLiteral("<tr>");
-        for (int j = 0; j < int(m.cols()); ++j)
-            html += QStringLiteral("<td align='right'>%1</td>")
-                        .arg(hidden(i, j) ? QStringLiteral("?") : display.format(m(i, j)));
-        html += QStringLiteral("</tr>");
-    }
-    if (m.rows() > rows)
-        html += QStringLiteral("<tr><td colspan='%1'>… %2 more rows</td></tr>").arg(m.cols()).arg(m.rows() - rows);
-    return html + QStringLiteral("</table>");
+    return handout::valuesTable(m, display, maxRows, hidden);
 }
 
 // "one per sample (4 x 1)": the shape a statistic of this layer has.

@@ -4,6 +4,7 @@
 #include <document/session_document.h>
 #include <files/atomic_write.h>
 #include <walkthrough/formula_view.h>
+#include <walkthrough/handout_page.h>
 #include <walkthrough/graph_view.h>
 #include <walkthrough/walkthrough_state.h>
 
@@ -20,47 +21,14 @@
 namespace bnflow::ui {
 namespace {
 
-constexpr int kDpi = 150;
-constexpr double kMargin = 90;  // px at kDpi, about 15 mm
+using namespace handout;
 
-QString qs(std::string_view text)
-{
-    return QString::fromUtf8(text.data(), qsizetype(text.size()));
-}
-
-// Draws rich text into a column of width `width` at y; returns the y below it.
-double drawText(QPainter& p, const QString& html, double y, double width, double pointSize)
-{
-    QTextDocument doc;
-    QFont font = QApplication::font();
-    font.setPointSizeF(pointSize);
-    doc.setDefaultFont(font);
-    doc.setTextWidth(width);
-    doc.setHtml(html);
-    p.save();
-    p.translate(kMargin, y);
-    doc.drawContents(&p);
-    p.restore();
-    return y + doc.size().height() + 12;
-}
-
-// A quantity's values as an HTML table; the cells that exercise mode hides are "?" (the
-// handout of a locked exercise must not give its answers away).
+// A quantity's values as an HTML table; the cells that exercise mode hides are "?".
 QString tableHtml(const Matrix& m, const DisplaySettings& display, int maxRows = 12,
                   const Exercise* exercise = nullptr, std::string_view id = {})
 {
-    QString html = QStringLiteral("<table border='1' cellspacing='0' cellpadding='3'>");
-    const int rows = int(std::min<Eigen::Index>(m.rows(), maxRows));
-    for (int i = 0; i < rows; ++i) {
-        html += QStringLiteral("<tr>");
-        for (int j = 0; j < int(m.cols()); ++j)
-            html += QStringLiteral("<td align='right'>%1</td>")
-                        .arg(exercise && exercise->isHidden(id, i, j) ? QStringLiteral("?") : display.format(m(i, j)));
-        html += QStringLiteral("</tr>");
-    }
-    if (m.rows() > rows)
-        html += QStringLiteral("<tr><td colspan='%1'>… %2 more rows</td></tr>").arg(m.cols()).arg(m.rows() - rows);
-    return html + QStringLiteral("</table>");
+    return handout::valuesTable(Eigen::Map<const Matrix>(m.data(), m.rows(), m.cols()), display, maxRows,
+                                [&](int i, int j) { return exercise && exercise->isHidden(id, i, j); });
 }
 
 }  // namespace
