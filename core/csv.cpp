@@ -353,9 +353,6 @@ std::string formatTable(const Matrix& block)
     return out;
 }
 
-namespace {
-
-// A CSV field: quoted, with quotes doubled, when it holds a comma, a quote or a line end.
 std::string csvField(std::string_view text)
 {
     if (text.find_first_of(",\"\r\n") == std::string_view::npos)
@@ -366,7 +363,6 @@ std::string csvField(std::string_view text)
     return out + "\"";
 }
 
-}  // namespace
 
 std::string resultsCsv(const std::vector<NamedMatrix>& quantities)
 {

@@ -34,6 +34,9 @@ struct TableParse {
 // the row limit is exceeded, so a million-line input costs no more than limit + 1 lines.
 TableParse parseTable(std::string_view text, const TableLimits& limits = {});
 
+// A CSV field: quoted, with quotes doubled, when it holds a comma, a quote or a line end.
+std::string csvField(std::string_view text);
+
 // The block as spreadsheet clipboard text: tab-separated, one row a line, shortest round-trip
 // numbers, "\n" line ends.
 std::string formatTable(const Matrix& block);

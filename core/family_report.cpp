@@ -1,5 +1,6 @@
 #include "family_report.h"
 
+#include "csv.h"
 #include "family_catalogue.h"
 #include "json_format.h"
 
@@ -52,16 +53,6 @@ std::vector<std::string_view> familyCsvIds(const Session& s, const FamilyAnalysi
 
 namespace {
 
-std::string csvField(std::string_view text)
-{
-    if (text.find_first_of(",\"\r\n") == std::string_view::npos)
-        return std::string(text);
-    std::string out = "\"";
-    for (const char c : text)
-        out += c == '"' ? std::string("\"\"") : std::string(1, c);
-    return out + "\"";
-}
-
 // The sample and feature fields of a statistic at (r, c) of the layer's shape.
 std::pair<std::string, std::string> setFields(const Reduction& red, Eigen::Index r, Eigen::Index c)
 {
@@ -109,37 +100,6 @@ std::string familyResultsCsv(const Session& s, const FamilyAnalysis& a)
         }
     }
     return out;
-}
-
-std::string familyFormulaText(const Step& step)
-{
-    std::string_view formula = step.formula;
-    if (formula.starts_with('~') || formula.starts_with('='))  // pluggedIn()'s marks
-        formula.remove_prefix(1);
-    std::string out;
-    std::size_t at = 0;
-    while (at < formula.size()) {
-        const std::size_t open = formula.find('{', at);
-        out += formula.substr(at, open - at);
-        if (open == std::string_view::npos)
-            break;
-        const std::size_t close = formula.find('}', open);
-        if (close == std::string_view::npos)
-            throw std::logic_error("unclosed { in the template " + std::string(formula));
-        std::string_view token = formula.substr(open + 1, close - open - 1);
-        // {M}: the set size; {Σ}, {Σid}: a sum over the set (family_catalogue.cpp's templates).
-        constexpr std::string_view kSum = "\u03a3";
-        if (token == "N" || token == "M") {
-            out += token;
-        } else if (token.starts_with(kSum)) {
-            token.remove_prefix(kSum.size());
-            out += "\u03a3_set" + (token.empty() ? std::string() : " " + std::string(quantity(token).symbol));
-        } else {
-            out += quantity(token).symbol;
-        }
-        at = close + 1;
-    }
-    return std::string(step.output().symbol) + " = " + out;
 }
 
 }  // namespace bnflow

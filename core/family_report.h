@@ -29,8 +29,4 @@ std::vector<std::string_view> familyCsvIds(const Session& session, const FamilyA
 // a .. b-1 of group g. Cells that exercise mode hides have an empty value.
 std::string familyResultsCsv(const Session& session, const FamilyAnalysis& analysis);
 
-// The step's template as plain text, symbols only: "(1/M) · Σ_set x". The handout shows the
-// typeset formula (formulaKey(), family_catalogue.h) and this only if its SVG were missing.
-std::string familyFormulaText(const Step& step);
-
 }  // namespace bnflow

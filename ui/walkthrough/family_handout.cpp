@@ -121,7 +121,7 @@ bool writeFamilyHandout(const Session& s, const FamilyAnalysis& a, const Display
                                   .arg(k + 1).arg(all.size()).arg(name.toHtmlEscaped(), layer.toHtmlEscaped()),
                      y, width, 12);
         // The layer's typeset formula (formulaKey(), family_formulas.inc), as batch norm's
-        // handout draws its own; the template as text only if the SVG were missing.
+        // handout draws its own; the plugged-in line below repeats it in symbols.
         QSvgRenderer formula(FormulaView::svgFor(qs(formulaKey(r.layer, r.eval ? Mode::Eval : Mode::Train, step.id)), Qt::black));
         if (formula.isValid()) {
             QSizeF size = QSizeF(formula.defaultSize()) * 1.6;
@@ -129,10 +129,6 @@ bool writeFamilyHandout(const Session& s, const FamilyAnalysis& a, const Display
                 size.scale(QSizeF(width, size.height()), Qt::KeepAspectRatio);
             formula.render(&painter, QRectF(QPointF(kMargin, y), size));
             y += size.height() + 20;
-        } else {
-            y = drawText(painter, QStringLiteral("<p style='font-size:large'>%1</p>")
-                                      .arg(QString::fromStdString(familyFormulaText(step)).toHtmlEscaped()),
-                         y, width, 14);
         }
         y = drawText(painter, qs(step.meaning).toHtmlEscaped(), y, width, 11);
         // The numbers of the set that holds x[0][j] (the family's pluggedIn, family_catalogue.h).
