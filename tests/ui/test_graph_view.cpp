@@ -119,6 +119,7 @@ private slots:
     void textIsAtLeastTheUiFont();
     void textFollowsPreferencesAndLectureZoom();
     void lectureModeShowsTheWholeGraphOnAProjector();
+    void lectureModeShowsTheWholeGraphAtTwiceTheScale();
     void nodesStayPutFromStepToStep();
     void backwardStepLightsItsEdgesFromOutputToInput();
     void fanOutEdgesCarryTheirShares();
@@ -216,6 +217,37 @@ void TestGraphView::lectureModeShowsTheWholeGraphOnAProjector()
                                                                .arg(pane.width()).arg(pane.height())));
         QVERIFY(smallestTextPixels(graph()) >= uiFontPixels() - 0.5);
     }
+}
+
+// A 1080p projector at QT_SCALE_FACTOR=2: 960 x 540 logical pixels. The whole graph is on
+// screen at every step, its text at least as many physical pixels as the interface font has on
+// an unscaled screen. Run by ctest as test_graph_view_2x (this test skips at 1x).
+void TestGraphView::lectureModeShowsTheWholeGraphAtTwiceTheScale()
+{
+    const double ratio = window_->devicePixelRatioF();
+    if (ratio < 2)
+        QSKIP("needs QT_SCALE_FACTOR=2 (ctest runs it as test_graph_view_2x)");
+    display_->setAnimateGraph(false);
+    QTest::keyClick(window_, Qt::Key_F5);
+    QVERIFY(window_->lectureMode()->isActive());
+    window_->showNormal();
+    window_->resize(960, 540);
+    QTRY_VERIFY(window_->walkthrough()->width() >= 940 && window_->walkthrough()->height() >= 520);
+    for (int step = 0; step < int(steps().size()); ++step) {
+        window_->walkthroughState()->setStep(step);
+        QApplication::processEvents();
+        const QRect pane = graph()->viewport()->rect();
+        const QMap<QString, QRect> nodes = nodesOnScreen(graph());
+        QCOMPARE(nodes.size(), int(graphNodes().size()));
+        for (auto it = nodes.begin(); it != nodes.end(); ++it)
+            QVERIFY2(pane.contains(it.value()), qPrintable(QStringLiteral("step %1: %2 at %3,%4 %5x%6 outside %7x%8")
+                                                               .arg(step + 1).arg(it.key()).arg(it.value().x()).arg(it.value().y())
+                                                               .arg(it.value().width()).arg(it.value().height())
+                                                               .arg(pane.width()).arg(pane.height())));
+        QVERIFY(smallestTextPixels(graph()) * ratio >= uiFontPixels() - 0.5);
+    }
+    qInfo("960x540 at 2x: smallest graph text %.1f physical px, interface font %.1f logical px",
+          smallestTextPixels(graph()) * ratio, uiFontPixels());
 }
 
 void TestGraphView::nodesStayPutFromStepToStep()

@@ -303,7 +303,7 @@ void GraphView::rebuild()
     if (layoutTarget_.isEmpty() && !userZoomed_) {
         // Never smaller than the interface font (the pane scrolls instead), larger when there is
         // room. In lecture mode the graph's font is larger: it then shrinks to fit the projector's
-        // pane, down to the interface font, so that the whole graph stays on screen.
+        // pane, down to minimumZoom(), so that the whole graph stays on screen.
         const double k = std::clamp(std::min(pane.width() / s->sceneRect().width(),
                                              pane.height() / s->sceneRect().height()), minimumZoom(),
                                     std::max(kMaxFitScale, minimumZoom()));
@@ -340,7 +340,13 @@ double GraphView::minimumZoom() const
 {
     const double interface = QFontInfo(QApplication::font()).pixelSize();
     const double own = QFontInfo(font()).pixelSize();
-    return own > interface && interface > 0 ? interface / own : 1.0;
+    if (!(own > interface && interface > 0))
+        return 1.0;
+    // Lecture mode: down to the interface font; on a scaled screen (QT_SCALE_FACTOR=2 on a
+    // 1080p projector, 960 x 540 logical pixels) down to as many physical pixels as the
+    // interface font has on an unscaled one, so that the whole graph fits the pane there too.
+    const double ratio = std::max(1.0, devicePixelRatioF());
+    return interface / ratio / own;
 }
 
 void GraphView::fit()
