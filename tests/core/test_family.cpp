@@ -2,7 +2,9 @@
 // (tests/reference/family), against finite differences, and against batch norm where the
 // math says they coincide.
 #include <analysis.h>
+#include <catalogue.h>
 #include <family.h>
+#include <family_catalogue.h>
 #include <gradcheck.h>
 
 #include <family_reference.h>
@@ -29,6 +31,7 @@ private slots:
     void undefinedCasesAreProblems();
     void analyzeRefusesOtherLayers();
     void setCellsPartitionTheBatch();
+    void everyQuantityHasAValueOrNone();
 };
 
 namespace {
@@ -340,6 +343,46 @@ void TestFamily::setCellsPartitionTheBatch()
     QCOMPARE(Reduction::of(NormConfig{}, 3, 2).setCells(0, 1), (Cells{{0, 1}, {1, 1}, {2, 1}}));
     QVERIFY(Reduction::of(ln, 4, 3).setCells(4, 0).empty());  // out of range: no cells
     QVERIFY(Reduction::of(ln, 4, 3).setCells(0, 1).empty());
+}
+
+// The window asks the document for any quantity of the catalogue whatever the layer (a table
+// that has not followed a change of layer yet, exercise mode's lists): every layer answers
+// each one with a value of a shape the layer has, or with none (0 x 0), never an exception.
+void TestFamily::everyQuantityHasAValueOrNone()
+{
+    auto configs = layers(4);
+    NormConfig running;
+    running.runningMean = RowVector::Zero(4);
+    running.runningVar = RowVector::Ones(4);
+    configs.push_back({"batch norm with running statistics", running});
+    for (const auto& [name, config] : configs) {
+        Session s = randomSession(3, 4, 52);
+        s.norm = config;
+        const FamilyResult r = analyzeFamily(s);
+        QVERIFY2(r.ok(), name);
+        const Reduction& red = r.analysis->reduction;
+        for (const auto* list : {&quantities(), &familyQuantities()})
+            for (const Quantity& q : *list) {
+                const QString id = QString::fromUtf8(q.id.data(), int(q.id.size()));
+                std::string error;
+                const auto value = [&]() -> std::optional<Eigen::Map<const Matrix>> {
+                    try {
+                        return familyValueOf(q.id, s, *r.analysis);
+                    } catch (const std::exception& e) {
+                        error = e.what();
+                        return std::nullopt;
+                    }
+                }();
+                QVERIFY2(value, qPrintable(QStringLiteral("%1: %2 throws %3").arg(name, id, QString::fromStdString(error))));
+                const Eigen::Map<const Matrix>& v = *value;
+                const std::pair<Eigen::Index, Eigen::Index> shape{v.rows(), v.cols()};
+                const bool known = v.size() == 0 || shape == std::pair{s.samples(), s.features()} ||
+                                   shape == std::pair<Eigen::Index, Eigen::Index>{1, s.features()} ||
+                                   shape == std::pair{red.statRows(), red.statCols()} ||
+                                   shape == std::pair<Eigen::Index, Eigen::Index>{1, 1};
+                QVERIFY2(known, qPrintable(QStringLiteral("%1: %2 is %3 x %4").arg(name, id).arg(v.rows()).arg(v.cols())));
+            }
+    }
 }
 
 QTEST_GUILESS_MAIN(TestFamily)

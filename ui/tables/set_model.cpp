@@ -19,6 +19,8 @@ void SetModel::setQuantities(std::vector<std::string_view> quantityIds)
 {
     for (std::string_view& id : quantityIds)
         id = quantity(id).id;  // checked, and pointing into the catalogue
+    if (quantityIds == ids_ && !ids_.empty())
+        return;
     // refresh() resets the model when the shape changed; the headers name the new quantities.
     ids_ = std::move(quantityIds);
     refresh();
