@@ -63,6 +63,24 @@ std::optional<Convention> parseConvention(std::string_view name)
     return std::nullopt;
 }
 
+namespace {
+
+bool sameValues(const std::optional<RowVector>& a, const std::optional<RowVector>& b)
+{
+    if (a.has_value() != b.has_value())
+        return false;
+    return !a || (a->size() == b->size() && *a == *b);
+}
+
+}  // namespace
+
+bool NormConfig::operator==(const NormConfig& other) const
+{
+    return layer == other.layer && groups == other.groups && mode == other.mode &&
+           sameValues(runningMean, other.runningMean) && sameValues(runningVar, other.runningVar) &&
+           momentum == other.momentum && convention == other.convention;
+}
+
 double NormConfig::momentumOrDefault() const
 {
     if (momentum)

@@ -38,7 +38,9 @@ struct NormConfig {
     bool isTrainingBatchNorm() const { return layerOrDefault() == Layer::BatchNorm && !isEval(); }
     // Running statistics to update: batch norm, training mode, both given.
     bool updatesRunning() const { return isTrainingBatchNorm() && runningMean && runningVar; }
-    bool operator==(const NormConfig&) const = default;
+    // Not defaulted: Eigen's == of two running statistics of different lengths (a feature
+    // added or removed) reads past the shorter one; here they are simply unequal.
+    bool operator==(const NormConfig& other) const;
 };
 
 std::string_view layerName(Layer layer);          // "batchnorm", ... as in the session file

@@ -32,6 +32,7 @@ private slots:
     void analyzeRefusesOtherLayers();
     void setCellsPartitionTheBatch();
     void everyQuantityHasAValueOrNone();
+    void runningStatisticsOfOtherLengthsAreUnequal();
 };
 
 namespace {
@@ -383,6 +384,25 @@ void TestFamily::everyQuantityHasAValueOrNone()
                 QVERIFY2(known, qPrintable(QStringLiteral("%1: %2 is %3 x %4").arg(name, id).arg(v.rows()).arg(v.cols())));
             }
     }
+}
+
+// A feature added or removed changes the running statistics' length: the configurations are
+// unequal, and comparing them reads nothing past the shorter one (the sanitizer pass caught
+// the defaulted comparison doing that).
+void TestFamily::runningStatisticsOfOtherLengthsAreUnequal()
+{
+    NormConfig three, four;
+    three.runningMean = RowVector::Zero(3);
+    three.runningVar = RowVector::Ones(3);
+    four.runningMean = RowVector::Zero(4);
+    four.runningVar = RowVector::Ones(4);
+    QVERIFY(!(three == four));
+    QVERIFY(three == three);
+    NormConfig none;
+    QVERIFY(!(none == three));
+    NormConfig other = three;
+    (*other.runningVar)[2] = 2.0;
+    QVERIFY(!(other == three));
 }
 
 QTEST_GUILESS_MAIN(TestFamily)

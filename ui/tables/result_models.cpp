@@ -357,8 +357,10 @@ void FeatureModel::cacheScale()
 
 std::optional<double> FeatureModel::valueAt(int row, int column) const
 {
+    // One row per feature; anything else (a per-sample statistic, while the table has not yet
+    // followed a change of layer) is no value here.
     const auto v = document_->value(rows_[std::size_t(row)]);
-    if (!v || column >= v->size())
+    if (!v || v->rows() != 1 || column >= v->cols())
         return std::nullopt;
     return (*v)(0, column);
 }
@@ -368,7 +370,7 @@ QVariant FeatureModel::data(const QModelIndex& index, int role) const
     if (!index.isValid() || std::size_t(index.row()) >= rows_.size())
         return {};
     const auto v = document_->value(rows_[std::size_t(index.row())]);
-    if (!v || index.column() >= v->size())
+    if (!v || v->rows() != 1 || index.column() >= v->cols())
         return role == Qt::DisplayRole ? QVariant(QStringLiteral("—")) : QVariant();
     if (isHidden(index.row(), index.column()))
         return hiddenData(*shownAt(index.row(), index.column()), role);
