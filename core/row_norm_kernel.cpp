@@ -5,12 +5,19 @@
 // twice, as long contiguous streams: sweep 1 adds into per-row sums (dense arrays, vectorised
 // along the rows) and the block's share of dgamma and dbeta; sweep 2 writes dx. That reads dout
 // and xhat twice, the two-pass pattern; the second read comes from cache only when the block
-// fits there (a small batch, or a large last-level cache).
+// fits there (a small batch, or a large last-level cache). A dx larger than kRowNormStreamBytes
+// is written with non-temporal stores: no read of dx's old lines, no eviction of the block.
 // Built with -fopenmp-simd and without FMA contraction, like fused_kernel.cpp, so the result
 // does not depend on the compiler's choices.
 #include "row_norm_kernel.h"
 
 #include <algorithm>
+#include <cstdint>
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define BNFLOW_STREAM_STORES 1
+#endif
 
 namespace bnflow {
 namespace {
@@ -48,8 +55,94 @@ struct RowNormArgs {
     Index rows, cols;
 };
 
-// Always inlined, so that each copy below compiles it for its own instruction set.
+// One column segment of sweep 2: out[i] = f[i] g o[i] - h[i] b[i] (- a[i] when centred), in the
+// same order of operations everywhere, so that the streamed form below gives the same bits.
 template <typename S, bool Centred>
+[[gnu::always_inline]] inline void dxSegment(S* out, const S* f, S g, const S* o, const S* h, const S* a,
+                                             const S* b, Index from, Index to)
+{
+#pragma omp simd
+    for (Index i = from; i < to; ++i) {
+        S v = f[i] * g * o[i] - h[i] * b[i];
+        if constexpr (Centred)
+            v -= a[i];
+        out[i] = v;
+    }
+}
+
+#ifdef BNFLOW_STREAM_STORES
+// The same segment with non-temporal stores: dx goes to memory without its old lines being read
+// into the cache and without evicting the block's dout and xhat, which sweep 2 is reading from
+// it. Only for an output larger than the cache, which nobody reads before it has left the cache
+// anyway (kRowNormStreamBytes). The stores need aligned addresses: the first elements of a
+// column up to one, and the last few, are written as above.
+template <typename S>
+Index firstAligned(const S* out, Index n, std::uintptr_t align)
+{
+    Index i = 0;
+    while (i < n && reinterpret_cast<std::uintptr_t>(out + i) % align != 0)
+        ++i;
+    return i;
+}
+
+// 32-byte AVX stores, for the AVX2 copy of the kernel.
+template <typename S, bool Centred>
+[[gnu::target("arch=x86-64-v3")]] void dxSegmentStreamedAvx(S* out, const S* f, S g, const S* o, const S* h,
+                                                             const S* a, const S* b, Index n)
+{
+    constexpr Index lanes = 32 / sizeof(S);
+    Index i = firstAligned(out, n, 32);
+    dxSegment<S, Centred>(out, f, g, o, h, a, b, 0, i);
+    const Index end = i + (n - i) / lanes * lanes;
+    for (; i < end; i += lanes) {
+        if constexpr (sizeof(S) == 8) {
+            __m256d v = _mm256_sub_pd(
+                _mm256_mul_pd(_mm256_mul_pd(_mm256_loadu_pd(f + i), _mm256_set1_pd(g)), _mm256_loadu_pd(o + i)),
+                _mm256_mul_pd(_mm256_loadu_pd(h + i), _mm256_loadu_pd(b + i)));
+            if constexpr (Centred)
+                v = _mm256_sub_pd(v, _mm256_loadu_pd(a + i));
+            _mm256_stream_pd(out + i, v);
+        } else {
+            __m256 v = _mm256_sub_ps(
+                _mm256_mul_ps(_mm256_mul_ps(_mm256_loadu_ps(f + i), _mm256_set1_ps(g)), _mm256_loadu_ps(o + i)),
+                _mm256_mul_ps(_mm256_loadu_ps(h + i), _mm256_loadu_ps(b + i)));
+            if constexpr (Centred)
+                v = _mm256_sub_ps(v, _mm256_loadu_ps(a + i));
+            _mm256_stream_ps(out + i, v);
+        }
+    }
+    dxSegment<S, Centred>(out, f, g, o, h, a, b, end, n);
+}
+
+// 16-byte SSE2 stores, which every x86-64 has.
+template <typename S, bool Centred>
+void dxSegmentStreamedSse2(S* out, const S* f, S g, const S* o, const S* h, const S* a, const S* b, Index n)
+{
+    constexpr Index lanes = 16 / sizeof(S);
+    Index i = firstAligned(out, n, 16);
+    dxSegment<S, Centred>(out, f, g, o, h, a, b, 0, i);
+    const Index end = i + (n - i) / lanes * lanes;
+    for (; i < end; i += lanes) {
+        if constexpr (sizeof(S) == 8) {
+            __m128d v = _mm_sub_pd(_mm_mul_pd(_mm_mul_pd(_mm_loadu_pd(f + i), _mm_set1_pd(g)), _mm_loadu_pd(o + i)),
+                                   _mm_mul_pd(_mm_loadu_pd(h + i), _mm_loadu_pd(b + i)));
+            if constexpr (Centred)
+                v = _mm_sub_pd(v, _mm_loadu_pd(a + i));
+            _mm_stream_pd(out + i, v);
+        } else {
+            __m128 v = _mm_sub_ps(_mm_mul_ps(_mm_mul_ps(_mm_loadu_ps(f + i), _mm_set1_ps(g)), _mm_loadu_ps(o + i)),
+                                  _mm_mul_ps(_mm_loadu_ps(h + i), _mm_loadu_ps(b + i)));
+            if constexpr (Centred)
+                v = _mm_sub_ps(v, _mm_loadu_ps(a + i));
+            _mm_stream_ps(out + i, v);
+        }
+    }
+    dxSegment<S, Centred>(out, f, g, o, h, a, b, end, n);
+}
+#endif
+
+// Always inlined, so that each copy below compiles it for its own instruction set.
+template <typename S, bool Centred, bool Wide>
 [[gnu::always_inline]] inline void rowNormBackward(const RowNormArgs<S>& a)
 {
     const S d = static_cast<S>(a.cols);
@@ -58,6 +151,7 @@ template <typename S, bool Centred>
     std::fill_n(a.dgamma, a.cols, S(0));
     std::fill_n(a.dbeta, a.cols, S(0));
     const Index block = blockRows<S>(a.cols);
+    [[maybe_unused]] const bool stream = std::size_t(a.rows) * std::size_t(a.cols) * sizeof(S) >= kRowNormStreamBytes;
     for (Index r0 = 0; r0 < a.rows; r0 += block) {
         const Index n = std::min(block, a.rows - r0);
         std::fill_n(sumDxhat, n, S(0));
@@ -118,16 +212,22 @@ template <typename S, bool Centred>
             const S* o = a.dout + c * a.doutStride + r0;
             const S* h = a.xhat + c * a.xhatStride + r0;
             S* out = a.dx + c * a.dxStride + r0;
-            const S g = a.gamma[c];
-#pragma omp simd
-            for (Index i = 0; i < n; ++i) {
-                S v = factor[i] * g * o[i] - h[i] * sumDxhatXhat[i];
-                if constexpr (Centred)
-                    v -= sumDxhat[i];
-                out[i] = v;
+#ifdef BNFLOW_STREAM_STORES
+            if (stream) {
+                if constexpr (Wide)
+                    dxSegmentStreamedAvx<S, Centred>(out, factor, a.gamma[c], o, h, sumDxhat, sumDxhatXhat, n);
+                else
+                    dxSegmentStreamedSse2<S, Centred>(out, factor, a.gamma[c], o, h, sumDxhat, sumDxhatXhat, n);
+                continue;
             }
+#endif
+            dxSegment<S, Centred>(out, factor, a.gamma[c], o, h, sumDxhat, sumDxhatXhat, 0, n);
         }
     }
+#ifdef BNFLOW_STREAM_STORES
+    if (stream)
+        _mm_sfence();  // the streamed stores are visible before the caller reads dx
+#endif
 }
 
 // As in fused_kernel.cpp: on x86-64 with GCC and no -march, an AVX2 copy picked at run time.
@@ -135,7 +235,7 @@ template <typename S, bool Centred>
 template <typename S, bool Centred>
 [[gnu::target("arch=x86-64-v3")]] void rowNormBackwardAvx2(const RowNormArgs<S>& a)
 {
-    rowNormBackward<S, Centred>(a);
+    rowNormBackward<S, Centred, true>(a);
 }
 
 template <typename S, bool Centred>
@@ -148,13 +248,18 @@ void runRowNorm(const RowNormArgs<S>& a)
     if (avx2)
         rowNormBackwardAvx2<S, Centred>(a);
     else
-        rowNormBackward<S, Centred>(a);
+        rowNormBackward<S, Centred, false>(a);
 }
 #else
+#ifdef __AVX__
+constexpr bool kWide = true;
+#else
+constexpr bool kWide = false;
+#endif
 template <typename S, bool Centred>
 void runRowNorm(const RowNormArgs<S>& a)
 {
-    rowNormBackward<S, Centred>(a);
+    rowNormBackward<S, Centred, kWide>(a);
 }
 #endif
 

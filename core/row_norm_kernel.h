@@ -10,6 +10,8 @@
 
 #include "types.h"
 
+#include <cstddef>
+
 namespace bnflow {
 
 // N x 1: one value per sample (layer norm's and RMSNorm's statistics).
@@ -17,6 +19,11 @@ template <typename S>
 using ColVec = Eigen::Matrix<S, Eigen::Dynamic, 1>;
 template <typename S>
 using ColIn = Eigen::Ref<const ColVec<S>>;
+
+// From this size of dx on (in bytes; a 2 MB L2 per core is common), the kernels write dx with
+// non-temporal stores on x86-64: it bypasses the cache, which it would not stay in anyway, and
+// costs no read of its old contents. The values are the same bits either way.
+inline constexpr std::size_t kRowNormStreamBytes = std::size_t(2) << 20;
 
 // Layer norm: dxhat = dout * gamma, then per row i over its D features
 //   dx_ij = invStd_i / D * (D dxhat_ij - sum_k dxhat_ik - xhat_ij sum_k dxhat_ik xhat_ik),

@@ -74,6 +74,7 @@ private slots:
     void matchesFiniteDifferences();
     void float32AgreesWithFloat64();
     void overwritesItsOutputs();
+    void largeOutputsAreTheSameBitsAsSmallOnes();
 };
 
 void TestRowNormKernel::matchesFiniteDifferences_data()
@@ -157,6 +158,51 @@ void TestRowNormKernel::overwritesItsOutputs()
     QCOMPARE(dx, fresh.dx);
     QCOMPARE(dgamma, fresh.dgamma);
     QCOMPARE(dbeta, fresh.dbeta);
+}
+
+// A dx of kRowNormStreamBytes or more is written with non-temporal stores, a separate code path
+// (aligned vector stores between scalar ends). Each row's dx depends on that row only, so the
+// rows of a large batch must come out bit for bit as the same rows given in small batches,
+// which take the ordinary path. N is odd, so most columns start unaligned.
+template <typename S>
+void compareLargeWithSlices(Kind kind, Eigen::Index n, Eigen::Index d)
+{
+    QVERIFY2(std::size_t(n * d) * sizeof(S) >= kRowNormStreamBytes, "the shape must take the streamed path");
+    const Matrix x = 2.0 * standardNormalMatrix(n, d, 14).array() + 0.5;
+    Matrix xhat;
+    Eigen::VectorXd scale;
+    forwardRows(kind, x, RowVector::Ones(d), RowVector::Zero(d), 1e-5, &xhat, &scale);
+    const Mat<S> o = standardNormalMatrix(n, d, 15).cast<S>(), h = xhat.cast<S>();
+    const ColVec<S> s = scale.cast<S>();
+    const RowVec<S> g = (1.0 + 0.5 * standardNormalMatrix(1, d, 16).array()).cast<S>();
+    const auto run = [&](Eigen::Index from, Eigen::Index rows, Eigen::Ref<Mat<S>> dx) {
+        RowVec<S> dgamma(d), dbeta(d);
+        if (kind == Kind::Layer)
+            layerNormBackwardKernel<S>(o.middleRows(from, rows), h.middleRows(from, rows), s.segment(from, rows), g,
+                                       dx, dgamma, dbeta);
+        else
+            rmsNormBackwardKernel<S>(o.middleRows(from, rows), h.middleRows(from, rows), s.segment(from, rows), g,
+                                     dx, dgamma, dbeta);
+    };
+    Mat<S> whole(n, d), sliced(n, d);
+    run(0, n, whole);
+    const Eigen::Index slice = 97;  // 97 x d is far below the streaming size
+    for (Eigen::Index from = 0; from < n; from += slice) {
+        const Eigen::Index rows = std::min(slice, n - from);
+        Mat<S> part(rows, d);
+        run(from, rows, part);
+        sliced.middleRows(from, rows) = part;
+    }
+    QVERIFY(whole.allFinite());
+    QCOMPARE(whole, sliced);
+}
+
+void TestRowNormKernel::largeOutputsAreTheSameBitsAsSmallOnes()
+{
+    for (const Kind k : {Kind::Layer, Kind::Rms}) {
+        compareLargeWithSlices<double>(k, 1031, 300);
+        compareLargeWithSlices<float>(k, 1031, 600);
+    }
 }
 
 QTEST_GUILESS_MAIN(TestRowNormKernel)
