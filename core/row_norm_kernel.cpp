@@ -208,7 +208,10 @@ template <typename S, bool Centred, bool Wide>
                 sumDxhat[i] *= factor[i] / d;
             sumDxhatXhat[i] *= factor[i] / d;
         }
-        for (Index c = 0; c < a.cols; ++c) {  // sweep 2: dx
+        // Sweep 2: dx, last column first: the columns sweep 1 read last are still in L2
+        // (bnflow-cli bench, min of 5 interleaved rounds: 16384 x 256 in float 2.60 ms instead
+        // of 2.73, in double 6.2 instead of 6.7; 1-4% on the other shapes).
+        for (Index c = a.cols - 1; c >= 0; --c) {
             const S* o = a.dout + c * a.doutStride + r0;
             const S* h = a.xhat + c * a.xhatStride + r0;
             S* out = a.dx + c * a.dxStride + r0;
