@@ -45,7 +45,7 @@ Plots (NAME):
 
 const CommandSpec kExportSpec{
     "export", "SESSION --plot NAME --out FILE.(png|pdf|svg|csv)\n"
-              "                         [--width W --height H] [--theme light|dark] [--feature J] [--h H]\n"
+              "                         [--width W --height H] [--theme light|dark] [--feature J | --sample I] [--h H]\n"
               "                         [--shapes NxD,...] [--dtype f32|f64|both]",
     "save a plot as PNG, PDF, SVG or CSV (--plot NAME --out FILE)",
     exportDescription(),
@@ -55,7 +55,8 @@ const CommandSpec kExportSpec{
                     "W points, an SVG W px with text at the PNG's size"},
      {"height", "H", "200 to 8000 (default 800), in the same units as --width"},
      {"theme", "T", "light (default) or dark, as in the GUI"},
-     {"feature", "J", "the feature of --plot terms (default 0)"},
+     {"feature", "J", "the feature of --plot terms for batch norm (default 0)"},
+     {"sample", "I", "the sample of --plot terms for layer norm, RMSNorm and group norm (default 0)"},
      {"h", "H", "the finite-difference step of --plot gradcheck, 0 < H <= 1"},
      {"shapes", "NxD,...", "the shapes of --plot timings"},
      {"dtype", "T", "f32, f64 or both, for --plot timings"}}};
@@ -122,6 +123,11 @@ Output exportCommand(const ParsedArgs& parsed)
             throw UsageError{"option --feature expects a feature index 0, 1, 2, ..., got '" + *text + "'"};
         options.feature = Eigen::Index(feature);
     }
+    if (const auto text = parsed.value("--sample")) {
+        if (name != QLatin1String("terms"))
+            throw UsageError{"option --sample applies to --plot terms only"};
+        options.sample = parseIndex("--sample", *text);
+    }
     if (const auto text = parsed.value("--h")) {
         if (name != QLatin1String("gradcheck"))
             throw UsageError{"option --h applies to --plot gradcheck only"};
@@ -140,6 +146,21 @@ Output exportCommand(const ParsedArgs& parsed)
     if (!unavailable.isEmpty())
         throw BadInput{loaded.name + ": " + layerField(loaded.session.norm) + "; --plot " + *plot + ": " +
                        unavailable.toStdString()};
+    if (name == QLatin1String("terms")) {
+        // One index per layer kind: a feature's column for batch norm, a sample's row otherwise.
+        const bool perSample = ui::termsPerSample(loaded.session.norm);
+        const std::string title(layerTitle(loaded.session.norm.layerOrDefault()));
+        if (perSample && parsed.has("--feature"))
+            throw BadInput{loaded.name + ": " + layerField(loaded.session.norm) + "; --feature: the terms plot of " +
+                           title + " draws one sample's row: choose it with --sample I"};
+        if (!perSample && parsed.has("--sample"))
+            throw BadInput{loaded.name + ": " + layerField(loaded.session.norm) + "; --sample: the terms plot of " +
+                           title + " draws one feature's column: choose it with --feature J"};
+        if (options.sample >= loaded.session.samples())
+            throw BadInput{loaded.name + ": --sample " + std::to_string(options.sample) +
+                           " is out of range; the session has " + std::to_string(loaded.session.samples()) +
+                           " samples"};
+    }
     if (options.feature >= loaded.session.features())
         throw BadInput{loaded.name + ": --feature " + std::to_string(options.feature) +
                        " is out of range; the session has " +

@@ -1,7 +1,7 @@
 // bnflow-cli export and handout for every layer of the normalization family: the values CSV and
 // the plots hold the layer's own numbers (equal to grad's), the handout names the layer and its
-// steps, and the plots that show batch norm only (terms, hsweep, timings) refuse the other
-// layers with the reason.
+// steps, and the plots that show batch norm only (hsweep, timings; terms in eval mode) refuse
+// the other layers with the reason; the per-sample layers' terms plot takes --sample, not --feature.
 #include "cli_runner.h"
 
 #include <family_catalogue.h>
@@ -55,13 +55,26 @@ void TestCliFamilyExport::plotsOfBatchNormOnlyRefuse_data()
     for (const char* name : {"layernorm_4x5", "batchnorm_eval_5x4"}) {
         const QString session = BNFLOW_FAMILY_DIR "/" + QString(name) + ".bnflow.json";
         const QString what = QString(name).startsWith("layer") ? "layer: is \"layernorm\"" : "mode: is \"eval\"";
-        QTest::addRow("terms %s", name) << QStringList{"export", session, "--plot", "terms", "--out", out}
-                                        << QStringList{session, what, "--plot terms", "terms plot"};
+        if (QString(name).startsWith("layer")) {  // drawn per sample: a feature is the wrong index
+            QTest::addRow("terms --feature %s", name)
+                << QStringList{"export", session, "--plot", "terms", "--feature", "0", "--out", out}
+                << QStringList{session, what, "--feature", "one sample's row", "--sample I"};
+            QTest::addRow("terms --sample out of range %s", name)
+                << QStringList{"export", session, "--plot", "terms", "--sample", "4", "--out", out}
+                << QStringList{session, "--sample 4", "4 samples"};
+        } else {
+            QTest::addRow("terms %s", name) << QStringList{"export", session, "--plot", "terms", "--out", out}
+                                            << QStringList{session, what, "--plot terms", "terms plot", "one term"};
+        }
         QTest::addRow("hsweep %s", name) << QStringList{"export", session, "--plot", "hsweep", "--out", out}
                                          << QStringList{session, what, "float64 only"};
         QTest::addRow("timings %s", name) << QStringList{"export", session, "--plot", "timings", "--out", out}
                                           << QStringList{session, what, "times batch norm"};
     }
+    const QString batchNorm = BNFLOW_FAMILY_DIR "/running_pytorch_6x4.bnflow.json";  // training batch norm
+    QTest::addRow("terms --sample batch norm")
+        << QStringList{"export", batchNorm, "--plot", "terms", "--sample", "0", "--out", out}
+        << QStringList{batchNorm, "layer: is \"batchnorm\"", "--sample", "one feature's column", "--feature J"};
 }
 
 // A plot that would show batch norm's numbers (or a float32 curve that is not one) is refused
@@ -176,8 +189,9 @@ void TestCliFamilyExport::exportPlotsEveryLayer_data()
     QTest::addColumn<QString>("name");
     QTest::addColumn<QString>("plot");
     for (const char* name : {"layernorm_4x5", "rmsnorm_4x5", "groupnorm_g2_4x6", "batchnorm_eval_5x4"})
-        for (const char* plot : {"gradients", "difference", "params", "gradcheck"})
-            QTest::addRow("%s %s", name, plot) << QString(name) << QString(plot);
+        for (const char* plot : {"gradients", "difference", "params", "gradcheck", "terms"})
+            if (QString(plot) != "terms" || !QString(name).startsWith("batchnorm_eval"))
+                QTest::addRow("%s %s", name, plot) << QString(name) << QString(plot);
 }
 
 // The plots that apply to every layer are drawn from the layer's own numbers: the CSV of
@@ -188,11 +202,28 @@ void TestCliFamilyExport::exportPlotsEveryLayer()
     QFETCH(QString, plot);
     const QString session = BNFLOW_FAMILY_DIR "/" + name + ".bnflow.json";
     QTemporaryDir dir;
+    const QStringList sample = plot == "terms" ? QStringList{"--sample", "2"} : QStringList{};
     for (const char* extension : {"png", "csv"}) {
         const QString out = dir.filePath(plot + "." + extension);
-        const Run run = runCli({"export", session, "--plot", plot, "--out", out});
+        const Run run = runCli(QStringList{"export", session, "--plot", plot, "--out", out} + sample);
         QVERIFY2(run.exitCode == 0 && run.err.isEmpty(), run.err.constData());
         QVERIFY(QFileInfo(out).size() > 100);
+    }
+    if (plot == "terms") {  // the dx points are grad's fused dx of sample 2, feature by feature
+        QFile csv(dir.filePath("terms.csv"));
+        QVERIFY(csv.open(QIODevice::ReadOnly));
+        std::vector<double> plotted;
+        for (const QByteArray& line : csv.readAll().split('\n')) {
+            const QList<QByteArray> f = line.split(',');
+            if (f.size() >= 4 && f[1].startsWith("dx = sum of the"))
+                plotted.push_back(std::strtod(f[3].constData(), nullptr));
+        }
+        const Json result = grad(session.toStdString());
+        std::vector<double> expected;
+        for (const auto& v : result.at("fused").at("dx").at(2))
+            expected.push_back(v.get<double>());
+        QCOMPARE(plotted, expected);
+        return;
     }
     if (plot != "gradients")
         return;

@@ -15,6 +15,7 @@
 #include <session_json.h>
 
 #include <QLabel>
+#include <QSpinBox>
 #include <QtTest>
 
 using namespace bnflow;
@@ -57,6 +58,9 @@ private slots:
     void gradcheckChecksTheLayer();
     void batchNormOnlyPlotsSayWhy_data();
     void batchNormOnlyPlotsSayWhy();
+    void termsOfOneSample_data();
+    void termsOfOneSample();
+    void plotsTabDrawsTheTermsOfTheChosenSample();
 };
 
 void TestFamilyPlots::layerNormPlotsShowTheFamilyValues()
@@ -114,7 +118,6 @@ void TestFamilyPlots::batchNormOnlyPlotsSayWhy_data()
     QTest::addColumn<QString>("file");
     QTest::addColumn<QString>("plot");
     QTest::addColumn<QString>("why");
-    QTest::newRow("layer norm terms") << "layernorm.bnflow.json" << "terms" << "sums over each sample's features";
     QTest::newRow("RMSNorm hsweep") << "rmsnorm.bnflow.json" << "hsweep" << "float64 only";
     QTest::newRow("layer norm timings") << "layernorm.bnflow.json" << "timings" << "bnflow-cli bench --layer layernorm";
     QTest::newRow("group norm timings") << "groupnorm.bnflow.json" << "timings" << "no kernel of group norm is timed";
@@ -136,7 +139,7 @@ void TestFamilyPlots::batchNormOnlyPlotsSayWhy()
 }
 
 // The Plots tab with a layer-norm document: what it draws is the document's value(), after an
-// edit too; terms says why it is not drawn; the gradient check runs on the layer.
+// edit too; terms draws a sample's row; the gradient check runs on the layer.
 void TestFamilyPlots::plotsTabDrawsTheDocumentsLayer()
 {
     SessionDocument document;
@@ -153,16 +156,92 @@ void TestFamilyPlots::plotsTabDrawsTheDocumentsLayer()
     QCOMPARE(drawn().y, elementsOf(*document.value("fused_dx")));
     QCOMPARE(drawn().y, elementsOf(familyValueOf("fused_dx", document.session(), *analyzeFamily(document.session()).analysis)));
 
-    QVERIFY(window.showView(QStringLiteral("terms")));
-    QVERIFY(panel->view()->spec().panels.empty());
-    bool said = false;
-    for (const QLabel* label : panel->findChildren<QLabel*>())
-        said = said || label->text().contains(QStringLiteral("sums over each sample's features"));
-    QVERIFY(said);
+    QVERIFY(window.showView(QStringLiteral("terms")));  // one sample's row (termsOfOneSample)
+    QCOMPARE(panel->view()->spec().panels.at(0).series.back().y.size(), std::size_t(document.session().features()));
 
     QVERIFY(window.showView(QStringLiteral("gradcheck")));
     QTRY_VERIFY(!panel->computing());
     QCOMPARE(panel->view()->spec().panels.at(0).series.at(1).x, elementsOf(*document.value("fused_dx")));
+}
+
+void TestFamilyPlots::termsOfOneSample_data()
+{
+    QTest::addColumn<QString>("file");
+    QTest::addColumn<int>("terms");
+    QTest::addColumn<QString>("layer");
+    QTest::newRow("layer norm") << "layernorm.bnflow.json" << 3 << "layer norm";
+    QTest::newRow("RMSNorm") << "rmsnorm.bnflow.json" << 2 << "RMSNorm";
+    QTest::newRow("group norm") << "groupnorm.bnflow.json" << 3 << "group norm";
+}
+
+// The per-sample layers' terms plot draws one sample's row: each bar is scale times one term of
+// the family's fused form (familyValueOf), the bars of a feature add up to the fused dx, and
+// the scale is the statistic of the feature's set (one per group for group norm).
+void TestFamilyPlots::termsOfOneSample()
+{
+    QFETCH(QString, file);
+    QFETCH(int, terms);
+    QFETCH(QString, layer);
+    const Session s = loadExample(qPrintable(file));
+    const FamilyAnalysis a = *analyzeFamily(s).analysis;
+    const Reduction& r = a.reduction;
+    const Eigen::Index i = s.samples() - 1;
+    PlotOptions options;
+    options.sample = i;
+    const PlotSpec spec = familyPlot("terms", s, a, options);
+    QCOMPARE(spec.name, QStringLiteral("terms"));
+    QCOMPARE(spec.panels.size(), std::size_t(1));
+    QVERIFY2(spec.title.contains(QStringLiteral("sample %1").arg(i)) && spec.title.contains(layer), qPrintable(spec.title));
+    const std::vector<Series>& drawn = spec.panels[0].series;
+    QCOMPARE(int(drawn.size()), terms + 1);  // the bars, then the dx points
+    const Eigen::Map<const Matrix> dx = familyValueOf("fused_dx", s, a);
+    const Eigen::Map<const Matrix> term1 = familyValueOf("fused_term1", s, a);
+    const Eigen::Map<const Matrix> term3 = familyValueOf("fused_term3", s, a);
+    for (Eigen::Index j = 0; j < s.features(); ++j) {
+        const double scale = a.fused.scale(r.statRow(i), r.statCol(j));
+        const std::size_t k = std::size_t(j);
+        QCOMPARE(drawn.front().y.at(k), scale * term1(i, j));
+        QCOMPARE(drawn[std::size_t(terms - 1)].y.at(k), -scale * term3(i, j));
+        if (terms == 3)
+            QCOMPARE(drawn[1].y.at(k), -scale * familyValueOf("fused_term2", s, a)(r.statRow(i), r.statCol(j)));
+        QCOMPARE(drawn.back().y.at(k), dx(i, j));
+        double sum = 0;
+        for (int t = 0; t < terms; ++t)
+            sum += drawn[std::size_t(t)].y.at(k);
+        QVERIFY2(std::abs(sum - dx(i, j)) <= 1e-12 * (1 + std::abs(scale) * (std::abs(term1(i, j)) + std::abs(term3(i, j)))),
+                 qPrintable(QStringLiteral("feature %1: bars add to %2, dx %3").arg(j).arg(sum).arg(dx(i, j))));
+    }
+    // Another sample, another row.
+    options.sample = 0;
+    QCOMPARE(familyPlot("terms", s, a, options).panels[0].series.back().y.front(), dx(0, 0));
+}
+
+// The Plots tab: for a per-sample layer the terms plot asks for a sample, not a feature.
+void TestFamilyPlots::plotsTabDrawsTheTermsOfTheChosenSample()
+{
+    SessionDocument document;
+    DisplaySettings display;
+    MainWindow window(&document, &display);
+    document.reset(loadExample("layernorm.bnflow.json"));
+    PlotsPanel* panel = window.plotsPanel();
+    QVERIFY(window.showView(QStringLiteral("terms")));
+    QSpinBox* sample = panel->findChild<QSpinBox*>(QStringLiteral("termsSample"));
+    QSpinBox* feature = panel->findChild<QSpinBox*>(QStringLiteral("termsFeature"));
+    QVERIFY(sample && feature);
+    QVERIFY(sample->isVisibleTo(panel));
+    QVERIFY(!feature->isVisibleTo(panel));
+    QCOMPARE(sample->maximum(), int(document.session().samples() - 1));
+    sample->setValue(2);
+    const Eigen::Map<const Matrix> dx = *document.value("fused_dx");
+    const auto dxDrawn = [panel] { return panel->view()->spec().panels.at(0).series.back().y; };
+    QCOMPARE(dxDrawn().size(), std::size_t(document.session().features()));
+    QCOMPARE(dxDrawn().front(), dx(2, 0));
+    QVERIFY(panel->view()->spec().title.contains(QStringLiteral("sample 2")));
+
+    document.reset(exampleSession());  // batch norm: one feature's column again
+    QVERIFY(feature->isVisibleTo(panel));
+    QVERIFY(!sample->isVisibleTo(panel));
+    QVERIFY(panel->view()->spec().title.contains(QStringLiteral("feature")));
 }
 
 QTEST_MAIN(TestFamilyPlots)

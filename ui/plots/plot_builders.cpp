@@ -15,7 +15,8 @@ const std::vector<PlotKind>& plotKinds()
     static const std::vector<PlotKind> kinds = {
         {"gradients", "fused dx against staged dx, per element", ""},
         {"difference", "|fused dx - staged dx| per element, log axis", ""},
-        {"terms", "the three terms of the fused formula, one feature", "--feature J (default 0)"},
+        {"terms", "the terms of the fused formula: one feature (batch norm) or one sample",
+         "--feature J (batch norm) or --sample I (layer norm, RMSNorm, group norm), default 0"},
         {"params", "dgamma and dbeta per feature", ""},
         {"gradcheck", "numerical against analytic dx, relative error", "--h H (default 1e-5)"},
         {"hsweep", "gradient-check error as the step h shrinks", ""},
@@ -253,13 +254,9 @@ QString familyPlotUnavailable(const QString& name, const NormConfig& norm)
     const Layer layer = norm.layerOrDefault();
     const QString title = norm.isEval() ? QStringLiteral("batch norm in eval mode")
                                         : QString::fromUtf8(layerTitle(layer).data());
-    if (name == QLatin1String("terms"))
-        return norm.isEval()
-            ? QStringLiteral("The terms plot splits batch norm's fused dx into its three terms; in eval mode "
-                             "dx = dout · gamma · inv_std is one term, with nothing to split.")
-            : QStringLiteral("The terms plot draws batch norm's three fused terms down one feature's column "
-                             "of samples; %1 sums over each sample's features instead, so its terms are in "
-                             "the step list (fused_term1, fused_term2, fused_term3), not drawn here.").arg(title);
+    if (name == QLatin1String("terms") && norm.isEval())
+        return QStringLiteral("The terms plot splits the fused dx into its terms; in eval mode dx = dout · gamma "
+                              "· inv_std is one term, with nothing to split.");
     if (name == QLatin1String("hsweep"))
         return QStringLiteral("The h sweep compares float64 with float32 gradient checks; %1 is checked in "
                               "float64 only, so a float32 curve would be a float64 one under another name. "
@@ -272,6 +269,11 @@ QString familyPlotUnavailable(const QString& name, const NormConfig& norm)
             : QStringLiteral("The timings plot times batch norm's staged and fused backward passes in training "
                              "mode, not %1's; no kernel of %1 is timed.").arg(title);
     return {};
+}
+
+bool termsPerSample(const NormConfig& norm)
+{
+    return !norm.isEval() && norm.layerOrDefault() != Layer::BatchNorm;
 }
 
 PlotSpec familyPlot(const QString& name, const Session& session, const FamilyAnalysis& analysis,
@@ -290,6 +292,8 @@ PlotSpec familyPlot(const QString& name, const Session& session, const FamilyAna
         return differencePlot(backwardOf(analysis));
     if (name == QLatin1String("params"))
         return paramsPlot(backwardOf(analysis));
+    if (name == QLatin1String("terms"))
+        return familyTermsPlot(analysis, std::clamp<Eigen::Index>(options.sample, 0, session.samples() - 1));
     return checkPlot(name, session, options);  // gradcheck: core checks every layer (gradcheck.h)
 }
 

@@ -29,6 +29,9 @@ QString plotDescription(const QString& name);
 PlotSpec gradientsPlot(const Analysis& analysis);
 PlotSpec differencePlot(const Analysis& analysis);
 PlotSpec termsPlot(const Analysis& analysis, Eigen::Index feature);
+// Layer norm, RMSNorm and group norm: the terms of sample i's row (three, or two for RMSNorm),
+// each times its set's scale, and the fused dx they add up to (family_terms_plot.cpp).
+PlotSpec familyTermsPlot(const FamilyAnalysis& analysis, Eigen::Index sample);
 PlotSpec paramsPlot(const Analysis& analysis);
 PlotSpec gradcheckPlot(const GradCheckReport& report);
 PlotSpec hsweepPlot(const std::vector<HSweepPoint>& f64, const std::vector<HSweepPoint>& f32);
@@ -46,7 +49,8 @@ std::vector<double> hsweepSteps();
 namespace bnflow::ui {
 
 struct PlotOptions {
-    Eigen::Index feature = 0;  // "terms": which feature (clamped to the session's)
+    Eigen::Index feature = 0;  // "terms" of batch norm: which feature (clamped to the session's)
+    Eigen::Index sample = 0;   // "terms" of layer norm, RMSNorm, group norm: which sample (clamped)
     double h = 1e-5;           // "gradcheck": the step
     // "gradcheck" and "hsweep": polled between entries (a set flag ends the check early, with a
     // spec that says so), and told (done, total) as the check goes.
@@ -60,13 +64,16 @@ PlotSpec documentPlot(const QString& name, const Session& session, const Analysi
                       const PlotOptions& options = {});
 
 // Every plot for a session that is not training batch norm (family.h): "gradients",
-// "difference" and "params" from its analysis, "gradcheck" by core, which checks every layer.
-// A plot that does not apply to the layer ("terms", "hsweep", "timings") is a spec without panels
-// whose caption says why, never batch norm's plot under the layer's name.
+// "difference", "params" and the per-sample layers' "terms" from its analysis, "gradcheck" by
+// core, which checks every layer. A plot that does not apply to the layer ("terms" in eval mode,
+// "hsweep", "timings") is a spec without panels whose caption says why, never batch norm's plot
+// under the layer's name.
 PlotSpec familyPlot(const QString& name, const Session& session, const FamilyAnalysis& analysis,
                     const PlotOptions& options = {});
 // Why `name` is not drawn for a session of this configuration; empty when it is.
 QString familyPlotUnavailable(const QString& name, const NormConfig& norm);
+// "terms" of this configuration picks a sample (a row), not a feature (a column).
+bool termsPerSample(const NormConfig& norm);
 
 // "gradcheck" and "hsweep": they run core's gradient check (O(N^2 D) per step) and need only the
 // session, so the window builds them on a worker thread (plot_job.h).

@@ -14,6 +14,7 @@
 #include <QLabel>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QSignalBlocker>
 #include <QSpinBox>
 #include <QTimer>
 #include <QVBoxLayout>
@@ -53,7 +54,14 @@ PlotsPanel::PlotsPanel(SessionDocument* document, DisplaySettings* display, QWid
     for (const QString& name : plotNames())
         plots_->addItem(QStringLiteral("%1: %2").arg(name, plotDescription(name)), name);
     feature_ = spin(0, 0, 0, {}, this);
+    feature_->setObjectName(QStringLiteral("termsFeature"));
+    feature_->setToolTip(tr("The feature (column) whose samples' terms are drawn"));
     featureBox_ = labelled(tr("Feature"), feature_, this);
+    sample_ = spin(0, 0, 0, {}, this);
+    sample_->setObjectName(QStringLiteral("termsSample"));
+    sample_->setToolTip(tr("The sample (row) whose features' terms are drawn: this layer normalizes each "
+                           "sample over its features"));
+    sampleBox_ = labelled(tr("Sample"), sample_, this);
     step_ = new QComboBox(this);
     for (const double h : {1e-2, 1e-3, 1e-4, 1e-5, 1e-6, 1e-7, 1e-8})
         step_->addItem(QString::number(h, 'g', 1), h);
@@ -83,6 +91,7 @@ PlotsPanel::PlotsPanel(SessionDocument* document, DisplaySettings* display, QWid
     auto* tools = new QHBoxLayout;
     tools->addWidget(plots_, 1);
     tools->addWidget(featureBox_);
+    tools->addWidget(sampleBox_);
     tools->addWidget(stepBox_);
     tools->addWidget(resetZoom_);
     auto* exportRow = new QHBoxLayout;
@@ -120,6 +129,7 @@ PlotsPanel::PlotsPanel(SessionDocument* document, DisplaySettings* display, QWid
 
     connect(plots_, &QComboBox::currentIndexChanged, this, &PlotsPanel::refresh);
     connect(feature_, &QSpinBox::valueChanged, this, &PlotsPanel::refresh);
+    connect(sample_, &QSpinBox::valueChanged, this, &PlotsPanel::refresh);
     connect(step_, &QComboBox::currentIndexChanged, this, &PlotsPanel::refresh);
     connect(document_, &SessionDocument::resultsChanged, this, &PlotsPanel::refresh);
     // A theme or font change redraws the numbers already shown: no gradient check runs again.
@@ -228,6 +238,11 @@ void PlotsPanel::setFeature(int feature)
     feature_->setValue(feature);
 }
 
+void PlotsPanel::setSample(int sample)
+{
+    sample_->setValue(sample);
+}
+
 void PlotsPanel::setStep(double h)
 {
     step_->setCurrentIndex(step_->findData(h));
@@ -260,12 +275,19 @@ void PlotsPanel::refresh()
     if (stale_)
         return;
     const QString name = currentPlot();
-    featureBox_->setVisible(name == QLatin1String("terms"));
+    const bool perSample = termsPerSample(document_->norm());
+    featureBox_->setVisible(name == QLatin1String("terms") && !perSample);
+    sampleBox_->setVisible(name == QLatin1String("terms") && perSample);
     stepBox_->setVisible(name == QLatin1String("gradcheck"));
     // A plot that shows batch norm only says why for another layer (plot_builders.h).
     const QString unavailable = familyPlotUnavailable(name, document_->norm());
     timingBox_->setVisible(name == QLatin1String("timings") && unavailable.isEmpty());
-    feature_->setMaximum(int(std::max<Eigen::Index>(0, document_->session().features() - 1)));
+    {
+        // Not a second refresh: the new maximum may clamp the value, which is read below.
+        const QSignalBlocker blockFeature(feature_), blockSample(sample_);
+        feature_->setMaximum(int(std::max<Eigen::Index>(0, document_->session().features() - 1)));
+        sample_->setMaximum(int(std::max<Eigen::Index>(0, document_->session().samples() - 1)));
+    }
     if (!unavailable.isEmpty()) {
         job_->cancel();
         showPlot({});
@@ -297,6 +319,7 @@ void PlotsPanel::refresh()
     }
     PlotOptions options;
     options.feature = feature_->value();
+    options.sample = sample_->value();
     options.h = step_->currentData().toDouble();
     if (isCheckPlot(name)) {
         // The session is copied into the request: later edits cannot touch what the worker reads.

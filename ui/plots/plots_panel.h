@@ -35,7 +35,8 @@ public:
 
     QString currentPlot() const;
     bool selectPlot(const QString& name);  // false for an unknown name
-    void setFeature(int feature);          // "terms"
+    void setFeature(int feature);          // "terms" of batch norm
+    void setSample(int sample);            // "terms" of the per-sample layers
     void setStep(double h);                // "gradcheck": one of the offered steps
     PlotView* view() const { return view_; }
     TimingLab* timingLab() const { return lab_; }
@@ -78,8 +79,10 @@ private:
     DisplaySettings* display_;
     TimingLab* lab_;
     QComboBox* plots_;
-    QSpinBox* feature_;
+    QSpinBox* feature_;  // "terms" of batch norm: a feature's column
     QWidget* featureBox_;
+    QSpinBox* sample_;   // "terms" of layer norm, RMSNorm, group norm: a sample's row
+    QWidget* sampleBox_;
     QComboBox* step_;
     QWidget* stepBox_;
     QWidget* timingBox_;
