@@ -24,6 +24,7 @@
 
 #include <QLabel>
 #include <QListWidget>
+#include <QSpinBox>
 #include <QtTest>
 
 using namespace bnflow;
@@ -62,6 +63,7 @@ private slots:
     void resultsClickOnASampleStatistic();
     void evalModeReducesNothing();
     void stepsAndGraphFollowTheLayer();
+    void sampleBoxPicksTheSet();
 
 private:
     MatrixView* batch() const { return window_->batchPanel()->view(); }
@@ -269,6 +271,38 @@ void TestFamilyWalkthrough::stepsAndGraphFollowTheLayer()
     document_->reset(sessionOf(NormConfig{}));
     QCOMPARE(list->count(), int(steps().size()));
     QVERIFY(!graph->nodeRect(QStringLiteral("mean")).isEmpty());
+}
+
+// The sample i box beside feature j: shown for the layers with a statistic per sample (lecture
+// mode hides the batch, whose selected cell is the other way to pick a sample); it picks the
+// set whose numbers are plugged in and whose cells the batch tints, and follows a click there.
+void TestFamilyWalkthrough::sampleBoxPicksTheSet()
+{
+    auto* sample = window_->walkthrough()->findChild<QSpinBox*>(QStringLiteral("walkthroughSample"));
+    QVERIFY(sample);
+    document_->reset(sessionOf(NormConfig{}));
+    QVERIFY(!sample->isVisibleTo(window_->walkthrough()));  // batch norm: one statistic per feature
+
+    NormConfig ln;
+    ln.layer = Layer::LayerNorm;
+    document_->reset(sessionOf(ln));
+    QVERIFY(sample->isVisibleTo(window_->walkthrough()));
+    QCOMPARE(sample->maximum(), 4);
+    goToStep("mean");
+    sample->setValue(3);
+    QCOMPARE(window_->walkthroughState()->sample(), 3);
+    QCOMPARE(tinted(), (CellList{"3,0", "3,1", "3,2", "3,3"}));
+    QVERIFY2(window_->walkthrough()->plugged()->text().startsWith(QStringLiteral("x[3][*]")),
+             qPrintable(window_->walkthrough()->plugged()->text()));
+    clickBatch(1, 2);  // the batch's selection moves the box too
+    QCOMPARE(sample->value(), 1);
+
+    NormConfig eval;
+    eval.mode = Mode::Eval;
+    eval.runningMean = RowVector::Zero(4);
+    eval.runningVar = RowVector::Ones(4);
+    document_->reset(sessionOf(eval));
+    QVERIFY(!sample->isVisibleTo(window_->walkthrough()));  // eval: the running statistics, per feature
 }
 
 QTEST_MAIN(TestFamilyWalkthrough)

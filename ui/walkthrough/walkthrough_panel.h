@@ -78,6 +78,7 @@ private:
     QListWidget* steps_;
     QLabel* title_;
     QSpinBox* feature_;
+    QSpinBox* sample_;  // shown for the layers with a statistic per sample
     QSlider* slider_;
     FormulaView* formula_;
     QLabel* meaning_;
