@@ -10,7 +10,7 @@ BNFLOW_PACKAGES=(
   libeigen3-dev nlohmann-json3-dev libzip-dev
   fonts-dejavu-core xvfb xauth
   desktop-file-utils appstream dpkg-dev
-  python3
+  python3 poppler-utils
 )
 
 bnflow_install_missing() {

@@ -33,6 +33,8 @@ private slots:
     void exportPlotsEveryLayer_data();
     void exportPlotsEveryLayer();
     void handoutNamesTheLayerAndItsSteps();
+    void handoutSampleIsChecked_data();
+    void handoutSampleIsChecked();
 };
 
 namespace {
@@ -268,6 +270,45 @@ void TestCliFamilyExport::handoutNamesTheLayerAndItsSteps()
     // One set's numbers plugged into the layer's formula: the block of sample 0's first group,
     // M = D/G = 3 (the typeset formula above it is an SVG, not text).
     QVERIFY2(text.contains("x[0][0:3]: μ = (1/M) · Σ_(j∈g) x = (1/3) · ("), qPrintable(text.left(3000)));
+    // The layer's graph under each step: its nodes name the selected set's statistics, and before
+    // the backward pass every gradient is pending.
+    QVERIFY2(text.contains("x[0][0:3]: ") && text.contains("dmean: not computed yet"), qPrintable(text.left(3000)));
+
+    // --sample picks another sample's set, and the second group with --feature 4.
+    const Run other = runCli({"handout", BNFLOW_FAMILY_DIR "/groupnorm_g2_4x6.bnflow.json", "--sample", "3",
+                              "--feature", "4", "--out", pdf});
+    QVERIFY2(other.exitCode == 0 && other.err.isEmpty(), other.err.constData());
+    pdftotext.start("pdftotext", {"-layout", pdf, "-"});
+    QVERIFY(pdftotext.waitForFinished(30000));
+    const QString otherText = QString::fromUtf8(pdftotext.readAllStandardOutput());
+    QVERIFY2(otherText.contains("x[3][3:6]: μ = (1/M) · Σ_(j∈g) x = (1/3) · ("), qPrintable(otherText.left(3000)));
+    QVERIFY(!otherText.contains("x[0][0:3]: μ"));
+}
+
+// --sample names a sample of a layer with per-sample statistics; anything else is a usage error
+// that names the option and why, and writes nothing.
+void TestCliFamilyExport::handoutSampleIsChecked_data()
+{
+    QTest::addColumn<QString>("session");
+    QTest::addColumn<QString>("sample");
+    QTest::addColumn<QStringList>("fragments");
+    QTest::newRow("beyond N") << "layernorm_4x5" << "4" << QStringList{"--sample 4", "4)"};
+    QTest::newRow("batch norm") << "running_pytorch_6x4" << "0" << QStringList{"--sample", "batch norm", "--feature J"};
+    QTest::newRow("eval") << "batchnorm_eval_5x4" << "0" << QStringList{"--sample", "eval mode"};
+}
+
+void TestCliFamilyExport::handoutSampleIsChecked()
+{
+    QFETCH(QString, session);
+    QFETCH(QString, sample);
+    QFETCH(QStringList, fragments);
+    QTemporaryDir dir;
+    const QString pdf = dir.filePath("never.pdf");
+    const Run run = runCli({"handout", BNFLOW_FAMILY_DIR "/" + session + ".bnflow.json", "--sample", sample, "--out", pdf});
+    QCOMPARE(run.exitCode, 2);
+    for (const QString& fragment : fragments)
+        QVERIFY2(run.err.contains(fragment.toUtf8()), run.err.constData());
+    QVERIFY(!QFile::exists(pdf));
 }
 
 QTEST_GUILESS_MAIN(TestCliFamilyExport)

@@ -215,7 +215,7 @@ void TestExercisePanel::savedLockedAndUnlockedByMenu()
 static QString handoutText(const SessionDocument& document, const DisplaySettings& display, const QString& path)
 {
     QString error;
-    if (!writeHandout(document, display, 0, path, &error))
+    if (!writeHandout(document, display, {}, path, &error))
         return QStringLiteral("handout failed: ") + error;
     QProcess pdftotext;
     pdftotext.start(QStringLiteral("pdftotext"), {path, QStringLiteral("-")});

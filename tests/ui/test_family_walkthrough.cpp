@@ -9,6 +9,7 @@
 #include <results/results_panel.h>
 #include <tables/matrix_view.h>
 #include <walkthrough/graph_view.h>
+#include <walkthrough/handout.h>
 #include <walkthrough/walkthrough_panel.h>
 #include <walkthrough/walkthrough_state.h>
 #include <window/main_window.h>
@@ -25,6 +26,7 @@
 #include <QLabel>
 #include <QListWidget>
 #include <QSpinBox>
+#include <QTemporaryDir>
 #include <QtTest>
 
 using namespace bnflow;
@@ -64,6 +66,7 @@ private slots:
     void evalModeReducesNothing();
     void stepsAndGraphFollowTheLayer();
     void sampleBoxPicksTheSet();
+    void handoutDrawsTheLayersGraph();
 
 private:
     MatrixView* batch() const { return window_->batchPanel()->view(); }
@@ -303,6 +306,22 @@ void TestFamilyWalkthrough::sampleBoxPicksTheSet()
     eval.runningVar = RowVector::Ones(4);
     document_->reset(sessionOf(eval));
     QVERIFY(!sample->isVisibleTo(window_->walkthrough()));  // eval: the running statistics, per feature
+}
+
+// The handout of another layer prints its graph under every page, as batch norm's does, with
+// text no smaller than 8 pt (the graph's smallest text is reported by writeHandout).
+void TestFamilyWalkthrough::handoutDrawsTheLayersGraph()
+{
+    NormConfig gn;
+    gn.layer = Layer::GroupNorm;
+    gn.groups = 2;
+    document_->reset(sessionOf(gn));
+    QTemporaryDir dir;
+    QString error;
+    double points = 0;
+    QVERIFY2(writeHandout(*document_, *display_, {3, 4}, dir.filePath("gn.pdf"), &error, &points), qPrintable(error));
+    qInfo("the group-norm handout graph's smallest text: %.2f pt", points);
+    QVERIFY2(points >= 8.0 && points < 1e9, qPrintable(QStringLiteral("%1 pt").arg(points)));
 }
 
 QTEST_MAIN(TestFamilyWalkthrough)

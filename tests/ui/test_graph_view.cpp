@@ -404,7 +404,7 @@ void TestGraphView::handoutGraphPrintsAtEightPointsOrMore()
     QTemporaryDir dir;
     QString error;
     double points = 0;
-    QVERIFY2(writeHandout(*document_, *display_, 1, dir.filePath("h.pdf"), &error, &points), qPrintable(error));
+    QVERIFY2(writeHandout(*document_, *display_, {1}, dir.filePath("h.pdf"), &error, &points), qPrintable(error));
     qInfo("the handout graph's smallest text: %.2f pt", points);
     QVERIFY2(points >= 8.0, qPrintable(QStringLiteral("%1 pt").arg(points)));
 }

@@ -271,14 +271,14 @@ void TestWalkthrough::handoutHasCoverPlusOnePagePerStep()
     QTemporaryDir dir;
     const QString path = dir.filePath("handout.pdf");
     QString error;
-    QVERIFY2(writeHandout(*document_, *display_, 1, path, &error), qPrintable(error));
+    QVERIFY2(writeHandout(*document_, *display_, {1}, path, &error), qPrintable(error));
     QCOMPARE(pdfPages(path), 1 + int(steps().size()));
     document_->setEps(0);  // a session that cannot be computed has no handout, and says why
     document_->setCell(Which::X, 0, 0, 1);
     document_->setCell(Which::X, 1, 0, 1);
     document_->setCell(Which::X, 2, 0, 1);
     document_->setCell(Which::X, 3, 0, 1);
-    QVERIFY(!writeHandout(*document_, *display_, 0, dir.filePath("no.pdf"), &error));
+    QVERIFY(!writeHandout(*document_, *display_, {}, dir.filePath("no.pdf"), &error));
     QVERIFY2(error.contains("eps = 0"), qPrintable(error));
     QVERIFY(!QFile::exists(dir.filePath("no.pdf")));
 }

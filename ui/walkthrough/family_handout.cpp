@@ -3,21 +3,26 @@
 #include <walkthrough/handout.h>
 
 #include <walkthrough/formula_view.h>
+#include <walkthrough/graph_view.h>
 #include <walkthrough/handout_page.h>
+#include <walkthrough/walkthrough_state.h>
 
 #include <document/display_settings.h>
+#include <document/session_document.h>
 #include <files/atomic_write.h>
 
 #include <family_catalogue.h>
 #include <family_report.h>
 
 #include <QApplication>
-#include <algorithm>
 #include <QBuffer>
 #include <QPainter>
 #include <QPdfWriter>
+#include <QStyle>
 #include <QSvgRenderer>
 #include <QTextDocument>
+
+#include <algorithm>
 
 namespace bnflow::ui {
 namespace {
@@ -82,10 +87,18 @@ QString layerHtml(const Session& s, const DisplaySettings& display)
     return html;
 }
 
-bool writeFamilyHandout(const Session& s, const FamilyAnalysis& a, const DisplaySettings& display,
-                        int feature, const QString& path, QString* error)
+bool writeFamilyHandout(const SessionDocument& document, const DisplaySettings& display, HandoutFocus focus,
+                        const QString& path, QString* error, double* graphTextPoints)
 {
-    const int j = std::clamp(feature, 0, int(s.features()) - 1);
+    const Session& s = document.session();
+    const FamilyAnalysis* analysis = document.family();
+    if (!analysis) {
+        *error = QObject::tr("the session cannot be computed: %1").arg(document.whyNoAnalysis());
+        return false;
+    }
+    const FamilyAnalysis& a = *analysis;
+    const int j = std::clamp(focus.feature, 0, int(s.features()) - 1);
+    const int i = std::clamp(focus.sample, 0, int(s.samples()) - 1);
     QByteArray bytes;  // painted into memory first: only a complete document reaches the disk
     QBuffer file(&bytes);
     file.open(QIODevice::WriteOnly);
@@ -112,8 +125,17 @@ bool writeFamilyHandout(const Session& s, const FamilyAnalysis& a, const Display
     drawText(painter, handoutCoverHtml(s, display, j), y, width, 10);
 
     const auto& all = steps(r.layer, r.eval ? Mode::Eval : Mode::Train);
+    // The layer's graph under each page's text, in print colours, as batch norm's handout.
+    WalkthroughState state;
+    state.setSteps(all);
+    state.setFeature(j);
+    state.setSample(i);
+    GraphView graph(&document, &state, &display);
+    graph.setPalette(QApplication::style()->standardPalette());
+    double smallestGraphText = 1e9;
     for (std::size_t k = 0; k < all.size(); ++k) {
         pdf.newPage();
+        state.setStep(int(k));
         const Step& step = all[k];
         y = kMargin;
         const QString name = QString::fromStdString(labelWithSymbol(step.output()));
@@ -131,16 +153,21 @@ bool writeFamilyHandout(const Session& s, const FamilyAnalysis& a, const Display
             y += size.height() + 20;
         }
         y = drawText(painter, qs(step.meaning).toHtmlEscaped(), y, width, 11);
-        // The numbers of the set that holds x[0][j] (the family's pluggedIn, family_catalogue.h).
-        const Eigen::Index setRow = r.statRow(0), setCol = r.statCol(j);
+        // The numbers of the set that holds x[i][j] (the family's pluggedIn, family_catalogue.h).
+        const Eigen::Index setRow = r.statRow(i), setCol = r.statCol(j);
         y = drawText(painter, QStringLiteral("<i>%1: %2</i>")
                                   .arg(QString::fromStdString(r.setName(setRow, setCol)).toHtmlEscaped(),
                                        QString::fromStdString(pluggedIn(step, s, a, setRow, setCol,
                                                                         display.significantDigits()))
                                            .toHtmlEscaped()),
                      y, width, 10);
-        drawText(painter, valuesHtml(familyValueOf(step.id, s, a), display, 12, &s.exercise, step.id), y, width, 9);
+        y = drawText(painter, valuesHtml(familyValueOf(step.id, s, a), display, 12, &s.exercise, step.id), y, width, 9);
+        const double graphHeight = pdf.height() - kMargin - y;
+        if (graphHeight > 100)  // 10 mm margins, as batch norm's handout
+            smallestGraphText = std::min(smallestGraphText, graph.print(&painter, QRectF(kMargin / 1.5, y, pdf.width() - kMargin / 0.75, graphHeight), kDpi));
     }
+    if (graphTextPoints)
+        *graphTextPoints = smallestGraphText;
     if (!painter.end() || bytes.isEmpty()) {
         *error = files::writeError(path, QObject::tr("the PDF could not be rendered"));
         return false;

@@ -47,11 +47,11 @@ QString handoutCoverHtml(const Session& s, const DisplaySettings& display, int f
            QObject::tr("<p>beta:</p>") + tableHtml(s.beta, display);
 }
 
-bool writeHandout(const SessionDocument& document, const DisplaySettings& display, int feature,
+bool writeHandout(const SessionDocument& document, const DisplaySettings& display, HandoutFocus focus,
                   const QString& path, QString* error, double* graphTextPoints)
 {
-    if (const FamilyAnalysis* family = document.family())  // another layer: its own step list
-        return writeFamilyHandout(document.session(), *family, display, feature, path, error);
+    if (document.family())  // another layer: its own step list
+        return writeFamilyHandout(document, display, focus, path, error, graphTextPoints);
     const Analysis* a = document.analysis();
     if (!a) {
         *error = QObject::tr("the session cannot be computed: %1")
@@ -59,7 +59,7 @@ bool writeHandout(const SessionDocument& document, const DisplaySettings& displa
         return false;
     }
     const Session& s = document.session();
-    const int j = std::clamp(feature, 0, int(s.features()) - 1);
+    const int j = std::clamp(focus.feature, 0, int(s.features()) - 1);
     // The whole PDF is painted into memory first: only a complete document reaches the disk.
     QByteArray bytes;
     QBuffer file(&bytes);

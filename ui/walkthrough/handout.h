@@ -16,18 +16,25 @@ class SessionDocument;
 // (everything the walkthrough's numbers follow from). `feature` is the one the pages follow.
 QString handoutCoverHtml(const Session& session, const DisplaySettings& display, int feature);
 
+// Whose numbers the step pages show: feature j's (batch norm: its column) and, for layer norm,
+// RMSNorm and group norm, sample i's set (the one that holds x[i][j]).
+struct HandoutFocus {
+    int feature = 0;
+    int sample = 0;
+};
+
 // Painted in memory, then written atomically (files/atomic_write.h). false with a one-line message naming the file or the problem.
 // graphTextPoints, when given, receives the printed size (pt) of the smallest text in any page's graph.
-bool writeHandout(const SessionDocument& document, const DisplaySettings& display, int feature,
+bool writeHandout(const SessionDocument& document, const DisplaySettings& display, HandoutFocus focus,
                   const QString& path, QString* error, double* graphTextPoints = nullptr);
 
-// The handout of a session that is not training batch norm (family.h): a cover with the title,
-// notes, the layer and its keys and the batch, then one page per step of the layer's step list
-// (family_catalogue.h) with its formula as text, its explanation, the numbers of the set that
-// holds x[0][feature] (or feature's column) plugged in, and its values in the layer's shape.
-// No graph: the family's graph is drawn by the window only (yet).
-bool writeFamilyHandout(const Session& session, const FamilyAnalysis& analysis,
-                        const DisplaySettings& display, int feature, const QString& path, QString* error);
+// The handout of a document that is not training batch norm (family.h; writeHandout calls it):
+// a cover with the title, notes, the layer and its keys and the batch, then one page per step
+// of the layer's step list (family_catalogue.h) with its typeset formula, its explanation, the
+// numbers of the set that holds x[sample][feature] (eval: feature's column) plugged in, its
+// values in the layer's shape, and the layer's graph at that step.
+bool writeFamilyHandout(const SessionDocument& document, const DisplaySettings& display, HandoutFocus focus,
+                        const QString& path, QString* error, double* graphTextPoints = nullptr);
 
 // The cover's paragraph on the layer: its name and every family key the session sets.
 QString layerHtml(const Session& session, const DisplaySettings& display);

@@ -235,7 +235,7 @@ void MainWindow::setupWalkthroughActions(QMenu* file, QMenu* view)
         const QString path = files_->chooseFile(tr("Export handout"), tr("PDF files (*.pdf)"), true,
                                                 suggestedFileName(*document_, QStringLiteral("handout"), QStringLiteral("pdf")));
         QString error;
-        if (!path.isEmpty() && !writeHandout(*document_, *display_, walkthroughState_->feature(), path, &error))
+        if (!path.isEmpty() && !writeHandout(*document_, *display_, {walkthroughState_->feature(), walkthroughState_->sample()}, path, &error))
             files_->showError(tr("Cannot export the handout"), error);
         else if (!path.isEmpty())
             statusBar()->showMessage(tr("Exported the handout to %1").arg(path), kConfirmationMs);
