@@ -9,17 +9,13 @@
 
 #include <document/display_settings.h>
 #include <document/session_document.h>
-#include <files/atomic_write.h>
 
 #include <family_catalogue.h>
 #include <family_report.h>
 
 #include <QApplication>
-#include <QBuffer>
 #include <QPainter>
-#include <QPdfWriter>
 #include <QStyle>
-#include <QSvgRenderer>
 #include <QTextDocument>
 
 #include <algorithm>
@@ -99,16 +95,9 @@ bool writeFamilyHandout(const SessionDocument& document, const DisplaySettings& 
     const FamilyAnalysis& a = *analysis;
     const int j = std::clamp(focus.feature, 0, int(s.features()) - 1);
     const int i = std::clamp(focus.sample, 0, int(s.samples()) - 1);
-    QByteArray bytes;  // painted into memory first: only a complete document reaches the disk
-    QBuffer file(&bytes);
-    file.open(QIODevice::WriteOnly);
-    QPdfWriter pdf(&file);
-    pdf.setPageSize(QPageSize(QPageSize::A4));
-    pdf.setResolution(kDpi);
-    pdf.setTitle(QStringLiteral("bnflow handout"));
-    pdf.setCreator(QStringLiteral("bnflow"));
-    QPainter painter(&pdf);
-    const double width = pdf.width() - 2 * kMargin;
+    PdfPages pages(QStringLiteral("bnflow handout"));
+    QPainter& painter = pages.painter();
+    const double width = pages.columnWidth();
     const Reduction& r = a.reduction;
     const QString layer = qs(layerTitle(r.layer)) + (r.eval ? QObject::tr(" (eval mode)") : QString());
 
@@ -134,7 +123,7 @@ bool writeFamilyHandout(const SessionDocument& document, const DisplaySettings& 
     graph.setPalette(QApplication::style()->standardPalette());
     double smallestGraphText = 1e9;
     for (std::size_t k = 0; k < all.size(); ++k) {
-        pdf.newPage();
+        pages.newPage();
         state.setStep(int(k));
         const Step& step = all[k];
         y = kMargin;
@@ -144,14 +133,7 @@ bool writeFamilyHandout(const SessionDocument& document, const DisplaySettings& 
                      y, width, 12);
         // The layer's typeset formula (formulaKey(), family_formulas.inc), as batch norm's
         // handout draws its own; the plugged-in line below repeats it in symbols.
-        QSvgRenderer formula(FormulaView::svgFor(qs(formulaKey(r.layer, r.eval ? Mode::Eval : Mode::Train, step.id)), Qt::black));
-        if (formula.isValid()) {
-            QSizeF size = QSizeF(formula.defaultSize()) * 1.6;
-            if (size.width() > width)
-                size.scale(QSizeF(width, size.height()), Qt::KeepAspectRatio);
-            formula.render(&painter, QRectF(QPointF(kMargin, y), size));
-            y += size.height() + 20;
-        }
+        y = pages.drawFormula(FormulaView::svgFor(qs(formulaKey(r.layer, r.eval ? Mode::Eval : Mode::Train, step.id)), Qt::black), y);
         y = drawText(painter, qs(step.meaning).toHtmlEscaped(), y, width, 11);
         // The numbers of the set that holds x[i][j] (the family's pluggedIn, family_catalogue.h).
         const Eigen::Index setRow = r.statRow(i), setCol = r.statCol(j);
@@ -162,17 +144,11 @@ bool writeFamilyHandout(const SessionDocument& document, const DisplaySettings& 
                                            .toHtmlEscaped()),
                      y, width, 10);
         y = drawText(painter, valuesHtml(familyValueOf(step.id, s, a), display, 12, &s.exercise, step.id), y, width, 9);
-        const double graphHeight = pdf.height() - kMargin - y;
-        if (graphHeight > 100)  // 10 mm margins, as batch norm's handout
-            smallestGraphText = std::min(smallestGraphText, graph.print(&painter, QRectF(kMargin / 1.5, y, pdf.width() - kMargin / 0.75, graphHeight), kDpi));
+        smallestGraphText = std::min(smallestGraphText, pages.drawGraph(graph, y));
     }
     if (graphTextPoints)
         *graphTextPoints = smallestGraphText;
-    if (!painter.end() || bytes.isEmpty()) {
-        *error = files::writeError(path, QObject::tr("the PDF could not be rendered"));
-        return false;
-    }
-    return files::writeFileAtomically(path, bytes, error);
+    return pages.finish(path, error);
 }
 
 }  // namespace bnflow::ui

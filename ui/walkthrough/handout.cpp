@@ -2,7 +2,6 @@
 
 #include <document/display_settings.h>
 #include <document/session_document.h>
-#include <files/atomic_write.h>
 #include <walkthrough/formula_view.h>
 #include <walkthrough/handout_page.h>
 #include <walkthrough/graph_view.h>
@@ -11,11 +10,8 @@
 #include <catalogue.h>
 
 #include <QApplication>
-#include <QBuffer>
 #include <QPainter>
-#include <QPdfWriter>
 #include <QStyle>
-#include <QSvgRenderer>
 #include <QTextDocument>
 
 namespace bnflow::ui {
@@ -60,17 +56,9 @@ bool writeHandout(const SessionDocument& document, const DisplaySettings& displa
     }
     const Session& s = document.session();
     const int j = std::clamp(focus.feature, 0, int(s.features()) - 1);
-    // The whole PDF is painted into memory first: only a complete document reaches the disk.
-    QByteArray bytes;
-    QBuffer file(&bytes);
-    file.open(QIODevice::WriteOnly);
-    QPdfWriter pdf(&file);
-    pdf.setPageSize(QPageSize(QPageSize::A4));
-    pdf.setResolution(kDpi);
-    pdf.setTitle(QStringLiteral("bnflow handout"));
-    pdf.setCreator(QStringLiteral("bnflow"));
-    QPainter painter(&pdf);
-    const double width = pdf.width() - 2 * kMargin;
+    PdfPages pages(QStringLiteral("bnflow handout"));
+    QPainter& painter = pages.painter();
+    const double width = pages.columnWidth();
 
     // Cover.
     double y = kMargin;
@@ -85,42 +73,26 @@ bool writeHandout(const SessionDocument& document, const DisplaySettings& displa
     state.setFeature(j);
     GraphView graph(&document, &state, &display);
     graph.setPalette(QApplication::style()->standardPalette());
-    const QColor ink(Qt::black);
     const auto& all = steps();
     double smallestGraphText = 1e9;
     for (std::size_t k = 0; k < all.size(); ++k) {
-        pdf.newPage();
+        pages.newPage();
         state.setStep(int(k));
         const Step& step = all[k];
         y = kMargin;
         const QString name = QString::fromStdString(labelWithSymbol(step.output()));
         y = drawText(painter, QObject::tr("<h2>Step %1 of %2: %3</h2>").arg(k + 1).arg(all.size()).arg(name.toHtmlEscaped()),
                      y, width, 12);
-        QSvgRenderer formula(FormulaView::svgFor(FormulaView::keyFor(s.norm, step.id), ink));
-        if (formula.isValid()) {
-            QSizeF size = QSizeF(formula.defaultSize()) * 1.6;
-            if (size.width() > width)
-                size.scale(QSizeF(width, size.height()), Qt::KeepAspectRatio);
-            formula.render(&painter, QRectF(QPointF(kMargin, y), size));
-            y += size.height() + 20;
-        }
+        y = pages.drawFormula(FormulaView::svgFor(FormulaView::keyFor(s.norm, step.id), Qt::black), y);
         y = drawText(painter, qs(step.meaning).toHtmlEscaped(), y, width, 11);
         y = drawText(painter, QStringLiteral("<i>%1</i>").arg(QString::fromStdString(pluggedIn(step, s, *a, j)).toHtmlEscaped()),
                      y, width, 10);
         y = drawText(painter, tableHtml(valueOf(step.id, s, *a), display, 12, &s.exercise, step.id), y, width, 9);
-        // The graph takes the rest of the page, laid out for its shape (GraphView::print).
-        const double graphHeight = pdf.height() - kMargin - y;
-        if (graphHeight > 100)
-            // from 10 mm to 10 mm: the graph is wider than the text column, so its text prints larger.
-            smallestGraphText = std::min(smallestGraphText, graph.print(&painter, QRectF(kMargin / 1.5, y, pdf.width() - kMargin / 0.75, graphHeight), kDpi));
+        smallestGraphText = std::min(smallestGraphText, pages.drawGraph(graph, y));
     }
     if (graphTextPoints)
         *graphTextPoints = smallestGraphText;
-    if (!painter.end() || bytes.isEmpty()) {
-        *error = files::writeError(path, QObject::tr("the PDF could not be rendered"));
-        return false;
-    }
-    return files::writeFileAtomically(path, bytes, error);
+    return pages.finish(path, error);
 }
 
 }  // namespace bnflow::ui

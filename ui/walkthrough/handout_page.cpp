@@ -1,14 +1,67 @@
 #include <walkthrough/handout_page.h>
 
 #include <document/display_settings.h>
+#include <files/atomic_write.h>
+#include <walkthrough/graph_view.h>
 
 #include <QApplication>
 #include <QPainter>
+#include <QSvgRenderer>
 #include <QTextDocument>
 
 #include <algorithm>
 
 namespace bnflow::ui::handout {
+
+namespace {
+
+QBuffer* openedBuffer(QBuffer* buffer, QByteArray* bytes)
+{
+    buffer->setBuffer(bytes);
+    buffer->open(QIODevice::WriteOnly);
+    return buffer;
+}
+
+}  // namespace
+
+PdfPages::PdfPages(const QString& title) : pdf_(openedBuffer(&buffer_, &bytes_))
+{
+    pdf_.setPageSize(QPageSize(QPageSize::A4));
+    pdf_.setResolution(kDpi);
+    pdf_.setTitle(title);
+    pdf_.setCreator(QStringLiteral("bnflow"));
+    painter_.begin(&pdf_);
+}
+
+double PdfPages::drawFormula(const QByteArray& svg, double y)
+{
+    QSvgRenderer formula(svg);
+    if (!formula.isValid())
+        return y;
+    QSizeF size = QSizeF(formula.defaultSize()) * 1.6;
+    if (size.width() > columnWidth())
+        size.scale(QSizeF(columnWidth(), size.height()), Qt::KeepAspectRatio);
+    formula.render(&painter_, QRectF(QPointF(kMargin, y), size));
+    return y + size.height() + 20;
+}
+
+double PdfPages::drawGraph(GraphView& graph, double y)
+{
+    const double height = pdf_.height() - kMargin - y;
+    if (height <= 100)
+        return 1e9;
+    // From 10 mm to 10 mm: the graph is wider than the text column, so its text prints larger.
+    return graph.print(&painter_, QRectF(kMargin / 1.5, y, pdf_.width() - kMargin / 0.75, height), kDpi);
+}
+
+bool PdfPages::finish(const QString& path, QString* error)
+{
+    if (!painter_.end() || bytes_.isEmpty()) {
+        *error = files::writeError(path, QObject::tr("the PDF could not be rendered"));
+        return false;
+    }
+    return files::writeFileAtomically(path, bytes_, error);
+}
 
 double drawText(QPainter& p, const QString& html, double y, double width, double pointSize)
 {
