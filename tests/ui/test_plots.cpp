@@ -18,21 +18,13 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include "spec_series.h"
+
 using namespace bnflow;
 using namespace bnflow::ui;
 using namespace bnflow::test;
 
 namespace {
-
-const Series& series(const PlotSpec& spec, std::size_t panel, const QString& name)
-{
-    for (const Series& s : spec.panels.at(panel).series)
-        if (s.name == name)
-            return s;
-    static const Series none;
-    QTest::qFail(qPrintable(QStringLiteral("no series '%1' in %2").arg(name, spec.name)), __FILE__, __LINE__);
-    return none;
-}
 
 Matrix asMatrix(const std::vector<double>& v)
 {
