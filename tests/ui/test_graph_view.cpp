@@ -30,6 +30,8 @@
 #include <QFontInfo>
 #include <QtTest>
 
+#include <session_json.h>
+
 #include <cmath>
 
 using namespace bnflow;
@@ -65,11 +67,12 @@ double uiFontPixels()
     return QFontInfo(QApplication::font()).pixelSize();
 }
 
-// Node boxes as the viewport shows them, by node id (QGraphicsItem::data(2) names them).
-QMap<QString, QRect> nodesOnScreen(const QGraphicsView* view)
+// Node boxes as the viewport shows them, by node id (QGraphicsItem::data(2) names them), of
+// batch norm's graph or the one given.
+QMap<QString, QRect> nodesOnScreen(const QGraphicsView* view, const std::vector<GraphNode>& nodes = graphNodes())
 {
     QMap<QString, QRect> out;
-    for (const GraphNode& node : graphNodes())
+    for (const GraphNode& node : nodes)
         for (QGraphicsItem* item : view->scene()->items())
             if (auto* box = dynamic_cast<QGraphicsRectItem*>(item); box && item->data(2).toString() == qs(node.id))
                 out[qs(node.id)] = view->mapFromScene(box->mapToScene(box->rect())).boundingRect();  // without the pen
@@ -118,7 +121,9 @@ private slots:
     void cleanup();
     void textIsAtLeastTheUiFont();
     void textFollowsPreferencesAndLectureZoom();
+    void lectureModeShowsTheWholeGraphOnAProjector_data();
     void lectureModeShowsTheWholeGraphOnAProjector();
+    void lectureModeShowsTheWholeGraphAtTwiceTheScale_data() { lectureModeShowsTheWholeGraphOnAProjector_data(); }
     void lectureModeShowsTheWholeGraphAtTwiceTheScale();
     void nodesStayPutFromStepToStep();
     void backwardStepLightsItsEdgesFromOutputToInput();
@@ -195,8 +200,22 @@ void TestGraphView::textFollowsPreferencesAndLectureZoom()
 // F5 at 1280 x 720: every node of the graph inside the pane, at every step, with text at least
 // the interface font's size (the formula and its numbers stand beside the graph). Before, the
 // graph's bottom third was below the screen's edge.
+void TestGraphView::lectureModeShowsTheWholeGraphOnAProjector_data()
+{
+    QTest::addColumn<QString>("example");  // "" for the built-in batch-norm example
+    QTest::newRow("batch norm") << QString();
+    for (const char* name : {"layernorm", "rmsnorm", "groupnorm", "batchnorm_eval"})
+        QTest::newRow(name) << QString(BNFLOW_FAMILY_EXAMPLES "/%1.bnflow.json").arg(name);
+}
+
 void TestGraphView::lectureModeShowsTheWholeGraphOnAProjector()
 {
+    QFETCH(QString, example);
+    if (!example.isEmpty()) {  // every layer's graph, with the numbers of its example
+        SessionLoad load = loadSessionFile(example.toStdString());
+        QVERIFY(load.ok());
+        document_->reset(*load.session, example);
+    }
     display_->setAnimateGraph(false);
     QTest::keyClick(window_, Qt::Key_F5);
     QVERIFY(window_->lectureMode()->isActive());
@@ -205,11 +224,13 @@ void TestGraphView::lectureModeShowsTheWholeGraphOnAProjector()
     window_->showNormal();
     window_->resize(1280, 720);
     QTRY_VERIFY(window_->walkthrough()->width() >= 1260 && window_->walkthrough()->height() >= 700);
-    for (int step = 0; step < int(steps().size()); ++step) {
+    const std::vector<GraphNode>& layerNodes = graphOf(document_->norm().layerOrDefault(), document_->norm().modeOrDefault()).nodes();
+    for (int step = 0; step < window_->walkthroughState()->stepCount(); ++step) {
         window_->walkthroughState()->setStep(step);
         QApplication::processEvents();
         const QRect pane = graph()->viewport()->rect();
-        const QMap<QString, QRect> nodes = nodesOnScreen(graph());
+        const QMap<QString, QRect> nodes = nodesOnScreen(graph(), layerNodes);
+        QCOMPARE(nodes.size(), int(layerNodes.size()));
         for (auto it = nodes.begin(); it != nodes.end(); ++it)
             QVERIFY2(pane.contains(it.value()), qPrintable(QStringLiteral("step %1: %2 at %3,%4 %5x%6 outside %7x%8")
                                                                .arg(step + 1).arg(it.key()).arg(it.value().x()).arg(it.value().y())
@@ -227,18 +248,25 @@ void TestGraphView::lectureModeShowsTheWholeGraphAtTwiceTheScale()
     const double ratio = window_->devicePixelRatioF();
     if (ratio < 2)
         QSKIP("needs QT_SCALE_FACTOR=2 (ctest runs it as test_graph_view_2x)");
+    QFETCH(QString, example);
+    if (!example.isEmpty()) {
+        SessionLoad load = loadSessionFile(example.toStdString());
+        QVERIFY(load.ok());
+        document_->reset(*load.session, example);
+    }
     display_->setAnimateGraph(false);
     QTest::keyClick(window_, Qt::Key_F5);
     QVERIFY(window_->lectureMode()->isActive());
     window_->showNormal();
     window_->resize(960, 540);
     QTRY_VERIFY(window_->walkthrough()->width() >= 940 && window_->walkthrough()->height() >= 520);
-    for (int step = 0; step < int(steps().size()); ++step) {
+    const std::vector<GraphNode>& layerNodes = graphOf(document_->norm().layerOrDefault(), document_->norm().modeOrDefault()).nodes();
+    for (int step = 0; step < window_->walkthroughState()->stepCount(); ++step) {
         window_->walkthroughState()->setStep(step);
         QApplication::processEvents();
         const QRect pane = graph()->viewport()->rect();
-        const QMap<QString, QRect> nodes = nodesOnScreen(graph());
-        QCOMPARE(nodes.size(), int(graphNodes().size()));
+        const QMap<QString, QRect> nodes = nodesOnScreen(graph(), layerNodes);
+        QCOMPARE(nodes.size(), int(layerNodes.size()));
         for (auto it = nodes.begin(); it != nodes.end(); ++it)
             QVERIFY2(pane.contains(it.value()), qPrintable(QStringLiteral("step %1: %2 at %3,%4 %5x%6 outside %7x%8")
                                                                .arg(step + 1).arg(it.key()).arg(it.value().x()).arg(it.value().y())
