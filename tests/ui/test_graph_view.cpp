@@ -2,7 +2,8 @@
 // font in the default window and after Fit, growing with Preferences and lecture zoom; nodes
 // that stay put from step to step; a backward step's edges lit from output to input, animated
 // unless turned off; each branch's share on the fan-out edges; readable colours in both themes;
-// a session that cannot be computed; the handout's graph at 8 pt or more; the F1 sheet.
+// a session that cannot be computed; the handout's graph at 8 pt or more; the F1 sheet. The
+// whole graph on a projector in lecture mode: test_graph_lecture.cpp.
 #include <document/display_settings.h>
 #include <document/session_document.h>
 #include <walkthrough/graph_view.h>
@@ -15,6 +16,7 @@
 #include <catalogue.h>
 #include <graph.h>
 
+#include "graph_probe.h"
 #include "window_fixture.h"
 
 #include <QAction>
@@ -30,53 +32,17 @@
 #include <QFontInfo>
 #include <QtTest>
 
-#include <session_json.h>
-
 #include <cmath>
 
 using namespace bnflow;
 using namespace bnflow::ui;
+using namespace bnflow::test;
 
 namespace {
 
 QString qs(std::string_view text)
 {
     return QString::fromUtf8(text.data(), qsizetype(text.size()));
-}
-
-// The smallest text of the scene as the screen shows it: the font's pixel size times the
-// view's zoom (whatever kind of text item draws it).
-double smallestTextPixels(const QGraphicsView* view)
-{
-    double smallest = 1e9;
-    for (QGraphicsItem* item : view->scene()->items()) {
-        QFont font;
-        if (auto* simple = dynamic_cast<QGraphicsSimpleTextItem*>(item))
-            font = simple->font();
-        else if (auto* rich = dynamic_cast<QGraphicsTextItem*>(item))
-            font = rich->font();
-        else
-            continue;
-        smallest = std::min(smallest, QFontInfo(font).pixelSize() * view->transform().m22() * item->sceneTransform().m22());
-    }
-    return smallest;
-}
-
-double uiFontPixels()
-{
-    return QFontInfo(QApplication::font()).pixelSize();
-}
-
-// Node boxes as the viewport shows them, by node id (QGraphicsItem::data(2) names them), of
-// batch norm's graph or the one given.
-QMap<QString, QRect> nodesOnScreen(const QGraphicsView* view, const std::vector<GraphNode>& nodes = graphNodes())
-{
-    QMap<QString, QRect> out;
-    for (const GraphNode& node : nodes)
-        for (QGraphicsItem* item : view->scene()->items())
-            if (auto* box = dynamic_cast<QGraphicsRectItem*>(item); box && item->data(2).toString() == qs(node.id))
-                out[qs(node.id)] = view->mapFromScene(box->mapToScene(box->rect())).boundingRect();  // without the pen
-    return out;
 }
 
 QAction* actionNamed(QWidget* window, const QString& text)
@@ -121,10 +87,6 @@ private slots:
     void cleanup();
     void textIsAtLeastTheUiFont();
     void textFollowsPreferencesAndLectureZoom();
-    void lectureModeShowsTheWholeGraphOnAProjector_data();
-    void lectureModeShowsTheWholeGraphOnAProjector();
-    void lectureModeShowsTheWholeGraphAtTwiceTheScale_data() { lectureModeShowsTheWholeGraphOnAProjector_data(); }
-    void lectureModeShowsTheWholeGraphAtTwiceTheScale();
     void nodesStayPutFromStepToStep();
     void backwardStepLightsItsEdgesFromOutputToInput();
     void fanOutEdgesCarryTheirShares();
@@ -195,87 +157,6 @@ void TestGraphView::textFollowsPreferencesAndLectureZoom()
     QVERIFY(smallestTextPixels(graph()) >= uiFontPixels() - 0.5);
     QTest::keyClick(window_->walkthrough(), Qt::Key_Escape);
     QTRY_VERIFY(std::abs(smallestTextPixels(graph()) - atTen) < 0.5);
-}
-
-// F5 at 1280 x 720: every node of the graph inside the pane, at every step, with text at least
-// the interface font's size (the formula and its numbers stand beside the graph). Before, the
-// graph's bottom third was below the screen's edge.
-void TestGraphView::lectureModeShowsTheWholeGraphOnAProjector_data()
-{
-    QTest::addColumn<QString>("example");  // "" for the built-in batch-norm example
-    QTest::newRow("batch norm") << QString();
-    for (const char* name : {"layernorm", "rmsnorm", "groupnorm", "batchnorm_eval"})
-        QTest::newRow(name) << QString(BNFLOW_FAMILY_EXAMPLES "/%1.bnflow.json").arg(name);
-}
-
-void TestGraphView::lectureModeShowsTheWholeGraphOnAProjector()
-{
-    QFETCH(QString, example);
-    if (!example.isEmpty()) {  // every layer's graph, with the numbers of its example
-        SessionLoad load = loadSessionFile(example.toStdString());
-        QVERIFY(load.ok());
-        document_->reset(*load.session, example);
-    }
-    display_->setAnimateGraph(false);
-    QTest::keyClick(window_, Qt::Key_F5);
-    QVERIFY(window_->lectureMode()->isActive());
-    // The offscreen screen is 800 x 600 and has no window manager: the projector's 1280 x 720
-    // is given to the window itself, docks, menus and tabs still hidden by lecture mode.
-    window_->showNormal();
-    window_->resize(1280, 720);
-    QTRY_VERIFY(window_->walkthrough()->width() >= 1260 && window_->walkthrough()->height() >= 700);
-    const std::vector<GraphNode>& layerNodes = graphOf(document_->norm().layerOrDefault(), document_->norm().modeOrDefault()).nodes();
-    for (int step = 0; step < window_->walkthroughState()->stepCount(); ++step) {
-        window_->walkthroughState()->setStep(step);
-        QApplication::processEvents();
-        const QRect pane = graph()->viewport()->rect();
-        const QMap<QString, QRect> nodes = nodesOnScreen(graph(), layerNodes);
-        QCOMPARE(nodes.size(), int(layerNodes.size()));
-        for (auto it = nodes.begin(); it != nodes.end(); ++it)
-            QVERIFY2(pane.contains(it.value()), qPrintable(QStringLiteral("step %1: %2 at %3,%4 %5x%6 outside %7x%8")
-                                                               .arg(step + 1).arg(it.key()).arg(it.value().x()).arg(it.value().y())
-                                                               .arg(it.value().width()).arg(it.value().height())
-                                                               .arg(pane.width()).arg(pane.height())));
-        QVERIFY(smallestTextPixels(graph()) >= uiFontPixels() - 0.5);
-    }
-}
-
-// A 1080p projector at QT_SCALE_FACTOR=2: 960 x 540 logical pixels. The whole graph is on
-// screen at every step, its text at least as many physical pixels as the interface font has on
-// an unscaled screen. Run by ctest as test_graph_view_2x (this test skips at 1x).
-void TestGraphView::lectureModeShowsTheWholeGraphAtTwiceTheScale()
-{
-    const double ratio = window_->devicePixelRatioF();
-    if (ratio < 2)
-        QSKIP("needs QT_SCALE_FACTOR=2 (ctest runs it as test_graph_view_2x)");
-    QFETCH(QString, example);
-    if (!example.isEmpty()) {
-        SessionLoad load = loadSessionFile(example.toStdString());
-        QVERIFY(load.ok());
-        document_->reset(*load.session, example);
-    }
-    display_->setAnimateGraph(false);
-    QTest::keyClick(window_, Qt::Key_F5);
-    QVERIFY(window_->lectureMode()->isActive());
-    window_->showNormal();
-    window_->resize(960, 540);
-    QTRY_VERIFY(window_->walkthrough()->width() >= 940 && window_->walkthrough()->height() >= 520);
-    const std::vector<GraphNode>& layerNodes = graphOf(document_->norm().layerOrDefault(), document_->norm().modeOrDefault()).nodes();
-    for (int step = 0; step < window_->walkthroughState()->stepCount(); ++step) {
-        window_->walkthroughState()->setStep(step);
-        QApplication::processEvents();
-        const QRect pane = graph()->viewport()->rect();
-        const QMap<QString, QRect> nodes = nodesOnScreen(graph(), layerNodes);
-        QCOMPARE(nodes.size(), int(layerNodes.size()));
-        for (auto it = nodes.begin(); it != nodes.end(); ++it)
-            QVERIFY2(pane.contains(it.value()), qPrintable(QStringLiteral("step %1: %2 at %3,%4 %5x%6 outside %7x%8")
-                                                               .arg(step + 1).arg(it.key()).arg(it.value().x()).arg(it.value().y())
-                                                               .arg(it.value().width()).arg(it.value().height())
-                                                               .arg(pane.width()).arg(pane.height())));
-        QVERIFY(smallestTextPixels(graph()) * ratio >= uiFontPixels() - 0.5);
-    }
-    qInfo("960x540 at 2x: smallest graph text %.1f physical px, interface font %.1f logical px",
-          smallestTextPixels(graph()) * ratio, uiFontPixels());
 }
 
 void TestGraphView::nodesStayPutFromStepToStep()
