@@ -86,12 +86,12 @@ void TestGraphLecture::lectureModeShowsTheWholeGraphOnAProjector()
 
 // A 1080p projector at QT_SCALE_FACTOR=2: 960 x 540 logical pixels. The whole graph is on
 // screen at every step, its text at least as many physical pixels as the interface font has on
-// an unscaled screen. Run by ctest as test_graph_view_2x (this test skips at 1x).
+// an unscaled screen. Run by ctest as test_graph_lecture_2x (this test skips at 1x).
 void TestGraphLecture::lectureModeShowsTheWholeGraphAtTwiceTheScale()
 {
     const double ratio = window_->devicePixelRatioF();
     if (ratio < 2)
-        QSKIP("needs QT_SCALE_FACTOR=2 (ctest runs it as test_graph_view_2x)");
+        QSKIP("needs QT_SCALE_FACTOR=2 (ctest runs it as test_graph_lecture_2x)");
     QFETCH(QString, example);
     if (!example.isEmpty()) {
         SessionLoad load = loadSessionFile(example.toStdString());
