@@ -223,7 +223,8 @@ void TestFamilyPlots::plotsTabDrawsTheTermsOfTheChosenSample()
     QVERIFY(sample->isVisibleTo(panel));
     QVERIFY(!feature->isVisibleTo(panel));
     QCOMPARE(sample->maximum(), int(document.session().samples() - 1));
-    sample->setValue(2);
+    panel->setSample(2);
+    QCOMPARE(sample->value(), 2);
     const Eigen::Map<const Matrix> dx = *document.value("fused_dx");
     const auto dxDrawn = [panel] { return panel->view()->spec().panels.at(0).series.back().y; };
     QCOMPARE(dxDrawn().size(), std::size_t(document.session().features()));

@@ -77,7 +77,8 @@ PlotSpec familyTermsPlot(const FamilyAnalysis& a, Eigen::Index i)
     Panel panel{QStringLiteral("feature j"), QStringLiteral("contribution to dx[%1][j]").arg(i)};
     panel.xTickLabels = featureTicks(r.features);
     panel.series = centred ? std::vector<Series>{first, second, third, dx} : std::vector<Series>{first, third, dx};
-    const QString layer = QString::fromUtf8(layerTitle(r.layer).data());
+    const std::string_view title = layerTitle(r.layer);
+    const QString layer = QString::fromUtf8(title.data(), qsizetype(title.size()));
     const QString scaleText = r.layer == Layer::GroupNorm
         ? QStringLiteral("sum_g: over j's group (M = %1); scale = inv_std / M by group: %2")
               .arg(r.count())
