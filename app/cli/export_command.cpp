@@ -24,8 +24,10 @@ std::string exportDescription()
     std::string text = R"(Renders one plot of the session off screen and writes it; nothing is printed on success.
 SESSION - reads standard input. FILE.csv holds the numbers behind the plot, one row per point
 (panel, series, x, y, low, high, label), as the window's Export CSV writes them.
-Every layer of the normalization family is plotted; a plot that does not apply to the session's
-layer (terms, hsweep and timings show batch norm only) is refused with the reason.
+Every layer of the normalization family is plotted (terms: one feature's column for batch norm,
+--feature J; one sample's row for layer norm, RMSNorm and group norm, --sample I); a plot that
+does not apply to the session's layer (hsweep and timings show training batch norm only, terms
+has nothing to split in eval mode) is refused with the reason.
 
 Plots (NAME):
 )";
