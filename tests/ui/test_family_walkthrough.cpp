@@ -297,6 +297,18 @@ void TestFamilyWalkthrough::sampleBoxPicksTheSet()
     QCOMPARE(tinted(), (CellList{"3,0", "3,1", "3,2", "3,3"}));
     QVERIFY2(window_->walkthrough()->plugged()->text().startsWith(QStringLiteral("x[3][*]")),
              qPrintable(window_->walkthrough()->plugged()->text()));
+    // The graph's x and x − μ show that sample's row too (batch norm's show feature j's column).
+    const Matrix& x = document_->session().x;
+    const auto rowText = [this](const Matrix& m, int i) {
+        QStringList parts;
+        for (Eigen::Index c = 0; c < m.cols(); ++c)
+            parts << display_->format(m(i, c));
+        return QStringLiteral("[") + parts.join(QStringLiteral(", ")) + QStringLiteral("]");
+    };
+    QVERIFY2(window_->walkthrough()->graph()->nodeText(QStringLiteral("x")).contains(rowText(x, 3)),
+             qPrintable(window_->walkthrough()->graph()->nodeText(QStringLiteral("x"))));
+    QVERIFY2(window_->walkthrough()->graph()->nodeText(QStringLiteral("xmu")).contains(rowText(Matrix(*document_->value("xmu")), 3)),
+             qPrintable(window_->walkthrough()->graph()->nodeText(QStringLiteral("xmu"))));
     clickBatch(1, 2);  // the batch's selection moves the box too
     QCOMPARE(sample->value(), 1);
 

@@ -36,22 +36,29 @@ QString qs(std::string_view text)
     return QString::fromUtf8(text.data(), qsizetype(text.size()));
 }
 
-// Feature j's column of quantity `id`; a cell that exercise mode hides is a "?".
-QString columnText(const Matrix& m, int j, const DisplaySettings& d, const Exercise& exercise,
-                   std::string_view id)
+// What a node shows of quantity `id`: feature j's column, or (byRow: layer norm, RMSNorm and
+// group norm, whose sets are rows) sample i's row of an N x D quantity; at most four numbers,
+// "…" between; a cell that exercise mode hides is a "?". gamma, beta and their gradients
+// (1 x D) show feature j's value either way: whole rows there made the graph too wide for a
+// projector.
+QString sliceText(const Matrix& m, int i, int j, bool byRow, const DisplaySettings& d, const Exercise& exercise,
+                  std::string_view id)
 {
-    if (m.size() == 0 || j < 0 || j >= m.cols())
+    const bool row = byRow && m.rows() > 1 && i < m.rows();
+    const int fixed = row ? i : j;
+    if (m.size() == 0 || fixed < 0 || fixed >= (row ? m.rows() : m.cols()))
         return QObject::tr("—");
     QStringList parts;
-    const int n = int(m.rows());
-    for (int i = 0; i < n; ++i) {
-        if (!std::isfinite(m(i, j)))
+    const int n = int(row ? m.cols() : m.rows());
+    for (int k = 0; k < n; ++k) {
+        if (!std::isfinite(row ? m(fixed, k) : m(k, fixed)))
             return QObject::tr("undefined");
-        if (n > 4 && i == 2) {
+        if (n > 4 && k == 2) {  // the first two, "…", the last
             parts << QStringLiteral("…");
-            i = n - 1;
+            k = n - 1;
         }
-        parts << (exercise.isHidden(id, i, j) ? QStringLiteral("?") : d.format(m(i, j)));
+        const int r = row ? fixed : k, c = row ? k : fixed;
+        parts << (exercise.isHidden(id, r, c) ? QStringLiteral("?") : d.format(m(r, c)));
     }
     return n == 1 ? parts.front() : QStringLiteral("[") + parts.join(QStringLiteral(", ")) + QStringLiteral("]");
 }
@@ -137,6 +144,9 @@ void GraphView::rebuild()
     const int j = std::min(state_->feature(), int(session.features()) - 1);
     const int i = std::min(state_->sample(), int(session.samples()) - 1);
     const Reduction reduction = Reduction::of(session.norm, session.samples(), session.features());
+    // Layer norm, RMSNorm, group norm: a set is (part of) a row, so the nodes show sample i's
+    // row, as the plugged-in numbers do; batch norm (and eval) feature j's column.
+    const bool byRow = reduction.layer != Layer::BatchNorm && !reduction.eval;
     const bool computed = document_->isComputed();
     const Exercise& exercise = session.exercise;
 
@@ -173,11 +183,11 @@ void GraphView::rebuild()
     std::vector<NodeText> texts(nodes.size());
     std::vector<QSizeF> nodeSizes(nodes.size());
     // A statistic of layer norm, RMSNorm or group norm (N x 1, N x G) shows the selected set's
-    // value, named by its set; everything else feature j's column.
+    // value, named by its set; everything else sliceText's row or column.
     const auto shown = [&](const Matrix& m, std::string_view id) {
         if (!isSetStatistic(id) || reduction.layer == Layer::BatchNorm || i < 0 || j < 0 ||
             m.rows() != reduction.statRows() || m.cols() != reduction.statCols())
-            return columnText(m, j, *display_, exercise, id);
+            return sliceText(m, i, j, byRow, *display_, exercise, id);
         const Eigen::Index r = reduction.statRow(i), c = reduction.statCol(j);
         const double v = m(r, c);
         const QString number = exercise.isHidden(id, r, c) ? QStringLiteral("?")
@@ -215,7 +225,7 @@ void GraphView::rebuild()
         // Two lines, name over value, to keep the gaps the labels sit in narrow.
         if (const auto share = document_->value(edges[e].share)) {
             const QString name = tr("%1 =").arg(qs(quantity(edges[e].share).label));
-            const QString value = columnText(Matrix(*share), j, *display_, exercise, edges[e].share);
+            const QString value = sliceText(Matrix(*share), i, j, byRow, *display_, exercise, edges[e].share);
             labels[e] = name + QLatin1Char('\n') + value;
             labelSizes[e] = QSizeF(std::max(metrics.horizontalAdvance(name), metrics.horizontalAdvance(value)) + 2 * pad,
                                    2 * line + pad);
