@@ -85,9 +85,9 @@ Index firstAligned(const S* out, Index n, std::uintptr_t align)
     return i;
 }
 
-// 32-byte AVX stores, for the AVX2 copy of the kernel.
+// 32-byte AVX stores, for the AVX2 copy of the kernel (and a build for AVX).
 template <typename S, bool Centred>
-[[gnu::target("arch=x86-64-v3")]] void dxSegmentStreamedAvx(S* out, const S* f, S g, const S* o, const S* h,
+[[gnu::target("avx")]] void dxSegmentStreamedAvx(S* out, const S* f, S g, const S* o, const S* h,
                                                              const S* a, const S* b, Index n)
 {
     constexpr Index lanes = 32 / sizeof(S);
