@@ -283,6 +283,8 @@ void TestCliFamilyExport::handoutNamesTheLayerAndItsSteps()
     const QString otherText = QString::fromUtf8(pdftotext.readAllStandardOutput());
     QVERIFY2(otherText.contains("x[3][3:6]: μ = (1/M) · Σ_(j∈g) x = (1/3) · ("), qPrintable(otherText.left(3000)));
     QVERIFY(!otherText.contains("x[0][0:3]: μ"));
+    const QString cover = otherText.left(otherText.indexOf("Step 1 of"));
+    QVERIFY2(cover.simplified().contains("the numbers of the set x[3]"), qPrintable(cover));  // [3:6] may wrap
 }
 
 // --sample names a sample of a layer with per-sample statistics; anything else is a usage error

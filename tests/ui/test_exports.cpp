@@ -214,7 +214,7 @@ void TestExports::handoutCoverShowsDout()
 {
     SessionDocument document;
     DisplaySettings display;
-    const QString cover = handoutCoverHtml(document.session(), display, 0);
+    const QString cover = handoutCoverHtml(document.session(), display, QStringLiteral("feature 0"));
     QVERIFY(cover.contains(QStringLiteral("dout")));
     const Matrix& dout = document.session().dout;
     for (Eigen::Index i = 0; i < dout.rows(); ++i)

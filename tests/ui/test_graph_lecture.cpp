@@ -39,6 +39,7 @@ private slots:
 
 private:
     GraphView* graph() const { return window_->walkthrough()->graph(); }
+    void showsTheWholeGraph(const QString& example, QSize size, double ratio);
 };
 
 // F5 at 1280 x 720: every node of the graph inside the pane, at every step, with text at least
@@ -55,33 +56,7 @@ void TestGraphLecture::lectureModeShowsTheWholeGraphOnAProjector_data()
 void TestGraphLecture::lectureModeShowsTheWholeGraphOnAProjector()
 {
     QFETCH(QString, example);
-    if (!example.isEmpty()) {  // every layer's graph, with the numbers of its example
-        SessionLoad load = loadSessionFile(example.toStdString());
-        QVERIFY(load.ok());
-        document_->reset(*load.session, example);
-    }
-    display_->setAnimateGraph(false);
-    QTest::keyClick(window_, Qt::Key_F5);
-    QVERIFY(window_->lectureMode()->isActive());
-    // The offscreen screen is 800 x 600 and has no window manager: the projector's 1280 x 720
-    // is given to the window itself, docks, menus and tabs still hidden by lecture mode.
-    window_->showNormal();
-    window_->resize(1280, 720);
-    QTRY_VERIFY(window_->walkthrough()->width() >= 1260 && window_->walkthrough()->height() >= 700);
-    const std::vector<GraphNode>& layerNodes = graphOf(document_->norm().layerOrDefault(), document_->norm().modeOrDefault()).nodes();
-    for (int step = 0; step < window_->walkthroughState()->stepCount(); ++step) {
-        window_->walkthroughState()->setStep(step);
-        QApplication::processEvents();
-        const QRect pane = graph()->viewport()->rect();
-        const QMap<QString, QRect> nodes = nodesOnScreen(graph(), layerNodes);
-        QCOMPARE(nodes.size(), int(layerNodes.size()));
-        for (auto it = nodes.begin(); it != nodes.end(); ++it)
-            QVERIFY2(pane.contains(it.value()), qPrintable(QStringLiteral("step %1: %2 at %3,%4 %5x%6 outside %7x%8")
-                                                               .arg(step + 1).arg(it.key()).arg(it.value().x()).arg(it.value().y())
-                                                               .arg(it.value().width()).arg(it.value().height())
-                                                               .arg(pane.width()).arg(pane.height())));
-        QVERIFY(smallestTextPixels(graph()) >= uiFontPixels() - 0.5);
-    }
+    showsTheWholeGraph(example, QSize(1280, 720), 1.0);
 }
 
 // A 1080p projector at QT_SCALE_FACTOR=2: 960 x 540 logical pixels. The whole graph is on
@@ -93,7 +68,17 @@ void TestGraphLecture::lectureModeShowsTheWholeGraphAtTwiceTheScale()
     if (ratio < 2)
         QSKIP("needs QT_SCALE_FACTOR=2 (ctest runs it as test_graph_lecture_2x)");
     QFETCH(QString, example);
-    if (!example.isEmpty()) {
+    showsTheWholeGraph(example, QSize(960, 540), ratio);
+    qInfo("960x540 at 2x: smallest graph text %.1f physical px, interface font %.1f logical px",
+          smallestTextPixels(graph()) * ratio, uiFontPixels());
+}
+
+// Lecture mode with `example` (empty: the built-in one) in a window of `size` logical pixels:
+// every node of the layer's graph inside the pane at every step, the smallest text at least the
+// interface font's size in physical pixels (`ratio` of them per logical one).
+void TestGraphLecture::showsTheWholeGraph(const QString& example, QSize size, double ratio)
+{
+    if (!example.isEmpty()) {  // every layer's graph, with the numbers of its example
         SessionLoad load = loadSessionFile(example.toStdString());
         QVERIFY(load.ok());
         document_->reset(*load.session, example);
@@ -101,9 +86,12 @@ void TestGraphLecture::lectureModeShowsTheWholeGraphAtTwiceTheScale()
     display_->setAnimateGraph(false);
     QTest::keyClick(window_, Qt::Key_F5);
     QVERIFY(window_->lectureMode()->isActive());
+    // The offscreen screen is 800 x 600 and has no window manager: the projector's size is given
+    // to the window itself, docks, menus and tabs still hidden by lecture mode.
     window_->showNormal();
-    window_->resize(960, 540);
-    QTRY_VERIFY(window_->walkthrough()->width() >= 940 && window_->walkthrough()->height() >= 520);
+    window_->resize(size);
+    QTRY_VERIFY(window_->walkthrough()->width() >= size.width() - 20 &&
+                window_->walkthrough()->height() >= size.height() - 20);
     const std::vector<GraphNode>& layerNodes = graphOf(document_->norm().layerOrDefault(), document_->norm().modeOrDefault()).nodes();
     for (int step = 0; step < window_->walkthroughState()->stepCount(); ++step) {
         window_->walkthroughState()->setStep(step);
@@ -118,8 +106,6 @@ void TestGraphLecture::lectureModeShowsTheWholeGraphAtTwiceTheScale()
                                                                .arg(pane.width()).arg(pane.height())));
         QVERIFY(smallestTextPixels(graph()) * ratio >= uiFontPixels() - 0.5);
     }
-    qInfo("960x540 at 2x: smallest graph text %.1f physical px, interface font %.1f logical px",
-          smallestTextPixels(graph()) * ratio, uiFontPixels());
 }
 
 QTEST_MAIN(TestGraphLecture)

@@ -111,7 +111,9 @@ bool writeFamilyHandout(const SessionDocument& document, const DisplaySettings& 
                                           "(M = %2). gamma and beta stay one per feature.</p>")
                                   .arg(statisticShape(r)).arg(r.count()),
                  y, width, 10);
-    drawText(painter, handoutCoverHtml(s, display, j), y, width, 10);
+    const QString numbers = r.eval ? QObject::tr("feature %1").arg(j)
+                                   : QObject::tr("the set %1").arg(qs(r.setName(r.statRow(i), r.statCol(j))));
+    drawText(painter, handoutCoverHtml(s, display, numbers), y, width, 10);
 
     const auto& all = steps(r.layer, r.eval ? Mode::Eval : Mode::Train);
     // The layer's graph under each page's text, in print colours, as batch norm's handout.

@@ -29,13 +29,13 @@ QString tableHtml(const Matrix& m, const DisplaySettings& display, int maxRows =
 
 }  // namespace
 
-QString handoutCoverHtml(const Session& s, const DisplaySettings& display, int feature)
+QString handoutCoverHtml(const Session& s, const DisplaySettings& display, const QString& numbers)
 {
     const QString dout = s.doutSeed ? QObject::tr("standard normal from seed %1").arg(*s.doutSeed)
                                     : QObject::tr("as given");
     return QObject::tr("<p>The batch x: %1 samples (rows) by %2 features (columns); eps = %3. "
                        "Each following page is one step of the derivation, with the numbers "
-                       "of feature %4.</p>").arg(s.samples()).arg(s.features()).arg(s.eps).arg(feature) +
+                       "of %4.</p>").arg(s.samples()).arg(s.features()).arg(s.eps).arg(numbers) +
            QObject::tr("<p>x:</p>") + tableHtml(s.x, display, 14) +
            QObject::tr("<p>dout = df/dy, the gradient given to the backward pass (%1):</p>").arg(dout) +
            tableHtml(s.dout, display, 14) +
@@ -66,7 +66,7 @@ bool writeHandout(const SessionDocument& document, const DisplaySettings& displa
     y = drawText(painter, QStringLiteral("<h1>%1</h1>").arg(title.toHtmlEscaped()), y, width, 12);
     if (!s.notes.empty())
         y = drawText(painter, QString::fromStdString(s.notes).toHtmlEscaped(), y, width, 11);
-    drawText(painter, handoutCoverHtml(s, display, j), y, width, 10);
+    drawText(painter, handoutCoverHtml(s, display, QObject::tr("feature %1").arg(j)), y, width, 10);
 
     // One page per step, the graph drawn in print colours.
     WalkthroughState state;

@@ -13,8 +13,9 @@ class DisplaySettings;
 class SessionDocument;
 
 // The cover's numbers, as HTML: the shape and eps, then the tables of x, dout, gamma and beta
-// (everything the walkthrough's numbers follow from). `feature` is the one the pages follow.
-QString handoutCoverHtml(const Session& session, const DisplaySettings& display, int feature);
+// (everything the walkthrough's numbers follow from). `numbers` names whose numbers the pages
+// show: "feature 1", or a set of another layer ("the set x[2][*]").
+QString handoutCoverHtml(const Session& session, const DisplaySettings& display, const QString& numbers);
 
 // Whose numbers the step pages show: feature j's (batch norm: its column) and, for layer norm,
 // RMSNorm and group norm, sample i's set (the one that holds x[i][j]).
