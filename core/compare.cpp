@@ -54,8 +54,8 @@ ConfigurationResult rowNormInFloat(const Session& s, bool rms)
     const RowVec<F> gamma = s.gamma.cast<F>(), beta = s.beta.cast<F>();
     const auto eps = static_cast<F>(s.eps);
     const Eigen::Index n = x.rows(), d = x.cols();
-    ColVec<F> factor(n);  // invStd (layer norm) or rrms (RMSNorm) per sample
-    Mat<F> xhat(n, d);
+    ColVec<F> factor(n);   // invStd (layer norm) or rrms (RMSNorm) per sample
+    RowMajorMat<F> xhat(n, d);  // the kernels' layout
     ConfigurationResult result;
     for (Eigen::Index i = 0; i < n; ++i) {
         const F mean = rms ? F(0) : x.row(i).sum() / F(d);
@@ -72,9 +72,9 @@ ConfigurationResult rowNormInFloat(const Session& s, bool rms)
         xhat.row(i) = centred.matrix() * factor[i];
     }
     const Mat<F> y = (xhat.array().rowwise() * gamma.array()).rowwise() + beta.array();
-    Mat<F> dx(n, d);
+    RowMajorMat<F> dx(n, d);
     RowVec<F> dgamma(d), dbeta(d);
-    const Mat<F> dout = s.dout.cast<F>();
+    const RowMajorMat<F> dout = s.dout.cast<F>();
     if (rms)
         rmsNormBackwardKernel<F>(dout, xhat, factor, gamma, dx, dgamma, dbeta);
     else

@@ -2,10 +2,12 @@
 // for the analysis (doc/derivation.md: the fused form of each layer). Like the batch-norm kernel
 // they write only into the caller's buffers and allocate nothing.
 //
-// Each sample is one row, and rows are strided in bnflow's column-major matrices, so the
-// kernels walk blocks of rows column by column: the per-row sums of a block are kept in small
-// arrays while the block's columns stream past, and the block is still in cache when the second
-// sweep writes its dx.
+// Layout: these layers reduce over one sample's D features, so their kernels take the batch
+// row-major (RowMajorMat): each sample's features contiguous, as in PyTorch's contiguous (N, D)
+// tensor. A sample is then read from memory once, summed, and read again from L1 to write its
+// dx. bnflow's documents are column-major (Mat); a caller copies into this layout first. On
+// column-major matrices, where each sample is strided, the same kernels had to sweep blocks of
+// rows twice and were 1.1-1.4x slower (README: Layer norm and RMSNorm).
 #pragma once
 
 #include "types.h"
@@ -20,6 +22,12 @@ using ColVec = Eigen::Matrix<S, Eigen::Dynamic, 1>;
 template <typename S>
 using ColIn = Eigen::Ref<const ColVec<S>>;
 
+// N x D with each sample's D features contiguous.
+template <typename S>
+using RowMajorMat = Eigen::Matrix<S, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+template <typename S>
+using RowMajorIn = Eigen::Ref<const RowMajorMat<S>>;
+
 // From this size of dx on (in bytes; a 2 MB L2 per core is common), the kernels write dx with
 // non-temporal stores on x86-64: it bypasses the cache, which it would not stay in anyway, and
 // costs no read of its old contents. The values are the same bits either way.
@@ -30,15 +38,15 @@ inline constexpr std::size_t kRowNormStreamBytes = std::size_t(2) << 20;
 // and per feature dgamma_j = sum_i dout_ij xhat_ij, dbeta_j = sum_i dout_ij.
 // dout, xhat, dx: N x D; invStd: N x 1; gamma, dgamma, dbeta: 1 x D.
 template <typename S>
-void layerNormBackwardKernel(const MatIn<S>& dout, const MatIn<S>& xhat, const ColIn<S>& invStd,
-                             const RowIn<S>& gamma, Eigen::Ref<Mat<S>> dx,
+void layerNormBackwardKernel(const RowMajorIn<S>& dout, const RowMajorIn<S>& xhat, const ColIn<S>& invStd,
+                             const RowIn<S>& gamma, Eigen::Ref<RowMajorMat<S>> dx,
                              Eigen::Ref<RowVec<S>> dgamma, Eigen::Ref<RowVec<S>> dbeta);
 
 // RMSNorm: no mean, so two terms: dx_ij = rrms_i * (dxhat_ij - xhat_ij * mean_k dxhat_ik xhat_ik).
 // rrms: N x 1, the other arguments as above.
 template <typename S>
-void rmsNormBackwardKernel(const MatIn<S>& dout, const MatIn<S>& xhat, const ColIn<S>& rrms,
-                           const RowIn<S>& gamma, Eigen::Ref<Mat<S>> dx,
+void rmsNormBackwardKernel(const RowMajorIn<S>& dout, const RowMajorIn<S>& xhat, const ColIn<S>& rrms,
+                           const RowIn<S>& gamma, Eigen::Ref<RowMajorMat<S>> dx,
                            Eigen::Ref<RowVec<S>> dgamma, Eigen::Ref<RowVec<S>> dbeta);
 
 }  // namespace bnflow

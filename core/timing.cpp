@@ -80,12 +80,13 @@ TimingResult measure(const TimingSettings& s, const std::function<double()>& cal
 }
 
 // Layer norm or RMSNorm: the forward pass row by row in S (xhat and the per-row factor), then
-// the fused kernel is timed.
+// the fused kernel is timed. Its inputs and output are row-major, the layout it takes
+// (row_norm_kernel.h), set up once before the timed calls like the other inputs.
 template <typename S>
 TimingResult timeRowNorm(const TimingSettings& s, const Mat<S>& x, const Mat<S>& dout, const RowVec<S>& gamma)
 {
     const bool centred = s.layer == Layer::LayerNorm;
-    Mat<S> xhat(s.rows, s.cols);
+    RowMajorMat<S> xhat(s.rows, s.cols);
     ColVec<S> factor(s.rows);
     for (Eigen::Index i = 0; i < s.rows; ++i) {
         const S mean = centred ? x.row(i).mean() : S(0);
@@ -93,13 +94,14 @@ TimingResult timeRowNorm(const TimingSettings& s, const Mat<S>& x, const Mat<S>&
         factor(i) = S(1) / std::sqrt(second + S(1e-5));
         xhat.row(i) = (x.row(i).array() - mean) * factor(i);
     }
-    Mat<S> dx(s.rows, s.cols);
+    const RowMajorMat<S> doutRows = dout;
+    RowMajorMat<S> dx(s.rows, s.cols);
     RowVec<S> dgamma(s.cols), dbeta(s.cols);
     return measure(s, [&] {
         if (centred)
-            layerNormBackwardKernel<S>(dout, xhat, factor, gamma, dx, dgamma, dbeta);
+            layerNormBackwardKernel<S>(doutRows, xhat, factor, gamma, dx, dgamma, dbeta);
         else
-            rmsNormBackwardKernel<S>(dout, xhat, factor, gamma, dx, dgamma, dbeta);
+            rmsNormBackwardKernel<S>(doutRows, xhat, factor, gamma, dx, dgamma, dbeta);
         return static_cast<double>(dx(0, 0));
     });
 }

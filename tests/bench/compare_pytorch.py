@@ -13,8 +13,9 @@ Then it prints one table row per shape and dtype.
 
 Layouts: PyTorch's x is an (N, D) contiguous tensor, so row-major: one sample's D features are
 contiguous. bnflow's N x D matrices are column-major: one feature's N samples are contiguous.
-Both compute the same mathematical N x D problem (normalise each of D features over N samples);
-each library gets the layout it stores natively.
+Both compute the same mathematical N x D problem; each kernel gets the layout it takes: batch
+norm's column-major (it reduces over a feature's samples), layer norm's and RMSNorm's row-major
+like PyTorch's (they reduce over a sample's features; core/row_norm_kernel.h).
 
 Bounds of the fused pass, from the bandwidth at the shape's size (B = N * D * element bytes):
   two-pass: pass one reads dout and xhat (2B at read speed), pass two reads them again and
@@ -218,8 +219,9 @@ def main():
     version = subprocess.run([cli, "--version"], capture_output=True, text=True).stdout.strip()
     print(f"# {machine()}; PyTorch {torch.__version__} ({torch.get_num_threads()} thread), "
           f"{version}")
+    layout = "column-major" if args.layer == "batchnorm" else "row-major too"
     print("# Same mathematical N x D problem; PyTorch's x is row-major (N, D) contiguous, "
-          "bnflow's is column-major.")
+          f"bnflow's is {layout}.")
     op = {"batchnorm": "native_batch_norm_backward", "layernorm": "native_layer_norm_backward",
           "rmsnorm": "autograd through the RMSNorm formula"}[args.layer]
     print(f"# Layer: {args.layer}. Per call, microseconds. PyTorch: the faster (by median) of {op} "

@@ -1,7 +1,9 @@
-// The fused kernel allocates nothing, and the staged pass allocates nothing once its buffers
-// are sized. This target compiles core/batchnorm.cpp itself with EIGEN_RUNTIME_NO_MALLOC and
-// assertions on, so any Eigen heap allocation while malloc is forbidden aborts the test.
+// The fused kernels (batch norm, layer norm, RMSNorm) allocate nothing, and the staged pass
+// allocates nothing once its buffers are sized. This target compiles the core files itself with
+// EIGEN_RUNTIME_NO_MALLOC and assertions on, so any Eigen heap allocation while malloc is
+// forbidden aborts the test (an input in the wrong layout, which Eigen::Ref would copy, too).
 #include <batchnorm.h>
+#include <row_norm_kernel.h>
 #include <session.h>
 
 #include <QtTest>
@@ -22,6 +24,7 @@ void TestNoAlloc::kernelsDoNotAllocate_data()
     QTest::addColumn<int>("d");
     QTest::newRow("4x3") << 4 << 3;
     QTest::newRow("256x64") << 256 << 64;
+    QTest::newRow("1025x300, dx streamed") << 1025 << 300;  // the row-norm kernels' non-temporal path
 }
 
 template <typename S>
@@ -37,12 +40,21 @@ static void runWithoutMalloc(int n, int d)
     StagedGradients<S> staged;
     backwardStaged<S>(dout, cache, gamma, staged);  // sizes the buffers
 
+    // The row-norm kernels' inputs in their own layout; any xhat-like values do for this test.
+    const RowMajorMat<S> doutRows = dout, xhatRows = cache.xhat;
+    const ColVec<S> factor = ColVec<S>::Constant(n, S(0.5));
+    RowMajorMat<S> dxRows(n, d);
+
     Eigen::internal::set_is_malloc_allowed(false);
     fusedBackwardKernel<S>(dout, cache.xhat, cache.invStd, gamma, dx, dgamma, dbeta);
     backwardStaged<S>(dout, cache, gamma, staged);
     forward<S>(x, gamma, beta, S(1e-5), cache);
+    layerNormBackwardKernel<S>(doutRows, xhatRows, factor, gamma, dxRows, dgamma, dbeta);
+    QVERIFY(dxRows.allFinite());
+    rmsNormBackwardKernel<S>(doutRows, xhatRows, factor, gamma, dxRows, dgamma, dbeta);
     Eigen::internal::set_is_malloc_allowed(true);
     QVERIFY(dx.allFinite());
+    QVERIFY(dxRows.allFinite());
 }
 
 void TestNoAlloc::kernelsDoNotAllocate()
