@@ -19,9 +19,10 @@ const CommandSpec kBenchSpec{
              "                        [--min-time-ms T] [--json | --csv FILE]",
     "time the staged and fused backward passes",
     R"(Times the staged and the fused backward pass (for layer norm and RMSNorm: the fused kernel) on
-seeded random inputs, single-threaded, into
-reused buffers. Each sample batches enough calls to last about 1 ms; after a warm-up, samples
-are taken for at least T ms (and at least 5). Times are per call, in microseconds.
+seeded random inputs, single-threaded, into reused buffers. Each kernel gets the layout it
+takes: batch norm's inputs column-major, layer norm's and RMSNorm's row-major. Each sample
+batches enough calls to last about 1 ms; after a warm-up, samples are taken for at least T ms
+(and at least 5). Times are per call, in microseconds.
 )",
     {{"layer", "NAME", "batchnorm (default), layernorm or rmsnorm; the last two time their fused\nkernels only (--variants fused)"},
      {"shapes", "NxD,...", "comma-separated N x D shapes\n(default 4x3,64x64,256x256,1024x1024,4096x1024,16384x256)"},
