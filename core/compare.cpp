@@ -18,6 +18,19 @@ std::string shortNumber(double v)
     return text.str();
 }
 
+// A float32 configuration's values, or the problem if y or dx overflowed in float.
+ConfigurationResult unlessOverflowed(Computed c)
+{
+    ConfigurationResult result;
+    for (const auto& [name, m] : {std::pair<const char*, const Matrix*>{"y", &c.y}, {"dx", &c.dx}})
+        if (!m->allFinite()) {
+            result.problems.push_back({name, std::string("in float32, ") + name + " overflows; use float64"});
+            return result;
+        }
+    result.computed = std::move(c);
+    return result;
+}
+
 ConfigurationResult inFloat(const Session& s)
 {
     using F = float;
@@ -35,14 +48,8 @@ ConfigurationResult inFloat(const Session& s)
     if (!result.problems.empty())
         return result;
     const Gradients<F> g = backwardFused<F>(s.dout.cast<F>(), cache, gamma);
-    Computed c{cache.y.cast<double>(), g.dx.cast<double>(), g.dgamma.cast<double>(), g.dbeta.cast<double>(), {}, {}};
-    for (const auto& [name, m] : {std::pair<const char*, const Matrix*>{"y", &c.y}, {"dx", &c.dx}})
-        if (!m->allFinite()) {
-            result.problems.push_back({name, std::string("in float32, ") + name + " overflows; use float64"});
-            return result;
-        }
-    result.computed = std::move(c);
-    return result;
+    return unlessOverflowed(
+        {cache.y.cast<double>(), g.dx.cast<double>(), g.dgamma.cast<double>(), g.dbeta.cast<double>(), {}, {}});
 }
 
 // Layer norm and RMSNorm in float32: the forward pass per row in float (two passes, as in
@@ -54,7 +61,7 @@ ConfigurationResult rowNormInFloat(const Session& s, bool rms)
     const RowVec<F> gamma = s.gamma.cast<F>(), beta = s.beta.cast<F>();
     const auto eps = static_cast<F>(s.eps);
     const Eigen::Index n = x.rows(), d = x.cols();
-    ColVec<F> factor(n);   // invStd (layer norm) or rrms (RMSNorm) per sample
+    ColVec<F> factor(n);        // invStd (layer norm) or rrms (RMSNorm) per sample
     RowMajorMat<F> xhat(n, d);  // the kernels' layout
     ConfigurationResult result;
     for (Eigen::Index i = 0; i < n; ++i) {
@@ -79,14 +86,7 @@ ConfigurationResult rowNormInFloat(const Session& s, bool rms)
         rmsNormBackwardKernel<F>(dout, xhat, factor, gamma, dx, dgamma, dbeta);
     else
         layerNormBackwardKernel<F>(dout, xhat, factor, gamma, dx, dgamma, dbeta);
-    Computed c{y.cast<double>(), dx.cast<double>(), dgamma.cast<double>(), dbeta.cast<double>(), {}, {}};
-    for (const auto& [name, m] : {std::pair<const char*, const Matrix*>{"y", &c.y}, {"dx", &c.dx}})
-        if (!m->allFinite()) {
-            result.problems.push_back({name, std::string("in float32, ") + name + " overflows; use float64"});
-            return result;
-        }
-    result.computed = std::move(c);
-    return result;
+    return unlessOverflowed({y.cast<double>(), dx.cast<double>(), dgamma.cast<double>(), dbeta.cast<double>(), {}, {}});
 }
 
 }  // namespace

@@ -15,6 +15,7 @@ private slots:
     void anotherEpsIsThatSession();
     void float32IsCloseButNotEqual();
     void problemsAreNamed();
+    void float32OverflowIsNamed();
     void anotherLayerIsThatLayersAnalysis();
     void conventionsUpdateTheRunningStatistics();
 };
@@ -83,6 +84,26 @@ void TestCompare::problemsAreNamed()
     QVERIFY(r.problems.front().what.find("float32") != std::string::npos);
 }
 
+// gamma = beta = 3e38 is fine in float64, but y = gamma xhat + beta passes float32's largest
+// value (3.4e38) wherever xhat > 0.14: a problem that names y, in every layer with a float32 path.
+void TestCompare::float32OverflowIsNamed()
+{
+    Session s = exampleSession();
+    s.gamma.setConstant(3e38);
+    s.beta.setConstant(3e38);
+    for (const Layer layer : {Layer::BatchNorm, Layer::LayerNorm, Layer::RmsNorm}) {
+        Configuration c;
+        c.layer = layer;
+        QVERIFY(runConfiguration(s, c).ok());
+        c.dtype = Dtype::F32;
+        const ConfigurationResult r = runConfiguration(s, c);
+        QVERIFY(!r.ok());
+        QCOMPARE(r.problems.size(), std::size_t(1));
+        QCOMPARE(r.problems.front().where, std::string("y"));
+        QCOMPARE(r.problems.front().what, std::string("in float32, y overflows; use float64"));
+    }
+}
+
 // Layer norm on the same batch: the family's analysis (checked against PyTorch in test_family),
 // with the session's batch-norm keys left behind; in float32 through the layer's fused kernel,
 // close to float64 but not equal.
@@ -136,6 +157,7 @@ void TestCompare::conventionsUpdateTheRunningStatistics()
         running.norm.runningMean = RowVector::Zero(s.features());
         running.norm.runningVar = RowVector::Ones(s.features());
         const FamilyAnalysis f = *analyzeFamily(running).analysis;
+        QVERIFY(f.running);
         QVERIFY(r.computed->runningMean->isApprox(f.running->mean, 1e-15));
         QVERIFY(r.computed->runningVar->isApprox(f.running->var, 1e-15));
         QCOMPARE(r.computed->dx, runConfiguration(s, {}).computed->dx);  // dx does not depend on it
