@@ -198,6 +198,20 @@ void TestCheckPanel::studentValuesBesideRightAtStep()
     QVERIFY(text.contains(display.format(theirs(0, 1))));
     QVERIFY(text.contains(display.format(theirs(0, 1) - right)));
 
+    // At the dgamma step the table shows the student's dgamma (1 x D), not their dx.
+    window.checkPanel()->loadFile(caseFile("random_5x3.dgamma_dbeta_swapped.dgamma.npy"));
+    QVERIFY(window.checkPanel()->student()->dgamma);
+    window.walkthroughState()->setStep(CheckPanel::stepIndex("dgamma"));
+    window.walkthroughState()->setFeature(2);
+    QVERIFY(comparison->isVisible());
+    const QString perFeature = comparison->text();
+    QVERIFY2(perFeature.contains("Your dgamma"), qPrintable(perFeature));
+    const double rightDgamma = document.analysis()->fused.grads.dgamma(2);
+    const double theirDgamma = (*window.checkPanel()->student()->dgamma)(2);
+    QVERIFY(rightDgamma != theirDgamma);
+    QVERIFY(perFeature.contains(display.format(rightDgamma)));
+    QVERIFY(perFeature.contains(display.format(theirDgamma)));
+
     window.checkPanel()->clear();
     QVERIFY(comparison->isHidden());
 }

@@ -43,13 +43,16 @@ void StepComparison::refresh()
     const Step& step = steps()[std::size_t(state_->step())];
     const std::string_view stepId = hiddenAs(step.id);
     std::string_view id = "dx";
-    std::optional<Matrix> theirs = student->dx ? std::optional<Matrix>(*student->dx) : std::nullopt;
+    const Matrix* theirs = student->dx ? &*student->dx : nullptr;
+    Matrix perFeature;  // their dgamma or dbeta, 1 x D
     if (stepId == "dgamma" && student->dgamma) {
         id = "dgamma";
-        theirs = Matrix(*student->dgamma);
+        perFeature = *student->dgamma;
+        theirs = &perFeature;
     } else if (stepId == "dbeta" && student->dbeta) {
         id = "dbeta";
-        theirs = Matrix(*student->dbeta);
+        perFeature = *student->dbeta;
+        theirs = &perFeature;
     }
     const auto right = document_->value(id);
     if (!theirs || !right || theirs->rows() != right->rows() || theirs->cols() != right->cols()) {
