@@ -1,19 +1,15 @@
 #include "array_file.h"
 
 #include "csv.h"
+#include "file_read.h"
+#include "json_document.h"
 
-#include <nlohmann/json.hpp>
 
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
 #include <filesystem>
-#include <fstream>
 
 namespace bnflow {
 namespace {
-
-using Json = nlohmann::json;
 
 NdArrayLoad failure(std::string where, std::string what)
 {
@@ -32,8 +28,9 @@ std::string lowerExtension(std::string_view path)
 
 NdArrayLoad fromTable(std::string_view text)
 {
-    // A student's batch may be much larger than what the GUI's editors take.
-    const TableParse table = parseTable(text, TableLimits{1 << 20, 1 << 16});
+    // A student's batch may be much larger than what the GUI's editors take, but never more
+    // numbers than a session can hold.
+    const TableParse table = parseTable(text, TableLimits{1 << 20, 1 << 16, kMaxArrayEntries});
     if (!table.ok())
         return failure(table.problem.where, table.problem.what);
     NdArray array;
@@ -43,37 +40,19 @@ NdArrayLoad fromTable(std::string_view text)
 }
 
 // One number of a JSON array, or a problem naming its position.
-bool jsonNumber(const Json& value, const std::string& where, double& out, Problem& problem)
+bool jsonNumber(const JsonDocument& value, const std::string& where, double& out, Problem& problem)
 {
     if (!value.is_number()) {
-        problem = {where, "expected a number, got " + std::string(value.type_name())};
+        problem = {where, "expected a number, got " + std::string(jsonTypeName(value))};
         return false;
     }
     out = value.get<double>();
     return true;
 }
 
-NdArrayLoad fromJson(std::string_view text)
+// The parsed document as an array: numbers (a vector) or rows of numbers (a matrix).
+NdArrayLoad fromJsonArray(const JsonDocument& root)
 {
-    struct TooDeep {};
-    // An array of rows is 2 levels deep; refusing deeper input early keeps hostile nesting cheap.
-    const auto limitDepth = [](int depth, Json::parse_event_t, Json&) {
-        if (depth > 8)
-            throw TooDeep{};
-        return true;
-    };
-    Json root;
-    try {
-        root = Json::parse(text.begin(), text.end(), limitDepth, true, false);
-    } catch (const TooDeep&) {
-        return failure("", "is nested too deeply; expected an array of numbers or of rows");
-    } catch (const Json::exception& e) {
-        const std::string_view what(e.what());
-        const auto colon = what.find(": ");
-        const std::string_view detail =
-            colon == std::string_view::npos ? what : what.substr(colon + 2);
-        return failure("", "is not valid JSON: " + std::string(detail));
-    }
     if (!root.is_array() || root.empty())
         return failure("", "expected a non-empty JSON array of numbers or of rows");
     NdArray array;
@@ -103,37 +82,32 @@ NdArrayLoad fromJson(std::string_view text)
     return NdArrayLoad{std::move(array), {}};
 }
 
+NdArrayLoad fromJson(std::string_view text)
+{
+    // The project's own reader, not nlohmann's DOM: it stops at kMaxArrayEntries numbers before a
+    // 256 MB file costs gigabytes, says "1e999" overflows in words, and refuses deep nesting (an
+    // array of rows is 2 levels deep).
+    Problems problems;
+    std::optional<JsonDocument> parsed =
+        parseJsonDocument(text, problems, {8, kMaxArrayEntries, "an array of numbers or of rows"});
+    if (!parsed)
+        return failure(problems.front().where, problems.front().what);
+    JsonDocument root = std::move(*parsed);
+    NdArrayLoad result = fromJsonArray(root);
+    dismantle(root);
+    return result;
+}
+
 }  // namespace
 
 std::optional<std::string> readFileBytes(const std::string& path, std::size_t limit,
                                          Problem& problem)
 {
-    std::error_code ec;
-    const auto status = std::filesystem::status(path, ec);
-    if (!std::filesystem::exists(status)) {
-        problem = {"", "no such file"};
-        return std::nullopt;
-    }
-    if (std::filesystem::is_directory(status)) {
-        problem = {"", "is a directory; expected a file"};
-        return std::nullopt;
-    }
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-        problem = {"", std::string("cannot be read: ") + std::strerror(errno)};
-        return std::nullopt;
-    }
+    // Not an ifstream: a FIFO with no writer would block its open forever, and a device would be
+    // read without end. readRegularFile refuses both before a single read.
     std::string bytes;
-    char buffer[1 << 16];
-    while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
-        bytes.append(buffer, static_cast<std::size_t>(in.gcount()));
-        if (bytes.size() > limit) {
-            problem = {"", "is larger than " + std::to_string(limit >> 20) + " MiB"};
-            return std::nullopt;
-        }
-    }
-    if (in.bad()) {
-        problem = {"", std::string("cannot be read: ") + std::strerror(errno)};
+    if (const auto what = readRegularFile(path, limit, bytes, "file")) {
+        problem = {"", *what};
         return std::nullopt;
     }
     return bytes;

@@ -227,6 +227,9 @@ public:
         const Split split = splitFields(line, separator_, maxFields, fields_);
         if (!checkWidth(split, lineNumber))
             return false;
+        if (std::size_t(rows_ + 1) * fields_.size() > limits_.maxEntries)
+            return fail(lineNumber, 1, "more than " + std::to_string(limits_.maxEntries) +
+                                           " numbers in all; at most that many fit");
         for (std::size_t j = 0; j < fields_.size(); ++j)
             if (!readField(unquoted(fields_[j]), lineNumber, j + 1))
                 return false;

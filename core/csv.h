@@ -4,8 +4,9 @@
 #include "problem.h"
 #include "types.h"
 
-#include <optional>
+#include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -15,6 +16,7 @@ namespace bnflow {
 struct TableLimits {
     Eigen::Index maxRows = 256;
     Eigen::Index maxCols = 32;
+    std::size_t maxEntries = SIZE_MAX;  // rows x cols in all, checked as each row is read
 };
 
 struct TableParse {

@@ -24,14 +24,15 @@ std::string openError(int error)
     }
 }
 
-const char* fileKind(mode_t mode)
+std::string fileKind(mode_t mode, std::string_view expected)
 {
-    if (S_ISDIR(mode)) return "is a directory; expected a session file";
-    if (S_ISFIFO(mode)) return "is a FIFO (named pipe); expected a regular session file";
-    if (S_ISCHR(mode)) return "is a character device; expected a regular session file";
-    if (S_ISBLK(mode)) return "is a block device; expected a regular session file";
-    if (S_ISSOCK(mode)) return "is a socket; expected a regular session file";
-    return "is not a regular file; expected a session file";
+    const std::string regular = "; expected a regular " + std::string(expected);
+    if (S_ISDIR(mode)) return "is a directory; expected a " + std::string(expected);
+    if (S_ISFIFO(mode)) return "is a FIFO (named pipe)" + regular;
+    if (S_ISCHR(mode)) return "is a character device" + regular;
+    if (S_ISBLK(mode)) return "is a block device" + regular;
+    if (S_ISSOCK(mode)) return "is a socket" + regular;
+    return "is not a regular file" + regular;
 }
 
 struct FileCloser {
@@ -42,14 +43,14 @@ struct FileCloser {
 }  // namespace
 
 std::optional<std::string> readRegularFile(const std::string& path, std::size_t maxBytes,
-                                           std::string& text)
+                                           std::string& text, std::string_view expected)
 {
     const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
     if (fd < 0) {
         const int error = errno;
         struct stat info {};
         if (::stat(path.c_str(), &info) == 0 && !S_ISREG(info.st_mode))
-            return std::string(fileKind(info.st_mode));  // a socket: open() says ENXIO
+            return fileKind(info.st_mode, expected);  // a socket: open() says ENXIO
         return openError(error);
     }
     const FileCloser closer{fd};
@@ -57,9 +58,10 @@ std::optional<std::string> readRegularFile(const std::string& path, std::size_t 
     if (::fstat(fd, &info) != 0)
         return std::string("cannot be read: ") + std::strerror(errno);
     if (!S_ISREG(info.st_mode))
-        return std::string(fileKind(info.st_mode));
+        return fileKind(info.st_mode, expected);
     const std::string tooLarge =
-        "is larger than " + std::to_string(maxBytes >> 20) + " MiB; not a session file";
+        "is larger than " + std::to_string(maxBytes >> 20) + " MiB; too large for a " +
+        std::string(expected);
     if (static_cast<std::uintmax_t>(info.st_size) > maxBytes)
         return tooLarge;
     text.reserve(static_cast<std::size_t>(info.st_size));

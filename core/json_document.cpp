@@ -216,7 +216,7 @@ std::optional<JsonDocument> parseJsonDocument(std::string_view text, Problems& p
                                               const JsonLimits& limits)
 {
     if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) {
-        problems.push_back({"", "the file is empty; expected a bnflow session (a JSON object)"});
+        problems.push_back({"", "the file is empty; expected " + std::string(limits.expected)});
         return std::nullopt;
     }
     // nlohmann takes a NUL byte for the end of the input, so a session followed by a NUL and
@@ -247,12 +247,12 @@ std::optional<JsonDocument> parseJsonDocument(std::string_view text, Problems& p
             problems.push_back({lineColumn(text, at), clipLastRead(parseErrorText(e.what.c_str()))});
     } catch (const TooDeep&) {
         problems.push_back({"", "JSON nested deeper than " + std::to_string(limits.maxDepth) +
-                                    " levels; a session needs 3"});
+                                    " levels; expected " + std::string(limits.expected)});
     } catch (const DuplicateKey& e) {
         problems.push_back({clipped(e.key), "appears twice in the same object; give each key once"});
     } catch (const TooManyNumbers&) {
         problems.push_back({"", "holds more than " + std::to_string(limits.maxNumbers) +
-                                    " numbers, more than a session can use"});
+                                    " numbers, more than any session has"});
     } catch (const Json::exception& e) {
         problems.push_back({"", clipLastRead(parseErrorText(e.what()))});
     }

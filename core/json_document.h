@@ -20,6 +20,9 @@ const char* jsonTypeName(const JsonDocument& value);
 struct JsonLimits {
     int maxDepth = 64;                 // nesting of arrays and objects
     std::size_t maxNumbers = SIZE_MAX; // numbers in the whole document
+    // What the document should be, for the messages: "a bnflow session (a JSON object)",
+    // "an array of numbers or of rows".
+    std::string_view expected = "a bnflow session (a JSON object)";
 };
 
 // The document, or nullopt with one problem appended: a syntax error at its line and column, a

@@ -263,7 +263,12 @@ NdArrayLoad parseNpy(std::string_view bytes)
     const auto maxCount = std::numeric_limits<std::size_t>::max() / itemSize;
     if (cols != 0 && std::size_t(rows) > maxCount / std::size_t(cols))
         return failure("header", "shape " + array.shapeText() + " is too large");
-    const std::size_t needed = std::size_t(rows) * std::size_t(cols) * itemSize;
+    const std::size_t entries = std::size_t(rows) * std::size_t(cols);
+    if (entries > kMaxArrayEntries)
+        return failure("header", "shape " + array.shapeText() + " has " + std::to_string(entries) +
+                                     " entries; at most " + std::to_string(kMaxArrayEntries) +
+                                     " (2^22, a session's N x D) are read");
+    const std::size_t needed = entries * itemSize;
     if (available != needed)
         return failure("data", "shape " + array.shapeText() + " of " +
                                    (itemSize == 8 ? "float64" : "float32") + " needs " +

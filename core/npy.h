@@ -29,7 +29,8 @@ struct NdArrayLoad {
 };
 
 // Parses the bytes of one .npy file: format version 1.0, 2.0 or 3.0; dtype '<f8' or '<f4';
-// C or Fortran order; at most 2 dimensions; exactly as many data bytes as the shape needs.
+// C or Fortran order; at most 2 dimensions and kMaxArrayEntries entries; exactly as many data
+// bytes as the shape needs.
 // Big-endian, integer, complex, object and structured arrays are refused, as are truncated
 // headers or data and trailing bytes. Non-finite values are read as they are.
 NdArrayLoad parseNpy(std::string_view bytes);
@@ -43,13 +44,22 @@ struct NpzRead {
 };
 
 // Opens the bytes of a .npz file (np.savez stores, np.savez_compressed deflates). A zip that
-// holds anything but .npy members, an encrypted member, or more than kMaxArrayFileBytes when
-// unpacked is refused.
+// holds anything but .npy members, an encrypted member, a member of more than kMaxNpyBytes, a
+// name given twice, or more than kMaxArrayFileBytes when unpacked is refused. Linear in the
+// number of members.
 NpzRead readNpz(std::string_view bytes);
 
 // Whether the bytes start like a zip archive (local file header or an empty archive's end).
 bool looksLikeZip(std::string_view bytes);
 
 inline constexpr std::size_t kMaxArrayFileBytes = 256u << 20;
+
+// The most entries one array may have: as many as a session's x (kMaxSessionElements, N x D).
+// parseNpy refuses a larger shape from the header, before it allocates anything.
+inline constexpr std::size_t kMaxArrayEntries = std::size_t(1) << 22;
+// The most bytes one .npy member of an .npz may unpack to: the largest header NumPy writes in
+// format 1.0 (65535 bytes and its 10-byte preamble) and kMaxArrayEntries float64 values.
+// readNpz refuses a larger member from the archive's directory, before unpacking it.
+inline constexpr std::size_t kMaxNpyBytes = 10 + 65535 + 8 * kMaxArrayEntries;
 
 }  // namespace bnflow

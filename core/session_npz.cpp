@@ -32,12 +32,18 @@ std::optional<NdArray> member(const NpzRead& npz, const char* name, Problems& pr
     return std::move(load.array);
 }
 
+// The members' names for a message, clipped: an archive of 20 000 members, or one long name, must
+// not make the message a 200 KB line.
 std::string names(const NpzRead& npz)
 {
     std::string out;
-    for (const auto& [key, bytes] : npz.members)
-        out += (out.empty() ? "" : ", ") + key;
-    return out;
+    for (const auto& [key, bytes] : npz.members) {
+        out += (out.empty() ? "" : ", ") + clipped(key, 20);
+        if (out.size() > kMaxQuoted)
+            break;
+    }
+    const std::size_t count = npz.members.size();
+    return std::to_string(count) + (count == 1 ? " array: " : " arrays: ") + clipped(oneLine(out));
 }
 
 }  // namespace
@@ -61,7 +67,7 @@ SessionLoad parseSessionNpz(std::string_view bytes)
     for (const char* required : {"x", "gamma", "beta"})
         if (!findMember(npz, required))
             result.problems.push_back({required, "missing from the archive (it holds " +
-                                                     oneLine(names(npz)) +
+                                                     names(npz) +
                                                      "); expected np.savez(FILE, x=x, gamma=gamma, "
                                                      "beta=beta, dout=dout)"});
     if (!result.problems.empty())

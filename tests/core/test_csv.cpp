@@ -69,6 +69,7 @@ private slots:
     void problems_data();
     void problems();
     void millionLinesStopAtTheRowLimit();
+    void entryCapStopsAtTheRowThatPassesIt();
     void formatTableIsClipboardText();
     void roundTripIsBitExact_data();
     void roundTripIsBitExact();
@@ -213,6 +214,22 @@ void TestCsv::millionLinesStopAtTheRowLimit()
     QCOMPARE(parsed.problem.where, std::string("line 257, column 1"));
     QVERIFY2(parsed.problem.what.find("more than 256 rows") != std::string::npos,
              parsed.problem.what.c_str());
+}
+
+// A cap on the numbers in all, checked row by row: a student's file of a million rows of 1000
+// numbers stops at the row that passes it, long before the text is read to its end.
+void TestCsv::entryCapStopsAtTheRowThatPassesIt()
+{
+    std::string row = "0";
+    for (int k = 1; k < 1000; ++k)
+        row += ",0";
+    const std::string text = repeatLine(row, 5000);
+    const TableParse parsed = parseTable(text, TableLimits{1 << 20, 1 << 16, 4'194'304});
+    QVERIFY(!parsed.ok());
+    QCOMPARE(parsed.problem.where, std::string("line 4195, column 1"));
+    QVERIFY2(parsed.problem.what.find("more than 4194304 numbers") != std::string::npos,
+             parsed.problem.what.c_str());
+    QVERIFY(parseTable(repeatLine(row, 4194), TableLimits{1 << 20, 1 << 16, 4'194'304}).ok());
 }
 
 void TestCsv::formatTableIsClipboardText()

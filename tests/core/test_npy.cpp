@@ -3,6 +3,7 @@
 #include "fuzzy.h"
 
 #include <array_file.h>
+#include <csv.h>
 #include <npy.h>
 #include <session_json.h>
 #include <session_npz.h>
@@ -10,6 +11,8 @@
 #include <nlohmann/json.hpp>
 
 #include <QtTest>
+
+#include <zip.h>
 
 #include <fstream>
 
@@ -78,6 +81,9 @@ private slots:
     void sessionFromNpz();
     void sessionNpzProblems_data();
     void sessionNpzProblems();
+    void npzMemberOverTheCapIsRefusedUnread();
+    void jsonArrayFiles_data();
+    void jsonArrayFiles();
 };
 
 void TestNpy::acceptedKinds_data()
@@ -134,6 +140,11 @@ void TestNpy::handCutHeaders_data()
     QTest::newRow("huge shape") << row(npyBytes(
         "{'descr': '<f8', 'fortran_order': False, 'shape': (4294967296, 4294967296), }", two))
                                 << "too large";
+    // One entry more than a session's N x D cap: refused from the header (the data is absent,
+    // which before the cap was reported only as a truncation, after the allocation).
+    QTest::newRow("entries over the cap") << row(npyBytes(
+        "{'descr': '<f4', 'fortran_order': False, 'shape': (1048577, 4), }", two))
+                                          << "has 4194308 entries; at most 4194304";
     QTest::newRow("trailing bytes") << row(npyBytes(
         "{'descr': '<f8', 'fortran_order': False, 'shape': (1,), }", two)) << "the file has 16";
     QTest::newRow("complex") << row(npyBytes(
@@ -240,7 +251,7 @@ void TestNpy::sessionNpzProblems_data()
     QTest::addColumn<QString>("path");
     QTest::addColumn<QString>("expected");
     QTest::newRow("gradients only") << QString::fromStdString(kCases + "/random_5x3.right.npz")
-                                    << "x: missing from the archive (it holds dx, dgamma, dbeta)";
+                                    << "x: missing from the archive (it holds 3 arrays: dx, dgamma, dbeta)";
     QTest::newRow("not an npz") << QString::fromStdString(kCases + "/random_5x3.bad.not_npz.npz")
                                 << "readme.txt";
 }
@@ -253,6 +264,83 @@ void TestNpy::sessionNpzProblems()
     QVERIFY(!load.ok());
     const std::string message = formatProblem(load.problems.front());
     QVERIFY2(QString::fromStdString(message).contains(expected), message.c_str());
+}
+
+namespace {
+
+// A stored zip of the given members, made with libzip in memory.
+std::string zipOf(const std::vector<std::pair<std::string, std::string>>& members)
+{
+    zip_error_t error;
+    zip_error_init(&error);
+    zip_source_t* target = zip_source_buffer_create(nullptr, 0, 0, &error);
+    zip_source_keep(target);
+    zip_t* archive = zip_open_from_source(target, ZIP_TRUNCATE, &error);
+    for (const auto& [name, bytes] : members) {
+        zip_source_t* member = zip_source_buffer(archive, bytes.data(), bytes.size(), 0);
+        zip_file_add(archive, name.c_str(), member, ZIP_FL_OVERWRITE);
+    }
+    zip_close(archive);
+    zip_source_open(target);
+    zip_source_seek(target, 0, SEEK_END);
+    const auto size = zip_source_tell(target);
+    zip_source_seek(target, 0, SEEK_SET);
+    std::string out(std::size_t(size), '\0');
+    zip_source_read(target, out.data(), zip_uint64_t(size));
+    zip_source_close(target);
+    zip_source_free(target);
+    zip_error_fini(&error);
+    return out;
+}
+
+}  // namespace
+
+void TestNpy::npzMemberOverTheCapIsRefusedUnread()
+{
+    // A member larger than any array of kMaxArrayEntries float64 values is refused from the
+    // archive's directory: 40 MiB of zeros, deflated by libzip to a few KB, never unpacked.
+    const std::string big(40u << 20, '\0');
+    const std::string archive = zipOf({{"x.npy", big}, {"gamma.npy", "g"}});
+    QVERIFY(archive.size() < big.size() / 100);
+    const NpzRead npz = readNpz(archive);
+    QVERIFY(!npz.ok());
+    QCOMPARE(npz.problem.where, std::string("member 'x.npy'"));
+    QVERIFY2(npz.problem.what.find("more than any array of at most 4194304") != std::string::npos,
+             npz.problem.what.c_str());
+}
+
+void TestNpy::jsonArrayFiles_data()
+{
+    QTest::addColumn<QByteArray>("text");
+    QTest::addColumn<QString>("fragment");  // empty: accepted
+    QTest::newRow("rows") << QByteArray("[[1, 2], [3, 4.5]]") << QString();
+    QTest::newRow("vector") << QByteArray("[1, -2e-3]") << QString();
+    QTest::newRow("overflow") << QByteArray("[[1, 1e999]]")
+                              << "the number 1e999 is out of range for a double";
+    QTest::newRow("string") << QByteArray("[[1, \"a\"]]") << "expected a number, got a string";
+    QTest::newRow("deep") << QByteArray(20, '[') << "nested deeper than 8 levels";
+    QTest::newRow("ragged") << QByteArray("[[1, 2], [3]]") << "expected a row of 2 numbers";
+    QTest::newRow("empty") << QByteArray("  ") << "the file is empty; expected an array";
+    QByteArray many = "[";
+    for (int k = 0; k < (1 << 22); ++k)
+        many += "0,";
+    QTest::newRow("over the cap") << many + "0]" << "holds more than 4194304 numbers";
+}
+
+void TestNpy::jsonArrayFiles()
+{
+    QFETCH(QByteArray, text);
+    QFETCH(QString, fragment);
+    const NdArrayLoad load = parseArrayFile(std::string_view(text.constData(), std::size_t(text.size())),
+                                            "dx.json");
+    if (fragment.isEmpty()) {
+        QVERIFY2(load.ok(), load.problem.what.c_str());
+        return;
+    }
+    QVERIFY(!load.ok());
+    const std::string message = formatProblem(load.problem);
+    QVERIFY2(message.find(fragment.toStdString()) != std::string::npos, message.c_str());
+    QVERIFY2(message.find("json.exception") == std::string::npos, message.c_str());
 }
 
 QTEST_GUILESS_MAIN(TestNpy)
