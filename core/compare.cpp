@@ -4,6 +4,7 @@
 #include "batchnorm.h"
 #include "family.h"
 #include "row_norm_kernel.h"
+#include "text_stream.h"
 
 #include <cmath>
 #include <sstream>
@@ -13,7 +14,7 @@ namespace {
 
 std::string shortNumber(double v)
 {
-    std::ostringstream text;
+    TextStream text;
     text << v;  // 6 significant digits, the stream's default
     return text.str();
 }
@@ -93,7 +94,7 @@ ConfigurationResult rowNormInFloat(const Session& s, bool rms)
 
 std::string Configuration::describe(const Session& session) const
 {
-    std::ostringstream text;
+    TextStream text;
     text << layerTitle(layer.value_or(session.norm.layerOrDefault())) << ", eps " << eps.value_or(session.eps)
          << ", " << (dtype == Dtype::F32 ? "float32" : "float64");
     if (convention)

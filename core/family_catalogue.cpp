@@ -1,6 +1,7 @@
 #include "family_catalogue.h"
 
 #include "json_format.h"
+#include "text_stream.h"
 
 #include <algorithm>
 #include <sstream>
@@ -330,7 +331,7 @@ std::string runningJson(const RunningUpdate& running)
 std::string familyGradJson(const Session& s, const FamilyAnalysis& a)
 {
     constexpr int kIndent = 4;
-    std::ostringstream out;
+    TextStream out;
     out << "{\n  \"shape\": [" << s.samples() << ", " << s.features() << "],\n";
     const std::vector<std::string_view> fused = {"fused_dx", "fused_dgamma", "fused_dbeta"};
     const std::pair<const char*, std::vector<std::string_view>> sections[] = {

@@ -4,6 +4,7 @@
 #include "csv.h"
 #include "family_catalogue.h"
 #include "json_format.h"
+#include "text_stream.h"
 
 #include <sstream>
 #include <string_view>
@@ -40,7 +41,7 @@ std::string jsonValue(const Quantity& q, const Eigen::Map<const Matrix>& value, 
 std::string gradJson(const Session& s, const Analysis& a, const RunningUpdate* running)
 {
     constexpr int kIndent = 4;
-    std::ostringstream out;
+    TextStream out;
     out << "{\n  \"shape\": [" << s.samples() << ", " << s.features() << "],\n";
     for (const Section& section : gradSections()) {
         out << "  \"" << section.key << "\": {\n";

@@ -5,6 +5,7 @@
 #include "json_document.h"
 #include "json_format.h"
 #include "session_npz.h"
+#include "text_stream.h"
 
 #include <cmath>
 #include <cstdint>
@@ -336,7 +337,7 @@ SessionLoad loadSessionFile(const std::string& path)
 
 std::string writeSession(const Session& s)
 {
-    std::ostringstream out;
+    TextStream out;
     out << "{\n  \"format\": " << json::string(kSessionFormat) << ",\n  \"version\": "
         << kSessionVersion << ",\n";
     if (!s.title.empty())

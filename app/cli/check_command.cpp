@@ -3,6 +3,7 @@
 
 #include <check.h>
 #include <json_format.h>
+#include <text_stream.h>
 #include <student_files.h>
 
 #include <cmath>
@@ -39,7 +40,7 @@ std::string errorNumber(double value)
 
 std::string checkJson(const CheckResult& result)
 {
-    std::ostringstream out;
+    TextStream out;
     out << "{\n  \"verdict\": \"" << (result.correct ? "correct" : "wrong") << "\",\n";
     out << "  \"tensors\": {";
     for (std::size_t k = 0; k < result.tensors.size(); ++k) {
