@@ -96,6 +96,11 @@ ParsedArgs parseArgs(const std::vector<std::string>& args, const CommandSpec& sp
         const QStringList given = parser.values(qs(o.name));
         if (given.size() > 1)
             throw UsageError{"option " + name + " is given twice"};
+        // "--dgamma=" (or --dgamma "") would otherwise reach a reader as the file "" and come
+        // back as "no such file" without saying which option: no option takes an empty value.
+        if (given.front().isEmpty())
+            throw UsageError{"option " + name + " is empty; expected " + o.valueName + ": " +
+                             o.description.substr(0, o.description.find('\n'))};
         parsed.values[name] = given.front().toStdString();
     }
     return parsed;

@@ -1,6 +1,7 @@
 // The SESSION argument of every command: a file, or "-" for standard input.
 #include "cli.h"
 
+#include <npy.h>
 #include <session_json.h>
 
 #include <unistd.h>
@@ -37,6 +38,15 @@ SessionLoad loadStandardInput()
                 {"", "is larger than " + std::to_string(kMaxSessionBytes >> 20) + " MiB; not a session"});
             return failed;
         }
+    }
+    // A JSON syntax error about a zip's bytes would not say what to do instead.
+    if (looksLikeZip(text) || text.starts_with("\x93NUMPY")) {
+        SessionLoad failed;
+        failed.problems.push_back({"", std::string("holds ") +
+                                           (looksLikeZip(text) ? "a zip archive (.npz)" : "a .npy array") +
+                                           "; standard input must be a JSON session (give an .npz "
+                                           "session as a file name instead of -)"});
+        return failed;
     }
     return parseSession(text);
 }

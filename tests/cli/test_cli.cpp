@@ -91,7 +91,7 @@ void TestCli::usageErrors_data()
     QTest::newRow("huge shape") << QStringList{"bench", "--shapes", "100000x100000"} << "too large";
     QTest::newRow("bad dtype") << QStringList{"bench", "--dtype", "f16"} << "f32, f64 or both";
     QTest::newRow("bad variant") << QStringList{"bench", "--variants", "staged,magic"} << "'magic'";
-    QTest::newRow("empty variants") << QStringList{"bench", "--variants", ""} << "--variants is empty; expected staged and/or fused";
+    QTest::newRow("empty variants") << QStringList{"bench", "--variants", ""} << "option --variants is empty; expected V,...: staged, fused or both";
     QTest::newRow("--samples zero") << QStringList{"gradcheck", session, "--samples", "0"} << "--samples expects a whole number >= 1";
     QTest::newRow("--h of 100000 digits") << QStringList{"gradcheck", session, "--h", QString(100000, '9')} << "...'";
     QTest::newRow("json and csv") << QStringList{"bench", "--json", "--csv", "x.csv"} << "cannot be used together";
