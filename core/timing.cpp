@@ -46,23 +46,31 @@ TimingResult measure(const TimingSettings& s, const std::function<double()>& cal
     // Warm-up and calibration: double the batch of calls until a sample is long enough. The
     // faster of two tries decides, so a sample stretched by preemption on a busy machine does
     // not stop the doubling early (later, undisturbed samples would then be too short).
+    // A first call that is already long enough is the whole warm-up.
     long calls = 1;
-    runSample(1);
-    while (std::min(runSample(calls), runSample(calls)) < s.minSampleSeconds &&
-           calls < (1L << 30)) {
-        if (cancelled(s)) {
-            result.status = TimingResult::Status::Cancelled;
-            return result;
+    if (runSample(1) < s.minSampleSeconds) {
+        while (std::min(runSample(calls), runSample(calls)) < s.minSampleSeconds &&
+               calls < (1L << 30)) {
+            if (cancelled(s)) {
+                result.status = TimingResult::Status::Cancelled;
+                return result;
+            }
+            calls *= 2;
         }
-        calls *= 2;
     }
     result.callsPerSample = calls;
 
     std::vector<double> perCallUs;
     const auto sampling = Clock::now();
-    while (static_cast<int>(perCallUs.size()) < s.maxSamples &&
-           (static_cast<int>(perCallUs.size()) < s.minSamples ||
-            secondsSince(sampling) < s.minTimeSeconds)) {
+    const double ceiling = std::max(s.minTimeSeconds, s.maxSamplingSeconds);
+    const auto more = [&] {
+        const int taken = static_cast<int>(perCallUs.size());
+        const double elapsed = secondsSince(sampling);
+        if (taken >= s.maxSamples || (taken > 0 && elapsed >= ceiling))
+            return false;
+        return taken < s.minSamples || elapsed < s.minTimeSeconds;
+    };
+    while (more()) {
         if (cancelled(s)) {
             result.status = TimingResult::Status::Cancelled;
             return result;
@@ -107,13 +115,13 @@ TimingResult timeRowNorm(const TimingSettings& s, const Mat<S>& x, const Mat<S>&
 }
 
 template <typename S>
-TimingResult timeTyped(const TimingSettings& s)
+TimingResult timeTyped(const TimingSettings& s, const TimingInputs& in)
 {
     // Seeded, realistic inputs: offset and scaled x, gamma != 1, beta != 0.
-    const Mat<S> x = (3.0 * standardNormalMatrix(s.rows, s.cols, s.seed).array() + 1.0).cast<S>();
-    const Mat<S> dout = standardNormalMatrix(s.rows, s.cols, s.seed + 1).cast<S>();
-    const RowVec<S> gamma = (1.0 + 0.5 * standardNormalMatrix(1, s.cols, s.seed + 2).array()).cast<S>();
-    const RowVec<S> beta = standardNormalMatrix(1, s.cols, s.seed + 3).cast<S>();
+    const Mat<S> x = (3.0 * in.x.array() + 1.0).cast<S>();
+    const Mat<S> dout = in.dout.cast<S>();
+    const RowVec<S> gamma = (1.0 + 0.5 * in.gamma.array()).cast<S>();
+    const RowVec<S> beta = in.beta.cast<S>();
     if (s.layer != Layer::BatchNorm)
         return timeRowNorm<S>(s, x, dout, gamma);
     const ForwardCache<S> cache = forward<S>(x, gamma, beta, S(1e-5));
@@ -136,7 +144,34 @@ TimingResult timeTyped(const TimingSettings& s)
 
 }  // namespace
 
+TimingInputs timingInputs(Eigen::Index rows, Eigen::Index cols, std::uint64_t seed)
+{
+    TimingInputs in;
+    in.rows = rows;
+    in.cols = cols;
+    in.x = standardNormalMatrix(rows, cols, seed);
+    in.dout = standardNormalMatrix(rows, cols, seed + 1);
+    in.gamma = standardNormalMatrix(1, cols, seed + 2);
+    in.beta = standardNormalMatrix(1, cols, seed + 3);
+    return in;
+}
+
 TimingResult timeBackward(const TimingSettings& settings)
+{
+    if (settings.rows < 1 || settings.cols < 1)
+        return timeBackward(settings, TimingInputs{});  // refused there, before any drawing
+    try {
+        return timeBackward(settings, timingInputs(settings.rows, settings.cols, settings.seed));
+    } catch (const std::bad_alloc&) {
+        TimingResult r;
+        r.status = TimingResult::Status::Failed;
+        r.error = "not enough memory for " + std::to_string(settings.rows) + " x " +
+                  std::to_string(settings.cols);
+        return r;
+    }
+}
+
+TimingResult timeBackward(const TimingSettings& settings, const TimingInputs& inputs)
 {
     if (settings.rows < 1 || settings.cols < 1) {
         TimingResult r;
@@ -153,9 +188,17 @@ TimingResult timeBackward(const TimingSettings& settings)
                   std::string(layerTitle(settings.layer));
         return r;
     }
+    if (inputs.rows != settings.rows || inputs.cols != settings.cols) {
+        TimingResult r;
+        r.status = TimingResult::Status::Failed;
+        r.error = "the inputs are " + std::to_string(inputs.rows) + " x " + std::to_string(inputs.cols) +
+                  ", not the " + std::to_string(settings.rows) + " x " + std::to_string(settings.cols) +
+                  " to time";
+        return r;
+    }
     try {
-        return settings.dtype == Dtype::F32 ? timeTyped<float>(settings)
-                                            : timeTyped<double>(settings);
+        return settings.dtype == Dtype::F32 ? timeTyped<float>(settings, inputs)
+                                            : timeTyped<double>(settings, inputs);
     } catch (const std::bad_alloc&) {
         TimingResult r;
         r.status = TimingResult::Status::Failed;

@@ -22,7 +22,11 @@ struct TimingSettings {
     // (row_norm_kernel.h) only: staged is refused for them, as is group norm.
     Layer layer = Layer::BatchNorm;
     double minTimeSeconds = 0.25;      // keep sampling at least this long ...
-    int minSamples = 5;                // ... and at least this many samples
+    int minSamples = 5;                // ... and at least this many samples,
+    // but stop once sampling has lasted max(minTimeSeconds, this) with one sample or more: a
+    // shape whose single call takes a second is not run five times over. So a measurement
+    // lasts at most one warm-up call, max(minTimeSeconds, maxSamplingSeconds) and one more call.
+    double maxSamplingSeconds = 1.0;
     int maxSamples = 1000;
     double minSampleSeconds = 1e-3;    // calls are batched until one sample lasts this long
     std::uint64_t seed = 42;
@@ -41,6 +45,21 @@ struct TimingResult {
     double elapsedSeconds = 0;  // wall time of the whole measurement
 };
 
+// The seeded inputs of one shape, drawn once (in float64) and shared by every dtype and variant
+// timed on that shape: drawing them costs more than a call of the kernels being timed.
+struct TimingInputs {
+    Eigen::Index rows = 0;
+    Eigen::Index cols = 0;
+    Matrix x;          // standard normal; timed as 3 x + 1
+    Matrix dout;       // standard normal
+    RowVector gamma;   // timed as 1 + gamma / 2
+    RowVector beta;
+};
+TimingInputs timingInputs(Eigen::Index rows, Eigen::Index cols, std::uint64_t seed = 42);
+
+// Times one variant on `inputs` (of settings.rows x settings.cols; settings.seed is unused).
+TimingResult timeBackward(const TimingSettings& settings, const TimingInputs& inputs);
+// Draws the inputs from settings.seed, then times.
 TimingResult timeBackward(const TimingSettings& settings);
 
 // Quantile q in [0, 1] of already sorted values, interpolating linearly between neighbours.

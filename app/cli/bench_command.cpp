@@ -3,6 +3,7 @@
 
 #include <files/atomic_write.h>
 #include <json_format.h>
+#include <text_stream.h>
 #include <timing.h>
 
 #include <unistd.h>
@@ -23,6 +24,11 @@ seeded random inputs, single-threaded, into reused buffers. Each kernel gets the
 takes: batch norm's inputs column-major, layer norm's and RMSNorm's row-major. Each sample
 batches enough calls to last about 1 ms; after a warm-up, samples are taken for at least T ms
 (and at least 5). Times are per call, in microseconds.
+The run is bounded: a measurement stops sampling after max(T, 1 s) once it has a sample,
+so it lasts at most a warm-up call, max(T, 1 s) and one more call; the inputs of a shape
+are drawn once. A shape has at most 2^24 entries; the largest, 1x16777216, takes about
+12 s for both dtypes and variants on a 2-core test machine (its setup, not its calls,
+dominates).
 )",
     {{"layer", "NAME", "batchnorm (default), layernorm or rmsnorm; the last two time their fused\nkernels only (--variants fused)"},
      {"shapes", "NxD,...", "comma-separated N x D shapes\n(default 4x3,64x64,256x256,1024x1024,4096x1024,16384x256)"},
@@ -105,14 +111,14 @@ struct Row {
 
 std::string fixed(double value, int decimals)
 {
-    std::ostringstream s;
+    TextStream s;
     s << std::fixed << std::setprecision(decimals) << value;
     return s.str();
 }
 
 std::string table(const std::vector<Row>& rows, double minTimeMs)
 {
-    std::ostringstream out;
+    TextStream out;
     out << "bnflow-cli bench (" << (rows.empty() ? "batch norm" : layerTitle(rows.front().layer)) << ") on "
         << machineDescription() << ", single thread, " << minTimeMs
         << " ms of samples per row; times per call in microseconds\n\n";
@@ -143,7 +149,7 @@ std::string table(const std::vector<Row>& rows, double minTimeMs)
 
 std::string jsonResults(const std::vector<Row>& rows)
 {
-    std::ostringstream out;
+    TextStream out;
     out << "{\"results\": [";
     for (std::size_t k = 0; k < rows.size(); ++k) {
         const Row& r = rows[k];
@@ -162,7 +168,7 @@ std::string jsonResults(const std::vector<Row>& rows)
 
 std::string csvResults(const std::vector<Row>& rows)
 {
-    std::ostringstream out;
+    TextStream out;
     out << "n,d,dtype,variant,min_us,p25_us,median_us,p75_us,samples,calls_per_sample,layer\n";
     for (const Row& r : rows) {
         const TimingResult& t = r.timing;
@@ -210,6 +216,14 @@ Output benchCommand(const ParsedArgs& parsed)
     const bool progress = isatty(STDERR_FILENO);
     std::vector<Row> rows;
     for (const Shape& shape : shapes) {
+        // Drawn once for every dtype and variant of the shape (they cost more than the calls).
+        TimingInputs inputs;
+        try {
+            inputs = timingInputs(shape.rows, shape.cols);
+        } catch (const std::bad_alloc&) {
+            throw Failed{"not enough memory for the inputs of " + std::to_string(shape.rows) + "x" +
+                         std::to_string(shape.cols)};
+        }
         for (const Dtype dtype : dtypes) {
             for (const Variant variant : variants) {
                 if (progress)
@@ -223,7 +237,7 @@ Output benchCommand(const ParsedArgs& parsed)
                 settings.variant = variant;
                 settings.layer = *layer;
                 settings.minTimeSeconds = minTimeMs / 1000.0;
-                TimingResult timing = timeBackward(settings);
+                TimingResult timing = timeBackward(settings, inputs);
                 if (timing.status != TimingResult::Status::Ok)
                     throw std::runtime_error(timing.error);
                 rows.push_back({*layer, shape, dtype, variant, timing});

@@ -1,5 +1,6 @@
 // The timing module: statistics, settings, cancellation. (Timings themselves are measured by
 // bnflow-cli bench, never asserted on: the machines are shared and noisy.)
+#include <session.h>
 #include <timing.h>
 
 #include <QtTest>
@@ -16,6 +17,8 @@ private slots:
     void measuresEveryVariant_data();
     void measuresEveryVariant();
     void cancelStopsPromptly();
+    void slowCallsEndSamplingAtTheCeiling();
+    void sharedInputsAreTheSeedsInputs();
     void badShapeFails();
     void machineIsDescribed();
 };
@@ -93,6 +96,38 @@ void TestTiming::cancelStopsPromptly()
     const double latency = std::chrono::duration<double>(std::chrono::steady_clock::now() - asked).count();
     QCOMPARE(r.status, TimingResult::Status::Cancelled);
     QVERIFY2(latency < 2.0, std::to_string(latency).c_str());  // generous: the box is shared
+}
+
+void TestTiming::slowCallsEndSamplingAtTheCeiling()
+{
+    // Asked for 1000 samples of calls each batched to 20 ms: 20 s. The sampling ceiling (here
+    // 0.1 s, one second by default) ends it after a few samples instead.
+    TimingSettings s;
+    s.rows = 64;
+    s.cols = 64;
+    s.minTimeSeconds = 0;
+    s.minSamples = 1000;
+    s.minSampleSeconds = 0.02;
+    s.maxSamplingSeconds = 0.1;
+    const TimingResult r = timeBackward(s);
+    QCOMPARE(r.status, TimingResult::Status::Ok);
+    QVERIFY2(r.samples >= 1 && r.samples < 50, std::to_string(r.samples).c_str());
+    QVERIFY2(r.elapsedSeconds < 2.0, std::to_string(r.elapsedSeconds).c_str());
+}
+
+void TestTiming::sharedInputsAreTheSeedsInputs()
+{
+    // bench draws a shape's inputs once for every dtype and variant; they are the ones the
+    // settings' seed draws, so a shared and an own measurement time the same numbers.
+    const TimingInputs in = timingInputs(5, 3, 42);
+    QCOMPARE(in.x, standardNormalMatrix(5, 3, 42));
+    QCOMPARE(in.dout, standardNormalMatrix(5, 3, 43));
+    QCOMPARE(Matrix(in.gamma), standardNormalMatrix(1, 3, 44));
+    QCOMPARE(Matrix(in.beta), standardNormalMatrix(1, 3, 45));
+    TimingSettings s;
+    s.rows = 4;
+    s.cols = 3;
+    QCOMPARE(timeBackward(s, in).status, TimingResult::Status::Failed);  // the wrong shape
 }
 
 void TestTiming::badShapeFails()
