@@ -14,9 +14,9 @@ case "${1:-}" in
     [[ "$seconds" =~ ^[0-9]+$ ]] || { echo "usage: ./test.sh --fuzz SECONDS" >&2; exit 2; }
     bnflow_install_missing clang libclang-rt-14-dev
     dir="$BNFLOW_ROOT/build-fuzz"
-    bnflow_build fuzz fuzz_session fuzz_table fuzz_npy
+    bnflow_build fuzz fuzz_session fuzz_table fuzz_npy fuzz_exercise
     status=0
-    for name in session table npy; do
+    for name in session table npy exercise; do
       corpus="$dir/corpus/$name"
       findings="$dir/findings/$name"
       mkdir -p "$corpus" "$findings"

@@ -3,12 +3,16 @@
 #include <analysis.h>
 #include <array_file.h>
 #include <csv.h>
+#include <exercise_json.h>
+#include <json_document.h>
 #include <session_json.h>
 #include <session_npz.h>
 
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <set>
+#include <tuple>
 #include <string_view>
 
 namespace bnflow::fuzz {
@@ -112,6 +116,48 @@ void checkNpy(const std::uint8_t* data, std::size_t size)
         if (load.ok())
             require(load.session->validate().empty(), "accepted npz session does not validate");
     }
+}
+
+void checkExercise(const std::uint8_t* data, std::size_t size)
+{
+    const std::string_view text(reinterpret_cast<const char*>(data), size);
+    Problems problems;
+    std::optional<JsonDocument> doc = parseJsonDocument(text, problems, {16, 1u << 16});
+    if (!doc)
+        return;  // the JSON reader itself is fuzzed through checkSession
+    const SessionShape shape{4, 3};
+    const std::optional<Exercise> e = readExercise(*doc, shape, problems);
+    dismantle(*doc);
+    require(e.has_value() == problems.empty(), "exercise and problems disagree");
+    require(problems.size() <= 10, "more than 10 problems reported");
+    for (const Problem& p : problems)
+        require(!p.what.empty() && formatProblem(p).find('\n') == std::string::npos &&
+                    formatProblem(p).size() < 1000,
+                "empty, multi-line or overlong exercise message");
+    if (!e)
+        return;
+    std::set<std::string> quantities;
+    for (const HiddenQuantity& h : e->hidden) {
+        require(quantities.insert(h.quantity).second, "a quantity hidden twice");
+        std::set<std::pair<Eigen::Index, Eigen::Index>> cells;
+        for (const Cell& c : h.cells) {
+            require(c.row >= 0 && c.row < shape.samples && c.col >= 0 && c.col < shape.features,
+                    "a hidden cell outside the session");
+            require(cells.insert({c.row, c.col}).second, "a hidden cell kept twice");
+        }
+    }
+    std::set<std::tuple<std::string, Eigen::Index, Eigen::Index>> predicted;
+    for (const Prediction& p : e->predictions) {
+        require(std::isfinite(p.value), "a non-finite prediction accepted");
+        require(predicted.insert({p.quantity, p.cell.row, p.cell.col}).second, "a cell predicted twice");
+    }
+    const std::string written = writeExercise(*e, shape.samples, shape.features);
+    Problems again;
+    std::optional<JsonDocument> back = parseJsonDocument(written, again, {16, SIZE_MAX});
+    require(back.has_value(), "a written exercise is not JSON");
+    const std::optional<Exercise> reread = readExercise(*back, shape, again);
+    dismantle(*back);
+    require(reread.has_value() && *reread == *e, "a written exercise reads back differently");
 }
 
 }  // namespace bnflow::fuzz

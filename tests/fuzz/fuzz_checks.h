@@ -19,4 +19,9 @@ void checkTable(const std::uint8_t* data, std::size_t size);
 // bytes: never crash; an accepted array has the shape it claims and at most 2 dimensions.
 void checkNpy(const std::uint8_t* data, std::size_t size);
 
+// The "exercise" value of a session (readExercise) on arbitrary JSON bytes, for a 4 x 3 session:
+// never crashes; every message is one line; an exercise it accepts stays inside the shape, has
+// no repeated cell or prediction, and writeExercise of it reads back to the same exercise.
+void checkExercise(const std::uint8_t* data, std::size_t size);
+
 }  // namespace bnflow::fuzz

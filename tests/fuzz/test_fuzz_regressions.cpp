@@ -19,7 +19,7 @@ void TestFuzzRegressions::replay_data()
     QTest::addColumn<QString>("path");
     int files = 0;
     for (const char* root : {BNFLOW_FUZZ_DIR "/corpus", BNFLOW_FUZZ_DIR "/regressions"}) {
-        for (const char* kind : {"session", "table", "npy"}) {
+        for (const char* kind : {"session", "table", "npy", "exercise"}) {
             QDirIterator it(QStringLiteral("%1/%2").arg(root, kind), QDir::Files);
             while (it.hasNext()) {
                 const QString path = it.next();
@@ -44,6 +44,8 @@ void TestFuzzRegressions::replay()
         bnflow::fuzz::checkSession(data, std::size_t(bytes.size()));
     else if (kind == "table")
         bnflow::fuzz::checkTable(data, std::size_t(bytes.size()));
+    else if (kind == "exercise")
+        bnflow::fuzz::checkExercise(data, std::size_t(bytes.size()));
     else
         bnflow::fuzz::checkNpy(data, std::size_t(bytes.size()));
 }
