@@ -28,6 +28,8 @@
 #include <QUrl>
 #include <QtTest>
 
+#include <sys/stat.h>
+
 #include <fstream>
 
 using namespace bnflow;
@@ -260,6 +262,12 @@ void TestMainWindow::importAndExportCsv()
     QVERIFY(!window_->files()->importCsv(writeFile(dir, "million.csv", million)));
     QVERIFY2(errors_.last().contains("million.csv") && errors_.last().contains("256"), qPrintable(errors_.last()));
     QCOMPARE(document_->session().samples(), Eigen::Index(4));  // untouched
+    // A FIFO with no writer: refused at once (QFile::open blocked the window forever).
+    const QString fifo = dir.filePath("fifo.csv");
+    QCOMPARE(::mkfifo(QFile::encodeName(fifo).constData(), 0600), 0);
+    QVERIFY(!window_->files()->importCsv(fifo));
+    QVERIFY2(errors_.last().contains("fifo.csv: is a FIFO (named pipe)"), qPrintable(errors_.last()));
+    QCOMPARE(document_->undoStack()->count(), 0);
 
     const QString out = dir.filePath("results.csv");
     QVERIFY(window_->files()->exportResultsCsv(out));

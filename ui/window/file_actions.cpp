@@ -7,6 +7,7 @@
 
 #include <csv.h>
 #include <family_report.h>
+#include <file_read.h>
 #include <report.h>
 
 #include <QAction>
@@ -23,7 +24,7 @@ namespace bnflow::ui {
 namespace {
 
 constexpr int kMaxRecent = 8;
-constexpr qint64 kMaxCsvBytes = 64 << 20;
+constexpr std::size_t kMaxCsvBytes = 64u << 20;
 const QString kSessionFilter =
     QObject::tr("bnflow sessions (*.bnflow.json *.json *.npz);;All files (*)");
 const QString kCsvFilter = QObject::tr("CSV files (*.csv *.tsv *.txt);;All files (*)");
@@ -144,19 +145,15 @@ bool FileActions::saveTo(const QString& path)
 
 bool FileActions::importCsv(const QString& path)
 {
-    QFile file(path);
     const QString name = QFileInfo(path).fileName();
-    if (!file.open(QIODevice::ReadOnly)) {
-        showError(tr("Cannot import CSV"), name + ": " + file.errorString());
+    // Not QFile: its open() of a FIFO with no writer blocks the window forever.
+    std::string text;
+    if (const auto problem = readRegularFile(QFile::encodeName(path).toStdString(), kMaxCsvBytes,
+                                             text, "CSV file")) {
+        showError(tr("Cannot import CSV"), name + ": " + QString::fromStdString(*problem));
         return false;
     }
-    if (file.size() > kMaxCsvBytes) {
-        showError(tr("Cannot import CSV"), tr("%1: larger than 64 MiB; not a batch to edit").arg(name));
-        return false;
-    }
-    const QByteArray text = file.readAll();
-    const TableParse parsed = parseTable(std::string_view(text.constData(), std::size_t(text.size())),
-                                         {kMaxEditSamples, kMaxEditFeatures});
+    const TableParse parsed = parseTable(text, {kMaxEditSamples, kMaxEditFeatures});
     if (!parsed.ok()) {
         showError(tr("Cannot import CSV"),
                   name + ": " + QString::fromStdString(formatProblem(parsed.problem)));
