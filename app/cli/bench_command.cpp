@@ -64,11 +64,11 @@ std::vector<Shape> parseShapes(const std::string& text)
     for (const std::string& item : split(text, ',')) {
         const auto x = item.find('x');
         if (x == std::string::npos || item.find('x', x + 1) != std::string::npos)
-            throw UsageError{"--shapes expects NxD items such as 64x64, got '" + item + "'"};
+            throw UsageError{"--shapes expects NxD items such as 64x64, got '" + clipped(item) + "'"};
         const Shape shape{parseCount("--shapes", item.substr(0, x)),
                           parseCount("--shapes", item.substr(x + 1))};
         if (shape.rows > kMaxElements / shape.cols)
-            throw UsageError{"--shapes: " + item + " is too large; at most " +
+            throw UsageError{"--shapes: " + clipped(item) + " is too large; at most " +
                              std::to_string(kMaxElements) + " elements"};
         shapes.push_back(shape);
     }
@@ -82,7 +82,7 @@ std::vector<Dtype> parseDtypes(const std::string& text)
     if (text == "f32") return {Dtype::F32};
     if (text == "f64") return {Dtype::F64};
     if (text == "both") return {Dtype::F64, Dtype::F32};
-    throw UsageError{"--dtype expects f32, f64 or both, got '" + text + "'"};
+    throw UsageError{"--dtype expects f32, f64 or both, got '" + clipped(text) + "'"};
 }
 
 std::vector<Variant> parseVariants(const std::string& text)
@@ -92,7 +92,7 @@ std::vector<Variant> parseVariants(const std::string& text)
         Variant v;
         if (item == "staged") v = Variant::Staged;
         else if (item == "fused") v = Variant::Fused;
-        else throw UsageError{"--variants expects staged and/or fused, got '" + item + "'"};
+        else throw UsageError{"--variants expects staged and/or fused, got '" + clipped(item) + "'"};
         if (std::find(variants.begin(), variants.end(), v) == variants.end())
             variants.push_back(v);
     }
@@ -186,7 +186,7 @@ std::string csvResults(const std::vector<Row>& rows)
 Output benchCommand(const ParsedArgs& parsed)
 {
     if (!parsed.positional.empty())
-        throw UsageError{"unexpected argument '" + parsed.positional.front() + "'"};
+        throw UsageError{"unexpected argument '" + clipped(parsed.positional.front()) + "'"};
     if (parsed.has("--json") && parsed.has("--csv"))
         throw UsageError{"--json and --csv cannot be used together"};
     const auto shapes = parseShapes(
@@ -195,7 +195,7 @@ Output benchCommand(const ParsedArgs& parsed)
     const std::string layerText = parsed.value("--layer").value_or("batchnorm");
     const auto layer = parseLayer(layerText);
     if (!layer || *layer == Layer::GroupNorm)
-        throw UsageError{"--layer expects batchnorm, layernorm or rmsnorm, got '" + layerText + "'"};
+        throw UsageError{"--layer expects batchnorm, layernorm or rmsnorm, got '" + clipped(layerText) + "'"};
     const auto variants =
         parseVariants(parsed.value("--variants").value_or(*layer == Layer::BatchNorm ? "staged,fused" : "fused"));
     if (*layer != Layer::BatchNorm && std::find(variants.begin(), variants.end(), Variant::Staged) != variants.end())
@@ -204,7 +204,7 @@ Output benchCommand(const ParsedArgs& parsed)
     if (const auto text = parsed.value("--min-time-ms")) {
         minTimeMs = parseNumber("--min-time-ms", *text);
         if (minTimeMs < 0 || minTimeMs > 600000)
-            throw UsageError{"--min-time-ms must be between 0 and 600000, got " + *text};
+            throw UsageError{"--min-time-ms must be between 0 and 600000, got " + clipped(*text)};
     }
 
     if (const auto csvPath = parsed.value("--csv")) {  // fail before a long measurement, not after

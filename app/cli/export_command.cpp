@@ -80,7 +80,7 @@ int sizeOption(const ParsedArgs& parsed, const std::string& name, int fallback)
         return fallback;
     const long value = parseCount(name, *text);
     if (value < 200 || value > 8000)
-        throw UsageError{"option " + name + " must be between 200 and 8000, got " + *text};
+        throw UsageError{"option " + name + " must be between 200 and 8000, got " + clipped(*text)};
     return int(value);
 }
 
@@ -94,7 +94,7 @@ Output exportCommand(const ParsedArgs& parsed)
     const QString name = QString::fromStdString(*plot);
     const bool values = name == QLatin1String("values");
     if (!values && !ui::plotNames().contains(name))
-        throw UsageError{"unknown plot '" + *plot + "'; expected values or one of " +
+        throw UsageError{"unknown plot '" + clipped(*plot) + "'; expected values or one of " +
                          ui::plotNames().join(QStringLiteral(", ")).toStdString()};
     const auto out = parsed.value("--out");
     if (!out)
@@ -102,14 +102,14 @@ Output exportCommand(const ParsedArgs& parsed)
     const QString outPath = QString::fromStdString(*out);
     const bool csv = QFileInfo(outPath).suffix().toLower() == QLatin1String("csv");
     if (!csv && !ui::imageFormatFor(outPath))
-        throw UsageError{"--out " + *out + ": the file name must end in .png, .pdf, .svg or .csv"};
+        throw UsageError{"--out " + clippedPath(*out) + ": the file name must end in .png, .pdf, .svg or .csv"};
     if (values && !csv)
-        throw UsageError{"--plot values is a table, not a picture: --out must name a .csv file, got '" + *out + "'"};
+        throw UsageError{"--plot values is a table, not a picture: --out must name a .csv file, got '" + clippedPath(*out) + "'"};
     const ui::ExportSize size{sizeOption(parsed, "--width", 1200), sizeOption(parsed, "--height", 800), 96};
     ui::PlotStyle style;
     if (const auto theme = parsed.value("--theme")) {
         if (*theme != "light" && *theme != "dark")
-            throw UsageError{"option --theme expects light or dark, got '" + *theme + "'"};
+            throw UsageError{"option --theme expects light or dark, got '" + clipped(*theme) + "'"};
         style.theme = *theme == "dark" ? ui::Theme::Dark : ui::Theme::Light;
     }
     const bool timings = name == QLatin1String("timings");
@@ -122,7 +122,7 @@ Output exportCommand(const ParsedArgs& parsed)
             throw UsageError{"option --feature applies to --plot terms only"};
         const double feature = parseNumber("--feature", *text);
         if (feature < 0 || feature != std::floor(feature) || feature > 1e9)
-            throw UsageError{"option --feature expects a feature index 0, 1, 2, ..., got '" + *text + "'"};
+            throw UsageError{"option --feature expects a feature index 0, 1, 2, ..., got '" + clipped(*text) + "'"};
         options.feature = Eigen::Index(feature);
     }
     if (const auto text = parsed.value("--sample")) {
@@ -135,7 +135,7 @@ Output exportCommand(const ParsedArgs& parsed)
             throw UsageError{"option --h applies to --plot gradcheck only"};
         options.h = parseNumber("--h", *text);
         if (!(options.h > 0 && options.h <= 1))
-            throw UsageError{"option --h must be in (0, 1], got " + *text};
+            throw UsageError{"option --h must be in (0, 1], got " + clipped(*text)};
     }
     TimingSweepSettings sweep;
     sweep.shapes = parseShapeList(parsed.value("--shapes").value_or("16x64,64x64,256x64,1024x64,4096x64"));

@@ -33,7 +33,7 @@ Output handoutCommand(const ParsedArgs& parsed)
         throw UsageError{"missing --out FILE.pdf"};
     const QString outPath = QString::fromStdString(*out);
     if (QFileInfo(outPath).suffix().toLower() != QLatin1String("pdf"))
-        throw UsageError{"--out must name a .pdf file, got '" + *out + "'"};
+        throw UsageError{"--out must name a .pdf file, got '" + clippedPath(*out) + "'"};
     const long feature = parsed.value("--feature") ? parseIndex("--feature", *parsed.value("--feature")) : 0;
     const long sample = parsed.value("--sample") ? parseIndex("--sample", *parsed.value("--sample")) : 0;
     LoadedAnyLayer loaded = loadAndAnalyzeAnyLayer(parsed);

@@ -70,7 +70,7 @@ LoadedSession loadSessionArgument(const ParsedArgs& parsed)
     if (parsed.positional.empty())
         throw UsageError{"missing SESSION (a .bnflow.json file, or - for standard input)"};
     if (parsed.positional.size() > 1)
-        throw UsageError{"unexpected argument '" + parsed.positional[1] + "'"};
+        throw UsageError{"unexpected argument '" + clipped(parsed.positional[1]) + "'"};
     const std::string& path = parsed.positional.front();
     const std::string name = path == "-" ? kStandardInput : oneLine(clippedPath(path));
     SessionLoad load = path == "-" ? loadStandardInput() : loadSessionFile(path);
