@@ -24,18 +24,13 @@ import sys
 import tempfile
 import time
 
+from outcomes import Failure, Skip
+from reader_cases import ReaderCases
+
 QT_NOISE = ("QStandardPaths:", "This plugin does not support")
 
 
-class Skip(Exception):
-    pass
-
-
-class Failure(Exception):
-    pass
-
-
-class Suite:
+class Suite(ReaderCases):
     def __init__(self, args):
         self.cli = args.cli
         self.gui = args.gui
