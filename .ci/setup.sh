@@ -10,8 +10,16 @@ BNFLOW_PACKAGES=(
   libeigen3-dev nlohmann-json3-dev libzip-dev
   fonts-dejavu-core xvfb xauth
   desktop-file-utils appstream dpkg-dev
-  python3 poppler-utils
+  python3 python3-numpy poppler-utils ccache
 )
+
+# ccache makes a rebuild after a small change, or CI's run on a fresh clone after an earlier run on
+# this machine, cost only what changed. Paths are hashed relative to the checkout and the folder is
+# left out of the hash, so two clones in different folders share the cache; compiler, flags and
+# sources are in the hash, so a changed flag rebuilds.
+export CCACHE_BASEDIR="$BNFLOW_ROOT"
+export CCACHE_NOHASHDIR=1
+export CCACHE_MAXSIZE="${CCACHE_MAXSIZE:-4G}"
 
 bnflow_install_missing() {
   local missing=()
