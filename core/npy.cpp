@@ -191,6 +191,14 @@ std::optional<std::string> dtypeProblem(const std::string& descr, Dtype& dtype)
 }
 
 template <typename S>
+S readLittle(std::string_view data)
+{
+    S value;
+    std::memcpy(&value, data.data(), sizeof value);
+    return value;
+}
+
+template <typename S>
 Matrix readValues(const char* data, Eigen::Index rows, Eigen::Index cols, bool fortranOrder)
 {
     std::vector<S> buffer(static_cast<std::size_t>(rows * cols));
@@ -220,7 +228,11 @@ std::string NdArray::shapeText() const
     return out + ")";
 }
 
-NdArrayLoad parseNpy(std::string_view bytes)
+namespace {
+
+// The magic, version, header length and header dict of a .npy file; the data start after it.
+// Returns a failure, or nullopt with header and dataStart set.
+std::optional<NdArrayLoad> readHeader(std::string_view bytes, Header& header, std::size_t& dataStart)
 {
     if (bytes.size() < kMagic.size() || !bytes.starts_with(kMagic))
         return failure("header", "does not start with \\x93NUMPY; expected a .npy file (np.save)");
@@ -237,15 +249,25 @@ NdArrayLoad parseNpy(std::string_view bytes)
     std::size_t headerLength = 0;
     for (std::size_t k = 0; k < lengthBytes; ++k)
         headerLength |= std::size_t(static_cast<unsigned char>(bytes[8 + k])) << (8 * k);
-    const std::size_t dataStart = 8 + lengthBytes + headerLength;
+    dataStart = 8 + lengthBytes + headerLength;
     if (bytes.size() < dataStart)
         return failure("header", "truncated: the header says " + std::to_string(headerLength) +
                                      " bytes but the file ends after " +
                                      std::to_string(bytes.size() - 8 - lengthBytes));
-    Header header;
     HeaderParser parser(bytes.substr(8 + lengthBytes, headerLength));
     if (!parser.parse(header))
         return failure("header", parser.what());
+    return std::nullopt;
+}
+
+}  // namespace
+
+NdArrayLoad parseNpy(std::string_view bytes)
+{
+    Header header;
+    std::size_t dataStart = 0;
+    if (auto problem = readHeader(bytes, header, dataStart))
+        return std::move(*problem);
 
     NdArray array;
     if (const auto problem = dtypeProblem(header.descr, array.dtype))
@@ -281,6 +303,90 @@ NdArrayLoad parseNpy(std::string_view bytes)
                        : readValues<float>(data, rows, cols, header.fortranOrder);
     NdArrayLoad result;
     result.array = std::move(array);
+    return result;
+}
+
+NpyScalar parseNpyScalar(std::string_view bytes)
+{
+    NpyScalar result;
+    const auto fail = [&result](std::string where, std::string what) {
+        result.problem = {std::move(where), std::move(what)};
+        return result;
+    };
+    Header header;
+    std::size_t dataStart = 0;
+    if (auto problem = readHeader(bytes, header, dataStart))
+        return fail(problem->problem.where, problem->problem.what);
+    std::uint64_t count = 1;
+    for (const Eigen::Index n : header.shape)
+        count = n == 0 ? 0 : (count > 1 ? 2 : count * std::uint64_t(n));
+    if (count != 1)
+        return fail("header", "shape " + NdArray{header.shape, {}, {}}.shapeText() +
+                                  "; expected a single value (a 0-d array, np.savez(..., key=value))");
+    const std::string_view data = bytes.substr(dataStart);
+    const std::string& d = header.descr;
+    // '<f8', '<i4', '|u1', '|b1', '<U7': byte order, kind, size.
+    const char order = d.empty() ? '?' : d[0];
+    const char kind = d.size() > 1 ? d[1] : '?';
+    std::size_t size = 0;
+    for (std::size_t k = 2; k < d.size() && k < 6; ++k)
+        size = d[k] >= '0' && d[k] <= '9' ? size * 10 + std::size_t(d[k] - '0') : 1000;
+    const bool little = order == '<' || order == '|';
+    const bool known = little && d.size() > 2 && d.size() < 6 && size < 1000 &&
+                       ((kind == 'f' && (size == 4 || size == 8)) ||
+                        ((kind == 'i' || kind == 'u') && (size == 1 || size == 2 || size == 4 || size == 8)) ||
+                        (kind == 'b' && size == 1) || (kind == 'U' && size >= 1));
+    if (!known)
+        return fail("header", "dtype " + quoted(d) + "; expected a number or a string (float, "
+                                                     "integer, boolean or '<U')");
+    const std::size_t needed = kind == 'U' ? 4 * size : size;
+    if (data.size() != needed)
+        return fail("data", "needs " + std::to_string(needed) + " data bytes, the file has " +
+                                std::to_string(data.size()));
+    if (kind == 'f') {
+        result.number = size == 8 ? readLittle<double>(data) : double(readLittle<float>(data));
+    } else if (kind == 'b') {
+        result.integer = data[0] != 0;
+    } else if (kind == 'i' || kind == 'u') {
+        std::uint64_t raw = 0;
+        for (std::size_t k = 0; k < size; ++k)
+            raw |= std::uint64_t(static_cast<unsigned char>(data[k])) << (8 * k);
+        if (kind == 'i' && size < 8 && (raw >> (8 * size - 1)) != 0)
+            raw |= ~std::uint64_t(0) << (8 * size);  // sign extension
+        if (kind == 'u' && raw > std::uint64_t(std::numeric_limits<std::int64_t>::max()))
+            return fail("data", "the integer " + std::to_string(raw) + " is out of range");
+        result.integer = static_cast<std::int64_t>(raw);
+    } else {
+        // UTF-32LE code points, NUL-padded; written back as UTF-8.
+        std::string text;
+        for (std::size_t k = 0; k < size; ++k) {
+            std::uint32_t c = 0;
+            for (std::size_t b = 0; b < 4; ++b)
+                c |= std::uint32_t(static_cast<unsigned char>(data[4 * k + b])) << (8 * b);
+            if (c == 0)
+                break;
+            if (c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
+                return fail("data", "is not valid UTF-32 text");
+            if (c < 0x80) {
+                text += char(c);
+            } else if (c < 0x800) {
+                text += char(0xC0 | (c >> 6));
+                text += char(0x80 | (c & 0x3F));
+            } else if (c < 0x10000) {
+                text += char(0xE0 | (c >> 12));
+                text += char(0x80 | ((c >> 6) & 0x3F));
+                text += char(0x80 | (c & 0x3F));
+            } else {
+                text += char(0xF0 | (c >> 18));
+                text += char(0x80 | ((c >> 12) & 0x3F));
+                text += char(0x80 | ((c >> 6) & 0x3F));
+                text += char(0x80 | (c & 0x3F));
+            }
+        }
+        result.text = std::move(text);
+    }
+    if (result.integer)
+        result.number = double(*result.integer);
     return result;
 }
 

@@ -5,6 +5,7 @@
 #include "problem.h"
 #include "types.h"
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -34,6 +35,17 @@ struct NdArrayLoad {
 // Big-endian, integer, complex, object and structured arrays are refused, as are truncated
 // headers or data and trailing bytes. Non-finite values are read as they are.
 NdArrayLoad parseNpy(std::string_view bytes);
+
+// One value of a .npz session's scalar keys (eps, groups, layer, ...): a 0-d (or one-element)
+// array of a float, integer or boolean dtype, or of NumPy's '<U' strings (UTF-32, read as UTF-8).
+struct NpyScalar {
+    std::optional<double> number;        // every numeric dtype (integers too)
+    std::optional<std::int64_t> integer; // integer and boolean dtypes only
+    std::optional<std::string> text;     // '<U' only
+    Problem problem;                     // set when none of the three is
+    bool ok() const { return problem.what.empty(); }
+};
+NpyScalar parseNpyScalar(std::string_view bytes);
 
 // The members of a .npz archive, each the bytes of a .npy file, by array name ("dx" for the
 // member "dx.npy"), in archive order.

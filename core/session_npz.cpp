@@ -34,6 +34,73 @@ std::optional<NdArray> member(const NpzRead& npz, const char* name, Problems& pr
 
 // The members' names for a message, clipped: an archive of 20 000 members, or one long name, must
 // not make the message a 200 KB line.
+// The scalar member `name` (a 0-d array), or nullopt: absent, or a problem naming it.
+std::optional<NpyScalar> scalar(const NpzRead& npz, const char* name, Problems& problems)
+{
+    const std::string* bytes = findMember(npz, name);
+    if (!bytes)
+        return std::nullopt;
+    NpyScalar value = parseNpyScalar(*bytes);
+    if (!value.ok()) {
+        problems.push_back({std::string(name) + ".npy " + value.problem.where, value.problem.what});
+        return std::nullopt;
+    }
+    return value;
+}
+
+// A name key ("layer", "mode", "convention"): a 0-d string array whose text `parse` knows.
+template <typename T, typename Parse>
+std::optional<T> nameMember(const NpzRead& npz, const char* key, Parse parse, const char* expected,
+                            Problems& problems)
+{
+    const auto value = scalar(npz, key, problems);
+    if (!value)
+        return std::nullopt;
+    if (value->text)
+        if (const auto parsed = parse(*value->text))
+            return parsed;
+    problems.push_back({key, (value->text ? "is '" + clipped(*value->text) + "'" : std::string("is a number")) +
+                                 "; expected " + expected + " (a 0-d string array: np.savez(..., " +
+                                 key + "=\"...\"))"});
+    return std::nullopt;
+}
+
+// The normalization family's keys of the archive, as the session file has them (norm_config.h).
+NormConfig readNormMembers(const NpzRead& npz, Eigen::Index features, Problems& problems)
+{
+    NormConfig c;
+    c.layer = nameMember<Layer>(npz, "layer", parseLayer,
+                                "batchnorm, layernorm, rmsnorm or groupnorm", problems);
+    c.mode = nameMember<Mode>(npz, "mode", parseMode, "train or eval", problems);
+    c.convention = nameMember<Convention>(npz, "convention", parseConvention,
+                                          "pytorch, keras or cs231n", problems);
+    if (const auto groups = scalar(npz, "groups", problems)) {
+        if (groups->integer && *groups->integer >= 1)
+            c.groups = *groups->integer;
+        else
+            problems.push_back({"groups", "expected an integer >= 1 that divides D (an integer "
+                                          "0-d array: np.savez(..., groups=2))"});
+    }
+    if (const auto momentum = scalar(npz, "momentum", problems)) {
+        if (momentum->number)
+            c.momentum = *momentum->number;
+        else
+            problems.push_back({"momentum", "expected a number in [0, 1]"});
+    }
+    for (const char* name : {"running_mean", "running_var"}) {
+        const auto array = member(npz, name, problems);
+        if (!array)
+            continue;
+        std::string what;
+        const auto values = arrayAsMatrix(*array, 1, features, true, what);
+        if (!values)
+            problems.push_back({name, what});
+        else
+            (std::string_view(name) == "running_mean" ? c.runningMean : c.runningVar) = RowVector(*values);
+    }
+    return c;
+}
+
 std::string names(const NpzRead& npz)
 {
     std::string out;
@@ -78,7 +145,7 @@ SessionLoad parseSessionNpz(std::string_view bytes)
     const auto gamma = member(npz, "gamma", problems);
     const auto beta = member(npz, "beta", problems);
     const auto dout = member(npz, "dout", problems);
-    const auto eps = member(npz, "eps", problems);
+    const auto eps = scalar(npz, "eps", problems);
     if (!problems.empty())
         return result;
     if (x->shape.size() != 2) {
@@ -99,15 +166,15 @@ SessionLoad parseSessionNpz(std::string_view bytes)
     const auto gammaValues = fit(gamma, "gamma", 1, true);
     const auto betaValues = fit(beta, "beta", 1, true);
     const auto doutValues = dout ? fit(dout, "dout", n, false) : std::nullopt;
-    if (eps && eps->shape.size() != 0 && !(eps->shape.size() == 1 && eps->shape[0] == 1))
-        problems.push_back({"eps", "has shape " + eps->shapeText() +
-                                       "; expected a 0-d array (np.savez(..., eps=1e-5))"});
+    if (eps && !eps->number)
+        problems.push_back({"eps", "is a string; expected a number >= 0 (np.savez(..., eps=1e-5))"});
+    s.norm = readNormMembers(npz, d, problems);
     if (!problems.empty())
         return result;
     s.gamma = *gammaValues;
     s.beta = *betaValues;
     if (eps)
-        s.eps = eps->values(0, 0);
+        s.eps = *eps->number;
     if (dout) {
         s.dout = *doutValues;
     } else {

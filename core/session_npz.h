@@ -11,8 +11,10 @@ namespace bnflow {
 bool isSessionNpz(std::string_view path, std::string_view bytes);
 
 // Reads x (N x D), gamma and beta ((D,) or (1, D)), optional dout (N x D; the seeded default
-// when absent, as in the session file) and optional eps (a 0-d array, default 1e-5). Other
-// arrays in the archive are ignored, so one archive may also hold a student's dx.
+// when absent, as in the session file), and the session file's other keys as 0-d arrays: eps,
+// groups, momentum (numbers), layer, mode, convention (strings, NumPy '<U'), and running_mean,
+// running_var ((D,) or (1, D)); they mean what the session file's keys mean and are checked
+// alike. Other arrays in the archive are ignored, so one archive may also hold a student's dx.
 SessionLoad parseSessionNpz(std::string_view bytes);
 
 }  // namespace bnflow
