@@ -53,9 +53,17 @@ def main():
     else:
         raise AssertionError("a gamma of the wrong length was accepted")
     numpy_keys()
+    npz_sessions()
     atomic_writes()
     check_verdicts(x, gamma, beta, dout, expected["fused.dx"])
     missing_cli()
+    show_window()
+    try:
+        import torch  # noqa: F401
+    except ImportError:
+        print("SKIP capture(): python3-torch is not installed")
+    else:
+        capture_from_a_model()
     print("ok")
     return 0
 
@@ -80,6 +88,46 @@ def numpy_keys():
         assert "running_mean" in str(e), e
     else:
         raise AssertionError("a NaN in running_mean was accepted")
+
+
+def npz_sessions():
+    """A session as NumPy's np.savez writes it (strings as '<U', integers as '<i8') means what
+    its JSON means; the bridge sends a session too large for JSON as an .npz."""
+    rng = np.random.default_rng(11)
+    x = rng.normal(size=(6, 4))
+    dout = rng.normal(size=(6, 4))
+    keys = dict(layer="groupnorm", groups=2, eps=1e-3)
+    via_json = bnflow.grad(bnflow.session(x, np.ones(4), np.linspace(0, 1, 4), dout, **keys))
+    with tempfile.TemporaryDirectory() as folder:
+        path = os.path.join(folder, "s.npz")
+        np.savez(path, x=x, gamma=np.ones(4), beta=np.linspace(0, 1, 4), dout=dout, **keys)
+        via_savez = bnflow.grad(path)
+        eval_path = os.path.join(folder, "eval.npz")
+        np.savez(eval_path, x=x, gamma=np.ones(4), beta=np.zeros(4), mode="eval",
+                 running_mean=np.full(4, 0.5), running_var=np.full(4, 2.0))
+        evaluated = bnflow.grad(eval_path)
+        want = (x - 0.5) / np.sqrt(2.0 + 1e-5)
+        assert np.allclose(evaluated["forward.y"], want, rtol=1e-12, atol=1e-14)
+    limit = bnflow._JSON_LIMIT
+    bnflow._JSON_LIMIT = 0  # every session goes as an .npz
+    try:
+        via_bridge = bnflow.grad(bnflow.session(x, np.ones(4), np.linspace(0, 1, 4), dout,
+                                                title="dropped in an .npz", **keys))
+        verdict = bnflow.check(bnflow.session(x, np.ones(4), np.linspace(0, 1, 4), dout, **keys),
+                               dx=via_json["fused.dx"])
+        assert verdict["verdict"] == "correct", verdict
+        try:
+            bnflow.grad(bnflow.session(x, np.ones(4), np.zeros(4), exercise={"locked": True}))
+        except ValueError as e:
+            assert "exercise" in str(e), e
+        else:
+            raise AssertionError("an exercise was sent as an .npz")
+    finally:
+        bnflow._JSON_LIMIT = limit
+    for other in (via_savez, via_bridge):
+        assert set(other) == set(via_json), set(other) ^ set(via_json)
+        for key, value in via_json.items():
+            assert np.array_equal(other[key], value), key
 
 
 def atomic_writes():
@@ -122,6 +170,62 @@ def missing_cli():
         assert "BNFLOW_CLI" in str(e) and "/nonexistent/bnflow-cli" in str(e), e
     else:
         raise AssertionError("a missing CLI was not reported")
+
+
+
+def show_window():
+    """show() opens the window on arrays; here it renders one screenshot and exits."""
+    if not os.environ.get("BNFLOW_GUI"):
+        print("SKIP show(): BNFLOW_GUI is not set")
+        return
+    with tempfile.TemporaryDirectory() as folder:
+        png = os.path.join(folder, "shown.png")
+        s = bnflow.session(np.arange(12.0).reshape(4, 3) % 5, np.ones(3), np.zeros(3), title="shown")
+        bnflow.show(s, args=("--screenshot", png), wait=True)
+        with open(png, "rb") as f:
+            assert f.read(8) == b"\x89PNG\r\n\x1a\n"
+
+
+def capture_from_a_model():
+    """capture() on a small model with a BatchNorm1d and a LayerNorm: bnflow judges PyTorch's own
+    gradients of each layer correct, in float64 and in float32, and its dx is bnflow's."""
+    import torch
+    torch.manual_seed(0)
+    for dtype in (torch.float64, torch.float32):
+        model = torch.nn.Sequential(torch.nn.Linear(5, 4), torch.nn.BatchNorm1d(4), torch.nn.Tanh(),
+                                    torch.nn.Linear(4, 6), torch.nn.LayerNorm(6)).to(dtype)
+        inputs = torch.randn(8, 5, dtype=dtype)
+        labels = torch.arange(8) % 6
+        for norm in (model[1], model[4]):
+            c = bnflow.capture(model, inputs, norm=norm,
+                               loss=lambda out: torch.nn.functional.cross_entropy(out, labels))
+            verdict = bnflow.check(c.session, dx=c.dx, dgamma=c.dgamma, dbeta=c.dbeta)
+            assert verdict["verdict"] == "correct", (c.layer, dtype, verdict)
+            out = bnflow.grad(c.session)
+            scale = np.abs(out["fused.dx"]).max()
+            tolerance = 1e-12 if dtype == torch.float64 else 1e-5
+            assert np.abs(out["fused.dx"] - c.dx).max() <= tolerance * scale, (c.layer, dtype)
+        assert c.session.keys["layer"] == "layernorm"
+    bn = bnflow.capture(model, inputs, norm=model[1])  # the seeded default loss
+    assert bn.session.keys["layer"] == "batchnorm" and "running_mean" in bn.session.keys
+    grads = bnflow.grad(bn.session)
+    assert np.allclose(grads["running.mean"], model[1].running_mean.double().numpy(), rtol=1e-6)
+    model.eval()
+    evaluated = bnflow.capture(model, inputs, norm=model[1])
+    assert evaluated.session.keys["mode"] == "eval"
+    assert bnflow.check(evaluated.session, dx=evaluated.dx)["verdict"] == "correct"
+    try:
+        bnflow.capture(torch.nn.Sequential(torch.nn.Linear(2, 2)), torch.randn(3, 2))
+    except ValueError as e:
+        assert "no BatchNorm1d" in str(e), e
+    else:
+        raise AssertionError("a model without a normalization layer was captured")
+    try:
+        bnflow.capture(torch.nn.BatchNorm1d(3), torch.randn(4, 3, 5))
+    except ValueError as e:
+        assert "(N, C, L)" in str(e), e
+    else:
+        raise AssertionError("spatial batch norm was captured as if it were (N, D)")
 
 
 if __name__ == "__main__":
