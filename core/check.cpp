@@ -39,22 +39,18 @@ bool sameShape(const char* name, const Matrix& student, const Matrix& right, Pro
     return false;
 }
 
-// Whether the candidate agrees with every tensor handed in, and differs from the right answer
-// in at least one of them (else it would be a second name for the right answer).
-bool matches(const MistakeCandidate& candidate, const std::vector<Matrix>& student,
-             const std::vector<const Matrix*>& right)
+// Whether the candidate's value of one tensor is the student's, and differs from the right
+// one (else it would be a second name for the right answer).
+bool matchesTensor(const Matrix& student, const Matrix& wrong, const Matrix& right)
 {
-    const Matrix dgamma = candidate.dgamma, dbeta = candidate.dbeta;
-    const Matrix* wrong[3] = {&candidate.dx, &dgamma, &dbeta};
-    bool differs = false;
-    for (std::size_t k = 0; k < 3; ++k) {
-        if (student[k].size() == 0)
-            continue;
-        if (!(scaledDistance(student[k], *wrong[k]) <= kMistakeMatch))
-            return false;
-        differs = differs || scaledDistance(*wrong[k], *right[k]) > kMistakeMatch;
-    }
-    return differs;
+    return scaledDistance(student, wrong) <= kMistakeMatch &&
+           scaledDistance(wrong, right) > kMistakeMatch;
+}
+
+void addOnce(std::vector<const Mistake*>& list, const Mistake* mistake)
+{
+    if (std::find(list.begin(), list.end(), mistake) == list.end())
+        list.push_back(mistake);
 }
 
 }  // namespace
@@ -158,14 +154,23 @@ CheckOutcome checkGradients(const Session& session, const StudentGradients& stud
         result.correct = result.correct && result.tensors.back().status != TensorStatus::Wrong;
     }
     if (!result.correct && trainingBatchNorm) {
+        // Each wrong tensor against the same tensor of every candidate: dbeta = np.sum(dout)
+        // beside a right dx and dgamma is named for dbeta.
         forEachMistakeCandidate(session, [&](const MistakeCandidate& candidate) {
-            bool listed = false;
-            for (const Mistake* m : result.diagnosis)
-                listed = listed || m == candidate.mistake;
-            if (!listed && matches(candidate, handed, right))
-                result.diagnosis.push_back(candidate.mistake);
+            const Matrix dgamma = candidate.dgamma, dbeta = candidate.dbeta;
+            const Matrix* wrong[3] = {&candidate.dx, &dgamma, &dbeta};
+            for (TensorVerdict& t : result.tensors) {
+                const std::size_t k = t.name == "dx" ? 0 : t.name == "dgamma" ? 1 : 2;
+                if (t.status == TensorStatus::Wrong && matchesTensor(handed[k], *wrong[k], *right[k]))
+                    addOnce(t.diagnosis, candidate.mistake);
+            }
         });
-        // In the contract's order, whatever order the candidates came in.
+        // In the contract's order (knownMistakes()'s), whatever order the candidates came in.
+        for (TensorVerdict& t : result.tensors) {
+            std::sort(t.diagnosis.begin(), t.diagnosis.end());
+            for (const Mistake* m : t.diagnosis)
+                addOnce(result.diagnosis, m);
+        }
         std::sort(result.diagnosis.begin(), result.diagnosis.end());
     }
     outcome.result = std::move(result);

@@ -37,13 +37,17 @@ struct TensorVerdict {
     Eigen::Index worstCol = 0;  // any); row 0 for dgamma and dbeta
     Matrix absError;            // |student - right| per cell (+inf where non-finite): a heatmap
     Matrix right;               // the session's own values, for display beside the student's
+    // When wrong: the known mistakes whose value of this tensor is the student's (and differs
+    // from the right one), in the contract's order. A mistake in one tensor is named for that
+    // tensor, whatever the others are.
+    std::vector<const Mistake*> diagnosis;
 };
 
 struct CheckResult {
     bool correct = false;                   // every tensor handed in is exact or close
     std::vector<TensorVerdict> tensors;     // dx, dgamma, dbeta: those handed in, in that order
-    std::vector<const Mistake*> diagnosis;  // matching mistakes, in the contract's order; empty
-                                            // when correct
+    std::vector<const Mistake*> diagnosis;  // the union of the tensors' diagnoses, in the
+                                            // contract's order; empty when correct
 };
 
 struct CheckOutcome {

@@ -15,6 +15,11 @@ Matrix fitted(const NdArray& array, const std::string& source, std::string_view 
 {
     std::string what;
     const bool vector = name != "dx";
+    // One number where D were due (NumPy's 0-d result of np.sum(dout) without axis, a (1,) or
+    // 1 x 1 array, a single CSV number) is that number for every feature, and is judged: its
+    // likely mistake, sum_without_axis, gets named instead of a shape error.
+    if (vector && array.values.size() == 1 && array.shape.size() <= 2)
+        return RowVector::Constant(cols, array.values(0, 0));
     std::optional<Matrix> m = arrayAsMatrix(array, vector ? 1 : rows, cols, vector, what);
     if (!m)
         throw Failed{{source, what + " for " + std::string(name) + " of this session"}};

@@ -16,10 +16,14 @@ const CommandSpec kCheckSpec{
     "judge your own dx (--dx FILE or --npz FILE), name the mistake",
     R"(Compares your own gradients with the session's and prints
 {"verdict": "correct" | "wrong", "tensors": {"dx": {"status": ..., "max_abs_error": e,
-"max_scaled_error": e, "worst": [i, j]}, ...}, "diagnosis": [NAME, ...]}.
+"max_scaled_error": e, "worst": [i, j], "diagnosis": [NAME, ...]}, ...},
+"diagnosis": [NAME, ...]}.
 The scaled error is the error divided by the tensor's largest reference magnitude: exact up to
 1e-12, close up to 1e-5 (float32 rounding), wrong beyond; a non-finite entry is wrong and its
-errors print as null. The diagnosis names every known mistake whose result matches yours.
+errors print as null. Each wrong tensor's diagnosis names every known mistake (of training
+batch norm) whose value of that tensor is yours; the top-level list is their union. One
+number where dgamma or dbeta has D (a 0-d array from np.sum without axis) is that number for
+every feature, judged, not refused.
 SESSION - reads standard input.
 
 Exit status: 0 correct, 3 wrong, 2 bad input or usage, 1 anything else.
@@ -38,6 +42,15 @@ std::string errorNumber(double value)
     return std::isfinite(value) ? json::number(value) : "null";
 }
 
+// ["mean_path_missing", ...]
+std::string names(const std::vector<const Mistake*>& mistakes)
+{
+    std::string out = "[";
+    for (std::size_t k = 0; k < mistakes.size(); ++k)
+        out += (k > 0 ? ", " : "") + json::string(mistakes[k]->name);
+    return out + "]";
+}
+
 std::string checkJson(const CheckResult& result)
 {
     TextStream out;
@@ -48,12 +61,9 @@ std::string checkJson(const CheckResult& result)
         out << (k > 0 ? "," : "") << "\n    " << json::string(t.name) << ": {\"status\": \""
             << statusName(t.status) << "\", \"max_abs_error\": " << errorNumber(t.maxAbsError)
             << ", \"max_scaled_error\": " << errorNumber(t.maxScaledError) << ", \"worst\": ["
-            << t.worstRow << ", " << t.worstCol << "]}";
+            << t.worstRow << ", " << t.worstCol << "], \"diagnosis\": " << names(t.diagnosis) << "}";
     }
-    out << "\n  },\n  \"diagnosis\": [";
-    for (std::size_t k = 0; k < result.diagnosis.size(); ++k)
-        out << (k > 0 ? ", " : "") << json::string(result.diagnosis[k]->name);
-    out << "]\n}\n";
+    out << "\n  },\n  \"diagnosis\": " << names(result.diagnosis) << "\n}\n";
     return out.str();
 }
 

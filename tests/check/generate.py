@@ -6,6 +6,7 @@ It writes into cases/, deterministically (running it twice gives the same files)
   SESSION.bnflow.json        the session: random x, gamma, beta, dout (explicit), eps
   SESSION.right.{dx,dgamma,dbeta}.npy     the right gradients, float64
   SESSION.MISTAKE.{dx,dgamma,dbeta}.npy   what code with that mistake returns, float64
+  SESSION.{dbeta,dgamma}_without_axis.*.npy   one tensor summed without axis (a 0-d array)
   manifest.json              every case: session, files, the mistake it must be diagnosed as
 plus, for the first session, the accepted file kinds (float32/float64, C/Fortran order, .npy
 versions 1/2/3, .csv, .tsv, .json, stored and deflated .npz, the session itself as .npz) and
@@ -168,7 +169,7 @@ def main():
     rng = np.random.default_rng(20261201)
     sessions = [("random_5x3", 5, 3, 1e-5, 1.0), ("wide_8x4", 8, 4, 1e-3, 0.5),
                 ("pair_2x3", 2, 3, 1e-5, 1.5), ("tall_12x2", 12, 2, 1e-5, 2.0)]
-    manifest = {"cases": [], "float32": [], "kinds": {}, "bad": {}}
+    manifest = {"cases": [], "float32": [], "kinds": {}, "bad": {}, "one_tensor": []}
     for name, n, d, eps, scale in sessions:
         session = make_session(rng, n, d, eps, scale)
         x, gamma, beta, eps, dout = session
@@ -190,6 +191,19 @@ def main():
             files = {t: save("%s.right_f32.%s.npy" % (name, t), g.astype("<f4"))
                      for t, g in zip(["dx", "dgamma", "dbeta"], grads32)}
             manifest["float32"].append({"session": name + ".bnflow.json", "files": files})
+        # One wrong tensor beside two right ones, as NumPy returns it: np.sum without axis is
+        # a 0-d array (the student's dbeta or dgamma); it must be judged and named
+        # sum_without_axis for that tensor alone, not refused as a shape error.
+        if d > 1:
+            right = backward(x, gamma, dout, eps)
+            xhat = forward(x, eps)[3]
+            for tensor, total in (("dbeta", np.sum(dout)), ("dgamma", np.sum(dout * xhat))):
+                grads = dict(zip(["dx", "dgamma", "dbeta"], right))
+                grads[tensor] = np.asarray(total)  # shape ()
+                files = {t: save("%s.%s_without_axis.%s.npy" % (name, tensor, t), g)
+                         for t, g in grads.items()}
+                manifest["one_tensor"].append({"session": name + ".bnflow.json", "files": files,
+                                               "wrong": tensor, "mistake": "sum_without_axis"})
         if name == "random_5x3":
             right = backward(x, gamma, dout, eps)
             kinds, bad = write_file_kinds(name, *right, session)

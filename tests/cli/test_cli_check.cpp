@@ -44,6 +44,7 @@ private slots:
     void badInput_data();
     void badInput();
     void sessionFromNpz();
+    void oneWrongTensor();
     void help();
 };
 
@@ -89,6 +90,31 @@ void TestCliCheck::mistakes()
         QVERIFY2(std::find(diagnosis.begin(), diagnosis.end(), mistake.toStdString()) !=
                      diagnosis.end(),
                  run.out.constData());
+}
+
+// The 0-d dbeta (or dgamma) of np.sum without axis, beside two right tensors: judged, and
+// named for that tensor alone (it was exit 2, a shape error).
+void TestCliCheck::oneWrongTensor()
+{
+    for (const Json& c : manifest()["one_tensor"]) {
+        const Json& f = c["files"];
+        const Run run = runCli({"check", file(c["session"]), "--dx", file(f["dx"]), "--dgamma",
+                                file(f["dgamma"]), "--dbeta", file(f["dbeta"])});
+        QVERIFY2(run.err.isEmpty(), run.err.constData());
+        QCOMPARE(run.exitCode, 3);
+        const Json out = parsed(run);
+        const std::string wrong = c["wrong"];
+        for (const auto& [name, t] : out["tensors"].items()) {
+            QVERIFY(t["diagnosis"].is_array());
+            if (name == wrong) {
+                QCOMPARE(t["status"], "wrong");
+                QCOMPARE(t["diagnosis"], Json::array({c["mistake"]}));
+            } else {
+                QVERIFY2(t["status"] != "wrong" && t["diagnosis"].empty(), run.out.constData());
+            }
+        }
+        QCOMPARE(out["diagnosis"], Json::array({c["mistake"]}));
+    }
 }
 
 void TestCliCheck::fileKinds_data()

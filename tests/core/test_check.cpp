@@ -2,6 +2,7 @@
 // mistake computes it (tests/check/generate.py), is diagnosed; the right answer is correct.
 #include <array_file.h>
 #include <check.h>
+#include <student_files.h>
 #include <session_json.h>
 
 #include <nlohmann/json.hpp>
@@ -77,6 +78,8 @@ private slots:
     void thresholdsAndWorstCell();
     void nonFiniteIsWrong();
     void shapeMismatchIsAProblem();
+    void oneWrongTensorIsNamedAlone_data();
+    void oneWrongTensorIsNamedAlone();
 };
 
 void TestCheck::catalogue()
@@ -143,10 +146,65 @@ void TestCheck::diagnoses()
     }
     QVERIFY(!result.correct);
     const std::set<std::string> found = names(result);
+    std::set<std::string> union_;
+    for (const TensorVerdict& t : result.tensors) {
+        QVERIFY(t.status == TensorStatus::Wrong || t.diagnosis.empty());
+        for (const Mistake* m : t.diagnosis)
+            union_.insert(std::string(m->name));
+    }
+    QCOMPARE(union_, found);
     QVERIFY2(found.count(mistake.toStdString()),
              qPrintable(QStringLiteral("diagnosed %1 mistakes, not %2")
                             .arg(found.size())
                             .arg(mistake)));
+}
+
+void TestCheck::oneWrongTensorIsNamedAlone_data()
+{
+    QTest::addColumn<QString>("sessionName");
+    QTest::addColumn<Json>("files");
+    QTest::addColumn<QString>("wrong");
+    QTest::addColumn<QString>("mistake");
+    const Json cases = manifest()["one_tensor"];
+    QVERIFY(cases.size() >= 4);
+    for (const Json& c : cases)
+        QTest::addRow("%s %s", c["session"].get<std::string>().c_str(), c["wrong"].get<std::string>().c_str())
+            << QString::fromStdString(c["session"].get<std::string>()) << c["files"]
+            << QString::fromStdString(c["wrong"].get<std::string>())
+            << QString::fromStdString(c["mistake"].get<std::string>());
+}
+
+// dbeta = np.sum(dout) (a 0-d array) beside a right dx and dgamma: read as that number for
+// every feature, judged wrong, and named sum_without_axis for dbeta alone; it was refused as a
+// shape error, and even read as D numbers no whole candidate matched, so nothing was named.
+void TestCheck::oneWrongTensorIsNamedAlone()
+{
+    QFETCH(QString, sessionName);
+    QFETCH(Json, files);
+    QFETCH(QString, wrong);
+    QFETCH(QString, mistake);
+    const Session s = session(sessionName.toStdString());
+    const auto path = [&files](const char* name) { return kCases + "/" + files[name].get<std::string>(); };
+    const StudentLoad load = loadStudentFiles({path("dx"), path("dgamma"), path("dbeta"), std::nullopt},
+                                              s.samples(), s.features());
+    QVERIFY2(load.ok(), load.problem.what.c_str());
+    const CheckOutcome outcome = checkGradients(s, *load.gradients);
+    QVERIFY(outcome.ok());
+    const CheckResult& result = *outcome.result;
+    QVERIFY(!result.correct);
+    for (const TensorVerdict& t : result.tensors) {
+        std::set<std::string> named;
+        for (const Mistake* m : t.diagnosis)
+            named.insert(std::string(m->name));
+        if (QString::fromStdString(t.name) == wrong) {
+            QCOMPARE(t.status, TensorStatus::Wrong);
+            QVERIFY2(named.count(mistake.toStdString()), t.name.c_str());
+        } else {
+            QVERIFY2(t.status != TensorStatus::Wrong, t.name.c_str());
+            QVERIFY(t.diagnosis.empty());
+        }
+    }
+    QVERIFY(names(result).count(mistake.toStdString()));
 }
 
 void TestCheck::float32IsClose_data()
