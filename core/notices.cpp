@@ -9,7 +9,7 @@ namespace {
 std::string num(double v)
 {
     char buffer[32];
-    std::snprintf(buffer, sizeof buffer, "%.3g", v);
+    std::snprintf(buffer, sizeof buffer, "%.3g", v == 0 ? 0.0 : v);  // 0, never "-0"
     return buffer;
 }
 

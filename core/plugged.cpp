@@ -35,6 +35,8 @@ public:
 
     std::string num(double v) const
     {
+        if (v == 0)
+            v = 0.0;  // -0.0 reads as a sign to explain; the display shows 0 (JSON keeps -0.0)
         char buffer[40];
         std::snprintf(buffer, sizeof buffer, "%.*g", digits_, v);
         std::string s = buffer;

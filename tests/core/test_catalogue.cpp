@@ -9,6 +9,8 @@
 
 #include <QtTest>
 
+#include <cmath>
+
 #include <set>
 
 using namespace bnflow;
@@ -23,6 +25,7 @@ private slots:
     void valuesComeFromTheAnalysis();
     void gradJsonWritesCatalogueKeys();
     void pluggedInListsInputsWhereAFormulaWouldNotReadInline();
+    void pluggedInShowsNegativeZeroAsZero();
     void roundingNoiseIsBelowItsLevel();
 };
 
@@ -137,6 +140,27 @@ void TestCatalogue::pluggedInListsInputsWhereAFormulaWouldNotReadInline()
     QVERIFY2(var.starts_with("σ² = (1/N) · Σ (x − μ)²,  with (x − μ) = ["), var.c_str());
     const std::string invStd = pluggedIn(*findStep("inv_std"), s, a, 0);
     QVERIFY2(invStd.starts_with("invStd = 1/√(σ² + ε) = 1/√("), invStd.c_str());
+}
+
+// A column symmetric about its mean sums x − μ to exactly 0, so dμ via σ² = dvar · (−2/N) · 0 is
+// −0.0 when dvar > 0. A student reads "−0" as a sign to explain: the numbers say 0 (the JSON
+// keeps −0.0).
+void TestCatalogue::pluggedInShowsNegativeZeroAsZero()
+{
+    Session s = exampleSession();
+    s.x.resize(2, 1);
+    s.x << 1.0, 3.0;
+    s.gamma = RowVector::Ones(1);
+    s.beta = RowVector::Zero(1);
+    s.dout.resize(2, 1);
+    s.dout << 1.0, -1.0;  // dvar = Σ dxhat·(x − μ) · (−½ invStd³) = 2 · ... > 0
+    s.doutSeed.reset();
+    const Analysis a = *analyze(s).analysis;
+    QVERIFY(a.staged.dvar[0] > 0);
+    QVERIFY(a.staged.dmeanViaVar[0] == 0 && std::signbit(a.staged.dmeanViaVar[0]));
+    const std::string shown = pluggedIn(*findStep("dmean_via_var"), s, a, 0);
+    QVERIFY2(shown.ends_with("= 0"), shown.c_str());
+    QVERIFY2(shown.find("\u22120 ") == std::string::npos && !shown.ends_with("\u22120"), shown.c_str());
 }
 
 // With dout = 1 everywhere, dgamma = Σ xhat and dx are 0 in exact arithmetic: what is left is

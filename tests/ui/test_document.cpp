@@ -40,6 +40,7 @@ private slots:
     void badFileLeavesDocumentAlone();
     void saveToUnwritablePlaceKeepsModified();
     void fileVanishesBetweenOpenAndSave();
+    void negativeZeroIsShownAsZero();
 };
 
 using Edit = std::function<bool(SessionDocument&)>;
@@ -350,6 +351,18 @@ void TestDocument::fileVanishesBetweenOpenAndSave()
     QVERIFY2(error == path + ": cannot be written (No such file or directory)", qPrintable(error));
     QVERIFY(document.isModified());  // still unsaved, still in memory
     QCOMPARE(document.session().beta[1], 0.5);
+}
+
+// -0.0 (dμ via σ² of a column symmetric about its mean) is shown as 0 in the tables and where
+// DisplaySettings formats a number; the tooltip and the edit text keep the exact value.
+void TestDocument::negativeZeroIsShownAsZero()
+{
+    DisplaySettings display;
+    QCOMPARE(display.format(-0.0), QStringLiteral("0"));
+    QCOMPARE(display.format(-1e-300), QStringLiteral("-1e-300"));
+    QCOMPARE(numberRole(display, -0.0, 1.0, Qt::DisplayRole).toString(), QStringLiteral("0"));
+    QCOMPARE(numberRole(display, -0.0, 1.0, Qt::DisplayRole, 3).toString(), QStringLiteral("0"));
+    QCOMPARE(numberRole(display, -0.0, 1.0, Qt::ToolTipRole).toString(), QStringLiteral("-0"));
 }
 
 QTEST_MAIN(TestDocument)

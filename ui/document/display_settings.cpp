@@ -88,7 +88,9 @@ void DisplaySettings::setAnimateGraph(bool animate)
 
 QString DisplaySettings::format(double value) const
 {
-    return QString::number(value, 'g', digits_);
+    // -0.0 (a product with an exact 0, such as dμ via σ²) is shown as 0: the sign of a zero is
+    // not something a reader should have to explain. JSON and CSV keep it.
+    return QString::number(value == 0 ? 0.0 : value, 'g', digits_);
 }
 
 QString DisplaySettings::widestNumber() const

@@ -165,7 +165,7 @@ QVariant numberRole(const DisplaySettings& display, double value, double scale, 
 {
     switch (role) {
     case Qt::DisplayRole:
-        return QString::number(value, 'g', digits > 0 ? digits : display.significantDigits());
+        return QString::number(value == 0 ? 0.0 : value, 'g', digits > 0 ? digits : display.significantDigits());
     case Qt::EditRole:
     case Qt::ToolTipRole:
         return DisplaySettings::fullPrecision(value);
