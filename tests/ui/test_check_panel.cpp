@@ -80,6 +80,11 @@ void TestCheckPanel::mistakeDiagnosedAndStepShown()
     QVERIFY(panel.verdictLine(0).startsWith("dx: wrong"));
     QCOMPARE(panel.diagnosisList()->count(), 1);
     QVERIFY(panel.diagnosisList()->item(0)->text().contains("var_path_missing"));
+    panel.diagnosisList()->setCurrentRow(0);
+    // The step as the step list names it, not its internal id (it said "(step dx_via_var)").
+    QVERIFY2(panel.explanationText().contains(QString::fromUtf8("step \u201cdx via var\u201d")),
+             qPrintable(panel.explanationText()));
+    QVERIFY(!panel.explanationText().contains("dx_via_var"));
     QVERIFY(panel.showStepButton()->isEnabled());
     QSignalSpy spy(&panel, &CheckPanel::showStep);
     QTest::mouseClick(panel.showStepButton(), Qt::LeftButton);

@@ -265,7 +265,14 @@ void CheckPanel::showExplanation()
     if (!has)
         return;
     const Mistake& m = *result_->diagnosis[std::size_t(row)];
-    explanation_->setText(tr("%1 (step %2)").arg(qs(m.explanation), qs(m.step)));
+    // The step by the name the walkthrough's step list shows ("dx via var"), not its id.
+    explanation_->setText(tr("%1 (the walkthrough's step \u201c%2\u201d)")
+                              .arg(qs(m.explanation), qs(quantity(m.step).label)));
+}
+
+QString CheckPanel::explanationText() const
+{
+    return explanation_->text();
 }
 
 void CheckPanel::dragEnterEvent(QDragEnterEvent* event)

@@ -36,6 +36,7 @@ public:
     QString problem() const;                // the one-line problem shown, or empty
     QString verdictLine(int tensor) const;  // the line of the k-th tensor handed in
     QListWidget* diagnosisList() const { return diagnosis_; }
+    QString explanationText() const;  // the selected mistake's explanation, as shown
     QPushButton* showStepButton() const { return showStep_; }
     ErrorHeatmap* heatmap() const { return heatmap_; }
 
