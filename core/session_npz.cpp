@@ -32,8 +32,6 @@ std::optional<NdArray> member(const NpzRead& npz, const char* name, Problems& pr
     return std::move(load.array);
 }
 
-// The members' names for a message, clipped: an archive of 20 000 members, or one long name, must
-// not make the message a 200 KB line.
 // The scalar member `name` (a 0-d array), or nullopt: absent, or a problem naming it.
 std::optional<NpyScalar> scalar(const NpzRead& npz, const char* name, Problems& problems)
 {
@@ -101,6 +99,8 @@ NormConfig readNormMembers(const NpzRead& npz, Eigen::Index features, Problems& 
     return c;
 }
 
+// The members' names for a message, clipped: an archive of 20 000 members, or one long name, must
+// not make the message a 200 KB line.
 std::string names(const NpzRead& npz)
 {
     std::string out;
