@@ -96,7 +96,9 @@ void TestCliCheck::mistakes()
 // named for that tensor alone (it was exit 2, a shape error).
 void TestCliCheck::oneWrongTensor()
 {
-    for (const Json& c : manifest()["one_tensor"]) {
+    const Json cases = manifest()["one_tensor"];  // a copy: the manifest is a temporary
+    QVERIFY(cases.size() >= 4);
+    for (const Json& c : cases) {
         const Json& f = c["files"];
         const Run run = runCli({"check", file(c["session"]), "--dx", file(f["dx"]), "--dgamma",
                                 file(f["dgamma"]), "--dbeta", file(f["dbeta"])});
