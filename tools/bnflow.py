@@ -382,12 +382,12 @@ def capture(model, inputs, norm=None, loss=None, seed=0):
     def numpy(t):
         return None if t is None else t.detach().cpu().numpy()
 
-    x, y = seen["x"], seen["y"]
+    if grads[1] is None or not bool(grads[1].ne(0).any()):
+        raise ValueError("the loss does not depend on the normalization layer's output")
+    x = seen["x"]
     width = x.shape[-1] if not isinstance(norm, (torch.nn.BatchNorm1d, torch.nn.GroupNorm)) else x.shape[1]
     rows = lambda t: numpy(t).reshape(-1, width)  # noqa: E731 (LayerNorm on (N, T, D): N*T rows)
     dx, dout = rows(grads[0]), rows(grads[1])
-    if dout is None or np.all(dout == 0):
-        raise ValueError("the loss does not depend on the normalization layer's output")
     dgamma = numpy(grads[2]) if norm.weight is not None else None
     dbeta = numpy(grads[3 if norm.weight is not None else 2]) if norm.bias is not None else None
     gamma = numpy(norm.weight) if norm.weight is not None else np.ones(width)

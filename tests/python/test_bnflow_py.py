@@ -215,6 +215,12 @@ def capture_from_a_model():
     assert evaluated.session.keys["mode"] == "eval"
     assert bnflow.check(evaluated.session, dx=evaluated.dx)["verdict"] == "correct"
     try:
+        bnflow.capture(model, inputs, norm=model[1], loss=lambda out: (out * 0).sum())
+    except ValueError as e:
+        assert "does not depend" in str(e), e
+    else:
+        raise AssertionError("a zero upstream gradient was captured")
+    try:
         bnflow.capture(torch.nn.Sequential(torch.nn.Linear(2, 2)), torch.randn(3, 2))
     except ValueError as e:
         assert "no BatchNorm1d" in str(e), e
