@@ -156,55 +156,53 @@ TimingInputs timingInputs(Eigen::Index rows, Eigen::Index cols, std::uint64_t se
     return in;
 }
 
+namespace {
+
+TimingResult failedTiming(std::string why)
+{
+    TimingResult r;
+    r.status = TimingResult::Status::Failed;
+    r.error = std::move(why);
+    return r;
+}
+
+std::string outOfMemory(const TimingSettings& s)
+{
+    return "not enough memory for " + std::to_string(s.rows) + " x " + std::to_string(s.cols);
+}
+
+}  // namespace
+
 TimingResult timeBackward(const TimingSettings& settings)
 {
     if (settings.rows < 1 || settings.cols < 1)
         return timeBackward(settings, TimingInputs{});  // refused there, before any drawing
     try {
         return timeBackward(settings, timingInputs(settings.rows, settings.cols, settings.seed));
-    } catch (const std::bad_alloc&) {
-        TimingResult r;
-        r.status = TimingResult::Status::Failed;
-        r.error = "not enough memory for " + std::to_string(settings.rows) + " x " +
-                  std::to_string(settings.cols);
-        return r;
+    } catch (const std::bad_alloc&) {  // drawing the inputs
+        return failedTiming(outOfMemory(settings));
     }
 }
 
 TimingResult timeBackward(const TimingSettings& settings, const TimingInputs& inputs)
 {
-    if (settings.rows < 1 || settings.cols < 1) {
-        TimingResult r;
-        r.status = TimingResult::Status::Failed;
-        r.error = "the shape must be at least 1 x 1";
-        return r;
-    }
+    if (settings.rows < 1 || settings.cols < 1)
+        return failedTiming("the shape must be at least 1 x 1");
     if (settings.layer == Layer::GroupNorm ||
-        (settings.layer != Layer::BatchNorm && settings.variant == Variant::Staged)) {
-        TimingResult r;
-        r.status = TimingResult::Status::Failed;
-        r.error = std::string("timing covers batch norm (staged and fused) and the fused kernels of layer norm "
-                              "and RMSNorm; not the ") + std::string(variantName(settings.variant)) + " pass of " +
-                  std::string(layerTitle(settings.layer));
-        return r;
-    }
-    if (inputs.rows != settings.rows || inputs.cols != settings.cols) {
-        TimingResult r;
-        r.status = TimingResult::Status::Failed;
-        r.error = "the inputs are " + std::to_string(inputs.rows) + " x " + std::to_string(inputs.cols) +
-                  ", not the " + std::to_string(settings.rows) + " x " + std::to_string(settings.cols) +
-                  " to time";
-        return r;
-    }
+        (settings.layer != Layer::BatchNorm && settings.variant == Variant::Staged))
+        return failedTiming(std::string("timing covers batch norm (staged and fused) and the fused kernels of "
+                                        "layer norm and RMSNorm; not the ") +
+                            std::string(variantName(settings.variant)) + " pass of " +
+                            std::string(layerTitle(settings.layer)));
+    if (inputs.rows != settings.rows || inputs.cols != settings.cols)
+        return failedTiming("the inputs are " + std::to_string(inputs.rows) + " x " +
+                            std::to_string(inputs.cols) + ", not the " + std::to_string(settings.rows) +
+                            " x " + std::to_string(settings.cols) + " to time");
     try {
         return settings.dtype == Dtype::F32 ? timeTyped<float>(settings, inputs)
                                             : timeTyped<double>(settings, inputs);
     } catch (const std::bad_alloc&) {
-        TimingResult r;
-        r.status = TimingResult::Status::Failed;
-        r.error = "not enough memory for " + std::to_string(settings.rows) + " x " +
-                  std::to_string(settings.cols);
-        return r;
+        return failedTiming(outOfMemory(settings));
     }
 }
 

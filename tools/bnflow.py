@@ -126,20 +126,7 @@ class Session:
                 members[key] = _array(value, key, 1)
             elif key not in _LABELS:
                 raise ValueError(f"{key}: an .npz session cannot carry it; write the JSON session")
-        folder = os.path.dirname(os.path.abspath(os.fspath(path)))
-        fd, temporary = tempfile.mkstemp(prefix=".bnflow-", suffix=".npz", dir=folder)
-        try:
-            with os.fdopen(fd, "wb") as f:
-                np.savez(f, **members)
-                f.flush()
-                os.fsync(f.fileno())
-            os.replace(temporary, path)
-        except BaseException:
-            try:
-                os.unlink(temporary)
-            except FileNotFoundError:
-                pass
-            raise
+        _replace_atomically(path, lambda f: np.savez(f, **members))
 
 
 def session(x, gamma, beta, dout=None, eps=1e-5, **keys):
@@ -158,14 +145,18 @@ def write_session(path, x, gamma, beta, dout=None, eps=1e-5, **keys):
 
 
 def _write_atomically(path, text):
-    # The text exists before any file is touched; it goes to a temporary file beside the target,
-    # synced, then renamed over it: a failure anywhere leaves the old file whole.
-    data = text.encode("utf-8")
+    data = text.encode("utf-8")  # the text exists before any file is touched
+    _replace_atomically(path, lambda f: f.write(data))
+
+
+def _replace_atomically(path, write):
+    """write(f) fills a temporary file beside path, which is synced and renamed over path: a
+    failure anywhere leaves the old file whole and no temporary behind."""
     folder = os.path.dirname(os.path.abspath(os.fspath(path)))
     fd, temporary = tempfile.mkstemp(prefix=".bnflow-", suffix=".tmp", dir=folder)
     try:
         with os.fdopen(fd, "wb") as f:
-            f.write(data)
+            write(f)
             f.flush()
             os.fsync(f.fileno())
         os.replace(temporary, path)

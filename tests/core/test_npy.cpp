@@ -1,22 +1,21 @@
-// The .npy/.npz reader and the student's file kinds, on files NumPy wrote
+// The .npy/.npz reader and the student's file kinds (sessions from .npz: test_session_npz), on files NumPy wrote
 // (tests/check/generate.py) and on hand-cut bytes for what NumPy never writes.
 #include "fuzzy.h"
+#include "npy_bytes.h"
 
 #include <array_file.h>
 #include <csv.h>
 #include <npy.h>
 #include <session_json.h>
-#include <session_npz.h>
 
 #include <nlohmann/json.hpp>
 
 #include <QtTest>
 
-#include <zip.h>
-
 #include <fstream>
 
 using namespace bnflow;
+using namespace bnflow::test;
 using Json = nlohmann::json;
 
 namespace {
@@ -42,30 +41,6 @@ Matrix rightDx()
     return load.array->values;
 }
 
-// A .npy file's bytes with the given header dict and data.
-std::string npyBytes(const std::string& dict, const std::string& data, char major = 1)
-{
-    std::string header = dict;
-    const std::size_t prefix = major == 1 ? 10 : 12;
-    while ((prefix + header.size() + 1) % 64 != 0)
-        header += ' ';
-    header += '\n';
-    std::string out = std::string("\x93NUMPY", 6) + major + '\0';
-    out += char(header.size() & 0xff);
-    out += char(header.size() >> 8);
-    if (major != 1)
-        out += std::string(2, '\0');
-    return out + header + data;
-}
-
-std::string doubles(std::initializer_list<double> values)
-{
-    std::string out;
-    for (const double v : values)
-        out.append(reinterpret_cast<const char*>(&v), sizeof v);
-    return out;
-}
-
 }  // namespace
 
 class TestNpy : public QObject {
@@ -78,13 +53,7 @@ private slots:
     void malformedFiles_data();
     void malformedFiles();
     void npzMembers();
-    void sessionFromNpz();
-    void sessionNpzProblems_data();
-    void sessionNpzProblems();
     void npzMemberOverTheCapIsRefusedUnread();
-    void sessionNpzKeys();
-    void sessionNpzBadKeys_data();
-    void sessionNpzBadKeys();
     void jsonArrayFiles_data();
     void jsonArrayFiles();
 };
@@ -233,71 +202,6 @@ void TestNpy::npzMembers()
     QVERIFY(!readNpz("not a zip").ok());
 }
 
-void TestNpy::sessionFromNpz()
-{
-    const SessionLoad fromNpz = loadSessionFile(kCases + "/random_5x3.session.npz");
-    QVERIFY2(fromNpz.ok(),
-             fromNpz.problems.empty() ? "" : formatProblem(fromNpz.problems[0]).c_str());
-    const SessionLoad fromJson = loadSessionFile(kCases + "/random_5x3.bnflow.json");
-    QVERIFY(fromJson.ok());
-    const Session& a = *fromNpz.session;
-    const Session& b = *fromJson.session;
-    QVERIFY(test::closeTo(a.x, b.x, 1.0, 0.0, nullptr));
-    QVERIFY(test::closeTo(a.dout, b.dout, 1.0, 0.0, nullptr));
-    QVERIFY(test::closeTo(a.gamma, b.gamma, 1.0, 0.0, nullptr));
-    QVERIFY(test::closeTo(a.beta, b.beta, 1.0, 0.0, nullptr));
-    QCOMPARE(a.eps, b.eps);
-}
-
-void TestNpy::sessionNpzProblems_data()
-{
-    QTest::addColumn<QString>("path");
-    QTest::addColumn<QString>("expected");
-    QTest::newRow("gradients only") << QString::fromStdString(kCases + "/random_5x3.right.npz")
-                                    << "x: missing from the archive (it holds 3 arrays: dx, dgamma, dbeta)";
-    QTest::newRow("not an npz") << QString::fromStdString(kCases + "/random_5x3.bad.not_npz.npz")
-                                << "readme.txt";
-}
-
-void TestNpy::sessionNpzProblems()
-{
-    QFETCH(QString, path);
-    QFETCH(QString, expected);
-    const SessionLoad load = loadSessionFile(path.toStdString());
-    QVERIFY(!load.ok());
-    const std::string message = formatProblem(load.problems.front());
-    QVERIFY2(QString::fromStdString(message).contains(expected), message.c_str());
-}
-
-namespace {
-
-// A stored zip of the given members, made with libzip in memory.
-std::string zipOf(const std::vector<std::pair<std::string, std::string>>& members)
-{
-    zip_error_t error;
-    zip_error_init(&error);
-    zip_source_t* target = zip_source_buffer_create(nullptr, 0, 0, &error);
-    zip_source_keep(target);
-    zip_t* archive = zip_open_from_source(target, ZIP_TRUNCATE, &error);
-    for (const auto& [name, bytes] : members) {
-        zip_source_t* member = zip_source_buffer(archive, bytes.data(), bytes.size(), 0);
-        zip_file_add(archive, name.c_str(), member, ZIP_FL_OVERWRITE);
-    }
-    zip_close(archive);
-    zip_source_open(target);
-    zip_source_seek(target, 0, SEEK_END);
-    const auto size = zip_source_tell(target);
-    zip_source_seek(target, 0, SEEK_SET);
-    std::string out(std::size_t(size), '\0');
-    zip_source_read(target, out.data(), zip_uint64_t(size));
-    zip_source_close(target);
-    zip_source_free(target);
-    zip_error_fini(&error);
-    return out;
-}
-
-}  // namespace
-
 void TestNpy::npzMemberOverTheCapIsRefusedUnread()
 {
     // A member larger than any array of kMaxArrayEntries float64 values is refused from the
@@ -310,120 +214,6 @@ void TestNpy::npzMemberOverTheCapIsRefusedUnread()
     QCOMPARE(npz.problem.where, std::string("member 'x.npy'"));
     QVERIFY2(npz.problem.what.find("more than any array of at most 4194304") != std::string::npos,
              npz.problem.what.c_str());
-}
-
-namespace {
-
-std::string scalarNpy(const std::string& descr, const std::string& data)
-{
-    return npyBytes("{'descr': '" + descr + "', 'fortran_order': False, 'shape': (), }", data);
-}
-
-// NumPy's '<U' data: UTF-32LE, NUL-padded to `size` characters.
-std::string unicodeNpy(const std::string& text, std::size_t size)
-{
-    std::string data;
-    for (std::size_t k = 0; k < size; ++k) {
-        const char c = k < text.size() ? text[k] : '\0';
-        data += c;
-        data += std::string(3, '\0');
-    }
-    return scalarNpy("<U" + std::to_string(size), data);
-}
-
-std::string int64Npy(std::int64_t value)
-{
-    return scalarNpy("<i8", std::string(reinterpret_cast<const char*>(&value), 8));
-}
-
-std::vector<std::pair<std::string, std::string>> batchMembers()
-{
-    const std::string x = npyBytes("{'descr': '<f8', 'fortran_order': False, 'shape': (3, 4), }",
-                                   doubles({1, 2, 3, 4, 2, 0, 5, 1, -1, 3, 2, 7}));
-    const std::string row = npyBytes("{'descr': '<f8', 'fortran_order': False, 'shape': (4,), }",
-                                     doubles({1, 0.5, 2, 1}));
-    return {{"x.npy", x}, {"gamma.npy", row}, {"beta.npy", row}};
-}
-
-}  // namespace
-
-void TestNpy::sessionNpzKeys()
-{
-    // The session file's keys as np.savez writes them: strings as '<U', integers as '<i8'.
-    auto members = batchMembers();
-    members.push_back({"layer.npy", unicodeNpy("groupnorm", 9)});
-    members.push_back({"groups.npy", int64Npy(2)});
-    members.push_back({"eps.npy", scalarNpy("<f8", doubles({1e-3}))});
-    const SessionLoad group = parseSessionNpz(zipOf(members));
-    QVERIFY2(group.ok(), group.problems.empty() ? "" : formatProblem(group.problems[0]).c_str());
-    QCOMPARE(group.session->norm.layer, std::optional(Layer::GroupNorm));
-    QCOMPARE(group.session->norm.groups, std::optional<std::int64_t>(2));
-    QCOMPARE(group.session->eps, 1e-3);
-
-    members = batchMembers();
-    members.push_back({"mode.npy", unicodeNpy("eval", 4)});
-    const std::string stat = npyBytes("{'descr': '<f4', 'fortran_order': False, 'shape': (1, 4), }",
-                                      std::string(16, '\0'));
-    members.push_back({"running_mean.npy", stat});
-    members.push_back({"running_var.npy", npyBytes("{'descr': '<f8', 'fortran_order': False, 'shape': (4,), }",
-                                                   doubles({1, 2, 0.5, 4}))});
-    members.push_back({"momentum.npy", scalarNpy("<f8", doubles({0.1}))});
-    const SessionLoad eval = parseSessionNpz(zipOf(members));
-    QVERIFY2(!eval.ok(), "a momentum in eval mode was accepted");  // the session file's rule
-    QCOMPARE(eval.problems.front().where, std::string("momentum"));
-    members.pop_back();
-    const SessionLoad ok = parseSessionNpz(zipOf(members));
-    QVERIFY2(ok.ok(), ok.problems.empty() ? "" : formatProblem(ok.problems[0]).c_str());
-    QCOMPARE(ok.session->norm.mode, std::optional(Mode::Eval));
-    QCOMPARE(*ok.session->norm.runningVar, RowVector((RowVector(4) << 1, 2, 0.5, 4).finished()));
-    QCOMPARE(*ok.session->norm.runningMean, RowVector(RowVector::Zero(4)));
-
-    members.erase(members.begin() + 3);  // mode: training with running statistics
-    members.push_back({"convention.npy", unicodeNpy("keras", 8)});  // NUL-padded, as in arrays
-    members.push_back({"momentum.npy", scalarNpy("<f4", std::string("\x00\x00\x00\x3f", 4))});
-    const SessionLoad train = parseSessionNpz(zipOf(members));
-    QVERIFY2(train.ok(), train.problems.empty() ? "" : formatProblem(train.problems[0]).c_str());
-    QCOMPARE(train.session->norm.convention, std::optional(Convention::Keras));
-    QCOMPARE(train.session->norm.momentum, std::optional(0.5));
-    QVERIFY(!train.session->norm.mode);
-}
-
-void TestNpy::sessionNpzBadKeys_data()
-{
-    QTest::addColumn<QString>("member");
-    QTest::addColumn<QByteArray>("bytes");
-    QTest::addColumn<QString>("fragment");
-    const auto row = [](const std::string& b) { return QByteArray(b.data(), qsizetype(b.size())); };
-    QTest::newRow("layer misspelt") << "layer.npy" << row(unicodeNpy("groupnrom", 9))
-                                    << "layer: is 'groupnrom'; expected batchnorm, layernorm";
-    QTest::newRow("layer a number") << "layer.npy" << row(int64Npy(1)) << "layer: is a number";
-    QTest::newRow("groups a float") << "groups.npy" << row(scalarNpy("<f8", doubles({2.0})))
-                                    << "groups: expected an integer >= 1";
-    QTest::newRow("groups 0") << "groups.npy" << row(int64Npy(0)) << "groups: expected an integer >= 1";
-    QTest::newRow("eps a string") << "eps.npy" << row(unicodeNpy("small", 5)) << "eps: is a string";
-    QTest::newRow("eps an array") << "eps.npy"
-                                  << row(npyBytes("{'descr': '<f8', 'fortran_order': False, 'shape': (2,), }",
-                                                  doubles({1, 2})))
-                                  << "expected a single value";
-    QTest::newRow("momentum complex") << "momentum.npy" << row(scalarNpy("<c16", std::string(16, '\0')))
-                                      << "dtype '<c16'";
-    QTest::newRow("running_mean short") << "running_mean.npy"
-                                        << row(npyBytes("{'descr': '<f8', 'fortran_order': False, 'shape': (3,), }",
-                                                        doubles({1, 2, 3})))
-                                        << "running_mean: has shape (3,)";
-}
-
-void TestNpy::sessionNpzBadKeys()
-{
-    QFETCH(QString, member);
-    QFETCH(QByteArray, bytes);
-    QFETCH(QString, fragment);
-    auto members = batchMembers();
-    members.push_back({member.toStdString(), bytes.toStdString()});
-    const SessionLoad load = parseSessionNpz(zipOf(members));
-    QVERIFY(!load.ok());
-    const std::string message = formatProblem(load.problems.front());
-    QVERIFY2(message.find(fragment.toStdString()) != std::string::npos, message.c_str());
 }
 
 void TestNpy::jsonArrayFiles_data()
