@@ -46,8 +46,11 @@ TimingResult measure(const TimingSettings& s, const std::function<double()>& cal
     // Warm-up and calibration: double the batch of calls until a sample is long enough. The
     // faster of two tries decides, so a sample stretched by preemption on a busy machine does
     // not stop the doubling early (later, undisturbed samples would then be too short).
-    // A first call that is already long enough is the whole warm-up.
+    // A slow call ends the warm-up early: the first call warms up (it may be cold: page faults,
+    // caches), and a second one that already lasts a sample means one call a sample. The first
+    // call alone must not decide: a cold 1 us call can take longer than a whole sample.
     long calls = 1;
+    runSample(1);
     if (runSample(1) < s.minSampleSeconds) {
         while (std::min(runSample(calls), runSample(calls)) < s.minSampleSeconds &&
                calls < (1L << 30)) {

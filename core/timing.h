@@ -25,7 +25,8 @@ struct TimingSettings {
     int minSamples = 5;                // ... and at least this many samples,
     // but stop once sampling has lasted max(minTimeSeconds, this) with one sample or more: a
     // shape whose single call takes a second is not run five times over. So a measurement
-    // lasts at most one warm-up call, max(minTimeSeconds, maxSamplingSeconds) and one more call.
+    // lasts at most two warm-up calls (when the second lasts a sample),
+    // max(minTimeSeconds, maxSamplingSeconds) and one more call.
     double maxSamplingSeconds = 1.0;
     int maxSamples = 1000;
     double minSampleSeconds = 1e-3;    // calls are batched until one sample lasts this long

@@ -25,7 +25,7 @@ takes: batch norm's inputs column-major, layer norm's and RMSNorm's row-major. E
 batches enough calls to last about 1 ms; after a warm-up, samples are taken for at least T ms
 (and at least 5). Times are per call, in microseconds.
 The run is bounded: a measurement stops sampling after max(T, 1 s) once it has a sample,
-so it lasts at most a warm-up call, max(T, 1 s) and one more call; the inputs of a shape
+so it lasts at most two warm-up calls, max(T, 1 s) and one more call; the inputs of a shape
 are drawn once. A shape has at most 2^24 entries; the largest, 1x16777216, takes about
 12 s for both dtypes and variants on a 2-core test machine (its setup, not its calls,
 dominates).
