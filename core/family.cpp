@@ -14,6 +14,8 @@ Reduction Reduction::of(const NormConfig& config, Index samples, Index features)
     r.samples = samples;
     r.features = features;
     r.groups = r.layer == Layer::GroupNorm && config.groups ? *config.groups : 1;
+    r.channels = config.affineSize(features);
+    r.positions = r.channels > 0 ? features / r.channels : 1;
     return r;
 }
 
@@ -25,7 +27,7 @@ Index Reduction::statRows() const
 Index Reduction::statCols() const
 {
     switch (layer) {
-    case Layer::BatchNorm: return features;
+    case Layer::BatchNorm: return channels;
     case Layer::GroupNorm: return groups;
     default: return 1;
     }
@@ -34,7 +36,7 @@ Index Reduction::statCols() const
 Index Reduction::statCol(Index j) const
 {
     switch (layer) {
-    case Layer::BatchNorm: return j;
+    case Layer::BatchNorm: return channelOf(j);
     case Layer::GroupNorm: return j / (features / groups);
     default: return 0;
     }
@@ -43,7 +45,7 @@ Index Reduction::statCol(Index j) const
 Index Reduction::count() const
 {
     switch (layer) {
-    case Layer::BatchNorm: return samples;
+    case Layer::BatchNorm: return samples * positions;
     case Layer::GroupNorm: return features / groups;
     default: return features;
     }
@@ -52,7 +54,11 @@ Index Reduction::count() const
 std::string Reduction::setName(Index r, Index c) const
 {
     switch (layer) {
-    case Layer::BatchNorm: return "x[*][" + std::to_string(c) + "]";
+    case Layer::BatchNorm:
+        if (positions == 1)
+            return "x[*][" + std::to_string(c) + "]";
+        return "x[*][" + std::to_string(c * positions) + ":" + std::to_string((c + 1) * positions) +
+               "] (channel " + std::to_string(c) + ")";
     case Layer::GroupNorm: {
         const Index size = features / groups;
         return "x[" + std::to_string(r) + "][" + std::to_string(c * size) + ":" +
@@ -97,9 +103,32 @@ Matrix broadcast(const Reduction& r, const Matrix& s)
     return m;
 }
 
-Matrix perFeature(const Matrix& m, const RowVector& v)
+// A per-channel row (gamma, beta; per feature without channels) spread over the D features.
+RowVector perFeature(const Reduction& r, const RowVector& v)
 {
-    return m.array().rowwise() * v.array();
+    if (r.positions == 1)
+        return v;
+    RowVector out(r.features);
+    for (Index j = 0; j < r.features; ++j)
+        out[j] = v[r.channelOf(j)];
+    return out;
+}
+
+Matrix timesPerFeature(const Reduction& r, const Matrix& m, const RowVector& v)
+{
+    return m.array().rowwise() * perFeature(r, v).array();
+}
+
+// The sum over the samples and the positions of each channel: 1 x C (column sums without channels).
+RowVector channelSums(const Reduction& r, const Matrix& m)
+{
+    const RowVector columns = m.colwise().sum();
+    if (r.positions == 1)
+        return columns;
+    RowVector out = RowVector::Zero(r.channels);
+    for (Index j = 0; j < r.features; ++j)
+        out[r.channelOf(j)] += columns[j];
+    return out;
 }
 
 }  // namespace
@@ -112,7 +141,7 @@ FamilyForward familyForward(const Reduction& r, const Matrix& x, const RowVector
     if (r.eval) {  // the statistics are given (doc/derivation.md#eval-mode)
         f.mean = *config.runningMean;
         f.var = *config.runningVar;
-        f.xmu = x.rowwise() - config.runningMean->row(0);
+        f.xmu = x.rowwise() - perFeature(r, *config.runningMean);
     } else if (r.layer == Layer::RmsNorm) {  // no centring: the mean square (doc/derivation.md#beyond-training-mode (RMSNorm))
         f.xmu = x;
         f.var = reduce(r, [&](Index i, Index j) { return x(i, j) * x(i, j); }) / m;
@@ -125,7 +154,7 @@ FamilyForward familyForward(const Reduction& r, const Matrix& x, const RowVector
     if (r.layer == Layer::RmsNorm)
         f.rms = (f.var.array() + eps).sqrt();
     f.xhat = f.xmu.cwiseProduct(broadcast(r, f.invStd));
-    f.y = perFeature(f.xhat, gamma).rowwise() + beta;
+    f.y = timesPerFeature(r, f.xhat, gamma).rowwise() + perFeature(r, beta);
     return f;
 }
 
@@ -134,10 +163,10 @@ FamilyStaged familyStaged(const Reduction& r, const Matrix& dout, const FamilyFo
 {
     FamilyStaged s;
     const double m = static_cast<double>(r.count());
-    // cell 2: y = gamma * xhat + beta; gamma and beta are per feature in every layer.
-    s.dbeta = dout.colwise().sum();
-    s.dgamma = dout.cwiseProduct(f.xhat).colwise().sum();
-    s.dxhat = perFeature(dout, gamma);
+    // cell 2: y = gamma * xhat + beta; gamma and beta are per feature (per channel) in every layer.
+    s.dbeta = channelSums(r, dout);
+    s.dgamma = channelSums(r, dout.cwiseProduct(f.xhat));
+    s.dxhat = timesPerFeature(r, dout, gamma);
     s.dxViaXhat = s.dxhat.cwiseProduct(broadcast(r, f.invStd));
     if (r.eval) {  // the statistics are constants: one path only
         s.dx = s.dxViaXhat;
@@ -170,9 +199,9 @@ FamilyFused familyFused(const Reduction& r, const Matrix& dout, const FamilyForw
 {
     FamilyFused t;
     const double m = static_cast<double>(r.count());
-    const Matrix dxhat = perFeature(dout, gamma);
-    t.dgamma = dout.cwiseProduct(f.xhat).colwise().sum();
-    t.dbeta = dout.colwise().sum();
+    const Matrix dxhat = timesPerFeature(r, dout, gamma);
+    t.dgamma = channelSums(r, dout.cwiseProduct(f.xhat));
+    t.dbeta = channelSums(r, dout);
     if (r.eval) {
         t.term1 = dxhat;
         t.scale = f.invStd;
@@ -197,7 +226,7 @@ FamilyFused familyFused(const Reduction& r, const Matrix& dout, const FamilyForw
 }
 
 RunningUpdate updateRunning(const NormConfig& config, const RowVector& batchMean,
-                            const RowVector& biasedBatchVar, Index samples)
+                            const RowVector& biasedBatchVar, Index setSize)
 {
     RunningUpdate u;
     u.momentum = config.momentumOrDefault();
@@ -206,7 +235,7 @@ RunningUpdate updateRunning(const NormConfig& config, const RowVector& batchMean
     const RowVector& var = *config.runningVar;
     if (config.conventionOrDefault() == Convention::PyTorch) {
         // r <- (1 - m) r + m s, with the unbiased variance (N - 1), as torch.nn.BatchNorm1d.
-        const double n = static_cast<double>(samples);
+        const double n = static_cast<double>(setSize);
         u.batchVar = biasedBatchVar * (n / (n - 1));
         u.mean = (1 - m) * mean + m * batchMean;
         u.var = (1 - m) * var + m * u.batchVar;
@@ -279,7 +308,7 @@ FamilyResult analyzeFamily(const Session& session)
     a.staged = familyStaged(a.reduction, session.dout, a.forward, session.gamma);
     a.fused = familyFused(a.reduction, session.dout, a.forward, session.gamma);
     if (session.norm.updatesRunning())
-        a.running = updateRunning(session.norm, a.forward.mean, a.forward.var, session.samples());
+        a.running = updateRunning(session.norm, a.forward.mean, a.forward.var, a.reduction.count());
 
     const std::pair<const char*, const Matrix*> inOrder[] = {
         {"xhat", &a.forward.xhat}, {"y", &a.forward.y}, {"dxhat", &a.staged.dxhat},

@@ -23,17 +23,23 @@ struct Reduction {
     Eigen::Index samples = 0;   // N
     Eigen::Index features = 0;  // D
     Eigen::Index groups = 1;    // G (group norm); 1 otherwise
+    Eigen::Index channels = 0;  // C: gamma, beta and dgamma, dbeta have C entries (D without "channels")
+    Eigen::Index positions = 1; // L = D / C: the features of one channel are c*L .. c*L + L - 1
 
     static Reduction of(const NormConfig& config, Eigen::Index samples, Eigen::Index features);
-    // Statistics: 1 x D (batch norm), N x 1 (layer norm, RMSNorm), N x G (group norm).
+    // Statistics: 1 x C (batch norm; C = D without channels), N x 1 (layer norm, RMSNorm),
+    // N x G (group norm).
     Eigen::Index statRows() const;
     Eigen::Index statCols() const;
     // The statistic that element (i, j) belongs to.
     Eigen::Index statRow(Eigen::Index i) const { return layer == Layer::BatchNorm ? 0 : i; }
     Eigen::Index statCol(Eigen::Index j) const;
-    // M: how many elements share one statistic (N, D, D or D / G).
+    // The channel of feature j, which holds its gamma and beta: j / L.
+    Eigen::Index channelOf(Eigen::Index j) const { return j / positions; }
+    // M: how many elements share one statistic (N * L, D, D or D / G).
     Eigen::Index count() const;
-    // "x[*][3]", "x[2][*]", "x[2][4:6]": where one statistic's elements are, for messages.
+    // "x[*][3]", "x[*][4:6]" (a channel), "x[2][*]", "x[2][4:6]": where one statistic's
+    // elements are, for messages.
     std::string setName(Eigen::Index r, Eigen::Index c) const;
     // The elements (i, j) of x that statistic (r, c) is computed from, row by row: a column
     // (batch norm), a row (layer norm, RMSNorm), D/G consecutive features of a row (group norm).
@@ -57,7 +63,7 @@ struct FamilyForward {
 // Statistic-shaped cells are empty where the layer has no such node (RMSNorm: no mean; eval:
 // only dxhat and dx, as the statistics are constants).
 struct FamilyStaged {
-    RowVector dbeta, dgamma;  // cell 2, 1 x D (always per feature)
+    RowVector dbeta, dgamma;  // cell 2, 1 x C (per feature, or per channel)
     Matrix dxhat;             // cell 2, N x D
     Matrix dinvStd;           // cell 3: sum over the set of dxhat * xmu (RMSNorm: d rrms)
     Matrix dvar;              // cell 3: dinvStd * (-1/2) invStd^3 (RMSNorm: d ms)
@@ -86,7 +92,7 @@ struct FamilyFused {
 
 // The updated running statistics after one training batch (doc/derivation.md#running-statistics).
 struct RunningUpdate {
-    RowVector mean, var;  // 1 x D
+    RowVector mean, var;  // 1 x C
     double momentum = 0;  // the one used
     RowVector batchVar;   // the variance fed in: unbiased (pytorch) or biased (keras, cs231n)
 };
@@ -113,8 +119,9 @@ FamilyStaged familyStaged(const Reduction& r, const Matrix& dout, const FamilyFo
                           const RowVector& gamma);
 FamilyFused familyFused(const Reduction& r, const Matrix& dout, const FamilyForward& f,
                         const RowVector& gamma);
+// setSize: how many entries each batch statistic was taken over (N, spatial N * L).
 RunningUpdate updateRunning(const NormConfig& config, const RowVector& batchMean,
-                            const RowVector& biasedBatchVar, Eigen::Index samples);
+                            const RowVector& biasedBatchVar, Eigen::Index setSize);
 
 // Validates the session, then runs forward, staged and fused for its layer (any layer and mode,
 // training batch norm included, through the generic path). Undefined cases are problems, never

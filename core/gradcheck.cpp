@@ -114,44 +114,87 @@ void check(const Session& session, const GradCheckSettings& settings, GradCheckR
         settings.progress(total, total);
 }
 
-// One row's xhat for every layer but training batch norm, written independently of family.cpp
-// (plain loops over the row) so that the check compares two implementations: each row of
-// these layers depends on that row alone (eval mode: on each element alone).
-std::vector<double> rowXhat(const NormConfig& c, const std::vector<double>& x, double eps)
-{
-    const std::size_t d = x.size();
-    std::vector<double> xhat(d);
-    if (c.layerOrDefault() == Layer::BatchNorm) {  // eval: the running statistics
-        for (std::size_t j = 0; j < d; ++j)
-            xhat[j] = (x[j] - (*c.runningMean)[Eigen::Index(j)]) /
-                      std::sqrt((*c.runningVar)[Eigen::Index(j)] + eps);
-        return xhat;
+// The family's xhat written independently of family.cpp (plain loops over one set at a time),
+// so that the check compares two implementations. Each set is normalized on its own: a block
+// of a row (layer norm, RMSNorm, group norm), a channel's columns over the batch (spatial batch
+// norm in training mode); in eval mode each element alone.
+class SetXhat {
+public:
+    SetXhat(const NormConfig& c, Eigen::Index features, double eps)
+        : c_(c), layer_(c.layerOrDefault()), d_(features), positions_(c.positions(features)),
+          eps_(eps)
+    {
+        rowSet_ = layer_ == Layer::GroupNorm ? d_ / *c.groups : d_;
     }
-    const std::size_t size = c.layerOrDefault() == Layer::GroupNorm ? d / std::size_t(*c.groups) : d;
-    for (std::size_t start = 0; start < d; start += size) {
-        const double m = static_cast<double>(size);
+
+    // Whether a set spans several rows (batch norm in training mode: a channel's columns).
+    bool spansRows() const { return layer_ == Layer::BatchNorm && !c_.isEval(); }
+    // The columns of the set that column j belongs to (within one row when !spansRows()).
+    std::pair<Eigen::Index, Eigen::Index> columns(Eigen::Index j) const
+    {
+        if (layer_ == Layer::BatchNorm)
+            return c_.isEval() ? std::pair{j, j + 1}
+                               : std::pair{j / positions_ * positions_, (j / positions_ + 1) * positions_};
+        return {j / rowSet_ * rowSet_, (j / rowSet_ + 1) * rowSet_};
+    }
+    // xhat over rows [r0, r1) and columns [c0, c1), which must be whole sets.
+    void fill(const Matrix& x, Eigen::Index r0, Eigen::Index r1, Eigen::Index c0, Eigen::Index c1,
+              Matrix& xhat) const
+    {
+        if (layer_ == Layer::BatchNorm && c_.isEval()) {
+            for (Eigen::Index i = r0; i < r1; ++i)
+                for (Eigen::Index j = c0; j < c1; ++j) {
+                    const Eigen::Index ch = j / positions_;
+                    xhat(i, j) = (x(i, j) - (*c_.runningMean)[ch]) /
+                                 std::sqrt((*c_.runningVar)[ch] + eps_);
+                }
+            return;
+        }
+        for (Eigen::Index start = c0; start < c1; start = columns(start).second) {
+            const Eigen::Index end = columns(start).second;
+            if (spansRows())
+                normalize(x, r0, r1, start, end, xhat);
+            else
+                for (Eigen::Index i = r0; i < r1; ++i)
+                    normalize(x, i, i + 1, start, end, xhat);
+        }
+    }
+
+private:
+    void normalize(const Matrix& x, Eigen::Index r0, Eigen::Index r1, Eigen::Index c0,
+                   Eigen::Index c1, Matrix& xhat) const
+    {
+        const double m = double((r1 - r0) * (c1 - c0));
         double mean = 0;
-        if (c.layerOrDefault() != Layer::RmsNorm) {
-            for (std::size_t j = start; j < start + size; ++j)
-                mean += x[j];
+        if (layer_ != Layer::RmsNorm) {
+            for (Eigen::Index i = r0; i < r1; ++i)
+                for (Eigen::Index j = c0; j < c1; ++j)
+                    mean += x(i, j);
             mean /= m;
         }
         double var = 0;  // RMSNorm: the mean square, as mean = 0
-        for (std::size_t j = start; j < start + size; ++j)
-            var += (x[j] - mean) * (x[j] - mean);
+        for (Eigen::Index i = r0; i < r1; ++i)
+            for (Eigen::Index j = c0; j < c1; ++j)
+                var += (x(i, j) - mean) * (x(i, j) - mean);
         var /= m;
-        for (std::size_t j = start; j < start + size; ++j)
-            xhat[j] = (x[j] - mean) / std::sqrt(var + eps);
+        for (Eigen::Index i = r0; i < r1; ++i)
+            for (Eigen::Index j = c0; j < c1; ++j)
+                xhat(i, j) = (x(i, j) - mean) / std::sqrt(var + eps_);
     }
-    return xhat;
-}
 
-// The check for the family (family.h), in float64: x_ij moves row i only, gamma_j and beta_j
-// move column j only, so each difference re-evaluates just that part of f.
+    const NormConfig& c_;
+    Layer layer_;
+    Eigen::Index d_, positions_, rowSet_ = 1;
+    double eps_;
+};
+
+// The check for the family (family.h), in float64: x_ij moves only its own set, gamma_c and
+// beta_c only their channel's columns, so each difference re-evaluates just that part of f.
 void checkFamily(const Session& session, const GradCheckSettings& settings, GradCheckReport& r)
 {
     const Eigen::Index n = session.samples(), d = session.features();
-    const double h = settings.h, eps = session.eps;
+    const Eigen::Index positions = session.norm.positions(d), channels = d / positions;
+    const double h = settings.h;
     const FamilyResult family = analyzeFamily(session);
     if (!family.ok()) {
         r.status = GradCheckReport::Status::NonFinite;
@@ -162,28 +205,26 @@ void checkFamily(const Session& session, const GradCheckSettings& settings, Grad
     r.analyticDgamma = family.analysis->fused.dgamma;
     r.analyticDbeta = family.analysis->fused.dbeta;
     r.numericDx = Matrix::Constant(n, d, std::numeric_limits<double>::quiet_NaN());
-    r.numericDgamma.resize(d);
-    r.numericDbeta.resize(d);
-    const auto rowOf = [&](const Matrix& m, Eigen::Index i) {
-        std::vector<double> row(static_cast<std::size_t>(d));
-        for (Eigen::Index j = 0; j < d; ++j)
-            row[std::size_t(j)] = m(i, j);
-        return row;
-    };
-    const auto rowObjective = [&](Eigen::Index i, const std::vector<double>& x) {
-        const std::vector<double> xhat = rowXhat(session.norm, x, eps);
+    r.numericDgamma.resize(channels);
+    r.numericDbeta.resize(channels);
+    const SetXhat sets(session.norm, d, session.eps);
+    Matrix xhat(n, d);
+    sets.fill(session.x, 0, n, 0, d, xhat);
+
+    // f = sum(dout * y) over the set of (i, j), x changed at (i, j) only.
+    Matrix x = session.x, scratch(n, d);
+    const auto setObjective = [&](Eigen::Index i, Eigen::Index j) {
+        const auto [c0, c1] = sets.columns(j);
+        const Eigen::Index r0 = sets.spansRows() ? 0 : i, r1 = sets.spansRows() ? n : i + 1;
+        sets.fill(x, r0, r1, c0, c1, scratch);
         double f = 0;
-        for (Eigen::Index j = 0; j < d; ++j)
-            f += session.dout(i, j) * (session.gamma[j] * xhat[std::size_t(j)] + session.beta[j]);
+        for (Eigen::Index a = r0; a < r1; ++a)
+            for (Eigen::Index b = c0; b < c1; ++b)
+                f += session.dout(a, b) * (session.gamma[b / positions] * scratch(a, b) +
+                                           session.beta[b / positions]);
         return f;
     };
-    Matrix xhat(n, d);
-    for (Eigen::Index i = 0; i < n; ++i) {
-        const std::vector<double> row = rowXhat(session.norm, rowOf(session.x, i), eps);
-        for (Eigen::Index j = 0; j < d; ++j)
-            xhat(i, j) = row[std::size_t(j)];
-    }
-    const std::size_t total = r.checkedDx.size() + static_cast<std::size_t>(d);
+    const std::size_t total = r.checkedDx.size() + static_cast<std::size_t>(channels);
     std::size_t done = 0;
     for (const Eigen::Index k : r.checkedDx) {
         if (settings.cancel && settings.cancel->load()) {
@@ -191,26 +232,27 @@ void checkFamily(const Session& session, const GradCheckSettings& settings, Grad
             return;
         }
         const Eigen::Index i = k % n, j = k / n;
-        std::vector<double> row = rowOf(session.x, i);
-        const double saved = row[std::size_t(j)];
-        row[std::size_t(j)] = saved + h;
-        const double plus = rowObjective(i, row);
-        row[std::size_t(j)] = saved - h;
-        const double minus = rowObjective(i, row);
+        const double saved = x(i, j);
+        x(i, j) = saved + h;
+        const double plus = setObjective(i, j);
+        x(i, j) = saved - h;
+        const double minus = setObjective(i, j);
+        x(i, j) = saved;
         r.numericDx(i, j) = (plus - minus) / (2 * h);
         if (settings.progress && ++done % 1024 == 0)
             settings.progress(done, total);
     }
-    for (Eigen::Index j = 0; j < d; ++j) {
-        const auto column = [&](double gamma, double beta) {
+    for (Eigen::Index c = 0; c < channels; ++c) {
+        const auto channel = [&](double gamma, double beta) {
             double f = 0;
-            for (Eigen::Index i = 0; i < n; ++i)
-                f += session.dout(i, j) * (gamma * xhat(i, j) + beta);
+            for (Eigen::Index j = c * positions; j < (c + 1) * positions; ++j)
+                for (Eigen::Index i = 0; i < n; ++i)
+                    f += session.dout(i, j) * (gamma * xhat(i, j) + beta);
             return f;
         };
-        const double g = session.gamma[j], b = session.beta[j];
-        r.numericDgamma[j] = (column(g + h, b) - column(g - h, b)) / (2 * h);
-        r.numericDbeta[j] = (column(g, b + h) - column(g, b - h)) / (2 * h);
+        const double g = session.gamma[c], b = session.beta[c];
+        r.numericDgamma[c] = (channel(g + h, b) - channel(g - h, b)) / (2 * h);
+        r.numericDbeta[c] = (channel(g, b + h) - channel(g, b - h)) / (2 * h);
     }
     if (settings.progress)
         settings.progress(total, total);

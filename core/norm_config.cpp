@@ -76,9 +76,19 @@ bool sameValues(const std::optional<RowVector>& a, const std::optional<RowVector
 
 bool NormConfig::operator==(const NormConfig& other) const
 {
-    return layer == other.layer && groups == other.groups && mode == other.mode &&
+    return layer == other.layer && groups == other.groups && channels == other.channels &&
+           mode == other.mode &&
            sameValues(runningMean, other.runningMean) && sameValues(runningVar, other.runningVar) &&
            momentum == other.momentum && convention == other.convention;
+}
+
+Eigen::Index NormConfig::affineSize(Eigen::Index features) const
+{
+    const Layer l = layerOrDefault();
+    const bool spatial = l == Layer::BatchNorm || l == Layer::GroupNorm;
+    if (spatial && channels && *channels >= 1 && features >= 1 && features % *channels == 0)
+        return static_cast<Eigen::Index>(*channels);
+    return features;
 }
 
 double NormConfig::momentumOrDefault() const
@@ -93,6 +103,15 @@ double NormConfig::momentumOrDefault() const
     }
 }
 
+std::string affineCountText(const NormConfig& c, Eigen::Index features)
+{
+    const Eigen::Index size = c.affineSize(features);
+    if (c.channels && size != features)
+        return std::to_string(size) + ", one per channel (\"channels\": " + std::to_string(size) +
+               ")";
+    return std::to_string(size) + ", one per feature (column of x)";
+}
+
 namespace {
 
 std::string quoted(std::string_view text)
@@ -100,16 +119,16 @@ std::string quoted(std::string_view text)
     return "\"" + std::string(text) + "\"";
 }
 
-void checkRunning(const char* key, const RowVector& v, Eigen::Index d, bool variance,
-                  Problems& problems)
+void checkRunning(const char* key, const RowVector& v, Eigen::Index d, const NormConfig& c,
+                  bool variance, Problems& problems)
 {
-    if (v.size() != d) {
+    if (v.size() != c.affineSize(d)) {
         problems.push_back({key, "has " + std::to_string(v.size()) +
                                      (v.size() == 1 ? " number" : " numbers") + "; expected " +
-                                     std::to_string(d) + ", one per feature (column of x)"});
+                                     affineCountText(c, d)});
         return;
     }
-    for (Eigen::Index j = 0; j < d; ++j) {
+    for (Eigen::Index j = 0; j < v.size(); ++j) {
         const std::string where = std::string(key) + "[" + std::to_string(j) + "]";
         if (!std::isfinite(v[j])) {
             problems.push_back({where, "is not a finite number"});
@@ -148,6 +167,32 @@ Problems validateNorm(const NormConfig& c, Eigen::Index n, Eigen::Index d)
                                           "; it is for \"layer\": \"groupnorm\" only"});
     }
 
+    if (c.channels) {
+        const std::int64_t channels = *c.channels;
+        if (layer == Layer::LayerNorm || layer == Layer::RmsNorm)
+            problems.push_back({"channels", "does not apply" + onLayer +
+                                                ": it normalizes each sample over all its "
+                                                "features; channels are for batchnorm and "
+                                                "groupnorm (spatial normalization)"});
+        else if (channels < 1)
+            problems.push_back({"channels", "is " + std::to_string(channels) +
+                                                "; expected an integer >= 1 that divides D = " +
+                                                std::to_string(d)});
+        else if (d % channels != 0)
+            problems.push_back({"channels", "is " + std::to_string(channels) +
+                                                ", which does not divide D = " +
+                                                std::to_string(d) +
+                                                " features into channels of equal length"});
+        else if (layer == Layer::GroupNorm && c.groups && *c.groups >= 1 &&
+                 d % *c.groups == 0 && channels % *c.groups != 0)
+            problems.push_back({"groups", "is " + std::to_string(*c.groups) +
+                                              ", which does not divide C = " +
+                                              std::to_string(channels) +
+                                              " channels into equal groups"});
+        if (layer == Layer::LayerNorm || layer == Layer::RmsNorm)
+            return problems;
+    }
+
     if (layer != Layer::BatchNorm) {
         // Every other key is batch norm's; name the first one given.
         if (c.mode && *c.mode == Mode::Eval)
@@ -180,9 +225,9 @@ Problems validateNorm(const NormConfig& c, Eigen::Index n, Eigen::Index d)
         else if (!c.runningVar)
             problems.push_back({"running_var", std::string("missing") + purpose});
         if (c.runningMean)
-            checkRunning("running_mean", *c.runningMean, d, false, problems);
+            checkRunning("running_mean", *c.runningMean, d, c, false, problems);
         if (c.runningVar)
-            checkRunning("running_var", *c.runningVar, d, true, problems);
+            checkRunning("running_var", *c.runningVar, d, c, true, problems);
     }
 
     if (c.momentum && !(std::isfinite(*c.momentum) && *c.momentum >= 0 && *c.momentum <= 1))

@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 
 namespace bnflow {
@@ -22,9 +23,13 @@ enum class Convention { PyTorch, Keras, Cs231n };
 struct NormConfig {
     std::optional<Layer> layer;             // unset: batch norm
     std::optional<std::int64_t> groups;     // group norm only
+    // C, spatial normalization (batch norm, group norm): the D features are C channels of
+    // L = D / C positions, channel-major (feature f = c * L + l); gamma, beta and the running
+    // statistics then have C entries. Unset: C = D, L = 1.
+    std::optional<std::int64_t> channels;
     std::optional<Mode> mode;               // unset: training mode
-    std::optional<RowVector> runningMean;   // 1 x D
-    std::optional<RowVector> runningVar;    // 1 x D
+    std::optional<RowVector> runningMean;   // 1 x C
+    std::optional<RowVector> runningVar;    // 1 x C
     std::optional<double> momentum;         // unset: the convention's default
     std::optional<Convention> convention;   // unset: pytorch
 
@@ -35,9 +40,16 @@ struct NormConfig {
     bool isEval() const { return modeOrDefault() == Mode::Eval; }
     // Batch norm in training mode: what bnflow computed before the family existed (the
     // running statistics, if given, only add their update).
-    bool isTrainingBatchNorm() const { return layerOrDefault() == Layer::BatchNorm && !isEval(); }
+    // Spatial batch norm (channels) goes through the family's path.
+    bool isTrainingBatchNorm() const { return isBatchNormTraining() && !channels; }
+    bool isBatchNormTraining() const { return layerOrDefault() == Layer::BatchNorm && !isEval(); }
     // Running statistics to update: batch norm, training mode, both given.
-    bool updatesRunning() const { return isTrainingBatchNorm() && runningMean && runningVar; }
+    bool updatesRunning() const { return isBatchNormTraining() && runningMean && runningVar; }
+    // How many numbers gamma, beta and the running statistics have for D features: C with
+    // "channels", D without (and D while channels is invalid, so one mistake is one message).
+    Eigen::Index affineSize(Eigen::Index features) const;
+    // L = D / C positions per channel; 1 without channels.
+    Eigen::Index positions(Eigen::Index features) const { return features / affineSize(features); }
     // Not defaulted: Eigen's == of two running statistics of different lengths (a feature
     // added or removed) reads past the shorter one; here they are simply unequal.
     bool operator==(const NormConfig& other) const;
@@ -50,6 +62,10 @@ std::string_view conventionName(Convention c);    // "pytorch", "keras", "cs231n
 std::optional<Layer> parseLayer(std::string_view name);
 std::optional<Mode> parseMode(std::string_view name);
 std::optional<Convention> parseConvention(std::string_view name);
+
+// "3, one per channel (\"channels\": 3)" or "4, one per feature (column of x)": how many
+// numbers gamma, beta and the running statistics need, for messages.
+std::string affineCountText(const NormConfig& config, Eigen::Index features);
 
 // Every key that does not apply, or is out of range, for an N x D batch: one problem per key,
 // naming it and saying why. Checks that depend on another key's being valid are skipped when

@@ -50,12 +50,16 @@ Problems Session::validate() const
         problems.push_back({"x", "has empty rows; expected at least one feature per sample"});
     checkFinite("x", x, problems);
 
+    // With an invalid "channels" (reported below) the lengths are not checked: one mistake,
+    // one message.
+    const bool channelsValid = !norm.channels || (d >= 1 && norm.affineSize(d) == *norm.channels);
     const auto checkVector = [&](std::string_view name, const RowVector& v) {
-        if (v.size() != d)
+        if (!channelsValid)
+            checkFinite(name, v, problems);
+        else if (v.size() != norm.affineSize(d))
             problems.push_back({std::string(name), "has " + std::to_string(v.size()) +
                                                        (v.size() == 1 ? " number" : " numbers") +
-                                                       "; expected " + std::to_string(d) +
-                                                       ", one per feature (column of x)"});
+                                                       "; expected " + affineCountText(norm, d)});
         else
             checkFinite(name, v, problems);
     };

@@ -193,6 +193,22 @@ std::optional<T> readName(const Json& root, const char* key, Parse parse, const 
     return std::nullopt;
 }
 
+// "groups" or "channels": an integer >= 1 (that it divides D is validateNorm()'s question).
+std::optional<std::int64_t> readCount(const Json& root, const char* key, Reader& reader)
+{
+    const auto it = root.find(key);
+    if (it == root.end())
+        return std::nullopt;
+    if (it->is_number_integer() && it->get<std::int64_t>() >= 1)
+        return it->get<std::int64_t>();
+    if (it->is_number_integer())
+        reader.fail(key, "is " + quote(*it) + "; expected an integer >= 1 that divides D");
+    else
+        reader.fail(key, std::string("expected an integer >= 1 that divides D, got ") +
+                             (it->is_number() ? "a fraction or a huge number" : typeName(*it)));
+    return std::nullopt;
+}
+
 // The optional keys of the normalization family (norm_config.h); whether they apply to the
 // layer is Session::validate()'s question, once the shape is known.
 NormConfig readNormConfig(const Json& root, Reader& reader)
@@ -203,15 +219,8 @@ NormConfig readNormConfig(const Json& root, Reader& reader)
     c.mode = readName<Mode>(root, "mode", parseMode, "\"train\" or \"eval\"", reader);
     c.convention = readName<Convention>(root, "convention", parseConvention,
                                         "\"pytorch\", \"keras\" or \"cs231n\"", reader);
-    if (const auto it = root.find("groups"); it != root.end()) {
-        if (it->is_number_integer() && it->get<std::int64_t>() >= 1)
-            c.groups = it->get<std::int64_t>();
-        else if (it->is_number_integer())
-            reader.fail("groups", "is " + quote(*it) + "; expected an integer >= 1 that divides D");
-        else
-            reader.fail("groups", std::string("expected an integer >= 1 that divides D, got ") +
-                                      (it->is_number() ? "a fraction or a huge number" : typeName(*it)));
-    }
+    c.groups = readCount(root, "groups", reader);
+    c.channels = readCount(root, "channels", reader);
     if (const auto it = root.find("momentum"); it != root.end())
         c.momentum = reader.number(*it, "momentum");
     if (const auto it = root.find("running_mean"); it != root.end())
@@ -224,7 +233,7 @@ NormConfig readNormConfig(const Json& root, Reader& reader)
 bool isKnownKey(std::string_view key)
 {
     for (const char* known : {"format", "version", "title", "notes", "x", "gamma", "beta", "eps",
-                              "dout", "dout_seed", "exercise", "layer", "groups", "mode", "running_mean",
+                              "dout", "dout_seed", "exercise", "layer", "groups", "channels", "mode", "running_mean",
                               "running_var", "momentum", "convention"})
         if (key == known)
             return true;
@@ -359,6 +368,8 @@ std::string writeSession(const Session& s)
         out << ",\n  \"layer\": " << json::string(layerName(*norm.layer));
     if (norm.groups)
         out << ",\n  \"groups\": " << *norm.groups;
+    if (norm.channels)
+        out << ",\n  \"channels\": " << *norm.channels;
     if (norm.mode)
         out << ",\n  \"mode\": " << json::string(modeName(*norm.mode));
     if (norm.runningMean)

@@ -72,13 +72,15 @@ NormConfig readNormMembers(const NpzRead& npz, Eigen::Index features, Problems& 
     c.mode = nameMember<Mode>(npz, "mode", parseMode, "train or eval", problems);
     c.convention = nameMember<Convention>(npz, "convention", parseConvention,
                                           "pytorch, keras or cs231n", problems);
-    if (const auto groups = scalar(npz, "groups", problems)) {
-        if (groups->integer && *groups->integer >= 1)
-            c.groups = *groups->integer;
-        else
-            problems.push_back({"groups", "expected an integer >= 1 that divides D (an integer "
-                                          "0-d array: np.savez(..., groups=2))"});
-    }
+    for (auto [name, target] : {std::pair{"groups", &c.groups}, std::pair{"channels", &c.channels}})
+        if (const auto value = scalar(npz, name, problems)) {
+            if (value->integer && *value->integer >= 1)
+                *target = *value->integer;
+            else
+                problems.push_back({name, std::string("expected an integer >= 1 that divides D (an "
+                                                      "integer 0-d array: np.savez(..., ") +
+                                              name + "=2))"});
+        }
     if (const auto momentum = scalar(npz, "momentum", problems)) {
         if (momentum->number)
             c.momentum = *momentum->number;
@@ -90,7 +92,7 @@ NormConfig readNormMembers(const NpzRead& npz, Eigen::Index features, Problems& 
         if (!array)
             continue;
         std::string what;
-        const auto values = arrayAsMatrix(*array, 1, features, true, what);
+        const auto values = arrayAsMatrix(*array, 1, c.affineSize(features), true, what);
         if (!values)
             problems.push_back({name, what});
         else
@@ -156,19 +158,23 @@ SessionLoad parseSessionNpz(std::string_view bytes)
     Session s;
     s.x = x->values;
     std::string what;
+    s.norm = readNormMembers(npz, d, problems);
+    if (!problems.empty())
+        return result;
     const auto fit = [&](const std::optional<NdArray>& array, const char* name, Eigen::Index rows,
-                         bool vectorOk) -> std::optional<Matrix> {
-        auto m = arrayAsMatrix(*array, rows, d, vectorOk, what);
+                         Eigen::Index cols, bool vectorOk) -> std::optional<Matrix> {
+        auto m = arrayAsMatrix(*array, rows, cols, vectorOk, what);
         if (!m)
-            problems.push_back({name, what + " to match x " + x->shapeText()});
+            problems.push_back({name, what + (cols == d ? " to match x " + x->shapeText()
+                                                        : " (one per channel)")});
         return m;
     };
-    const auto gammaValues = fit(gamma, "gamma", 1, true);
-    const auto betaValues = fit(beta, "beta", 1, true);
-    const auto doutValues = dout ? fit(dout, "dout", n, false) : std::nullopt;
+    const Eigen::Index affine = s.norm.affineSize(d);
+    const auto gammaValues = fit(gamma, "gamma", 1, affine, true);
+    const auto betaValues = fit(beta, "beta", 1, affine, true);
+    const auto doutValues = dout ? fit(dout, "dout", n, d, false) : std::nullopt;
     if (eps && !eps->number)
         problems.push_back({"eps", "is a string; expected a number >= 0 (np.savez(..., eps=1e-5))"});
-    s.norm = readNormMembers(npz, d, problems);
     if (!problems.empty())
         return result;
     s.gamma = *gammaValues;

@@ -65,7 +65,7 @@ def _plain(value, name):
 
 # Keys an .npz session carries besides x, gamma, beta and dout (the contract's 0-d members and
 # running statistics); title and notes only label a session and are left out of an .npz.
-_NPZ_NUMBERS = ("eps", "groups", "momentum")
+_NPZ_NUMBERS = ("eps", "groups", "channels", "momentum")
 _NPZ_NAMES = ("layer", "mode", "convention")
 _NPZ_VECTORS = ("running_mean", "running_var")
 _LABELS = ("title", "notes")

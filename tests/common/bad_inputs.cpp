@@ -58,6 +58,9 @@ std::string withKeys(const std::string& keys, const std::string& x = "[[1, 2, 3]
 }
 
 const std::string kRunning = "\"running_mean\": [0, 1, 2], \"running_var\": [1, 2, 3]";
+// A 2 x 6 batch for the spatial keys: C = 3 channels of L = 2 with withKeys' 3 gammas.
+const std::string kX6 = "[[1, 2, 3, 4, 0, 1], [4, 5.5, 6, 1, 2, 0]]";
+const std::string kDout6 = "[[0.1, -0.2, 0.3, 0, 1, 2], [0.4, 0, -0.1, 1, 0, -1]]";
 
 }  // namespace
 
@@ -177,6 +180,24 @@ const std::vector<BadInput>& badInputs()
          "expected an integer >= 1"},
         {"groups_fraction", withKeys("\"layer\": \"groupnorm\", \"groups\": 1.5"), "groups",
          "got a fraction"},
+        // Spatial normalization ("channels"): C must divide D, suit the layer and hold G.
+        {"channels_not_dividing", withKeys("\"channels\": 2"), "channels",
+         "does not divide D = 3"},
+        {"channels_zero", withKeys("\"channels\": 0"), "channels", "expected an integer >= 1"},
+        {"channels_fraction", withKeys("\"channels\": 1.5"), "channels", "got a fraction"},
+        {"channels_on_layernorm", withKeys("\"layer\": \"layernorm\", \"channels\": 3"),
+         "channels", "does not apply on layer norm"},
+        {"channels_on_rmsnorm", withKeys("\"layer\": \"rmsnorm\", \"channels\": 1"),
+         "channels", "channels are for batchnorm and groupnorm"},
+        {"gamma_per_feature_with_channels", withKeys("\"channels\": 1"), "gamma",
+         "has 3 numbers; expected 1, one per channel"},
+        {"groups_not_dividing_channels",
+         withKeys("\"layer\": \"groupnorm\", \"groups\": 2, \"channels\": 3", kX6, kDout6),
+         "groups", "does not divide C = 3 channels"},
+        {"running_per_feature_with_channels",
+         withKeys("\"channels\": 3, \"running_mean\": [0, 1, 2, 3, 4, 5], "
+                  "\"running_var\": [1, 1, 1, 1, 1, 1]", kX6, kDout6),
+         "running_mean", "has 6 numbers; expected 3, one per channel"},
         {"eval_without_running_var", withKeys("\"mode\": \"eval\", \"running_mean\": [0, 1, 2]"),
          "running_var", "missing; eval mode normalizes with running_mean and running_var"},
         {"eval_without_running", withKeys("\"mode\": \"eval\""), "running_mean", "missing"},

@@ -87,12 +87,13 @@ double familyTermScale(const std::string& key, const FamilyCase& c)
     const Session& s = c.session;
     const auto& e = c.expected;
     const Reduction r = Reduction::of(s.norm, s.samples(), s.features());
-    const double n = double(s.samples());
+    // dgamma and dbeta sum over the N * L entries of a channel (N without channels).
+    const double n = double(s.samples() * r.positions);
     const bool rms = r.layer == Layer::RmsNorm;
     const double inv = maxAbs(e.at(rms ? "forward.rrms" : "forward.inv_std"));
     Matrix xmu = s.x;
     if (r.eval)
-        xmu = s.x.rowwise() - e.at("forward.running_mean").row(0);
+        xmu = s.x - broadcastStat(r, e.at("forward.running_mean"));
     else if (!rms)
         xmu = s.x - broadcastStat(r, e.at("forward.mean"));
     // Layer and group norm: PyTorch's centring rounds at the size of x itself, which is all there
@@ -100,7 +101,7 @@ double familyTermScale(const std::string& key, const FamilyCase& c)
     // x - mean (1e-16 |x|) at rtol 1e-12 is 1e-4 |x|.
     const bool centred = !rms && !r.eval;
     const double x = maxAbs(xmu) + (centred ? 1e-4 * maxAbs(s.x) : 0.0);
-    const double dxhat = maxAbs(Matrix(s.dout.array().rowwise() * s.gamma.array()));
+    const double dxhat = maxAbs(s.dout) * maxAbs(s.gamma);
     const std::string stat = key.substr(key.find('.') + 1);
     std::map<std::string, double> scales = {
         {"forward.mean", maxAbs(s.x)}, {"forward.var", x * x}, {"forward.inv_std", inv},

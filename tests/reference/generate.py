@@ -252,9 +252,13 @@ def main():
 
 
 def family_case(name, layer, x, gamma, beta, eps, dout, note, rtol=1e-12, groups=None,
-                mode=None, running=None, momentum=None, convention=None):
-    """One case of the family. running = (running_mean, running_var) before the batch."""
+                mode=None, running=None, momentum=None, convention=None, channels=None):
+    """One case of the family. running = (running_mean, running_var) before the batch.
+    channels = C: spatial normalization, PyTorch's own function on x.reshape(N, C, L)."""
     n, d = x.shape
+    if channels is not None:
+        return spatial_case(name, layer, x, gamma, beta, eps, dout, note, rtol, groups, mode,
+                            running, channels)
     xg = x.clone().requires_grad_(True)
     g = gamma.clone().requires_grad_(True)
     b = beta.clone().requires_grad_(True)
@@ -344,6 +348,105 @@ def family_case(name, layer, x, gamma, beta, eps, dout, note, rtol=1e-12, groups
     return name
 
 
+def spatial_case(name, layer, x, gamma, beta, eps, dout, note, rtol, groups, mode, running,
+                 channels):
+    """Spatial batch norm (train, eval, running statistics with the pytorch convention) and
+    spatial group norm: x is N x D read as an (N, C, L) tensor, channel-major."""
+    n, d = x.shape
+    c, l = channels, d // channels
+    xg = x.reshape(n, c, l).clone().requires_grad_(True)
+    g = gamma.clone().requires_grad_(True)
+    b = beta.clone().requires_grad_(True)
+    updated = None
+    if layer == "groupnorm":
+        y = F.group_norm(xg, groups, g, b, eps)
+        how = f"torch.nn.functional.group_norm(x.reshape(N, {c}, {l}), {groups}, gamma, beta, eps)"
+    elif mode == "eval":
+        y = F.batch_norm(xg, running[0].clone(), running[1].clone(), g, b, training=False, eps=eps)
+        how = f"torch.nn.functional.batch_norm(x.reshape(N, {c}, {l}), training=False)"
+    elif running is not None:
+        rm, rv = running[0].clone(), running[1].clone()
+        y = F.batch_norm(xg, rm, rv, g, b, training=True, momentum=0.1, eps=eps)
+        updated = (rm, rv)
+        how = (f"torch.nn.functional.batch_norm(x.reshape(N, {c}, {l}), training=True, "
+               "momentum=0.1), running stats updated in place")
+    else:
+        y = F.batch_norm(xg, None, None, g, b, training=True, eps=eps)
+        how = f"torch.nn.functional.batch_norm(x.reshape(N, {c}, {l}), training=True)"
+    y.backward(dout.reshape(n, c, l))
+    with torch.no_grad():
+        x3 = x.reshape(n, c, l)
+        if layer == "groupnorm":
+            xr = x.reshape(n, groups, d // groups)
+            mean, var = xr.mean(2), xr.var(2, unbiased=False)
+            stats = {"mean": mean, "var": var, "inv_std": (var + eps) ** -0.5}
+        elif mode == "eval":
+            stats = {"running_mean": running[0], "running_var": running[1],
+                     "inv_std": (running[1] + eps) ** -0.5}
+        else:
+            mean, var = x3.mean((0, 2)), x3.var((0, 2), unbiased=False)
+            stats = {"mean": mean, "var": var, "inv_std": (var + eps) ** -0.5}
+    session = {"format": "bnflow-session", "version": 1, "title": name, "notes": note,
+               "x": rows(x), "gamma": vec(gamma), "beta": vec(beta), "eps": eps, "dout": rows(dout),
+               "channels": channels}
+    if layer != "batchnorm":
+        session["layer"] = layer
+    if groups is not None:
+        session["groups"] = groups
+    if mode is not None:
+        session["mode"] = mode
+    if running is not None:
+        session["running_mean"] = vec(running[0])
+        session["running_var"] = vec(running[1])
+    as_json = lambda t: rows(t) if t.dim() == 2 else vec(t)
+    expected = {
+        "case": name, "torch_version": torch.__version__, "layer": layer, "reference": how,
+        "rtol": rtol, "channels": channels,
+        "forward": dict({k: as_json(v) for k, v in stats.items()}, y=rows(y.detach().reshape(n, d))),
+        "grads": {"dx": rows(xg.grad.reshape(n, d)), "dgamma": vec(g.grad), "dbeta": vec(b.grad)},
+    }
+    if updated is not None:
+        expected["running"] = {"mean": vec(updated[0]), "var": vec(updated[1])}
+    for suffix, data in (("bnflow.json", session), ("expected.json", expected)):
+        with open(os.path.join(FAMILY_OUT, f"{name}.{suffix}"), "w") as f:
+            json.dump(data, f, indent=1)
+            f.write("\n")
+    return name
+
+
+def spatial_main(gen, names):
+    """The spatial cases, drawn from their own generator so that adding them left every
+    earlier case's numbers as they were."""
+    def randn(*shape):
+        return torch.randn(*shape, generator=gen)
+
+    def add(name, layer, n, c, l, note, **kw):
+        g, b = 1.0 + 0.5 * randn(c), 0.3 * randn(c)
+        x = kw.pop("x", None)
+        x = randn(n, c * l) if x is None else x
+        names.append(family_case(name, layer, x, g, b, kw.pop("eps", 1e-5), randn(n, c * l),
+                                 note, channels=c, **kw))
+
+    add("spatial_batchnorm_4x3x5", "batchnorm", 4, 3, 5,
+        "CS231n's spatial batch norm: each channel over its N * L entries.")
+    add("spatial_batchnorm_n1_1x2x6", "batchnorm", 1, 2, 6,
+        "N = 1 is fine: each channel still has L entries.")
+    add("spatial_batchnorm_c1_3x1x4", "batchnorm", 3, 1, 4, "One channel: one statistic for all.")
+    add("spatial_batchnorm_l1_5x4x1", "batchnorm", 5, 4, 1, "L = 1: plain batch norm.")
+    add("spatial_batchnorm_offset_1e6_4x2x3", "batchnorm", 4, 2, 3, "A 1e6 offset.",
+        x=1e6 + randn(4, 6), rtol=1e-8)
+    add("spatial_batchnorm_eval_3x2x4", "batchnorm", 3, 2, 4, "Eval mode, per channel.",
+        mode="eval", running=(0.5 * randn(2), 0.5 + torch.rand(2, generator=gen)))
+    add("spatial_batchnorm_running_4x3x2", "batchnorm", 4, 3, 2,
+        "Running statistics, pytorch: the unbiased variance over N * L - 1.",
+        running=(0.5 * randn(3), 0.5 + torch.rand(3, generator=gen)))
+    add("spatial_groupnorm_g2_3x4x3", "groupnorm", 3, 4, 3, "CS231n's spatial group norm.",
+        groups=2)
+    add("spatial_groupnorm_g4_2x4x2", "groupnorm", 2, 4, 2, "G = C: instance norm.", groups=4)
+    add("spatial_groupnorm_g1_2x3x2", "groupnorm", 2, 3, 2, "G = 1: layer norm over (C, L).",
+        groups=1)
+
+
 def family_main():
     if os.path.isdir(FAMILY_OUT):
         shutil.rmtree(FAMILY_OUT)
@@ -417,6 +520,7 @@ def family_main():
         running=running(4), convention="cs231n")
     add("running_cs231n_m0_4x3", "batchnorm", 4, 3, "Momentum 0: the running statistics become the batch's.",
         running=running(3), convention="cs231n", momentum=0.0)
+    spatial_main(torch.Generator().manual_seed(20261207), names)
     print(f"wrote {len(names)} family cases to {FAMILY_OUT} with torch {torch.__version__}")
 
 
