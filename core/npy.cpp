@@ -272,13 +272,23 @@ NdArrayLoad parseNpy(std::string_view bytes)
     NdArray array;
     if (const auto problem = dtypeProblem(header.descr, array.dtype))
         return failure("header", *problem);
-    if (header.shape.size() > 2)
+    // Three dimensions: a spatial (N, C, L) tensor in C order, read as N rows of C * L.
+    if (header.shape.size() > 3)
         return failure("header", "shape " + NdArray{header.shape, {}, {}}.shapeText() + " has " +
                                      std::to_string(header.shape.size()) +
-                                     " dimensions; expected at most 2 (N x D or D)");
+                                     " dimensions; expected at most 3 (N x D, D or N x C x L)");
+    if (header.shape.size() == 3 && header.fortranOrder)
+        return failure("header", "shape " + NdArray{header.shape, {}, {}}.shapeText() +
+                                     " is in Fortran order; a 3-d array is read in C order only "
+                                     "(np.save(FILE, np.ascontiguousarray(a)))");
     array.shape = header.shape;
-    const Eigen::Index rows = header.shape.size() == 2 ? header.shape[0] : 1;
-    const Eigen::Index cols = header.shape.empty() ? 1 : header.shape.back();
+    const Eigen::Index rows = header.shape.size() >= 2 ? header.shape[0] : 1;
+    Eigen::Index cols = header.shape.empty() ? 1 : header.shape.back();
+    if (header.shape.size() == 3) {
+        if (header.shape[1] != 0 && header.shape[2] > Eigen::Index(kMaxArrayEntries) / header.shape[1])
+            return failure("header", "shape " + array.shapeText() + " is too large");
+        cols = header.shape[1] * header.shape[2];
+    }
     const std::size_t itemSize = array.dtype == Dtype::F64 ? 8 : 4;
     const std::size_t available = bytes.size() - dataStart;
     // rows * cols * itemSize, refusing an overflow rather than wrapping around.

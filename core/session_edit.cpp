@@ -60,10 +60,11 @@ std::string checkRemove(const Axis& axis, Index at, Index n)
 std::string checkShapes(const Session& s)
 {
     const Index d = s.features();
-    if (s.gamma.size() != d || s.beta.size() != d)
+    const Index affine = s.norm.affineSize(d);
+    if (s.gamma.size() != affine || s.beta.size() != affine)
         return "gamma and beta have " + std::to_string(s.gamma.size()) + " and " +
-               std::to_string(s.beta.size()) + " numbers; expected " + std::to_string(d) +
-               ", one per feature, before editing";
+               std::to_string(s.beta.size()) + " numbers; expected " +
+               affineCountText(s.norm, d) + ", before editing";
     if (s.dout.rows() != s.samples() || s.dout.cols() != d)
         return "dout is not the shape of x; expected " + std::to_string(s.samples()) + " x " +
                std::to_string(d) + " before editing";
@@ -108,6 +109,16 @@ M removedCols(const M& m, Index at, Index n)
     return out;
 }
 
+// A spatial session's D is C x L; an edit that changes D would leave gamma without its channels.
+std::string checkSpatialWidth(const Session& s, Index cols)
+{
+    if (!s.norm.channels || cols == s.features())
+        return {};
+    return "a spatial session (\"channels\": " + std::to_string(*s.norm.channels) + ") keeps its " +
+           std::to_string(s.features()) + " features, C x L; set channels to none (Layer panel) "
+           "before changing D";
+}
+
 // m's top-left corner in a rows x cols matrix; the cells it does not cover get fill.
 template <typename M>
 M resizedCopy(const M& m, Index rows, Index cols, double fill)
@@ -128,12 +139,15 @@ Session withSeededDoutRedrawn(Session s)
 }
 
 // s at a new shape: x keeps its top-left corner and gets 0, gamma 1, beta 0, dout follows x.
+// A spatial session keeps its D (checkSpatialWidth), and with it its per-channel rows.
 Session resizedSession(Session s, Index rows, Index cols)
 {
     s.x = resizedCopy(s.x, rows, cols, 0.0);
+    s.dout = resizedCopy(s.dout, rows, cols, 0.0);
+    if (s.norm.channels)
+        return withSeededDoutRedrawn(std::move(s));
     s.gamma = resizedCopy(s.gamma, 1, cols, 1.0);
     s.beta = resizedCopy(s.beta, 1, cols, 0.0);
-    s.dout = resizedCopy(s.dout, rows, cols, 0.0);
     // Running statistics follow the features, new ones at PyTorch's initial 0 and 1.
     if (s.norm.runningMean)
         s.norm.runningMean = resizedCopy(*s.norm.runningMean, 1, cols, 0.0);
@@ -216,6 +230,8 @@ std::optional<Session> insertFeatures(const Session& s, Index at, Index count, s
         problem = checkInsert({"feature", s.features(), kMaxEditFeatures}, at, count);
     if (problem.empty())
         problem = checkEditableShape(s.samples(), s.features() + count);
+    if (problem.empty())
+        problem = checkSpatialWidth(s, s.features() + count);
     if (!problem.empty())
         return fail(error, std::move(problem));
     Session out = s;
@@ -237,6 +253,8 @@ std::optional<Session> removeFeatures(const Session& s, Index at, Index count, s
         problem = checkRemove({"feature", s.features(), kMaxEditFeatures}, at, count);
     if (problem.empty())
         problem = checkEditableShape(s.samples(), s.features() - count);
+    if (problem.empty())
+        problem = checkSpatialWidth(s, s.features() - count);
     if (!problem.empty())
         return fail(error, std::move(problem));
     Session out = s;
@@ -256,6 +274,8 @@ std::optional<Session> replaceBatch(const Session& s, const Matrix& batch, std::
     std::string problem = checkShapes(s);
     if (problem.empty())
         problem = checkEditableShape(batch.rows(), batch.cols());
+    if (problem.empty())
+        problem = checkSpatialWidth(s, batch.cols());
     if (!problem.empty())
         return fail(error, std::move(problem));
     Session out = resizedSession(s, batch.rows(), batch.cols());
@@ -269,6 +289,8 @@ std::optional<Session> pasteBlock(const Session& s, Which which, Index row, Inde
     std::string problem = checkShapes(s);
     if (problem.empty())
         problem = checkPaste(s, which, row, col, block);
+    if (problem.empty())
+        problem = checkSpatialWidth(s, std::max(s.features(), col + block.cols()));
     if (!problem.empty())
         return fail(error, std::move(problem));
     Session base = s;
@@ -348,6 +370,37 @@ Matrix uniformMatrix(Index rows, Index cols, std::uint64_t seed)
         for (Index j = 0; j < cols; ++j)  // k / 2^52 - 1 for a 53-bit k: exact, in [-1, 1)
             m(i, j) = static_cast<double>(engine() >> 11) * 0x1.0p-52 - 1.0;
     return m;
+}
+
+namespace {
+
+// A per-channel row for another channel count of the same D features: each feature keeps the
+// value its channel had, and a new channel takes its first feature's.
+RowVector regrouped(const RowVector& v, Index features, Index fromPositions, Index toPositions)
+{
+    RowVector out(features / toPositions);
+    for (Index c = 0; c < out.size(); ++c)
+        out[c] = v[c * toPositions / fromPositions];
+    return out;
+}
+
+}  // namespace
+
+Session withNorm(const Session& s, const NormConfig& norm)
+{
+    Session out = s;
+    out.norm = norm;
+    const Index d = s.features();
+    const Index from = s.norm.positions(d), to = norm.positions(d);
+    if (from == to || s.gamma.size() != s.norm.affineSize(d) || s.beta.size() != s.gamma.size())
+        return out;
+    out.gamma = regrouped(s.gamma, d, from, to);
+    out.beta = regrouped(s.beta, d, from, to);
+    if (norm.runningMean && norm.runningMean->size() == s.gamma.size())
+        out.norm.runningMean = regrouped(*norm.runningMean, d, from, to);
+    if (norm.runningVar && norm.runningVar->size() == s.gamma.size())
+        out.norm.runningVar = regrouped(*norm.runningVar, d, from, to);
+    return out;
 }
 
 }  // namespace bnflow

@@ -34,6 +34,11 @@ std::optional<Session> removeFeatures(const Session& s, Eigen::Index at, Eigen::
 
 // Replaces x by `batch` (e.g. an imported CSV): gamma and beta keep their values for the
 // features that remain, new features get 1 and 0; dout follows as for the shape edits.
+// s with another layer configuration. When it changes the channels (core/norm_config.h),
+// gamma, beta and the running statistics are regrouped to the new count: every feature keeps
+// its channel's value (per feature to per channel: a channel takes its first feature's).
+Session withNorm(const Session& s, const NormConfig& norm);
+
 std::optional<Session> replaceBatch(const Session& s, const Matrix& batch, std::string* error);
 
 enum class Which { X, Dout };

@@ -17,9 +17,11 @@ struct StudentLoad {
     bool ok() const { return gradients.has_value(); }
 };
 
-// dx must be rows x cols; dgamma and dbeta (cols,) or (1, cols). From an archive, members
+// dx must be rows x cols (or rows x C x L from an .npy, C = paramCols, L = cols / C); dgamma
+// and dbeta (paramCols,) or (1, paramCols): paramCols is C in a spatial session, else cols. From an archive, members
 // other than dx, dgamma, dbeta are ignored (the session may share it) but one of the three
 // must be there.
-StudentLoad loadStudentFiles(const StudentFiles& files, Eigen::Index rows, Eigen::Index cols);
+StudentLoad loadStudentFiles(const StudentFiles& files, Eigen::Index rows, Eigen::Index cols,
+                             Eigen::Index paramCols);
 
 }  // namespace bnflow

@@ -293,11 +293,10 @@ def _norm_keys(torch, norm, x):
     """The session keys that say which layer `norm` is, for its input x; raises ValueError for
     what bnflow does not model."""
     name = type(norm).__name__
-    if isinstance(norm, torch.nn.BatchNorm1d):
-        if x.dim() != 2:
-            raise ValueError(f"{name} on a {tuple(x.shape)} input: bnflow takes (N, D) here "
-                             "(spatial batch norm, (N, C, L), is not in this version)")
+    if isinstance(norm, (torch.nn.BatchNorm1d, torch.nn.BatchNorm2d, torch.nn.BatchNorm3d)):
         keys = {"layer": "batchnorm"}
+        if x.dim() > 2:  # spatial batch norm: (N, C, L), (N, C, H, W), ... read as (N, C, L)
+            keys.update(channels=int(x.shape[1]))
         tracked = norm.track_running_stats and norm.running_mean is not None
         if not norm.training:
             if not tracked:
@@ -317,11 +316,11 @@ def _norm_keys(torch, norm, x):
                              "over the last dimension only")
         return {"layer": "layernorm"}
     if isinstance(norm, torch.nn.GroupNorm):
-        if x.dim() != 2:
-            raise ValueError(f"{name} on a {tuple(x.shape)} input: bnflow takes (N, C) here "
-                             "(spatial group norm, (N, C, L), is not in this version)")
-        return {"layer": "groupnorm", "groups": int(norm.num_groups)}
-    raise ValueError(f"{name} is not a normalization layer bnflow knows (BatchNorm1d, "
+        keys = {"layer": "groupnorm", "groups": int(norm.num_groups)}
+        if x.dim() > 2:  # spatial group norm: (N, C, L), (N, C, H, W), ... read as (N, C, L)
+            keys.update(channels=int(x.shape[1]))
+        return keys
+    raise ValueError(f"{name} is not a normalization layer bnflow knows (BatchNorm1d/2d/3d, "
                      "LayerNorm, GroupNorm)")
 
 
@@ -331,11 +330,13 @@ def capture(model, inputs, norm=None, loss=None, seed=0):
     loss(output) gives the scalar to differentiate; by default sum(output * R) with R a seeded
     standard-normal tensor, so that the layer gets a non-trivial upstream gradient. The model's
     .grad fields are left as that backward pass sets them; running statistics are updated as
-    PyTorch's forward does. A layer on more than 2 dimensions is read as rows of its last one
-    for LayerNorm; BatchNorm1d and GroupNorm need (N, C)."""
+    PyTorch's forward does. A LayerNorm on more than 2 dimensions is read as rows of its last
+    one; batch and group norm on (N, C, L) or (N, C, H, W) are spatial: N rows of C * L with
+    "channels": C, and dx comes back in that flattened shape."""
     import torch
 
-    kinds = (torch.nn.BatchNorm1d, torch.nn.LayerNorm, torch.nn.GroupNorm)
+    kinds = (torch.nn.BatchNorm1d, torch.nn.BatchNorm2d, torch.nn.BatchNorm3d, torch.nn.LayerNorm,
+             torch.nn.GroupNorm)
     if norm is None:
         norm = next((m for m in model.modules() if isinstance(m, kinds)), None)
         if norm is None:
@@ -376,12 +377,16 @@ def capture(model, inputs, norm=None, loss=None, seed=0):
     if grads[1] is None or not bool(grads[1].ne(0).any()):
         raise ValueError("the loss does not depend on the normalization layer's output")
     x = seen["x"]
-    width = x.shape[-1] if not isinstance(norm, (torch.nn.BatchNorm1d, torch.nn.GroupNorm)) else x.shape[1]
-    rows = lambda t: numpy(t).reshape(-1, width)  # noqa: E731 (LayerNorm on (N, T, D): N*T rows)
+    if isinstance(norm, torch.nn.LayerNorm):
+        width = x.shape[-1]  # LayerNorm on (N, T, D): N*T rows of D
+    else:  # batch and group norm: N rows of C * L, channel-major (the "channels" key)
+        width = int(np.prod(x.shape[1:]))
+    rows = lambda t: numpy(t).reshape(-1, width)  # noqa: E731
     dx, dout = rows(grads[0]), rows(grads[1])
     dgamma = numpy(grads[2]) if norm.weight is not None else None
     dbeta = numpy(grads[3 if norm.weight is not None else 2]) if norm.bias is not None else None
-    gamma = numpy(norm.weight) if norm.weight is not None else np.ones(width)
-    beta = numpy(norm.bias) if norm.bias is not None else np.zeros(width)
+    affine = width if isinstance(norm, torch.nn.LayerNorm) else int(x.shape[1])
+    gamma = numpy(norm.weight) if norm.weight is not None else np.ones(affine)
+    beta = numpy(norm.bias) if norm.bias is not None else np.zeros(affine)
     made = Session(rows(x), gamma, beta, dout, float(norm.eps), **seen["keys"])
     return Capture(made, dx, dgamma, dbeta, type(norm).__name__)

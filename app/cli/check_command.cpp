@@ -69,7 +69,8 @@ std::string checkJson(const CheckResult& result)
 
 Output runCheck(const Session& session, const StudentFiles& files, const std::string& path)
 {
-    const StudentLoad student = loadStudentFiles(files, session.samples(), session.features());
+    const StudentLoad student = loadStudentFiles(files, session.samples(), session.features(),
+                                                session.norm.affineSize(session.features()));
     if (!student.ok())
         throw BadInput{formatProblem(student.problem)};
     const CheckOutcome outcome = checkGradients(session, *student.gradients);

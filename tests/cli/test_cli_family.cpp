@@ -150,7 +150,8 @@ void TestCliFamily::gradcheckEveryLayer()
 void TestCliFamily::checkJudgesEveryLayer_data()
 {
     QTest::addColumn<QString>("name");
-    for (const char* name : {"layernorm_4x5", "rmsnorm_4x5", "groupnorm_g2_4x6", "batchnorm_eval_5x4"})
+    for (const char* name : {"layernorm_4x5", "rmsnorm_4x5", "groupnorm_g2_4x6", "batchnorm_eval_5x4",
+                             "spatial_batchnorm_4x3x5", "spatial_groupnorm_g2_3x4x3"})
         QTest::newRow(name) << QString(name);
 }
 
@@ -195,7 +196,7 @@ void TestCliFamily::examplesRun()
 {
     const QDir dir(BNFLOW_FAMILY_EXAMPLES);
     const QStringList files = dir.entryList({"*.bnflow.json"}, QDir::Files);
-    QCOMPARE(files.size(), 7);
+    QCOMPARE(files.size(), 9);
     for (const QString& file : files) {
         const Json out = grad(dir.filePath(file).toStdString());
         QCOMPARE(out.contains("running"), file.startsWith("running_"));

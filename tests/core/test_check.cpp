@@ -186,7 +186,7 @@ void TestCheck::oneWrongTensorIsNamedAlone()
     const Session s = session(sessionName.toStdString());
     const auto path = [&files](const char* name) { return kCases + "/" + files[name].get<std::string>(); };
     const StudentLoad load = loadStudentFiles({path("dx"), path("dgamma"), path("dbeta"), std::nullopt},
-                                              s.samples(), s.features());
+                                              s.samples(), s.features(), s.features());
     QVERIFY2(load.ok(), load.problem.what.c_str());
     const CheckOutcome outcome = checkGradients(s, *load.gradients);
     QVERIFY(outcome.ok());

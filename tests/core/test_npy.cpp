@@ -123,6 +123,15 @@ void TestNpy::handCutHeaders_data()
         "{'descr': '<c16', 'fortran_order': False, 'shape': (1,), }", two)) << "complex dtype";
     QTest::newRow("float16") << row(npyBytes(
         "{'descr': '<f2', 'fortran_order': False, 'shape': (1,), }", "ab")) << "another size";
+    // A spatial (N, C, L) dx is read in C order as N rows of C * L; 4 dimensions, or 3 in
+    // Fortran order (whose flattening is another), are not.
+    QTest::newRow("three dimensions") << row(npyBytes(
+        "{'descr': '<f8', 'fortran_order': False, 'shape': (1, 2, 1), }", two)) << "";
+    QTest::newRow("four dimensions") << row(npyBytes(
+        "{'descr': '<f8', 'fortran_order': False, 'shape': (1, 2, 1, 1), }", two))
+                                     << "4 dimensions; expected at most 3";
+    QTest::newRow("three dimensions, Fortran order") << row(npyBytes(
+        "{'descr': '<f8', 'fortran_order': True, 'shape': (1, 2, 1), }", two)) << "C order only";
     QTest::newRow("not a bool") << row(npyBytes(
         "{'descr': '<f8', 'fortran_order': 0, 'shape': (2,), }", two)) << "True or False";
 }
@@ -151,8 +160,7 @@ void TestNpy::malformedFiles_data()
     const std::map<std::string, QString> fragments = {
         {"truncated_header", "truncated"}, {"truncated_data", "truncated"},
         {"int64", "integer dtype '<i8'"},  {"big_endian", "big-endian"},
-        {"object", "object array"},        {"three_dims", "3 dimensions"},
-        {"not_npz", "not an .npz"}};
+        {"object", "object array"},        {"not_npz", "not an .npz"}};
     for (const auto& [kind, fragment] : fragments)
         QTest::newRow(kind.c_str()) << QString::fromStdString(caseFile(bad[kind])) << fragment;
 }

@@ -226,13 +226,32 @@ def capture_from_a_model():
         assert "no BatchNorm1d" in str(e), e
     else:
         raise AssertionError("a model without a normalization layer was captured")
-    try:
-        bnflow.capture(torch.nn.BatchNorm1d(3), torch.randn(4, 3, 5))
-    except ValueError as e:
-        assert "(N, C, L)" in str(e), e
-    else:
-        raise AssertionError("spatial batch norm was captured as if it were (N, D)")
+    spatial_layers_from_a_model(torch)
 
+
+def spatial_layers_from_a_model(torch):
+    """Spatial batch norm and group norm (CS231n's, on (N, C, H, W) and (N, C, L)) are captured
+    with "channels": C; PyTorch's own gradients are judged correct, and dx as an (N, C, L) .npy
+    too."""
+    torch.manual_seed(1)
+    conv = torch.nn.Sequential(torch.nn.Conv2d(2, 4, 3, padding=1), torch.nn.BatchNorm2d(4),
+                               torch.nn.ReLU(), torch.nn.Conv2d(4, 6, 3, padding=1),
+                               torch.nn.GroupNorm(3, 6)).double()
+    images = torch.randn(3, 2, 4, 5, dtype=torch.float64)
+    for norm, channels in ((conv[1], 4), (conv[4], 6)):
+        c = bnflow.capture(conv, images, norm=norm)
+        assert c.session.keys["channels"] == channels, c.session.keys
+        assert c.dx.shape == (3, channels * 20) and c.dgamma.shape == (channels,)
+        verdict = bnflow.check(c.session, dx=c.dx, dgamma=c.dgamma, dbeta=c.dbeta)
+        assert verdict["verdict"] == "correct", (c.layer, verdict)
+        spatial = bnflow.check(c.session, dx=c.dx.reshape(3, channels, 20))
+        assert spatial["verdict"] == "correct", spatial
+        wrong = bnflow.check(c.session, dgamma=np.roll(c.dgamma, 1))
+        assert wrong["verdict"] == "wrong", wrong
+    seq = torch.nn.BatchNorm1d(3).double()
+    c = bnflow.capture(seq, torch.randn(4, 3, 5, dtype=torch.float64))
+    assert c.session.keys["channels"] == 3
+    assert np.allclose(bnflow.grad(c.session)["running.mean"], seq.running_mean.numpy(), rtol=1e-12)
 
 if __name__ == "__main__":
     sys.exit(main())

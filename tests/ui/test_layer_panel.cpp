@@ -39,6 +39,7 @@ private slots:
     void runningStatisticsConventionAndMomentum();
     void editorsThatDoNotApplyAreHidden();
     void aShapeEditThatBreaksTheKeysIsRefused();
+    void spatialChannelsRegroupTheParametersWithUndo();
 
 private:
     LayerPanel* panel() const { return window_->parameterPanel()->layerPanel(); }
@@ -225,6 +226,57 @@ void TestLayerPanel::aShapeEditThatBreaksTheKeysIsRefused()
     QVERIFY(document_->setNorm(LayerPanel::withLayer(document_->norm(), Layer::LayerNorm, 3), "layer norm"));
     QVERIFY(document_->removeFeatures(0, 1));  // and layer norm has no G
 }
+
+// The channels box (spatial normalization): C must divide D; a new C regroups gamma and beta
+// (a channel takes its first feature's value, and back to per feature each feature gets its
+// channel's), is one undo step, and the tables follow with one column per channel.
+void TestLayerPanel::spatialChannelsRegroupTheParametersWithUndo()
+{
+    QVERIFY(document_->insertFeatures(3, 3));  // D = 6
+    for (int j = 0; j < 6; ++j)
+        QVERIFY(document_->setGamma(j, 1.0 + j));
+    QVERIFY(panel()->channelsBox()->isVisibleTo(panel()));
+    const std::string before = writeSession(document_->session());
+    const int commands = document_->undoStack()->count();
+
+    panel()->channelsBox()->setValue(4);
+    emit panel()->channelsBox()->editingFinished();
+    QCOMPARE(writeSession(document_->session()), before);
+    QVERIFY2(statusMessage().contains("channels") && statusMessage().contains("does not divide D = 6"),
+             qPrintable(statusMessage()));
+    QCOMPARE(panel()->channelsBox()->value(), 0);  // "none" again
+
+    panel()->channelsBox()->setValue(2);
+    emit panel()->channelsBox()->editingFinished();
+    QCOMPARE(document_->norm().channels.value_or(0), 2);
+    QCOMPARE(document_->undoStack()->count(), commands + 1);
+    QCOMPARE(document_->session().gamma.size(), Eigen::Index(2));
+    QCOMPARE(document_->session().gamma[0], 1.0);
+    QCOMPARE(document_->session().gamma[1], 4.0);
+    QCOMPARE(document_->session().beta.size(), Eigen::Index(2));
+    const FamilyResult reference = analyzeFamily(document_->session());
+    QVERIFY(reference.ok());
+    QCOMPARE(reference.analysis->forward.mean.cols(), Eigen::Index(2));
+    QCOMPARE(window_->resultsPanel()->view("forward")->model()->columnCount(), 2);
+    QCOMPARE(shown("forward", 2, 1), reference.analysis->forward.mean(0, 1));  // gamma, beta, mean
+    QCOMPARE(window_->resultsPanel()->view("forward")->model()->headerData(1, Qt::Horizontal).toString(),
+             QStringLiteral("c=1"));
+
+    // D is C x L now: a feature inserted would leave a channel without its gamma.
+    QVERIFY(!document_->insertFeatures(0, 1));
+    QVERIFY2(statusMessage().contains("spatial session"), qPrintable(statusMessage()));
+
+    panel()->channelsBox()->setValue(0);
+    emit panel()->channelsBox()->editingFinished();
+    QVERIFY(!document_->norm().channels);
+    const RowVector spread = (RowVector(6) << 1, 1, 1, 4, 4, 4).finished();
+    QCOMPARE(document_->session().gamma, spread);
+
+    document_->undoStack()->undo();
+    document_->undoStack()->undo();
+    QCOMPARE(writeSession(document_->session()), before);
+}
+
 
 QTEST_MAIN(TestLayerPanel)
 #include "test_layer_panel.moc"

@@ -96,7 +96,7 @@ void TestMainWindow::showsTheExample()
 
 void TestMainWindow::everyExampleLoads()
 {
-    QCOMPARE(int(examples().size()), 14);
+    QCOMPARE(int(examples().size()), 16);
     QMenu* menu = window_->files()->examplesMenu();
     // Seven batch-norm examples, then the family's submenu (after a separator).
     QCOMPARE(menu->actions().size(), 9);

@@ -201,7 +201,8 @@ void CheckPanel::refresh()
                                          : given.join(QStringLiteral("   ")));
     const Session& session = document_->session();
     if (!given.isEmpty() && document_->isComputed()) {  // every layer: core judges against its own staged dx
-        const StudentLoad load = loadStudentFiles(files_, session.samples(), session.features());
+        const StudentLoad load = loadStudentFiles(files_, session.samples(), session.features(),
+                                                session.norm.affineSize(session.features()));
         if (!load.ok()) {
             problem_->setText(QString::fromStdString(formatProblem(load.problem)));
         } else {

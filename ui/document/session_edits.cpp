@@ -31,8 +31,8 @@ bool SessionDocument::setPrediction(std::string_view quantityId, Cell cell, doub
 bool SessionDocument::setParameter(RowVector Session::*parameter, const char* name,
                                    Eigen::Index feature, double value)
 {
-    if (feature < 0 || feature >= session_.features() || !std::isfinite(value)) {
-        refuse(tr("%1[%2]: not a feature or not a finite number").arg(QLatin1String(name)).arg(feature));
+    if (feature < 0 || feature >= (session_.*parameter).size() || !std::isfinite(value)) {
+        refuse(tr("%1[%2]: not a feature (channel) or not a finite number").arg(QLatin1String(name)).arg(feature));
         return false;
     }
     Session after = session_;
@@ -81,13 +81,13 @@ bool SessionDocument::setNorm(const NormConfig& norm, const QString& description
 {
     if (norm == session_.norm)
         return false;
-    const Problems problems = validateNorm(norm, session_.samples(), session_.features());
+    // Regrouped first: a new channel count also changes how many running statistics there are.
+    Session after = withNorm(session_, norm);
+    const Problems problems = validateNorm(after.norm, after.samples(), after.features());
     if (!problems.empty()) {
         refuse(QString::fromStdString(formatProblem(problems.front())));
         return false;
     }
-    Session after = session_;
-    after.norm = norm;
     return commit(description, std::move(after));
 }
 

@@ -17,6 +17,8 @@
 #include <QTableWidget>
 #include <QVBoxLayout>
 
+#include <algorithm>
+
 namespace bnflow::ui {
 namespace {
 
@@ -28,6 +30,16 @@ QString text(std::string_view utf8)
 // What one statistic is shared by, in the words of the batch table (rows are samples).
 QString reductionText(const NormConfig& norm, Eigen::Index features)
 {
+    const Eigen::Index positions = norm.positions(features);
+    if (positions > 1 && norm.layerOrDefault() == Layer::GroupNorm)
+        return QObject::tr("Spatial group norm: %1 channels of L = %2 positions; one mean and variance per sample and group of %3 channels. gamma and beta are per channel.")
+            .arg(features / positions)
+            .arg(positions)
+            .arg(features / positions / std::max<std::int64_t>(norm.groups.value_or(1), 1));
+    if (positions > 1)
+        return norm.isEval()
+                   ? QObject::tr("Spatial batch norm, eval mode: the running statistics of each of the %1 channels normalize its L = %2 columns.").arg(features / positions).arg(positions)
+                   : QObject::tr("Spatial batch norm: %1 channels of L = %2 positions; one mean and variance per channel, over its N × L entries (the tinted columns of x).").arg(features / positions).arg(positions);
     switch (norm.layerOrDefault()) {
     case Layer::LayerNorm:
         return QObject::tr("One mean and variance per sample: each row of x is normalized over its %1 features.").arg(features);
@@ -64,9 +76,9 @@ NormConfig LayerPanel::withRunning(const NormConfig& current, Eigen::Index featu
 {
     NormConfig next = current;
     if (!next.runningMean)
-        next.runningMean = RowVector::Zero(features);
+        next.runningMean = RowVector::Zero(current.affineSize(features));
     if (!next.runningVar)
-        next.runningVar = RowVector::Ones(features);
+        next.runningVar = RowVector::Ones(current.affineSize(features));
     return next;
 }
 
@@ -85,6 +97,15 @@ LayerPanel::LayerPanel(SessionDocument* document, QWidget* parent)
     groups_->setToolTip(tr("G: the features of each sample fall into G groups of D/G consecutive "
                            "features; G must divide D. G = 1 is layer norm"));
     groupsLabel_ = new QLabel(tr("groups G"), this);
+    channels_ = new QSpinBox(this);
+    channels_->setObjectName(QStringLiteral("channels"));
+    channels_->setRange(0, 1 << 20);
+    channels_->setSpecialValueText(tr("none"));
+    channels_->setToolTip(tr("C, spatial normalization (CS231n's spatial batch and group norm): "
+                             "the D features are C channels of L = D/C positions, read as a "
+                             "PyTorch (N, C, L) tensor; gamma and beta are per channel. C must "
+                             "divide D (and G must divide C). none: one channel per feature"));
+    channelsLabel_ = new QLabel(tr("channels C"), this);
 
     mode_ = new QComboBox(this);
     mode_->setObjectName(QStringLiteral("mode"));
@@ -135,6 +156,7 @@ LayerPanel::LayerPanel(SessionDocument* document, QWidget* parent)
     form->setContentsMargins(0, 0, 0, 0);
     form->addRow(tr("layer"), layer_);
     form->addRow(groupsLabel_, groups_);
+    form->addRow(channelsLabel_, channels_);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addLayout(form);
@@ -143,6 +165,7 @@ LayerPanel::LayerPanel(SessionDocument* document, QWidget* parent)
 
     connect(layer_, &QComboBox::activated, this, &LayerPanel::chooseLayer);
     connect(groups_, &QSpinBox::editingFinished, this, &LayerPanel::commitGroups);
+    connect(channels_, &QSpinBox::editingFinished, this, &LayerPanel::commitChannels);
     connect(mode_, &QComboBox::activated, this, &LayerPanel::chooseMode);
     connect(running_, &QCheckBox::clicked, this, &LayerPanel::toggleRunning);
     connect(convention_, &QComboBox::activated, this, &LayerPanel::chooseConvention);
@@ -173,6 +196,19 @@ void LayerPanel::commitGroups()
         return;
     next.groups = groups_->value();
     apply(next, tr("Group norm: G = %1").arg(groups_->value()));
+}
+
+void LayerPanel::commitChannels()
+{
+    NormConfig next = document_->norm();
+    const int value = channels_->value();
+    if (next.channels.value_or(0) == value)
+        return;
+    if (value == 0)
+        next.channels.reset();
+    else
+        next.channels = value;
+    apply(next, value == 0 ? tr("Channels: none") : tr("Channels: C = %1").arg(value));
 }
 
 void LayerPanel::chooseMode()
@@ -279,7 +315,10 @@ void LayerPanel::refresh()
     const bool eval = norm.isEval();
     const bool hasRunning = norm.runningMean && norm.runningVar;
     {
-        const QSignalBlocker b1(layer_), b2(groups_), b3(mode_), b4(running_), b5(convention_);
+        const QSignalBlocker b1(layer_), b2(groups_), b3(mode_), b4(running_), b5(convention_),
+            b6(channels_);
+        channels_->setMaximum(int(std::max<Eigen::Index>(features, 1)));
+        channels_->setValue(int(norm.channels.value_or(0)));
         layer_->setCurrentIndex(layer_->findData(int(layer)));
         groups_->setMaximum(int(std::max<Eigen::Index>(features, 1)));
         groups_->setValue(int(norm.groups.value_or(1)));
@@ -289,6 +328,9 @@ void LayerPanel::refresh()
     }
     groupsLabel_->setVisible(layer == Layer::GroupNorm);
     groups_->setVisible(layer == Layer::GroupNorm);
+    const bool spatial = layer == Layer::BatchNorm || layer == Layer::GroupNorm;
+    channelsLabel_->setVisible(spatial);
+    channels_->setVisible(spatial);
     batchNormKeys_->setVisible(batchNorm);
     running_->setEnabled(!eval);  // eval always reads them
     runningTable_->setVisible(batchNorm && (hasRunning || eval));
@@ -304,9 +346,11 @@ void LayerPanel::refresh()
 
     {
         const QSignalBlocker block(runningTable_);
-        runningTable_->setColumnCount(int(features));
-        for (int j = 0; j < int(features); ++j) {
-            runningTable_->setHorizontalHeaderItem(j, new QTableWidgetItem(QStringLiteral("j=%1").arg(j)));
+        const int columns = int(norm.affineSize(features));
+        const QString header = norm.positions(features) > 1 ? QStringLiteral("c=%1") : QStringLiteral("j=%1");
+        runningTable_->setColumnCount(columns);
+        for (int j = 0; j < columns; ++j) {
+            runningTable_->setHorizontalHeaderItem(j, new QTableWidgetItem(header.arg(j)));
             for (int r = 0; r < 2; ++r) {
                 const std::optional<RowVector>& v = r == 0 ? norm.runningMean : norm.runningVar;
                 const QString shown = v && j < v->size() ? DisplaySettings::fullPrecision((*v)[j]) : QString();

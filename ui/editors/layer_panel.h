@@ -27,6 +27,7 @@ public:
 
     QComboBox* layerBox() const { return layer_; }
     QSpinBox* groupsBox() const { return groups_; }
+    QSpinBox* channelsBox() const { return channels_; }
     QComboBox* modeBox() const { return mode_; }
     QCheckBox* runningBox() const { return running_; }
     QTableWidget* runningTable() const { return runningTable_; }
@@ -51,6 +52,7 @@ private:
     void toggleRunning(bool on);
     void chooseConvention();
     void commitGroups();
+    void commitChannels();
     void commitMomentum();
     void commitRunningCell(int row, int column);
     bool apply(const NormConfig& config, const QString& description);
@@ -59,6 +61,8 @@ private:
     QComboBox* layer_;
     QLabel* groupsLabel_;
     QSpinBox* groups_;
+    QSpinBox* channels_;  // 0 shows "none": no "channels" key
+    QLabel* channelsLabel_;
     QWidget* batchNormKeys_;
     QComboBox* mode_;
     QCheckBox* running_;

@@ -78,7 +78,8 @@ int ParameterPanel::sliderFromEps(double eps)
 ParameterPanel::ParameterPanel(SessionDocument* document, QWidget* parent)
     : QWidget(parent), document_(document)
 {
-    auto* gammaBetaBox = new QGroupBox(tr("gamma and beta, per feature"), this);
+    gammaBetaBox_ = new QGroupBox(tr("gamma and beta, per feature"), this);
+    auto* gammaBetaBox = gammaBetaBox_;
     gammaBetaBox->setToolTip(tr("y = gamma * xhat + beta. Drag a slider or type a value."));
     featureArea_ = new QWidget;
     featureGrid_ = new QGridLayout(featureArea_);
@@ -190,14 +191,17 @@ void ParameterPanel::rebuildFeatureRows()
         delete item;
     }
     rows_.clear();
-    featureGrid_->addWidget(new QLabel(tr("feature")), 0, 0);
+    // One row per feature, or per channel in a spatial session (gamma and beta have C numbers).
+    const Session& s = document_->session();
+    const bool spatial = s.norm.positions(s.features()) > 1;
+    featureGrid_->addWidget(new QLabel(spatial ? tr("channel") : tr("feature")), 0, 0);
     featureGrid_->addWidget(new QLabel(tr("gamma")), 0, 1);
     featureGrid_->addWidget(new QLabel(tr("beta")), 0, 2);
-    for (int j = 0; j < int(document_->session().features()); ++j) {
+    for (int j = 0; j < int(s.gamma.size()); ++j) {
         FeatureRow row{parameterBox(featureArea_, tr("gamma[%1]").arg(j)), parameterSlider(featureArea_),
                        parameterBox(featureArea_, tr("beta[%1]").arg(j)), parameterSlider(featureArea_)};
         // Each slider sits under its spin box: two narrow columns instead of four.
-        featureGrid_->addWidget(new QLabel(QStringLiteral("j=%1").arg(j)), 2 * j + 1, 0);
+        featureGrid_->addWidget(new QLabel((spatial ? QStringLiteral("c=%1") : QStringLiteral("j=%1")).arg(j)), 2 * j + 1, 0);
         featureGrid_->addWidget(row.gamma, 2 * j + 1, 1);
         featureGrid_->addWidget(row.gammaSlider, 2 * j + 2, 1);
         featureGrid_->addWidget(row.beta, 2 * j + 1, 2);
@@ -218,8 +222,12 @@ void ParameterPanel::rebuildFeatureRows()
 void ParameterPanel::refresh()
 {
     const Session& s = document_->session();
-    if (int(rows_.size()) != int(s.features()))
+    const bool spatial = s.norm.positions(s.features()) > 1;
+    if (int(rows_.size()) != int(s.gamma.size()) || spatial != spatialRows_) {
+        spatialRows_ = spatial;
+        gammaBetaBox_->setTitle(spatial ? tr("gamma and beta, per channel") : tr("gamma and beta, per feature"));
         rebuildFeatureRows();
+    }
     for (std::size_t j = 0; j < rows_.size(); ++j) {
         showValue(rows_[j].gamma, rows_[j].gammaSlider, s.gamma[Eigen::Index(j)]);
         showValue(rows_[j].beta, rows_[j].betaSlider, s.beta[Eigen::Index(j)]);

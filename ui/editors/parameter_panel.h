@@ -7,6 +7,7 @@
 
 #include <vector>
 
+class QGroupBox;
 class QGridLayout;
 class QLineEdit;
 class QSlider;
@@ -52,6 +53,8 @@ private:
     QWidget* featureArea_;
     QGridLayout* featureGrid_;
     std::vector<FeatureRow> rows_;
+    bool spatialRows_ = false;
+    QGroupBox* gammaBetaBox_ = nullptr;  // the rows are channels (a spatial session)
 };
 
 }  // namespace bnflow::ui

@@ -307,12 +307,17 @@ void ResultsPanel::showLayer()
     const bool trainingBatchNorm = norm.isTrainingBatchNorm();
     auto* forwardBox = static_cast<QGroupBox*>(frames_[0].frame);
     auto* gradientBox = static_cast<QGroupBox*>(frames_[3].frame);
-    forwardBox->setTitle(perSample ? tr("Parameters per feature; statistics per %1")
+    const Session& s = document_->session();
+    const bool spatial = norm.positions(s.features()) > 1;  // gamma, beta, ... per channel
+    forwardBox->setTitle(perSample ? (spatial ? tr("Parameters per channel; statistics per %1")
+                                              : tr("Parameters per feature; statistics per %1"))
                                          .arg(layer == Layer::GroupNorm ? tr("sample and group") : tr("sample"))
-                                   : tr("Per feature: parameters and statistics"));
-    gradientBox->setTitle(perSample ? tr("Gradients per feature and per %1")
+                                   : spatial ? tr("Per channel: parameters and statistics")
+                                             : tr("Per feature: parameters and statistics"));
+    gradientBox->setTitle(perSample ? (spatial ? tr("Gradients per channel and per %1")
+                                               : tr("Gradients per feature and per %1"))
                                           .arg(layer == Layer::GroupNorm ? tr("sample and group") : tr("sample"))
-                                    : tr("Per feature: gradients"));
+                                    : spatial ? tr("Per channel: gradients") : tr("Per feature: gradients"));
     showChecks_ = trainingBatchNorm;  // Σ dx = 0 and Σ dx·xhat = 0 per column; arrange() applies it
 }
 

@@ -119,7 +119,32 @@ QVariant EditableMatrixModel::data(const QModelIndex& index, int role) const
                  QString::number(statistics_->statisticRow()), QString::number(statistics_->statisticColumn()),
                  QString::fromStdString(r.setName(statistics_->statisticRow(), statistics_->statisticColumn())));
     }
+    const Session& s = document_->session();
+    const Eigen::Index positions = s.norm.positions(s.features());
+    if (role == Qt::BackgroundRole && positions > 1 && (index.column() / positions) % 2 == 1)
+    {
+        QColor tint = QApplication::palette().color(QPalette::Highlight);  // every other channel
+        tint.setAlphaF(0.10f);
+        return tint;
+    }
     return numberData(m(index.row(), index.column()), 0, role);
+}
+
+QVariant EditableMatrixModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    const Session& s = document_->session();
+    const Eigen::Index positions = s.norm.positions(s.features());
+    if (orientation == Qt::Horizontal && positions > 1) {
+        if (role == Qt::DisplayRole)
+            return QStringLiteral("j=%1\nc=%2").arg(section).arg(section / positions);
+        if (role == Qt::ToolTipRole)
+            return tr("Feature %1: channel %2, position %3 of L = %4")
+                .arg(section)
+                .arg(section / positions)
+                .arg(section % positions)
+                .arg(positions);
+    }
+    return DocumentTableModel::headerData(section, orientation, role);
 }
 
 bool EditableMatrixModel::setData(const QModelIndex& index, const QVariant& value, int role)

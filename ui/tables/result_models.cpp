@@ -339,7 +339,10 @@ void FeatureModel::setQuantities(std::vector<std::string_view> quantityIds)
 
 QSize FeatureModel::documentShape() const
 {
-    return QSize(int(document_->session().features()), int(rows_.size()));
+    // One column per channel in a spatial session: gamma, dgamma, ... and batch norm's
+    // statistics all have C entries.
+    const Session& s = document_->session();
+    return QSize(int(s.norm.affineSize(s.features())), int(rows_.size()));
 }
 
 QString FeatureModel::rowLabel(int row) const
@@ -391,6 +394,9 @@ QVariant FeatureModel::headerData(int section, Qt::Orientation orientation, int 
         const std::string_view meaning = quantity(rows_[std::size_t(section)]).meaning;
         return QString::fromUtf8(meaning.data(), qsizetype(meaning.size()));
     }
+    const Session& s = document_->session();
+    if (orientation == Qt::Horizontal && role == Qt::DisplayRole && s.norm.positions(s.features()) > 1)
+        return QStringLiteral("c=%1").arg(section);
     return DocumentTableModel::headerData(section, orientation, role);
 }
 

@@ -158,6 +158,8 @@ public:
     bool inSelectedSet(int row, int column) const;
     Qt::ItemFlags flags(const QModelIndex& index) const override;
     QVariant data(const QModelIndex& index, int role) const override;
+    // Spatial sessions: "j=5 c=2", the channel of each feature.
+    QVariant headerData(int section, Qt::Orientation orientation, int role) const override;
     bool setData(const QModelIndex& index, const QVariant& value, int role) override;
 
 protected:
