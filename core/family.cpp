@@ -29,8 +29,10 @@ Index Reduction::statCols() const
     switch (layer) {
     case Layer::BatchNorm: return channels;
     case Layer::GroupNorm: return groups;
-    default: return 1;
+    case Layer::LayerNorm:
+    case Layer::RmsNorm: return 1;
     }
+    return 1;
 }
 
 Index Reduction::statCol(Index j) const
@@ -38,8 +40,10 @@ Index Reduction::statCol(Index j) const
     switch (layer) {
     case Layer::BatchNorm: return channelOf(j);
     case Layer::GroupNorm: return j / (features / groups);
-    default: return 0;
+    case Layer::LayerNorm:
+    case Layer::RmsNorm: return 0;
     }
+    return 0;
 }
 
 Index Reduction::count() const
@@ -47,8 +51,10 @@ Index Reduction::count() const
     switch (layer) {
     case Layer::BatchNorm: return samples * positions;
     case Layer::GroupNorm: return features / groups;
-    default: return features;
+    case Layer::LayerNorm:
+    case Layer::RmsNorm: return features;
     }
+    return features;
 }
 
 std::string Reduction::setName(Index r, Index c) const
@@ -64,8 +70,10 @@ std::string Reduction::setName(Index r, Index c) const
         return "x[" + std::to_string(r) + "][" + std::to_string(c * size) + ":" +
                std::to_string((c + 1) * size) + "]";
     }
-    default: return "x[" + std::to_string(r) + "][*]";
+    case Layer::LayerNorm:
+    case Layer::RmsNorm: return "x[" + std::to_string(r) + "][*]";
     }
+    return {};
 }
 
 std::vector<std::pair<Index, Index>> Reduction::setCells(Index r, Index c) const

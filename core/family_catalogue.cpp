@@ -32,90 +32,6 @@ const std::vector<Quantity>& familyQuantities()
 
 namespace {
 
-using P = Phase;
-
-// The templates are pluggedIn()'s (catalogue.h), read over one set of the layer: {M} is the set
-// size, {Σid} the sum over the set, {Σ} the sum's sign alone (in a '~' template, whose numbers
-// are listed after "with"); a leading '=' shows the formula and then its result only, for
-// dbeta and dgamma, whose sums run over the batch rather than over a row's set. The TeX is
-// filled in by steps(Layer, Mode) from family_formulas.inc.
-const std::vector<Step>& centredSteps()
-{
-    // clang-format off
-    static const std::vector<Step> all = {
-        {"mean", P::Forward, 0, "(1/{M}) · {Σx}", {"x"}, {}, "The mean of each set: a row (layer norm) or a block of D/G features of a row (group norm)."},
-        {"xmu", P::Forward, 0, "{x} − {mean}", {"x", "mean"}, {}, "Each element centred on its set's mean."},
-        {"var", P::Forward, 0, "~(1/{M}) · {Σ} {xmu}²", {"xmu"}, {}, "The biased variance of each set, in two passes."},
-        {"inv_std", P::Forward, 0, "1/√({var} + {eps})", {"var", "eps"}, {}, "One factor per set."},
-        {"xhat", P::Forward, 0, "{xmu} · {inv_std}", {"xmu", "inv_std"}, {}, "The normalised batch: zero mean and unit variance per set."},
-        {"y", P::Forward, 0, "{gamma} · {xhat} + {beta}", {"xhat", "gamma", "beta"}, {}, "gamma and beta stay per feature."},
-        {"dy", P::Staged, 1, "{dout}", {"dout"}, {}, "The upstream gradient."},
-        {"dbeta", P::Staged, 2, "=Σ_i {dy}", {"dy"}, {}, "Per feature: a sum over the samples, whatever the layer reduces over."},
-        {"dgamma", P::Staged, 2, "=Σ_i {dy} · {xhat}", {"dy", "xhat"}, {}, "Per feature, like dbeta."},
-        {"dxhat", P::Staged, 2, "{dy} · {gamma}", {"dy", "gamma"}, {}, "One per element."},
-        {"dinv_std", P::Staged, 3, "~{Σ} {dxhat} · {xmu}", {"dxhat", "xmu"}, {}, "The sum runs over the set that shares the statistic."},
-        {"dvar", P::Staged, 3, "{dinv_std} · (−½)({var} + {eps})^(−3/2)", {"dinv_std", "var", "eps"}, {}, "As in batch norm, per set."},
-        {"dmean_via_xhat", P::Staged, 3, "−{inv_std} · {Σdxhat}", {"dxhat", "inv_std"}, {}, "The mean reaches xhat through x − μ."},
-        {"dmean_via_var", P::Staged, 3, "{dvar} · (−2/{M}) · {Σxmu}", {"dvar", "xmu"}, {}, "Zero in exact arithmetic."},
-        {"dmean", P::Staged, 3, "{dmean_via_xhat} + {dmean_via_var}", {"dmean_via_xhat", "dmean_via_var"}, {}, "The two paths from the mean."},
-        {"dx_via_xhat", P::Staged, 4, "{dxhat} · {inv_std}", {"dxhat", "inv_std"}, {}, "The direct path."},
-        {"dx_via_var", P::Staged, 4, "{dvar} · 2 · {xmu} / {M}", {"dvar", "xmu"}, {}, "Through the set's variance."},
-        {"dxmu", P::Staged, 4, "{dx_via_xhat} + {dx_via_var}", {"dx_via_xhat", "dx_via_var"}, {}, "x − μ fans out into xhat and var: its gradient is the sum of the two paths."},
-        {"dx_via_mean", P::Staged, 4, "{dmean} / {M}", {"dmean"}, {}, "Through the set's mean: the same for every element of the set."},
-        {"dx", P::Staged, 4, "{dxmu} + {dx_via_mean}", {"dx_via_xhat", "dx_via_var", "dx_via_mean"}, {}, "Three paths, as in batch norm."},
-        {"fused_term1", P::Fused, 0, "{M} · {dxhat}", {"dxhat"}, {}, "The first term."},
-        {"fused_term2", P::Fused, 0, "{Σdxhat}", {"dxhat"}, {}, "Subtracted from every element of the set."},
-        {"fused_term3", P::Fused, 0, "{xhat} · {sum_dxhat_xhat}", {"dxhat", "xhat"}, {}, "The third term."},
-        {"fused_dx", P::Fused, 0, "({inv_std}/{M}) · ({fused_term1} − {fused_term2} − {fused_term3})", {"fused_term1", "fused_term2", "fused_term3", "inv_std"}, {}, "Batch norm's closed form with the sums over the set."},
-    };
-    // clang-format on
-    return all;
-}
-
-const std::vector<Step>& rmsSteps()
-{
-    // clang-format off
-    static const std::vector<Step> all = {
-        {"ms", P::Forward, 0, "~(1/{M}) · {Σ} {x}²", {"x"}, {}, "No mean: the mean square of each sample."},
-        {"rrms", P::Forward, 0, "1/√({ms} + {eps})", {"ms", "eps"}, {}, "One factor per sample."},
-        {"xhat", P::Forward, 0, "{x} · {rrms}", {"x", "rrms"}, {}, "Each sample divided by its root mean square; not centred."},
-        {"y", P::Forward, 0, "{gamma} · {xhat} + {beta}", {"xhat", "gamma", "beta"}, {}, "beta = 0 gives the usual bias-free form."},
-        {"dy", P::Staged, 1, "{dout}", {"dout"}, {}, "The upstream gradient."},
-        {"dbeta", P::Staged, 2, "=Σ_i {dy}", {"dy"}, {}, "Per feature."},
-        {"dgamma", P::Staged, 2, "=Σ_i {dy} · {xhat}", {"dy", "xhat"}, {}, "Per feature."},
-        {"dxhat", P::Staged, 2, "{dy} · {gamma}", {"dy", "gamma"}, {}, "One per element."},
-        {"drrms", P::Staged, 3, "~{Σ} {dxhat} · {x}", {"dxhat", "x"}, {}, "rrms scales the whole row."},
-        {"dms", P::Staged, 3, "{drrms} · (−½)({ms} + {eps})^(−3/2)", {"drrms", "ms", "eps"}, {}, "The same power as batch norm's dvar."},
-        {"dx_via_xhat", P::Staged, 4, "{dxhat} · {rrms}", {"dxhat", "rrms"}, {}, "The direct path."},
-        {"dx_via_var", P::Staged, 4, "{dms} · 2 · {x} / {M}", {"dms", "x"}, {}, "Through the mean square."},
-        {"dx", P::Staged, 4, "{dx_via_xhat} + {dx_via_var}", {"dx_via_xhat", "dx_via_var"}, {}, "Two paths: there is no mean."},
-        {"fused_term1", P::Fused, 0, "{dxhat}", {"dxhat"}, {}, "The first term."},
-        {"fused_term3", P::Fused, 0, "~{xhat} · (1/{M}) {Σ} {dxhat} · {xhat}", {"dxhat", "xhat"}, {}, "The second term: no centring term."},
-        {"fused_dx", P::Fused, 0, "{rrms} · ({fused_term1} − {fused_term3})", {"fused_term1", "fused_term3", "rrms"}, {}, "Two terms, not three."},
-    };
-    // clang-format on
-    return all;
-}
-
-const std::vector<Step>& evalSteps()
-{
-    // clang-format off
-    static const std::vector<Step> all = {
-        {"inv_std", P::Forward, 0, "1/√({running_var} + {eps})", {"running_var", "eps"}, {}, "From the running variance: a constant, not a function of the batch."},
-        {"xmu", P::Forward, 0, "{x} − {running_mean}", {"x", "running_mean"}, {}, "Centred on the running mean."},
-        {"xhat", P::Forward, 0, "{xmu} · {inv_std}", {"xmu", "inv_std"}, {}, "An affine map of x."},
-        {"y", P::Forward, 0, "{gamma} · {xhat} + {beta}", {"xhat", "gamma", "beta"}, {}, "Scale and shift."},
-        {"dy", P::Staged, 1, "{dout}", {"dout"}, {}, "The upstream gradient."},
-        {"dbeta", P::Staged, 2, "{Σdy}", {"dy"}, {}, "Per feature."},
-        {"dgamma", P::Staged, 2, "~{Σ} {dy} · {xhat}", {"dy", "xhat"}, {}, "Per feature."},
-        {"dxhat", P::Staged, 2, "{dy} · {gamma}", {"dy", "gamma"}, {}, "One per element."},
-        {"dx", P::Staged, 4, "{dxhat} · {inv_std}", {"dxhat", "inv_std"}, {}, "The statistics are constants: one path, no mean or variance terms."},
-        {"fused_dx", P::Fused, 0, "{dout} · {gamma} · {inv_std}", {"dxhat", "inv_std"}, {}, "The closed form is the same single product."},
-    };
-    // clang-format on
-    return all;
-}
-
 Eigen::Map<const Matrix> view(const Matrix& m)
 {
     return Eigen::Map<const Matrix>(m.data(), m.rows(), m.cols());
@@ -128,84 +44,14 @@ Eigen::Map<const Matrix> view(const RowVector& v)
 
 }  // namespace
 
-namespace {
-
-struct Formula {
-    std::string_view key;
-    std::string_view tex;
-};
-
-constexpr Formula kFamilyFormulas[] = {
-#include "family_formulas.inc"
-};
-
-const Formula* familyFormula(std::string_view key)
-{
-    for (const Formula& f : kFamilyFormulas)
-        if (f.key == key)
-            return &f;
-    return nullptr;
-}
-
-bool isTraining(Layer layer, Mode mode)
-{
-    return layer == Layer::BatchNorm && mode == Mode::Train;
-}
-
-// The layer's steps as written above, their TeX still empty.
-const std::vector<Step>& templateSteps(Layer layer, Mode mode)
-{
-    if (layer == Layer::RmsNorm)
-        return rmsSteps();
-    if (layer != Layer::BatchNorm)
-        return centredSteps();
-    return mode == Mode::Eval ? evalSteps() : steps();
-}
-
-std::vector<Step> withTex(Layer layer, Mode mode)
-{
-    std::vector<Step> all = templateSteps(layer, mode);
-    for (Step& step : all) {
-        const std::string key = formulaKey(layer, mode, step.id);
-        const Formula* own = familyFormula(key);
-        step.tex = own ? own->tex : findStep(key)->tex;
-    }
-    return all;
-}
-
-}  // namespace
-
 std::string formulaKey(Layer layer, Mode mode, std::string_view stepId)
 {
-    const auto& all = templateSteps(layer, mode);
-    const bool found = std::any_of(all.begin(), all.end(), [&](const Step& s) { return s.id == stepId; });
-    if (!found)
-        throw std::logic_error(std::string(layerName(layer)) + " has no step " + std::string(stepId));
-    if (isTraining(layer, mode))
-        return std::string(stepId);
-    const std::string_view prefix = layer == Layer::BatchNorm ? "batchnorm_eval" : layerName(layer);
-    std::string key = std::string(prefix) + "/" + std::string(stepId);
-    if (familyFormula(key))
-        return key;
-    if (findStep(stepId))  // the formula is training batch norm's own (family_formulas.inc)
-        return std::string(stepId);
-    throw std::logic_error("family_formulas.inc has no formula " + key);
+    return formulaKey(layerSpec(layer, mode), stepId);
 }
 
 const std::vector<Step>& steps(Layer layer, Mode mode)
 {
-    if (isTraining(layer, mode))
-        return steps();
-    static const std::vector<Step> layerNorm = withTex(Layer::LayerNorm, Mode::Train);
-    static const std::vector<Step> groupNorm = withTex(Layer::GroupNorm, Mode::Train);
-    static const std::vector<Step> rmsNorm = withTex(Layer::RmsNorm, Mode::Train);
-    static const std::vector<Step> eval = withTex(Layer::BatchNorm, Mode::Eval);
-    switch (layer) {
-    case Layer::LayerNorm: return layerNorm;
-    case Layer::GroupNorm: return groupNorm;
-    case Layer::RmsNorm: return rmsNorm;
-    default: return eval;
-    }
+    return steps(layerSpec(layer, mode));
 }
 
 Eigen::Map<const Matrix> familyValueOf(std::string_view id, const Session& s, const FamilyAnalysis& a)
@@ -276,20 +122,12 @@ bool isSetStatistic(std::string_view id)
 
 std::vector<std::string_view> gradForwardIds(const Reduction& r)
 {
-    if (r.layer == Layer::RmsNorm)
-        return {"ms", "rms", "rrms", "xhat", "y"};
-    if (r.eval)
-        return {"running_mean", "running_var", "inv_std", "xhat", "y"};
-    return {"mean", "var", "inv_std", "xhat", "y"};
+    return layerSpec(r).gradForward;
 }
 
 std::vector<std::string_view> gradStagedIds(const Reduction& r)
 {
-    if (r.layer == Layer::RmsNorm)
-        return {"dxhat", "drrms", "dms", "dx", "dgamma", "dbeta"};
-    if (r.eval)
-        return {"dxhat", "dx", "dgamma", "dbeta"};
-    return {"dxhat", "dvar", "dmean", "dx", "dgamma", "dbeta"};
+    return layerSpec(r).gradStaged;
 }
 
 namespace {

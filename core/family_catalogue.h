@@ -6,6 +6,7 @@
 
 #include "catalogue.h"
 #include "family.h"
+#include "layers/layer_spec.h"
 
 #include <string>
 #include <vector>

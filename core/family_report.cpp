@@ -38,7 +38,7 @@ std::vector<std::string_view> familyCsvIds(const Session& s, const FamilyAnalysi
         ids.push_back("running_mean");
     if (s.norm.runningVar)
         ids.push_back("running_var");
-    for (const Step& step : steps(a.reduction.layer, a.reduction.eval ? Mode::Eval : Mode::Train))
+    for (const Step& step : steps(layerSpec(a.reduction)))
         ids.push_back(step.id);
     if (a.running) {
         ids.push_back("updated_running_mean");
@@ -53,17 +53,27 @@ std::vector<std::string_view> familyCsvIds(const Session& s, const FamilyAnalysi
 
 namespace {
 
+// "3" or, for channel c of L > 1 positions, its features "cL:(c+1)L" (the notation of a group).
+std::string featureField(const Reduction& red, Eigen::Index c)
+{
+    if (red.positions == 1)
+        return std::to_string(c);
+    return std::to_string(c * red.positions) + ":" + std::to_string((c + 1) * red.positions);
+}
+
 // The sample and feature fields of a statistic at (r, c) of the layer's shape.
 std::pair<std::string, std::string> setFields(const Reduction& red, Eigen::Index r, Eigen::Index c)
 {
     switch (red.layer) {
-    case Layer::BatchNorm: return {{}, std::to_string(c)};
+    case Layer::BatchNorm: return {{}, featureField(red, c)};
     case Layer::GroupNorm: {
         const Eigen::Index size = red.features / red.groups;
         return {std::to_string(r), std::to_string(c * size) + ":" + std::to_string((c + 1) * size)};
     }
-    default: return {std::to_string(r), {}};
+    case Layer::LayerNorm:
+    case Layer::RmsNorm: return {std::to_string(r), {}};
     }
+    return {};
 }
 
 }  // namespace
@@ -81,8 +91,9 @@ std::string familyResultsCsv(const Session& s, const FamilyAnalysis& a)
                 bool hidden = false;
                 switch (shape) {
                 case FamilyShape::Scalar: break;
-                case FamilyShape::PerFeature:
-                    where = {{}, std::to_string(j)};
+                case FamilyShape::PerFeature:  // per channel in a spatial session
+                    where = {{}, m.cols() == a.reduction.features ? std::to_string(j)
+                                                                  : featureField(a.reduction, j)};
                     hidden = s.exercise.isHidden(id, 0, j);
                     break;
                 case FamilyShape::PerElement:

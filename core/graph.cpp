@@ -2,6 +2,7 @@
 
 #include "family_catalogue.h"
 
+#include <map>
 #include <string>
 
 namespace bnflow {
@@ -178,7 +179,7 @@ Graph rmsGraph()
 // Batch norm in eval mode: the running statistics are constants (doc/derivation.md#eval-mode),
 // so nothing flows back into them, and x − running mean passes dx straight through: dx crosses
 // xhat and x − μ in one step.
-Graph evalGraph()
+Graph evalGraph(const std::vector<Step>& chain)
 {
     std::vector<GraphNode> nodes = {
         {"x", "dx", 0, 1, 0, 0},
@@ -208,24 +209,31 @@ Graph evalGraph()
         {"dxhat", {"xhat>y"}},
         {"dx", {"x>xmu", "xmu>xhat"}},
     };
-    return Graph(steps(Layer::BatchNorm, Mode::Eval), std::move(nodes), std::move(edges), std::move(paths));
+    return Graph(chain, std::move(nodes), std::move(edges), std::move(paths));
 }
 
 }  // namespace
 
+const Graph& graphOf(const LayerSpec& spec)
+{
+    // One graph a layer, built on first use over the layer's own step list.
+    static const std::map<const LayerSpec*, Graph> all = [] {
+        std::map<const LayerSpec*, Graph> out;
+        for (const LayerSpec* s : layerSpecs()) {
+            switch (s->graph) {
+            case GraphShape::Centred: out.emplace(s, centredGraph(steps(*s))); break;
+            case GraphShape::Rms: out.emplace(s, rmsGraph()); break;
+            case GraphShape::Eval: out.emplace(s, evalGraph(steps(*s))); break;
+            }
+        }
+        return out;
+    }();
+    return all.at(&spec);
+}
+
 const Graph& graphOf(Layer layer, Mode mode)
 {
-    static const Graph batch = centredGraph(steps());
-    static const Graph layerNorm = centredGraph(steps(Layer::LayerNorm));
-    static const Graph groupNorm = centredGraph(steps(Layer::GroupNorm));
-    static const Graph rms = rmsGraph();
-    static const Graph eval = evalGraph();
-    switch (layer) {
-    case Layer::LayerNorm: return layerNorm;
-    case Layer::GroupNorm: return groupNorm;
-    case Layer::RmsNorm: return rms;
-    default: return mode == Mode::Eval ? eval : batch;
-    }
+    return graphOf(layerSpec(layer, mode));
 }
 
 GraphState graphStateAt(Layer layer, Mode mode, std::size_t stepIndex)

@@ -13,6 +13,8 @@
 
 namespace bnflow {
 
+struct LayerSpec;
+
 struct GraphNode {
     std::string_view id;        // the quantity it shows: "xmu" (label, symbol: the catalogue)
     // The quantity holding df/d(node): "dxmu". Empty for a node with no gradient of its own:
@@ -82,6 +84,8 @@ private:
 // norm in eval mode takes its statistics as constants: one path from y back to x. The mode
 // matters for batch norm only.
 const Graph& graphOf(Layer layer, Mode mode = Mode::Train);
+// The graph of any layer of the registry (layers/layer_spec.h), spatial ones included.
+const Graph& graphOf(const LayerSpec& spec);
 GraphState graphStateAt(Layer layer, Mode mode, std::size_t stepIndex);
 
 // Training batch norm's graph (graphOf(Layer::BatchNorm)), indexed by steps().

@@ -11,8 +11,9 @@ std::string_view layerName(Layer layer)
     case Layer::LayerNorm: return "layernorm";
     case Layer::RmsNorm: return "rmsnorm";
     case Layer::GroupNorm: return "groupnorm";
-    default: return "batchnorm";
+    case Layer::BatchNorm: return "batchnorm";
     }
+    return "batchnorm";
 }
 
 std::string_view layerTitle(Layer layer)
@@ -21,8 +22,9 @@ std::string_view layerTitle(Layer layer)
     case Layer::LayerNorm: return "layer norm";
     case Layer::RmsNorm: return "RMSNorm";
     case Layer::GroupNorm: return "group norm";
-    default: return "batch norm";
+    case Layer::BatchNorm: return "batch norm";
     }
+    return "batch norm";
 }
 
 std::string_view modeName(Mode mode)

@@ -4,6 +4,7 @@
 // the session or the analysis: nothing is computed here.
 #include "catalogue.h"
 #include "family_catalogue.h"
+#include "layers/layer_spec.h"
 
 #include <cstdio>
 #include <functional>
@@ -22,6 +23,7 @@ struct SetView {
     Eigen::Index statRows = 0, statCols = 0;   // the shape of the layer's statistics
     Eigen::Index statRow = 0, statCol = 0;     // this set's statistic
     Eigen::Index row0 = 0, rows = 0, col0 = 0, cols = 0;  // its block of the batch
+    Eigen::Index positions = 1;  // L: a per-channel value (gamma, ...) covers L features
     std::string countSymbol;  // {M}, {N}: "N" (a column), "D" (a row), "M" (a group)
     std::string sumSymbol;    // {Σid}, {Σ}: "Σ" (batch norm's column), "Σ_j", "Σ_(j∈g)", "Σ_i"
 };
@@ -62,8 +64,8 @@ public:
         case Kind::Statistic: return cell(id, m, set_.statRow, set_.statCol);
         case Kind::Element: return "[" + joined(id, m, elements(), ", ") + "]";
         case Kind::Feature:
-            if (set_.cols == 1)
-                return cell(id, m, 0, set_.col0);
+            if (set_.cols == set_.positions)  // one feature, or one channel
+                return cell(id, m, 0, set_.col0 / set_.positions);
             return "[" + joined(id, m, features(), ", ") + "]";
         }
         return {};
@@ -120,11 +122,12 @@ private:
         return all;
     }
 
+    // The set's features, or its channels in a spatial session (gamma, beta, ... per channel).
     Cells features() const
     {
         Cells all;
-        for (Eigen::Index j = set_.col0; j < set_.col0 + set_.cols; ++j)
-            all.emplace_back(0, j);
+        for (Eigen::Index j = set_.col0; j < set_.col0 + set_.cols; j += set_.positions)
+            all.emplace_back(0, j / set_.positions);
         return all;
     }
 
@@ -245,30 +248,20 @@ std::string pluggedIn(const Step& step, const Session& s, const FamilyAnalysis& 
     set.statCols = r.statCols();
     set.statRow = setRow;
     set.statCol = setCol;
-    switch (r.layer) {
-    case Layer::BatchNorm:  // feature j's column
+    const LayerSpec& spec = layerSpec(r);
+    set.positions = r.positions;
+    if (r.layer == Layer::BatchNorm) {  // a column, or a channel's N x L entries
         set.rows = r.samples;
-        set.col0 = setCol;
-        set.cols = 1;
-        set.countSymbol = "N";
-        set.sumSymbol = std::string(kSum) + "_i";
-        break;
-    case Layer::GroupNorm:  // group g of row i: M = D / G consecutive features
+        set.col0 = setCol * r.positions;
+        set.cols = r.positions;
+    } else {  // row i, or group g of row i: D / G consecutive features
         set.row0 = setRow;
         set.rows = 1;
-        set.cols = r.count();
+        set.cols = r.features / r.statCols();
         set.col0 = setCol * set.cols;
-        set.countSymbol = "M";
-        set.sumSymbol = std::string(kSum) + "_(j\u2208g)";
-        break;
-    default:  // row i
-        set.row0 = setRow;
-        set.rows = 1;
-        set.cols = r.features;
-        set.countSymbol = "D";
-        set.sumSymbol = std::string(kSum) + "_j";
-        break;
     }
+    set.countSymbol = spec.countSymbol;
+    set.sumSymbol = spec.sumSymbol;
     const Writer w(s, [&](std::string_view id) { return familyValueOf(id, s, a); }, set, digits);
     return line(step, w);
 }

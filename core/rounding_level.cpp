@@ -49,8 +49,7 @@ double familyRoundingLevel(std::string_view id, const Session& session,
                            const FamilyAnalysis& analysis)
 {
     constexpr double kRelative = 1e-10;  // as above
-    const std::vector<Step>& chain = steps(analysis.reduction.layer,
-                                           analysis.reduction.eval ? Mode::Eval : Mode::Train);
+    const std::vector<Step>& chain = steps(layerSpec(analysis.reduction));
     const auto step = std::find_if(chain.begin(), chain.end(), [&](const Step& s) { return s.id == id; });
     std::vector<std::string_view> inputs;
     if (step != chain.end())

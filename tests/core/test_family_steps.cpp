@@ -46,7 +46,8 @@ constexpr Formula kFamilyFormulas[] = {
 #include "family_formulas.inc"
 };
 
-Session sessionOf(Layer layer, Mode mode, Eigen::Index n, Eigen::Index d, Eigen::Index groups)
+Session sessionOf(Layer layer, Mode mode, Eigen::Index n, Eigen::Index d, Eigen::Index groups,
+                  Eigen::Index channels = 0)
 {
     Session s = exampleSession();
     s.x = standardNormalMatrix(n, d, 11) * 2.0;
@@ -62,6 +63,15 @@ Session sessionOf(Layer layer, Mode mode, Eigen::Index n, Eigen::Index d, Eigen:
         s.norm.mode = mode;
         s.norm.runningMean = 0.3 * standardNormalMatrix(1, d, 15);
         s.norm.runningVar = RowVector::Constant(d, 0.7);
+    }
+    if (channels > 0) {  // spatial: gamma, beta and the running statistics per channel
+        s.norm.channels = channels;
+        s.gamma.conservativeResize(channels);
+        s.beta.conservativeResize(channels);
+        if (s.norm.runningMean) {
+            s.norm.runningMean->conservativeResize(channels);
+            s.norm.runningVar->conservativeResize(channels);
+        }
     }
     return s;
 }
@@ -104,7 +114,8 @@ std::vector<std::string> shownResult(const std::string& line)
 // elements (row by row), or its features.
 std::vector<double> expectedValues(const Matrix& m, const Reduction& r, Eigen::Index row, Eigen::Index col)
 {
-    Eigen::Index i0 = 0, rows = r.samples, j0 = col, cols = 1;  // batch norm: column j
+    // Batch norm: column j, or channel c's L columns.
+    Eigen::Index i0 = 0, rows = r.samples, j0 = col * r.positions, cols = r.positions;
     if (r.layer == Layer::GroupNorm) {
         i0 = row, rows = 1, cols = r.count(), j0 = col * cols;
     } else if (r.layer != Layer::BatchNorm) {
@@ -117,9 +128,9 @@ std::vector<double> expectedValues(const Matrix& m, const Reduction& r, Eigen::I
         for (Eigen::Index i = i0; i < i0 + rows; ++i)
             for (Eigen::Index j = j0; j < j0 + cols; ++j)
                 out.push_back(m(i, j));
-    } else {
-        for (Eigen::Index j = j0; j < j0 + cols; ++j)
-            out.push_back(m(0, j));
+    } else {  // per feature, or per channel: one value a channel the set covers
+        for (Eigen::Index j = j0; j < j0 + cols; j += r.positions)
+            out.push_back(m(0, j / r.positions));
     }
     return out;
 }
@@ -208,6 +219,24 @@ void TestFamilySteps::formulaKeysNameEveryFormulaOnce()
                 QCOMPARE(step.tex, findStep(step.id)->tex);
         }
     }
+    // The spatial layers (core/layers/spatial.cpp): gamma and beta per channel, so only dy and
+    // the sums of paths (dxmu, dx) keep batch norm's formula; a formula comes from the first of
+    // the layer's prefixes that has it.
+    for (const LayerSpec* spec : layerSpecs()) {
+        if (!spec->spatial)
+            continue;
+        for (const Step& step : steps(*spec)) {
+            const std::string key = formulaKey(*spec, step.id);
+            const bool shared = step.id == "dy" || step.id == "dxmu" || step.id == "dx";
+            QVERIFY2((key == std::string(step.id)) == (shared && !(spec->mode == Mode::Eval && step.id == "dx")),
+                     (std::string(spec->key) + " " + key).c_str());
+            const auto own = std::find_if(std::begin(kFamilyFormulas), std::end(kFamilyFormulas),
+                                          [&](const Formula& x) { return x.key == key; });
+            if (own != std::end(kFamilyFormulas))
+                used.insert(own->key);
+            QVERIFY2(step.tex.find(" = ") != std::string_view::npos, key.c_str());
+        }
+    }
     // No formula is written for nothing, none twice.
     std::set<std::string_view> written;
     for (const Formula& x : kFamilyFormulas)
@@ -222,17 +251,24 @@ void TestFamilySteps::pluggedInShowsTheComputedValues_data()
     QTest::addColumn<int>("samples");
     QTest::addColumn<int>("features");
     QTest::addColumn<int>("groups");
-    QTest::newRow("layernorm 3x4") << int(Layer::LayerNorm) << int(Mode::Train) << 3 << 4 << 1;
-    QTest::newRow("layernorm 2x7 (elided)") << int(Layer::LayerNorm) << int(Mode::Train) << 2 << 7 << 1;
-    QTest::newRow("layernorm 1x3") << int(Layer::LayerNorm) << int(Mode::Train) << 1 << 3 << 1;
-    QTest::newRow("groupnorm 3x6 G=2") << int(Layer::GroupNorm) << int(Mode::Train) << 3 << 6 << 2;
-    QTest::newRow("groupnorm 2x12 G=2 (elided)") << int(Layer::GroupNorm) << int(Mode::Train) << 2 << 12 << 2;
-    QTest::newRow("groupnorm 2x4 G=4") << int(Layer::GroupNorm) << int(Mode::Train) << 2 << 4 << 4;
-    QTest::newRow("rmsnorm 3x5") << int(Layer::RmsNorm) << int(Mode::Train) << 3 << 5 << 1;
-    QTest::newRow("rmsnorm 2x8 (elided)") << int(Layer::RmsNorm) << int(Mode::Train) << 2 << 8 << 1;
-    QTest::newRow("batchnorm eval 4x3") << int(Layer::BatchNorm) << int(Mode::Eval) << 4 << 3 << 1;
-    QTest::newRow("batchnorm eval 7x2 (elided)") << int(Layer::BatchNorm) << int(Mode::Eval) << 7 << 2 << 1;
-    QTest::newRow("batchnorm eval 1x3") << int(Layer::BatchNorm) << int(Mode::Eval) << 1 << 3 << 1;
+    QTest::addColumn<int>("channels");  // 0: none
+    QTest::newRow("layernorm 3x4") << int(Layer::LayerNorm) << int(Mode::Train) << 3 << 4 << 1 << 0;
+    QTest::newRow("layernorm 2x7 (elided)") << int(Layer::LayerNorm) << int(Mode::Train) << 2 << 7 << 1 << 0;
+    QTest::newRow("layernorm 1x3") << int(Layer::LayerNorm) << int(Mode::Train) << 1 << 3 << 1 << 0;
+    QTest::newRow("groupnorm 3x6 G=2") << int(Layer::GroupNorm) << int(Mode::Train) << 3 << 6 << 2 << 0;
+    QTest::newRow("groupnorm 2x12 G=2 (elided)") << int(Layer::GroupNorm) << int(Mode::Train) << 2 << 12 << 2 << 0;
+    QTest::newRow("groupnorm 2x4 G=4") << int(Layer::GroupNorm) << int(Mode::Train) << 2 << 4 << 4 << 0;
+    QTest::newRow("rmsnorm 3x5") << int(Layer::RmsNorm) << int(Mode::Train) << 3 << 5 << 1 << 0;
+    QTest::newRow("rmsnorm 2x8 (elided)") << int(Layer::RmsNorm) << int(Mode::Train) << 2 << 8 << 1 << 0;
+    QTest::newRow("batchnorm eval 4x3") << int(Layer::BatchNorm) << int(Mode::Eval) << 4 << 3 << 1 << 0;
+    QTest::newRow("batchnorm eval 7x2 (elided)") << int(Layer::BatchNorm) << int(Mode::Eval) << 7 << 2 << 1 << 0;
+    QTest::newRow("batchnorm eval 1x3") << int(Layer::BatchNorm) << int(Mode::Eval) << 1 << 3 << 1 << 0;
+    // Spatial: a channel's N x L entries (batch norm), groups of C / G channels (group norm).
+    QTest::newRow("spatial batchnorm 3x6 C=2") << int(Layer::BatchNorm) << int(Mode::Train) << 3 << 6 << 1 << 2;
+    QTest::newRow("spatial batchnorm 1x4 C=2") << int(Layer::BatchNorm) << int(Mode::Train) << 1 << 4 << 1 << 2;
+    QTest::newRow("spatial batchnorm eval 2x6 C=3") << int(Layer::BatchNorm) << int(Mode::Eval) << 2 << 6 << 1 << 3;
+    QTest::newRow("spatial groupnorm 2x8 C=4 G=2") << int(Layer::GroupNorm) << int(Mode::Train) << 2 << 8 << 2 << 4;
+    QTest::newRow("spatial groupnorm 2x12 C=6 G=3") << int(Layer::GroupNorm) << int(Mode::Train) << 2 << 12 << 3 << 6;
 }
 
 void TestFamilySteps::pluggedInShowsTheComputedValues()
@@ -242,14 +278,16 @@ void TestFamilySteps::pluggedInShowsTheComputedValues()
     QFETCH(int, samples);
     QFETCH(int, features);
     QFETCH(int, groups);
-    const Session s = sessionOf(Layer(layer), Mode(mode), samples, features, groups);
+    QFETCH(int, channels);
+    const Session s = sessionOf(Layer(layer), Mode(mode), samples, features, groups, channels);
     const FamilyResult result = analyzeFamily(s);
     QVERIFY2(result.ok(), result.ok() ? "" : formatProblem(result.problems.front()).c_str());
     const FamilyAnalysis& a = *result.analysis;
     const Reduction& r = a.reduction;
     constexpr int kDigits = 9;
     int lines = 0;
-    for (const Step& step : steps(Layer(layer), Mode(mode))) {
+    const auto& chain = steps(layerSpec(s.norm, s.features()));
+    for (const Step& step : chain) {
         for (Eigen::Index row = 0; row < r.statRows(); ++row) {
             for (Eigen::Index col = 0; col < r.statCols(); ++col) {
                 const std::string line = pluggedIn(step, s, a, row, col, kDigits);
@@ -276,7 +314,7 @@ void TestFamilySteps::pluggedInShowsTheComputedValues()
             }
         }
     }
-    QCOMPARE(lines, int(steps(Layer(layer), Mode(mode)).size() * r.statRows() * r.statCols()));
+    QCOMPARE(lines, int(chain.size() * r.statRows() * r.statCols()));
 }
 
 void TestFamilySteps::sumsAndSetSizesAreWrittenOut()
@@ -322,6 +360,19 @@ void TestFamilySteps::sumsAndSetSizesAreWrittenOut()
     const Session ev = sessionOf(Layer::BatchNorm, Mode::Eval, 3, 2, 1);
     const FamilyAnalysis c = *analyzeFamily(ev).analysis;
     QVERIFY(pluggedIn(stepOf(Layer::BatchNorm, Mode::Eval, "dbeta"), ev, c, 0, 1).starts_with("dβ = Σ_i dy = ("));
+    // Spatial batch norm's set is a channel: N x L = 3 x 2 entries, and gamma is the channel's.
+    const Session sp = sessionOf(Layer::BatchNorm, Mode::Train, 3, 4, 1, 2);
+    const FamilyAnalysis d = *analyzeFamily(sp).analysis;
+    const auto spatialStep = [](std::string_view id) {
+        for (const Step& step : steps(specs::spatialBatchNorm()))
+            if (step.id == id)
+                return step;
+        throw std::logic_error("no step");
+    };
+    const std::string spatialMean = pluggedIn(spatialStep("mean"), sp, d, 0, 1, 9);
+    QVERIFY2(spatialMean.starts_with("μ = (1/NL) · Σ_(i,j∈c) x = (1/6) · ("), spatialMean.c_str());
+    QVERIFY(spatialMean.find(" + ", 0) != std::string::npos);
+    QVERIFY(pluggedIn(spatialStep("dgamma"), sp, d, 0, 1).starts_with("dγ = Σ_(i,j∈c) dy · xhat  →  "));
     QVERIFY(pluggedIn(stepOf(Layer::BatchNorm, Mode::Eval, "inv_std"), ev, c, 0, 1).starts_with("invStd = 1/√(running σ² + ε) = 1/√(0.7 + 1e-05) = "));
 }
 

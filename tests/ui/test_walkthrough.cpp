@@ -162,8 +162,18 @@ void TestWalkthrough::formulaFollowsTheLayer()
     QCOMPARE(formula->key(), QStringLiteral("batchnorm_eval/inv_std"));
     QVERIFY(formula->renderer()->isValid());
     // The key comes from core alone.
-    QCOMPARE(FormulaView::keyFor(eval, "inv_std"), QString::fromStdString(formulaKey(Layer::BatchNorm, Mode::Eval, "inv_std")));
-    QCOMPARE(FormulaView::keyFor(NormConfig(), "dxmu"), QStringLiteral("dxmu"));
+    QCOMPARE(FormulaView::keyFor(layerSpec(eval, 3), "inv_std"),
+             QString::fromStdString(formulaKey(Layer::BatchNorm, Mode::Eval, "inv_std")));
+    QCOMPARE(FormulaView::keyFor(layerSpec(NormConfig(), 3), "dxmu"), QStringLiteral("dxmu"));
+    // A spatial session's formulas are the channel's: mean over N x L entries, gamma per channel.
+    NormConfig spatial;
+    spatial.channels = 2;
+    QCOMPARE(FormulaView::keyFor(layerSpec(spatial, 6), "mean"), QStringLiteral("spatial_batchnorm/mean"));
+    spatial.layer = Layer::GroupNorm;
+    spatial.groups = 2;
+    QCOMPARE(FormulaView::keyFor(layerSpec(spatial, 6), "mean"), QStringLiteral("groupnorm/mean"));
+    QCOMPARE(FormulaView::keyFor(layerSpec(spatial, 6), "dgamma"), QStringLiteral("spatial_batchnorm/dgamma"));
+    QVERIFY(!FormulaView::svgFor(QStringLiteral("spatial_batchnorm/mean"), Qt::black).isEmpty());
 }
 
 void TestWalkthrough::keysNavigate()

@@ -229,7 +229,7 @@ void SessionDocument::replaceSession(const Session& session, const DocumentChang
 
 const std::vector<Step>& SessionDocument::steps() const
 {
-    return bnflow::steps(session_.norm.layerOrDefault(), session_.norm.modeOrDefault());
+    return bnflow::steps(layerSpec(session_.norm, session_.features()));
 }
 
 namespace {

@@ -51,11 +51,12 @@ QString reductionText(const NormConfig& norm, Eigen::Index features)
             .arg(g > 0 ? features / g : 0)
             .arg(g);
     }
-    default:
+    case Layer::BatchNorm:
         return norm.isEval()
                    ? QObject::tr("Eval mode: the running statistics normalize each column; nothing depends on the batch.")
                    : QObject::tr("One mean and variance per feature: each column of x is normalized over the batch.");
     }
+    return {};
 }
 
 }  // namespace

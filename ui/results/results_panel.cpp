@@ -280,22 +280,13 @@ void ResultsPanel::showLayer()
 {
     const NormConfig& norm = document_->norm();
     const Layer layer = norm.layerOrDefault();
-    std::vector<std::string_view> forward{"gamma", "beta"}, gradients{"dgamma", "dbeta"};
-    std::vector<std::string_view> statistics, setGradients;
-    if (layer == Layer::BatchNorm && norm.isEval()) {
-        forward.insert(forward.end(), {"running_mean", "running_var", "inv_std"});
-    } else if (layer == Layer::BatchNorm) {
-        forward.insert(forward.end(), {"mean", "var", "inv_std"});
-        if (norm.updatesRunning())
-            forward.insert(forward.end(), {"running_mean", "running_var", "updated_running_mean", "updated_running_var"});
-        gradients.insert(gradients.end(), {"dvar", "dmean"});
-    } else if (layer == Layer::RmsNorm) {
-        statistics = {"ms", "rrms"};
-        setGradients = {"drrms", "dms"};
-    } else {
-        statistics = {"mean", "var", "inv_std"};
-        setGradients = {"dvar", "dmean"};
-    }
+    // The layer's tables (core/layers): per feature (or channel), and per set where the sets
+    // are not the columns.
+    const LayerSpec& spec = layerSpec(norm, document_->session().features());
+    std::vector<std::string_view> forward = spec.tableForward, gradients = spec.tableGradients;
+    const std::vector<std::string_view> statistics = spec.tableStatistics, setGradients = spec.tableSetGradients;
+    if (norm.updatesRunning())
+        forward.insert(forward.end(), {"running_mean", "running_var", "updated_running_mean", "updated_running_var"});
     // frames_[0] and [3] hold the per-feature tables (the frames may not be in the panel yet).
     static_cast<FeatureModel*>(frames_[0].view->model())->setQuantities(forward);
     static_cast<FeatureModel*>(frames_[3].view->model())->setQuantities(gradients);

@@ -158,7 +158,13 @@ QVariant DocumentTableModel::headerData(int section, Qt::Orientation orientation
 {
     if (role != Qt::DisplayRole)
         return {};
-    return orientation == Qt::Horizontal ? QStringLiteral("j=%1").arg(section) : rowLabel(section);
+    if (orientation == Qt::Vertical)
+        return rowLabel(section);
+    // A row of C numbers in a spatial session (gamma, dgamma, batch norm's statistics): channels.
+    const Session& s = document_->session();
+    const Eigen::Index channels = s.norm.affineSize(s.features());
+    const bool perChannel = channels != s.features() && documentShape().width() == channels;
+    return (perChannel ? QStringLiteral("c=%1") : QStringLiteral("j=%1")).arg(section);
 }
 
 QVariant numberRole(const DisplaySettings& display, double value, double scale, int role, int digits)
@@ -394,9 +400,6 @@ QVariant FeatureModel::headerData(int section, Qt::Orientation orientation, int 
         const std::string_view meaning = quantity(rows_[std::size_t(section)]).meaning;
         return QString::fromUtf8(meaning.data(), qsizetype(meaning.size()));
     }
-    const Session& s = document_->session();
-    if (orientation == Qt::Horizontal && role == Qt::DisplayRole && s.norm.positions(s.features()) > 1)
-        return QStringLiteral("c=%1").arg(section);
     return DocumentTableModel::headerData(section, orientation, role);
 }
 

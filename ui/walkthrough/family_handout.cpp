@@ -47,10 +47,14 @@ QString statisticShape(const Reduction& r)
 {
     const QString shape = QStringLiteral("%1 x %2").arg(r.statRows()).arg(r.statCols());
     switch (r.layer) {
-    case Layer::BatchNorm: return QObject::tr("one per feature (%1)").arg(shape);
+    case Layer::BatchNorm:
+        return r.positions > 1 ? QObject::tr("one per channel (%1)").arg(shape)
+                               : QObject::tr("one per feature (%1)").arg(shape);
     case Layer::GroupNorm: return QObject::tr("one per sample and group (%1)").arg(shape);
-    default: return QObject::tr("one per sample (%1)").arg(shape);
+    case Layer::LayerNorm:
+    case Layer::RmsNorm: return QObject::tr("one per sample (%1)").arg(shape);
     }
+    return {};
 }
 
 }  // namespace
@@ -115,7 +119,8 @@ bool writeFamilyHandout(const SessionDocument& document, const DisplaySettings& 
                                    : QObject::tr("the set %1").arg(qs(r.setName(r.statRow(i), r.statCol(j))));
     drawText(painter, handoutCoverHtml(s, display, numbers), y, width, 10);
 
-    const auto& all = steps(r.layer, r.eval ? Mode::Eval : Mode::Train);
+    const LayerSpec& spec = layerSpec(r);
+    const auto& all = steps(spec);
     // The layer's graph under each page's text, in print colours, as batch norm's handout.
     WalkthroughState state;
     state.setSteps(all);
@@ -135,7 +140,7 @@ bool writeFamilyHandout(const SessionDocument& document, const DisplaySettings& 
                      y, width, 12);
         // The layer's typeset formula (formulaKey(), family_formulas.inc), as batch norm's
         // handout draws its own; the plugged-in line below repeats it in symbols.
-        y = pages.drawFormula(FormulaView::svgFor(qs(formulaKey(r.layer, r.eval ? Mode::Eval : Mode::Train, step.id)), Qt::black), y);
+        y = pages.drawFormula(FormulaView::svgFor(qs(formulaKey(spec, step.id)), Qt::black), y);
         y = drawText(painter, qs(step.meaning).toHtmlEscaped(), y, width, 11);
         // The numbers of the set that holds x[i][j] (the family's pluggedIn, family_catalogue.h).
         const Eigen::Index setRow = r.statRow(i), setCol = r.statCol(j);

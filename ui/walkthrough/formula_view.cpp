@@ -35,13 +35,11 @@ QByteArray FormulaView::svgFor(const QString& key, const QColor& colour)
     return file.readAll().replace("currentColor", colour.name().toLatin1());
 }
 
-QString FormulaView::keyFor(const NormConfig& norm, std::string_view stepId)
+QString FormulaView::keyFor(const LayerSpec& spec, std::string_view stepId)
 {
-    const Layer layer = norm.layerOrDefault();
-    const Mode mode = norm.modeOrDefault();
-    const auto& all = steps(layer, mode);
+    const auto& all = steps(spec);
     const bool has = std::any_of(all.begin(), all.end(), [&](const Step& s) { return s.id == stepId; });
-    return QString::fromStdString(has ? formulaKey(layer, mode, stepId) : std::string(stepId));
+    return QString::fromStdString(has ? formulaKey(spec, stepId) : std::string(stepId));
 }
 
 bool FormulaView::setFormula(const QString& key)

@@ -2,7 +2,7 @@
 // in the theme's text colour and scaled for the lecture mode.
 #pragma once
 
-#include <norm_config.h>
+#include <layers/layer_spec.h>
 
 #include <QSvgRenderer>
 #include <QWidget>
@@ -31,7 +31,7 @@ public:
     // The key of the formula a step shows in the session's layer and mode (core formulaKey()):
     // "mean" in training batch norm, "layernorm/mean" in layer norm. A step the layer does not
     // have (a view still walking batch norm's steps) keeps batch norm's formula.
-    static QString keyFor(const NormConfig& norm, std::string_view stepId);
+    static QString keyFor(const LayerSpec& spec, std::string_view stepId);
 
 protected:
     void paintEvent(QPaintEvent* event) override;

@@ -136,7 +136,7 @@ void GraphView::rebuild()
     const Session& session = document_->session();
     // The session layer's graph (core/graph.h), stepped through the walkthrough's list of the
     // same layer; while the two disagree (the layer has just changed) nothing is lit.
-    const Graph& g = graphOf(session.norm.layerOrDefault(), session.norm.isEval() ? Mode::Eval : Mode::Train);
+    const Graph& g = graphOf(layerSpec(session.norm, session.features()));
     const auto& nodes = g.nodes();
     const auto& edges = g.edges();
     const int step = state_->step();
@@ -185,6 +185,9 @@ void GraphView::rebuild()
     // A statistic of layer norm, RMSNorm or group norm (N x 1, N x G) shows the selected set's
     // value, named by its set; everything else sliceText's row or column.
     const auto shown = [&](const Matrix& m, std::string_view id) {
+        // A spatial session's per-channel row (gamma, batch norm's statistics, ...): feature j's channel.
+        if (reduction.positions > 1 && m.rows() == 1 && m.cols() == reduction.channels && j >= 0)
+            return sliceText(m, i, int(reduction.channelOf(j)), false, *display_, exercise, id);
         if (!isSetStatistic(id) || reduction.layer == Layer::BatchNorm || i < 0 || j < 0 ||
             m.rows() != reduction.statRows() || m.cols() != reduction.statCols())
             return sliceText(m, i, j, byRow, *display_, exercise, id);

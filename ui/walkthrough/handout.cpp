@@ -83,7 +83,7 @@ bool writeHandout(const SessionDocument& document, const DisplaySettings& displa
         const QString name = QString::fromStdString(labelWithSymbol(step.output()));
         y = drawText(painter, QObject::tr("<h2>Step %1 of %2: %3</h2>").arg(k + 1).arg(all.size()).arg(name.toHtmlEscaped()),
                      y, width, 12);
-        y = pages.drawFormula(FormulaView::svgFor(FormulaView::keyFor(s.norm, step.id), Qt::black), y);
+        y = pages.drawFormula(FormulaView::svgFor(FormulaView::keyFor(layerSpec(s.norm, s.features()), step.id), Qt::black), y);
         y = drawText(painter, qs(step.meaning).toHtmlEscaped(), y, width, 11);
         y = drawText(painter, QStringLiteral("<i>%1</i>").arg(QString::fromStdString(pluggedIn(step, s, *a, j)).toHtmlEscaped()),
                      y, width, 10);

@@ -316,7 +316,7 @@ void WalkthroughPanel::refresh()
     const int j = std::min(state_->feature(), features - 1);
     const Step& step = state_->currentStep();
     title_->setText(stepTitle());
-    formula_->setFormula(FormulaView::keyFor(document_->norm(), step.id));
+    formula_->setFormula(FormulaView::keyFor(layerSpec(document_->norm(), document_->session().features()), step.id));
     meaning_->setText(qs(step.meaning));
     const Analysis* a = document_->analysis();
     plugged_->setText(a ? tr("Feature %1:  %2").arg(j).arg(QString::fromStdString(
