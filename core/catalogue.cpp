@@ -77,14 +77,21 @@ const std::vector<Quantity>& quantities()
     return all;
 }
 
-const Quantity& quantity(std::string_view id)
+const Quantity* findQuantity(std::string_view id)
 {
     for (const Quantity& q : quantities())
         if (q.id == id)
-            return q;
+            return &q;
     for (const Quantity& q : familyQuantities())  // the family's own (family_catalogue.h)
         if (q.id == id)
-            return q;
+            return &q;
+    return nullptr;
+}
+
+const Quantity& quantity(std::string_view id)
+{
+    if (const Quantity* q = findQuantity(id))
+        return *q;
     throw std::logic_error("the catalogue has no quantity " + std::string(id));
 }
 

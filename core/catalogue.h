@@ -34,6 +34,8 @@ struct Quantity {
 const std::vector<Quantity>& quantities();
 // The quantity with this id; throws std::logic_error for an unknown id (a programming error).
 const Quantity& quantity(std::string_view id);
+// The same, or nullptr: for ids read from files.
+const Quantity* findQuantity(std::string_view id);
 
 // "invStd", or "mean (μ)" where the label and the symbol differ.
 std::string labelWithSymbol(const Quantity& q);

@@ -47,10 +47,11 @@ std::string_view hiddenAs(std::string_view id)
 
 bool isHideable(std::string_view id)
 {
-    for (const Quantity& q : quantities())
-        if (q.id == id)
-            return !isSessionQuantity(id);
-    return false;
+    // Batch norm's quantities and the family's computed ones (RMSNorm's ms, dx_via_ms, ...);
+    // the running statistics and momentum are given, like x.
+    if (!findQuantity(id) || isSessionQuantity(id))
+        return false;
+    return id != "running_mean" && id != "running_var" && id != "momentum";
 }
 
 const HiddenQuantity* Exercise::entry(std::string_view id) const

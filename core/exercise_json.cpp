@@ -47,10 +47,7 @@ public:
             return {};
         }
         const std::string id = value.get<std::string>();
-        bool known = false;
-        for (const Quantity& q : quantities())
-            known = known || q.id == id;
-        if (!known)
+        if (!findQuantity(id))
             fail(where, "is " + quoted(value) + ", not a quantity of bnflow; expected an id such as "
                         "\"dxhat\", \"dvar\", \"dmean\", \"dx\" (README.md, \"Exercise mode\")");
         else if (!isHideable(id))

@@ -159,9 +159,14 @@ FamilyForward familyForward(const Reduction& r, const Matrix& x, const RowVector
         f.var = reduce(r, [&](Index i, Index j) { return f.xmu(i, j) * f.xmu(i, j); }) / m;
     }
     f.invStd = (f.var.array() + eps).rsqrt();
-    if (r.layer == Layer::RmsNorm)
-        f.rms = (f.var.array() + eps).sqrt();
     f.xhat = f.xmu.cwiseProduct(broadcast(r, f.invStd));
+    if (r.layer == Layer::RmsNorm) {  // the same arithmetic, RMSNorm's names
+        f.rms = (f.var.array() + eps).sqrt();
+        f.ms = std::move(f.var);
+        f.rrms = std::move(f.invStd);
+        f.var = Matrix();
+        f.invStd = Matrix();
+    }
     f.y = timesPerFeature(r, f.xhat, gamma).rowwise() + perFeature(r, beta);
     return f;
 }
@@ -175,22 +180,27 @@ FamilyStaged familyStaged(const Reduction& r, const Matrix& dout, const FamilyFo
     s.dbeta = channelSums(r, dout);
     s.dgamma = channelSums(r, dout.cwiseProduct(f.xhat));
     s.dxhat = timesPerFeature(r, dout, gamma);
-    s.dxViaXhat = s.dxhat.cwiseProduct(broadcast(r, f.invStd));
+    const Matrix& invStd = f.inverseRoot();
+    s.dxViaXhat = s.dxhat.cwiseProduct(broadcast(r, invStd));
     if (r.eval) {  // the statistics are constants: one path only
         s.dx = s.dxViaXhat;
         return s;
     }
     // cell 3: through inv_std = (var + eps)^(-1/2) (RMSNorm: rrms = (ms + eps)^(-1/2)).
     s.dinvStd = reduce(r, [&](Index i, Index j) { return s.dxhat(i, j) * f.xmu(i, j); });
-    s.dvar = s.dinvStd.cwiseProduct((-0.5 * f.invStd.array().cube()).matrix());
+    s.dvar = s.dinvStd.cwiseProduct((-0.5 * invStd.array().cube()).matrix());
     // cell 4: var (or ms) = (1/M) sum over the set of xmu^2: its gradient is 2 xmu / M.
     s.dxViaVar = broadcast(r, s.dvar).cwiseProduct(f.xmu) * (2.0 / m);
-    if (r.layer == Layer::RmsNorm) {  // no mean: two paths
+    if (r.layer == Layer::RmsNorm) {  // no mean: two paths, RMSNorm's names
         s.dx = s.dxViaXhat + s.dxViaVar;
+        s.drrms = std::move(s.dinvStd);
+        s.dms = std::move(s.dvar);
+        s.dxViaMs = std::move(s.dxViaVar);
+        s.dinvStd = s.dvar = s.dxViaVar = Matrix();
         return s;
     }
     s.dmeanViaXhat = -reduce(r, [&](Index i, Index j) { return s.dxhat(i, j); })
-                          .cwiseProduct(f.invStd);
+                          .cwiseProduct(invStd);
     s.dmeanViaVar = s.dvar.cwiseProduct(reduce(r, [&](Index i, Index j) { return f.xmu(i, j); })) *
                     (-2.0 / m);
     s.dmean = s.dmeanViaXhat + s.dmeanViaVar;
@@ -212,7 +222,7 @@ FamilyFused familyFused(const Reduction& r, const Matrix& dout, const FamilyForw
     t.dbeta = channelSums(r, dout);
     if (r.eval) {
         t.term1 = dxhat;
-        t.scale = f.invStd;
+        t.scale = f.inverseRoot();
         t.dx = t.term1.cwiseProduct(broadcast(r, t.scale));
         return t;
     }
@@ -221,14 +231,14 @@ FamilyFused familyFused(const Reduction& r, const Matrix& dout, const FamilyForw
         t.term1 = dxhat;
         t.sumDxhatXhat /= m;  // the mean over the row
         t.term3 = f.xhat.cwiseProduct(broadcast(r, t.sumDxhatXhat));
-        t.scale = f.invStd;
+        t.scale = f.inverseRoot();
         t.dx = broadcast(r, t.scale).cwiseProduct(t.term1 - t.term3);
         return t;
     }
     t.term1 = m * dxhat;
     t.term2 = reduce(r, [&](Index i, Index j) { return dxhat(i, j); });
     t.term3 = f.xhat.cwiseProduct(broadcast(r, t.sumDxhatXhat));
-    t.scale = f.invStd / m;
+    t.scale = f.inverseRoot() / m;
     t.dx = broadcast(r, t.scale).cwiseProduct(t.term1 - broadcast(r, t.term2) - t.term3);
     return t;
 }
@@ -270,9 +280,9 @@ std::optional<std::string> firstNonFinite(std::string_view name, const Matrix& m
 Problems checkStatistics(const Reduction& r, const FamilyForward& f, double eps)
 {
     Problems problems;
-    for (Index a = 0; a < f.var.rows(); ++a)
-        for (Index c = 0; c < f.var.cols(); ++c) {
-            const double varEps = f.var(a, c) + eps;
+    for (Index a = 0; a < f.square().rows(); ++a)
+        for (Index c = 0; c < f.square().cols(); ++c) {
+            const double varEps = f.square()(a, c) + eps;
             if (r.eval) {
                 if (varEps == 0)
                     problems.push_back({"running_var[" + std::to_string(c) + "]",
@@ -282,7 +292,7 @@ Problems checkStatistics(const Reduction& r, const FamilyForward& f, double eps)
             }
             const std::string set = r.setName(a, c);
             const bool rms = r.layer == Layer::RmsNorm;
-            if (!std::isfinite(f.var(a, c)) || (!rms && !std::isfinite(f.mean(a, c))))
+            if (!std::isfinite(f.square()(a, c)) || (!rms && !std::isfinite(f.mean(a, c))))
                 problems.push_back({set, std::string(rms ? "the mean square" : "the variance") +
                                              " overflows a double; scale the values down"});
             else if (varEps == 0)

@@ -49,14 +49,23 @@ struct Reduction {
 };
 
 // The forward cache, statistics in the layer's own shape (Reduction::statRows x statCols).
+// RMSNorm's statistics have their own names (ms, rms, rrms); the others' are empty there, and
+// RMSNorm's are empty in every other layer.
 struct FamilyForward {
     Matrix mean;    // mu; batch norm eval: running_mean; RMSNorm: empty (no centring)
     Matrix xmu;     // x - mu broadcast, N x D; RMSNorm: x itself
-    Matrix var;     // biased variance; eval: running_var; RMSNorm: the mean square mean_j x^2
-    Matrix invStd;  // 1 / sqrt(var + eps); RMSNorm: rrms = 1 / sqrt(ms + eps)
-    Matrix rms;     // RMSNorm only: sqrt(ms + eps) = 1 / rrms
-    Matrix xhat;    // xmu * invStd, N x D
+    Matrix var;     // biased variance; eval: running_var
+    Matrix invStd;  // 1 / sqrt(var + eps)
+    Matrix ms;      // RMSNorm: the mean square, mean_j x^2
+    Matrix rms;     // RMSNorm: sqrt(ms + eps)
+    Matrix rrms;    // RMSNorm: 1 / rms
+    Matrix xhat;    // xmu * invStd (RMSNorm: x * rrms), N x D
     Matrix y;       // gamma * xhat + beta, N x D
+
+    // The statistic under the root and the factor that normalizes, whichever the layer has:
+    // var and invStd, or RMSNorm's ms and rrms.
+    const Matrix& square() const { return ms.size() ? ms : var; }
+    const Matrix& inverseRoot() const { return rrms.size() ? rrms : invStd; }
 };
 
 // Every cell of the staged chain rule over the layer's sets (doc/derivation.md#staged-cells-per-layer).
@@ -65,13 +74,15 @@ struct FamilyForward {
 struct FamilyStaged {
     RowVector dbeta, dgamma;  // cell 2, 1 x C (per feature, or per channel)
     Matrix dxhat;             // cell 2, N x D
-    Matrix dinvStd;           // cell 3: sum over the set of dxhat * xmu (RMSNorm: d rrms)
-    Matrix dvar;              // cell 3: dinvStd * (-1/2) invStd^3 (RMSNorm: d ms)
+    Matrix dinvStd;           // cell 3: sum over the set of dxhat * xmu
+    Matrix dvar;              // cell 3: dinvStd * (-1/2) invStd^3
+    Matrix drrms, dms;        // RMSNorm's cell 3: sum over the row of dxhat * x, drrms (-1/2) rrms^3
     Matrix dmeanViaXhat;      // cell 3: -invStd * sum over the set of dxhat
     Matrix dmeanViaVar;       // cell 3: dvar * (-2/M) sum over the set of xmu (0 in exact math)
     Matrix dmean;             // cell 3: their sum
     Matrix dxViaXhat;         // cell 4: dxhat * invStd, N x D
     Matrix dxViaVar;          // cell 4: dvar * 2 xmu / M, N x D
+    Matrix dxViaMs;           // RMSNorm's cell 4: dms * 2 x / D, N x D
     Matrix dxmu;              // cell 4: dxViaXhat + dxViaVar, the gradient of x - mu (centred layers)
     Matrix dxViaMean;         // cell 4: dmean / M, broadcast to N x D
     Matrix dx;                // cell 4: the sum of the paths

@@ -25,6 +25,7 @@ const std::vector<Quantity>& familyQuantities()
         {"rrms", "rrms", "rrms", R"(\mathrm{rrms}_i)", "rrms", E::PerSet, "RMSNorm: 1 / rms, the factor that normalises each sample."},
         {"drrms", "drrms", "drrms", R"(\frac{\partial f}{\partial\,\mathrm{rrms}_i})", "drrms", E::PerSet, "∂f/∂rrms: Σ over the row of dxhat · x."},
         {"dms", "dms", "dms", R"(\frac{\partial f}{\partial\,\mathrm{ms}_i})", "dms", E::PerSet, "∂f/∂ms: drrms · (−½)(ms + eps)^(−3/2)."},
+        {"dx_via_ms", "dx via ms", "dx via ms", R"(\frac{\partial f}{\partial x_{ij}}\Big|_{\mathrm{ms}})", "dx_via_ms", E::PerElement, "RMSNorm: the path of dx through the mean square."},
     };
     // clang-format on
     return all;
@@ -60,7 +61,6 @@ Eigen::Map<const Matrix> familyValueOf(std::string_view id, const Session& s, co
     const auto& f = a.forward;
     const auto& g = a.staged;
     const auto& t = a.fused;
-    const bool rms = a.reduction.layer == Layer::RmsNorm;
     if (id == "x") return view(s.x);
     if (id == "gamma") return view(s.gamma);
     if (id == "beta") return view(s.beta);
@@ -70,22 +70,23 @@ Eigen::Map<const Matrix> familyValueOf(std::string_view id, const Session& s, co
     if (id == "running_var") return s.norm.runningVar ? view(*s.norm.runningVar) : view(kEmpty);
     if (id == "updated_running_mean") return a.running ? view(a.running->mean) : view(kEmpty);
     if (id == "updated_running_var") return a.running ? view(a.running->var) : view(kEmpty);
-    if (id == "ms") return rms ? view(f.var) : view(kEmpty);
+    if (id == "ms") return view(f.ms);
     if (id == "rms") return view(f.rms);
-    if (id == "rrms") return rms ? view(f.invStd) : view(kEmpty);
-    if (id == "drrms") return rms ? view(g.dinvStd) : view(kEmpty);
-    if (id == "dms") return rms ? view(g.dvar) : view(kEmpty);
-    if (id == "mean") return rms ? view(kEmpty) : view(f.mean);
+    if (id == "rrms") return view(f.rrms);
+    if (id == "drrms") return view(g.drrms);
+    if (id == "dms") return view(g.dms);
+    if (id == "dx_via_ms") return view(g.dxViaMs);
+    if (id == "mean") return view(f.mean);
     if (id == "xmu") return view(f.xmu);
-    if (id == "var") return rms ? view(kEmpty) : view(f.var);
-    if (id == "inv_std") return rms ? view(kEmpty) : view(f.invStd);
+    if (id == "var") return view(f.var);
+    if (id == "inv_std") return view(f.invStd);
     if (id == "xhat") return view(f.xhat);
     if (id == "y") return view(f.y);
     if (id == "dbeta") return view(g.dbeta);
     if (id == "dgamma") return view(g.dgamma);
     if (id == "dxhat") return view(g.dxhat);
-    if (id == "dinv_std") return rms ? view(kEmpty) : view(g.dinvStd);
-    if (id == "dvar") return rms ? view(kEmpty) : view(g.dvar);
+    if (id == "dinv_std") return view(g.dinvStd);
+    if (id == "dvar") return view(g.dvar);
     if (id == "dmean_via_xhat") return view(g.dmeanViaXhat);
     if (id == "dmean_via_var") return view(g.dmeanViaVar);
     if (id == "dmean") return view(g.dmean);

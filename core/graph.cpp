@@ -154,7 +154,7 @@ Graph rmsGraph()
         {"y", "dy", 5, 1, 0, 3},
     };
     std::vector<GraphEdge> edges = {
-        {"x", "ms", "dx_via_var"},
+        {"x", "ms", "dx_via_ms"},
         {"x", "xhat", "dx_via_xhat"},
         {"ms", "rrms", "dms"},
         {"rrms", "xhat", "drrms"},
@@ -170,7 +170,7 @@ Graph rmsGraph()
         {"drrms", {"rrms>xhat"}},
         {"dms", {"ms>rrms"}},
         {"dx_via_xhat", {"x>xhat"}},
-        {"dx_via_var", {"x>ms"}},
+        {"dx_via_ms", {"x>ms"}},
         {"dx", {"x>ms", "x>xhat"}},
     };
     return Graph(steps(Layer::RmsNorm), std::move(nodes), std::move(edges), std::move(paths));

@@ -299,6 +299,16 @@ SessionLoad parseSession(std::string_view text)
         exercise = readExercise(*it, shape, result.problems);
     }
     s.norm = readNormConfig(*root, reader);
+    // Renamed ids: RMSNorm's path through the mean square was "dx_via_var" before it had a name
+    // of its own; exercises saved then still hide and predict it.
+    if (exercise && s.norm.layer == Layer::RmsNorm) {
+        for (HiddenQuantity& h : exercise->hidden)
+            if (h.quantity == "dx_via_var")
+                h.quantity = "dx_via_ms";
+        for (Prediction& p : exercise->predictions)
+            if (p.quantity == "dx_via_var")
+                p.quantity = "dx_via_ms";
+    }
 
     for (const auto& [key, value] : root->items()) {
         const bool seedShadowed = key == "dout_seed" && doutIt != root->end();

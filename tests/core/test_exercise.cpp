@@ -34,6 +34,7 @@ class TestExercise : public QObject {
     Q_OBJECT
 private slots:
     void roundTripKeepsEverything();
+    void renamedRmsNormIdsAreRead();
     void sessionWithoutExerciseWritesNone();
     void badField_data();
     void badField();
@@ -279,6 +280,27 @@ void TestExercise::injectedMistakeIsExposed()
     for (Eigen::Index j = 0; j < 3; ++j)
         QVERIFY(std::abs(a.staged.dx.col(j).sum()) <= kColumnSumTolerance * a.staged.dx.col(j).cwiseAbs().sum());
     QVERIFY(!injectMistake(s, "no_such_mistake").ok());
+}
+
+// RMSNorm's path through the mean square was "dx_via_var" in files saved before it had its own
+// name: such an exercise still hides and predicts it, and is written back as dx_via_ms.
+void TestExercise::renamedRmsNormIdsAreRead()
+{
+    std::string text = withExercise(R"({"hidden": [{"quantity": "dx_via_var", "cells": "all"}],
+        "predictions": [{"quantity": "dx_via_var", "cell": [1, 2], "value": 0.5}]})");
+    text.insert(text.rfind('}'), R"(, "layer": "rmsnorm")");
+    const SessionLoad load = parseSession(text);
+    QVERIFY2(load.ok(), load.ok() ? "" : formatProblem(load.problems.front()).c_str());
+    QCOMPARE(load.session->exercise.hidden.at(0).quantity, std::string("dx_via_ms"));
+    QCOMPARE(load.session->exercise.predictions.at(0).quantity, std::string("dx_via_ms"));
+    QVERIFY(load.session->exercise.isHidden("dx_via_ms", 1, 2));
+    const SessionLoad again = parseSession(writeSession(*load.session));
+    QVERIFY(again.ok());
+    QCOMPARE(again.session->exercise.hidden.at(0).quantity, std::string("dx_via_ms"));
+    // Batch norm keeps its own dx_via_var.
+    const SessionLoad batch = parseSession(withExercise(R"({"hidden": [{"quantity": "dx_via_var", "cells": "all"}]})"));
+    QVERIFY(batch.ok());
+    QCOMPARE(batch.session->exercise.hidden.at(0).quantity, std::string("dx_via_var"));
 }
 
 QTEST_GUILESS_MAIN(TestExercise)

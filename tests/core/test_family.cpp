@@ -95,7 +95,7 @@ void TestFamily::referenceCases()
     };
     if (a.reduction.layer == Layer::RmsNorm) {
         actual["forward.rms"] = f.rms;
-        actual["forward.rrms"] = f.invStd;
+        actual["forward.rrms"] = f.rrms;
     } else if (a.reduction.eval) {
         actual["forward.running_mean"] = f.mean;
         actual["forward.running_var"] = f.var;
