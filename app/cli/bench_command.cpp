@@ -2,9 +2,9 @@
 #include "cli.h"
 
 #include <files/atomic_write.h>
-#include <json_format.h>
-#include <text_stream.h>
-#include <timing.h>
+#include <core/io/json_format.h>
+#include <core/io/text_stream.h>
+#include <core/math/timing.h>
 
 #include <unistd.h>
 

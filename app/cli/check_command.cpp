@@ -1,10 +1,10 @@
 // bnflow-cli check: a student's gradients judged against the session's, the mistake named.
 #include "cli.h"
 
-#include <check.h>
-#include <json_format.h>
-#include <text_stream.h>
-#include <student_files.h>
+#include <core/teach/check.h>
+#include <core/io/json_format.h>
+#include <core/io/text_stream.h>
+#include <core/io/student_files.h>
 
 #include <cmath>
 #include <sstream>

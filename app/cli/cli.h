@@ -3,9 +3,9 @@
 
 #include "options.h"
 
-#include <analysis.h>
-#include <family.h>
-#include <session.h>
+#include <core/math/analysis.h>
+#include <core/math/family.h>
+#include <core/model/session.h>
 
 #include <iosfwd>
 #include <optional>

@@ -7,8 +7,8 @@
 #include <plots/plot_builders.h>
 #include <plots/plot_export.h>
 
-#include <family_report.h>
-#include <report.h>
+#include <core/teach/family_report.h>
+#include <core/teach/report.h>
 
 #include <QFileInfo>
 

@@ -1,12 +1,12 @@
 // bnflow-cli grad and gradcheck.
 #include "cli.h"
 
-#include <analysis.h>
-#include <family_catalogue.h>
-#include <gradcheck.h>
-#include <json_format.h>
-#include <report.h>
-#include <session_json.h>
+#include <core/math/analysis.h>
+#include <core/teach/family_catalogue.h>
+#include <core/math/gradcheck.h>
+#include <core/io/json_format.h>
+#include <core/teach/report.h>
+#include <core/io/session_json.h>
 
 #include <cmath>
 

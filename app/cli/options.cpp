@@ -1,6 +1,6 @@
 #include "options.h"
 
-#include <problem.h>
+#include <core/model/problem.h>
 
 #include <QCommandLineParser>
 #include <QRegularExpression>

@@ -1,8 +1,8 @@
 // The SESSION argument of every command: a file, or "-" for standard input.
 #include "cli.h"
 
-#include <npy.h>
-#include <session_json.h>
+#include <core/io/npy.h>
+#include <core/io/session_json.h>
 
 #include <unistd.h>
 

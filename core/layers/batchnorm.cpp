@@ -1,7 +1,7 @@
 // Batch norm (doc/derivation.md): each column normalized over the N samples. In training mode
 // its chain is the catalogue's own steps() (catalogue.h), the derivation bnflow teaches first;
 // in eval mode the running statistics are constants and one path is left.
-#include "layer_spec.h"
+#include <core/layers/layer_spec.h>
 
 namespace bnflow::specs {
 

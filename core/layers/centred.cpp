@@ -4,7 +4,7 @@
 // the set size, {Σid} the sum over the set, {Σ} the sum's sign alone (in a '~' template, whose
 // numbers are listed after "with"); a leading '=' shows the formula and then its result only,
 // for dbeta and dgamma, whose sums run over the batch rather than over a row's set.
-#include "layer_spec.h"
+#include <core/layers/layer_spec.h>
 
 namespace bnflow::specs {
 

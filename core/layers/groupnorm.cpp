@@ -1,6 +1,6 @@
 // Group norm: each row's features in G groups of D / G consecutive ones, each normalized on its
 // own (PyTorch group_norm(x, G) on an (N, D) input); G = 1 is layer norm.
-#include "layer_spec.h"
+#include <core/layers/layer_spec.h>
 
 namespace bnflow::specs {
 

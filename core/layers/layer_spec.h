@@ -7,8 +7,8 @@
 // The numbers themselves come from one reduction over the layer's sets (family.h).
 #pragma once
 
-#include "../catalogue.h"
-#include "../norm_config.h"
+#include <core/teach/catalogue.h>
+#include <core/model/norm_config.h>
 
 #include <string>
 #include <string_view>
@@ -18,7 +18,7 @@ namespace bnflow {
 
 struct Reduction;
 
-// Which of core/graph.cpp's graph shapes draws the layer's chain.
+// Which of core/teach/graph.cpp's graph shapes draws the layer's chain.
 enum class GraphShape { Centred, Rms, Eval };
 
 struct LayerSpec {

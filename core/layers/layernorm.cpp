@@ -1,5 +1,5 @@
 // Layer norm: each row normalized over its D features (PyTorch layer_norm(x, (D,))).
-#include "layer_spec.h"
+#include <core/layers/layer_spec.h>
 
 namespace bnflow::specs {
 

@@ -1,8 +1,8 @@
 // The registry of layers (layer_spec.h): the list, the lookup from a session's keys, and the
 // step lists with their typeset formulas.
-#include "layer_spec.h"
+#include <core/layers/layer_spec.h>
 
-#include "../family.h"
+#include <core/math/family.h>
 
 #include <algorithm>
 #include <map>
@@ -17,7 +17,7 @@ struct Formula {
 };
 
 constexpr Formula kFamilyFormulas[] = {
-#include "../family_formulas.inc"
+#include <core/teach/family_formulas.inc>
 };
 
 const Formula* familyFormula(std::string_view key)

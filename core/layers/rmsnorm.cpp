@@ -1,6 +1,6 @@
 // RMSNorm (doc/derivation.md#beyond-training-mode): each row divided by its root mean square,
 // no centring, so two paths into x rather than three.
-#include "layer_spec.h"
+#include <core/layers/layer_spec.h>
 
 namespace bnflow::specs {
 

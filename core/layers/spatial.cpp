@@ -3,7 +3,7 @@
 // gamma, beta, dgamma and dbeta have one number per channel. Batch norm then normalizes each
 // channel over its N x L entries (the centred chain over a channel), group norm each sample's
 // groups of C / G channels (its chain unchanged: a group is D / G consecutive features).
-#include "layer_spec.h"
+#include <core/layers/layer_spec.h>
 
 namespace bnflow::specs {
 namespace {

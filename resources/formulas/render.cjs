@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Renders every formula of core/formulas.inc (training batch norm, keyed by step id) and
-// core/family_formulas.inc (the family, keyed "layer/step") to resources/formulas/svg/KEY.svg
+// Renders every formula of core/teach/formulas.inc (training batch norm, keyed by step id) and
+// core/teach/family_formulas.inc (the family, keyed "layer/step") to resources/formulas/svg/KEY.svg
 // with MathJax, and writes formulas.qrc listing them: the app loads ":/formulas/KEY.svg".
 // Run only when a formula changes:
 //   cd resources/formulas && npm install && npm run render
@@ -19,7 +19,7 @@ const {AllPackages} = require('mathjax-full/js/input/tex/AllPackages.js');
 
 const EX_PX = 9;  // 1ex in pixels at the size bnflow draws formulas (about a 20 px font)
 const here = __dirname;
-const sources = ['formulas.inc', 'family_formulas.inc'].map((name) => path.join(here, '..', '..', 'core', name));
+const sources = ['formulas.inc', 'family_formulas.inc'].map((name) => path.join(here, '..', '..', 'core', 'teach', name));
 const outDir = path.join(here, 'svg');
 
 const adaptor = liteAdaptor();

@@ -21,7 +21,7 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// The instruction sets the fused kernel may use (core/fused_kernel.cpp), on 64-byte aligned
+// The instruction sets the fused kernel may use (core/math/fused_kernel.cpp), on 64-byte aligned
 // arrays as bnflow's matrices are, so neither side gets an advantage the other lacks.
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && __GNUC__ >= 12 && \
     !defined(__AVX__)

@@ -15,7 +15,7 @@ Layouts: PyTorch's x is an (N, D) contiguous tensor, so row-major: one sample's 
 contiguous. bnflow's N x D matrices are column-major: one feature's N samples are contiguous.
 Both compute the same mathematical N x D problem; each kernel gets the layout it takes: batch
 norm's column-major (it reduces over a feature's samples), layer norm's and RMSNorm's row-major
-like PyTorch's (they reduce over a sample's features; core/row_norm_kernel.h).
+like PyTorch's (they reduce over a sample's features; core/math/row_norm_kernel.h).
 
 Bounds of the fused pass, from the bandwidth at the shape's size (B = N * D * element bytes):
   two-pass: pass one reads dout and xhat (2B at read speed), pass two reads them again and

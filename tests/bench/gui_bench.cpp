@@ -9,8 +9,8 @@
 #include <document/session_document.h>
 #include <window/main_window.h>
 
-#include <session_edit.h>
-#include <timing.h>
+#include <core/model/session_edit.h>
+#include <core/math/timing.h>
 
 #include <QApplication>
 #include <QElapsedTimer>

@@ -4,8 +4,8 @@
 //            build/tests/bench/bnflow-kernel-driver 1024 1024 f64 4
 //
 // Usage: bnflow-kernel-driver [N [D [f32|f64 [CALLS]]]]   (defaults 1024 1024 f64 4)
-#include <batchnorm.h>
-#include <session.h>
+#include <core/math/batchnorm.h>
+#include <core/model/session.h>
 
 #include <cstdio>
 #include <cstdlib>

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Generate the test cases of `bnflow-cli check` (and core/check.h) with NumPy.
+"""Generate the test cases of `bnflow-cli check` (and core/teach/check.h) with NumPy.
 
 Run from anywhere:  tests/check/generate.py   (needs Debian's python3-numpy only)
 It writes into cases/, deterministically (running it twice gives the same files):
@@ -13,7 +13,7 @@ versions 1/2/3, .csv, .tsv, .json, stored and deflated .npz, the session itself 
 the malformed files that must be refused.
 
 The wrong implementations are written the way students write them (CS231n-style staged code
-with one slip each), independently of bnflow's C++ candidates in core/mistakes.cpp; the
+with one slip each), independently of bnflow's C++ candidates in core/teach/mistakes.cpp; the
 reference is the staged chain rule of doc/derivation.md.
 """
 import io

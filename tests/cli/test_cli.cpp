@@ -4,7 +4,7 @@
 #include "fuzzy.h"
 #include "reference.h"
 
-#include <analysis.h>
+#include <core/math/analysis.h>
 
 #include <nlohmann/json.hpp>
 
@@ -202,7 +202,7 @@ void TestCli::gradcheckReport()
     }
 }
 
-// Layer norm and RMSNorm time their fused kernels (core/row_norm_kernel.h), in both dtypes.
+// Layer norm and RMSNorm time their fused kernels (core/math/row_norm_kernel.h), in both dtypes.
 void TestCli::benchLayerNormKernels()
 {
     for (const char* layer : {"layernorm", "rmsnorm"}) {

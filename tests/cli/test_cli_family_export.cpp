@@ -4,7 +4,7 @@
 // the other layers with the reason; the per-sample layers' terms plot takes --sample, not --feature.
 #include "cli_runner.h"
 
-#include <family_catalogue.h>
+#include <core/teach/family_catalogue.h>
 
 #include <nlohmann/json.hpp>
 

@@ -1,7 +1,7 @@
 // A matrix as the plots hold it: its elements in column-major order, k = j * N + i.
 #pragma once
 
-#include <types.h>
+#include <core/model/types.h>
 
 #include <vector>
 

@@ -2,8 +2,8 @@
 
 #include "fuzzy.h"
 
-#include <family.h>
-#include <session_json.h>
+#include <core/math/family.h>
+#include <core/io/session_json.h>
 
 #include <nlohmann/json.hpp>
 

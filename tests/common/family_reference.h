@@ -3,7 +3,7 @@
 // statistics under each convention.
 #pragma once
 
-#include <session.h>
+#include <core/model/session.h>
 
 #include <nlohmann/json.hpp>
 

@@ -1,7 +1,7 @@
 // Comparing floating-point results: never a bare QCOMPARE on doubles.
 #pragma once
 
-#include <types.h>
+#include <core/model/types.h>
 
 #include <string>
 

@@ -1,6 +1,6 @@
 #include "labelled_session.h"
 
-#include <problem.h>
+#include <core/model/problem.h>
 
 namespace bnflow::test {
 

@@ -1,7 +1,7 @@
 // A session whose every cell says where it came from, for tests of edits and presets.
 #pragma once
 
-#include <session.h>
+#include <core/model/session.h>
 
 #include <cstdint>
 #include <string>

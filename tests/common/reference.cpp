@@ -2,7 +2,7 @@
 
 #include "fuzzy.h"
 
-#include <session_json.h>
+#include <core/io/session_json.h>
 
 #include <nlohmann/json.hpp>
 

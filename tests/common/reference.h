@@ -1,7 +1,7 @@
 // The PyTorch reference cases of tests/reference (made by tests/reference/generate.py).
 #pragma once
 
-#include <session.h>
+#include <core/model/session.h>
 
 #include <map>
 #include <string>

@@ -2,9 +2,9 @@
 // cases bnflow defines (doc/derivation.md#invariants).
 #include "fuzzy.h"
 
-#include <analysis.h>
-#include <batchnorm.h>
-#include <session.h>
+#include <core/math/analysis.h>
+#include <core/math/batchnorm.h>
+#include <core/model/session.h>
 
 #include <QtTest>
 

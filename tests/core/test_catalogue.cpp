@@ -2,8 +2,8 @@
 // graph, the CLI's JSON and the handout read.
 #include "fuzzy.h"
 
-#include <catalogue.h>
-#include <report.h>
+#include <core/teach/catalogue.h>
+#include <core/teach/report.h>
 
 #include <nlohmann/json.hpp>
 

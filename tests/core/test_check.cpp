@@ -1,9 +1,9 @@
 // "Check my gradient" in core: every mistake of the contract's list, as NumPy code with that
 // mistake computes it (tests/check/generate.py), is diagnosed; the right answer is correct.
-#include <array_file.h>
-#include <check.h>
-#include <student_files.h>
-#include <session_json.h>
+#include <core/io/array_file.h>
+#include <core/teach/check.h>
+#include <core/io/student_files.h>
+#include <core/io/session_json.h>
 
 #include <nlohmann/json.hpp>
 

@@ -1,8 +1,8 @@
 // The compare view's configurations: the session's own numbers bit for bit, another eps exactly
 // as a session with that eps, float32 close to float64 but not equal, and clear problems.
-#include <analysis.h>
-#include <compare.h>
-#include <family.h>
+#include <core/math/analysis.h>
+#include <core/math/compare.h>
+#include <core/math/family.h>
 
 #include <QtTest>
 

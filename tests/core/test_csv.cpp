@@ -1,7 +1,7 @@
 // Tables as text: CSV files and clipboard blocks in (every dialect spreadsheets write, and every
 // kind of bad input, with its line and column), the clipboard block and the results CSV out.
-#include <csv.h>
-#include <session.h>
+#include <core/io/csv.h>
+#include <core/model/session.h>
 
 #include <QtTest>
 

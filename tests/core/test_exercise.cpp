@@ -1,11 +1,11 @@
 // Exercise mode in core: the "exercise" key of the session file (round trip, every bad field
 // named), what is hidden, the verdict on a prediction, the masks of the plugged-in line and the
 // results CSV, and an injected mistake caught by the gradient check and the invariants.
-#include <catalogue.h>
-#include <exercise.h>
-#include <inject.h>
-#include <report.h>
-#include <session_json.h>
+#include <core/teach/catalogue.h>
+#include <core/model/exercise.h>
+#include <core/teach/inject.h>
+#include <core/teach/report.h>
+#include <core/io/session_json.h>
 
 #include <QtTest>
 

@@ -1,11 +1,11 @@
-// The normalization family (core/family.h): every layer against PyTorch's reference cases
+// The normalization family (core/math/family.h): every layer against PyTorch's reference cases
 // (tests/reference/family), against finite differences, and against batch norm where the
 // math says they coincide.
-#include <analysis.h>
-#include <catalogue.h>
-#include <family.h>
-#include <family_catalogue.h>
-#include <gradcheck.h>
+#include <core/math/analysis.h>
+#include <core/teach/catalogue.h>
+#include <core/math/family.h>
+#include <core/teach/family_catalogue.h>
+#include <core/math/gradcheck.h>
 
 #include <family_reference.h>
 #include <fuzzy.h>

@@ -1,7 +1,7 @@
-// The family's steps as the walkthrough shows them (core/family_catalogue.h): every step of every
+// The family's steps as the walkthrough shows them (core/teach/family_catalogue.h): every step of every
 // layer has its TeX and a formula key, and its plugged-in numbers for any set are the computed
 // values, the sums over the set written out.
-#include <family_catalogue.h>
+#include <core/teach/family_catalogue.h>
 
 #include <family_reference.h>
 
@@ -43,7 +43,7 @@ struct Formula {
 };
 
 constexpr Formula kFamilyFormulas[] = {
-#include "family_formulas.inc"
+#include <core/teach/family_formulas.inc>
 };
 
 Session sessionOf(Layer layer, Mode mode, Eigen::Index n, Eigen::Index d, Eigen::Index groups,

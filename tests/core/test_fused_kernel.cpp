@@ -1,8 +1,8 @@
 // The fused kernel gives the same bits whatever the memory layout of its arguments: on a CPU
 // with AVX-512, aligned columns take the AVX-512 copy and shifted ones the AVX2 copy
-// (core/fused_kernel.cpp), and the two must add in the same order.
-#include <batchnorm.h>
-#include <session.h>
+// (core/math/fused_kernel.cpp), and the two must add in the same order.
+#include <core/math/batchnorm.h>
+#include <core/model/session.h>
 
 #include <QtTest>
 

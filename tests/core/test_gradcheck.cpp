@@ -2,8 +2,8 @@
 // float64, and float32 checks are as unreliable as doc/derivation.md#gradient-check says.
 #include "reference.h"
 
-#include <analysis.h>
-#include <gradcheck.h>
+#include <core/math/analysis.h>
+#include <core/math/gradcheck.h>
 
 #include <QtTest>
 

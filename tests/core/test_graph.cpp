@@ -1,10 +1,10 @@
 // The computational graph model and the plugged-in numbers of each walkthrough step.
 #include "fuzzy.h"
 
-#include <catalogue.h>
-#include <family.h>
-#include <family_catalogue.h>
-#include <graph.h>
+#include <core/teach/catalogue.h>
+#include <core/math/family.h>
+#include <core/teach/family_catalogue.h>
+#include <core/teach/graph.h>
 
 #include <QtTest>
 

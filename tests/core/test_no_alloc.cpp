@@ -2,9 +2,9 @@
 // allocates nothing once its buffers are sized. This target compiles the core files itself with
 // EIGEN_RUNTIME_NO_MALLOC and assertions on, so any Eigen heap allocation while malloc is
 // forbidden aborts the test (an input in the wrong layout, which Eigen::Ref would copy, too).
-#include <batchnorm.h>
-#include <row_norm_kernel.h>
-#include <session.h>
+#include <core/math/batchnorm.h>
+#include <core/math/row_norm_kernel.h>
+#include <core/model/session.h>
 
 #include <QtTest>
 

@@ -1,5 +1,5 @@
 // The plain-language notes on sessions whose right numbers look wrong.
-#include <notices.h>
+#include <core/teach/notices.h>
 
 #include <QtTest>
 

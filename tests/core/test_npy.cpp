@@ -3,10 +3,10 @@
 #include "fuzzy.h"
 #include "npy_bytes.h"
 
-#include <array_file.h>
-#include <csv.h>
-#include <npy.h>
-#include <session_json.h>
+#include <core/io/array_file.h>
+#include <core/io/csv.h>
+#include <core/io/npy.h>
+#include <core/io/session_json.h>
 
 #include <nlohmann/json.hpp>
 

@@ -2,8 +2,8 @@
 #include "fuzzy.h"
 #include "reference.h"
 
-#include <analysis.h>
-#include <batchnorm.h>
+#include <core/math/analysis.h>
+#include <core/math/batchnorm.h>
 
 #include <QtTest>
 

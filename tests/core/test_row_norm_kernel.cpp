@@ -2,8 +2,8 @@
 // f = sum(y * dout) through a forward written here, row by row (doc/derivation.md#gradient-check),
 // on shapes with odd and even N (the kernels take rows in pairs) and D across the vector width;
 // float32 against float64.
-#include <row_norm_kernel.h>
-#include <session.h>
+#include <core/math/row_norm_kernel.h>
+#include <core/model/session.h>
 
 #include <QtTest>
 

@@ -1,10 +1,10 @@
-// The running-statistics simulation (core/running_history.h) against PyTorch and NumPy
+// The running-statistics simulation (core/math/running_history.h) against PyTorch and NumPy
 // (tests/reference/generate_running.py), and the batches, starts and eval-mode hand-over around it.
 #include "family_reference.h"
 #include "fuzzy.h"
 
-#include <family.h>
-#include <running_history.h>
+#include <core/math/family.h>
+#include <core/math/running_history.h>
 
 #include <nlohmann/json.hpp>
 

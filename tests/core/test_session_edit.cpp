@@ -4,8 +4,8 @@
 #include "fuzzy.h"
 #include "labelled_session.h"
 
-#include <analysis.h>
-#include <session_edit.h>
+#include <core/math/analysis.h>
+#include <core/model/session_edit.h>
 
 #include <QtTest>
 

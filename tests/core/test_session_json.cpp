@@ -1,8 +1,8 @@
 // The session file: the contract's example, round trips, defaults, and every kind of bad input.
 #include "bad_inputs.h"
 
-#include <analysis.h>
-#include <session_json.h>
+#include <core/math/analysis.h>
+#include <core/io/session_json.h>
 
 #include <QTemporaryDir>
 #include <QtTest>

@@ -3,9 +3,9 @@
 #include "fuzzy.h"
 #include "npy_bytes.h"
 
-#include <npy.h>
-#include <session_json.h>
-#include <session_npz.h>
+#include <core/io/npy.h>
+#include <core/io/session_json.h>
+#include <core/io/session_npz.h>
 
 #include <QtTest>
 

@@ -1,6 +1,6 @@
 // The sweeps behind the hsweep and timings plots: each point is exactly what gradientCheck() or
 // timeBackward() returns, in the documented order; cancel and progress behave.
-#include <sweeps.h>
+#include <core/math/sweeps.h>
 
 #include <QtTest>
 

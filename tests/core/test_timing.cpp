@@ -1,7 +1,7 @@
 // The timing module: statistics, settings, cancellation. (Timings themselves are measured by
 // bnflow-cli bench, never asserted on: the machines are shared and noisy.)
-#include <session.h>
-#include <timing.h>
+#include <core/model/session.h>
+#include <core/math/timing.h>
 
 #include <QtTest>
 

@@ -1,12 +1,12 @@
 #include "fuzz_checks.h"
 
-#include <analysis.h>
-#include <array_file.h>
-#include <csv.h>
-#include <exercise_json.h>
-#include <json_document.h>
-#include <session_json.h>
-#include <session_npz.h>
+#include <core/math/analysis.h>
+#include <core/io/array_file.h>
+#include <core/io/csv.h>
+#include <core/io/exercise_json.h>
+#include <core/io/json_document.h>
+#include <core/io/session_json.h>
+#include <core/io/session_npz.h>
 
 #include <cmath>
 #include <cstdio>

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Generate the reference data of the running-statistics simulation (core/running_history.h).
+"""Generate the reference data of the running-statistics simulation (core/math/running_history.h).
 
 Run from anywhere:  tests/reference/generate_running.py
 It writes running/NAME.json: K batches, the running statistics each convention starts from, and

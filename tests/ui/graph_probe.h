@@ -2,7 +2,7 @@
 // shows it, the interface font, and the node boxes in the viewport.
 #pragma once
 
-#include <graph.h>
+#include <core/teach/graph.h>
 
 #include <QApplication>
 #include <QFontInfo>

@@ -2,7 +2,7 @@
 // for the UI tests that need more than the built-in example.
 #pragma once
 
-#include <session.h>
+#include <core/model/session.h>
 
 #include <cstdint>
 

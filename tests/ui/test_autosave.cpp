@@ -6,7 +6,7 @@
 #include <tables/matrix_view.h>
 #include <window/main_window.h>
 
-#include <session_json.h>
+#include <core/io/session_json.h>
 
 #include <QProcess>
 #include <QTemporaryDir>

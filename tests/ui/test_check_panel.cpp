@@ -4,8 +4,8 @@
 #include <check/error_heatmap.h>
 #include <document/display_settings.h>
 #include <document/session_document.h>
-#include <session_json.h>
-#include <catalogue.h>
+#include <core/io/session_json.h>
+#include <core/teach/catalogue.h>
 #include <walkthrough/walkthrough_panel.h>
 #include <walkthrough/walkthrough_state.h>
 #include <window/main_window.h>

@@ -6,7 +6,7 @@
 #include <compare/value_model.h>
 #include <tables/matrix_view.h>
 
-#include <family.h>
+#include <core/math/family.h>
 
 #include <QComboBox>
 #include <QLabel>

@@ -4,8 +4,8 @@
 #include <document/session_document.h>
 #include <tables/result_models.h>
 
-#include <family_catalogue.h>
-#include <session_json.h>
+#include <core/teach/family_catalogue.h>
+#include <core/io/session_json.h>
 
 #include <QAbstractItemModelTester>
 #include <QDir>

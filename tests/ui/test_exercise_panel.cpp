@@ -16,8 +16,8 @@
 #include <walkthrough/walkthrough_state.h>
 #include <window/file_actions.h>
 
-#include <catalogue.h>
-#include <session_json.h>
+#include <core/teach/catalogue.h>
+#include <core/io/session_json.h>
 
 #include <QAction>
 #include <QComboBox>

@@ -11,7 +11,7 @@
 #include <plots/plots_panel.h>
 #include <walkthrough/handout.h>
 
-#include <session.h>
+#include <core/model/session.h>
 
 #include <qcustomplot.h>
 

@@ -11,8 +11,8 @@
 #include <plots/plots_panel.h>
 #include <window/main_window.h>
 
-#include <family_catalogue.h>
-#include <session_json.h>
+#include <core/teach/family_catalogue.h>
+#include <core/io/session_json.h>
 
 #include <QLabel>
 #include <QSpinBox>

@@ -14,10 +14,10 @@
 #include <walkthrough/walkthrough_state.h>
 #include <window/main_window.h>
 
-#include <catalogue.h>
-#include <family_catalogue.h>
-#include <graph.h>
-#include <session.h>
+#include <core/teach/catalogue.h>
+#include <core/teach/family_catalogue.h>
+#include <core/teach/graph.h>
+#include <core/model/session.h>
 
 #include <document/display_settings.h>
 

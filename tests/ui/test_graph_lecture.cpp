@@ -10,8 +10,8 @@
 #include <walkthrough/walkthrough_state.h>
 #include <window/main_window.h>
 
-#include <graph.h>
-#include <session_json.h>
+#include <core/teach/graph.h>
+#include <core/io/session_json.h>
 
 #include "graph_probe.h"
 #include "window_fixture.h"

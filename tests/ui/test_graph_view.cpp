@@ -13,8 +13,8 @@
 #include <walkthrough/walkthrough_state.h>
 #include <window/main_window.h>
 
-#include <catalogue.h>
-#include <graph.h>
+#include <core/teach/catalogue.h>
+#include <core/teach/graph.h>
 
 #include "graph_probe.h"
 #include "window_fixture.h"

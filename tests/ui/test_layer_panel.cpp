@@ -11,8 +11,8 @@
 
 #include "window_fixture.h"
 
-#include <family.h>
-#include <session_json.h>
+#include <core/math/family.h>
+#include <core/io/session_json.h>
 
 #include <QCheckBox>
 #include <QComboBox>

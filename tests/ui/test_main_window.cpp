@@ -10,9 +10,9 @@
 #include <window/main_window.h>
 #include <window/preferences_dialog.h>
 
-#include <family_catalogue.h>
-#include <notices.h>
-#include <session_json.h>
+#include <core/teach/family_catalogue.h>
+#include <core/teach/notices.h>
+#include <core/io/session_json.h>
 
 #include "window_fixture.h"
 

@@ -12,7 +12,7 @@
 #include <walkthrough/walkthrough_state.h>
 #include <window/main_window.h>
 
-#include <catalogue.h>
+#include <core/teach/catalogue.h>
 
 #include <QAction>
 #include <QApplication>

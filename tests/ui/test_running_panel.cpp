@@ -6,7 +6,7 @@
 #include <plots/plot_view.h>
 #include <running/running_panel.h>
 
-#include <family.h>
+#include <core/math/family.h>
 
 #include <QCheckBox>
 #include <QComboBox>

@@ -10,9 +10,9 @@
 #include <walkthrough/walkthrough_state.h>
 #include <window/main_window.h>
 
-#include <catalogue.h>
-#include <family_catalogue.h>
-#include <graph.h>
+#include <core/teach/catalogue.h>
+#include <core/teach/family_catalogue.h>
+#include <core/teach/graph.h>
 
 #include "window_fixture.h"
 

@@ -3,7 +3,7 @@
 #include "error_heatmap.h"
 
 #include <document/session_document.h>
-#include <catalogue.h>
+#include <core/teach/catalogue.h>
 
 #include <QComboBox>
 #include <QDragEnterEvent>

@@ -3,8 +3,8 @@
 // heatmap, and the known mistakes it matches with a way to the walkthrough step of each.
 #pragma once
 
-#include <check.h>
-#include <student_files.h>
+#include <core/teach/check.h>
+#include <core/io/student_files.h>
 
 #include <QWidget>
 

@@ -2,7 +2,7 @@
 // the error is float64 rounding, dark red where it is as large as the gradient itself.
 #pragma once
 
-#include <types.h>
+#include <core/model/types.h>
 
 #include <QWidget>
 

@@ -5,7 +5,7 @@
 #include <document/session_document.h>
 #include <walkthrough/walkthrough_state.h>
 
-#include <catalogue.h>
+#include <core/teach/catalogue.h>
 
 namespace bnflow::ui {
 namespace {

@@ -5,7 +5,7 @@
 #include <document/session_document.h>
 #include <tables/matrix_view.h>
 
-#include <catalogue.h>
+#include <core/teach/catalogue.h>
 
 #include <QComboBox>
 #include <QDoubleValidator>

@@ -4,7 +4,7 @@
 // framed in all three tables. Exportable as PNG, PDF or SVG.
 #pragma once
 
-#include <compare.h>
+#include <core/math/compare.h>
 
 #include <QWidget>
 

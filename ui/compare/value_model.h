@@ -2,7 +2,7 @@
 // view, or the difference of two): formatted and coloured like the result tables.
 #pragma once
 
-#include <types.h>
+#include <core/model/types.h>
 
 #include <QAbstractTableModel>
 

@@ -3,7 +3,7 @@
 #include <document/session_document.h>
 #include <files/atomic_write.h>
 
-#include <session_json.h>
+#include <core/io/session_json.h>
 
 #include <QCoreApplication>
 #include <QDir>

@@ -9,7 +9,7 @@
 // even while other instances run.
 #pragma once
 
-#include <session.h>
+#include <core/model/session.h>
 
 #include <QDateTime>
 #include <QObject>

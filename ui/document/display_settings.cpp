@@ -1,6 +1,6 @@
 #include <document/display_settings.h>
 
-#include <json_format.h>
+#include <core/io/json_format.h>
 
 #include <QApplication>
 #include <QFont>

@@ -1,6 +1,6 @@
 #include <document/examples.h>
 
-#include <session_json.h>
+#include <core/io/session_json.h>
 
 #include <QFile>
 

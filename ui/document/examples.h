@@ -1,7 +1,7 @@
 // The built-in example sessions of File > Examples.
 #pragma once
 
-#include <session.h>
+#include <core/model/session.h>
 
 #include <QString>
 

@@ -2,9 +2,9 @@
 
 #include <files/atomic_write.h>
 
-#include <catalogue.h>
-#include <family_catalogue.h>
-#include <session_json.h>
+#include <core/teach/catalogue.h>
+#include <core/teach/family_catalogue.h>
+#include <core/io/session_json.h>
 
 #include <QFileInfo>
 #include <QUndoStack>

@@ -3,11 +3,11 @@
 // once and resultsChanged() is emitted once. Views read from it; they never keep numbers.
 #pragma once
 
-#include <analysis.h>
-#include <catalogue.h>
-#include <family.h>
-#include <session.h>
-#include <session_edit.h>
+#include <core/math/analysis.h>
+#include <core/teach/catalogue.h>
+#include <core/math/family.h>
+#include <core/model/session.h>
+#include <core/model/session_edit.h>
 
 #include <QObject>
 #include <QString>
@@ -43,7 +43,7 @@ public:
     // The results of a session in training batch norm (bnflow's own path), or nullptr when the
     // session is another layer or mode, or cannot be computed (see problems()).
     const Analysis* analysis() const { return analysis_ ? &*analysis_ : nullptr; }
-    // The results of any other layer or mode of the family (core/family.h), or nullptr.
+    // The results of any other layer or mode of the family (core/math/family.h), or nullptr.
     const FamilyAnalysis* family() const { return family_ ? &*family_ : nullptr; }
     // The running statistics after this batch: training batch norm with both given.
     const RunningUpdate* runningUpdate() const { return running_ ? &*running_ : nullptr; }
@@ -52,7 +52,7 @@ public:
     // session of another layer or mode, that the asking view shows training batch norm only.
     QString whyNoAnalysis() const;
     const Problems& problems() const { return problems_; }
-    // A quantity of the catalogue (core/catalogue.h, family_catalogue.h) for the current
+    // A quantity of the catalogue (core/teach/catalogue.h, family_catalogue.h) for the current
     // session: the session's own quantities always, the computed ones only while isComputed().
     // Empty (0 x 0) for a quantity the session's layer does not have.
     std::optional<Eigen::Map<const Matrix>> value(std::string_view quantityId) const;
@@ -83,7 +83,7 @@ public:
     // merge: one step of a drag (the eps slider), merged with the drag's earlier steps; a typed
     // value or a preset is an undo step of its own.
     bool setEps(double value, bool merge = false);
-    // The layer and its keys (core/norm_config.h) replaced as one undo step. A configuration
+    // The layer and its keys (core/model/norm_config.h) replaced as one undo step. A configuration
     // that does not apply to the batch (validateNorm) is refused with its one-line reason.
     bool setNorm(const NormConfig& norm, const QString& description);
     bool insertSamples(Eigen::Index at, Eigen::Index count);
@@ -98,7 +98,7 @@ public:
     bool setDoutOneHot(Eigen::Index row, Eigen::Index col);
     bool setDoutFromHalfSquareLoss();
 
-    // Exercise mode (core/exercise.h): the exercise replaced as one undo step named
+    // Exercise mode (core/model/exercise.h): the exercise replaced as one undo step named
     // `description` (hide, unhide, lock, a prediction, a reveal, a mistake injected); false and
     // nothing pushed when it is unchanged.
     bool setExercise(const Exercise& exercise, const QString& description);

@@ -1,11 +1,11 @@
-// Which member of the normalization family the session runs, and its keys (core/norm_config.h):
+// Which member of the normalization family the session runs, and its keys (core/model/norm_config.h):
 // the layer; G for group norm; for batch norm the mode, the running statistics, the convention
 // that updates them and the momentum. Each change is one undo step through the document; a
 // combination that does not apply is refused there with its reason, and the editors show the
 // document's keys again. Editors that do not apply to the layer are hidden, never half-valid.
 #pragma once
 
-#include <norm_config.h>
+#include <core/model/norm_config.h>
 
 #include <QWidget>
 

@@ -6,8 +6,8 @@
 #include <document/session_document.h>
 #include <exercise/exercise_names.h>
 
-#include <catalogue.h>
-#include <mistakes.h>
+#include <core/teach/catalogue.h>
+#include <core/teach/mistakes.h>
 
 #include <QApplication>
 #include <QLineEdit>

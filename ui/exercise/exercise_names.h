@@ -4,7 +4,7 @@
 
 #include <tables/result_models.h>
 
-#include <exercise.h>
+#include <core/model/exercise.h>
 
 #include <QAbstractItemView>
 #include <QString>

@@ -6,8 +6,8 @@
 #include <exercise/inject_view.h>
 #include <tables/result_models.h>
 
-#include <catalogue.h>
-#include <mistakes.h>
+#include <core/teach/catalogue.h>
+#include <core/teach/mistakes.h>
 
 #include <QAbstractItemView>
 #include <QAction>

@@ -1,10 +1,10 @@
-// Exercise mode (core/exercise.h), the Exercise tab and menu: the lecturer hides cells of any
+// Exercise mode (core/model/exercise.h), the Exercise tab and menu: the lecturer hides cells of any
 // results table, whole steps or values (shown as "?" everywhere), injects a known mistake, and
 // locks the exercise; the student types predictions into hidden cells and reveals them. Every
 // change is one undo step of the document.
 #pragma once
 
-#include <exercise.h>
+#include <core/model/exercise.h>
 
 #include <QWidget>
 

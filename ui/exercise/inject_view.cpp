@@ -3,7 +3,7 @@
 #include <document/display_settings.h>
 #include <document/session_document.h>
 
-#include <check.h>
+#include <core/teach/check.h>
 
 #include <algorithm>
 #include <cmath>

@@ -3,7 +3,7 @@
 // core (inject.h); this view only arranges the numbers.
 #pragma once
 
-#include <inject.h>
+#include <core/teach/inject.h>
 
 #include <QTextBrowser>
 

@@ -1,5 +1,5 @@
 // The terms plot of the per-sample layers (plot_builders.h familyTermsPlot): one sample's row of
-// the fused closed form, each term scaled as in core/family.h FamilyFused. Numbers only
+// the fused closed form, each term scaled as in core/math/family.h FamilyFused. Numbers only
 // arranged: every value is the family analysis's.
 #include <plots/plot_builders.h>
 

@@ -5,10 +5,10 @@
 
 #include <plots/plot_spec.h>
 
-#include <analysis.h>
-#include <family.h>
-#include <gradcheck.h>
-#include <sweeps.h>
+#include <core/math/analysis.h>
+#include <core/math/family.h>
+#include <core/math/gradcheck.h>
+#include <core/math/sweeps.h>
 
 #include <atomic>
 #include <functional>

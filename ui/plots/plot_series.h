@@ -3,7 +3,7 @@
 
 #include <plots/plot_spec.h>
 
-#include <types.h>
+#include <core/model/types.h>
 
 namespace bnflow::ui::detail {
 

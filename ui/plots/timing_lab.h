@@ -3,7 +3,7 @@
 // millisecond).
 #pragma once
 
-#include <sweeps.h>
+#include <core/math/sweeps.h>
 
 #include <QFutureWatcher>
 #include <QObject>

@@ -7,9 +7,9 @@
 #include <tables/result_models.h>
 #include <tables/set_model.h>
 
-#include <catalogue.h>
-#include <family_catalogue.h>
-#include <notices.h>
+#include <core/teach/catalogue.h>
+#include <core/teach/family_catalogue.h>
+#include <core/teach/notices.h>
 
 #include <QEvent>
 #include <QGroupBox>
@@ -275,7 +275,7 @@ MatrixView* ResultsPanel::view(const QString& name) const
 }
 
 // The tables follow the layer: batch norm's statistics are per feature, the others' per sample
-// (core/family.h); eval mode adds the running statistics; the invariants of dx are batch norm's.
+// (core/math/family.h); eval mode adds the running statistics; the invariants of dx are batch norm's.
 void ResultsPanel::showLayer()
 {
     const NormConfig& norm = document_->norm();

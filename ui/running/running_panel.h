@@ -2,10 +2,10 @@
 // PyTorch, Keras and CS231n updates side by side, the running mean and variance of one feature
 // plotted against the batch, the final values in a table, and a button that puts the session
 // into batch-norm eval mode with one convention's final statistics (one undo step). The numbers
-// come from core/running_history.h; this panel only shows them.
+// come from core/math/running_history.h; this panel only shows them.
 #pragma once
 
-#include <running_history.h>
+#include <core/math/running_history.h>
 
 #include <QWidget>
 

@@ -6,8 +6,8 @@
 #include <document/session_document.h>
 #include <tables/matrix_view.h>
 
-#include <catalogue.h>
-#include <family.h>
+#include <core/teach/catalogue.h>
+#include <core/math/family.h>
 
 #include <QApplication>
 #include <QColor>

@@ -4,7 +4,7 @@
 #include <document/session_document.h>
 #include <tables/result_models.h>
 
-#include <csv.h>
+#include <core/io/csv.h>
 
 #include <limits>
 

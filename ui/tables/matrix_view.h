@@ -27,7 +27,7 @@ public:
 
     // The statistic selected now (the walkthrough's step, or a statistic's cell clicked in a
     // table), whose set of x cells the batch editor shows: the reduction made visible. Its
-    // quantity id (core/family_catalogue.h isSetStatistic) and its cell in the statistic's own
+    // quantity id (core/teach/family_catalogue.h isSetStatistic) and its cell in the statistic's own
     // shape (1 x D, N x 1, N x G); an empty id: none selected.
     QString statistic() const { return statistic_; }
     int statisticRow() const { return statisticRow_; }

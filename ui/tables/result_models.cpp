@@ -3,7 +3,7 @@
 #include <document/display_settings.h>
 #include <document/session_document.h>
 
-#include <catalogue.h>
+#include <core/teach/catalogue.h>
 
 #include <QFont>
 

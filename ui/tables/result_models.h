@@ -5,9 +5,9 @@
 
 #include <document/session_document.h>
 
-#include <exercise.h>
-#include <session_edit.h>
-#include <types.h>
+#include <core/model/exercise.h>
+#include <core/model/session_edit.h>
+#include <core/model/types.h>
 
 #include <QAbstractTableModel>
 #include <QRect>
@@ -41,7 +41,7 @@ public:
     // Re-reads the document: after a document change, or when what the model shows moved.
     void refresh();
 
-    // Exercise mode (core/exercise.h): the cells the exercise hides show "?"; with a document
+    // Exercise mode (core/model/exercise.h): the cells the exercise hides show "?"; with a document
     // given here, a number typed into one is the student's prediction (one undo step).
     void acceptPredictions(SessionDocument* document) { predictions_ = document; }
     Qt::ItemFlags flags(const QModelIndex& index) const override;
@@ -152,7 +152,7 @@ public:
     Which which() const { return which_; }
     // The batch (x) shows the set of the statistic selected in `focus`: its cells get a tinted
     // background and say in their tooltip which statistic they share (issue 13: the reduction
-    // made visible). The sets are the session layer's (core/family.h Reduction).
+    // made visible). The sets are the session layer's (core/math/family.h Reduction).
     void showStatisticSets(const CellFocus* focus);
     // Whether cell (row, column) belongs to the selected statistic's set.
     bool inSelectedSet(int row, int column) const;

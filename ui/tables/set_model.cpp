@@ -2,7 +2,7 @@
 
 #include <document/session_document.h>
 
-#include <catalogue.h>
+#include <core/teach/catalogue.h>
 
 #include <algorithm>
 

@@ -1,5 +1,5 @@
 // The statistics of a layer that reduces rows or blocks of rows (layer norm, RMSNorm, group norm:
-// core/family.h Reduction), one table for several of them: rows are samples, a column per
+// core/math/family.h Reduction), one table for several of them: rows are samples, a column per
 // quantity, or per quantity and group for group norm ("mean g=1"). Batch norm's statistics are
 // per feature and live in FeatureModel instead.
 #pragma once

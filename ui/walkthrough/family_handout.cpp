@@ -10,8 +10,8 @@
 #include <document/display_settings.h>
 #include <document/session_document.h>
 
-#include <family_catalogue.h>
-#include <family_report.h>
+#include <core/teach/family_catalogue.h>
+#include <core/teach/family_report.h>
 
 #include <QApplication>
 #include <QPainter>

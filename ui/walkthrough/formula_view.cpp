@@ -1,6 +1,6 @@
 #include <walkthrough/formula_view.h>
 
-#include <family_catalogue.h>
+#include <core/teach/family_catalogue.h>
 
 #include <QEvent>
 #include <QFile>

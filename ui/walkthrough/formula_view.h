@@ -2,7 +2,7 @@
 // in the theme's text colour and scaled for the lecture mode.
 #pragma once
 
-#include <layers/layer_spec.h>
+#include <core/layers/layer_spec.h>
 
 #include <QSvgRenderer>
 #include <QWidget>

@@ -1,6 +1,6 @@
 #include <walkthrough/graph_layout.h>
 
-#include <graph.h>
+#include <core/teach/graph.h>
 
 #include <algorithm>
 #include <cmath>
@@ -13,7 +13,7 @@ struct Cell {
     int column, row;
 };
 
-// The tall grid (core/graph.h GraphNode::tallColumn, tallRow): the forward pass read down the
+// The tall grid (core/teach/graph.h GraphNode::tallColumn, tallRow): the forward pass read down the
 // left column, its side computations (statistics) and the parameters on the right. The edges
 // that carry a long share (x − μ into var and xhat) run down or across rows, so their labels
 // sit between rows, not between columns.

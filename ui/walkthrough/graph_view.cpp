@@ -6,11 +6,11 @@
 #include <document/session_document.h>
 #include <walkthrough/walkthrough_state.h>
 
-#include <analysis.h>
-#include <batchnorm.h>
-#include <family.h>
-#include <family_catalogue.h>
-#include <graph.h>
+#include <core/math/analysis.h>
+#include <core/math/batchnorm.h>
+#include <core/math/family.h>
+#include <core/teach/family_catalogue.h>
+#include <core/teach/graph.h>
 
 #include <QApplication>
 #include <QFontInfo>
@@ -134,7 +134,7 @@ void GraphView::rebuild()
     const QColor muted = blend(text, base, 0.4);  // still 4.5:1 on either theme's base
     const QColor edgeInk = blend(text, base, 0.2);
     const Session& session = document_->session();
-    // The session layer's graph (core/graph.h), stepped through the walkthrough's list of the
+    // The session layer's graph (core/teach/graph.h), stepped through the walkthrough's list of the
     // same layer; while the two disagree (the layer has just changed) nothing is lit.
     const Graph& g = graphOf(layerSpec(session.norm, session.features()));
     const auto& nodes = g.nodes();

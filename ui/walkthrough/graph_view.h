@@ -1,4 +1,4 @@
-// The computational graph (core/graph.h) drawn with QGraphicsScene: each node with its value
+// The computational graph (core/teach/graph.h) drawn with QGraphicsScene: each node with its value
 // for the walkthrough's feature and, once the backward pass has reached it, its gradient; the
 // current step's nodes and edges lit, a backward step's edges drawn from output to input with
 // a short animation; at the fan-out nodes (x, x − μ) each branch's share written on its edge.

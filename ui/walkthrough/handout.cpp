@@ -7,7 +7,7 @@
 #include <walkthrough/graph_view.h>
 #include <walkthrough/walkthrough_state.h>
 
-#include <catalogue.h>
+#include <core/teach/catalogue.h>
 
 #include <QApplication>
 #include <QPainter>

@@ -2,8 +2,8 @@
 // of the walkthrough with its formula, explanation, numbers and the graph at that step.
 #pragma once
 
-#include <family.h>
-#include <session.h>
+#include <core/math/family.h>
+#include <core/model/session.h>
 
 #include <QString>
 

@@ -3,7 +3,7 @@
 // as an HTML table.
 #pragma once
 
-#include <types.h>
+#include <core/model/types.h>
 
 #include <QBuffer>
 #include <QByteArray>

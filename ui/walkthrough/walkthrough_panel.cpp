@@ -8,9 +8,9 @@
 #include <walkthrough/graph_view.h>
 #include <walkthrough/walkthrough_state.h>
 
-#include <catalogue.h>
-#include <family.h>
-#include <family_catalogue.h>
+#include <core/teach/catalogue.h>
+#include <core/math/family.h>
+#include <core/teach/family_catalogue.h>
 
 #include <QApplication>
 #include <QClipboard>

@@ -2,7 +2,7 @@
 // the formula with one feature's numbers plugged in, the step's values, and the graph.
 #pragma once
 
-#include <catalogue.h>
+#include <core/teach/catalogue.h>
 
 #include <QWidget>
 

@@ -8,8 +8,8 @@
 #include <document/session_document.h>
 #include <walkthrough/walkthrough_state.h>
 
-#include <family.h>
-#include <family_catalogue.h>
+#include <core/math/family.h>
+#include <core/teach/family_catalogue.h>
 
 #include <QModelIndex>
 

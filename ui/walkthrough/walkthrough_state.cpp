@@ -1,6 +1,6 @@
 #include <walkthrough/walkthrough_state.h>
 
-#include <catalogue.h>
+#include <core/teach/catalogue.h>
 
 #include <algorithm>
 

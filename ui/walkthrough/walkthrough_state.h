@@ -1,9 +1,9 @@
-// Where the walkthrough is: the step of the session layer's step list (core/family_catalogue.h
+// Where the walkthrough is: the step of the session layer's step list (core/teach/family_catalogue.h
 // steps(layer, mode); batch norm's steps() by default) and the feature whose numbers are shown.
 // View state shared by the walkthrough panel, the graph and the handout; not document data.
 #pragma once
 
-#include <catalogue.h>
+#include <core/teach/catalogue.h>
 
 #include <QObject>
 
@@ -18,7 +18,7 @@ public:
     int step() const { return step_; }
     int feature() const { return feature_; }
     // The sample whose set a per-sample statistic shows (layer norm, RMSNorm, group norm): with
-    // feature(), it picks the selected set (core/family.h Reduction::statRow, statCol).
+    // feature(), it picks the selected set (core/math/family.h Reduction::statRow, statCol).
     int sample() const { return sample_; }
     int stepCount() const;
     const std::vector<Step>& steps() const { return *steps_; }

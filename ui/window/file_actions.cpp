@@ -5,10 +5,10 @@
 #include <document/session_document.h>
 #include <files/atomic_write.h>
 
-#include <csv.h>
-#include <family_report.h>
-#include <file_read.h>
-#include <report.h>
+#include <core/io/csv.h>
+#include <core/teach/family_report.h>
+#include <core/io/file_read.h>
+#include <core/teach/report.h>
 
 #include <QAction>
 #include <QFile>

@@ -1,0 +1,180 @@
+#include <core/teach/check.h>
+
+#include <core/math/analysis.h>
+#include <core/math/family.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace bnflow {
+namespace {
+
+double scaleOf(const Matrix& right)
+{
+    const double largest = right.size() > 0 ? right.cwiseAbs().maxCoeff() : 0.0;
+    return largest > 0 ? largest : 1.0;
+}
+
+// The largest scaled error of student against reference (same shape), +inf if non-finite.
+double scaledDistance(const Matrix& student, const Matrix& reference)
+{
+    if (!student.allFinite())
+        return std::numeric_limits<double>::infinity();
+    return (student - reference).cwiseAbs().maxCoeff() / scaleOf(reference);
+}
+
+std::string shapeText(Eigen::Index rows, Eigen::Index cols)
+{
+    return std::to_string(rows) + " x " + std::to_string(cols);
+}
+
+bool sameShape(const char* name, const Matrix& student, const Matrix& right, Problems& problems)
+{
+    if (student.rows() == right.rows() && student.cols() == right.cols())
+        return true;
+    problems.push_back({name, "is " + shapeText(student.rows(), student.cols()) +
+                                  "; expected " + shapeText(right.rows(), right.cols()) +
+                                  " like the session's"});
+    return false;
+}
+
+// Whether the candidate's value of one tensor is the student's, and differs from the right
+// one (else it would be a second name for the right answer).
+bool matchesTensor(const Matrix& student, const Matrix& wrong, const Matrix& right)
+{
+    return scaledDistance(student, wrong) <= kMistakeMatch &&
+           scaledDistance(wrong, right) > kMistakeMatch;
+}
+
+void addOnce(std::vector<const Mistake*>& list, const Mistake* mistake)
+{
+    if (std::find(list.begin(), list.end(), mistake) == list.end())
+        list.push_back(mistake);
+}
+
+}  // namespace
+
+const char* statusName(TensorStatus status)
+{
+    switch (status) {
+    case TensorStatus::Exact: return "exact";
+    case TensorStatus::Close: return "close";
+    case TensorStatus::Wrong: break;
+    }
+    return "wrong";
+}
+
+TensorVerdict compareTensor(std::string name, const Matrix& student, const Matrix& right)
+{
+    TensorVerdict v;
+    v.name = std::move(name);
+    v.right = right;
+    v.absError = (student - right).cwiseAbs();
+    double worst = -1;
+    // Row by row, so that ties go to the first cell a reader meets; a non-finite error is the
+    // worst of all, and the first one found stays the worst.
+    for (Eigen::Index i = 0; i < student.rows(); ++i) {
+        for (Eigen::Index j = 0; j < student.cols(); ++j) {
+            double& e = v.absError(i, j);
+            if (!std::isfinite(e))
+                e = std::numeric_limits<double>::infinity();
+            if (e > worst) {
+                worst = e;
+                v.worstRow = i;
+                v.worstCol = j;
+            }
+        }
+    }
+    v.maxAbsError = std::max(worst, 0.0);
+    v.maxScaledError = v.maxAbsError / scaleOf(right);
+    v.status = v.maxScaledError <= kExactScaledError   ? TensorStatus::Exact
+               : v.maxScaledError <= kCloseScaledError ? TensorStatus::Close
+                                                       : TensorStatus::Wrong;
+    return v;
+}
+
+CheckOutcome checkGradients(const Session& session, const StudentGradients& student)
+{
+    CheckOutcome outcome;
+    if (!student.dx && !student.dgamma && !student.dbeta) {
+        outcome.problems.push_back({"", "no gradient to check; expected dx, dgamma or dbeta"});
+        return outcome;
+    }
+    // The right values: the staged chain rule of the session's layer. The known mistakes are
+    // those of training batch norm's derivation (mistakes.h), so only there is a wrong answer
+    // diagnosed; for the other layers the verdicts stand alone.
+    const bool trainingBatchNorm = session.norm.isTrainingBatchNorm();
+    Matrix rightDx, rightDgamma, rightDbeta;
+    if (trainingBatchNorm) {
+        AnalysisResult analysis = analyze(session);
+        if (!analysis.ok()) {
+            outcome.problems = std::move(analysis.problems);
+            return outcome;
+        }
+        const StagedGradients<double>& staged = analysis.analysis->staged;
+        rightDx = staged.dx;
+        rightDgamma = staged.dgamma;
+        rightDbeta = staged.dbeta;
+    } else {
+        FamilyResult family = analyzeFamily(session);
+        if (!family.ok()) {
+            outcome.problems = std::move(family.problems);
+            return outcome;
+        }
+        const FamilyStaged& staged = family.analysis->staged;
+        rightDx = staged.dx;
+        rightDgamma = staged.dgamma;
+        rightDbeta = staged.dbeta;
+    }
+    const std::vector<const Matrix*> right = {&rightDx, &rightDgamma, &rightDbeta};
+    // Empty where not handed in.
+    std::vector<Matrix> handed(3);
+    if (student.dx)
+        handed[0] = *student.dx;
+    if (student.dgamma)
+        handed[1] = *student.dgamma;
+    if (student.dbeta)
+        handed[2] = *student.dbeta;
+    const char* names[3] = {"dx", "dgamma", "dbeta"};
+    const bool given[3] = {student.dx.has_value(), student.dgamma.has_value(),
+                           student.dbeta.has_value()};
+    for (std::size_t k = 0; k < 3; ++k)
+        if (given[k])
+            sameShape(names[k], handed[k], *right[k], outcome.problems);
+    if (!outcome.problems.empty())
+        return outcome;
+
+    CheckResult result;
+    result.correct = true;
+    for (std::size_t k = 0; k < 3; ++k) {
+        if (!given[k])
+            continue;
+        result.tensors.push_back(compareTensor(names[k], handed[k], *right[k]));
+        result.correct = result.correct && result.tensors.back().status != TensorStatus::Wrong;
+    }
+    if (!result.correct && trainingBatchNorm) {
+        // Each wrong tensor against the same tensor of every candidate: dbeta = np.sum(dout)
+        // beside a right dx and dgamma is named for dbeta.
+        forEachMistakeCandidate(session, [&](const MistakeCandidate& candidate) {
+            const Matrix dgamma = candidate.dgamma, dbeta = candidate.dbeta;
+            const Matrix* wrong[3] = {&candidate.dx, &dgamma, &dbeta};
+            for (TensorVerdict& t : result.tensors) {
+                const std::size_t k = t.name == "dx" ? 0 : t.name == "dgamma" ? 1 : 2;
+                if (t.status == TensorStatus::Wrong && matchesTensor(handed[k], *wrong[k], *right[k]))
+                    addOnce(t.diagnosis, candidate.mistake);
+            }
+        });
+        // In the contract's order (knownMistakes()'s), whatever order the candidates came in.
+        for (TensorVerdict& t : result.tensors) {
+            std::sort(t.diagnosis.begin(), t.diagnosis.end());
+            for (const Mistake* m : t.diagnosis)
+                addOnce(result.diagnosis, m);
+        }
+        std::sort(result.diagnosis.begin(), result.diagnosis.end());
+    }
+    outcome.result = std::move(result);
+    return outcome;
+}
+
+}  // namespace bnflow

@@ -1,0 +1,66 @@
+// "Check my gradient": a student's dx, dgamma, dbeta against the session's, and the known
+// mistakes (mistakes.h) that the student's result matches. Contract: `bnflow-cli check` in
+// ARCHITECTURE.md.
+#pragma once
+
+#include <core/teach/mistakes.h>
+#include <core/model/problem.h>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace bnflow {
+
+// Errors are scaled by the tensor's largest reference magnitude, max_k |right_k| (1 when the
+// reference is all zeros), so that one threshold serves a dx of 1e-3 and one of 1e3 alike.
+inline constexpr double kExactScaledError = 1e-12;  // at most this: "exact" (float64 rounding)
+inline constexpr double kCloseScaledError = 1e-5;   // at most this: "close" (float32 rounding)
+inline constexpr double kMistakeMatch = 1e-5;       // a mistake matches within this
+
+enum class TensorStatus { Exact, Close, Wrong };
+const char* statusName(TensorStatus status);  // "exact", "close", "wrong"
+
+// What the student handed in: any subset, at least one.
+struct StudentGradients {
+    std::optional<Matrix> dx;         // N x D
+    std::optional<RowVector> dgamma;  // 1 x D
+    std::optional<RowVector> dbeta;   // 1 x D
+};
+
+struct TensorVerdict {
+    std::string name;  // "dx", "dgamma" or "dbeta"
+    TensorStatus status = TensorStatus::Wrong;
+    double maxAbsError = 0;     // max |student - right|; +inf if the student has a non-finite entry
+    double maxScaledError = 0;  // maxAbsError / max |right| (see above); +inf likewise
+    Eigen::Index worstRow = 0;  // the cell of the largest error (the first non-finite one, if
+    Eigen::Index worstCol = 0;  // any); row 0 for dgamma and dbeta
+    Matrix absError;            // |student - right| per cell (+inf where non-finite): a heatmap
+    Matrix right;               // the session's own values, for display beside the student's
+    // When wrong: the known mistakes whose value of this tensor is the student's (and differs
+    // from the right one), in the contract's order. A mistake in one tensor is named for that
+    // tensor, whatever the others are.
+    std::vector<const Mistake*> diagnosis;
+};
+
+struct CheckResult {
+    bool correct = false;                   // every tensor handed in is exact or close
+    std::vector<TensorVerdict> tensors;     // dx, dgamma, dbeta: those handed in, in that order
+    std::vector<const Mistake*> diagnosis;  // the union of the tensors' diagnoses, in the
+                                            // contract's order; empty when correct
+};
+
+struct CheckOutcome {
+    std::optional<CheckResult> result;  // set exactly when problems is empty
+    Problems problems;  // the session cannot be analysed, or a tensor has the wrong shape
+    bool ok() const { return result.has_value(); }
+};
+
+// For any layer of the family (the staged chain rule of the session's layer is the reference);
+// the diagnosis is made for training batch norm only, whose derivation the mistakes belong to.
+CheckOutcome checkGradients(const Session& session, const StudentGradients& student);
+
+// One tensor against its reference (same shape), by the rules above.
+TensorVerdict compareTensor(std::string name, const Matrix& student, const Matrix& right);
+
+}  // namespace bnflow
