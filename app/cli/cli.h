@@ -1,4 +1,4 @@
-// bnflow-cli: the engine headless. The command line is a contract (shared/ARCHITECTURE.md).
+// bnflow-cli: the engine headless. The command line is a contract (doc/contracts.md).
 #pragma once
 
 #include "options.h"

@@ -1,4 +1,4 @@
-// The session file (*.bnflow.json), as fixed by ../../shared/ARCHITECTURE.md.
+// The session file (*.bnflow.json), as fixed by doc/contracts.md, "Session file".
 #pragma once
 
 #include <core/model/session.h>

@@ -1,5 +1,5 @@
 // Which member of the normalization family a session runs, and how (doc/derivation.md#the-normalization-family).
-// The optional session keys of shared/ARCHITECTURE.md ("layer", "groups", "mode",
+// The optional session keys of doc/contracts.md ("layer", "groups", "mode",
 // "running_mean", "running_var", "momentum", "convention"), each kept exactly as the file gave
 // it: a key the file does not have stays unset here and is not written back, so a file without
 // them reads and writes exactly as before.

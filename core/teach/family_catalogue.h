@@ -51,7 +51,7 @@ double familyRoundingLevel(std::string_view id, const Session& session,
 std::vector<std::string_view> gradForwardIds(const Reduction& reduction);
 std::vector<std::string_view> gradStagedIds(const Reduction& reduction);
 
-// The JSON of the grad contract for any layer of the family (shared/ARCHITECTURE.md):
+// The JSON of the grad contract for any layer of the family (doc/contracts.md):
 // statistics flat ([N] or [D]) when one per sample or per feature, N rows of G for group norm;
 // "running" when the running statistics were updated.
 std::string familyGradJson(const Session& session, const FamilyAnalysis& analysis);

@@ -9,7 +9,7 @@
 
 namespace bnflow {
 
-// The JSON of the `grad` contract (shared/ARCHITECTURE.md): shape, forward, staged, fused,
+// The JSON of the `grad` contract (doc/contracts.md): shape, forward, staged, fused,
 // max_abs_diff; one matrix row a line.
 // With `running` (training batch norm with running statistics), a top-level "running" too.
 struct RunningUpdate;
