@@ -12,6 +12,7 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QProcess>
+#include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -33,6 +34,7 @@ private slots:
     void exportPlotsEveryLayer_data();
     void exportPlotsEveryLayer();
     void handoutNamesTheLayerAndItsSteps();
+    void spatialHandoutPlugsInTheChannel();
     void handoutSampleIsChecked_data();
     void handoutSampleIsChecked();
 };
@@ -285,6 +287,29 @@ void TestCliFamilyExport::handoutNamesTheLayerAndItsSteps()
     QVERIFY(!otherText.contains("x[0][0:3]: μ"));
     const QString cover = otherText.left(otherText.indexOf("Step 1 of"));
     QVERIFY2(cover.simplified().contains("the numbers of the set x[3]"), qPrintable(cover));  // [3:6] may wrap
+}
+
+// Spatial batch norm's handout: the layer and its channels on the cover, gamma per channel, and
+// the channel's N x L entries (PyTorch's reference case, C = 3, L = 5, N = 4: M = 20) plugged in.
+void TestCliFamilyExport::spatialHandoutPlugsInTheChannel()
+{
+    QTemporaryDir dir;
+    const QString pdf = dir.filePath("sbn.pdf");
+    const Run run = runCli({"handout", BNFLOW_FAMILY_DIR "/spatial_batchnorm_4x3x5.bnflow.json", "--feature", "7",
+                            "--out", pdf});
+    QVERIFY2(run.exitCode == 0 && run.err.isEmpty(), run.err.constData());
+    QProcess pdftotext;
+    pdftotext.start("pdftotext", {"-layout", pdf, "-"});
+    if (!pdftotext.waitForFinished(30000) || pdftotext.exitCode() != 0)
+        QSKIP("pdftotext (poppler-utils) is not installed");
+    const QString text = QString::fromUtf8(pdftotext.readAllStandardOutput());
+    QVERIFY2(text.contains("Layer: spatial batch norm, 3 channels of L = 5 positions"), qPrintable(text.left(2000)));
+    QVERIFY(text.contains("\"channels\": 3"));
+    QVERIFY(text.contains("gamma and beta are one per channel"));
+    const auto& list = steps(specs::spatialBatchNorm());
+    QCOMPARE(text.count(QRegularExpression("Step \\d+ of 24:")), int(list.size()));
+    // Feature 7 is in channel 1: columns 5 .. 9 of every sample, 20 entries.
+    QVERIFY2(text.contains("x[*][5:10] (channel 1): μ = (1/NL) · Σ_(i,j∈c) x = (1/20) · ("), qPrintable(text.left(3000)));
 }
 
 // --sample names a sample of a layer with per-sample statistics; anything else is a usage error

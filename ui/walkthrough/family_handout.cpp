@@ -66,6 +66,8 @@ QString layerHtml(const Session& s, const DisplaySettings& display)
     QStringList keys{QStringLiteral("\"layer\": \"%1\"").arg(qs(layerName(layer)))};
     if (n.groups)
         keys << QStringLiteral("\"groups\": %1").arg(*n.groups);
+    if (n.channels)
+        keys << QStringLiteral("\"channels\": %1").arg(*n.channels);
     if (n.mode)
         keys << QStringLiteral("\"mode\": \"%1\"").arg(qs(modeName(*n.mode)));
     if (n.convention || n.updatesRunning())
@@ -73,11 +75,12 @@ QString layerHtml(const Session& s, const DisplaySettings& display)
     if (n.momentum || n.updatesRunning())
         keys << QStringLiteral("\"momentum\": %1%2").arg(display.format(n.momentumOrDefault()),
                                                         n.momentum ? QString() : QObject::tr(" (the convention's default)"));
-    QString title = qs(layerTitle(layer));
+    const Eigen::Index positions = n.positions(s.features());
+    QString title = qs(layerSpec(n, s.features()).title);
+    if (positions > 1)
+        title += QObject::tr(", %1 channels of L = %2 positions").arg(s.features() / positions).arg(positions);
     if (layer == Layer::GroupNorm && n.groups)
         title += QObject::tr(" with G = %1 groups of %2 consecutive features").arg(*n.groups).arg(s.features() / *n.groups);
-    if (n.isEval())
-        title += QObject::tr(" in eval mode");
     QString html = QObject::tr("<p><b>Layer: %1</b></p><p>Its keys: %2</p>")
                        .arg(title.toHtmlEscaped(), keys.join(QStringLiteral(", ")).toHtmlEscaped());
     if (n.runningMean)
@@ -103,7 +106,7 @@ bool writeFamilyHandout(const SessionDocument& document, const DisplaySettings& 
     QPainter& painter = pages.painter();
     const double width = pages.columnWidth();
     const Reduction& r = a.reduction;
-    const QString layer = qs(layerTitle(r.layer)) + (r.eval ? QObject::tr(" (eval mode)") : QString());
+    const QString layer = qs(layerSpec(r).title);
 
     double y = kMargin;
     const QString title = s.title.empty() ? QObject::tr("%1, step by step").arg(layer) : QString::fromStdString(s.title);
@@ -112,10 +115,12 @@ bool writeFamilyHandout(const SessionDocument& document, const DisplaySettings& 
         y = drawText(painter, QString::fromStdString(s.notes).toHtmlEscaped(), y, width, 11);
     y = drawText(painter, layerHtml(s, display) +
                               QObject::tr("<p>Statistics (mean, var, ...) are %1; each is shared by %2 elements "
-                                          "(M = %2). gamma and beta stay one per feature.</p>")
-                                  .arg(statisticShape(r)).arg(r.count()),
+                                          "(M = %2). %3</p>")
+                                  .arg(statisticShape(r)).arg(r.count())
+                                  .arg(r.positions > 1 ? QObject::tr("gamma and beta are one per channel.")
+                                                       : QObject::tr("gamma and beta stay one per feature.")),
                  y, width, 10);
-    const QString numbers = r.eval ? QObject::tr("feature %1").arg(j)
+    const QString numbers = r.eval && r.positions == 1 ? QObject::tr("feature %1").arg(j)
                                    : QObject::tr("the set %1").arg(qs(r.setName(r.statRow(i), r.statCol(j))));
     drawText(painter, handoutCoverHtml(s, display, numbers), y, width, 10);
 
