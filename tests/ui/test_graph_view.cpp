@@ -5,6 +5,7 @@
 // a session that cannot be computed; the handout's graph at 8 pt or more; the F1 sheet. The
 // whole graph on a projector in lecture mode: test_graph_lecture.cpp.
 #include <document/display_settings.h>
+#include <document/examples.h>
 #include <document/session_document.h>
 #include <walkthrough/graph_view.h>
 #include <walkthrough/handout.h>
@@ -26,6 +27,7 @@
 #include <QGraphicsRectItem>
 #include <QGraphicsSimpleTextItem>
 #include <QGraphicsTextItem>
+#include <QScrollBar>
 #include <QSettings>
 #include <QTemporaryDir>
 #include <QTextBrowser>
@@ -86,6 +88,7 @@ private slots:
     void init();
     void cleanup();
     void textIsAtLeastTheUiFont();
+    void litNodesAreScrolledIntoViewOnALaptop();
     void textFollowsPreferencesAndLectureZoom();
     void nodesStayPutFromStepToStep();
     void backwardStepLightsItsEdgesFromOutputToInput();
@@ -134,6 +137,36 @@ void TestGraphView::textIsAtLeastTheUiFont()
                  qPrintable(QStringLiteral("after Fit: %1 px < %2 px").arg(smallestTextPixels(graph())).arg(uiFontPixels())));
 }
 
+// At 1366 x 768 the graph pane shows part of the graph: at every step of every layer's example
+// the step's first lit node is wholly in the pane, and every lit node at least in part.
+void TestGraphView::litNodesAreScrolledIntoViewOnALaptop()
+{
+    window_->resize(1366, 768);
+    QTest::qWait(50);
+    int checked = 0;
+    for (const Example& example : examples()) {
+        if (example.section.isEmpty() && &example != &examples().front())
+            continue;  // batch norm's other examples have its graph: the first one stands for them
+        document_->reset(example.session);
+        QTest::qWait(10);
+        const int count = int(window_->walkthroughState()->steps().size());
+        for (int step = 0; step < count; ++step) {
+            window_->walkthroughState()->setStep(step);
+            const QRect pane = graph()->viewport()->rect();
+            const QStringList lit = graph()->activeNodes();
+            for (int k = 0; k < lit.size(); ++k) {
+                const QRect box = graph()->mapFromScene(graph()->nodeRect(lit[k])).boundingRect();
+                const QString what = QStringLiteral("%1, step %2: %3 at %4,%5 %6x%7 in a %8x%9 pane")
+                                         .arg(example.title).arg(step + 1).arg(lit[k]).arg(box.x()).arg(box.y())
+                                         .arg(box.width()).arg(box.height()).arg(pane.width()).arg(pane.height());
+                QVERIFY2(k == 0 ? pane.contains(box) : pane.intersects(box), qPrintable(what));
+            }
+            ++checked;
+        }
+    }
+    QVERIFY(checked > 100);
+}
+
 void TestGraphView::textFollowsPreferencesAndLectureZoom()
 {
     display_->setFontPointSize(10);
@@ -161,13 +194,34 @@ void TestGraphView::textFollowsPreferencesAndLectureZoom()
 
 void TestGraphView::nodesStayPutFromStepToStep()
 {
+    // The layout never changes with the step; on screen the nodes move only when the pane
+    // scrolls to keep the step's nodes in view, and then all together, by the same offset.
     display_->setAnimateGraph(false);
     window_->walkthroughState()->setStep(0);
     const QMap<QString, QRect> first = nodesOnScreen(graph());
     QCOMPARE(first.size(), int(graphNodes().size()));
+    const QRectF firstX = graph()->nodeRect(QStringLiteral("x"));
     for (int step = 1; step < int(steps().size()); ++step) {
         window_->walkthroughState()->setStep(step);
-        QCOMPARE(nodesOnScreen(graph()), first);
+        QCOMPARE(graph()->nodeRect(QStringLiteral("x")), firstX);
+        const QMap<QString, QRect> now = nodesOnScreen(graph());
+        const QPoint offset = now.first().topLeft() - first.first().topLeft();
+        for (auto it = first.begin(); it != first.end(); ++it)
+            QCOMPARE(now.value(it.key()), it.value().translated(offset));
+    }
+    // Where the whole graph fits, nothing moves at all.
+    window_->resize(2400, 1400);
+    QAction* fit = actionNamed(window_, QStringLiteral("&Fit graph"));
+    QVERIFY(fit);
+    fit->trigger();
+    QTest::qWait(50);
+    window_->walkthroughState()->setStep(0);
+    const QMap<QString, QRect> whole = nodesOnScreen(graph());
+    if (graph()->horizontalScrollBar()->maximum() > 0 || graph()->verticalScrollBar()->maximum() > 0)
+        QSKIP("the graph does not fit a 2400 x 1400 window here");
+    for (int step = 1; step < int(steps().size()); ++step) {
+        window_->walkthroughState()->setStep(step);
+        QCOMPARE(nodesOnScreen(graph()), whole);
     }
 }
 

@@ -322,6 +322,8 @@ void GraphView::rebuild()
                                     std::max(kMaxFitScale, minimumZoom()));
         setTransform(QTransform::fromScale(k, k));
     }
+    if (layoutTarget_.isEmpty())
+        keepInView(graph);
     const bool stepped = drawnStep_ != step;
     drawnStep_ = step;
     if (stepped && graph.backward && !lit_.empty() && display_->animateGraph() && layoutTarget_.isEmpty() && isVisible()) {
@@ -330,6 +332,26 @@ void GraphView::rebuild()
     } else {
         drawLit(1);
     }
+}
+
+void GraphView::keepInView(const GraphState& graph)
+{
+    // The step's nodes on screen in a pane smaller than the graph (a laptop's walkthrough): all
+    // of them when they fit, and at least the first (the step's own quantity, or the end the
+    // gradient leaves from) when they do not.
+    QRectF lit;
+    std::optional<QRectF> first;
+    for (std::size_t n = 0; n < geometry_.nodes.size() && n < graph.nodeActive.size(); ++n)
+        if (graph.nodeActive[n]) {
+            lit |= geometry_.nodes[n];
+            if (!first)
+                first = geometry_.nodes[n];
+        }
+    if (!first)
+        return;
+    const int margin = fontMetrics().averageCharWidth() * 2;
+    ensureVisible(lit, margin, margin);
+    ensureVisible(*first, margin, margin);
 }
 
 void GraphView::drawLit(double progress)

@@ -8,6 +8,8 @@
 
 #include <walkthrough/graph_layout.h>
 
+#include <core/teach/graph.h>
+
 #include <QGraphicsView>
 
 class QVariantAnimation;
@@ -61,6 +63,7 @@ private:
     };
     void rebuild();
     void drawLit(double progress);  // 0: nothing of the lit edges drawn yet, 1: all
+    void keepInView(const GraphState& graph);  // scrolls the lit nodes into the pane
 
     const SessionDocument* document_;
     const WalkthroughState* state_;
