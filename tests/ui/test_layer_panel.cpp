@@ -200,6 +200,13 @@ void TestLayerPanel::editorsThatDoNotApplyAreHidden()
     QVERIFY(!panel()->groupsBox()->isVisibleTo(panel()));
     QVERIFY(panel()->modeBox()->isVisibleTo(panel()));
     QVERIFY(!panel()->conventionBox()->isVisibleTo(panel()));  // no running statistics yet
+    QVERIFY(panel()->runningBox()->isVisibleTo(panel()));
+    choose(panel()->modeBox(), int(Mode::Eval));  // eval reads the running statistics: no box to tick
+    QVERIFY(document_->norm().isEval());
+    QVERIFY(!panel()->runningBox()->isVisibleTo(panel()));
+    QVERIFY(panel()->runningTable()->isVisibleTo(panel()));
+    document_->undoStack()->undo();
+    QVERIFY(panel()->runningBox()->isVisibleTo(panel()));
     choose(panel()->layerBox(), int(Layer::RmsNorm));
     QVERIFY(!panel()->modeBox()->isVisibleTo(panel()));  // eval mode is batch norm's
     QVERIFY(!panel()->runningTable()->isVisibleTo(panel()));

@@ -333,7 +333,7 @@ void LayerPanel::refresh()
     channelsLabel_->setVisible(spatial);
     channels_->setVisible(spatial);
     batchNormKeys_->setVisible(batchNorm);
-    running_->setEnabled(!eval);  // eval always reads them
+    running_->setVisible(!eval);  // eval always reads them and updates nothing: not a choice there
     runningTable_->setVisible(batchNorm && (hasRunning || eval));
     const bool updates = batchNorm && !eval && hasRunning;
     for (QWidget* w : {static_cast<QWidget*>(conventionLabel_), static_cast<QWidget*>(convention_),
