@@ -242,11 +242,16 @@ void TestEditors::doutPresets()
     click("One-hot");
     QCOMPARE(document_->session().dout.sum(), 1.0);
     QCOMPARE(document_->session().dout(2, 1), 1.0);
+    // A cell selected in x afterwards is the one: x and dout share the selection.
+    xView()->setCurrentIndex(xView()->model()->index(3, 0));
+    click("One-hot");
+    QCOMPARE(document_->session().dout.sum(), 1.0);
+    QCOMPARE(document_->session().dout(3, 0), 1.0);
     click("From loss");
     QCOMPARE(document_->session().dout, document_->analysis()->forward.y);
     click("Random");
     QVERIFY(document_->session().doutSeed.has_value());
-    QCOMPARE(document_->undoStack()->count(), 4);
+    QCOMPARE(document_->undoStack()->count(), 5);
 }
 
 void TestEditors::selectingXHighlightsEverywhere()

@@ -181,6 +181,9 @@ DoutPanel::DoutPanel(SessionDocument* document, const DisplaySettings* display, 
     view_->setModel(new EditableMatrixModel(document, display, Which::Dout, view_));
     view_->setPasteTarget(document);
     view_->setToolTip(tr("df/dy, given to the backward pass. Type, paste, or pick a preset."));
+    // x and dout share the selected cell: a cell picked in either is the one One-hot sets.
+    connect(view_->selectionModel(), &QItemSelectionModel::currentChanged, focus,
+            [focus](const QModelIndex& current) { focus->set(current.row(), current.column()); });
 
     seed_ = seedBox(this);
     const auto button = [this](const QString& text, const QString& tip, auto slot) {
@@ -195,10 +198,13 @@ DoutPanel::DoutPanel(SessionDocument* document, const DisplaySettings* display, 
     presets->addWidget(seed_, 0, 1);
     presets->addWidget(button(tr("All ones"), tr("f = sum(y): dx is 0 in exact math"),
                               [this] { document_->setDoutAllOnes(); }), 1, 0);
-    presets->addWidget(button(tr("One-hot"), tr("1 at the selected cell, 0 elsewhere: the gradient of one output"),
-                              [this] {
+    presets->addWidget(button(tr("One-hot"), tr("1 at the selected cell (of x or dout), 0 elsewhere: the gradient of one output"),
+                              [this, focus] {
+                                  // The cell selected last in x or dout (they share it), else dout's own.
                                   const QModelIndex at = view_->currentIndex();
-                                  document_->setDoutOneHot(std::max(0, at.row()), std::max(0, at.column()));
+                                  const int row = focus->row() >= 0 ? focus->row() : at.row();
+                                  const int column = focus->column() >= 0 ? focus->column() : at.column();
+                                  document_->setDoutOneHot(std::max(0, row), std::max(0, column));
                               }), 1, 1);
     presets->addWidget(button(tr("From loss"), tr("dout = y, the gradient of L = sum(y^2) / 2"),
                               [this] { document_->setDoutFromHalfSquareLoss(); }), 1, 2);
