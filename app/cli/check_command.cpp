@@ -4,7 +4,7 @@
 #include <core/teach/check.h>
 #include <core/io/json_format.h>
 #include <core/io/text_stream.h>
-#include <core/io/student_files.h>
+#include <core/teach/student_files.h>
 
 #include <cmath>
 #include <sstream>

@@ -4,6 +4,7 @@
 #include <core/math/batchnorm.h>
 #include <core/math/family.h>
 #include <core/math/row_norm_kernel.h>
+#include <core/model/session_edit.h>
 #include <core/io/text_stream.h>
 
 #include <cmath>
@@ -113,15 +114,17 @@ ConfigurationResult runConfiguration(const Session& session, const Configuration
     if (configuration.eps)
         s.eps = *configuration.eps;
     if (configuration.layer && *configuration.layer != s.norm.layerOrDefault()) {
-        s.norm = NormConfig{};
-        s.norm.layer = *configuration.layer;
+        NormConfig next;
+        next.layer = *configuration.layer;
         if (*configuration.layer == Layer::GroupNorm)
-            s.norm.groups = 1;  // one group: the compare view has no editor for G
+            next.groups = 1;  // one group: the compare view has no editor for G
+        s = withNorm(s, next);  // a spatial session's per-channel gamma and beta, per feature again
     }
     if (configuration.convention) {
         if (!s.norm.isTrainingBatchNorm()) {
             result.problems.push_back({"convention", "updates batch norm's running statistics in training mode; "
                                                      "it does not apply to " +
+                                                         std::string(s.norm.positions(s.features()) > 1 ? "spatial " : "") +
                                                          std::string(layerTitle(s.norm.layerOrDefault())) +
                                                          (s.norm.isEval() ? " in eval mode" : "")});
             return result;

@@ -354,10 +354,10 @@ Session doutOneHot(const Session& s, Index row, Index col)
     return out;
 }
 
-Session doutFromHalfSquareLoss(const Session& s, const Analysis& analysis)
+Session doutFromHalfSquareLoss(const Session& s, const Matrix& y)
 {
     Session out = s;
-    out.dout = analysis.forward.y;  // dL/dy of L = sum(y^2) / 2
+    out.dout = y;  // dL/dy of L = sum(y^2) / 2
     out.doutSeed.reset();
     return out;
 }

@@ -2,7 +2,6 @@
 // and every edit keeps x, gamma, beta and dout in shape.
 #pragma once
 
-#include <core/math/analysis.h>
 #include <core/model/session.h>
 
 #include <cstdint>
@@ -63,8 +62,8 @@ Session randomizeBatch(const Session& s, Distribution distribution, std::uint64_
 Session doutFromSeed(const Session& s, std::uint64_t seed);  // sets doutSeed
 Session doutAllOnes(const Session& s);                      // f = sum(y): dx = 0 in exact math
 Session doutOneHot(const Session& s, Eigen::Index row, Eigen::Index col);  // clamps into range
-// dout = y, the upstream gradient of L = sum(y^2) / 2. Needs the session's analysis.
-Session doutFromHalfSquareLoss(const Session& s, const Analysis& analysis);
+// dout = y, the upstream gradient of L = sum(y^2) / 2: y is the session's output, of any layer.
+Session doutFromHalfSquareLoss(const Session& s, const Matrix& y);
 
 // Uniform on [-1, 1), N x D, row by row, from the same engine as standardNormalMatrix.
 Matrix uniformMatrix(Eigen::Index rows, Eigen::Index cols, std::uint64_t seed);

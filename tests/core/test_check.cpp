@@ -2,7 +2,7 @@
 // mistake computes it (tests/check/generate.py), is diagnosed; the right answer is correct.
 #include <core/io/array_file.h>
 #include <core/teach/check.h>
-#include <core/io/student_files.h>
+#include <core/teach/student_files.h>
 #include <core/io/session_json.h>
 
 #include <nlohmann/json.hpp>

@@ -17,6 +17,7 @@ private slots:
     void problemsAreNamed();
     void float32OverflowIsNamed();
     void anotherLayerIsThatLayersAnalysis();
+    void anotherLayerOfASpatialSession();
     void conventionsUpdateTheRunningStatistics();
 };
 
@@ -102,6 +103,38 @@ void TestCompare::float32OverflowIsNamed()
         QCOMPARE(r.problems.front().where, std::string("y"));
         QCOMPARE(r.problems.front().what, std::string("in float32, y overflows; use float64"));
     }
+}
+
+// A spatial session (gamma per channel) compared under layer norm: gamma and beta go back to
+// one per feature, each feature keeping its channel's value, as the layer selector does.
+void TestCompare::anotherLayerOfASpatialSession()
+{
+    Session s = exampleSession();
+    s.x = standardNormalMatrix(4, 6, 3);
+    s.dout = standardNormalMatrix(4, 6, 4);
+    s.gamma = (RowVector(2) << 1.5, -0.5).finished();
+    s.beta = (RowVector(2) << 0.1, 0.3).finished();
+    s.norm.channels = 2;
+    QVERIFY(runConfiguration(s, Configuration{}).ok());
+    Configuration c;
+    c.layer = Layer::LayerNorm;
+    const ConfigurationResult r = runConfiguration(s, c);
+    QVERIFY2(r.ok(), r.ok() ? "" : formatProblem(r.problems.front()).c_str());
+    Session ln = s;
+    ln.norm = NormConfig{};
+    ln.norm.layer = Layer::LayerNorm;
+    ln.gamma = (RowVector(6) << 1.5, 1.5, 1.5, -0.5, -0.5, -0.5).finished();
+    ln.beta = (RowVector(6) << 0.1, 0.1, 0.1, 0.3, 0.3, 0.3).finished();
+    const FamilyResult expected = analyzeFamily(ln);
+    QVERIFY(expected.ok());
+    QCOMPARE(r.computed->dx, expected.analysis->fused.dx);
+    // The running statistics' convention does not apply to spatial batch norm here, and says so.
+    Configuration keras;
+    keras.convention = Convention::Keras;
+    const ConfigurationResult refused = runConfiguration(s, keras);
+    QVERIFY(!refused.ok());
+    QVERIFY2(refused.problems.front().what.find("spatial batch norm") != std::string::npos,
+             refused.problems.front().what.c_str());
 }
 
 // Layer norm on the same batch: the family's analysis (checked against PyTorch in test_family),

@@ -4,7 +4,7 @@
 #pragma once
 
 #include <core/teach/check.h>
-#include <core/io/student_files.h>
+#include <core/teach/student_files.h>
 
 #include <QWidget>
 

@@ -170,10 +170,7 @@ bool SessionDocument::setDoutFromHalfSquareLoss()
                    .arg(QString::fromStdString(formatProblem(problems_.front()))));
         return false;
     }
-    Session after = session_;
-    after.dout = *value("y");  // dL/dy of L = sum(y^2) / 2, whichever layer computed y
-    after.doutSeed.reset();
-    return commit(tr("dout: from L = sum(y^2)/2"), std::move(after));
+    return commit(tr("dout: from L = sum(y^2)/2"), doutFromHalfSquareLoss(session_, Matrix(*value("y"))));
 }
 
 }  // namespace bnflow::ui

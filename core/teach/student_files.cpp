@@ -1,4 +1,4 @@
-#include <core/io/student_files.h>
+#include <core/teach/student_files.h>
 
 #include <core/io/array_file.h>
 
