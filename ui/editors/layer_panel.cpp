@@ -318,11 +318,17 @@ void LayerPanel::refresh()
     {
         const QSignalBlocker b1(layer_), b2(groups_), b3(mode_), b4(running_), b5(convention_),
             b6(channels_);
-        channels_->setMaximum(int(std::max<Eigen::Index>(features, 1)));
-        channels_->setValue(int(norm.channels.value_or(0)));
+        // Only what changed: a spin box set to its own value still lays out and repaints its
+        // text, on every edit of the batch.
+        const auto show = [](QSpinBox* box, int maximum, int value) {
+            if (box->maximum() != maximum)
+                box->setMaximum(maximum);
+            if (box->value() != value)
+                box->setValue(value);
+        };
+        show(channels_, int(std::max<Eigen::Index>(features, 1)), int(norm.channels.value_or(0)));
         layer_->setCurrentIndex(layer_->findData(int(layer)));
-        groups_->setMaximum(int(std::max<Eigen::Index>(features, 1)));
-        groups_->setValue(int(norm.groups.value_or(1)));
+        show(groups_, int(std::max<Eigen::Index>(features, 1)), int(norm.groups.value_or(1)));
         mode_->setCurrentIndex(mode_->findData(int(norm.modeOrDefault())));
         running_->setChecked(hasRunning || eval);
         convention_->setCurrentIndex(convention_->findData(int(norm.conventionOrDefault())));
