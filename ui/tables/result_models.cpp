@@ -160,11 +160,17 @@ QVariant DocumentTableModel::headerData(int section, Qt::Orientation orientation
         return {};
     if (orientation == Qt::Vertical)
         return rowLabel(section);
-    // A row of C numbers in a spatial session (gamma, dgamma, batch norm's statistics): channels.
+    // A row of C numbers in a spatial session (gamma, dgamma, batch norm's statistics): channels;
+    // group norm's statistics (N x G): groups.
     const Session& s = document_->session();
     const Eigen::Index channels = s.norm.affineSize(s.features());
-    const bool perChannel = channels != s.features() && documentShape().width() == channels;
-    return (perChannel ? QStringLiteral("c=%1") : QStringLiteral("j=%1")).arg(section);
+    const int width = documentShape().width();
+    if (channels != s.features() && width == channels)
+        return QStringLiteral("c=%1").arg(section);
+    const bool groupNorm = s.norm.layerOrDefault() == Layer::GroupNorm && s.norm.groups;
+    if (groupNorm && width == *s.norm.groups && width != s.features() && width != channels)
+        return QStringLiteral("g=%1").arg(section);
+    return QStringLiteral("j=%1").arg(section);
 }
 
 QVariant numberRole(const DisplaySettings& display, double value, double scale, int role, int digits)

@@ -168,6 +168,7 @@ void TestFamilyWalkthrough::groupNormShowsItsBlock()
     // var is N x G: the cell (3, 1) of its table is sample 3's second group.
     MatrixView* values = window_->walkthrough()->values();
     QCOMPARE(values->model()->columnCount(), 2);
+    QCOMPARE(values->model()->headerData(1, Qt::Horizontal).toString(), QStringLiteral("g=1"));  // a group, not a feature
     const QModelIndex cell = values->model()->index(3, 1);
     QTest::mouseClick(values->viewport(), Qt::LeftButton, {}, values->visualRect(cell).center());
     QCOMPARE(tinted(), (CellList{"3,2", "3,3"}));
