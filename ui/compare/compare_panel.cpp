@@ -323,11 +323,17 @@ void ComparePanel::refresh()
     fit();
     Eigen::Index i = 0, j = 0;
     const double worst = difference.size() ? difference.cwiseAbs().maxCoeff(&i, &j) : 0.0;
+    // Rounding is judged at the precision of the less precise side: float32's unit roundoff is
+    // 6e-8, so a difference of a few 1e-7 of the largest value is float32 rounding, not a real one.
+    const bool float32 = sides_[0].configuration.dtype == Dtype::F32 || sides_[1].configuration.dtype == Dtype::F32;
+    const double rounding = float32 ? 1e-5 : 1e-10;
     summary_->setText(tr("%1: max |B − A| = %2 at i=%3, j=%4 (%5 of the largest |value|, %6)")
                           .arg(label(idUtf8.constData()), QString::number(worst, 'g', 4))
                           .arg(i).arg(j)
                           .arg(size > 0 ? QString::number(worst / size, 'g', 3) : QStringLiteral("0"))
-                          .arg(worst <= 1e-10 * size ? tr("rounding") : tr("a real difference")));
+                          .arg(worst <= 1e-10 * size ? tr("rounding")
+                               : worst <= rounding * size ? tr("float32 rounding")
+                                                          : tr("a real difference")));
 }
 
 void ComparePanel::followSelection(MatrixView* from)
