@@ -1,4 +1,5 @@
 #include <walkthrough/graph_view.h>
+#include <walkthrough/graph_content.h>
 
 #include <walkthrough/graph_items.h>
 
@@ -6,10 +7,6 @@
 #include <document/session_document.h>
 #include <walkthrough/walkthrough_state.h>
 
-#include <core/math/analysis.h>
-#include <core/math/batchnorm.h>
-#include <core/math/family.h>
-#include <core/teach/family_catalogue.h>
 #include <core/teach/graph.h>
 
 #include <QApplication>
@@ -34,33 +31,6 @@ constexpr double kMaxFitScale = 1.25;  // Fit enlarges a small graph in a large 
 QString qs(std::string_view text)
 {
     return QString::fromUtf8(text.data(), qsizetype(text.size()));
-}
-
-// What a node shows of quantity `id`: feature j's column, or (byRow: layer norm, RMSNorm and
-// group norm, whose sets are rows) sample i's row of an N x D quantity; at most four numbers,
-// "…" between; a cell that exercise mode hides is a "?". gamma, beta and their gradients
-// (1 x D) show feature j's value either way: whole rows there made the graph too wide for a
-// projector.
-QString sliceText(const Matrix& m, int i, int j, bool byRow, const DisplaySettings& d, const Exercise& exercise,
-                  std::string_view id)
-{
-    const bool row = byRow && m.rows() > 1 && i < m.rows();
-    const int fixed = row ? i : j;
-    if (m.size() == 0 || fixed < 0 || fixed >= (row ? m.rows() : m.cols()))
-        return QObject::tr("—");
-    QStringList parts;
-    const int n = int(row ? m.cols() : m.rows());
-    for (int k = 0; k < n; ++k) {
-        if (!std::isfinite(row ? m(fixed, k) : m(k, fixed)))
-            return QObject::tr("undefined");
-        if (n > 4 && k == 2) {  // the first two, "…", the last
-            parts << QStringLiteral("…");
-            k = n - 1;
-        }
-        const int r = row ? fixed : k, c = row ? k : fixed;
-        parts << (exercise.isHidden(id, r, c) ? QStringLiteral("?") : d.format(m(r, c)));
-    }
-    return n == 1 ? parts.front() : QStringLiteral("[") + parts.join(QStringLiteral(", ")) + QStringLiteral("]");
 }
 
 // WCAG relative luminance and contrast ratio: lit text and edges must read on a projector.
@@ -133,40 +103,14 @@ void GraphView::rebuild()
     const QColor accent = readable(pal.color(QPalette::Highlight), base, text);
     const QColor muted = blend(text, base, 0.4);  // still 4.5:1 on either theme's base
     const QColor edgeInk = blend(text, base, 0.2);
-    const Session& session = document_->session();
-    // The session layer's graph (core/teach/graph.h), stepped through the walkthrough's list of the
-    // same layer; while the two disagree (the layer has just changed) nothing is lit.
-    const Graph& g = graphOf(layerSpec(session.norm, session.features()));
+    // The texts and what is lit (graph_content.h); here only their sizes, the layout and the items.
+    const GraphContent content = graphContent(*document_, *state_, *display_);
+    const Graph& g = *content.graph;
     const auto& nodes = g.nodes();
     const auto& edges = g.edges();
     const int step = state_->step();
-    const GraphState graph = g.stateAt(&g.steps() == &state_->steps() ? std::size_t(step) : g.steps().size());
-    const int j = std::min(state_->feature(), int(session.features()) - 1);
-    const int i = std::min(state_->sample(), int(session.samples()) - 1);
-    const Reduction reduction = Reduction::of(session.norm, session.samples(), session.features());
-    // Layer norm, RMSNorm, group norm: a set is (part of) a row, so the nodes show sample i's
-    // row, as the plugged-in numbers do; batch norm (and eval) feature j's column.
-    const bool byRow = reduction.layer != Layer::BatchNorm && !reduction.eval;
-    const bool computed = document_->isComputed();
-    const Exercise& exercise = session.exercise;
-
-    // A session that cannot be computed still has its forward values up to the one that is
-    // undefined (mean, x − μ and var with eps = 0 on a constant column): core's forward pass.
-    // Batch norm's pass, so for training batch norm only.
-    std::optional<Analysis> forwardOnly;
-    if (!computed && &g == &graphOf(Layer::BatchNorm) && session.samples() > 0 &&
-        session.gamma.size() == session.features() && session.beta.size() == session.features()) {
-        forwardOnly.emplace();
-        forwardOnly->forward = forward<double>(session.x, session.gamma, session.beta, session.eps);
-    }
-    const auto valueFor = [&](std::string_view id) -> std::optional<Matrix> {
-        if (const auto v = document_->value(id))
-            return Matrix(*v);
-        const Step* producer = findStep(id);
-        if (forwardOnly && producer && producer->phase == Phase::Forward)
-            return Matrix(valueOf(id, session, *forwardOnly));
-        return std::nullopt;
-    };
+    const GraphState& graph = content.state;
+    const bool computed = content.computed;
 
     const QFont font = this->font();
     QFont bold = font;
@@ -174,66 +118,25 @@ void GraphView::rebuild()
     const QFontMetricsF metrics(font), boldMetrics(bold);
     const double pad = metrics.averageCharWidth() * 0.8, line = metrics.lineSpacing();
     const double gap = metrics.averageCharWidth() * 4;
-
-    // Node texts: title, value, gradient; the box is sized for every state of the gradient line
-    // so that nothing moves from step to step.
-    struct NodeText {
-        QString title, value, gradient, pending;
-    };
-    std::vector<NodeText> texts(nodes.size());
+    // Each box is sized for every state of its gradient line, so that nothing moves from step
+    // to step.
+    const std::vector<GraphNodeText>& texts = content.nodes;
     std::vector<QSizeF> nodeSizes(nodes.size());
-    // A statistic of layer norm, RMSNorm or group norm (N x 1, N x G) shows the selected set's
-    // value, named by its set; everything else sliceText's row or column.
-    const auto shown = [&](const Matrix& m, std::string_view id) {
-        // A spatial session's per-channel row (gamma, batch norm's statistics, ...): feature j's channel.
-        if (reduction.positions > 1 && m.rows() == 1 && m.cols() == reduction.channels && j >= 0)
-            return sliceText(m, i, int(reduction.channelOf(j)), false, *display_, exercise, id);
-        if (!isSetStatistic(id) || reduction.layer == Layer::BatchNorm || i < 0 || j < 0 ||
-            m.rows() != reduction.statRows() || m.cols() != reduction.statCols())
-            return sliceText(m, i, j, byRow, *display_, exercise, id);
-        const Eigen::Index r = reduction.statRow(i), c = reduction.statCol(j);
-        const double v = m(r, c);
-        const QString number = exercise.isHidden(id, r, c) ? QStringLiteral("?")
-                               : std::isfinite(v)           ? display_->format(v)
-                                                            : tr("undefined");
-        return tr("%1: %2").arg(QString::fromStdString(reduction.setName(r, c)), number);
-    };
     for (std::size_t n = 0; n < nodes.size(); ++n) {
-        const GraphNode& node = nodes[n];
-        NodeText& t = texts[n];
-        t.title = QString::fromStdString(labelWithSymbol(node.quantity()));
-        const auto value = valueFor(node.id);
-        t.value = value ? shown(*value, node.id) : tr("—");
-        if (node.gradient.empty()) {
-            // Eval mode: the running statistics, and the invStd made of them, are constants;
-            // x − running mean hands dx on unchanged (doc/derivation.md#eval-mode).
-            t.pending = node.id == "xmu" ? tr("passes dx through") : tr("constant: no gradient");
-        } else {
-            const QString gradName = qs(quantity(node.gradient).label);
-            if (const auto grad = document_->value(node.gradient))
-                t.gradient = tr("%1 = %2").arg(gradName, shown(Matrix(*grad), node.gradient));
-            t.pending = computed ? tr("%1: not computed yet").arg(gradName) : tr("%1: none (see above)").arg(gradName);
-        }
+        const GraphNodeText& t = texts[n];
         const double w = std::max({boldMetrics.horizontalAdvance(t.title), metrics.horizontalAdvance(t.value),
                                    metrics.horizontalAdvance(t.gradient), metrics.horizontalAdvance(t.pending)});
         nodeSizes[n] = QSizeF(w + 2 * pad, 3 * line + 2 * pad);
     }
-    // Shares on the edges out of a fan-out node (doc/derivation.md: a node's gradient is the
-    // sum of one share per consumer).
-    std::vector<QString> labels(edges.size());
+    // Two lines, name over value, to keep the gaps the labels sit in narrow.
+    const std::vector<QString>& labels = content.shares;
     std::vector<QSizeF> labelSizes(edges.size());
-    for (std::size_t e = 0; e < edges.size(); ++e) {
-        if (g.fanOut(edges[e].from).size() < 2 || edges[e].share.empty())
-            continue;
-        // Two lines, name over value, to keep the gaps the labels sit in narrow.
-        if (const auto share = document_->value(edges[e].share)) {
-            const QString name = tr("%1 =").arg(qs(quantity(edges[e].share).label));
-            const QString value = sliceText(Matrix(*share), i, j, byRow, *display_, exercise, edges[e].share);
-            labels[e] = name + QLatin1Char('\n') + value;
-            labelSizes[e] = QSizeF(std::max(metrics.horizontalAdvance(name), metrics.horizontalAdvance(value)) + 2 * pad,
+    for (std::size_t e = 0; e < edges.size(); ++e)
+        if (!labels[e].isEmpty()) {
+            const QStringList lines = labels[e].split(QLatin1Char('\n'));
+            labelSizes[e] = QSizeF(std::max(metrics.horizontalAdvance(lines.front()), metrics.horizontalAdvance(lines.back())) + 2 * pad,
                                    2 * line + pad);
         }
-    }
 
     double fitScale = 1;
     const QSizeF pane = layoutTarget_.isEmpty() ? QSizeF(contentsRect().size()) : layoutTarget_;
@@ -262,7 +165,7 @@ void GraphView::rebuild()
         rect->setZValue(1);
         rect->setData(kActiveRole, active);
         rect->setData(kNameRole, qs(nodes[n].id));
-        const NodeText& t = texts[n];
+        const GraphNodeText& t = texts[n];
         const bool reached = graph.gradientReached[n] && !t.gradient.isEmpty();
         const QString lines[] = {t.title, t.value, reached ? t.gradient : t.pending};
         for (int k = 0; k < 3; ++k) {

@@ -7,6 +7,7 @@
 #include <document/display_settings.h>
 #include <document/examples.h>
 #include <document/session_document.h>
+#include <walkthrough/graph_content.h>
 #include <walkthrough/graph_view.h>
 #include <walkthrough/handout.h>
 #include <walkthrough/lecture_mode.h>
@@ -89,6 +90,7 @@ private slots:
     void cleanup();
     void textIsAtLeastTheUiFont();
     void litNodesAreScrolledIntoViewOnALaptop();
+    void contentIsBuiltWithoutAWidget();
     void textFollowsPreferencesAndLectureZoom();
     void nodesStayPutFromStepToStep();
     void backwardStepLightsItsEdgesFromOutputToInput();
@@ -165,6 +167,42 @@ void TestGraphView::litNodesAreScrolledIntoViewOnALaptop()
         }
     }
     QVERIFY(checked > 100);
+}
+
+// The graph's texts come from a builder with no widget (graph_content.h): a document, a
+// walkthrough state and display settings of their own. Spatial batch norm at dgamma: the lit
+// edge is y -> gamma, the gamma node shows feature 4's channel (1), and its gradient is dgamma_1.
+void TestGraphView::contentIsBuiltWithoutAWidget()
+{
+    SessionDocument document;
+    Session s = exampleSession();
+    s.x = standardNormalMatrix(3, 6, 5);
+    s.dout = standardNormalMatrix(3, 6, 6);
+    s.doutSeed.reset();
+    s.gamma = (RowVector(2) << 1.5, -0.5).finished();
+    s.beta = (RowVector(2) << 0.1, 0.3).finished();
+    s.norm.channels = 2;
+    document.reset(s);
+    QVERIFY(document.isComputed());
+    WalkthroughState state;
+    state.setSteps(document.steps());
+    DisplaySettings display;
+    int dgamma = 0;
+    while (std::string_view(document.steps()[std::size_t(dgamma)].id) != "dgamma")
+        ++dgamma;
+    state.setStep(dgamma);
+    state.setFeature(4);
+    const GraphContent content = graphContent(document, state, display);
+    QVERIFY(content.computed);
+    const std::size_t gamma = content.graph->nodeIndex("gamma");
+    QVERIFY(content.state.nodeActive[gamma]);
+    QCOMPARE(content.nodes[gamma].value, display.format(-0.5));
+    QCOMPARE(content.nodes[gamma].gradient,
+             QStringLiteral("dgamma = %1").arg(display.format((*document.value("dgamma"))(0, 1))));
+    // Before the backward pass reaches it, x's gradient line says so; x shows feature 4's column.
+    QCOMPARE(content.nodes[content.graph->nodeIndex("x")].pending, QStringLiteral("dx: not computed yet"));
+    QCOMPARE(content.nodes[content.graph->nodeIndex("x")].value,
+             sliceText(s.x, 0, 4, false, display, s.exercise, "x"));
 }
 
 void TestGraphView::textFollowsPreferencesAndLectureZoom()
