@@ -138,6 +138,15 @@ RunningResult simulateRunning(const Session& s, const RunningSettings& settings)
     result.problems = s.validate();
     if (result.problems.empty())
         result.problems = validateNorm(s.norm, s.samples(), s.features());
+    if (result.problems.empty() && s.norm.positions(s.features()) > 1) {
+        // The simulation draws batches and updates statistics per feature; a spatial session's
+        // are per channel, over N * L entries.
+        result.problems.push_back({"channels", "the running-statistics simulation is per feature; "
+                                               "this session is spatial batch norm, whose running "
+                                               "statistics are per channel: set channels to none "
+                                               "to simulate its features"});
+        return result;
+    }
     // A pytorch-convention session with one sample is refused above; the simulation refuses
     // one sample for any session, below, as it always runs the pytorch convention too.
     if (!result.problems.empty())
@@ -182,8 +191,8 @@ NormConfig evalNorm(const NormConfig& current, const RunningState& running)
 std::optional<EvalGradient> evalGradient(const Session& s, const RowVector& runningVar,
                                          Index feature, Index sample)
 {
-    if (feature < 0 || feature >= s.features() || feature >= runningVar.size() || sample < 0 ||
-        sample >= s.samples())
+    if (feature < 0 || feature >= s.features() || feature >= runningVar.size() ||
+        feature >= s.gamma.size() || sample < 0 || sample >= s.samples())
         return std::nullopt;
     EvalGradient g;
     g.feature = feature;

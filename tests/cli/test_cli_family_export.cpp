@@ -310,6 +310,17 @@ void TestCliFamilyExport::spatialHandoutPlugsInTheChannel()
     QCOMPARE(text.count(QRegularExpression("Step \\d+ of 24:")), int(list.size()));
     // Feature 7 is in channel 1: columns 5 .. 9 of every sample, 20 entries.
     QVERIFY2(text.contains("x[*][5:10] (channel 1): μ = (1/NL) · Σ_(i,j∈c) x = (1/20) · ("), qPrintable(text.left(3000)));
+
+    // The params plot has one bar pair per channel, named so.
+    const QString csv = dir.filePath("params.csv");
+    const Run params = runCli({"export", BNFLOW_FAMILY_DIR "/spatial_batchnorm_4x3x5.bnflow.json", "--plot", "params",
+                               "--out", csv});
+    QVERIFY2(params.exitCode == 0, params.err.constData());
+    QFile file(csv);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const QString rows = QString::fromUtf8(file.readAll());
+    QCOMPARE(rows.count(QRegularExpression("channel \\d")), 6);  // 3 channels x (dgamma, dbeta)
+    QVERIFY(!rows.contains("feature "));
 }
 
 // --sample names a sample of a layer with per-sample statistics; anything else is a usage error

@@ -228,6 +228,7 @@ void TestRunning::refusesWhatDoesNotApply_data()
     QTest::newRow("weight above 1") << "w2" << "weight of the new batch" << "outside [0, 1]";
     QTest::newRow("overflow") << "huge" << "PyTorch running_var" << "overflows";
     QTest::newRow("invalid session") << "nan" << "x[0][0]" << "";
+    QTest::newRow("spatial batch norm") << "spatial" << "channels" << "per channel";
 }
 
 void TestRunning::refusesWhatDoesNotApply()
@@ -253,6 +254,11 @@ void TestRunning::refusesWhatDoesNotApply()
         s.x *= 1e160;
     else if (what == "nan")
         s.x(0, 0) = std::nan("");
+    else if (what == "spatial") {  // one channel of L = 2: gamma and beta have one number
+        s.norm.channels = 1;
+        s.gamma.conservativeResize(1);
+        s.beta.conservativeResize(1);
+    }
     const RunningResult r = simulateRunning(s, settings);
     QVERIFY(!r.ok());
     QCOMPARE(QString::fromStdString(r.problems.front().where), where);

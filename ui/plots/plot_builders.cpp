@@ -156,21 +156,27 @@ PlotSpec differencePlot(const Backward& a)
 
 PlotSpec paramsPlot(const Backward& a)
 {
-    Series dgamma{QStringLiteral("dgamma = sum_i dout * xhat"), SeriesKind::Bars, kBlue};
-    Series dbeta{QStringLiteral("dbeta = sum_i dout"), SeriesKind::Bars, kOrange};
+    // One bar pair per feature, or per channel in a spatial session (dgamma has C numbers there).
+    const bool perChannel = a.dgamma.size() != a.fusedDx.cols();
+    const QString unit = perChannel ? QStringLiteral("channel") : QStringLiteral("feature");
+    Series dgamma{perChannel ? QStringLiteral("dgamma = sum over the channel of dout * xhat")
+                             : QStringLiteral("dgamma = sum_i dout * xhat"), SeriesKind::Bars, kBlue};
+    Series dbeta{perChannel ? QStringLiteral("dbeta = sum over the channel of dout") : QStringLiteral("dbeta = sum_i dout"),
+                 SeriesKind::Bars, kOrange};
     for (Eigen::Index j = 0; j < a.dgamma.size(); ++j) {
         dgamma.x.push_back(double(j) - 0.2);
         dgamma.y.push_back(a.dgamma(j));
-        dgamma.labels << QStringLiteral("feature %1\ndgamma = %2").arg(j).arg(num(a.dgamma(j)));
+        dgamma.labels << QStringLiteral("%1 %2\ndgamma = %3").arg(unit).arg(j).arg(num(a.dgamma(j)));
         dbeta.x.push_back(double(j) + 0.2);
         dbeta.y.push_back(a.dbeta(j));
-        dbeta.labels << QStringLiteral("feature %1\ndbeta = %2").arg(j).arg(num(a.dbeta(j)));
+        dbeta.labels << QStringLiteral("%1 %2\ndbeta = %3").arg(unit).arg(j).arg(num(a.dbeta(j)));
     }
     dgamma.width = dbeta.width = 0.38;
-    Panel panel{QStringLiteral("feature j"), QStringLiteral("gradient of f (per unit of gamma, beta)")};
+    Panel panel{perChannel ? QStringLiteral("channel c") : QStringLiteral("feature j"),
+                QStringLiteral("gradient of f (per unit of gamma, beta)")};
     panel.xTickLabels = featureTicks(a.dgamma.size());
     panel.series = {dgamma, dbeta};
-    return {QStringLiteral("params"), QStringLiteral("Parameter gradients per feature") + a.layer,
+    return {QStringLiteral("params"), QStringLiteral("Parameter gradients per %1").arg(unit) + a.layer,
             QStringLiteral("dgamma and dbeta from the fused pass; |fused - staged| is at most %1 and %2.")
                 .arg(a.maxAbsDiffDgamma, 0, 'g', 2).arg(a.maxAbsDiffDbeta, 0, 'g', 2),
             {panel}};

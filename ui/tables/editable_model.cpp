@@ -121,8 +121,7 @@ QVariant EditableMatrixModel::data(const QModelIndex& index, int role) const
     }
     const Session& s = document_->session();
     const Eigen::Index positions = s.norm.positions(s.features());
-    if (role == Qt::BackgroundRole && positions > 1 && (index.column() / positions) % 2 == 1)
-    {
+    if (role == Qt::BackgroundRole && positions > 1 && (index.column() / positions) % 2 == 1) {
         QColor tint = QApplication::palette().color(QPalette::Highlight);  // every other channel
         tint.setAlphaF(0.10f);
         return tint;
