@@ -3,6 +3,7 @@
 // steps, and the plots that show batch norm only (hsweep, timings; terms in eval mode) refuse
 // the other layers with the reason; the per-sample layers' terms plot takes --sample, not --feature.
 #include "cli_runner.h"
+#include "family_reference.h"
 
 #include <core/teach/family_catalogue.h>
 
@@ -321,6 +322,30 @@ void TestCliFamilyExport::spatialHandoutPlugsInTheChannel()
     const QString rows = QString::fromUtf8(file.readAll());
     QCOMPARE(rows.count(QRegularExpression("channel \\d")), 6);  // 3 channels x (dgamma, dbeta)
     QVERIFY(!rows.contains("feature "));
+
+    // The terms plot of --feature 7 splits the dx of its channel (1: columns 5..9, every sample),
+    // PyTorch's dx entry by entry.
+    const QString terms = dir.filePath("terms.csv");
+    const Run run2 = runCli({"export", BNFLOW_FAMILY_DIR "/spatial_batchnorm_4x3x5.bnflow.json", "--plot", "terms",
+                             "--feature", "7", "--out", terms});
+    QVERIFY2(run2.exitCode == 0, run2.err.constData());
+    QFile termsFile(terms);
+    QVERIFY(termsFile.open(QIODevice::ReadOnly));
+    const FamilyCase c = loadFamilyCase("spatial_batchnorm_4x3x5");
+    const Matrix& dx = c.expected.at("grads.dx");
+    int points = 0;
+    for (const QString& line : QString::fromUtf8(termsFile.readAll()).split('\n')) {
+        const QStringList f = line.split(',');
+        if (f.size() < 4 || !f[1].startsWith("dx = "))
+            continue;
+        const QRegularExpressionMatch at = QRegularExpression("sample (\\d+), feature (\\d+)").match(line);
+        QVERIFY2(at.hasMatch(), qPrintable(line));
+        const int i = at.captured(1).toInt(), j = at.captured(2).toInt();
+        QVERIFY2(j >= 5 && j < 10, qPrintable(line));
+        QVERIFY(std::abs(f[3].toDouble() - dx(i, j)) <= 1e-12 * dx.cwiseAbs().maxCoeff());
+        ++points;
+    }
+    QCOMPARE(points, 20);
 }
 
 // --sample names a sample of a layer with per-sample statistics; anything else is a usage error

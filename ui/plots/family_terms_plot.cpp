@@ -1,6 +1,7 @@
-// The terms plot of the per-sample layers (plot_builders.h familyTermsPlot): one sample's row of
-// the fused closed form, each term scaled as in core/math/family.h FamilyFused. Numbers only
-// arranged: every value is the family analysis's.
+// The terms plot of the family (plot_builders.h familyTermsPlot): one sample's row of the fused
+// closed form for the per-sample layers, the N x L entries of one feature's channel for spatial
+// batch norm, each term scaled as in core/math/family.h FamilyFused. Numbers only arranged: every
+// value is the family analysis's.
 #include <plots/plot_builders.h>
 
 #include <plots/plot_series.h>
@@ -27,6 +28,11 @@ TermsText termsText(const Reduction& r)
                 QStringLiteral("- scale * xhat * sum_g(dxhat * xhat)"),
                 QStringLiteral("dx_ij = inv_std / M * (M dxhat_ij - sum_g dxhat - xhat_ij sum_g(dxhat xhat)), with "
                                "dxhat = dout * gamma.")};
+    if (r.layer == Layer::BatchNorm)  // a channel's N x L entries (a column when L = 1)
+        return {QStringLiteral("+ scale * NL * dxhat"), QStringLiteral("- scale * sum_c dxhat"),
+                QStringLiteral("- scale * xhat * sum_c(dxhat * xhat)"),
+                QStringLiteral("dx_ij = inv_std_c / (NL) * (NL dxhat_ij - sum_c dxhat - xhat_ij sum_c(dxhat xhat)), "
+                               "the sums over channel c's N x L entries, with dxhat = dout * gamma_c.")};
     return {QStringLiteral("+ scale * D * dxhat"), QStringLiteral("- scale * sum dxhat"),
             QStringLiteral("- scale * xhat * sum(dxhat * xhat)"),
             QStringLiteral("dx_ij = inv_std_i / D * (D dxhat_ij - sum_k dxhat_ik - xhat_ij sum_k dxhat_ik xhat_ik), "
@@ -35,7 +41,7 @@ TermsText termsText(const Reduction& r)
 
 }  // namespace
 
-PlotSpec familyTermsPlot(const FamilyAnalysis& a, Eigen::Index i)
+PlotSpec familyTermsPlot(const FamilyAnalysis& a, Eigen::Index i, Eigen::Index feature)
 {
     const Reduction& r = a.reduction;
     const FamilyFused& t = a.fused;
@@ -48,34 +54,47 @@ PlotSpec familyTermsPlot(const FamilyAnalysis& a, Eigen::Index i)
     Series third{text.third, SeriesKind::Bars, kGreen};
     Series dx{centred ? QStringLiteral("dx = sum of the three") : QStringLiteral("dx = sum of the two"),
               SeriesKind::Points, kVermillion};
-    QStringList scales;
-    for (Eigen::Index j = 0; j < r.features; ++j) {
-        const Eigen::Index sr = r.statRow(i), sc = r.statCol(j);
+    // The entries shown: sample i's row, or (spatial batch norm) the set of feature's channel.
+    const bool channel = r.layer == Layer::BatchNorm;
+    std::vector<std::pair<Eigen::Index, Eigen::Index>> cells;
+    if (channel)
+        cells = r.setCells(0, r.channelOf(feature));
+    else
+        for (Eigen::Index j = 0; j < r.features; ++j)
+            cells.emplace_back(i, j);
+    QStringList scales, ticks;
+    for (std::size_t k = 0; k < cells.size(); ++k) {
+        const auto [row, j] = cells[k];
+        const Eigen::Index sr = r.statRow(row), sc = r.statCol(j);
         const double scale = t.scale(sr, sc);
-        if (j == 0 || sc != r.statCol(j - 1))  // group norm: one per group, short enough for a line
+        if (k == 0 || sc != r.statCol(cells[k - 1].second))  // group norm: one per group, short enough for a line
             scales << (r.layer == Layer::GroupNorm ? QString::number(scale, 'g', 6) : num(scale));
-        const double c1 = scale * t.term1(i, j), c3 = -scale * t.term3(i, j);
-        const QString where = elementLabel(i, j);
-        first.x.push_back(double(j) - offset);
+        ticks << (channel ? QStringLiteral("%1,%2").arg(row).arg(j) : QString::number(j));
+        const double x = double(k);
+        const double c1 = scale * t.term1(row, j), c3 = -scale * t.term3(row, j);
+        const QString where = elementLabel(row, j);
+        first.x.push_back(x - offset);
         first.y.push_back(c1);
         first.labels << where + QStringLiteral("\nscale * term1 = %1").arg(num(c1));
         if (centred) {
             const double c2 = -scale * t.term2(sr, sc);
-            second.x.push_back(double(j));
+            second.x.push_back(x);
             second.y.push_back(c2);
             second.labels << where + QStringLiteral("\n-scale * term2 = %1").arg(num(c2));
         }
-        third.x.push_back(double(j) + offset);
+        third.x.push_back(x + offset);
         third.y.push_back(c3);
         third.labels << where + QStringLiteral("\n-scale * term3 = %1").arg(num(c3));
-        dx.x.push_back(double(j));
-        dx.y.push_back(t.dx(i, j));
-        dx.labels << where + QStringLiteral("\ndx = %1").arg(num(t.dx(i, j)));
+        dx.x.push_back(x);
+        dx.y.push_back(t.dx(row, j));
+        dx.labels << where + QStringLiteral("\ndx = %1").arg(num(t.dx(row, j)));
     }
     for (Series* s : {&first, &second, &third})
         s->width = width;
-    Panel panel{QStringLiteral("feature j"), QStringLiteral("contribution to dx[%1][j]").arg(i)};
-    panel.xTickLabels = featureTicks(r.features);
+    Panel panel = channel ? Panel{QStringLiteral("entry i,j of channel %1").arg(r.channelOf(feature)),
+                                  QStringLiteral("contribution to dx[i][j]")}
+                          : Panel{QStringLiteral("feature j"), QStringLiteral("contribution to dx[%1][j]").arg(i)};
+    panel.xTickLabels = ticks;
     panel.series = centred ? std::vector<Series>{first, second, third, dx} : std::vector<Series>{first, third, dx};
     const std::string_view title = layerTitle(r.layer);
     const QString layer = QString::fromUtf8(title.data(), qsizetype(title.size()));
@@ -85,12 +104,13 @@ PlotSpec familyTermsPlot(const FamilyAnalysis& a, Eigen::Index i)
               .arg(scales.size() <= 3 ? scales.join(QStringLiteral(", "))
                                       : scales.mid(0, 3).join(QStringLiteral(", ")) + QStringLiteral(", ..."))
         : r.layer == Layer::RmsNorm ? QStringLiteral("rrms = %1").arg(scales.join(QString()))
+        : channel                   ? QStringLiteral("scale = inv_std / (NL) = %1").arg(scales.join(QString()))
                                     : QStringLiteral("scale = inv_std / D = %1").arg(scales.join(QString()));
+    const QString which = channel ? QStringLiteral("channel %1 (spatial %2)").arg(r.channelOf(feature)).arg(layer)
+                                  : QStringLiteral("sample %1 (%2)").arg(i).arg(layer);
     return {QStringLiteral("terms"),
-            QStringLiteral("The %1 terms of the fused formula, sample %2 (%3)")
-                .arg(centred ? QStringLiteral("three") : QStringLiteral("two"))
-                .arg(i)
-                .arg(layer),
+            QStringLiteral("The %1 terms of the fused formula, %2")
+                .arg(centred ? QStringLiteral("three") : QStringLiteral("two"), which),
             QStringLiteral("%1\n%2; the bars add up to dx.").arg(text.formula, scaleText),
             {panel}};
 }

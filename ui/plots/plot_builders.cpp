@@ -299,7 +299,8 @@ PlotSpec familyPlot(const QString& name, const Session& session, const FamilyAna
     if (name == QLatin1String("params"))
         return paramsPlot(backwardOf(analysis));
     if (name == QLatin1String("terms"))
-        return familyTermsPlot(analysis, std::clamp<Eigen::Index>(options.sample, 0, session.samples() - 1));
+        return familyTermsPlot(analysis, std::clamp<Eigen::Index>(options.sample, 0, session.samples() - 1),
+                               std::clamp<Eigen::Index>(options.feature, 0, session.features() - 1));
     return checkPlot(name, session, options);  // gradcheck: core checks every layer (gradcheck.h)
 }
 

@@ -30,8 +30,9 @@ PlotSpec gradientsPlot(const Analysis& analysis);
 PlotSpec differencePlot(const Analysis& analysis);
 PlotSpec termsPlot(const Analysis& analysis, Eigen::Index feature);
 // Layer norm, RMSNorm and group norm: the terms of sample i's row (three, or two for RMSNorm),
-// each times its set's scale, and the fused dx they add up to (family_terms_plot.cpp).
-PlotSpec familyTermsPlot(const FamilyAnalysis& analysis, Eigen::Index sample);
+// each times its set's scale, and the fused dx they add up to; spatial batch norm: the same over
+// the N x L entries of feature's channel (family_terms_plot.cpp).
+PlotSpec familyTermsPlot(const FamilyAnalysis& analysis, Eigen::Index sample, Eigen::Index feature);
 PlotSpec paramsPlot(const Analysis& analysis);
 PlotSpec gradcheckPlot(const GradCheckReport& report);
 PlotSpec hsweepPlot(const std::vector<HSweepPoint>& f64, const std::vector<HSweepPoint>& f32);
