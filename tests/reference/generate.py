@@ -317,30 +317,47 @@ def family_case(name, layer, x, gamma, beta, eps, dout, note, rtol=1e-12, groups
             stats = {"mean": x.mean(0), "var": x.var(0, unbiased=False),
                      "inv_std": (x.var(0, unbiased=False) + eps) ** -0.5}
 
+    session = session_of(name, note, x, gamma, beta, eps, dout, layer=layer, groups=groups,
+                         mode=mode, running=running, momentum=momentum, convention=convention)
+    expected = expected_of(name, layer, how, rtol, stats, y, (xg.grad, g.grad, b.grad), updated)
+    return write_case(name, session, expected)
+
+
+def session_of(name, note, x, gamma, beta, eps, dout, layer, running=None, **keys):
+    """A session file of the family: the keys given (None: left out) in the order given, the
+    running statistics as two vectors, "layer" only when it is not batch norm."""
     session = {"format": "bnflow-session", "version": 1, "title": name, "notes": note,
                "x": rows(x), "gamma": vec(gamma), "beta": vec(beta), "eps": eps, "dout": rows(dout)}
+    keys = dict(keys)
+    if "channels" in keys:  # spatial cases: channels first, as they always were written
+        session["channels"] = keys.pop("channels")
     if layer != "batchnorm":
         session["layer"] = layer
-    if groups is not None:
-        session["groups"] = groups
-    if mode is not None:
-        session["mode"] = mode
+    for key in ("groups", "mode"):
+        if keys.get(key) is not None:
+            session[key] = keys.pop(key)
     if running is not None:
         session["running_mean"] = vec(running[0])
         session["running_var"] = vec(running[1])
-    if momentum is not None:
-        session["momentum"] = momentum
-    if convention is not None:
-        session["convention"] = convention
+    session.update({k: v for k, v in keys.items() if v is not None})
+    return session
+
+
+def expected_of(name, layer, how, rtol, stats, y, grads, updated, **extra):
+    """What PyTorch computed: the statistics in the layer's shape, y, the gradients (N x D rows),
+    the updated running statistics; extra keys ("channels") after rtol."""
     as_json = lambda t: rows(t) if t.dim() == 2 else vec(t)
-    expected = {
-        "case": name, "torch_version": torch.__version__, "layer": layer, "reference": how,
-        "rtol": rtol,
-        "forward": dict({k: as_json(v) for k, v in stats.items()}, y=rows(y.detach())),
-        "grads": {"dx": rows(xg.grad), "dgamma": vec(g.grad), "dbeta": vec(b.grad)},
-    }
+    dx, dgamma, dbeta = grads
+    expected = {"case": name, "torch_version": torch.__version__, "layer": layer, "reference": how,
+                "rtol": rtol, **extra,
+                "forward": dict({k: as_json(v) for k, v in stats.items()}, y=rows(y)),
+                "grads": {"dx": rows(dx), "dgamma": vec(dgamma), "dbeta": vec(dbeta)}}
     if updated is not None:
         expected["running"] = {"mean": vec(updated[0]), "var": vec(updated[1])}
+    return expected
+
+
+def write_case(name, session, expected):
     for suffix, data in (("bnflow.json", session), ("expected.json", expected)):
         with open(os.path.join(FAMILY_OUT, f"{name}.{suffix}"), "w") as f:
             json.dump(data, f, indent=1)
@@ -386,32 +403,11 @@ def spatial_case(name, layer, x, gamma, beta, eps, dout, note, rtol, groups, mod
         else:
             mean, var = x3.mean((0, 2)), x3.var((0, 2), unbiased=False)
             stats = {"mean": mean, "var": var, "inv_std": (var + eps) ** -0.5}
-    session = {"format": "bnflow-session", "version": 1, "title": name, "notes": note,
-               "x": rows(x), "gamma": vec(gamma), "beta": vec(beta), "eps": eps, "dout": rows(dout),
-               "channels": channels}
-    if layer != "batchnorm":
-        session["layer"] = layer
-    if groups is not None:
-        session["groups"] = groups
-    if mode is not None:
-        session["mode"] = mode
-    if running is not None:
-        session["running_mean"] = vec(running[0])
-        session["running_var"] = vec(running[1])
-    as_json = lambda t: rows(t) if t.dim() == 2 else vec(t)
-    expected = {
-        "case": name, "torch_version": torch.__version__, "layer": layer, "reference": how,
-        "rtol": rtol, "channels": channels,
-        "forward": dict({k: as_json(v) for k, v in stats.items()}, y=rows(y.detach().reshape(n, d))),
-        "grads": {"dx": rows(xg.grad.reshape(n, d)), "dgamma": vec(g.grad), "dbeta": vec(b.grad)},
-    }
-    if updated is not None:
-        expected["running"] = {"mean": vec(updated[0]), "var": vec(updated[1])}
-    for suffix, data in (("bnflow.json", session), ("expected.json", expected)):
-        with open(os.path.join(FAMILY_OUT, f"{name}.{suffix}"), "w") as f:
-            json.dump(data, f, indent=1)
-            f.write("\n")
-    return name
+    session = session_of(name, note, x, gamma, beta, eps, dout, layer=layer, channels=channels,
+                         groups=groups, mode=mode, running=running)
+    expected = expected_of(name, layer, how, rtol, stats, y.detach().reshape(n, d),
+                           (xg.grad.reshape(n, d), g.grad, b.grad), updated, channels=channels)
+    return write_case(name, session, expected)
 
 
 def spatial_main(gen, names):
