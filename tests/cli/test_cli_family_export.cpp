@@ -18,11 +18,26 @@
 #include <QtTest>
 
 #include <map>
+#include <optional>
 #include <set>
 #include <stdexcept>
 
 using namespace bnflow;
 using namespace bnflow::test;
+
+namespace {
+
+// The PDF's text laid out as on the page (pdftotext, poppler-utils), or nullopt without it.
+std::optional<QString> textOf(const QString& pdf)
+{
+    QProcess pdftotext;
+    pdftotext.start("pdftotext", {"-layout", pdf, "-"});
+    if (!pdftotext.waitForFinished(30000) || pdftotext.exitCode() != 0)
+        return std::nullopt;
+    return QString::fromUtf8(pdftotext.readAllStandardOutput());
+}
+
+}  // namespace
 using Json = nlohmann::json;
 
 class TestCliFamilyExport : public QObject {
@@ -257,11 +272,10 @@ void TestCliFamilyExport::handoutNamesTheLayerAndItsSteps()
     const QString pdf = dir.filePath("gn.pdf");
     const Run run = runCli({"handout", BNFLOW_FAMILY_DIR "/groupnorm_g2_4x6.bnflow.json", "--out", pdf});
     QVERIFY2(run.exitCode == 0 && run.err.isEmpty(), run.err.constData());
-    QProcess pdftotext;
-    pdftotext.start("pdftotext", {"-layout", pdf, "-"});
-    if (!pdftotext.waitForFinished(30000) || pdftotext.exitCode() != 0)
+    const std::optional<QString> pdfText = textOf(pdf);
+    if (!pdfText)
         QSKIP("pdftotext (poppler-utils) is not installed");
-    const QString text = QString::fromUtf8(pdftotext.readAllStandardOutput());
+    const QString text = *pdfText;
     QVERIFY2(text.contains("Layer: group norm with G = 2 groups of 3 consecutive features"), qPrintable(text.left(2000)));
     QVERIFY(text.contains("\"layer\": \"groupnorm\", \"groups\": 2"));
     const auto& list = steps(Layer::GroupNorm);
@@ -281,9 +295,7 @@ void TestCliFamilyExport::handoutNamesTheLayerAndItsSteps()
     const Run other = runCli({"handout", BNFLOW_FAMILY_DIR "/groupnorm_g2_4x6.bnflow.json", "--sample", "3",
                               "--feature", "4", "--out", pdf});
     QVERIFY2(other.exitCode == 0 && other.err.isEmpty(), other.err.constData());
-    pdftotext.start("pdftotext", {"-layout", pdf, "-"});
-    QVERIFY(pdftotext.waitForFinished(30000));
-    const QString otherText = QString::fromUtf8(pdftotext.readAllStandardOutput());
+    const QString otherText = textOf(pdf).value_or(QString());
     QVERIFY2(otherText.contains("x[3][3:6]: μ = (1/M) · Σ_(j∈g) x = (1/3) · ("), qPrintable(otherText.left(3000)));
     QVERIFY(!otherText.contains("x[0][0:3]: μ"));
     const QString cover = otherText.left(otherText.indexOf("Step 1 of"));
@@ -299,11 +311,10 @@ void TestCliFamilyExport::spatialHandoutPlugsInTheChannel()
     const Run run = runCli({"handout", BNFLOW_FAMILY_DIR "/spatial_batchnorm_4x3x5.bnflow.json", "--feature", "7",
                             "--out", pdf});
     QVERIFY2(run.exitCode == 0 && run.err.isEmpty(), run.err.constData());
-    QProcess pdftotext;
-    pdftotext.start("pdftotext", {"-layout", pdf, "-"});
-    if (!pdftotext.waitForFinished(30000) || pdftotext.exitCode() != 0)
+    const std::optional<QString> pdfText = textOf(pdf);
+    if (!pdfText)
         QSKIP("pdftotext (poppler-utils) is not installed");
-    const QString text = QString::fromUtf8(pdftotext.readAllStandardOutput());
+    const QString text = *pdfText;
     QVERIFY2(text.contains("Layer: spatial batch norm, 3 channels of L = 5 positions"), qPrintable(text.left(2000)));
     QVERIFY(text.contains("\"channels\": 3"));
     QVERIFY(text.contains("gamma and beta are one per channel"));

@@ -44,9 +44,12 @@ void checkArray(const NdArrayLoad& load)
         return;
     }
     const NdArray& a = *load.array;
-    require(a.shape.size() <= 2, "more than 2 dimensions accepted");
-    const Eigen::Index rows = a.shape.size() == 2 ? a.shape[0] : 1;
-    const Eigen::Index cols = a.shape.empty() ? 1 : a.shape.back();
+    // At most 3 dimensions: (N, C, L) is read as N rows of C * L.
+    require(a.shape.size() <= 3, "more than 3 dimensions accepted");
+    const Eigen::Index rows = a.shape.size() >= 2 ? a.shape[0] : 1;
+    const Eigen::Index cols = a.shape.empty()      ? 1
+                              : a.shape.size() == 3 ? a.shape[1] * a.shape[2]
+                                                    : a.shape.back();
     require(a.values.rows() == rows && a.values.cols() == cols, "values do not have the shape");
 }
 
