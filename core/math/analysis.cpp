@@ -75,6 +75,9 @@ std::optional<Problem> batchNormOnly(const NormConfig& norm, std::string_view wh
     if (norm.isEval())
         return Problem{"mode", "is \"eval\"; " + subject +
                                    " supports batch norm in training mode only so far"};
+    if (norm.channels)  // gamma and beta per channel: the family's path (family.h) computes it
+        return Problem{"channels", "is " + std::to_string(*norm.channels) + "; " + subject +
+                                       " supports batch norm with one gamma per feature only so far"};
     return std::nullopt;
 }
 

@@ -313,6 +313,16 @@ void TestFamily::analyzeRefusesOtherLayers()
         QVERIFY2(where == (config.isEval() ? "mode" : "layer"), where.c_str());
         QVERIFY2(analyzeFamily(s).ok(), name);
     }
+    // Spatial batch norm in training mode: gamma per channel, which batch norm's own path (one
+    // gamma per feature) would read past; the family computes it.
+    Session s = randomSession(3, 4, 51);
+    s.norm.channels = 2;
+    s.gamma.conservativeResize(2);
+    s.beta.conservativeResize(2);
+    const AnalysisResult r = analyze(s);
+    QVERIFY(!r.ok());
+    QCOMPARE(r.problems.front().where, std::string("channels"));
+    QVERIFY(analyzeFamily(s).ok());
 }
 
 // The cells a statistic is reduced from (what the batch editor highlights): every element of x

@@ -1,6 +1,7 @@
 #include "fuzz_checks.h"
 
 #include <core/math/analysis.h>
+#include <core/math/family.h>
 #include <core/io/array_file.h>
 #include <core/io/csv.h>
 #include <core/io/exercise_json.h>
@@ -81,6 +82,16 @@ void checkSession(const std::uint8_t* data, std::size_t size)
         require(a.forward.y.allFinite() && a.staged.dx.allFinite() && a.fused.grads.dx.allFinite() &&
                     a.staged.dgamma.allFinite() && a.staged.dbeta.allFinite() && std::isfinite(a.maxAbsDiffDx),
                 "accepted analysis has a non-finite value");
+    }
+    // Every layer (spatial ones included) through the family's path.
+    const FamilyResult family = analyzeFamily(s);
+    require(family.ok() == family.problems.empty(), "family ok() and problems disagree");
+    if (family.ok()) {
+        const FamilyAnalysis& f = *family.analysis;
+        require(f.forward.y.allFinite() && f.staged.dx.allFinite() && f.fused.dx.allFinite() &&
+                    f.staged.dgamma.size() == s.gamma.size() && f.staged.dgamma.allFinite() &&
+                    f.staged.dbeta.allFinite(),
+                "accepted family analysis has a non-finite value or a wrong shape");
     }
 }
 
