@@ -4,6 +4,7 @@
 #include <files/atomic_write.h>
 #include <core/io/json_format.h>
 #include <core/io/text_stream.h>
+#include <core/math/bandwidth.h>
 #include <core/math/timing.h>
 
 #include <unistd.h>
@@ -26,7 +27,11 @@ batches enough calls to last about 1 ms; after a warm-up, samples are taken for 
 (and at least 5). Times are per call, in microseconds.
 The run is bounded: a measurement stops sampling after max(T, 1 s) once it has a sample,
 so it lasts at most two warm-up calls, max(T, 1 s) and one more call; the inputs of a shape
-are drawn once. A shape has at most 2^24 entries; the largest, 1x16777216, takes about
+are drawn once. Each row also gives the bytes a call must move, s (3 N D + 4 D) with s = 4 or 8
+(x, dout read, dx written; gamma read, dgamma, dbeta written, D-sized state), and the GB/s that
+makes at the min time; the run ends by measuring one core's STREAM copy rate over two arrays of
+4 x the last-level cache (at least 64 MiB), the yardstick for those GB/s ("stream_gbps").
+A shape has at most 2^24 entries; the largest, 1x16777216, takes about
 12 s for both dtypes and variants on a 2-core test machine (its setup, not its calls,
 dominates).
 )",
@@ -116,16 +121,30 @@ std::string fixed(double value, int decimals)
     return s.str();
 }
 
-std::string table(const std::vector<Row>& rows, double minTimeMs)
+// The bytes one call moves at least (bandwidth.h) and the rate that makes at the fastest call.
+std::int64_t rowBytes(const Row& r)
+{
+    return backwardBytes(r.dtype, r.shape.rows, r.shape.cols);
+}
+
+double rowGbps(const Row& r)
+{
+    return gigabytesPerSecond(rowBytes(r), r.timing.minUs * 1e-6);
+}
+
+std::string table(const std::vector<Row>& rows, double minTimeMs, const CopyBandwidth& copy)
 {
     TextStream out;
     out << "bnflow-cli bench (" << (rows.empty() ? "batch norm" : layerTitle(rows.front().layer)) << ") on "
         << machineDescription() << ", single thread, " << minTimeMs
-        << " ms of samples per row; times per call in microseconds\n\n";
+        << " ms of samples per row; times per call in microseconds\n"
+        << "GB/s: the bytes a call must move, s (3 N D + 4 D), over the min time; one core's copy "
+           "bandwidth (STREAM copy, 2 x "
+        << (copy.arrayBytes >> 20) << " MiB) is " << fixed(copy.gbps, 1) << " GB/s\n\n";
     out << std::left << std::setw(12) << "shape" << std::setw(6) << "dtype" << std::setw(8)
         << "variant" << std::right << std::setw(12) << "min" << std::setw(12) << "p25"
         << std::setw(12) << "median" << std::setw(12) << "p75" << std::setw(9) << "samples"
-        << "  staged/fused (median, min)\n";
+        << std::setw(8) << "GB/s" << "  staged/fused (median, min)\n";
     for (std::size_t k = 0; k < rows.size(); ++k) {
         const Row& r = rows[k];
         const TimingResult& t = r.timing;
@@ -135,7 +154,8 @@ std::string table(const std::vector<Row>& rows, double minTimeMs)
             << std::setw(8) << variantName(r.variant) << std::right << std::setw(12)
             << fixed(t.minUs, decimals) << std::setw(12) << fixed(t.p25Us, decimals)
             << std::setw(12) << fixed(t.medianUs, decimals) << std::setw(12)
-            << fixed(t.p75Us, decimals) << std::setw(9) << t.samples;
+            << fixed(t.p75Us, decimals) << std::setw(9) << t.samples << std::setw(8)
+            << fixed(rowGbps(r), 2);
         // The ratio goes on the fused row when the staged row of the same case came just before.
         if (k > 0 && r.variant == Variant::Fused && rows[k - 1].variant == Variant::Staged) {
             const TimingResult& staged = rows[k - 1].timing;
@@ -147,10 +167,11 @@ std::string table(const std::vector<Row>& rows, double minTimeMs)
     return out.str();
 }
 
-std::string jsonResults(const std::vector<Row>& rows)
+std::string jsonResults(const std::vector<Row>& rows, const CopyBandwidth& copy)
 {
     TextStream out;
-    out << "{\"results\": [";
+    out << "{\"stream_gbps\": " << json::number(copy.gbps) << ", \"stream_array_bytes\": "
+        << copy.arrayBytes << ", \"results\": [";
     for (std::size_t k = 0; k < rows.size(); ++k) {
         const Row& r = rows[k];
         const TimingResult& t = r.timing;
@@ -160,7 +181,8 @@ std::string jsonResults(const std::vector<Row>& rows)
             << ", \"median_us\": " << json::number(t.medianUs) << ", \"p25_us\": "
             << json::number(t.p25Us) << ", \"p75_us\": " << json::number(t.p75Us)
             << ", \"samples\": " << t.samples << ", \"calls_per_sample\": " << t.callsPerSample
-            << ", \"layer\": \"" << layerName(r.layer) << "\"}";
+            << ", \"layer\": \"" << layerName(r.layer) << "\", \"bytes\": " << rowBytes(r)
+            << ", \"gbps\": " << json::number(rowGbps(r)) << "}";
     }
     out << "\n]}\n";
     return out.str();
@@ -169,14 +191,14 @@ std::string jsonResults(const std::vector<Row>& rows)
 std::string csvResults(const std::vector<Row>& rows)
 {
     TextStream out;
-    out << "n,d,dtype,variant,min_us,p25_us,median_us,p75_us,samples,calls_per_sample,layer\n";
+    out << "n,d,dtype,variant,min_us,p25_us,median_us,p75_us,samples,calls_per_sample,layer,bytes,gbps\n";
     for (const Row& r : rows) {
         const TimingResult& t = r.timing;
         out << r.shape.rows << "," << r.shape.cols << "," << dtypeName(r.dtype) << ","
             << variantName(r.variant) << "," << json::number(t.minUs) << ","
             << json::number(t.p25Us) << "," << json::number(t.medianUs) << ","
             << json::number(t.p75Us) << "," << t.samples << "," << t.callsPerSample << ","
-            << layerName(r.layer) << "\n";
+            << layerName(r.layer) << "," << rowBytes(r) << "," << json::number(rowGbps(r)) << "\n";
     }
     return out.str();
 }
@@ -244,6 +266,16 @@ Output benchCommand(const ParsedArgs& parsed)
             }
         }
     }
+    // The yardstick, in the same run: one core's copy rate through memory.
+    if (progress)
+        std::cerr << "\rmeasuring the copy bandwidth...   " << std::string(16, ' ') << std::flush;
+    CopyBandwidth copy;
+    try {
+        copy = measureCopyBandwidth(std::clamp(minTimeMs / 1000.0, 0.05, 0.5));
+    } catch (const std::bad_alloc&) {
+        throw Failed{"not enough memory for the copy-bandwidth arrays (2 x " +
+                     std::to_string(copyArrayBytes() >> 20) + " MiB)"};
+    }
     if (progress)
         std::cerr << "\r" << std::string(48, ' ') << "\r" << std::flush;
 
@@ -252,7 +284,7 @@ Output benchCommand(const ParsedArgs& parsed)
         if (!files::writeFileAtomically(QString::fromStdString(*csvPath),
                                         QByteArray::fromStdString(csvResults(rows)), &error))
             throw Failed{error.toStdString()};
-    return parsed.has("--json") ? jsonResults(rows) : table(rows, minTimeMs);
+    return parsed.has("--json") ? jsonResults(rows, copy) : table(rows, minTimeMs, copy);
 }
 
 }  // namespace bnflow::cli

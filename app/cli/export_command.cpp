@@ -84,6 +84,13 @@ int sizeOption(const ParsedArgs& parsed, const std::string& name, int fallback)
     return int(value);
 }
 
+// The timings plot of a sweep run here, with the copy bandwidth measured after it.
+ui::PlotSpec timingsSpec(const TimingSweepSettings& sweep)
+{
+    const TimingRun run = timingRun(sweep);
+    return ui::timingsPlot(run.points, QString::fromStdString(machineDescription()), run.copy.gbps);
+}
+
 }  // namespace
 
 Output exportCommand(const ParsedArgs& parsed)
@@ -185,7 +192,7 @@ Output exportCommand(const ParsedArgs& parsed)
     }
     const QtStart qt("export");
     const ui::PlotSpec spec =
-        timings          ? ui::timingsPlot(timingSweep(sweep), QString::fromStdString(machineDescription()))
+        timings          ? timingsSpec(sweep)
         : loaded.analysis ? ui::documentPlot(name, loaded.session, *loaded.analysis, options)
                           : ui::familyPlot(name, loaded.session, *loaded.family, options);
     const bool written = csv ? ui::exportPlotCsv(spec, outPath, &error)

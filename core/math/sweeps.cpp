@@ -1,7 +1,9 @@
 #include <core/math/sweeps.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
+#include <new>
 
 namespace bnflow {
 
@@ -64,6 +66,22 @@ std::vector<TimingPoint> timingSweep(const TimingSweepSettings& settings)
         }
     }
     return points;
+}
+
+TimingRun timingRun(const TimingSweepSettings& settings)
+{
+    TimingRun run{timingSweep(settings), {}};
+    const bool complete =
+        run.points.size() == settings.shapes.size() * settings.dtypes.size() * 2 &&
+        (run.points.empty() || run.points.back().result.status == TimingResult::Status::Ok);
+    if (!complete || (settings.cancel && settings.cancel->load()))
+        return run;
+    try {
+        run.copy = measureCopyBandwidth(std::clamp(settings.minTimeSeconds, 0.05, 0.5));
+    } catch (const std::bad_alloc&) {
+        run.copy = {};  // no yardstick; the timings stand
+    }
+    return run;
 }
 
 std::vector<std::pair<Eigen::Index, Eigen::Index>> defaultTimingShapes(Eigen::Index cols,

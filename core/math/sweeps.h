@@ -3,6 +3,7 @@
 // timeBackward(); the sweep only chooses where to evaluate.
 #pragma once
 
+#include <core/math/bandwidth.h>
 #include <core/math/gradcheck.h>
 #include <core/math/timing.h>
 
@@ -48,6 +49,15 @@ struct TimingSweepSettings {
 // Times staged and fused for every shape and dtype, in that order. Stops at the first cancelled
 // or failed measurement and returns what was measured, the last point carrying the status.
 std::vector<TimingPoint> timingSweep(const TimingSweepSettings& settings);
+
+// A sweep followed by one core's copy bandwidth measured in the same run (bandwidth.h), the
+// yardstick for the sweep's GB/s. copy.gbps stays 0 when the sweep did not complete (cancelled,
+// failed) or the copy arrays do not fit in memory.
+struct TimingRun {
+    std::vector<TimingPoint> points;
+    CopyBandwidth copy;
+};
+TimingRun timingRun(const TimingSweepSettings& settings);
 
 // N = 16, 64, ..., up to maxRows (powers of 4), for one D.
 std::vector<std::pair<Eigen::Index, Eigen::Index>> defaultTimingShapes(Eigen::Index cols,

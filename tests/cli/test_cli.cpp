@@ -233,8 +233,19 @@ void TestCli::benchJson()
                      p75 = r.at("p75_us");
         QVERIFY(0 < minUs && minUs <= p25 && p25 <= median && median <= p75);
         QVERIFY(r.at("samples").get<int>() >= 5);
+        // The bytes a call moves, s (3 N D + 4 D), as an integer, and the rate at the min time.
+        const std::int64_t n = r.at("shape")[0], d = r.at("shape")[1];
+        const std::int64_t size = r.at("dtype") == "f32" ? 4 : 8;
+        QVERIFY(r.at("bytes").is_number_integer());
+        QCOMPARE(r.at("bytes").get<std::int64_t>(), size * (3 * n * d + 4 * d));
+        const double gbps = r.at("gbps");
+        QVERIFY(std::abs(gbps - double(size * (3 * n * d + 4 * d)) / (minUs * 1e-6) / 1e9) <= 1e-12 * gbps);
     }
     QCOMPARE(seen, (std::set<std::string>{"f32fused", "f32staged", "f64fused", "f64staged"}));
+    // One core's copy bandwidth, measured in the same run: a positive float.
+    QVERIFY(out.at("stream_gbps").is_number_float());
+    QVERIFY(out.at("stream_gbps").get<double>() > 0.1);
+    QVERIFY(out.at("stream_array_bytes").get<std::int64_t>() >= (std::int64_t(64) << 20));
 }
 
 void TestCli::benchCsvAndTable()
@@ -250,8 +261,13 @@ void TestCli::benchCsvAndTable()
     const QList<QByteArray> lines = file.readAll().trimmed().split('\n');
     QCOMPARE(lines.size(), 3);
     QVERIFY(lines[0].startsWith("n,d,dtype,variant,min_us"));
+    QVERIFY(lines[0].endsWith(",bytes,gbps"));
     QVERIFY(lines[1].startsWith("16,4,f64,staged,"));
     QVERIFY(lines[2].startsWith("16,4,f64,fused,"));
+    const QByteArray bytes = QByteArray::number(8 * (3 * 16 * 4 + 4 * 4));
+    QCOMPARE(lines[1].split(',').at(11), bytes);
+    QVERIFY(lines[1].split(',').at(12).toDouble() > 0);
+    QVERIFY2(run.out.contains("GB/s") && run.out.contains("copy bandwidth"), run.out.constData());
     QVERIFY(!QFile::exists(csv + ".part"));
 }
 

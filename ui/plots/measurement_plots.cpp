@@ -3,6 +3,8 @@
 
 #include <plots/plot_series.h>
 
+#include <core/math/bandwidth.h>
+
 #include <algorithm>
 #include <cmath>
 #include <map>
@@ -113,12 +115,58 @@ PlotSpec hsweepPlot(const std::vector<HSweepPoint>& f64, const std::vector<HSwee
             {panel}};
 }
 
-PlotSpec timingsPlot(const std::vector<TimingPoint>& points, const QString& machine)
+namespace {
+
+using TimingCurves = std::map<std::pair<int, int>, std::vector<const TimingPoint*>>;  // (dtype, variant)
+
+// Achieved GB/s per timed curve against N, with one core's copy bandwidth and the bound a
+// two-pass backward (x and dout read twice: s (5 N D + 4 D) bytes) would reach at copy speed,
+// counted in the minimal bytes as the curves are.
+Panel bandwidthPanel(const TimingCurves& byCurve, double copyGbps, double xMin, double xMax)
 {
-    Panel times{QStringLiteral("batch size N (samples)"), QStringLiteral("time per backward call (µs)"), true, true};
-    Panel speedup{QStringLiteral("batch size N (samples)"), QStringLiteral("speedup (staged / fused)"),
+    Panel panel{QStringLiteral("batch size N (samples)"), QStringLiteral("GB/s achieved"), true, true};
+    for (const auto& [key, curve] : byCurve) {
+        const Dtype dtype = Dtype(key.first);
+        const Variant variant = Variant(key.second);
+        const QString name = QStringLiteral("%1 %2 GB/s").arg(QString::fromUtf8(dtypeName(dtype).data()),
+                                                              QString::fromUtf8(variantName(variant).data()));
+        Series rate{name, SeriesKind::Line, variant == Variant::Staged ? kVermillion : kBlue};
+        rate.dashed = dtype == Dtype::F32;
+        for (const TimingPoint* p : curve) {
+            const std::int64_t bytes = backwardBytes(p->dtype, p->rows, p->cols);
+            rate.x.push_back(double(p->rows));
+            rate.y.push_back(gigabytesPerSecond(bytes, p->result.minUs * 1e-6));
+            rate.labels << QStringLiteral("%1, %2 x %3\n%4 bytes in %5 µs (fastest): %6 GB/s")
+                               .arg(name).arg(p->rows).arg(p->cols).arg(bytes)
+                               .arg(num(p->result.minUs)).arg(rate.y.back(), 0, 'f', 2);
+        }
+        panel.series.push_back(rate);
+    }
+    if (copyGbps > 0 && !byCurve.empty()) {
+        panel.series.push_back(hline(QStringLiteral("copy bandwidth, one core"), copyGbps, kGrey, xMin, xMax));
+        Series bound{QStringLiteral("two-pass bound"), SeriesKind::Line, kPurple};
+        bound.dashed = true;
+        for (const TimingPoint* p : byCurve.begin()->second) {
+            const double minimal = double(3 * p->rows * p->cols + 4 * p->cols);
+            const double twoPass = double(5 * p->rows * p->cols + 4 * p->cols);
+            bound.x.push_back(double(p->rows));
+            bound.y.push_back(copyGbps * minimal / twoPass);
+            bound.labels << QStringLiteral("N = %1: a two-pass backward at copy speed, %2 GB/s")
+                                .arg(p->rows).arg(bound.y.back(), 0, 'f', 2);
+        }
+        panel.series.push_back(bound);
+    }
+    return panel;
+}
+
+}  // namespace
+
+PlotSpec timingsPlot(const std::vector<TimingPoint>& points, const QString& machine, double copyGbps)
+{
+    Panel times{QStringLiteral("batch size N (samples)"), QStringLiteral("µs per call"), true, true};
+    Panel speedup{QStringLiteral("batch size N (samples)"), QStringLiteral("staged / fused"),
                   true, false};
-    std::map<std::pair<int, int>, std::vector<const TimingPoint*>> byCurve;  // (dtype, variant)
+    TimingCurves byCurve;
     for (const TimingPoint& p : points)
         if (p.result.status == TimingResult::Status::Ok)
             byCurve[{int(p.dtype), int(p.variant)}].push_back(&p);
@@ -208,8 +256,14 @@ PlotSpec timingsPlot(const std::vector<TimingPoint>& points, const QString& mach
         if (!measured.isEmpty())
             caption += QStringLiteral("\nMeasured median speedup staged / fused: %1.").arg(measured.join(QStringLiteral("; ")));
     }
+    Panel bandwidth = bandwidthPanel(byCurve, copyGbps, xMin, xMax);
+    if (copyGbps > 0 && !byCurve.empty())
+        caption += QStringLiteral("\nGB/s: the bytes a call must move, s (3 N D + 4 D), over its fastest time. One core copies %1 GB/s "
+                                  "through memory (STREAM copy, measured after the timings);\na two-pass backward reads x and dout "
+                                  "twice and at copy speed reaches the purple bound. Shapes that fit in the cache can beat both.")
+                       .arg(copyGbps, 0, 'f', 1);
     return {QStringLiteral("timings"), title, caption,
-            {times, speedup}};
+            {times, speedup, bandwidth}};
 }
 
 }  // namespace bnflow::ui

@@ -36,7 +36,7 @@ PlotSpec familyTermsPlot(const FamilyAnalysis& analysis, Eigen::Index sample, Ei
 PlotSpec paramsPlot(const Analysis& analysis);
 PlotSpec gradcheckPlot(const GradCheckReport& report);
 PlotSpec hsweepPlot(const std::vector<HSweepPoint>& f64, const std::vector<HSweepPoint>& f32);
-PlotSpec timingsPlot(const std::vector<TimingPoint>& points, const QString& machine);
+PlotSpec timingsPlot(const std::vector<TimingPoint>& points, const QString& machine, double copyGbps = 0);
 
 // Where values that a log axis cannot show (exact zeros) are drawn: a decade below the smallest
 // positive value, or 1e-20 when there is none.

@@ -230,7 +230,7 @@ void PlotsPanel::refresh()
     }
     if (name == QLatin1String("timings")) {
         job_->cancel();
-        showPlot(timingsPlot(lab_->points(), QString::fromStdString(machineDescription())));
+        showPlot(timingsPlot(lab_->points(), QString::fromStdString(machineDescription()), lab_->copyGbps()));
         if (lab_->points().empty())
             message_->setText(tr("Press Run timings to measure on this machine."));
         return;

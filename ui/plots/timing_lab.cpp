@@ -7,9 +7,9 @@ namespace bnflow::ui {
 
 TimingLab::TimingLab(QObject* parent) : QObject(parent)
 {
-    connect(&watcher_, &QFutureWatcher<std::vector<TimingPoint>>::progressValueChanged, this,
+    connect(&watcher_, &QFutureWatcher<TimingRun>::progressValueChanged, this,
             [this](int done) { emit progress(done, watcher_.progressMaximum()); });
-    connect(&watcher_, &QFutureWatcher<std::vector<TimingPoint>>::finished, this, &TimingLab::collect);
+    connect(&watcher_, &QFutureWatcher<TimingRun>::finished, this, &TimingLab::collect);
 }
 
 TimingLab::~TimingLab()
@@ -25,12 +25,12 @@ bool TimingLab::start(TimingSweepSettings settings)
     running_ = true;
     cancel_ = false;
     settings.cancel = &cancel_;
-    watcher_.setFuture(QtConcurrent::run([settings](QPromise<std::vector<TimingPoint>>& promise) mutable {
+    watcher_.setFuture(QtConcurrent::run([settings](QPromise<TimingRun>& promise) mutable {
         settings.progress = [&promise](int done, int total) {
             promise.setProgressRange(0, total);
             promise.setProgressValue(done);
         };
-        promise.addResult(timingSweep(settings));
+        promise.addResult(timingRun(settings));
     }));
     return true;
 }
@@ -43,10 +43,9 @@ void TimingLab::cancel()
 void TimingLab::collect()
 {
     running_ = false;
-    std::vector<TimingPoint> points =
-        watcher_.future().resultCount() > 0 ? watcher_.result() : std::vector<TimingPoint>{};
-    std::erase_if(points, [](const TimingPoint& p) { return p.result.status != TimingResult::Status::Ok; });
-    points_ = std::move(points);
+    TimingRun run = watcher_.future().resultCount() > 0 ? watcher_.result() : TimingRun{};
+    std::erase_if(run.points, [](const TimingPoint& p) { return p.result.status != TimingResult::Status::Ok; });
+    run_ = std::move(run);
     emit finished(cancel_.load());
 }
 

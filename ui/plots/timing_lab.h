@@ -1,4 +1,4 @@
-// Runs core's timingSweep() in the background (QtConcurrent). Progress and the result arrive as
+// Runs core's timingRun() (the sweep, then the copy bandwidth) in the background (QtConcurrent). Progress and the result arrive as
 // signals in the thread that owns the lab; cancel() takes effect between samples (about a
 // millisecond).
 #pragma once
@@ -24,7 +24,9 @@ public:
     void cancel();
     bool isRunning() const { return running_; }
     // What the last finished sweep measured (a cancelled one keeps its completed points).
-    const std::vector<TimingPoint>& points() const { return points_; }
+    const std::vector<TimingPoint>& points() const { return run_.points; }
+    // One core's copy bandwidth measured after the sweep (0 when it did not complete).
+    double copyGbps() const { return run_.copy.gbps; }
 
 signals:
     void progress(int done, int total);
@@ -33,10 +35,10 @@ signals:
 private:
     void collect();
 
-    QFutureWatcher<std::vector<TimingPoint>> watcher_;
+    QFutureWatcher<TimingRun> watcher_;
     std::atomic<bool> cancel_{false};  // core is Qt-free: it polls this, not the future
     bool running_ = false;
-    std::vector<TimingPoint> points_;
+    TimingRun run_;
 };
 
 }  // namespace bnflow::ui

@@ -159,6 +159,29 @@ void TestExports::timingsCaptionSaysOnlyWhatWasMeasured()
     both.push_back(point(16, Dtype::F32, Variant::Fused, 1));
     const PlotSpec mixed = timingsPlot(both, QStringLiteral("test cpu"));
     QVERIFY2(mixed.caption.contains(QStringLiteral("dashed: float32")), qPrintable(mixed.caption));
+    QVERIFY2(!mixed.caption.contains(QStringLiteral("copies")), qPrintable(mixed.caption));  // no copy run
+
+    // The bandwidth panel: each curve's GB/s is s (3 N D + 4 D) bytes over its fastest call; with
+    // a copy bandwidth, its line and the two-pass bound (3 N D + 4 D) / (5 N D + 4 D) of it.
+    const PlotSpec rated = timingsPlot(f64, QStringLiteral("test cpu"), 12.5);
+    QCOMPARE(rated.panels.size(), std::size_t(3));
+    QVERIFY2(rated.caption.contains(QStringLiteral("copies 12.5 GB/s")), qPrintable(rated.caption));
+    const Panel& rates = rated.panels.at(2);
+    const auto series = [&rates](const QString& name) -> const Series* {
+        for (const Series& s : rates.series)
+            if (s.name == name)
+                return &s;
+        return nullptr;
+    };
+    const Series* fused = series(QStringLiteral("f64 fused GB/s"));
+    QVERIFY(fused);
+    QCOMPARE(fused->y.size(), std::size_t(2));
+    QCOMPARE(fused->y.at(1), 8.0 * (3 * 64 * 64 + 4 * 64) / (0.9 * 4 * 1e-6) / 1e9);
+    const Series* copy = series(QStringLiteral("copy bandwidth, one core"));
+    QVERIFY(copy && !copy->y.empty() && copy->y.front() == 12.5);
+    const Series* bound = series(QStringLiteral("two-pass bound"));
+    QVERIFY(bound);
+    QCOMPARE(bound->y.at(0), 12.5 * (3.0 * 16 * 64 + 4 * 64) / (5.0 * 16 * 64 + 4 * 64));
 }
 
 // An axis of element indices k gets ticks at whole k only (never 2.5).

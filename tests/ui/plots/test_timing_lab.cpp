@@ -69,6 +69,7 @@ void TestTimingLab::cancelStopsPromptly()
     QVERIFY2(latency < 2000, qPrintable(QString::number(latency)));
     QCOMPARE(finished.front().front().toBool(), true);
     QVERIFY(!lab.isRunning());
+    QCOMPARE(lab.copyGbps(), 0.0);  // an incomplete sweep gets no copy bandwidth measured after it
     // The event loop ran while the worker measured: the window stays responsive.
     QVERIFY2(ticksWhileRunning >= waitMs / 10 / 4, qPrintable(QString::number(ticksWhileRunning)));
 }
@@ -107,6 +108,8 @@ void TestTimingLab::numbersComeFromCore()
         QVERIFY(r.callsPerSample >= 1);
         QVERIFY(r.minUs > 0 && r.minUs <= r.p25Us && r.p25Us <= r.medianUs && r.medianUs <= r.p75Us);
     }
+    // A complete sweep ends with one core's copy bandwidth, the yardstick of the GB/s panel.
+    QVERIFY2(lab.copyGbps() > 0.1, qPrintable(QString::number(lab.copyGbps())));
 }
 
 void TestTimingLab::panelRunsTheLab()
