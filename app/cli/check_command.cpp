@@ -20,8 +20,9 @@ const CommandSpec kCheckSpec{
 "diagnosis": [NAME, ...]}.
 The scaled error is the error divided by the tensor's largest reference magnitude: exact up to
 1e-12, close up to 1e-5 (float32 rounding), wrong beyond; a non-finite entry is wrong and its
-errors print as null. Each wrong tensor's diagnosis names every known mistake (of training
-batch norm) whose value of that tensor is yours; the top-level list is their union. One
+errors print as null. Each wrong tensor's diagnosis names every known mistake of the
+session's layer (doc/derivation.md, "Mistakes per layer": the ten of batch norm, wrong_axis,
+missing_division_by_D) whose value of that tensor is yours; the top-level list is their union. One
 number where dgamma or dbeta has D (a 0-d array from np.sum without axis) is that number for
 every feature, judged, not refused.
 SESSION - reads standard input.

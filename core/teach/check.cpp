@@ -101,9 +101,8 @@ CheckOutcome checkGradients(const Session& session, const StudentGradients& stud
         outcome.problems.push_back({"", "no gradient to check; expected dx, dgamma or dbeta"});
         return outcome;
     }
-    // The right values: the staged chain rule of the session's layer. The known mistakes are
-    // those of training batch norm's derivation (mistakes.h), so only there is a wrong answer
-    // diagnosed; for the other layers the verdicts stand alone.
+    // The right values: the staged chain rule of the session's layer; a wrong tensor is
+    // diagnosed with the mistakes of that layer (mistakes.h, family_mistakes.h).
     const bool trainingBatchNorm = session.norm.isTrainingBatchNorm();
     Matrix rightDx, rightDgamma, rightDbeta;
     if (trainingBatchNorm) {
@@ -153,7 +152,7 @@ CheckOutcome checkGradients(const Session& session, const StudentGradients& stud
         result.tensors.push_back(compareTensor(names[k], handed[k], *right[k]));
         result.correct = result.correct && result.tensors.back().status != TensorStatus::Wrong;
     }
-    if (!result.correct && trainingBatchNorm) {
+    if (!result.correct) {
         // Each wrong tensor against the same tensor of every candidate: dbeta = np.sum(dout)
         // beside a right dx and dgamma is named for dbeta.
         forEachMistakeCandidate(session, [&](const MistakeCandidate& candidate) {

@@ -57,7 +57,8 @@ struct CheckOutcome {
 };
 
 // For any layer of the family (the staged chain rule of the session's layer is the reference);
-// the diagnosis is made for training batch norm only, whose derivation the mistakes belong to.
+// the diagnosis names the mistakes of that layer and mode whose value of a wrong tensor is the
+// student's.
 CheckOutcome checkGradients(const Session& session, const StudentGradients& student);
 
 // One tensor against its reference (same shape), by the rules above.

@@ -3,13 +3,15 @@
 // ones; "total" sums run over all N x D entries.
 #include <core/teach/mistakes.h>
 
+#include <core/teach/family_mistakes.h>
+
 #include <array>
 #include <cmath>
 
 namespace bnflow {
 namespace {
 
-constexpr std::array<Mistake, 10> kMistakes{{
+constexpr std::array<Mistake, 12> kMistakes{{
     {"gamma_not_applied", "dxhat", "gamma not applied",
      "dxhat was taken as dout, forgetting the factor gamma of y = gamma * xhat + beta. Every "
      "column of dx is the right one divided by gamma_j; dgamma and dbeta are unaffected. It is "
@@ -52,7 +54,19 @@ constexpr std::array<Mistake, 10> kMistakes{{
     {"missing_division_by_N", "dx_via_mean", "missing division by N",
      "The 1/N of the local derivatives d mu/dx = 1/N and d var/dx = 2 (x - mu)/N was dropped, "
      "in the paths through the mean and the variance, or as the prefactor of the fused form, "
-     "which then returns N times the right dx."},
+     "which then returns N times the right dx (spatial batch norm: N * L times, the size of a "
+     "channel's set)."},
+    {"wrong_axis", "mean", "reduced over the wrong axis",
+     "The statistics and the backward sums were taken over the other axis of the batch: batch "
+     "norm over the features of each sample (as layer norm does), layer norm, RMSNorm or group "
+     "norm over the batch for each feature (as batch norm does), spatial batch norm per feature "
+     "instead of per channel. In NumPy, axis=1 where axis=0 belongs, or the reverse. The result "
+     "is the exact gradient of another layer, so a gradient check of the same code passes."},
+    {"missing_division_by_D", "dx_via_mean", "missing division by D",
+     "The 1/D of layer norm's and RMSNorm's statistics (the mean and variance, or the mean "
+     "square, over the D features of a sample; group norm's over D / G) was dropped in the "
+     "backward pass, or as the prefactor of the fused form, which then returns D (D / G) times "
+     "the right dx. Batch norm's counterpart is missing_division_by_N."},
 }};
 
 using Array = Eigen::ArrayXXd;
@@ -136,6 +150,8 @@ public:
         add("dgamma_dbeta_swapped", rightDx, dbeta_, dgamma_);
         add("missing_division_by_N", n_ * rightDx);
         add("missing_division_by_N", p.viaXhat + n_ * (p.viaMean + p.viaVar));
+        if (const auto wrong = wrongAxisCandidate(s_))  // over the features: layer norm's gradient
+            add("wrong_axis", wrong->dx.array(), wrong->dgamma.array(), wrong->dbeta.array());
     }
 
 private:
@@ -222,7 +238,12 @@ std::vector<MistakeCandidate> mistakeCandidates(const Session& session)
 void forEachMistakeCandidate(const Session& session,
                              const std::function<void(const MistakeCandidate&)>& visit)
 {
-    Builder(session, visit).all();
+    // Training batch norm keeps the candidates written out for its derivation; every other
+    // layer and mode gets its own from its staged cells (family_mistakes.h).
+    if (session.norm.isTrainingBatchNorm())
+        Builder(session, visit).all();
+    else
+        forEachFamilyMistakeCandidate(session, visit);
 }
 
 }  // namespace bnflow

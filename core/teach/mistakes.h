@@ -1,10 +1,12 @@
-// The known mistakes of a hand-written batchnorm backward pass (ARCHITECTURE.md's fixed list;
-// doc/derivation.md, "Common mistakes"): what each one computes for a session.
+// The known mistakes of a hand-written normalization backward pass (the contract's fixed list,
+// doc/contracts.md; doc/derivation.md, "Common mistakes" and "Mistakes per layer"): what each
+// one computes for a session of any layer.
 #pragma once
 
 #include <core/model/session.h>
 
 #include <functional>
+#include <optional>
 #include <span>
 #include <string_view>
 #include <vector>
@@ -31,8 +33,10 @@ struct MistakeCandidate {
     RowVector dbeta;    // 1 x D
 };
 
-// Every candidate of every mistake for a session that analyze() accepts, in float64. Candidates
-// that are not finite (eps = 0 beside a constant column) or undefined (N - 1 = 0) are left out.
+// Every candidate of every mistake that exists for the session's layer and mode, in float64
+// (training batch norm here, the others in family_mistakes.h). Candidates that are not finite
+// (eps = 0 beside a constant column) or undefined (N - 1 = 0) are left out; nothing for a
+// session that cannot be computed.
 std::vector<MistakeCandidate> mistakeCandidates(const Session& session);
 
 // The same, one at a time, so that a large batch never holds all of them at once.

@@ -8,6 +8,8 @@ It writes into cases/, deterministically (running it twice gives the same files)
   SESSION.MISTAKE.{dx,dgamma,dbeta}.npy   what code with that mistake returns, float64
   SESSION.{dbeta,dgamma}_without_axis.*.npy   one tensor summed without axis (a 0-d array)
   manifest.json              every case: session, files, the mistake it must be diagnosed as
+  LAYER_NxD.*                the same for layer norm, RMSNorm, group norm, spatial batch norm
+                             and eval mode, each with the mistakes its layer has
 plus, for the first session, the accepted file kinds (float32/float64, C/Fortran order, .npy
 versions 1/2/3, .csv, .tsv, .json, stored and deflated .npz, the session itself as .npz) and
 the malformed files that must be refused.
@@ -73,6 +75,183 @@ def backward(x, gamma, dout, eps, mistake=None):
     if mistake == "dgamma_dbeta_swapped":
         dgamma, dbeta = dbeta, dgamma
     return dx, dgamma, dbeta
+
+
+# --- every other layer: the same mistakes, written over the layer's normalization sets -------
+# A set view puts each normalization set on one row of an (S, M) array: batch norm's columns,
+# spatial batch norm's channels (N * L entries), layer norm's and RMSNorm's rows, group norm's
+# groups of D / G features of a row. The student-style staged code below reduces along axis 1.
+FAMILY_MISTAKES = {
+    "layernorm": MISTAKES[:9] + ["missing_division_by_D", "wrong_axis"],
+    "rmsnorm": ["gamma_not_applied", "var_path_missing", "only_direct_path", "sum_without_axis",
+                "wrong_sign", "eps_mismatch", "dgamma_dbeta_swapped", "missing_division_by_D",
+                "wrong_axis"],
+    "groupnorm": MISTAKES[:9] + ["missing_division_by_D", "wrong_axis"],
+    "spatial": MISTAKES + ["wrong_axis"],
+    "eval": ["gamma_not_applied", "sum_without_axis", "wrong_sign", "eps_mismatch",
+             "dgamma_dbeta_swapped"],
+}
+
+
+def to_sets(a, layer, groups=1, channels=1):
+    n, d = a.shape
+    if layer in ("batchnorm", "eval"):
+        return a.T.copy()
+    if layer == "spatial":
+        return a.reshape(n, channels, d // channels).transpose(1, 0, 2).reshape(channels, -1)
+    if layer == "groupnorm":
+        return a.reshape(n * groups, d // groups)
+    return a.copy()  # layernorm, rmsnorm
+
+
+def from_sets(s, layer, shape, groups=1, channels=1):
+    n, d = shape
+    if layer in ("batchnorm", "eval"):
+        return s.T.copy()
+    if layer == "spatial":
+        return s.reshape(channels, n, d // channels).transpose(1, 0, 2).reshape(n, d)
+    return s.reshape(n, d)
+
+
+def family_backward(sess, mistake=None, layer=None):
+    """The staged backward of one layer with at most one mistake: dx, dgamma, dbeta."""
+    layer = layer or sess["layer"]
+    x, dout, eps = sess["x"], sess["dout"], sess["eps"]
+    n, d = x.shape
+    channels, groups = sess.get("channels", 1), sess.get("groups", 1)
+    gamma = sess["gamma"]
+    if mistake == "wrong_axis":
+        if layer == "batchnorm":
+            other = "layernorm"
+        elif layer == "spatial":
+            other = "batchnorm"
+            gamma = np.repeat(gamma, d // channels)
+        else:
+            other = "batchnorm"
+        dx, dgamma, dbeta = family_backward(dict(sess, gamma=gamma, layer=other), None, other)
+        if layer == "spatial":  # per feature, folded into the session's per-channel shape
+            dgamma = dgamma.reshape(channels, -1).sum(axis=1)
+            dbeta = dbeta.reshape(channels, -1).sum(axis=1)
+        return dx, dgamma, dbeta
+    if mistake == "eps_mismatch":
+        eps = 1e-3 if eps != 1e-3 else 1e-5
+    gamma_full = np.repeat(gamma, d // channels) if layer == "spatial" else gamma
+    sets = lambda a: to_sets(a, layer, groups, channels)
+    back = lambda s: from_sets(s, layer, (n, d), groups, channels)
+    xs = sets(x)
+    m = xs.shape[1]
+    rms = layer == "rmsnorm"
+    ddof = 1 if mistake == "unbiased_variance" else 0
+    if layer == "eval":
+        mu = sess["running_mean"][:, None]
+        var = sess["running_var"][:, None]
+    else:
+        mu = 0.0 if rms else xs.sum(axis=1, keepdims=True) / m
+        var = ((xs - mu) ** 2).sum(axis=1, keepdims=True) / (m - ddof)
+    xmu = xs - mu
+    istd = 1.0 / np.sqrt(var + eps)
+    xhat = back(xmu * istd)
+    # dgamma, dbeta: per feature summed over the batch (and over L, per channel).
+    total = mistake == "sum_without_axis"
+
+    def param_sum(a):
+        if total:
+            return np.full(gamma.shape, a.sum())
+        per_feature = a.sum(axis=0)
+        return per_feature.reshape(channels, -1).sum(axis=1) if layer == "spatial" else per_feature
+
+    dbeta = param_sum(dout)
+    dgamma = param_sum(dout * xhat)
+    dxhat = sets(dout if mistake == "gamma_not_applied" else dout * gamma_full)
+    via_xhat = dxhat * istd
+    if layer == "eval":
+        dx = -via_xhat if mistake == "wrong_sign" else via_xhat
+    else:
+        ax = None if total else 1
+        power = 0.5 if (mistake == "wrong_sign" and rms) else -0.5
+        dvar = np.sum(dxhat * xmu * power * istd ** 3, axis=ax, keepdims=True)
+        via_var = dvar * 2.0 * xmu / (m - ddof)
+        if rms:
+            dx = via_xhat + via_var
+            if mistake in ("var_path_missing", "only_direct_path"):
+                dx = via_xhat
+            elif mistake == "missing_division_by_D":
+                dx = via_xhat + m * via_var
+        else:
+            sign = 1.0 if mistake == "wrong_sign" else -1.0
+            dmean = (np.sum(dxhat * sign * istd, axis=ax, keepdims=True) +
+                     dvar * np.mean(-2.0 * xmu, axis=ax, keepdims=True))
+            via_mean = dmean / m
+            dx = via_xhat + via_var + via_mean
+            if mistake == "mean_path_missing":
+                dx = via_xhat + via_var
+            elif mistake == "var_path_missing":
+                dx = via_xhat + np.sum(-dxhat * istd, axis=1, keepdims=True) / m
+            elif mistake == "only_direct_path":
+                dx = via_xhat
+            elif mistake in ("missing_division_by_N", "missing_division_by_D"):
+                # the fused form without its 1/M prefactor
+                xh = xmu * istd
+                dx = istd * (m * dxhat - dxhat.sum(axis=1, keepdims=True) -
+                             xh * (dxhat * xh).sum(axis=1, keepdims=True))
+    dx = back(dx)
+    if mistake == "dgamma_dbeta_swapped":
+        dgamma, dbeta = dbeta, dgamma
+    return dx, dgamma, dbeta
+
+
+def family_session_json(sess, title):
+    """A session of any layer: the keys of doc/contracts.md."""
+    body = {"format": "bnflow-session", "version": 1, "title": title,
+            "x": [[float(v) for v in r] for r in sess["x"]],
+            "gamma": [float(v) for v in sess["gamma"]], "beta": [float(v) for v in sess["beta"]],
+            "eps": float(sess["eps"]), "dout": [[float(v) for v in r] for r in sess["dout"]]}
+    layer = sess["layer"]
+    body["layer"] = "batchnorm" if layer in ("spatial", "eval") else layer
+    if layer == "spatial":
+        body["channels"] = sess["channels"]
+    if layer == "groupnorm":
+        body["groups"] = sess["groups"]
+    if layer == "eval":
+        body["mode"] = "eval"
+        body["running_mean"] = [float(v) for v in sess["running_mean"]]
+        body["running_var"] = [float(v) for v in sess["running_var"]]
+    return json.dumps(body, indent=1) + "\n"
+
+
+def make_family_session(rng, layer, n, d, eps, **keys):
+    params = keys.get("channels", d) if layer == "spatial" else d
+    sess = {"layer": layer, "eps": eps,
+            "x": rng.standard_normal((n, d)) * 1.5 + rng.standard_normal(d),
+            "gamma": rng.uniform(0.5, 2.0, params) * rng.choice([-1.0, 1.0], params),
+            "beta": rng.standard_normal(params), "dout": rng.standard_normal((n, d))}
+    sess.update(keys)
+    if layer == "eval":
+        sess["running_mean"] = rng.standard_normal(d)
+        sess["running_var"] = rng.uniform(0.5, 2.0, d)
+    return sess
+
+
+def write_family_cases(rng, manifest):
+    sessions = [("layernorm_4x6", "layernorm", 4, 6, 1e-5, {}),
+                ("rmsnorm_4x6", "rmsnorm", 4, 6, 1e-5, {}),
+                ("groupnorm_3x8", "groupnorm", 3, 8, 1e-5, {"groups": 2}),
+                ("spatial_3x6", "spatial", 3, 6, 1e-5, {"channels": 2}),
+                ("eval_5x3", "eval", 5, 3, 1e-5, {})]
+    for name, layer, n, d, eps, keys in sessions:
+        sess = make_family_session(rng, layer, n, d, eps, **keys)
+        with open(os.path.join(OUT, name + ".bnflow.json"), "w") as f:
+            f.write(family_session_json(sess, name))
+        right_dx = family_backward(sess)[0]
+        for mistake in [None] + FAMILY_MISTAKES[layer]:
+            label = mistake or "right"
+            grads = family_backward(sess, mistake)
+            files = {t: save("%s.%s.%s.npy" % (name, label, t), g)
+                     for t, g in zip(["dx", "dgamma", "dbeta"], grads)}
+            case = {"session": name + ".bnflow.json", "mistake": mistake, "files": files}
+            if mistake and np.array_equal(grads[0], right_dx):
+                case["dx_changes"] = False  # only dgamma or dbeta can show this mistake
+            manifest["cases"].append(case)
 
 
 def session_json(x, gamma, beta, eps, dout, title):
@@ -182,6 +361,12 @@ def main():
                      for t, g in zip(["dx", "dgamma", "dbeta"], grads)}
             manifest["cases"].append({"session": name + ".bnflow.json", "mistake": mistake,
                                       "files": files})
+        # Reduced over the features, as layer norm: written with the family's set view below.
+        bn = {"layer": "batchnorm", "x": x, "gamma": gamma, "dout": dout, "eps": eps}
+        files = {t: save("%s.wrong_axis.%s.npy" % (name, t), g)
+                 for t, g in zip(["dx", "dgamma", "dbeta"], family_backward(bn, "wrong_axis"))}
+        manifest["cases"].append({"session": name + ".bnflow.json", "mistake": "wrong_axis",
+                                  "files": files})
         # The right answer computed entirely in float32, as a student's float32 code would.
         # Not for N = 2: there dx is pure cancellation (about eps / var times dxhat), so float32
         # rounding is large next to dx itself and the check rightly calls it wrong.
@@ -209,6 +394,7 @@ def main():
             kinds, bad = write_file_kinds(name, *right, session)
             manifest["kinds"] = {"session": name + ".bnflow.json", "files": kinds}
             manifest["bad"] = {"session": name + ".bnflow.json", "files": bad}
+    write_family_cases(np.random.default_rng(20261207), manifest)
     with open(os.path.join(OUT, "manifest.json"), "w") as f:
         json.dump(manifest, f, indent=1, sort_keys=True)
         f.write("\n")
