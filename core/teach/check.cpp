@@ -1,5 +1,6 @@
 #include <core/teach/check.h>
 
+#include <core/math/accurate.h>
 #include <core/math/analysis.h>
 #include <core/math/family.h>
 
@@ -101,31 +102,17 @@ CheckOutcome checkGradients(const Session& session, const StudentGradients& stud
         outcome.problems.push_back({"", "no gradient to check; expected dx, dgamma or dbeta"});
         return outcome;
     }
-    // The right values: the staged chain rule of the session's layer; a wrong tensor is
+    // The right values: bnflow's most accurate float64 result (accurate.h), for a session the
+    // layer's own analysis accepts (its problems are the session's); a wrong tensor is
     // diagnosed with the mistakes of that layer (mistakes.h, family_mistakes.h).
-    const bool trainingBatchNorm = session.norm.isTrainingBatchNorm();
-    Matrix rightDx, rightDgamma, rightDbeta;
-    if (trainingBatchNorm) {
-        AnalysisResult analysis = analyze(session);
-        if (!analysis.ok()) {
-            outcome.problems = std::move(analysis.problems);
-            return outcome;
-        }
-        const StagedGradients<double>& staged = analysis.analysis->staged;
-        rightDx = staged.dx;
-        rightDgamma = staged.dgamma;
-        rightDbeta = staged.dbeta;
-    } else {
-        FamilyResult family = analyzeFamily(session);
-        if (!family.ok()) {
-            outcome.problems = std::move(family.problems);
-            return outcome;
-        }
-        const FamilyStaged& staged = family.analysis->staged;
-        rightDx = staged.dx;
-        rightDgamma = staged.dgamma;
-        rightDbeta = staged.dbeta;
+    Problems problems = session.norm.isTrainingBatchNorm() ? analyze(session).problems
+                                                           : analyzeFamily(session).problems;
+    if (!problems.empty()) {
+        outcome.problems = std::move(problems);
+        return outcome;
     }
+    const AccurateGradients accurate = accurateGradients(session);
+    const Matrix rightDx = accurate.dx, rightDgamma = accurate.dgamma, rightDbeta = accurate.dbeta;
     const std::vector<const Matrix*> right = {&rightDx, &rightDgamma, &rightDbeta};
     // Empty where not handed in.
     std::vector<Matrix> handed(3);

@@ -3,6 +3,7 @@
 // math says they coincide.
 #include <core/math/analysis.h>
 #include <core/teach/catalogue.h>
+#include <core/math/accurate.h>
 #include <core/math/family.h>
 #include <core/teach/family_catalogue.h>
 #include <core/math/gradcheck.h>
@@ -123,6 +124,13 @@ void TestFamily::referenceCases()
                      c.rtol, &report), report.c_str());
     QVERIFY2(closeTo(a.staged.dgamma, c.expected.at("grads.dgamma"),
                      familyTermScale("grads.dgamma", c), c.rtol, &report), report.c_str());
+    // So does check's extended-precision reference (accurate.h), for every layer and mode.
+    const AccurateGradients accurate = accurateGradients(c.session);
+    for (const auto& [key, value] : std::map<std::string, Matrix>{
+             {"grads.dx", accurate.dx}, {"grads.dgamma", accurate.dgamma}, {"grads.dbeta", accurate.dbeta}})
+        QVERIFY2(closeTo(asStored(value, c.expected.at(key)), c.expected.at(key), familyTermScale(key, c),
+                         c.rtol, &report),
+                 ("accurate " + key + ": " + report).c_str());
 }
 
 void TestFamily::gradientCheck_data()
