@@ -28,6 +28,7 @@ const Command kCommands[] = {
     {&kHandoutSpec, handoutCommand},
     {&kExportSpec, exportCommand},
     {&kCheckSpec, checkCommand},
+    {&kDepthSpec, depthCommand},
 };
 
 std::string usage()
