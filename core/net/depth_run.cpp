@@ -1,5 +1,7 @@
 #include <core/net/depth_run.h>
 
+#include <core/io/json_format.h>
+
 #include <cmath>
 #include <string>
 
@@ -57,7 +59,7 @@ std::optional<Problem> passProblem(const Network& net, const NetworkForward& f,
         const Matrix& W = net.layers[k].W;
         if (W.size() > 0 && (W.array() == W(0, 0)).all())
             return Problem{when + ": W" + std::to_string(k),
-                           "every entry is " + std::to_string(W(0, 0)) +
+                           "every entry is " + json::shortest(W(0, 0)) +
                                " (std 0), so std(dW) / std(W) is undefined; give W" +
                                std::to_string(k) + " different entries (fan_in x fan_out > 1)"};
     }

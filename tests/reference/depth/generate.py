@@ -8,6 +8,8 @@ It installs Debian's python3-torch if it is missing, and writes for every case, 
   NAME.weights.npz       W0..WL and, per case, b, gamma, beta (seeded weights are bnflow's own
                          draws: only explicit weights are comparable with another tool)
   NAME.expected.json     {"args": [...], "output": what depth must print}
+and into bad/ the .npz files of the bad-input tests (tests/cli/test_cli_depth.cpp): a good data
+and weights file of a network with L = 2, H = 3, D0 = 2, K = 3, N = 4, and one file per mistake.
 The expected output is computed with torch float64 autograd: the same network, the same
 statistics, K plain SGD steps p <- p - lr * p.grad. Norms: F.batch_norm(training=True),
 F.layer_norm over the H features, and RMSNorm through its formula
@@ -177,7 +179,49 @@ def case(name, gen, norm, activation, *, layers=3, width=6, n=8, inputs=4, class
     return name
 
 
+def bad_files():
+    """The .npz files of the bad-input tests: one mistake each (file name = the mistake)."""
+    bad = os.path.join(HERE, "bad")
+    if os.path.isdir(bad):
+        shutil.rmtree(bad)
+    os.makedirs(bad)
+    x = np.arange(8.0).reshape(4, 2) / 8 - 0.4
+    labels = np.array([0, 1, 2, 0])
+    data = {
+        "good": {"x": x, "labels": labels},
+        "labels_float": {"x": x, "labels": labels.astype(np.float64)},
+        "labels_negative": {"x": x, "labels": np.array([0, -1, 2, 0])},
+        "labels_big": {"x": x, "labels": np.array([0, 1, 5, 0])},
+        "labels_short": {"x": x, "labels": labels[:3]},
+        "labels_missing": {"x": x},
+        "x_nan": {"x": np.where(x > 0.2, np.nan, x), "labels": labels},
+        "x_1d": {"x": x[:, 0], "labels": labels},
+        "extra_member": {"x": x, "labels": labels, "y": labels},
+    }
+    for name, arrays in data.items():
+        save_npz(os.path.join(bad, f"{name}.data.npz"), arrays)
+    w = {"W0": np.full((2, 3), 0.5) + np.eye(2, 3), "W1": np.eye(3) + 0.1,
+         "W2": np.eye(3) - 0.2}
+    weights = {
+        "good": w,
+        "w_shape": dict(w, W1=np.ones((3, 4))),
+        "w_extra_layer": dict(w, W3=np.eye(3)),
+        "w_nan": dict(w, W2=np.full((3, 3), np.inf)),
+        "b_vector_shape": dict(w, b0=np.zeros((3, 1))),
+        "b0": dict(w, b0=np.zeros(3)),
+        "gamma0": dict(w, gamma0=np.ones(3)),
+        "gamma2": dict(w, gamma2=np.ones(3)),
+        "unknown_member": dict(w, kernel=np.ones(3)),
+        "w_constant": dict(w, W1=np.full((3, 3), 0.25)),
+    }
+    for name, arrays in weights.items():
+        save_npz(os.path.join(bad, f"{name}.weights.npz"), arrays)
+    with open(os.path.join(bad, "not_npz.weights.npz"), "w") as f:
+        f.write("not a zip archive\n")
+
+
 def main():
+    bad_files()
     if os.path.isdir(OUT):
         shutil.rmtree(OUT)
     os.makedirs(OUT)
