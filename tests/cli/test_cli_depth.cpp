@@ -28,6 +28,8 @@ private slots:
     void badOptions_data();
     void badOptions();
     void diverging();
+    void examplesRun_data();
+    void examplesRun();
 };
 
 namespace {
@@ -287,6 +289,29 @@ void TestCliDepth::diverging()
     net["norm"] = "none";
     net["activation"] = "linear";
     expectBadInput(runNetwork(net, {"--steps", "50", "--lr", "1e200"}), {"step "});
+}
+
+void TestCliDepth::examplesRun_data()
+{
+    QTest::addColumn<QString>("path");
+    const QDir dir(QStringLiteral(BNFLOW_NETWORK_EXAMPLES));
+    const QStringList files = dir.entryList({"*.bnflow-net.json"}, QDir::Files, QDir::Name);
+    QVERIFY(files.size() >= 3);
+    for (const QString& file : files)
+        QTest::newRow(qPrintable(file)) << dir.filePath(file);
+}
+
+void TestCliDepth::examplesRun()
+{
+    // The lesson networks of resources/examples/networks (doc/depth.md): each runs, every
+    // number a float, the shape as the file says.
+    QFETCH(QString, path);
+    const Json net = readJson(path);
+    const Json out = depth({path, "--steps", "2"});
+    QCOMPARE(out.at("layers").size(), net.at("layers").get<std::size_t>() + 1);
+    QCOMPARE(out.at("steps").size(), std::size_t(2));
+    QCOMPARE(out.at("steps")[0].at("update_to_data").size(), out.at("layers").size());
+    QVERIFY(out.at("steps")[0].at("loss").get<double>() == out.at("loss").get<double>());
 }
 
 QTEST_GUILESS_MAIN(TestCliDepth)
