@@ -92,12 +92,11 @@ CheckPanel::CheckPanel(const SessionDocument* document, QWidget* parent)
     auto* clearButton = new QPushButton(tr("Clear"), this);
     connect(clearButton, &QPushButton::clicked, this, &CheckPanel::clear);
     buttons->addWidget(clearButton);
-    textFloat32_ = new QCheckBox(tr("CSV/JSON numbers are &float32"), this);
+    textFloat32_ = new QCheckBox(tr("CSV/JSON numbers are float&32"), this);
     textFloat32_->setObjectName(QStringLiteral("text_float32"));
     textFloat32_->setToolTip(tr("Your .csv, .tsv or .json numbers were computed in float32: judge them with "
                                 "bnflow's own float32 rounding as the yardstick (an .npy says its dtype itself)"));
     connect(textFloat32_, &QCheckBox::toggled, this, &CheckPanel::refresh);
-    buttons->addWidget(textFloat32_);
     buttons->addStretch();
 
     filesLabel_ = new QLabel(this);
@@ -144,6 +143,7 @@ CheckPanel::CheckPanel(const SessionDocument* document, QWidget* parent)
 
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(buttons);
+    layout->addWidget(textFloat32_);
     layout->addWidget(filesLabel_);
     layout->addWidget(problem_);
     layout->addLayout(verdictBox);
