@@ -50,4 +50,12 @@ struct NetworkFileLoad {
 
 NetworkFileLoad parseNetworkFile(std::string_view text);
 
+// The file's text: every key written (defaults included), numbers in shortest round-trip form,
+// so that parseNetworkFile() reads back exactly `file`.
+std::string networkFileJson(const NetworkFile& file);
+
+// Whether `text` is a JSON object whose "format" is "bnflow-network" (how a network file is told
+// from a session, whatever its name). Never throws; false for anything else.
+bool declaresNetwork(std::string_view text);
+
 }  // namespace bnflow

@@ -81,6 +81,12 @@ bool finite(const LayerStatistics& s)
 
 DepthResult runDepth(Network& net, const Dataset& data, long steps, double lr)
 {
+    return runDepth(net, data, steps, lr, DepthControl{});
+}
+
+DepthResult runDepth(Network& net, const Dataset& data, long steps, double lr,
+                     const DepthControl& control)
+{
     DepthResult result;
     DepthReport report;
     NetworkForward f = forwardPass(net, data);
@@ -100,6 +106,10 @@ DepthResult runDepth(Network& net, const Dataset& data, long steps, double lr)
         }
     report.steps.reserve(std::size_t(steps));
     for (long t = 0; t < steps; ++t) {
+        if (control.cancel && control.cancel->load()) {
+            report.cancelled = true;
+            break;
+        }
         const std::string when = "step " + std::to_string(t);
         if (t > 0) {  // step 0 uses the pass above
             f = forwardPass(net, data);
@@ -132,6 +142,8 @@ DepthResult runDepth(Network& net, const Dataset& data, long steps, double lr)
             return result;
         }
         report.steps.push_back(std::move(step));
+        if (control.progress)
+            control.progress(t + 1, steps);
     }
     result.report = std::move(report);
     return result;

@@ -6,6 +6,8 @@
 #include <core/model/problem.h>
 #include <core/net/network.h>
 
+#include <atomic>
+#include <functional>
 #include <optional>
 #include <vector>
 
@@ -36,7 +38,15 @@ struct DepthStep {
 struct DepthReport {
     double loss = 0;                      // before any step
     std::vector<LayerStatistics> layers;  // L + 1: hidden layers, then the output layer
-    std::vector<DepthStep> steps;         // K
+    std::vector<DepthStep> steps;         // K, or fewer when the run was cancelled
+    bool cancelled = false;               // DepthControl::cancel stopped it after steps.size()
+};
+
+// For a run in the background (the GUI's Train): polled between steps, told (done, total) after
+// each. A cancelled run is a report with the steps completed so far, never a problem.
+struct DepthControl {
+    const std::atomic<bool>* cancel = nullptr;
+    std::function<void(long done, long total)> progress;
 };
 
 struct DepthResult {
@@ -53,5 +63,7 @@ std::vector<LayerStatistics> layerStatistics(const Network& net, const NetworkFo
 // Problems, never NaN: a non-finite loss, gradient or parameter names the step ("step 3", or
 // "the network before any step"); a W whose entries are all equal (std 0) has no ratio.
 DepthResult runDepth(Network& net, const Dataset& data, long steps, double lr);
+DepthResult runDepth(Network& net, const Dataset& data, long steps, double lr,
+                     const DepthControl& control);
 
 }  // namespace bnflow

@@ -72,7 +72,8 @@ Matrix activate(Activation activation, const Matrix& z)
     return z;
 }
 
-// d loss / d z from d loss / d h, h = act(z). ReLU's derivative at 0 is 0, as PyTorch's.
+}  // namespace
+
 Matrix activationBackward(Activation activation, const Matrix& dh, const Matrix& h)
 {
     switch (activation) {
@@ -82,8 +83,6 @@ Matrix activationBackward(Activation activation, const Matrix& dh, const Matrix&
     }
     return dh;
 }
-
-}  // namespace
 
 NetworkForward forwardPass(const Network& net, const Dataset& data)
 {

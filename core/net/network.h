@@ -91,6 +91,9 @@ Network emptyNetwork(const NetworkShape& shape);
 NetworkForward forwardPass(const Network& net, const Dataset& data);
 // Every gradient of the loss, given the forward pass's cache.
 NetworkBackward backwardPass(const Network& net, const Dataset& data, const NetworkForward& f);
+// d loss / d z from d loss / d h, h = act(z) (h, not z: tanh' = 1 - h^2). ReLU's derivative at
+// 0 is 0, as PyTorch's. Below a norm, z is the norm's output: this is the norm's upstream dout.
+Matrix activationBackward(Activation activation, const Matrix& dh, const Matrix& h);
 // p <- p - lr * dp for every W, b, gamma and beta.
 void sgdStep(Network& net, const NetworkBackward& grads, double lr);
 // Whether every parameter is a finite number.
