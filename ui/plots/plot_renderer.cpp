@@ -109,7 +109,7 @@ void addSeries(const Series& s, QCPAxisRect* rect, QCPLegend* legend, const Plot
             graph->setLineStyle(QCPGraph::lsNone);
             graph->setScatterStyle(QCPScatterStyle(s.dashed ? QCPScatterStyle::ssCircle : QCPScatterStyle::ssDisc,
                                                    QPen(colour, 1.5), s.dashed ? QBrush() : QBrush(colour), 8));
-        } else if (s.kind == SeriesKind::Line && s.x.size() > 2) {
+        } else if (s.kind == SeriesKind::Line && s.x.size() > 2 && s.markers) {
             graph->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, colour, 7));
         }
         named = graph;
@@ -171,6 +171,10 @@ void fitAxes(QCPAxisRect* rect, const Panel& panel)
         rect->axis(QCPAxis::atBottom)->setRange(panel.logX ? QCPRange(10, 30000) : QCPRange(0, 1));
         rect->axis(QCPAxis::atLeft)->setRange(panel.logY ? QCPRange(0.1, 1e4) : QCPRange(0, 4));
     }
+    if (panel.xRange)
+        rect->axis(QCPAxis::atBottom)->setRange(panel.xRange->first, panel.xRange->second);
+    if (panel.yRange)
+        rect->axis(QCPAxis::atLeft)->setRange(panel.yRange->first, panel.yRange->second);
 }
 
 }  // namespace

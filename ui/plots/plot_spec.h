@@ -6,6 +6,7 @@
 #include <QString>
 #include <QStringList>
 
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -33,6 +34,7 @@ struct Series {
     double width = 0.8;            // Bars only
     bool dashed = false;
     bool inLegend = true;          // false: explained by the caption instead (keeps legends short)
+    bool markers = true;           // Line: a marker at every point (false: long curves, a line only)
 };
 
 struct Panel {
@@ -45,6 +47,9 @@ struct Panel {
     bool xZeroLine = false;        // a line at x = 0 (for scatters of signed values, not indices)
     bool integerX = false;         // x counts something (an element index): ticks at whole numbers only
     QStringList xTickLabels;       // when set: text ticks at x = 0, 1, 2, ...
+    // When set, the axis shows exactly this range instead of one fitted to the data: panels that
+    // must compare at a glance (the Depth tab's layers) share their axes.
+    std::optional<std::pair<double, double>> xRange, yRange;
     std::vector<Series> series;
 };
 
