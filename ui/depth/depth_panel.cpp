@@ -1,0 +1,305 @@
+#include <depth/depth_panel.h>
+
+#include <depth/depth_plots.h>
+#include <depth/depth_trainer.h>
+#include <depth/network_document.h>
+#include <document/display_settings.h>
+#include <plots/plot_view.h>
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QFormLayout>
+#include <QGridLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QScrollArea>
+#include <QSignalBlocker>
+#include <QSlider>
+#include <QSpinBox>
+#include <QSplitter>
+#include <QVBoxLayout>
+
+#include <cmath>
+#include <limits>
+
+namespace bnflow::ui {
+namespace {
+
+constexpr int kGainSliderScale = 100;  // the slider moves in steps of 0.01
+constexpr double kMaxGain = 5.0;
+constexpr int kPixelsPerLayer = 92;    // a histogram panel's least height: below, the column scrolls
+
+// The norm boxes' items: none, then the family's three; the data is layerName or "none".
+void addNorms(QComboBox* box, const QString& noneText)
+{
+    box->addItem(noneText, QStringLiteral("none"));
+    for (const Layer layer : {Layer::BatchNorm, Layer::LayerNorm, Layer::RmsNorm})
+        box->addItem(QString::fromUtf8(layerTitle(layer).data()), QString::fromUtf8(layerName(layer).data()));
+}
+
+std::optional<Layer> normOf(const QComboBox* box)
+{
+    return parseLayer(box->currentData().toString().toStdString());
+}
+
+int indexOf(const QComboBox* box, const std::optional<Layer>& norm)
+{
+    return box->findData(norm ? QString::fromUtf8(layerName(*norm).data()) : QStringLiteral("none"));
+}
+
+PlotView* plotView(QWidget* parent, const QString& name)
+{
+    auto* view = new PlotView(parent);
+    view->setObjectName(name);
+    view->setMinimumSize(240, 200);  // four side by side when comparing, on a laptop
+    return view;
+}
+
+}  // namespace
+
+DepthPanel::DepthPanel(NetworkDocument* document, DisplaySettings* display, QWidget* parent)
+    : QWidget(parent), document_(document), display_(display), trainer_(new DepthTrainer(this))
+{
+    actView_ = plotView(this, QStringLiteral("depthActivations"));
+    gradView_ = plotView(this, QStringLiteral("depthGradients"));
+    compareActView_ = plotView(this, QStringLiteral("depthCompareActivations"));
+    compareGradView_ = plotView(this, QStringLiteral("depthCompareGradients"));
+    ratiosView_ = plotView(this, QStringLiteral("depthRatios"));
+    updatesView_ = plotView(this, QStringLiteral("depthUpdates"));
+
+    histograms_ = new QWidget(this);
+    auto* row = new QHBoxLayout(histograms_);
+    row->setContentsMargins(0, 0, 0, 0);
+    for (PlotView* view : {actView_, gradView_, compareActView_, compareGradView_})
+        row->addWidget(view);
+    auto* scroll = new QScrollArea(this);
+    scroll->setWidget(histograms_);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+
+    auto* right = new QSplitter(Qt::Vertical, this);
+    right->addWidget(ratiosView_);
+    right->addWidget(updatesView_);
+    auto* plots = new QSplitter(Qt::Horizontal, this);
+    plots->addWidget(scroll);
+    plots->addWidget(right);
+    plots->setStretchFactor(0, 5);
+    plots->setStretchFactor(1, 3);
+
+    auto* side = new QWidget(this);
+    auto* sideLayout = new QVBoxLayout(side);
+    sideLayout->setContentsMargins(0, 0, 0, 0);
+    sideLayout->addWidget(buildSettings());
+    sideLayout->addWidget(buildActions());
+    sideLayout->addStretch(1);
+    auto* sideScroll = new QScrollArea(this);
+    sideScroll->setWidget(side);
+    sideScroll->setWidgetResizable(true);
+    sideScroll->setFrameShape(QFrame::NoFrame);
+    sideScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    sideScroll->setFixedWidth(side->sizeHint().width() + 18);
+
+    auto* layout = new QHBoxLayout(this);
+    layout->setContentsMargins(4, 4, 4, 4);
+    layout->addWidget(sideScroll);
+    layout->addWidget(plots, 1);
+
+    chooseFile = [](const QString&, const QString&, const QString&) { return QString(); };
+    connect(document_, &NetworkDocument::changed, this, [this] {
+        trainer_->clear();  // the steps were of the network before the edit
+        refresh();
+    });
+    connect(document_, &NetworkDocument::editRefused, message_, &QLabel::setText);
+    connect(display_, &DisplaySettings::changed, this, &DepthPanel::refresh);
+    connect(trainer_, &DepthTrainer::progress, this, [this](int done, int total) {
+        progress_->setRange(0, total);
+        progress_->setValue(done);
+    });
+    connect(trainer_, &DepthTrainer::finished, this, [this](bool cancelled) {
+        train_->setEnabled(true);
+        cancel_->setEnabled(false);
+        message_->setText(!trainer_->problem().isEmpty() ? trainer_->problem()
+                          : cancelled ? tr("Cancelled after %1 steps.").arg(trainer_->steps().size())
+                                      : tr("Trained %1 steps.").arg(trainer_->steps().size()));
+        refreshUpdates();
+    });
+    refresh();
+}
+
+QWidget* DepthPanel::buildSettings()
+{
+    auto* box = new QWidget(this);
+    auto* form = new QFormLayout(box);
+    form->setContentsMargins(0, 0, 0, 0);
+    title_ = new QLabel(box);
+    title_->setWordWrap(true);
+    title_->setObjectName(QStringLiteral("depthTitle"));
+    form->addRow(title_);
+    const auto spin = [box](int lo, int hi, const QString& name) {
+        auto* s = new QSpinBox(box);
+        s->setRange(lo, hi);
+        s->setKeyboardTracking(false);  // typed digits commit on Enter, not one undo step each
+        s->setObjectName(name);
+        return s;
+    };
+    layers_ = spin(1, kMaxNetworkLayers, QStringLiteral("depthLayers"));
+    width_ = spin(1, int(kMaxNetworkWidth), QStringLiteral("depthWidth"));
+    batch_ = spin(1, 4096, QStringLiteral("depthBatch"));
+    seed_ = spin(0, std::numeric_limits<int>::max(), QStringLiteral("depthSeed"));
+    norm_ = new QComboBox(box);
+    norm_->setObjectName(QStringLiteral("depthNorm"));
+    addNorms(norm_, tr("none"));
+    activation_ = new QComboBox(box);
+    activation_->setObjectName(QStringLiteral("depthActivation"));
+    for (const Activation a : {Activation::Tanh, Activation::Relu, Activation::Linear})
+        activation_->addItem(QString::fromUtf8(activationName(a).data()), int(a));
+    gain_ = new QDoubleSpinBox(box);
+    gain_->setObjectName(QStringLiteral("depthGain"));
+    gain_->setRange(0.01, 100);
+    gain_->setDecimals(4);
+    gain_->setSingleStep(0.05);
+    gain_->setKeyboardTracking(false);
+    gainSlider_ = new QSlider(Qt::Horizontal, box);
+    gainSlider_->setObjectName(QStringLiteral("depthGainSlider"));
+    gainSlider_->setRange(1, int(kMaxGain * kGainSliderScale));
+    auto* presets = new QWidget(box);
+    auto* presetRow = new QHBoxLayout(presets);
+    presetRow->setContentsMargins(0, 0, 0, 0);
+    presetRow->setSpacing(2);
+    const std::pair<QString, double> gains[] = {{QStringLiteral("5/3"), 5.0 / 3.0}, {QStringLiteral("1"), 1.0},
+                                                {QStringLiteral("0.5"), 0.5}, {QStringLiteral("3"), 3.0}};
+    for (const auto& [text, value] : gains) {
+        auto* b = new QPushButton(text, presets);
+        b->setObjectName(QStringLiteral("gainPreset ") + text);
+        b->setToolTip(text == QLatin1String("5/3") ? tr("Kaiming's gain for tanh (makemore's 5/3)")
+                                                   : tr("gain = %1").arg(text));
+        b->setMaximumWidth(b->fontMetrics().horizontalAdvance(QStringLiteral("5/3")) + 22);
+        presetRow->addWidget(b);
+        connect(b, &QPushButton::clicked, this, [this, value] { document_->setGain(value); });
+    }
+    bias_ = new QCheckBox(tr("biases b_k"), box);
+    bias_->setObjectName(QStringLiteral("depthBias"));
+    lr_ = new QDoubleSpinBox(box);
+    lr_->setObjectName(QStringLiteral("depthLr"));
+    lr_->setRange(0.0001, 10);
+    lr_->setDecimals(4);
+    lr_->setSingleStep(0.01);
+    lr_->setKeyboardTracking(false);
+    compare_ = new QComboBox(box);
+    compare_->setObjectName(QStringLiteral("depthCompare"));
+    compare_->addItem(tr("off"), QStringLiteral("off"));
+    addNorms(compare_, tr("no norm"));
+
+    form->addRow(tr("Layers"), layers_);
+    form->addRow(tr("Width"), width_);
+    form->addRow(tr("Norm"), norm_);
+    form->addRow(tr("Activation"), activation_);
+    form->addRow(tr("Gain"), gain_);
+    form->addRow(gainSlider_);
+    form->addRow(presets);
+    form->addRow(bias_);
+    form->addRow(tr("Batch"), batch_);
+    form->addRow(tr("Seed"), seed_);
+    form->addRow(tr("lr"), lr_);
+    form->addRow(tr("Compare"), compare_);
+
+    connect(layers_, &QSpinBox::valueChanged, document_, &NetworkDocument::setLayers);
+    connect(width_, &QSpinBox::valueChanged, document_, &NetworkDocument::setWidth);
+    connect(batch_, &QSpinBox::valueChanged, document_, &NetworkDocument::setBatch);
+    connect(seed_, &QSpinBox::valueChanged, this, [this](int v) { document_->setSeed(std::uint64_t(v)); });
+    connect(norm_, &QComboBox::activated, this, [this] { document_->setNorm(normOf(norm_)); });
+    connect(activation_, &QComboBox::activated, this,
+            [this] { document_->setActivation(Activation(activation_->currentData().toInt())); });
+    connect(gain_, &QDoubleSpinBox::valueChanged, this, [this](double v) { document_->setGain(v); });
+    connect(gainSlider_, &QSlider::sliderMoved, this, &DepthPanel::setGainFromSlider);
+    connect(gainSlider_, &QSlider::actionTriggered, this, [this](int action) {
+        if (action != QAbstractSlider::SliderMove)  // keys and page clicks: one step each
+            QMetaObject::invokeMethod(this, [this] { document_->setGain(gainSlider_->value() / double(kGainSliderScale)); },
+                                      Qt::QueuedConnection);
+    });
+    connect(bias_, &QCheckBox::clicked, document_, &NetworkDocument::setBias);
+    connect(lr_, &QDoubleSpinBox::valueChanged, document_, &NetworkDocument::setLr);
+    connect(compare_, &QComboBox::activated, this, [this] {
+        const bool on = compare_->currentData().toString() != QLatin1String("off");
+        document_->setCompare(on, on ? normOf(compare_) : std::nullopt);
+    });
+    return box;
+}
+
+void DepthPanel::setGainFromSlider(int position)
+{
+    document_->setGain(position / double(kGainSliderScale), true);  // one undo step per drag
+}
+
+PlotStyle DepthPanel::style() const
+{
+    return {display_->theme(), display_->fontPointSize()};
+}
+
+PlotSpec DepthPanel::plot(const QString& name) const
+{
+    return depthPlot(name, document_->picture(), trainer_->steps(), document_->comparePicture());
+}
+
+void DepthPanel::refresh()
+{
+    const NetworkFile& f = document_->file();
+    title_->setText(f.title.empty() ? tr("(untitled network)") : QString::fromStdString(f.title));
+    {
+        const QSignalBlocker b1(layers_), b2(width_), b3(batch_), b4(seed_), b5(norm_), b6(activation_),
+            b7(gain_), b8(gainSlider_), b9(bias_), b10(lr_), b11(compare_);
+        layers_->setValue(f.layers);
+        width_->setValue(int(f.width));
+        const auto* seeded = std::get_if<SeededData>(&f.data);
+        batch_->setEnabled(seeded != nullptr);
+        batch_->setValue(seeded ? int(seeded->n) : int(document_->data().x.rows()));
+        seed_->setValue(int(std::min<std::uint64_t>(f.seed, std::uint64_t(std::numeric_limits<int>::max()))));
+        norm_->setCurrentIndex(indexOf(norm_, f.norm));
+        activation_->setCurrentIndex(activation_->findData(int(f.activation)));
+        gain_->setValue(f.gain);
+        if (!gainSlider_->isSliderDown())
+            gainSlider_->setValue(int(std::lround(f.gain * kGainSliderScale)));
+        bias_->setChecked(f.bias);
+        lr_->setValue(f.lr);
+        compare_->setCurrentIndex(document_->comparing() ? indexOf(compare_, document_->compareNorm()) + 1 : 0);
+    }
+    const DepthPicture& p = document_->picture();
+    const DepthPicture* other = document_->comparePicture();
+    const PlotStyle s = style();
+    actView_->setSpec(depthActivationsPlot(p), s);
+    gradView_->setSpec(depthGradientsPlot(p), s);
+    compareActView_->setVisible(other != nullptr);
+    compareGradView_->setVisible(other != nullptr);
+    if (other) {
+        compareActView_->setSpec(depthActivationsPlot(*other), s);
+        compareGradView_->setSpec(depthGradientsPlot(*other), s);
+    }
+    histograms_->setMinimumHeight(p.shape.hidden * kPixelsPerLayer + 110);
+    ratiosView_->setSpec(depthRatiosPlot(p, other), s);
+    refreshUpdates();
+    {
+        const QSignalBlocker block(layer_);
+        const int kept = layer_->currentIndex();
+        layer_->clear();
+        for (int k = 0; k < p.shape.hidden; ++k)
+            layer_->addItem(tr("layer %1").arg(k), k);
+        layer_->setCurrentIndex(std::clamp(kept, 0, p.shape.hidden - 1));
+    }
+    openNorm_->setEnabled(p.shape.norm.has_value());
+    openNorm_->setToolTip(p.shape.norm ? tr("Open the layer's %1 with its batch in the walkthrough")
+                                             .arg(QString::fromUtf8(layerTitle(*p.shape.norm).data()))
+                                       : tr("This network has no norm to open"));
+    if (!document_->compareProblem().isEmpty())
+        message_->setText(document_->compareProblem());
+}
+
+void DepthPanel::refreshUpdates()
+{
+    updatesView_->setSpec(depthUpdatesPlot(trainer_->steps(), int(document_->picture().stats.size())), style());
+}
+
+}  // namespace bnflow::ui

@@ -1,0 +1,101 @@
+// The Depth tab: the network's settings as edits of the NetworkDocument (one undo step each),
+// per layer the histograms of the activations and of their gradients side by side on shared
+// axes, the per-layer chart, and Train (K SGD steps in the background) with update:data against
+// the step. Only wires widgets: the numbers are the document's, the plots depth_plots.h's.
+#pragma once
+
+#include <core/model/session.h>
+
+#include <QWidget>
+
+#include <functional>
+
+class QCheckBox;
+class QComboBox;
+class QDoubleSpinBox;
+class QLabel;
+class QProgressBar;
+class QPushButton;
+class QSlider;
+class QSpinBox;
+
+namespace bnflow::ui {
+
+class DepthTrainer;
+class DisplaySettings;
+class NetworkDocument;
+class PlotView;
+struct PlotSpec;
+struct PlotStyle;
+
+class DepthPanel : public QWidget {
+    Q_OBJECT
+public:
+    DepthPanel(NetworkDocument* document, DisplaySettings* display, QWidget* parent = nullptr);
+
+    NetworkDocument* document() const { return document_; }
+    DepthTrainer* trainer() const { return trainer_; }
+    PlotView* activationsView() const { return actView_; }
+    PlotView* gradientsView() const { return gradView_; }
+    PlotView* compareActivationsView() const { return compareActView_; }
+    PlotView* compareGradientsView() const { return compareGradView_; }
+    PlotView* ratiosView() const { return ratiosView_; }
+    PlotView* updatesView() const { return updatesView_; }
+
+    // The plot of that name as the tab shows it ("depth-activations", ...).
+    PlotSpec plot(const QString& name) const;
+    bool exportPlotTo(const QString& name, const QString& path, QString* error) const;
+    // Asks for a file (chooseFile) and exports the plot chosen in the tab's export box.
+    void chooseAndExport();
+    void train();        // Train: starts K steps in the background
+    void openLayerNorm(int k);  // emits openSession with layer k's norm, if it has one
+
+    // For tests: answers the save dialog without a modal loop.
+    std::function<QString(const QString& caption, const QString& filter, const QString& suggested)> chooseFile;
+
+signals:
+    // The session of a layer's norm, for the window to open in the walkthrough.
+    void openSession(const bnflow::Session& session);
+    void exported(const QString& message);
+
+private:
+    QWidget* buildSettings();
+    QWidget* buildActions();
+    void refresh();       // widgets and plots from the document
+    void refreshUpdates();
+    PlotStyle style() const;
+    void setGainFromSlider(int position);
+
+    NetworkDocument* document_;
+    DisplaySettings* display_;
+    DepthTrainer* trainer_;
+    QLabel* title_ = nullptr;
+    QSpinBox* layers_ = nullptr;
+    QSpinBox* width_ = nullptr;
+    QComboBox* norm_ = nullptr;
+    QComboBox* activation_ = nullptr;
+    QSlider* gainSlider_ = nullptr;
+    QDoubleSpinBox* gain_ = nullptr;
+    QCheckBox* bias_ = nullptr;
+    QSpinBox* batch_ = nullptr;
+    QSpinBox* seed_ = nullptr;
+    QDoubleSpinBox* lr_ = nullptr;
+    QComboBox* compare_ = nullptr;
+    QSpinBox* steps_ = nullptr;
+    QPushButton* train_ = nullptr;
+    QPushButton* cancel_ = nullptr;
+    QProgressBar* progress_ = nullptr;
+    QComboBox* layer_ = nullptr;
+    QPushButton* openNorm_ = nullptr;
+    QComboBox* exportPlot_ = nullptr;
+    QLabel* message_ = nullptr;
+    PlotView* actView_ = nullptr;
+    PlotView* gradView_ = nullptr;
+    PlotView* compareActView_ = nullptr;
+    PlotView* compareGradView_ = nullptr;
+    PlotView* ratiosView_ = nullptr;
+    PlotView* updatesView_ = nullptr;
+    QWidget* histograms_ = nullptr;
+};
+
+}  // namespace bnflow::ui
