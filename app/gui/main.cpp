@@ -8,7 +8,9 @@
 #include <plots/plots_panel.h>
 #include <walkthrough/lecture_mode.h>
 #include <walkthrough/walkthrough_state.h>
+#include <window/file_actions.h>
 #include <window/main_window.h>
+#include <depth/network_document.h>
 
 #include <core/teach/catalogue.h>
 
@@ -49,7 +51,8 @@ int main(int argc, char** argv)
     parser.addHelpOption();
     parser.addVersionOption();
     parser.addPositionalArgument(QStringLiteral("SESSION"),
-                                 QStringLiteral("a .bnflow.json session (default: the built-in example)"),
+                                 QStringLiteral("a .bnflow.json session (default: the built-in example), or a "
+                                                ".bnflow-net.json network, shown in the Depth tab"),
                                  QStringLiteral("[SESSION]"));
     const QCommandLineOption screenshot(QStringLiteral("screenshot"),
                                         QStringLiteral("render the window to FILE.png and exit"),
@@ -62,7 +65,7 @@ int main(int argc, char** argv)
                                   QStringLiteral("K"));
     parser.addOption(step);
     const QCommandLineOption view(QStringLiteral("view"),
-                                  QStringLiteral("show NAME: results, walkthrough, check, compare, running, lecture, or a plot (%1)")
+                                  QStringLiteral("show NAME: results, walkthrough, check, compare, running, depth, lecture, or a plot (%1)")
                                       .arg(bnflow::ui::plotNames().join(QStringLiteral(", "))),
                                   QStringLiteral("NAME"));
     parser.addOption(view);
@@ -135,7 +138,20 @@ int main(int argc, char** argv)
     }
 
     QString openError;
-    if (!restored && !positional.isEmpty() && !document.open(positional.front(), &openError)) {
+    // A network (its "format" says so) opens in the Depth tab; the session stays the example.
+    const bool network = !positional.isEmpty() && bnflow::ui::FileActions::isNetworkFile(positional.front());
+    if (network) {
+        if (!window.networkDocument()->open(positional.front(), &openError)) {
+            if (rendering)
+                return fail(2, openError);
+            std::fprintf(stderr, "bnflow: %s\n", qPrintable(openError));
+            QTimer::singleShot(0, &window, [&window, openError] {
+                QMessageBox::warning(&window, QObject::tr("Cannot open network"), openError);
+            });
+        } else {
+            window.showView(QStringLiteral("depth"));
+        }
+    } else if (!restored && !positional.isEmpty() && !document.open(positional.front(), &openError)) {
         if (rendering)
             return fail(2, openError);
         std::fprintf(stderr, "bnflow: %s\n", qPrintable(openError));
@@ -164,7 +180,7 @@ int main(int argc, char** argv)
         window.showView(QStringLiteral("check"));
     }
     if (parser.isSet(view) && !window.showView(parser.value(view)))
-        return fail(2, QStringLiteral("--view: unknown view '%1'; expected results, walkthrough, check, compare, running, "
+        return fail(2, QStringLiteral("--view: unknown view '%1'; expected results, walkthrough, check, compare, running, depth, "
                                       "lecture or a plot name (see bnflow --help)").arg(parser.value(view)));
     if (!rendering)  // a rendered picture keeps its fixed size, whatever the screen
         window.fitToScreen();

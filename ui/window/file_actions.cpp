@@ -1,5 +1,6 @@
 #include <window/file_actions.h>
 
+#include <depth/network_document.h>
 #include <document/examples.h>
 #include <document/file_names.h>
 #include <document/session_document.h>
@@ -26,7 +27,7 @@ namespace {
 constexpr int kMaxRecent = 8;
 constexpr std::size_t kMaxCsvBytes = 64u << 20;
 const QString kSessionFilter =
-    QObject::tr("bnflow sessions (*.bnflow.json *.json *.npz);;All files (*)");
+    QObject::tr("bnflow sessions and networks (*.bnflow.json *.bnflow-net.json *.json *.npz);;All files (*)");
 const QString kCsvFilter = QObject::tr("CSV files (*.csv *.tsv *.txt);;All files (*)");
 
 QAction* action(QObject* parent, const QString& text, QKeySequence::StandardKey key, const QString& tip)
@@ -78,6 +79,10 @@ FileActions::FileActions(SessionDocument* document, QWidget* window)
     });
     connect(save_, &QAction::triggered, this, &FileActions::save);
     connect(saveAs_, &QAction::triggered, this, [this] {
+        if (networkActive()) {
+            saveNetwork({});
+            return;
+        }
         const QString path = chooseFile(tr("Save session as"), kSessionFilter, true, suggestedSessionPath());
         if (!path.isEmpty())
             saveTo(path);
@@ -112,6 +117,8 @@ bool FileActions::maybeSave()
 
 bool FileActions::openPath(const QString& path)
 {
+    if (network_ && isNetworkFile(path))
+        return openNetwork(path);
     if (!maybeSave())
         return false;
     QString error;
@@ -125,6 +132,8 @@ bool FileActions::openPath(const QString& path)
 
 bool FileActions::save()
 {
+    if (networkActive())
+        return saveNetwork(network_->filePath());
     if (document_->filePath().isEmpty()) {
         const QString path = chooseFile(tr("Save session as"), kSessionFilter, true, suggestedSessionPath());
         return !path.isEmpty() && saveTo(path);

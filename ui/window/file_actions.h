@@ -15,6 +15,7 @@ class QWidget;
 
 namespace bnflow::ui {
 
+class NetworkDocument;
 class SessionDocument;
 
 class FileActions : public QObject {
@@ -43,6 +44,18 @@ public:
     // true when the document may be replaced: saved, discarded, or not modified. false: cancel.
     bool maybeSave();
 
+    // The Depth tab's network (doc/depth.md#the-depth-tab): a file whose "format" is
+    // "bnflow-network" opens there (openPath, a drop, the command line), the lesson networks join
+    // File > Examples, and Save and Save As write the network while `active()` says its tab is
+    // the current one.
+    void setNetworkDocument(NetworkDocument* network, std::function<bool()> active);
+    bool openNetwork(const QString& path);
+    bool saveNetwork(const QString& path);  // empty: the network's own file, else Save As
+    void openNetworkExample(int index);
+    bool maybeSaveNetwork();  // as maybeSave(), for the network
+    // Whether the file at `path` is a network file (its "format"), whatever its name.
+    static bool isNetworkFile(const QString& path);
+
     QStringList recentFiles() const;
 
     // Hooks for the dialogs, so tests can answer them without a modal loop.
@@ -55,6 +68,8 @@ public:
 signals:
     // After a file was written: one line naming it, for the status bar.
     void exported(const QString& message);
+    // A network was opened (a file or an example): the window shows the Depth tab.
+    void networkOpened();
 
 private:
     QString suggestedSessionPath() const;
@@ -62,7 +77,11 @@ private:
     void rebuildRecentMenu();
     void rebuildExamplesMenu();
 
+    bool networkActive() const { return network_ && networkIsActive_ && networkIsActive_(); }
+
     SessionDocument* document_;
+    NetworkDocument* network_ = nullptr;
+    std::function<bool()> networkIsActive_;
     QWidget* window_;
     QAction* new_;
     QAction* open_;

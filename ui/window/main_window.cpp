@@ -10,6 +10,7 @@
 #include <tables/matrix_view.h>
 #include <check/check_panel.h>
 #include <compare/compare_panel.h>
+#include <depth/depth_panel.h>
 #include <running/running_panel.h>
 #include <exercise/exercise_panel.h>
 #include <walkthrough/graph_view.h>
@@ -79,6 +80,7 @@ MainWindow::MainWindow(SessionDocument* document, DisplaySettings* display, QWid
     setupViews();
     setupMenus();
     setupExercise();  // main_window_exercise.cpp
+    setupDepth();     // main_window_depth.cpp
     setAcceptDrops(true);
     connect(document_, &SessionDocument::resultsChanged, this, &MainWindow::refreshStatus);
     connect(document_, &SessionDocument::editRefused, this, &MainWindow::showRefusal);
@@ -293,6 +295,8 @@ bool MainWindow::showView(const QString& name)
         tabs_->setCurrentWidget(check_);
     else if (name == QLatin1String("exercise"))
         tabs_->setCurrentWidget(exercisePage_);
+    else if (name == QLatin1String("depth"))
+        tabs_->setCurrentWidget(depth_);
     else if (plots_->selectPlot(name))
         tabs_->setCurrentWidget(plots_);
     else
@@ -338,10 +342,11 @@ void MainWindow::showRefusal(const QString& message)
 
 void MainWindow::closeEvent(QCloseEvent* event)
 {
-    if (!files_->maybeSave()) {
+    if (!files_->maybeSave() || !files_->maybeSaveNetwork()) {
         event->ignore();
         return;
     }
+    showSessionDocks(true);  // the layout saved is the session's, whichever tab is current
     saveLayout();
     event->accept();
 }

@@ -4,6 +4,7 @@
 
 #include <QMainWindow>
 
+class QDockWidget;
 class QLabel;
 class QScrollArea;
 class QTabWidget;
@@ -13,12 +14,14 @@ namespace bnflow::ui {
 class BatchPanel;
 class CellFocus;
 class CheckPanel;
+class DepthPanel;
 class ComparePanel;
 class DisplaySettings;
 class DoutPanel;
 class ExercisePanel;
 class FileActions;
 class LectureMode;
+class NetworkDocument;
 class WalkthroughPanel;
 class WalkthroughState;
 class ParameterPanel;
@@ -48,9 +51,11 @@ public:
     ComparePanel* comparePanel() const { return compare_; }
     RunningPanel* runningPanel() const { return running_; }
     ExercisePanel* exercisePanel() const { return exercise_; }
+    DepthPanel* depthPanel() const { return depth_; }
+    NetworkDocument* networkDocument() const { return network_; }
     QTabWidget* tabs() const { return tabs_; }
 
-    // "results", "walkthrough", "lecture", "check", "compare", "running", "exercise", or a plot name (the Plots tab with that plot);
+    // "results", "walkthrough", "lecture", "check", "compare", "running", "exercise", "depth", or a plot name (the Plots tab with that plot);
     // false for anything else.
     bool showView(const QString& name);
 
@@ -75,6 +80,8 @@ private:
     void setupMenus();
     void setupWalkthroughActions(QMenu* file, QMenu* view);
     void setupExercise();  // the Exercise tab and menu
+    void setupDepth();     // the Depth tab and its network (main_window_depth.cpp)
+    void showSessionDocks(bool shown);
     void refreshStatus();
     void refreshTitle();
     void showRefusal(const QString& message);
@@ -95,6 +102,9 @@ private:
     ComparePanel* compare_ = nullptr;
     RunningPanel* running_ = nullptr;
     ExercisePanel* exercise_ = nullptr;
+    NetworkDocument* network_ = nullptr;
+    DepthPanel* depth_ = nullptr;
+    QList<QDockWidget*> hiddenDocks_;  // the session's docks the Depth tab put away
     QTabWidget* tabs_ = nullptr;
     QWidget* resultsPage_ = nullptr;  // the scroll areas around results_, compare_, exercise_
     QWidget* comparePage_ = nullptr;

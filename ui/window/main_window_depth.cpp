@@ -1,0 +1,52 @@
+// The Depth tab: the network document beside the session's, its panel, and where the two views
+// meet (a layer's norm opened in the walkthrough).
+#include <window/main_window.h>
+
+#include <depth/depth_panel.h>
+#include <depth/network_document.h>
+#include <document/session_document.h>
+#include <walkthrough/walkthrough_panel.h>
+#include <window/file_actions.h>
+
+#include <QDockWidget>
+#include <QStatusBar>
+#include <QTabWidget>
+
+namespace bnflow::ui {
+
+void MainWindow::setupDepth()
+{
+    network_ = new NetworkDocument(this);
+    depth_ = new DepthPanel(network_, display_, this);
+    depth_->setObjectName(QStringLiteral("depthPanel"));
+    tabs_->addTab(depth_, tr("&Depth"));
+    files_->setNetworkDocument(network_, [this] { return tabs_->currentWidget() == depth_; });
+    connect(files_, &FileActions::networkOpened, this, [this] { tabs_->setCurrentWidget(depth_); });
+    connect(depth_, &DepthPanel::exported, this, [this](const QString& text) { statusBar()->showMessage(text, 10000); });
+    connect(depth_, &DepthPanel::openSession, this, [this](const Session& session) {
+        if (!files_->maybeSave())
+            return;
+        document_->reset(session);  // an untitled session: Save As names it
+        tabs_->setCurrentWidget(walkthrough_);
+        statusBar()->showMessage(tr("Opened %1 in the walkthrough").arg(QString::fromStdString(session.title)), 10000);
+    });
+    // The docks edit the session, which the Depth tab does not show: it takes their room.
+    connect(tabs_, &QTabWidget::currentChanged, this, [this] { showSessionDocks(tabs_->currentWidget() != depth_); });
+}
+
+void MainWindow::showSessionDocks(bool shown)
+{
+    if (!shown) {
+        for (QDockWidget* dock : findChildren<QDockWidget*>())
+            if (!dock->isHidden()) {
+                hiddenDocks_ << dock;
+                dock->hide();
+            }
+        return;
+    }
+    for (QDockWidget* dock : std::as_const(hiddenDocks_))
+        dock->show();
+    hiddenDocks_.clear();
+}
+
+}  // namespace bnflow::ui
