@@ -12,6 +12,12 @@
 #include <string>
 #include <vector>
 
+class QString;
+namespace bnflow::ui {
+struct ExportSize;
+struct PlotStyle;
+}  // namespace bnflow::ui
+
 namespace bnflow::cli {
 
 enum ExitCode { kSuccess = 0, kFailure = 1, kBadInput = 2, kWrongGradient = 3 };
@@ -60,6 +66,12 @@ Output handoutCommand(const ParsedArgs& parsed);  // likewise
 Output checkCommand(const ParsedArgs& parsed);    // exit status 3 when the gradient is wrong
 Output jacobianCommand(const ParsedArgs& parsed);
 Output depthCommand(const ParsedArgs& parsed);    // a network file, not a session
+
+// export of a network file (depth_export.cpp): whether SESSION is a network (its "format"), and
+// its plot written; throws BadInput / UsageError / Failed.
+bool isNetworkArgument(const ParsedArgs& parsed);
+Output depthExport(const ParsedArgs& parsed, const QString& name, const QString& outPath,
+                   const ui::ExportSize& size, const ui::PlotStyle& style);
 
 // bench's parsers of --shapes NxD,... and --dtype f32|f64|both; throw UsageError.
 std::vector<std::pair<Eigen::Index, Eigen::Index>> parseShapeList(const std::string& text);

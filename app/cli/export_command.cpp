@@ -3,6 +3,7 @@
 #include "cli.h"
 #include "qt_start.h"
 
+#include <depth/depth_plots.h>
 #include <files/atomic_write.h>
 #include <plots/plot_builders.h>
 #include <plots/plot_export.h>
@@ -40,6 +41,13 @@ Plots (NAME):
         if (*kind.options)
             text += std::string(15, ' ') + kind.options + "\n";
     }
+    text += "\nPlots of a network file (NETWORK, *.bnflow-net.json: told from a session by its\n"
+            "\"format\": \"bnflow-network\"; doc/depth.md#the-depth-tab):\n";
+    for (const QString& name : ui::depthPlotNames()) {
+        std::string line = "  " + name.toStdString();
+        line.resize(21, ' ');
+        text += line + ui::depthPlotDescription(name).toStdString() + "\n";
+    }
     return text;
 }
 
@@ -47,6 +55,7 @@ Plots (NAME):
 
 const CommandSpec kExportSpec{
     "export", "SESSION --plot NAME --out FILE.(png|pdf|svg|csv)\n"
+              "                         or NETWORK --plot depth-NAME --out FILE [--steps K] [--lr LR]\n"
               "                         [--width W --height H] [--theme light|dark] [--feature J | --sample I] [--h H]\n"
               "                         [--shapes NxD,...] [--dtype f32|f64|both]",
     "save a plot as PNG, PDF, SVG or CSV (--plot NAME --out FILE)",
@@ -61,7 +70,9 @@ const CommandSpec kExportSpec{
      {"sample", "I", "the sample of --plot terms for layer norm, RMSNorm and group norm (default 0)"},
      {"h", "H", "the finite-difference step of --plot gradcheck, 0 < H <= 1"},
      {"shapes", "NxD,...", "the shapes of --plot timings"},
-     {"dtype", "T", "f32, f64 or both, for --plot timings"}}};
+     {"dtype", "T", "f32, f64 or both, for --plot timings"},
+     {"steps", "K", "the SGD steps of --plot depth-updates, 1 .. 100000 (default 1000)"},
+     {"lr", "LR", "the learning rate of --plot depth-updates (default: the network file's)"}}};
 
 namespace {
 
@@ -100,9 +111,11 @@ Output exportCommand(const ParsedArgs& parsed)
         throw UsageError{"missing --plot NAME"};
     const QString name = QString::fromStdString(*plot);
     const bool values = name == QLatin1String("values");
-    if (!values && !ui::plotNames().contains(name))
+    const bool depth = ui::depthPlotNames().contains(name);
+    if (!values && !depth && !ui::plotNames().contains(name))
         throw UsageError{"unknown plot '" + clipped(*plot) + "'; expected values or one of " +
-                         ui::plotNames().join(QStringLiteral(", ")).toStdString()};
+                         ui::plotNames().join(QStringLiteral(", ")).toStdString() + ", or for a network " +
+                         ui::depthPlotNames().join(QStringLiteral(", ")).toStdString()};
     const auto out = parsed.value("--out");
     if (!out)
         throw UsageError{"missing --out FILE.(png|pdf|svg|csv)"};
@@ -119,6 +132,15 @@ Output exportCommand(const ParsedArgs& parsed)
             throw UsageError{"option --theme expects light or dark, got '" + clipped(*theme) + "'"};
         style.theme = *theme == "dark" ? ui::Theme::Dark : ui::Theme::Light;
     }
+    if (isNetworkArgument(parsed))
+        return depthExport(parsed, name, outPath, size, style);
+    if (depth)
+        throw BadInput{(parsed.positional.empty() ? std::string("SESSION") : oneLine(clippedPath(parsed.positional.front()))) +
+                       ": not a network file (\"format\": \"bnflow-network\"); --plot " + *plot +
+                       " draws a network's layers"};
+    for (const char* option : {"--steps", "--lr"})
+        if (parsed.has(option))
+            throw UsageError{std::string("option ") + option + " applies to a network's --plot depth-updates only"};
     const bool timings = name == QLatin1String("timings");
     for (const char* option : {"--shapes", "--dtype"})
         if (parsed.has(option) && !timings)
