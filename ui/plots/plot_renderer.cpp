@@ -177,7 +177,78 @@ void fitAxes(QCPAxisRect* rect, const Panel& panel)
         rect->axis(QCPAxis::atLeft)->setRange(panel.yRange->first, panel.yRange->second);
 }
 
+// Whether `next` can be drawn into the plot of `drawn` by refilling its plottables.
+bool sameShape(const PlotSpec& drawn, const PlotSpec& next)
+{
+    if (drawn.title != next.title || drawn.panels.size() != next.panels.size() ||
+        drawn.caption.isEmpty() != next.caption.isEmpty())
+        return false;
+    for (std::size_t p = 0; p < drawn.panels.size(); ++p) {
+        const Panel& a = drawn.panels[p];
+        const Panel& b = next.panels[p];
+        if (a.xLabel != b.xLabel || a.yLabel != b.yLabel || a.logX != b.logX || a.logY != b.logY ||
+            a.xZeroLine != b.xZeroLine || a.integerX != b.integerX || a.xTickLabels != b.xTickLabels ||
+            a.series.size() != b.series.size())
+            return false;
+        for (std::size_t k = 0; k < a.series.size(); ++k) {
+            const Series& u = a.series[k];
+            const Series& v = b.series[k];
+            const bool uListed = u.inLegend && !u.name.isEmpty() && !u.x.empty();
+            const bool vListed = v.inLegend && !v.name.isEmpty() && !v.x.empty();
+            if (u.kind != v.kind || u.colour != v.colour || u.dashed != v.dashed || u.markers != v.markers ||
+                uListed != vListed || (u.kind == SeriesKind::Line && (u.x.size() > 2) != (v.x.size() > 2)))
+                return false;
+        }
+    }
+    return true;
+}
+
 }  // namespace
+
+bool refillPlot(QCustomPlot* plot, const std::vector<QCPAxisRect*>& rects, const PlotSpec& drawn,
+                const PlotSpec& spec, bool keepRanges)
+{
+    if (!sameShape(drawn, spec) || rects.size() != spec.panels.size())
+        return false;
+    int next = 0;  // plottables in the order addSeries() made them
+    for (std::size_t p = 0; p < spec.panels.size(); ++p) {
+        for (const Series& s : spec.panels[p].series) {
+            QCPAbstractPlottable* named = nullptr;
+            if (s.kind == SeriesKind::Bars) {
+                auto* bars = qobject_cast<QCPBars*>(plot->plottable(next++));
+                if (!bars)
+                    return false;
+                bars->setData(vec(s.x), vec(s.y), true);
+                bars->setWidth(s.width);
+                named = bars;
+            } else if (s.kind == SeriesKind::Band) {
+                auto* lower = qobject_cast<QCPGraph*>(plot->plottable(next++));
+                auto* upper = qobject_cast<QCPGraph*>(plot->plottable(next++));
+                if (!lower || !upper)
+                    return false;
+                lower->setData(vec(s.x), vec(s.low), true);
+                upper->setData(vec(s.x), vec(s.high), true);
+                named = upper;
+            } else {
+                auto* graph = qobject_cast<QCPGraph*>(plot->plottable(next++));
+                if (!graph)
+                    return false;
+                graph->setData(vec(s.x), vec(s.y), true);
+                named = graph;
+            }
+            named->setName(s.name);
+        }
+        if (!keepRanges)
+            fitAxes(rects[p], spec.panels[p]);
+    }
+    if (!spec.caption.isEmpty() && spec.caption != drawn.caption) {
+        QCPLayoutGrid* layout = plot->plotLayout();
+        if (auto* caption = qobject_cast<QCPTextElement*>(layout->element(layout->rowCount() - 1, 0)))
+            caption->setText(spec.caption);
+    }
+    plot->replot();
+    return true;
+}
 
 QColor plotColour(int index, Theme theme)
 {

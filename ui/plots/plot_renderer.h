@@ -20,7 +20,15 @@ struct PlotStyle {
     int fontPointSize = 10;  // tick labels; axis labels and the title are larger
 };
 
-// `plot` must be freshly constructed. Returns the axis rect of each panel, in order.
+// `plot` must be freshly constructed, or emptied of its plottables, items and layout (PlotView
+// does). Returns the axis rect of each panel, in order.
 std::vector<QCPAxisRect*> renderPlot(QCustomPlot* plot, const PlotSpec& spec, const PlotStyle& style);
+
+// A plot that renderPlot() drew from `drawn`, given the numbers of `spec` in place: the same
+// panels with the same series (kinds, colours, legend entries), only their data, names and the
+// caption changed, as on every step of a slider drag. The axes are fitted again unless
+// keepRanges. false, and nothing changed, when the shapes differ: draw it with renderPlot().
+bool refillPlot(QCustomPlot* plot, const std::vector<QCPAxisRect*>& rects, const PlotSpec& drawn,
+                const PlotSpec& spec, bool keepRanges);
 
 }  // namespace bnflow::ui
