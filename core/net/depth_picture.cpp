@@ -52,7 +52,7 @@ HistogramRanges histogramRanges(const Network& net, const DepthPass& pass)
         grad.push_back(pass.stats[std::size_t(k)].gradAct);
     }
     HistogramRanges r;
-    r.act = net.shape.activation == Activation::Tanh ? 1.0 : reach(act);
+    r.act = net.shape.activation == Activation::Tanh ? kTanhReach : reach(act);
     r.grad = reach(grad);
     return r;
 }
@@ -72,7 +72,7 @@ DepthPicture depthPicture(const Network& net, const DepthPass& pass, const Histo
     const bool tanh = net.shape.activation == Activation::Tanh;
     for (int k = 0; k < net.shape.hidden; ++k) {
         p.act.push_back(histogram(pass.forward.hidden[std::size_t(k)].act, -ranges.act, ranges.act,
-                                  kActivationBins, tanh));
+                                  tanh ? kTanhBins : kActivationBins, tanh));
         p.grad.push_back(histogram(pass.backward.layers[std::size_t(k)].dact, -ranges.grad, ranges.grad,
                                    kGradientBins, false));
     }

@@ -28,14 +28,18 @@ struct Histogram {
 // bins equal-width bins over [lo, hi] (lo < hi); countSaturated: split off |value| > kSaturated.
 Histogram histogram(const Matrix& values, double lo, double hi, int bins, bool countSaturated);
 
-// The shared ranges: activations [-1, 1] for tanh, else symmetric about 0 out to the largest
+// The shared ranges: activations [-1.03, 1.03] for tanh, else symmetric about 0 out to the largest
 // |mean| + 4 std of any layer; gradients likewise out to the largest |mean| + 4 std.
 struct HistogramRanges {
     double act = 1;
     double grad = 1;
 };
 
-inline constexpr int kActivationBins = 100;  // tanh: 0.02 wide, an edge at +-0.98 and +-0.96
+// tanh's activations: bins 0.02 wide over [-1.03, 1.03], so that +-0.97 is an edge and a bin
+// holds saturated entries only or none; the others' reach is split into kActivationBins.
+inline constexpr double kTanhReach = 1.03;
+inline constexpr int kTanhBins = 103;
+inline constexpr int kActivationBins = 100;
 inline constexpr int kGradientBins = 80;
 
 struct DepthPass {

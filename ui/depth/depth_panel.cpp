@@ -265,7 +265,7 @@ void DepthPanel::refresh()
             gainSlider_->setValue(int(std::lround(f.gain * kGainSliderScale)));
         bias_->setChecked(f.bias);
         lr_->setValue(f.lr);
-        compare_->setCurrentIndex(document_->comparing() ? indexOf(compare_, document_->compareNorm()) + 1 : 0);
+        compare_->setCurrentIndex(document_->comparing() ? indexOf(compare_, document_->compareNorm()) : 0);
     }
     const DepthPicture& p = document_->picture();
     const DepthPicture* other = document_->comparePicture();
@@ -299,7 +299,17 @@ void DepthPanel::refresh()
 
 void DepthPanel::refreshUpdates()
 {
-    updatesView_->setSpec(depthUpdatesPlot(trainer_->steps(), int(document_->picture().stats.size())), style());
+    const PlotSpec spec = depthUpdatesPlot(trainer_->steps(), int(document_->picture().stats.size()));
+    const PlotStyle s = style();
+    // Untrained, the plot is the same frame after every edit: not drawn again during a drag.
+    const PlotSpec& shown = updatesView_->spec();
+    if (trainer_->steps().empty() && shown.name == spec.name && shown.caption == spec.caption &&
+        shown.panels.size() == 1 && shown.panels[0].series.size() == spec.panels[0].series.size() &&
+        shown.panels[0].series[0].x.empty() && s.theme == updatesStyle_.theme &&
+        s.fontPointSize == updatesStyle_.fontPointSize)
+        return;
+    updatesStyle_ = s;
+    updatesView_->setSpec(spec, s);
 }
 
 }  // namespace bnflow::ui

@@ -4,6 +4,8 @@
 // the step. Only wires widgets: the numbers are the document's, the plots depth_plots.h's.
 #pragma once
 
+#include <plots/plot_renderer.h>
+
 #include <core/model/session.h>
 
 #include <QWidget>
@@ -25,8 +27,6 @@ class DepthTrainer;
 class DisplaySettings;
 class NetworkDocument;
 class PlotView;
-struct PlotSpec;
-struct PlotStyle;
 
 class DepthPanel : public QWidget {
     Q_OBJECT
@@ -96,6 +96,7 @@ private:
     PlotView* ratiosView_ = nullptr;
     PlotView* updatesView_ = nullptr;
     QWidget* histograms_ = nullptr;
+    PlotStyle updatesStyle_{Theme::Light, -1};  // what the update plot was last drawn with
 };
 
 }  // namespace bnflow::ui

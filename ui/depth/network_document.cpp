@@ -158,6 +158,13 @@ std::optional<Session> NetworkDocument::normSession(int k) const
 
 void NetworkDocument::replace(const NetworkFile& file)
 {
+    if (checked_ && checked_->first == networkFileJson(file)) {
+        Built built = std::move(checked_->second);
+        checked_.reset();
+        install(file, std::move(built));
+        return;
+    }
+    checked_.reset();
     QString error;
     auto built = build(file, folder(), &error);
     if (built)  // always: the command's files were built once before they were pushed
@@ -169,10 +176,12 @@ bool NetworkDocument::commit(const QString& description, const NetworkFile& afte
     if (networkFileJson(after) == networkFileJson(file_))
         return false;  // nothing changes: no undo step (a widget set to the value it shows)
     QString error;
-    if (!build(after, folder(), &error)) {
+    auto built = build(after, folder(), &error);
+    if (!built) {
         emit editRefused(tr("%1: refused: %2").arg(description, error));
         return false;
     }
+    checked_.emplace(networkFileJson(after), std::move(*built));
     undoStack_->push(new NetworkCommand(this, file_, after, description, mergeKey));
     return true;
 }

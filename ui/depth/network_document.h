@@ -90,6 +90,9 @@ private:
     void install(NetworkFile file, Built built);
     void recomputeCompare();
 
+    // What commit() built to check an edit, for the command's first redo to install instead of
+    // building it again; the text of the file it was built from.
+    std::optional<std::pair<std::string, Built>> checked_;
     NetworkFile file_;
     NetworkInputs inputs_;
     DepthPass pass_;

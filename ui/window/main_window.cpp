@@ -296,7 +296,7 @@ bool MainWindow::showView(const QString& name)
     else if (name == QLatin1String("exercise"))
         tabs_->setCurrentWidget(exercisePage_);
     else if (name == QLatin1String("depth"))
-        tabs_->setCurrentWidget(depth_);
+        tabs_->setCurrentWidget(depthPage_);
     else if (plots_->selectPlot(name))
         tabs_->setCurrentWidget(plots_);
     else

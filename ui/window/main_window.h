@@ -104,6 +104,7 @@ private:
     ExercisePanel* exercise_ = nullptr;
     NetworkDocument* network_ = nullptr;
     DepthPanel* depth_ = nullptr;
+    QWidget* depthPage_ = nullptr;  // the scroll area around depth_
     QList<QDockWidget*> hiddenDocks_;  // the session's docks the Depth tab put away
     QTabWidget* tabs_ = nullptr;
     QWidget* resultsPage_ = nullptr;  // the scroll areas around results_, compare_, exercise_

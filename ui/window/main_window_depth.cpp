@@ -9,6 +9,7 @@
 #include <window/file_actions.h>
 
 #include <QDockWidget>
+#include <QScrollArea>
 #include <QStatusBar>
 #include <QTabWidget>
 
@@ -19,9 +20,10 @@ void MainWindow::setupDepth()
     network_ = new NetworkDocument(this);
     depth_ = new DepthPanel(network_, display_, this);
     depth_->setObjectName(QStringLiteral("depthPanel"));
-    tabs_->addTab(depth_, tr("&Depth"));
-    files_->setNetworkDocument(network_, [this] { return tabs_->currentWidget() == depth_; });
-    connect(files_, &FileActions::networkOpened, this, [this] { tabs_->setCurrentWidget(depth_); });
+    depthPage_ = scrolling(depth_);  // on a small screen the tab scrolls, the window still fits
+    tabs_->addTab(depthPage_, tr("&Depth"));
+    files_->setNetworkDocument(network_, [this] { return tabs_->currentWidget() == depthPage_; });
+    connect(files_, &FileActions::networkOpened, this, [this] { tabs_->setCurrentWidget(depthPage_); });
     connect(depth_, &DepthPanel::exported, this, [this](const QString& text) { statusBar()->showMessage(text, 10000); });
     connect(depth_, &DepthPanel::openSession, this, [this](const Session& session) {
         if (!files_->maybeSave())
@@ -31,7 +33,7 @@ void MainWindow::setupDepth()
         statusBar()->showMessage(tr("Opened %1 in the walkthrough").arg(QString::fromStdString(session.title)), 10000);
     });
     // The docks edit the session, which the Depth tab does not show: it takes their room.
-    connect(tabs_, &QTabWidget::currentChanged, this, [this] { showSessionDocks(tabs_->currentWidget() != depth_); });
+    connect(tabs_, &QTabWidget::currentChanged, this, [this] { showSessionDocks(tabs_->currentWidget() != depthPage_); });
 }
 
 void MainWindow::showSessionDocks(bool shown)

@@ -64,7 +64,7 @@ private:
 
 void TestDepthPanel::spinBoxesEditTheNetwork()
 {
-    QCOMPARE(window_->tabs()->currentWidget(), panel());
+    QVERIFY(window_->tabs()->currentWidget()->isAncestorOf(panel()));
     auto* layers = child<QSpinBox>("depthLayers");
     layers->setFocus();
     QTest::keyClick(layers, Qt::Key_A, Qt::ControlModifier);
@@ -240,7 +240,7 @@ void TestDepthPanel::networkFilesOpenAndSaveInTheTab()
     network()->undoStack()->setClean();
     window_->showView(QStringLiteral("results"));
     QVERIFY(window_->files()->openPath(renamed));
-    QCOMPARE(window_->tabs()->currentWidget(), panel());
+    QVERIFY(window_->tabs()->currentWidget()->isAncestorOf(panel()));
     QCOMPARE(network()->file().gain, 0.5);
     QCOMPARE(network()->file().layers, 5);
 }
@@ -259,7 +259,7 @@ void TestDepthPanel::lessonsAreInFileExamples()
         if (a->text().contains(QLatin1String("gain 0.5")) && a->text().contains(QLatin1String("no norm")))
             a->trigger();
     }
-    QCOMPARE(window_->tabs()->currentWidget(), panel());
+    QVERIFY(window_->tabs()->currentWidget()->isAncestorOf(panel()));
     QCOMPARE(network()->file().gain, 0.5);
     QVERIFY(!network()->file().norm);
 }

@@ -72,7 +72,7 @@ void TestDepthPlots::activationHistogramsAreCores()
     for (int k = 0; k < p.shape.hidden; ++k) {
         const Panel& panel = spec.panels[std::size_t(k)];
         const Matrix& act = d.pass().forward.hidden[std::size_t(k)].act;
-        const Histogram h = histogram(act, -1, 1, kActivationBins, true);
+        const Histogram h = histogram(act, -kTanhReach, kTanhReach, kTanhBins, true);
         const Series& body = panel.series[0];
         const Series& tails = panel.series[1];
         QCOMPARE(tails.kind, SeriesKind::Bars);
@@ -80,7 +80,7 @@ void TestDepthPlots::activationHistogramsAreCores()
         QVERIFY(std::abs(sum(tails.y) - p.stats[std::size_t(k)].saturated) < 1e-12);
         QVERIFY(std::abs(sum(body.y) + sum(tails.y) - 1.0) < 1e-12);
         for (std::size_t i = 0; i < body.x.size(); ++i) {
-            const int bin = int(std::floor((body.x[i] + 1) / h.width()));
+            const int bin = int(std::floor((body.x[i] + kTanhReach) / h.width()));
             QCOMPARE(body.y[i], h.fraction[std::size_t(bin)]);
         }
         for (const double x : tails.x)

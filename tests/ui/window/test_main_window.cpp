@@ -98,10 +98,13 @@ void TestMainWindow::everyExampleLoads()
 {
     QCOMPARE(int(examples().size()), 16);
     QMenu* menu = window_->files()->examplesMenu();
-    // Seven batch-norm examples, then the family's submenu (after a separator).
-    QCOMPARE(menu->actions().size(), 9);
+    // Seven batch-norm examples, then the family's submenu and the Depth tab's networks (each
+    // after a separator).
+    QCOMPARE(menu->actions().size(), 11);
     QVERIFY(menu->actions().at(7)->isSeparator());
     QCOMPARE(menu->actions().at(8)->menu() ? menu->actions().at(8)->text() : QString(), QString("Normalization family"));
+    QVERIFY(menu->actions().at(9)->isSeparator());
+    QVERIFY(menu->actions().at(10)->menu() && menu->actions().at(10)->text().contains("Networks"));
     for (QAction* action : menu->actions().mid(0, 7)) {
         action->trigger();
         QVERIFY2(!document_->session().notes.empty(), qPrintable(action->text()));
