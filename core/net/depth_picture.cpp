@@ -92,7 +92,7 @@ Session normSession(const Network& net, const DepthPass& pass, int k)
     s.norm.layer = net.shape.norm;
     const std::string n = std::to_string(k);
     const std::string input = k == 0 ? "the data x" : "h_" + std::to_string(k - 1);
-    s.title = "Layer " + n + "'s " + std::string(layerTitle(*net.shape.norm)) + " in the network";
+    s.title = "Layer " + n + "'s " + std::string(layerTitle(*net.shape.norm)) + " of the Depth tab's network";
     s.notes = "x = " + input + " @ W_" + n + (p.b.size() ? " + b_" + n : std::string()) +
               ", layer " + n + "'s pre-activation (one row per sample of the batch); dout = d loss / "
               "d (the norm's output), as it came back through the activation above.";

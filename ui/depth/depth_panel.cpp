@@ -30,7 +30,8 @@ namespace {
 
 constexpr int kGainSliderScale = 100;  // the slider moves in steps of 0.01
 constexpr double kMaxGain = 5.0;
-constexpr int kPixelsPerLayer = 92;    // a histogram panel's least height: below, the column scrolls
+constexpr int kPixelsPerLayer = 92;
+constexpr int kMinimumWidth = 1020, kMinimumHeight = 520;    // a histogram panel's least height: below, the column scrolls
 
 // The norm boxes' items: none, then the family's three; the data is layerName or "none".
 void addNorms(QComboBox* box, const QString& noneText)
@@ -89,6 +90,7 @@ DepthPanel::DepthPanel(NetworkDocument* document, DisplaySettings* display, QWid
     plots->addWidget(right);
     plots->setStretchFactor(0, 5);
     plots->setStretchFactor(1, 3);
+    plots->setSizes({620, 380});  // the stretch's share from the start, not the size hints'
 
     auto* side = new QWidget(this);
     auto* sideLayout = new QVBoxLayout(side);
@@ -103,6 +105,9 @@ DepthPanel::DepthPanel(NetworkDocument* document, DisplaySettings* display, QWid
     sideScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     sideScroll->setFixedWidth(side->sizeHint().width() + 18);
 
+    // Below this the tab scrolls (the window's scroll area) rather than squeeze three columns of
+    // plots unreadable: a 1080p screen at 2x has 960 x 540 logical pixels.
+    setMinimumSize(kMinimumWidth, kMinimumHeight);
     auto* layout = new QHBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
     layout->addWidget(sideScroll);

@@ -37,13 +37,7 @@ QString normTitle(const std::optional<Layer>& norm)
 
 namespace {
 
-QString networkTitle(const DepthPicture& p)
-{
-    return QObject::tr("%1 x %2 %3, %4")
-        .arg(p.shape.hidden)
-        .arg(p.shape.width)
-        .arg(QString::fromUtf8(activationName(p.shape.activation).data()), normTitle(p.shape.norm));
-}
+constexpr double kNoise = 1e-10;  // |mean| / std below this: rounding noise (doc/depth.md)
 
 // The largest share of any bin of any layer: the y range every layer shares.
 double tallest(const std::vector<Histogram>& layers)
@@ -79,7 +73,7 @@ PlotSpec histograms(const DepthPicture& p, bool activations)
     const std::vector<Histogram>& layers = activations ? p.act : p.grad;
     PlotSpec spec;
     spec.name = activations ? QStringLiteral("depth-activations") : QStringLiteral("depth-gradients");
-    spec.title = activations ? QObject::tr("Activations h_k") : QObject::tr("Gradients dL/dh_k");
+    spec.title = (activations ? QObject::tr("Activations: %1") : QObject::tr("Gradients: %1")).arg(normTitle(p.shape.norm));
     const double top = tallest(layers) * 1.08;
     const double reach = activations ? p.ranges.act : p.ranges.grad;
     for (int k = 0; k < int(layers.size()); ++k) {
@@ -91,6 +85,7 @@ PlotSpec histograms(const DepthPicture& p, bool activations)
         panel.xRange = std::pair(-reach * 1.02, reach * 1.02);
         panel.yRange = std::pair(0.0, top);
         panel.xZeroLine = true;
+        panel.yTickCount = 2;  // a short panel: 0 and one more
         const QString what = activations ? QObject::tr("h_%1").arg(k) : QObject::tr("dL/dh_%1").arg(k);
         const QString stats = activations
             ? QObject::tr("std %1, sat %2 %").arg(st.act.std, 0, 'g', 2).arg(100 * st.saturated, 0, 'f', 1)
@@ -105,17 +100,15 @@ PlotSpec histograms(const DepthPicture& p, bool activations)
         spec.panels.push_back(std::move(panel));
     }
     spec.caption = activations
-        ? QObject::tr("%1\nShare of entries per bin; same axes for every layer.\nVermillion: saturated "
-                      "(1 - h^2 < 0.06).").arg(networkTitle(p))
-        : QObject::tr("%1\nShare of entries per bin; same axes for every layer\n(out to |mean| + 4 std; "
-                      "beyond: the end bins).").arg(networkTitle(p));
+        ? QObject::tr("Share of entries per bin, same axes in every\nlayer. Vermillion: saturated, |h| > 0.97.")
+        : QObject::tr("Share of entries per bin, same axes in every\nlayer; beyond |mean| + 4 std: the end bins.");
     return spec;
 }
 
 void addRatioSeries(Panel& gradients, Panel& activations, const DepthPicture& p, const QString& suffix, bool dashed)
 {
-    Series gradStd(QObject::tr("std dL/dh") + suffix, SeriesKind::Line, kGreen);
-    Series gradMean(QObject::tr("|mean dL/dh|") + suffix, SeriesKind::Line, kGrey);
+    Series gradStd(QObject::tr("std") + suffix, SeriesKind::Line, kGreen);
+    Series gradMean(QObject::tr("|mean|") + suffix, SeriesKind::Line, kGrey);
     Series ratio(QObject::tr("grad:data") + suffix, SeriesKind::Line, kOrange);
     Series actStd(QObject::tr("std h") + suffix, SeriesKind::Line, kBlue);
     Series saturated(QObject::tr("saturated") + suffix, SeriesKind::Line, kVermillion);
@@ -127,7 +120,9 @@ void addRatioSeries(Panel& gradients, Panel& activations, const DepthPicture& p,
             gradStd.x.push_back(k);
             gradStd.y.push_back(st.gradAct.std);
             gradStd.labels << QObject::tr("layer %1: std(dL/dh) = %2").arg(k).arg(num(st.gradAct.std));
-            if (std::abs(st.gradAct.mean) > 0) {  // a log axis cannot show an exact 0
+            // A mean that is 0 in exact math (below a batch norm) is rounding noise, far below its
+            // std: left out, or it would stretch the log axis over fifteen decades.
+            if (std::abs(st.gradAct.mean) > kNoise * st.gradAct.std) {
                 gradMean.x.push_back(k);
                 gradMean.y.push_back(std::abs(st.gradAct.mean));
                 gradMean.labels << QObject::tr("layer %1: mean(dL/dh) = %2").arg(k).arg(num(st.gradAct.mean));
@@ -171,7 +166,7 @@ PlotSpec depthRatiosPlot(const DepthPicture& picture, const DepthPicture* compar
     PlotSpec spec;
     spec.name = QStringLiteral("depth-ratios");
     spec.title = QObject::tr("Per layer");
-    Panel gradients(QString(), QObject::tr("gradient (log)"), false, true);
+    Panel gradients(QString(), QObject::tr("dL/dh, grad:data"), false, true);
     gradients.integerX = true;
     Panel activations(QObject::tr("layer k (last: output)"), QObject::tr("activation"));
     activations.integerX = true;
@@ -182,8 +177,8 @@ PlotSpec depthRatiosPlot(const DepthPicture& picture, const DepthPicture* compar
     const double right = double(picture.stats.size()) - 0.5;
     gradients.xRange = activations.xRange = std::pair(-0.5, right);
     spec.panels = {std::move(gradients), std::move(activations)};
-    spec.caption = QObject::tr("%1. Healthy: flat lines.\ngrad:data = std(dW_k) / std(W_k), before any "
-                               "step.").arg(networkTitle(picture));
+    spec.caption = QObject::tr("Healthy: flat lines. grad:data = std(dW_k) / std(W_k);\n|mean| below 1e-10 std "
+                               "(rounding noise) not shown.");
     if (compare)
         spec.caption += QObject::tr("\nDashed: the same network with %1.").arg(normTitle(compare->shape.norm));
     return spec;
@@ -194,7 +189,7 @@ PlotSpec depthUpdatesPlot(const std::vector<DepthStep>& steps, int layerCount)
     PlotSpec spec;
     spec.name = QStringLiteral("depth-updates");
     spec.title = QObject::tr("update:data");
-    Panel panel(QObject::tr("SGD step"), QObject::tr("std(lr dW) / std(W) (log)"), false, true);
+    Panel panel(QObject::tr("SGD step"), QObject::tr("update:data (log)"), false, true);
     panel.integerX = true;
     const int colours[] = {kBlue, kSky, kGreen, kOrange, kPurple, kVermillion};
     for (int k = 0; k < layerCount; ++k) {
@@ -221,8 +216,8 @@ PlotSpec depthUpdatesPlot(const std::vector<DepthStep>& steps, int layerCount)
     }
     spec.panels.push_back(std::move(panel));
     spec.caption = steps.empty()
-        ? QObject::tr("Train takes SGD steps: how much of each W\ndoes one step change?")
-        : QObject::tr("%1 SGD steps. About 1e-3 is healthy:\nfar below, raise lr; far above, lower it.").arg(steps.size());
+        ? QObject::tr("std(lr dW) / std(W) per SGD step: press Train.")
+        : QObject::tr("std(lr dW) / std(W), %1 SGD steps. About 1e-3 is\nhealthy: far below, raise lr; far above, lower it.").arg(steps.size());
     return spec;
 }
 

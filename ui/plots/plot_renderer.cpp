@@ -188,6 +188,7 @@ bool sameShape(const PlotSpec& drawn, const PlotSpec& next)
         const Panel& b = next.panels[p];
         if (a.xLabel != b.xLabel || a.yLabel != b.yLabel || a.logX != b.logX || a.logY != b.logY ||
             a.xZeroLine != b.xZeroLine || a.integerX != b.integerX || a.xTickLabels != b.xTickLabels ||
+            a.yTickCount != b.yTickCount ||
             a.series.size() != b.series.size())
             return false;
         for (std::size_t k = 0; k < a.series.size(); ++k) {
@@ -281,6 +282,8 @@ std::vector<QCPAxisRect*> renderPlot(QCustomPlot* plot, const PlotSpec& spec, co
         rect->setBackground(c.background);
         styleAxis(rect->axis(QCPAxis::atBottom), c, style, panel.logX);
         styleAxis(rect->axis(QCPAxis::atLeft), c, style, panel.logY);
+        if (panel.yTickCount > 0)
+            rect->axis(QCPAxis::atLeft)->ticker()->setTickCount(panel.yTickCount);
         rect->axis(QCPAxis::atBottom)->setLabel(panel.xLabel);
         rect->axis(QCPAxis::atLeft)->setLabel(panel.yLabel);
         if (!panel.xZeroLine)

@@ -50,6 +50,7 @@ struct Panel {
     // When set, the axis shows exactly this range instead of one fitted to the data: panels that
     // must compare at a glance (the Depth tab's layers) share their axes.
     std::optional<std::pair<double, double>> xRange, yRange;
+    int yTickCount = 0;            // > 0: about this many y ticks (a short panel), else the default
     std::vector<Series> series;
 };
 

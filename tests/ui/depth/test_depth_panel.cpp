@@ -101,7 +101,7 @@ void TestDepthPanel::comboBoxesEditTheNetwork()
     norm->setFocus();
     QTest::keyClick(norm, Qt::Key_Up);  // batch norm -> none
     QVERIFY(!network()->file().norm);
-    QVERIFY(panel()->activationsView()->spec().caption.contains(QLatin1String("no norm")));
+    QVERIFY(panel()->activationsView()->spec().title.contains(QLatin1String("no norm")));
     QTest::keyClick(norm, Qt::Key_Down);
     QTest::keyClick(norm, Qt::Key_Down);
     QCOMPARE(network()->file().norm, std::optional<Layer>(Layer::LayerNorm));
@@ -149,7 +149,7 @@ void TestDepthPanel::compareShowsTheOtherNormBeside()
     QVERIFY(network()->comparePicture());
     QVERIFY(!panel()->compareActivationsView()->isHidden());
     QVERIFY(!panel()->compareGradientsView()->isHidden());
-    QVERIFY(panel()->compareActivationsView()->spec().caption.contains(QLatin1String("no norm")));
+    QVERIFY(panel()->compareActivationsView()->spec().title.contains(QLatin1String("no norm")));
     QCOMPARE(panel()->compareActivationsView()->spec().panels[0].xRange, panel()->activationsView()->spec().panels[0].xRange);
     QCOMPARE(network()->undoStack()->count(), 0);
     QTest::keyClick(compare, Qt::Key_Up);

@@ -127,7 +127,7 @@ void TestDepthPlots::ratiosAreCoresStatistics()
     const PlotSpec spec = depthRatiosPlot(p);
     QCOMPARE(int(spec.panels.size()), 2);
     QVERIFY(spec.panels[0].logY);
-    const Series* gradStd = find(spec.panels[0], QStringLiteral("std dL/dh"));
+    const Series* gradStd = find(spec.panels[0], QStringLiteral("std"));
     const Series* ratio = find(spec.panels[0], QStringLiteral("grad:data"));
     const Series* actStd = find(spec.panels[1], QStringLiteral("std h"));
     const Series* saturated = find(spec.panels[1], QStringLiteral("saturated"));
