@@ -35,6 +35,9 @@ void LectureMode::setActive(bool active)
     active_ = active;
     if (active) {
         wasMaximized_ = window_->isMaximized();
+        // The walkthrough first: a tab that had put the docks away (Depth) gives them back on
+        // leaving, and they are hidden here with the others, to come back after the lecture.
+        tabs_->setCurrentWidget(walkthrough_);
         hiddenDocks_.clear();
         for (QDockWidget* dock : window_->findChildren<QDockWidget*>())
             if (!dock->isHidden()) {  // isVisible() is false for all before the window shows
@@ -43,7 +46,6 @@ void LectureMode::setActive(bool active)
             }
         window_->menuBar()->hide();
         window_->statusBar()->hide();
-        tabs_->setCurrentWidget(walkthrough_);
         tabs_->tabBar()->hide();
         walkthrough_->setPresenting(true);
         walkthrough_->setLectureScale(kLectureScale);

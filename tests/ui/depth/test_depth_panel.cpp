@@ -9,6 +9,7 @@
 #include <depth/network_document.h>
 #include <depth/network_examples.h>
 #include <plots/plot_view.h>
+#include <walkthrough/lecture_mode.h>
 #include <walkthrough/walkthrough_panel.h>
 #include <window/file_actions.h>
 
@@ -50,6 +51,7 @@ private slots:
     void networkFilesOpenAndSaveInTheTab();
     void lessonsAreInFileExamples();
     void exportWritesTheTabsPlot();
+    void lectureModeFromTheTabGivesTheDocksBack();
 
 private:
     DepthPanel* panel() const { return window_->depthPanel(); }
@@ -278,6 +280,21 @@ void TestDepthPanel::exportWritesTheTabsPlot()
     QString error;
     QVERIFY(!panel()->exportPlotTo(QStringLiteral("depth-ratios"), dir.filePath("a.txt"), &error));
     QVERIFY(!error.isEmpty());
+}
+
+// F5 on the Depth tab: the lecture is the walkthrough's, without docks; after it the session's
+// docks are back, with the walkthrough.
+void TestDepthPanel::lectureModeFromTheTabGivesTheDocksBack()
+{
+    auto* batch = window_->findChild<QDockWidget*>(QStringLiteral("batchDock"));
+    QVERIFY(batch->isHidden());
+    window_->lectureMode()->setActive(true);
+    QCOMPARE(window_->tabs()->currentWidget(), static_cast<QWidget*>(window_->walkthrough()));
+    QVERIFY(batch->isHidden());
+    window_->lectureMode()->setActive(false);
+    QVERIFY(!batch->isHidden());
+    window_->showView(QStringLiteral("depth"));
+    QVERIFY(batch->isHidden());
 }
 
 QTEST_MAIN(TestDepthPanel)
