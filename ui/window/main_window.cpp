@@ -175,6 +175,7 @@ void MainWindow::setupMenus()
     file->addSeparator();
     file->addAction(files_->importCsvAction());
     file->addAction(files_->exportCsvAction());
+    file->addAction(files_->exportNpzAction());
     file->addAction(tr("Export &plot image..."), plots_, &PlotsPanel::chooseAndExportImage);
     file->addAction(tr("Export plot &data (CSV)..."), plots_, &PlotsPanel::chooseAndExportCsv);
     file->addSeparator();
