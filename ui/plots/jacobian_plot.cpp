@@ -56,7 +56,7 @@ Panel heatmapPanel(const LayerJacobian& jac)
     for (const auto& cell : jac.set.cells)
         map.rowLabels << cellName(cell);
     map.colLabels = map.rowLabels;
-    map.valueLabel = QStringLiteral("d y_a / d x_b");
+    map.valueLabel = QStringLiteral("dy/dx");
     map.cellNumbers = m <= kJacobianCellNumbersUpTo;
     return panel;
 }
