@@ -40,6 +40,34 @@ QFont cellFont(int points)
     return f;
 }
 
+// Text ticks at the cells the axis shows, every step-th one so that no two labels touch at the
+// axis's current pixel size ("[12,0]" is wider than a cell of a 40 x 40 map).
+void labelTicksThatFit(QCPAxis* axis, const QStringList& labels)
+{
+    auto ticker = axis->ticker().dynamicCast<QCPAxisTickerText>();
+    if (!ticker || labels.isEmpty())
+        return;
+    ticker->clear();
+    const QFontMetrics metrics(axis->tickLabelFont());
+    double space = metrics.height() + 4;
+    if (axis->orientation() == Qt::Horizontal) {
+        int widest = 0;
+        for (const QString& label : labels)
+            widest = std::max(widest, metrics.horizontalAdvance(label));
+        space = widest + 12;
+    }
+    const double perCell = std::abs(axis->coordToPixel(1) - axis->coordToPixel(0));
+    const double cells = perCell > 0 ? std::ceil(space / perCell) : double(labels.size());
+    const int step = int(std::clamp(cells, 1.0, double(labels.size())));
+    const QCPRange r = axis->range();
+    const double lower = std::max(0.0, std::ceil(std::min(r.lower, r.upper)));
+    const double upper = std::min(double(labels.size() - 1), std::floor(std::max(r.lower, r.upper)));
+    if (!(lower <= upper))
+        return;
+    for (int k = (int(lower) + step - 1) / step * step; k <= int(upper); k += step)
+        ticker->addTick(k, labels[k]);
+}
+
 }  // namespace
 
 double heatmapLimit(const Heatmap& map)
@@ -97,16 +125,17 @@ QCPColorScale* renderHeatmap(QCPAxisRect* rect, const Heatmap& map, const PlotSt
     bar->setLabelFont(x->labelFont());
     colourMap->setColorScale(scale);
 
-    // Text ticks from the labels, thinned as the plots' are; row 0 on top.
+    // Text ticks from the labels; row 0 on top.
     for (QCPAxis* axis : {x, y}) {
         const QStringList& labels = axis == x ? map.colLabels : map.rowLabels;
         axis->setTicker(QSharedPointer<QCPAxisTickerText>(new QCPAxisTickerText));
         axis->grid()->setVisible(false);
         axis->setSubTicks(false);
         QObject::connect(axis, qOverload<const QCPRange&>(&QCPAxis::rangeChanged), axis,
-                         [axis, labels] { labelVisibleTicks(axis, labels); });
+                         [axis, labels] { labelTicksThatFit(axis, labels); });
+        // The pixels per cell are known once the plot is laid out, before it is drawn.
+        QObject::connect(plot, &QCustomPlot::afterLayout, axis, [axis, labels] { labelTicksThatFit(axis, labels); });
         axis->setRange(-0.5, (axis == x ? map.cols : map.rows) - 0.5);
-        labelVisibleTicks(axis, labels);
     }
     y->setRangeReversed(true);
 

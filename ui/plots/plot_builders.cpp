@@ -19,7 +19,7 @@ const std::vector<PlotKind>& plotKinds()
         {"terms", "the terms of the fused formula: one feature (batch norm) or one sample",
          "--feature J (batch norm) or --sample I (layer norm, RMSNorm, group norm), default 0"},
         {"params", "dgamma and dbeta per feature", ""},
-        {"jacobian", "the matrix dy/dx of one normalization set, its eigenvalues, dx = J^T dout",
+        {"jacobian", "dy/dx of one normalization set: heatmap, eigenvalues",
          "--feature J (batch norm, group norm) and --sample I (layer norm, RMSNorm, group norm), default 0"},
         {"gradcheck", "numerical against analytic dx, relative error", "--h H (default 1e-5)"},
         {"hsweep", "gradient-check error as the step h shrinks", ""},
