@@ -29,6 +29,7 @@ const Command kCommands[] = {
     {&kExportSpec, exportCommand},
     {&kCheckSpec, checkCommand},
     {&kJacobianSpec, jacobianCommand},
+    {&kDepthSpec, depthCommand},
 };
 
 std::string usage()

@@ -51,6 +51,7 @@ extern const CommandSpec kExportSpec;
 extern const CommandSpec kHandoutSpec;
 extern const CommandSpec kCheckSpec;
 extern const CommandSpec kJacobianSpec;
+extern const CommandSpec kDepthSpec;
 Output gradCommand(const ParsedArgs& parsed);
 Output gradcheckCommand(const ParsedArgs& parsed);
 Output benchCommand(const ParsedArgs& parsed);
@@ -58,6 +59,7 @@ Output exportCommand(const ParsedArgs& parsed);   // starts Qt (qt_start.h), aft
 Output handoutCommand(const ParsedArgs& parsed);  // likewise
 Output checkCommand(const ParsedArgs& parsed);    // exit status 3 when the gradient is wrong
 Output jacobianCommand(const ParsedArgs& parsed);
+Output depthCommand(const ParsedArgs& parsed);    // a network file, not a session
 
 // bench's parsers of --shapes NxD,... and --dtype f32|f64|both; throw UsageError.
 std::vector<std::pair<Eigen::Index, Eigen::Index>> parseShapeList(const std::string& text);

@@ -4,6 +4,7 @@
 #include <core/math/analysis.h>
 #include <core/teach/family_catalogue.h>
 #include <core/math/gradcheck.h>
+#include <core/math/precision.h>
 #include <core/io/json_format.h>
 #include <core/teach/report.h>
 #include <core/io/session_json.h>
@@ -21,8 +22,17 @@ point (1.0, -0.0); matrices are arrays of rows. Every layer of the normalization
 computed ("layer", "mode"); statistics have the layer's shape (see the README), and with
 running statistics in training mode a top-level "running": {"mean": [...], "var": [...]}
 holds the updated ones.
+
+--precision T emulates the layer in the number format T (bf16, f16, f32; f64 is plain grad):
+every stored value and every operation rounded to nearest even in T, sums in index order in
+the --accumulate type (same = T, the default; f32 or f64, never narrower than T). The JSON is
+grad's, computed so, plus "precision": {"type": T, "accumulate": A (as given), "error_vs_f64":
+{"y": e, "dx": e, "dgamma": e, "dbeta": e}, "overflow": null or the first step that overflowed
+T}, e = max |result - float64 result| / max |float64 result|. A value that overflowed T is
+written as null, and the exit status is still 0. See doc/precision.md.
 )",
-    {}};
+    {{"precision", "T", "emulate the layer in T: bf16, f16, f32 or f64"},
+     {"accumulate", "A", "with --precision: the type the sums run in: same (T), f32 or f64"}}};
 
 const CommandSpec kGradcheckSpec{
     "gradcheck", "SESSION [--h H] [--samples K]", "central-difference check of the gradients, as JSON",
@@ -39,9 +49,60 @@ SESSION - reads standard input.
     {{"h", "H", "the finite-difference step, 0 < H <= 1 (default 1e-5)"},
      {"samples", "K", "check K entries of dx, drawn at random with a fixed seed (K >= 1)"}}};
 
-Output gradCommand(const ParsedArgs& parsed)
+namespace {
+
+// --precision T [--accumulate A], read before the session: the type, the accumulate type and
+// the accumulate option's text as given ("same" when absent).
+struct PrecisionOptions {
+    NumberType type = NumberType::F64;
+    NumberType accumulate = NumberType::F64;
+    std::string accumulateText = "same";
+};
+
+std::optional<PrecisionOptions> precisionOptions(const ParsedArgs& parsed)
 {
-    const LoadedSession in = loadSessionArgument(parsed);
+    const auto type = parsed.value("--precision");
+    const auto accumulate = parsed.value("--accumulate");
+    if (!type) {
+        if (accumulate)
+            throw UsageError{"option --accumulate needs --precision T"};
+        return std::nullopt;
+    }
+    PrecisionOptions p;
+    const auto named = numberTypeNamed(*type);
+    if (!named)
+        throw UsageError{"option --precision must be bf16, f16, f32 or f64, got '" + clipped(*type) + "'"};
+    p.type = p.accumulate = *named;
+    if (accumulate) {
+        p.accumulateText = *accumulate;
+        if (*accumulate != "same") {
+            const auto wide = numberTypeNamed(*accumulate);
+            if (!wide || (*wide != NumberType::F32 && *wide != NumberType::F64))
+                throw UsageError{"option --accumulate must be same, f32 or f64, got '" + clipped(*accumulate) + "'"};
+            if (!fitsIn(p.type, *wide))
+                throw UsageError{"option --accumulate " + *accumulate + " is narrower than --precision " +
+                                 *type + "; sums must run in T or wider"};
+            p.accumulate = *wide;
+        }
+    }
+    return p;
+}
+
+// ,\n  "precision": {...}, appended to grad's object (which ends in "\n}\n").
+std::string withPrecision(std::string json, const PrecisionOptions& p, const PrecisionErrors& e,
+                          const std::optional<std::string>& overflow)
+{
+    constexpr json::NonFinite kNull = json::NonFinite::Null;
+    json.resize(json.size() - 3);
+    return json + ",\n  \"precision\": {\"type\": " + json::string(numberTypeName(p.type)) +
+           ", \"accumulate\": " + json::string(p.accumulateText) + ", \"error_vs_f64\": {\"y\": " +
+           json::number(e.y, kNull) + ", \"dx\": " + json::number(e.dx, kNull) + ", \"dgamma\": " +
+           json::number(e.dgamma, kNull) + ", \"dbeta\": " + json::number(e.dbeta, kNull) +
+           "}, \"overflow\": " + (overflow ? json::string(*overflow) : std::string("null")) + "}\n}\n";
+}
+
+std::string plainGrad(const LoadedSession& in)
+{
     if (in.session.norm.isTrainingBatchNorm()) {
         // Batch norm keeps its own path, bit for bit; running statistics only add their update.
         AnalysisResult result = analyze(in.session);
@@ -58,6 +119,25 @@ Output gradCommand(const ParsedArgs& parsed)
     FamilyResult result = analyzeFamily(in.session);
     throwProblems(in.name, result.problems);
     return familyGradJson(in.session, *result.analysis);
+}
+
+}  // namespace
+
+Output gradCommand(const ParsedArgs& parsed)
+{
+    const std::optional<PrecisionOptions> precision = precisionOptions(parsed);
+    const LoadedSession in = loadSessionArgument(parsed);
+    if (!precision)
+        return plainGrad(in);
+    if (precision->type == NumberType::F64)  // float64 is plain grad, bit for bit
+        return withPrecision(plainGrad(in), *precision, PrecisionErrors{}, std::nullopt);
+    // The float64 result the errors are measured against; where it is undefined (plain grad's
+    // bad input), so is the emulation's error.
+    const FamilyResult reference = analyzeFamily(in.session);
+    throwProblems(in.name, reference.problems);
+    const PrecisionRun run = emulatePrecision(in.session, precision->type, precision->accumulate);
+    return withPrecision(familyGradJson(in.session, run.analysis, json::NonFinite::Null), *precision,
+                         errorsAgainst(run.analysis, *reference.analysis), run.overflow);
 }
 
 Output gradcheckCommand(const ParsedArgs& parsed)

@@ -1,4 +1,5 @@
 // bnflow: the GUI. `bnflow [SESSION] [--screenshot FILE.png] [--step K] [--view NAME]`.
+#include <check/check_panel.h>
 #include <document/autosave.h>
 #include <document/display_settings.h>
 #include <document/session_document.h>
@@ -65,6 +66,12 @@ int main(int argc, char** argv)
                                       .arg(bnflow::ui::plotNames().join(QStringLiteral(", "))),
                                   QStringLiteral("NAME"));
     parser.addOption(view);
+    const QCommandLineOption check(QStringLiteral("check"),
+                                   QStringLiteral("open Check my gradient with FILE loaded: an .npz of dx, dgamma, dbeta, "
+                                                  "or one array (a name with dgamma or dbeta in it is that tensor, else dx); "
+                                                  "may be given more than once"),
+                                   QStringLiteral("FILE"));
+    parser.addOption(check);
     // Not parser.process(): it exits with status 1 on an unknown option, where every other
     // usage error of bnflow (and bnflow-cli) exits with 2.
     if (!parser.parse(QApplication::arguments()))
@@ -147,6 +154,14 @@ int main(int argc, char** argv)
                                .arg(count).arg(parser.value(step)));
         window.walkthroughState()->setStep(k - 1);
         window.showView(QStringLiteral("walkthrough"));
+    }
+    if (parser.isSet(check)) {
+        for (const QString& file : parser.values(check)) {
+            window.checkPanel()->loadFile(file);
+            if (!window.checkPanel()->problem().isEmpty() && rendering)
+                return fail(2, QStringLiteral("--check: %1").arg(window.checkPanel()->problem()));
+        }
+        window.showView(QStringLiteral("check"));
     }
     if (parser.isSet(view) && !window.showView(parser.value(view)))
         return fail(2, QStringLiteral("--view: unknown view '%1'; expected results, walkthrough, check, compare, running, "

@@ -14,8 +14,10 @@ std::string shortest(double value)
     return std::string(buffer, end);
 }
 
-std::string number(double value)
+std::string number(double value, NonFinite nonFinite)
 {
+    if (!std::isfinite(value) && nonFinite == NonFinite::Null)
+        return "null";
     if (!std::isfinite(value))
         throw std::domain_error("a non-finite number cannot be written as JSON");
     std::string text = shortest(value);
@@ -48,25 +50,25 @@ std::string string(std::string_view text)
     return out + "\"";
 }
 
-std::string row(const RowVector& values)
+std::string row(const RowVector& values, NonFinite nonFinite)
 {
     std::string out = "[";
     for (Eigen::Index j = 0; j < values.size(); ++j) {
         if (j > 0)
             out += ", ";
-        out += number(values[j]);
+        out += number(values[j], nonFinite);
     }
     return out + "]";
 }
 
-std::string matrix(const Matrix& values, int indent)
+std::string matrix(const Matrix& values, int indent, NonFinite nonFinite)
 {
     const std::string breakLine = indent >= 0 ? "\n" + std::string(indent + 2, ' ') : "";
     std::string out = "[";
     for (Eigen::Index i = 0; i < values.rows(); ++i) {
         if (i > 0)
             out += ",";
-        out += breakLine + row(values.row(i));
+        out += breakLine + row(values.row(i), nonFinite);
     }
     if (indent >= 0 && values.rows() > 0)
         out += "\n" + std::string(indent, ' ');

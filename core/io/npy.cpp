@@ -262,6 +262,17 @@ std::optional<NdArrayLoad> readHeader(std::string_view bytes, Header& header, st
 
 }  // namespace
 
+std::optional<NpyHeader> parseNpyHeader(std::string_view bytes, Problem& problem)
+{
+    Header header;
+    std::size_t dataStart = 0;
+    if (auto failed = readHeader(bytes, header, dataStart)) {
+        problem = failed->problem;
+        return std::nullopt;
+    }
+    return NpyHeader{std::move(header.descr), header.fortranOrder, std::move(header.shape), dataStart};
+}
+
 NdArrayLoad parseNpy(std::string_view bytes)
 {
     Header header;

@@ -36,6 +36,28 @@ struct NdArrayLoad {
 // headers or data and trailing bytes. Non-finite values are read as they are.
 NdArrayLoad parseNpy(std::string_view bytes);
 
+// The header of one .npy file as it is written: dtype, order and shape, and where the data
+// start. Problem (where "header") when the magic, version, length or dict is wrong; the dtype
+// and shape are not judged here.
+struct NpyHeader {
+    std::string descr;                // '<f8', '<i4', '|u1', ...
+    bool fortranOrder = false;
+    std::vector<Eigen::Index> shape;  // as NumPy gives it
+    std::size_t dataStart = 0;        // the first data byte
+};
+std::optional<NpyHeader> parseNpyHeader(std::string_view bytes, Problem& problem);
+
+// A 1-d array of any integer dtype ('<i8', '|u1', ...; shape (n,), or (n, 1), (1, n)), widened
+// to int64: class labels (npy_integers.cpp). Floating-point, boolean and every other dtype are
+// refused, saying what the file holds; so are unsigned values beyond int64.
+struct NpyIntegers {
+    std::vector<std::int64_t> values;
+    std::string dtype;  // the descr, for messages
+    Problem problem;    // set when the array is not read
+    bool ok() const { return problem.what.empty(); }
+};
+NpyIntegers parseNpyIntegers(std::string_view bytes);
+
 // One value of a .npz session's scalar keys (eps, groups, layer, ...): a 0-d (or one-element)
 // array of a float, integer or boolean dtype, or of NumPy's '<U' strings (UTF-32, read as UTF-8).
 struct NpyScalar {

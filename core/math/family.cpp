@@ -95,6 +95,26 @@ template <typename F>
 Matrix reduce(const Reduction& r, F f)
 {
     Matrix s = Matrix::Zero(r.statRows(), r.statCols());
+    // The common shapes with the running sum in a register, in the same order (so the same
+    // bits): a column per feature, a row per sample.
+    if (r.layer == Layer::BatchNorm && r.positions == 1) {
+        for (Index j = 0; j < r.features; ++j) {
+            double sum = 0;
+            for (Index i = 0; i < r.samples; ++i)
+                sum += f(i, j);
+            s(0, j) = sum;
+        }
+        return s;
+    }
+    if (r.layer != Layer::BatchNorm && r.statCols() == 1) {  // not spatial batch norm's one channel
+        for (Index i = 0; i < r.samples; ++i) {
+            double sum = 0;
+            for (Index j = 0; j < r.features; ++j)
+                sum += f(i, j);
+            s(i, 0) = sum;
+        }
+        return s;
+    }
     for (Index j = 0; j < r.features; ++j)
         for (Index i = 0; i < r.samples; ++i)
             s(r.statRow(i), r.statCol(j)) += f(i, j);
@@ -104,7 +124,19 @@ Matrix reduce(const Reduction& r, F f)
 // Each element gets its statistic's value: N x D.
 Matrix broadcast(const Reduction& r, const Matrix& s)
 {
+    // The common shapes without the per-element index arithmetic (the depth network calls this
+    // in every layer of every step): a row per feature, or a column per sample.
     Matrix m(r.samples, r.features);
+    if (r.layer == Layer::BatchNorm && r.positions == 1 && s.rows() == 1) {
+        for (Index j = 0; j < r.features; ++j)
+            m.col(j).setConstant(s(0, j));
+        return m;
+    }
+    if (r.layer != Layer::BatchNorm && r.statCols() == 1) {
+        for (Index j = 0; j < r.features; ++j)
+            m.col(j) = s.col(0);
+        return m;
+    }
     for (Index j = 0; j < r.features; ++j)
         for (Index i = 0; i < r.samples; ++i)
             m(i, j) = s(r.statRow(i), r.statCol(j));

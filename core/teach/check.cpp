@@ -3,8 +3,10 @@
 #include <core/math/accurate.h>
 #include <core/math/analysis.h>
 #include <core/math/family.h>
+#include <core/math/precision.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <limits>
 
@@ -41,17 +43,29 @@ bool sameShape(const char* name, const Matrix& student, const Matrix& right, Pro
 }
 
 // Whether the candidate's value of one tensor is the student's, and differs from the right
-// one (else it would be a second name for the right answer).
-bool matchesTensor(const Matrix& student, const Matrix& wrong, const Matrix& right)
+// one (else it would be a second name for the right answer), within `tolerance`: kMistakeMatch,
+// or a float32 answer's own.
+bool matchesTensor(const Matrix& student, const Matrix& wrong, const Matrix& right, double tolerance)
 {
-    return scaledDistance(student, wrong) <= kMistakeMatch &&
-           scaledDistance(wrong, right) > kMistakeMatch;
+    return scaledDistance(student, wrong) <= tolerance && scaledDistance(wrong, right) > tolerance;
 }
 
 void addOnce(std::vector<const Mistake*>& list, const Mistake* mistake)
 {
     if (std::find(list.begin(), list.end(), mistake) == list.end())
         list.push_back(mistake);
+}
+
+// e32 of dx, dgamma, dbeta: the scaled difference between bnflow's own float32 computation of
+// the session (every value rounded to float32, float32 arithmetic and sums, the staged formulas;
+// precision.h) and the float64 reference; +inf where float32 overflows (the yardstick is then
+// the plain 1e-5: an overflowing computation is no excuse).
+std::array<double, 3> float32Errors(const Session& session, const std::vector<const Matrix*>& right)
+{
+    const PrecisionRun run = emulatePrecision(session, NumberType::F32, NumberType::F32);
+    const FamilyStaged& staged = run.analysis.staged;
+    return {scaledError(staged.dx, *right[0]), scaledError(staged.dgamma, *right[1]),
+            scaledError(staged.dbeta, *right[2])};
 }
 
 }  // namespace
@@ -66,9 +80,11 @@ const char* statusName(TensorStatus status)
     return "wrong";
 }
 
-TensorVerdict compareTensor(std::string name, const Matrix& student, const Matrix& right)
+TensorVerdict compareTensor(std::string name, const Matrix& student, const Matrix& right,
+                            double closeTolerance)
 {
     TensorVerdict v;
+    v.closeTolerance = closeTolerance;
     v.name = std::move(name);
     v.right = right;
     v.absError = (student - right).cwiseAbs();
@@ -90,7 +106,7 @@ TensorVerdict compareTensor(std::string name, const Matrix& student, const Matri
     v.maxAbsError = std::max(worst, 0.0);
     v.maxScaledError = v.maxAbsError / scaleOf(right);
     v.status = v.maxScaledError <= kExactScaledError   ? TensorStatus::Exact
-               : v.maxScaledError <= kCloseScaledError ? TensorStatus::Close
+               : v.maxScaledError <= closeTolerance    ? TensorStatus::Close
                                                        : TensorStatus::Wrong;
     return v;
 }
@@ -133,10 +149,21 @@ CheckOutcome checkGradients(const Session& session, const StudentGradients& stud
 
     CheckResult result;
     result.correct = true;
+    const bool float32[3] = {student.dxFloat32, student.dgammaFloat32, student.dbetaFloat32};
+    // bnflow's own float32 rounding of each tensor, only when some answer is float32.
+    std::optional<std::array<double, 3>> e32;
+    if (float32[0] || float32[1] || float32[2])
+        e32 = float32Errors(session, right);
     for (std::size_t k = 0; k < 3; ++k) {
         if (!given[k])
             continue;
-        result.tensors.push_back(compareTensor(names[k], handed[k], *right[k]));
+        const double tolerance = float32[k] && std::isfinite((*e32)[k])
+                                     ? std::max(kCloseScaledError, 4 * (*e32)[k])
+                                     : kCloseScaledError;
+        result.tensors.push_back(compareTensor(names[k], handed[k], *right[k], tolerance));
+        result.tensors.back().float32 = float32[k];
+        result.tensors.back().float32Error = float32[k] ? (*e32)[k] : 0.0;
+        result.float32 = result.float32 || float32[k];
         result.correct = result.correct && result.tensors.back().status != TensorStatus::Wrong;
     }
     if (!result.correct) {
@@ -147,7 +174,8 @@ CheckOutcome checkGradients(const Session& session, const StudentGradients& stud
             const Matrix* wrong[3] = {&candidate.dx, &dgamma, &dbeta};
             for (TensorVerdict& t : result.tensors) {
                 const std::size_t k = t.name == "dx" ? 0 : t.name == "dgamma" ? 1 : 2;
-                if (t.status == TensorStatus::Wrong && matchesTensor(handed[k], *wrong[k], *right[k]))
+                const double tolerance = std::max(kMistakeMatch, t.closeTolerance);
+                if (t.status == TensorStatus::Wrong && matchesTensor(handed[k], *wrong[k], *right[k], tolerance))
                     addOnce(t.diagnosis, candidate.mistake);
             }
         });

@@ -26,6 +26,9 @@ struct StudentGradients {
     std::optional<Matrix> dx;         // N x D
     std::optional<RowVector> dgamma;  // 1 x D
     std::optional<RowVector> dbeta;   // 1 x D
+    // Which tensors are float32 answers (an .npy of dtype float32, or a text file the user
+    // declared float32): they are judged with bnflow's own float32 rounding as the yardstick.
+    bool dxFloat32 = false, dgammaFloat32 = false, dbetaFloat32 = false;
 };
 
 struct TensorVerdict {
@@ -37,6 +40,12 @@ struct TensorVerdict {
     Eigen::Index worstCol = 0;  // any); row 0 for dgamma and dbeta
     Matrix absError;            // |student - right| per cell (+inf where non-finite): a heatmap
     Matrix right;               // the session's own values, for display beside the student's
+    // A float32 answer is close up to max(1e-5, 4 * e32), e32 the scaled error of bnflow's own
+    // float32 computation of this tensor (the staged formulas in float32 arithmetic) against
+    // the float64 reference; a float64 answer up to 1e-5.
+    bool float32 = false;       // judged as a float32 answer ("reference": "float32")
+    double float32Error = 0;    // e32 of a float32 answer (+inf where float32 overflows); else 0
+    double closeTolerance = kCloseScaledError;
     // When wrong: the known mistakes whose value of this tensor is the student's (and differs
     // from the right one), in the contract's order. A mistake in one tensor is named for that
     // tensor, whatever the others are.
@@ -48,6 +57,7 @@ struct CheckResult {
     std::vector<TensorVerdict> tensors;     // dx, dgamma, dbeta: those handed in, in that order
     std::vector<const Mistake*> diagnosis;  // the union of the tensors' diagnoses, in the
                                             // contract's order; empty when correct
+    bool float32 = false;                   // some tensor was judged as a float32 answer
 };
 
 struct CheckOutcome {
@@ -61,7 +71,9 @@ struct CheckOutcome {
 // student's.
 CheckOutcome checkGradients(const Session& session, const StudentGradients& student);
 
-// One tensor against its reference (same shape), by the rules above.
-TensorVerdict compareTensor(std::string name, const Matrix& student, const Matrix& right);
+// One tensor against its reference (same shape), by the rules above: close up to
+// closeTolerance (kCloseScaledError, or a float32 answer's own).
+TensorVerdict compareTensor(std::string name, const Matrix& student, const Matrix& right,
+                            double closeTolerance = kCloseScaledError);
 
 }  // namespace bnflow

@@ -129,26 +129,26 @@ bool isPerSet(std::string_view id)
 // N x D as rows; per feature flat [D]; statistics flat ([D] or [N]) when one per feature or
 // per sample, N rows of G for group norm (whatever N and G).
 std::string jsonValue(std::string_view id, const Eigen::Map<const Matrix>& m, const Reduction& r,
-                      int indent)
+                      int indent, json::NonFinite nonFinite)
 {
     if (quantity(id).extent == Extent::PerElement)
-        return json::matrix(m, indent);
+        return json::matrix(m, indent, nonFinite);
     if (!isPerSet(id) || r.layer == Layer::BatchNorm)
-        return json::row(m.row(0));
+        return json::row(m.row(0), nonFinite);
     if (r.layer == Layer::GroupNorm)
-        return json::matrix(m, indent);
-    return json::row(m.col(0).transpose());
+        return json::matrix(m, indent, nonFinite);
+    return json::row(m.col(0).transpose(), nonFinite);
 }
 
 }  // namespace
 
-std::string runningJson(const RunningUpdate& running)
+std::string runningJson(const RunningUpdate& running, json::NonFinite nonFinite)
 {
-    return ",\n  \"running\": {\"mean\": " + json::row(running.mean) + ", \"var\": " +
-           json::row(running.var) + "}";
+    return ",\n  \"running\": {\"mean\": " + json::row(running.mean, nonFinite) + ", \"var\": " +
+           json::row(running.var, nonFinite) + "}";
 }
 
-std::string familyGradJson(const Session& s, const FamilyAnalysis& a)
+std::string familyGradJson(const Session& s, const FamilyAnalysis& a, json::NonFinite nonFinite)
 {
     constexpr int kIndent = 4;
     TextStream out;
@@ -164,16 +164,16 @@ std::string familyGradJson(const Session& s, const FamilyAnalysis& a)
         const char* separator = "";
         for (const std::string_view id : ids) {
             out << separator << "    \"" << quantity(id).jsonKey
-                << "\": " << jsonValue(id, familyValueOf(id, s, a), a.reduction, kIndent);
+                << "\": " << jsonValue(id, familyValueOf(id, s, a), a.reduction, kIndent, nonFinite);
             separator = ",\n";
         }
         out << "\n  },\n";
     }
-    out << "  \"max_abs_diff\": {\"dx\": " << json::number(a.maxAbsDiffDx)
-        << ", \"dgamma\": " << json::number(a.maxAbsDiffDgamma)
-        << ", \"dbeta\": " << json::number(a.maxAbsDiffDbeta) << "}";
+    out << "  \"max_abs_diff\": {\"dx\": " << json::number(a.maxAbsDiffDx, nonFinite)
+        << ", \"dgamma\": " << json::number(a.maxAbsDiffDgamma, nonFinite)
+        << ", \"dbeta\": " << json::number(a.maxAbsDiffDbeta, nonFinite) << "}";
     if (a.running)
-        out << runningJson(*a.running);
+        out << runningJson(*a.running, nonFinite);
     out << "\n}\n";
     return out.str();
 }

@@ -6,6 +6,7 @@
 
 #include <core/teach/catalogue.h>
 #include <core/math/family.h>
+#include <core/io/json_format.h>
 #include <core/layers/layer_spec.h>
 
 #include <string>
@@ -53,11 +54,14 @@ std::vector<std::string_view> gradStagedIds(const Reduction& reduction);
 
 // The JSON of the grad contract for any layer of the family (doc/contracts.md):
 // statistics flat ([N] or [D]) when one per sample or per feature, N rows of G for group norm;
-// "running" when the running statistics were updated.
-std::string familyGradJson(const Session& session, const FamilyAnalysis& analysis);
+// "running" when the running statistics were updated. NonFinite::Null writes an infinity or a
+// NaN as null (grad --precision, where an overflow is the result); the default refuses them.
+std::string familyGradJson(const Session& session, const FamilyAnalysis& analysis,
+                           json::NonFinite nonFinite = json::NonFinite::Refuse);
 
 // ,\n  "running": {"mean": [...], "var": [...]} : what training batch norm adds to gradJson.
-std::string runningJson(const RunningUpdate& running);
+std::string runningJson(const RunningUpdate& running,
+                        json::NonFinite nonFinite = json::NonFinite::Refuse);
 
 // pluggedIn() (catalogue.h) for any layer: the step's formula with the numbers of one set, the
 // elements that share the statistic at (setRow, setCol) of the layer's statistics shape: row i

@@ -2,6 +2,9 @@
 
 #include <core/io/array_file.h>
 
+#include <fstream>
+#include <string_view>
+
 namespace bnflow {
 namespace {
 
@@ -44,6 +47,15 @@ Matrix fitted(const NdArray& array, const std::string& source, std::string_view 
     return std::move(*m);
 }
 
+// Whether the file holds NumPy's format (by content, as parseArrayFile recognises it): its own
+// dtype then says float32 or not, whatever the user declared for text files.
+bool isNpy(const std::string& path)
+{
+    std::ifstream file(path, std::ios::binary);
+    char magic[6] = {};
+    return file.read(magic, 6) && std::string_view(magic, 6) == "\x93NUMPY";
+}
+
 StudentGradients fromArchive(const std::string& path, Eigen::Index rows, Eigen::Index cols,
                              Eigen::Index paramCols)
 {
@@ -67,6 +79,13 @@ StudentGradients fromArchive(const std::string& path, Eigen::Index rows, Eigen::
         if (!load.ok())
             throw Failed{{source + " " + load.problem.where, load.problem.what}};
         Matrix m = fitted(*load.array, source, name, rows, cols, paramCols);
+        const bool float32 = load.array->dtype == Dtype::F32;
+        if (name == "dgamma")
+            student.dgammaFloat32 = float32;
+        else if (name == "dbeta")
+            student.dbetaFloat32 = float32;
+        else
+            student.dxFloat32 = float32;
         if (vector)
             *vector = m;
         else
@@ -79,7 +98,8 @@ StudentGradients fromArchive(const std::string& path, Eigen::Index rows, Eigen::
 }
 
 std::optional<Matrix> fromFile(const std::optional<std::string>& path, std::string_view name,
-                               Eigen::Index rows, Eigen::Index cols, Eigen::Index paramCols)
+                               Eigen::Index rows, Eigen::Index cols, Eigen::Index paramCols,
+                               Dtype textDtype, bool& float32)
 {
     if (!path)
         return std::nullopt;
@@ -87,13 +107,14 @@ std::optional<Matrix> fromFile(const std::optional<std::string>& path, std::stri
     if (!array.ok())
         throw Failed{{*path + (array.problem.where.empty() ? "" : ": " + array.problem.where),
                       array.problem.what}};
+    float32 = isNpy(*path) ? array.array->dtype == Dtype::F32 : textDtype == Dtype::F32;
     return fitted(*array.array, *path, name, rows, cols, paramCols);
 }
 
 }  // namespace
 
 StudentLoad loadStudentFiles(const StudentFiles& files, Eigen::Index rows, Eigen::Index cols,
-                             Eigen::Index paramCols)
+                             Eigen::Index paramCols, Dtype textDtype)
 {
     StudentLoad result;
     try {
@@ -102,10 +123,12 @@ StudentLoad loadStudentFiles(const StudentFiles& files, Eigen::Index rows, Eigen
             return result;
         }
         StudentGradients student;
-        student.dx = fromFile(files.dx, "dx", rows, cols, paramCols);
-        if (const auto m = fromFile(files.dgamma, "dgamma", rows, cols, paramCols))
+        student.dx = fromFile(files.dx, "dx", rows, cols, paramCols, textDtype, student.dxFloat32);
+        if (const auto m = fromFile(files.dgamma, "dgamma", rows, cols, paramCols, textDtype,
+                                    student.dgammaFloat32))
             student.dgamma = *m;
-        if (const auto m = fromFile(files.dbeta, "dbeta", rows, cols, paramCols))
+        if (const auto m = fromFile(files.dbeta, "dbeta", rows, cols, paramCols, textDtype,
+                                    student.dbetaFloat32))
             student.dbeta = *m;
         result.gradients = std::move(student);
     } catch (const Failed& failed) {

@@ -21,7 +21,9 @@ struct StudentLoad {
 // and dbeta (paramCols,) or (1, paramCols): paramCols is C in a spatial session, else cols. From an archive, members
 // other than dx, dgamma, dbeta are ignored (the session may share it) but one of the three
 // must be there.
+// A tensor read from an .npy of dtype float32 is a float32 answer; one read from a text file
+// (.csv, .tsv, .json) is one when textDtype is F32 (the user says so: `check --dtype f32`).
 StudentLoad loadStudentFiles(const StudentFiles& files, Eigen::Index rows, Eigen::Index cols,
-                             Eigen::Index paramCols);
+                             Eigen::Index paramCols, Dtype textDtype = Dtype::F64);
 
 }  // namespace bnflow

@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
 """Reads one JSON document on stdin, as Python's json module reads it, and fails unless every
-number is a float (counts excepted: shape, samples, calls_per_sample). Prints the offending
+number is a float (counts excepted: shape, samples, calls_per_sample, and the byte counts of
+bench: bytes, stream_array_bytes). Prints the offending
 paths on failure. NaN and Infinity are refused too: they are not JSON."""
 import json
 import sys
 
-COUNTS = {"shape", "samples", "calls_per_sample"}
+COUNTS = {"shape", "samples", "calls_per_sample", "bytes", "stream_array_bytes"}
 
 
 class Integer(int):

@@ -2,6 +2,8 @@
 // (tests/check/generate.py), its JSON parsed strictly, its exit status per the contract.
 #include "cli_runner.h"
 
+#include <core/io/array_file.h>
+
 #include <nlohmann/json.hpp>
 
 #include <QtTest>
@@ -161,7 +163,39 @@ void TestCliCheck::float32()
     const Json c = manifest()["float32"][0];
     const Run run = runCli({"check", file(c["session"]), "--dx", file(c["files"]["dx"])});
     QCOMPARE(run.exitCode, 0);
-    QCOMPARE(parsed(run)["tensors"]["dx"]["status"], "close");
+    const Json out = parsed(run);
+    QCOMPARE(out["tensors"]["dx"]["status"], "close");
+    // An .npy of dtype float32 says so itself: judged with bnflow's float32 rounding.
+    QCOMPARE(out["tensors"]["dx"]["reference"], "float32");
+    QCOMPARE(out["reference"], "float32");
+
+    // The same numbers as float64 text: judged as a float64 answer unless --dtype f32 says
+    // otherwise; either way the reference is named.
+    QTemporaryDir dir;
+    const QString csv = dir.filePath("dx.csv");
+    {
+        const bnflow::NdArrayLoad load = bnflow::loadArrayFile(file(c["files"]["dx"]).toStdString());
+        QVERIFY(load.ok());
+        QFile out(csv);
+        QVERIFY(out.open(QIODevice::WriteOnly));
+        const bnflow::Matrix& m = load.array->values;
+        for (Eigen::Index i = 0; i < m.rows(); ++i) {
+            QStringList row;
+            for (Eigen::Index j = 0; j < m.cols(); ++j)
+                row << QString::number(m(i, j), 'g', 17);
+            out.write((row.join(',') + '\n').toUtf8());
+        }
+    }
+    const Run text = runCli({"check", file(c["session"]), "--dx", csv});
+    QCOMPARE(parsed(text)["tensors"]["dx"]["reference"], "float64");
+    QCOMPARE(parsed(text)["reference"], "float64");
+    const Run declared = runCli({"check", file(c["session"]), "--dx", csv, "--dtype", "f32"});
+    QCOMPARE(declared.exitCode, 0);
+    QCOMPARE(parsed(declared)["tensors"]["dx"]["reference"], "float32");
+    QCOMPARE(parsed(declared)["tensors"]["dx"]["status"], "close");
+    const Run bad = runCli({"check", file(c["session"]), "--dx", csv, "--dtype", "f16"});
+    QCOMPARE(bad.exitCode, 2);
+    QVERIFY2(bad.err.contains("f32 or f64"), bad.err.constData());
 }
 
 void TestCliCheck::badInput_data()

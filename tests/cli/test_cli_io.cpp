@@ -114,6 +114,7 @@ void TestCliIo::helpPerCommand_data()
     QTest::newRow("bench") << "bench" << "--csv FILE";
     QTest::newRow("export") << "export" << "--plot NAME";
     QTest::newRow("handout") << "handout" << "--out FILE.pdf";
+    QTest::newRow("depth") << "depth" << "--steps K";
 }
 
 // Generated from each command's declared options; --help wins over anything else given.

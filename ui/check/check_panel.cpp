@@ -5,6 +5,7 @@
 #include <document/session_document.h>
 #include <core/teach/catalogue.h>
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QDragEnterEvent>
 #include <QFileDialog>
@@ -32,20 +33,44 @@ QString number(double value)
     return std::isfinite(value) ? QString::number(value, 'g', 3) : QStringLiteral("not finite");
 }
 
+// For a float32 answer: how much of its error float32 itself explains, i.e. bnflow's own float32
+// computation of the session against the float64 reference.
+QString float32Note(const TensorVerdict& t)
+{
+    if (!t.float32)
+        return {};
+    if (!std::isfinite(t.float32Error))
+        return QObject::tr("; float32 overflows on this session, so the float64 yardstick applies");
+    if (t.float32Error <= 0)
+        return QObject::tr("; bnflow's own float32 run is exact here");
+    return QObject::tr("; bnflow's own float32 run is off by %1, so float32 explains %2 of your error "
+                       "(close up to %3)")
+        .arg(number(t.float32Error),
+             t.maxScaledError > 0 ? QStringLiteral("%1%").arg(std::min(100.0, 100 * t.float32Error / t.maxScaledError), 0, 'f', 0)
+                                  : QStringLiteral("all"),
+             number(t.closeTolerance));
+}
+
 QString verdictText(const TensorVerdict& t)
 {
+    const QString reference = t.float32 ? QObject::tr("float32 answer") : QObject::tr("float64 answer");
     switch (t.status) {
     case TensorStatus::Exact:
-        return QObject::tr("%1: exact (scaled error %2)").arg(qs(t.name), number(t.maxScaledError));
+        return QObject::tr("%1: exact (scaled error %2, %3)").arg(qs(t.name), number(t.maxScaledError), reference);
     case TensorStatus::Close:
-        return QObject::tr("%1: close, float32 rounding (scaled error %2)")
-            .arg(qs(t.name), number(t.maxScaledError));
+        return QObject::tr("%1: close, within rounding (scaled error %2, %3%4)")
+            .arg(qs(t.name), number(t.maxScaledError), reference, float32Note(t));
     case TensorStatus::Wrong: break;
     }
-    return QObject::tr("%1: wrong; max |error| %2 (scaled %3) at [%4, %5]")
+    QStringList names;
+    for (const Mistake* m : t.diagnosis)
+        names << qs(m->name);
+    return QObject::tr("%1: wrong; max |error| %2 (scaled %3) at [%4, %5], %6%7%8")
         .arg(qs(t.name), number(t.maxAbsError), number(t.maxScaledError))
         .arg(t.worstRow)
-        .arg(t.worstCol);
+        .arg(t.worstCol)
+        .arg(reference, float32Note(t),
+             names.isEmpty() ? QString() : QObject::tr(" — matches %1").arg(names.join(QStringLiteral(", "))));
 }
 
 }  // namespace
@@ -67,6 +92,11 @@ CheckPanel::CheckPanel(const SessionDocument* document, QWidget* parent)
     auto* clearButton = new QPushButton(tr("Clear"), this);
     connect(clearButton, &QPushButton::clicked, this, &CheckPanel::clear);
     buttons->addWidget(clearButton);
+    textFloat32_ = new QCheckBox(tr("CSV/JSON numbers are float&32"), this);
+    textFloat32_->setObjectName(QStringLiteral("text_float32"));
+    textFloat32_->setToolTip(tr("Your .csv, .tsv or .json numbers were computed in float32: judge them with "
+                                "bnflow's own float32 rounding as the yardstick (an .npy says its dtype itself)"));
+    connect(textFloat32_, &QCheckBox::toggled, this, &CheckPanel::refresh);
     buttons->addStretch();
 
     filesLabel_ = new QLabel(this);
@@ -75,9 +105,14 @@ CheckPanel::CheckPanel(const SessionDocument* document, QWidget* parent)
     problem_->setStyleSheet(QStringLiteral("QLabel { color: #b2182b; font-weight: bold; }"));
     problem_->setWordWrap(true);
     auto* verdictBox = new QVBoxLayout;
+    reference_ = new QLabel(this);
+    reference_->setObjectName(QStringLiteral("reference"));
+    reference_->setWordWrap(true);
+    verdictBox->addWidget(reference_);
     for (QLabel*& label : verdicts_) {
         label = new QLabel(this);
         label->setTextInteractionFlags(Qt::TextSelectableByMouse);
+        label->setWordWrap(true);
         verdictBox->addWidget(label);
     }
     heatmapTensor_ = new QComboBox(this);
@@ -108,6 +143,7 @@ CheckPanel::CheckPanel(const SessionDocument* document, QWidget* parent)
 
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(buttons);
+    layout->addWidget(textFloat32_);
     layout->addWidget(filesLabel_);
     layout->addWidget(problem_);
     layout->addLayout(verdictBox);
@@ -202,7 +238,8 @@ void CheckPanel::refresh()
     const Session& session = document_->session();
     if (!given.isEmpty() && document_->isComputed()) {  // every layer: core judges against its own staged dx
         const StudentLoad load = loadStudentFiles(files_, session.samples(), session.features(),
-                                                session.norm.affineSize(session.features()));
+                                                session.norm.affineSize(session.features()),
+                                                textFloat32_->isChecked() ? Dtype::F32 : Dtype::F64);
         if (!load.ok()) {
             problem_->setText(QString::fromStdString(formatProblem(load.problem)));
         } else {
@@ -228,6 +265,13 @@ void CheckPanel::refresh()
         }
         heatmapTensor_->setCurrentIndex(std::max(0, heatmapTensor_->findText(shownTensor)));
     }
+    reference_->setText(!result_ ? QString()
+                        : result_->float32
+                            ? tr("Judged against bnflow's most accurate float64 result; float32 answers are "
+                                 "close up to max(1e-5, 4 x the error of bnflow's own float32 run of this session).")
+                            : tr("Judged against bnflow's most accurate float64 result (extended precision): "
+                                 "exact up to 1e-12, close up to 1e-5 (scaled errors)."));
+    reference_->setVisible(result_.has_value());
     showHeatmap();
     diagnosis_->clear();
     if (result_) {

@@ -8,6 +8,7 @@
 
 #include <QWidget>
 
+class QCheckBox;
 class QComboBox;
 class QLabel;
 class QListWidget;
@@ -63,7 +64,9 @@ private:
     std::optional<StudentGradients> student_;  // what that check read
     QLabel* filesLabel_;
     QLabel* problem_;
+    QLabel* reference_;      // which reference and tolerance the verdicts used
     QLabel* verdicts_[3];
+    QCheckBox* textFloat32_; // text files hold float32 answers
     QComboBox* heatmapTensor_;
     ErrorHeatmap* heatmap_;
     QListWidget* diagnosis_;

@@ -34,6 +34,7 @@
 #include <QScrollBar>
 #include <QStatusBar>
 #include <QTabWidget>
+#include <QTimer>
 #include <QUndoStack>
 
 namespace bnflow::ui {
@@ -118,6 +119,16 @@ void MainWindow::setupViews()
     connect(check_, &CheckPanel::showStep, this, [this](int step) {
         walkthroughState_->setStep(step);
         tabs_->setCurrentWidget(walkthrough_);
+    });
+    // Once the walkthrough is shown, the stepping keys are its own: after the event that
+    // switched tabs (a click, or Alt+W, which leaves the focus on the tab bar) the focus moves
+    // into the panel.
+    connect(tabs_, &QTabWidget::currentChanged, this, [this] {
+        if (tabs_->currentWidget() == walkthrough_)
+            QTimer::singleShot(0, walkthrough_, [this] {
+                if (tabs_->currentWidget() == walkthrough_)
+                    walkthrough_->takeKeyboardFocus();
+            });
     });
     tabs_->setDocumentMode(true);
     setCentralWidget(tabs_);

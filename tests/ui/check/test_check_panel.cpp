@@ -16,6 +16,9 @@
 #include <QPushButton>
 #include <QTabWidget>
 #include <QUrl>
+#include <QCheckBox>
+#include <QLabel>
+#include <QTemporaryDir>
 #include <QtTest>
 
 using namespace bnflow;
@@ -51,6 +54,7 @@ private slots:
     void studentValuesBesideRightAtStep();
     void npzSessionIsNeverOverwritten();
     void anotherLayerIsJudgedToo();
+    void float32AnswerSaysItsYardstick();
 };
 
 void TestCheckPanel::rightAnswer()
@@ -147,7 +151,7 @@ void TestCheckPanel::sessionEditRechecks()
 }
 
 // Switched to layer norm, the batch-norm answer is judged against layer norm's own dx: wrong,
-// with no batch-norm mistake named (they belong to batch norm's derivation).
+// and named for what it is, layer norm reduced over the batch (wrong_axis).
 void TestCheckPanel::anotherLayerIsJudgedToo()
 {
     SessionDocument document;
@@ -160,7 +164,8 @@ void TestCheckPanel::anotherLayerIsJudgedToo()
     QVERIFY(document.setNorm(layerNorm, "layer norm"));
     QVERIFY2(panel.result(), qPrintable(panel.problem()));
     QVERIFY(!panel.result()->correct);
-    QCOMPARE(panel.diagnosisList()->count(), 0);
+    QCOMPARE(panel.diagnosisList()->count(), 1);
+    QVERIFY(panel.diagnosisList()->item(0)->text().contains("wrong_axis"));
     QVERIFY(panel.verdictLine(0).startsWith("dx: wrong"));
 }
 
@@ -230,6 +235,44 @@ void TestCheckPanel::npzSessionIsNeverOverwritten()
     QVERIFY2(document.open(caseFile("random_5x3.session.npz"), &error), qPrintable(error));
     QCOMPARE(document.session().samples(), Eigen::Index(5));
     QVERIFY(document.filePath().isEmpty());
+}
+
+// A float32 .npy is judged as a float32 answer, and the panel says how much of its error float32
+// itself explains; the same numbers as CSV are a float64 answer until the box says float32.
+void TestCheckPanel::float32AnswerSaysItsYardstick()
+{
+    SessionDocument document;
+    openSession(document);
+    CheckPanel panel(&document);
+    panel.loadFile(caseFile("random_5x3.right_f32.dx.npy"));
+    QVERIFY2(panel.result() && panel.result()->correct, qPrintable(panel.problem()));
+    QVERIFY(panel.result()->float32);
+    QVERIFY2(panel.verdictLine(0).contains("float32 answer") && panel.verdictLine(0).contains("explains"),
+             qPrintable(panel.verdictLine(0)));
+    QVERIFY(panel.findChild<QLabel*>("reference")->text().contains("float32"));
+
+    QTemporaryDir dir;
+    const QString csv = dir.filePath("dx.csv");
+    {
+        const Matrix& dx = *panel.student()->dx;
+        QFile file(csv);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        for (Eigen::Index i = 0; i < dx.rows(); ++i) {
+            QStringList row;
+            for (Eigen::Index j = 0; j < dx.cols(); ++j)
+                row << QString::number(dx(i, j), 'g', 17);
+            file.write((row.join(',') + '\n').toUtf8());
+        }
+    }
+    panel.clear();
+    panel.loadFile(csv);
+    QVERIFY(panel.result() && !panel.result()->float32);
+    QVERIFY2(panel.verdictLine(0).contains("float64 answer"), qPrintable(panel.verdictLine(0)));
+    auto* box = panel.findChild<QCheckBox*>("text_float32");
+    QVERIFY(box);
+    box->click();  // a real click on the real check box
+    QVERIFY(panel.result() && panel.result()->float32);
+    QVERIFY2(panel.verdictLine(0).contains("float32 answer"), qPrintable(panel.verdictLine(0)));
 }
 
 QTEST_MAIN(TestCheckPanel)

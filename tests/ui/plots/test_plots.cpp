@@ -181,7 +181,7 @@ void TestPlots::timingsShowTheMeasuredNumbers()
         fakeTiming(16, Dtype::F64, Variant::Staged, 3.0), fakeTiming(16, Dtype::F64, Variant::Fused, 2.0),
         fakeTiming(64, Dtype::F64, Variant::Staged, 12.0), fakeTiming(64, Dtype::F64, Variant::Fused, 10.0)};
     const PlotSpec spec = timingsPlot(points, QStringLiteral("Test CPU, 2 cores"));
-    QCOMPARE(spec.panels.size(), std::size_t(2));
+    QCOMPARE(spec.panels.size(), std::size_t(3));  // times, speedup, GB/s
     QCOMPARE(series(spec, 0, QStringLiteral("f64 staged median")).y, (std::vector<double>{3.0, 12.0}));
     QCOMPARE(series(spec, 0, QStringLiteral("f64 fused median")).y, (std::vector<double>{2.0, 10.0}));
     QCOMPARE(series(spec, 0, QStringLiteral("f64 fused quartiles")).low, (std::vector<double>{1.9, 9.5}));

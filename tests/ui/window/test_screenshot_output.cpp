@@ -16,11 +16,11 @@ struct Shot {
     QByteArray err;
 };
 
-Shot screenshot(const QString& png)
+Shot screenshot(const QString& png, const QStringList& more = {})
 {
     QProcess bnflow;
-    bnflow.start(QStringLiteral(BNFLOW_GUI), {QStringLiteral(BNFLOW_EXAMPLES "/cs231n_offset.bnflow.json"),
-                                              QStringLiteral("--screenshot"), png});
+    bnflow.start(QStringLiteral(BNFLOW_GUI), QStringList{QStringLiteral(BNFLOW_EXAMPLES "/cs231n_offset.bnflow.json"),
+                                                         QStringLiteral("--screenshot"), png} + more);
     if (!bnflow.waitForFinished(60000))
         return {};
     return {bnflow.exitStatus() == QProcess::NormalExit ? bnflow.exitCode() : -2, bnflow.readAllStandardError()};
@@ -33,6 +33,7 @@ class TestScreenshotOutput : public QObject {
 private slots:
     void throughASymlink();
     void fullDiskKeepsTheOldPicture();
+    void checkOptionLoadsTheAnswer();
 };
 
 void TestScreenshotOutput::throughASymlink()
@@ -64,6 +65,26 @@ void TestScreenshotOutput::fullDiskKeepsTheOldPicture()
     QFile old(png);
     QVERIFY(old.open(QIODevice::ReadOnly));
     QCOMPARE(old.readAll(), QByteArray("the old picture"));
+}
+
+// --check FILE opens Check my gradient with the answer loaded; a file that cannot be used is
+// exit 2 naming it, never a picture of an empty panel.
+void TestScreenshotOutput::checkOptionLoadsTheAnswer()
+{
+    QTemporaryDir dir;
+    const QString answer = dir.filePath(QStringLiteral("dx.csv"));
+    {
+        QFile file(answer);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write("1,2,3\n");  // the example is 50 x 5: the wrong shape
+    }
+    const QString png = dir.filePath(QStringLiteral("check.png"));
+    const Shot bad = screenshot(png, {QStringLiteral("--check"), answer});
+    QCOMPARE(bad.exitCode, 2);
+    QVERIFY2(bad.err.contains("--check: ") && bad.err.contains(answer.toUtf8()), bad.err.constData());
+    QVERIFY(!QFile::exists(png));
+    const Shot missing = screenshot(png, {QStringLiteral("--check"), dir.filePath(QStringLiteral("none.npy"))});
+    QCOMPARE(missing.exitCode, 2);
 }
 
 QTEST_GUILESS_MAIN(TestScreenshotOutput)
