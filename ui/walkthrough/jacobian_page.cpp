@@ -25,9 +25,9 @@ void drawJacobianPage(PdfPages& pages, const Session& session, const Matrix& sta
         drawText(painter, spec.caption.toHtmlEscaped(), y, width, 10);
         return;
     }
-    // Vectors (SVG), laid out at 840 x 640 px and scaled to the column: tick labels print at
-    // about 9 pt, the caption at 8.
-    const QByteArray svg = renderPlotBytes(spec, ImageFormat::Svg, {840, 640, 96}, {});
+    // Vectors (SVG), laid out at 760 x 600 px and scaled to the column (1.39 times): the
+    // caption and the cell numbers (10 pt on screen) print at 8.9 pt, the ticks at 9.8.
+    const QByteArray svg = renderPlotBytes(spec, ImageFormat::Svg, {760, 600, 96}, {});
     pages.drawFormula(svg, y);
 }
 
