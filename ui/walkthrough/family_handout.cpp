@@ -5,6 +5,7 @@
 #include <walkthrough/formula_view.h>
 #include <walkthrough/graph_view.h>
 #include <walkthrough/handout_page.h>
+#include <walkthrough/jacobian_page.h>
 #include <walkthrough/walkthrough_state.h>
 
 #include <document/display_settings.h>
@@ -166,6 +167,7 @@ bool writeFamilyHandout(const SessionDocument& document, const DisplaySettings& 
         y = drawText(painter, valuesHtml(values, display, 12, &s.exercise, step.id, columns), y, width, 9);
         smallestGraphText = std::min(smallestGraphText, pages.drawGraph(graph, y));
     }
+    drawJacobianPage(pages, s, a.staged.dx, {j, i});
     if (graphTextPoints)
         *graphTextPoints = smallestGraphText;
     return pages.finish(path, error);

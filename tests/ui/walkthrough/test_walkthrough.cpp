@@ -307,7 +307,7 @@ void TestWalkthrough::handoutHasCoverPlusOnePagePerStep()
     const QString path = dir.filePath("handout.pdf");
     QString error;
     QVERIFY2(writeHandout(*document_, *display_, {1}, path, &error), qPrintable(error));
-    QCOMPARE(pdfPages(path), 1 + int(steps().size()));
+    QCOMPARE(pdfPages(path), 1 + int(steps().size()) + 1);  // and the Jacobian's page
     document_->setEps(0);  // a session that cannot be computed has no handout, and says why
     document_->setCell(Which::X, 0, 0, 1);
     document_->setCell(Which::X, 1, 0, 1);
