@@ -37,7 +37,8 @@ public:
     bool save();                          // Save As when the document has no file yet
     bool importCsv(const QString& path);  // replaces x: one undo step
     bool exportResultsCsv(const QString& path);
-    void openExample(int index);
+    // False when the user kept the session (or no such example); else exampleOpened().
+    bool openExample(int index);
     bool handleDrop(const QList<QUrl>& urls);  // a session opens, a CSV is imported
 
     // true when the document may be replaced: saved, discarded, or not modified. false: cancel.
@@ -55,6 +56,7 @@ public:
 signals:
     // After a file was written: one line naming it, for the status bar.
     void exported(const QString& message);
+    void exampleOpened(int index);  // examples()[index] was opened
 
 private:
     QString suggestedSessionPath() const;
