@@ -63,8 +63,11 @@ PrecisionReport precisionReport(const Session& session, NumberType type, NumberT
         for (std::string_view input : step.inputs) {
             if (input == "dy")
                 input = "dout";
-            if (const QuantityError* read = report.find(input); read && !read->vanishes)
+            const QuantityError* read = report.find(input);
+            if (read && !read->vanishes)
                 q.inputError = std::max(q.inputError, read->error);
+            if (read && (read->overflowed || read->afterOverflow))
+                q.afterOverflow = true;
         }
         q.overflowed = report.overflow == q.id;
         const bool jumps = !q.vanishes && q.error > kBirthFactor * std::max(q.inputError, floor);

@@ -26,6 +26,9 @@ struct QuantityError {
     // means nothing, and it is neither counted as an input's error nor a candidate birth.
     bool vanishes = false;
     bool overflowed = false;  // the first step whose value became infinite
+    // Computed from the overflowed value (directly or not): its values, finite or not, mean
+    // nothing (1/sqrt(inf) = 0), though its error is what the type would give.
+    bool afterOverflow = false;
     bool born = false;        // the step where the error is born (PrecisionReport::birth)
 };
 

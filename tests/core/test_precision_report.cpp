@@ -68,6 +68,8 @@ void TestPrecisionReport::varianceOverflowIsBornAtVar()
         QCOMPARE(r.birth.value_or("none"), std::string("var"));
         QVERIFY(r.find("var")->overflowed && r.find("var")->born);
         QVERIFY(std::isinf(r.find("var")->error));
+        QVERIFY(!r.find("mean")->afterOverflow && !r.find("var")->afterOverflow);
+        QVERIFY(r.find("inv_std")->afterOverflow && r.find("dx")->afterOverflow && r.find("y")->afterOverflow);
     }
     const PrecisionReport bf16 = precisionReport(s, NumberType::BF16, NumberType::BF16);
     QVERIFY(!bf16.overflow);

@@ -171,7 +171,10 @@ void LensPanel::refresh()
             item->setTextAlignment(c == 0 ? Qt::AlignLeft | Qt::AlignVCenter : Qt::AlignRight | Qt::AlignVCenter);
             item->setToolTip(q.vanishes ? tr("%1: 0 in exact math; absolute error %2 against float64").arg(typeTitle(report->type), error)
                                         : tr("%1: %2 relative error against float64").arg(typeTitle(report->type), error));
-            if (q.overflowed || !std::isfinite(q.error)) {
+            if (q.afterOverflow)
+                item->setToolTip(tr("Computed from %1, which overflowed: its values mean nothing")
+                                     .arg(quantityTitle(report->overflow.value_or(q.id))));
+            if (q.overflowed || q.afterOverflow) {
                 item->setBackground(QColor(q.overflowed ? 0xb2182b : 0xf4a582));
                 item->setForeground(q.overflowed ? QColor(Qt::white) : QColor(Qt::black));
             } else if (q.born) {

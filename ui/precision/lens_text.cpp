@@ -42,7 +42,7 @@ QString errorText(const QuantityError& q)
         return QObject::tr("overflow");
     if (!std::isfinite(q.error))
         return QObject::tr("not finite");
-    return number(q.error);
+    return q.afterOverflow ? QObject::tr("%1 (meaningless)").arg(number(q.error)) : number(q.error);
 }
 
 QString growthText(const QuantityError& q)
@@ -64,9 +64,10 @@ QString stepNote(const PrecisionReport& report, std::string_view id, const QStri
         return QObject::tr("Precision lens (%1): this step overflows, beyond %2, the largest %3; "
                            "every value computed from it is meaningless.")
             .arg(lens, QString::number(largestFinite(report.type), 'g', 6), typeTitle(report.type));
-    if (!std::isfinite(q->error))
-        return QObject::tr("Precision lens (%1): not finite, computed from %2, which overflowed.")
-            .arg(lens, quantityTitle(report.overflow.value_or(q->id)));
+    if (q->afterOverflow)
+        return QObject::tr("Precision lens (%1): computed from %2, which overflowed: %3, and meaningless.")
+            .arg(lens, quantityTitle(report.overflow.value_or(q->id)),
+                 std::isfinite(q->error) ? QObject::tr("error %1").arg(number(q->error)) : QObject::tr("not finite"));
     QString note = q->vanishes
                        ? QObject::tr("Precision lens (%1): %2 is 0 in exact math; its absolute error against float64 is %3.")
                              .arg(lens, quantityTitle(id), number(q->error))

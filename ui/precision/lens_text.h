@@ -18,7 +18,7 @@ QString lensTitle(NumberType type, std::optional<NumberType> accumulate);
 // The quantity's name and symbol from the catalogue: "mean (μ)".
 QString quantityTitle(std::string_view id);
 // An error in three significant digits ("1.23e-02"), "0", "overflow" for the step that overflowed,
-// "not finite" for one computed from it.
+// "not finite" for one computed from it, "1.00e+00 (meaningless)" for a finite one computed from it.
 QString errorText(const QuantityError& q);
 // How many times the step multiplied the error it read ("x 81"), empty where that means nothing
 // (an input, a value that vanishes in exact math, an infinite error).
