@@ -19,7 +19,7 @@
 namespace bnflow::ui {
 namespace {
 
-constexpr int kTableRows = 9;  // rows shown before the table scrolls
+constexpr int kTableRows = 8;  // rows shown before the table scrolls
 
 QString dataOf(std::optional<NumberType> type)
 {
@@ -191,7 +191,9 @@ void LensPanel::refresh()
         if (q.born)
             bornRow = row;
     }
-    const int rowHeight = table_->verticalHeader()->defaultSectionSize();
+    // Rows as tight as the result tables': the lens must not push them off a laptop's screen.
+    const int rowHeight = table_->fontMetrics().height() + 6;
+    table_->verticalHeader()->setDefaultSectionSize(rowHeight);
     table_->setFixedHeight(table_->horizontalHeader()->sizeHint().height() + kTableRows * rowHeight + 2 * table_->frameWidth());
     table_->resizeColumnsToContents();
     int width = 2 * table_->frameWidth() + table_->verticalScrollBar()->sizeHint().width();
