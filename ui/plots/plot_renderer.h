@@ -7,6 +7,7 @@
 
 #include <vector>
 
+class QCPAxis;
 class QCPAxisRect;
 class QCustomPlot;
 
@@ -22,5 +23,9 @@ struct PlotStyle {
 
 // `plot` must be freshly constructed. Returns the axis rect of each panel, in order.
 std::vector<QCPAxisRect*> renderPlot(QCustomPlot* plot, const PlotSpec& spec, const PlotStyle& style);
+
+// Text ticks at the integer positions of `labels` that the axis shows, thinned so they never
+// collide; call again when the range changes.
+void labelVisibleTicks(QCPAxis* axis, const QStringList& labels);
 
 }  // namespace bnflow::ui

@@ -235,6 +235,12 @@ QString WalkthroughPanel::stepTitle() const
         .arg(phaseName(step), QString::fromStdString(labelWithSymbol(step.output())));
 }
 
+void WalkthroughPanel::takeKeyboardFocus()
+{
+    if (!steps_->hasFocus())
+        steps_->setFocus(Qt::OtherFocusReason);
+}
+
 void WalkthroughPanel::setLectureScale(double scale)
 {
     scale_ = std::clamp(scale, 0.6, 4.0);

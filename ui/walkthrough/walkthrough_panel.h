@@ -39,6 +39,9 @@ public:
     MatrixView* values() const { return values_; }
     QString stepTitle() const;
     void setLectureScale(double scale);  // lecture mode: larger formula and text
+    // Puts the keyboard focus in the panel (its step list), so that the stepping keys step
+    // right after the tab was switched to, by mouse or by Alt+W (the tab bar would take them).
+    void takeKeyboardFocus();
     double lectureScale() const { return scale_; }
     // Presenting: only the formula, the numbers and the graph; the step list and table hide.
     void setPresenting(bool presenting);

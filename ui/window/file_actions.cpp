@@ -5,6 +5,8 @@
 #include <document/session_document.h>
 #include <files/atomic_write.h>
 
+#include <core/io/session_npz.h>
+
 #include <core/io/csv.h>
 #include <core/teach/family_report.h>
 #include <core/io/file_read.h>
@@ -28,6 +30,7 @@ constexpr std::size_t kMaxCsvBytes = 64u << 20;
 const QString kSessionFilter =
     QObject::tr("bnflow sessions (*.bnflow.json *.json *.npz);;All files (*)");
 const QString kCsvFilter = QObject::tr("CSV files (*.csv *.tsv *.txt);;All files (*)");
+const QString kNpzFilter = QObject::tr("NumPy archives (*.npz);;All files (*)");
 
 QAction* action(QObject* parent, const QString& text, QKeySequence::StandardKey key, const QString& tip)
 {
@@ -64,6 +67,9 @@ FileActions::FileActions(SessionDocument* document, QWidget* window)
     importCsv_->setStatusTip(tr("Replace x by a table of numbers (comma, tab or semicolon separated)"));
     exportCsv_ = new QAction(tr("&Export results as CSV..."), this);
     exportCsv_->setStatusTip(tr("Every input, forward value and gradient, one value a line"));
+    exportNpz_ = new QAction(tr("Export session for &NumPy (.npz)..."), this);
+    exportNpz_->setStatusTip(tr("x, gamma, beta, dout, eps and the layer's keys as one np.load-able archive: "
+                                "the inputs for your own backward pass"));
     recent_ = new QMenu(tr("Open &Recent"), window);
     examples_ = new QMenu(tr("E&xamples"), window);
 
@@ -92,6 +98,12 @@ FileActions::FileActions(SessionDocument* document, QWidget* window)
                                         suggestedFileName(*document_, QStringLiteral("results"), QStringLiteral("csv")));
         if (!path.isEmpty())
             exportResultsCsv(path);
+    });
+    connect(exportNpz_, &QAction::triggered, this, [this] {
+        const QString path = chooseFile(tr("Export session for NumPy"), kNpzFilter, true,
+                                        suggestedFileName(*document_, QStringLiteral("session"), QStringLiteral("npz")));
+        if (!path.isEmpty())
+            exportSessionNpz(path);
     });
     rebuildRecentMenu();
     rebuildExamplesMenu();
@@ -183,6 +195,20 @@ bool FileActions::exportResultsCsv(const QString& path)
     }
     emit exported(tr("Exported the results to %1").arg(path));
     return true;
+}
+
+bool FileActions::exportSessionNpz(const QString& path)
+{
+    const std::string bytes = writeSessionNpz(document_->session());
+    QString error;
+    if (bytes.empty())
+        error = files::writeError(path, tr("the archive could not be built"));
+    else if (files::writeFileAtomically(path, QByteArray::fromStdString(bytes), &error)) {
+        emit exported(tr("Exported the session to %1: np.load it for x, gamma, beta, dout and eps").arg(path));
+        return true;
+    }
+    showError(tr("Cannot export the session"), error);
+    return false;
 }
 
 QString FileActions::suggestedSessionPath() const

@@ -28,6 +28,7 @@ public:
     QAction* saveAsAction() const { return saveAs_; }
     QAction* importCsvAction() const { return importCsv_; }
     QAction* exportCsvAction() const { return exportCsv_; }
+    QAction* exportNpzAction() const { return exportNpz_; }
     QMenu* recentMenu() const { return recent_; }
     QMenu* examplesMenu() const { return examples_; }
 
@@ -37,6 +38,8 @@ public:
     bool save();                          // Save As when the document has no file yet
     bool importCsv(const QString& path);  // replaces x: one undo step
     bool exportResultsCsv(const QString& path);
+    // The session as an .npz for NumPy (core's writeSessionNpz), written whole or not at all.
+    bool exportSessionNpz(const QString& path);
     // False when the user kept the session (or no such example); else exampleOpened().
     bool openExample(int index);
     bool handleDrop(const QList<QUrl>& urls);  // a session opens, a CSV is imported
@@ -72,6 +75,7 @@ private:
     QAction* saveAs_;
     QAction* importCsv_;
     QAction* exportCsv_;
+    QAction* exportNpz_;
     QMenu* recent_;
     QMenu* examples_;
 };

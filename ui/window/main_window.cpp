@@ -34,6 +34,7 @@
 #include <QScrollBar>
 #include <QStatusBar>
 #include <QTabWidget>
+#include <QTimer>
 #include <QUndoStack>
 
 namespace bnflow::ui {
@@ -119,6 +120,16 @@ void MainWindow::setupViews()
         walkthroughState_->setStep(step);
         tabs_->setCurrentWidget(walkthrough_);
     });
+    // Once the walkthrough is shown, the stepping keys are its own: after the event that
+    // switched tabs (a click, or Alt+W, which leaves the focus on the tab bar) the focus moves
+    // into the panel.
+    connect(tabs_, &QTabWidget::currentChanged, this, [this] {
+        if (tabs_->currentWidget() == walkthrough_)
+            QTimer::singleShot(0, walkthrough_, [this] {
+                if (tabs_->currentWidget() == walkthrough_)
+                    walkthrough_->takeKeyboardFocus();
+            });
+    });
     tabs_->setDocumentMode(true);
     setCentralWidget(tabs_);
     lecture_ = new LectureMode(this, tabs_, walkthrough_);
@@ -164,6 +175,7 @@ void MainWindow::setupMenus()
     file->addSeparator();
     file->addAction(files_->importCsvAction());
     file->addAction(files_->exportCsvAction());
+    file->addAction(files_->exportNpzAction());
     file->addAction(tr("Export &plot image..."), plots_, &PlotsPanel::chooseAndExportImage);
     file->addAction(tr("Export plot &data (CSV)..."), plots_, &PlotsPanel::chooseAndExportCsv);
     file->addSeparator();

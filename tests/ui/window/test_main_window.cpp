@@ -26,6 +26,8 @@
 #include <QTextBrowser>
 #include <QUndoStack>
 #include <QUrl>
+#include <core/io/session_npz.h>
+
 #include <QtTest>
 
 #include <sys/stat.h>
@@ -281,6 +283,18 @@ void TestMainWindow::importAndExportCsv()
     const QString expected = QString("fused_dx,1,2,%1").arg(DisplaySettings::fullPrecision(a.fused.grads.dx(1, 2)));
     QVERIFY2(lines.contains(expected), qPrintable(expected));
     QVERIFY(lines.contains(QString("dgamma,,0,%1").arg(DisplaySettings::fullPrecision(a.staged.dgamma[0]))));
+
+    // The session for NumPy: an archive that reads back as the document's session, seeded dout
+    // as its numbers; a folder that does not exist is an error message, not a file.
+    const QString npz = dir.filePath("session.npz");
+    QVERIFY(window_->files()->exportSessionNpz(npz));
+    QFile archive(npz);
+    QVERIFY(archive.open(QIODevice::ReadOnly));
+    const SessionLoad back = parseSessionNpz(archive.readAll().toStdString());
+    QVERIFY(back.ok());
+    QVERIFY(back.session->x == document_->session().x && back.session->dout == document_->session().dout);
+    QVERIFY(!window_->files()->exportSessionNpz(dir.filePath("no/such/folder/s.npz")));
+    QVERIFY2(errors_.last().contains("s.npz"), qPrintable(errors_.last()));
 }
 
 void TestMainWindow::preferencesPersistAndApply()
