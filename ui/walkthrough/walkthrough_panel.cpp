@@ -158,6 +158,7 @@ void WalkthroughPanel::fillSteps()
     for (int row = 0; row < steps_->count(); ++row)
         steps_->item(row)->setToolTip(steps_->item(row)->text());
     steps_->setCurrentRow(state_->step());
+    markSteps();
 }
 
 void WalkthroughPanel::followLayer()
@@ -248,6 +249,8 @@ void WalkthroughPanel::setLectureScale(double scale)
     font.setPointSizeF(font.pointSizeF() * scale_);
     for (QWidget* w : {static_cast<QWidget*>(meaning_), static_cast<QWidget*>(plugged_), static_cast<QWidget*>(title_)})
         w->setFont(font);
+    if (lensNote_)
+        lensNote_->setFont(font);
     title_->setStyleSheet(QStringLiteral("font-weight: bold"));
     // The node labels follow (GraphView lays out with its font); at 1 it inherits the
     // application font again, so that a later Preferences size reaches it.
@@ -332,6 +335,7 @@ void WalkthroughPanel::refresh()
                               .arg(document_->whyNoAnalysis()));
     valuesModel_->setQuantity(step.id);
     selectStatistic();
+    showLensNote();
 }
 
 }  // namespace bnflow::ui

@@ -218,12 +218,14 @@ QString FileActions::suggestedSessionPath() const
     return suggestedFileName(*document_, {}, QStringLiteral("bnflow.json"));
 }
 
-void FileActions::openExample(int index)
+bool FileActions::openExample(int index)
 {
     const auto& list = examples();
     if (index < 0 || index >= int(list.size()) || !maybeSave())
-        return;
+        return false;
     document_->reset(list[std::size_t(index)].session);
+    emit exampleOpened(index);
+    return true;
 }
 
 bool FileActions::handleDrop(const QList<QUrl>& urls)
@@ -293,13 +295,14 @@ void FileActions::rebuildExamplesMenu()
                 sub = examples_->addMenu(example.submenu);
             }
             menu = sub;
-            if (example.section != section)
+            if (example.section != section && !example.section.isEmpty())
                 menu->addSection(example.section);
             section = example.section;
         }
         QAction* a = menu->addAction(example.title);
-        // The annotation: the session's notes (shown in the status bar, and as the tooltip).
-        const QString notes = QString::fromStdString(example.session.notes);
+        // The annotation: the session's notes, or for a precision preset what to look for there
+        // (shown in the status bar, and as the tooltip).
+        const QString notes = example.lookFor.isEmpty() ? QString::fromStdString(example.session.notes) : example.lookFor;
         a->setStatusTip(notes);
         a->setToolTip(notes.isEmpty() ? example.title : notes);
         connect(a, &QAction::triggered, this, [this, k] { openExample(k); });

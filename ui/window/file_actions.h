@@ -40,7 +40,8 @@ public:
     bool exportResultsCsv(const QString& path);
     // The session as an .npz for NumPy (core's writeSessionNpz), written whole or not at all.
     bool exportSessionNpz(const QString& path);
-    void openExample(int index);
+    // False when the user kept the session (or no such example); else exampleOpened().
+    bool openExample(int index);
     bool handleDrop(const QList<QUrl>& urls);  // a session opens, a CSV is imported
 
     // true when the document may be replaced: saved, discarded, or not modified. false: cancel.
@@ -58,6 +59,7 @@ public:
 signals:
     // After a file was written: one line naming it, for the status bar.
     void exported(const QString& message);
+    void exampleOpened(int index);  // examples()[index] was opened
 
 private:
     QString suggestedSessionPath() const;

@@ -205,6 +205,7 @@ void MainWindow::setupMenus()
     for (QDockWidget* d : findChildren<QDockWidget*>())
         view->addAction(d->toggleViewAction());
     setupWalkthroughActions(file, view);
+    setupLens(view);
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     QAction* derivation = help->addAction(tr("The &derivation"), this, [this] {

@@ -18,6 +18,8 @@ class DisplaySettings;
 class DoutPanel;
 class ExercisePanel;
 class FileActions;
+class LensPanel;
+class LensState;
 class LectureMode;
 class WalkthroughPanel;
 class WalkthroughState;
@@ -48,6 +50,8 @@ public:
     ComparePanel* comparePanel() const { return compare_; }
     RunningPanel* runningPanel() const { return running_; }
     ExercisePanel* exercisePanel() const { return exercise_; }
+    LensState* lens() const { return lens_; }
+    LensPanel* lensPanel() const { return lensPanel_; }
     QTabWidget* tabs() const { return tabs_; }
 
     // "results", "walkthrough", "lecture", "check", "compare", "running", "exercise", or a plot name (the Plots tab with that plot);
@@ -75,6 +79,7 @@ private:
     void setupMenus();
     void setupWalkthroughActions(QMenu* file, QMenu* view);
     void setupExercise();  // the Exercise tab and menu
+    void setupLens(QMenu* view);  // the precision lens: its panel, presets, View menu (main_window_lens.cpp)
     void refreshStatus();
     void refreshTitle();
     void showRefusal(const QString& message);
@@ -95,6 +100,8 @@ private:
     ComparePanel* compare_ = nullptr;
     RunningPanel* running_ = nullptr;
     ExercisePanel* exercise_ = nullptr;
+    LensState* lens_ = nullptr;
+    LensPanel* lensPanel_ = nullptr;
     QTabWidget* tabs_ = nullptr;
     QWidget* resultsPage_ = nullptr;  // the scroll areas around results_, compare_, exercise_
     QWidget* comparePage_ = nullptr;

@@ -98,12 +98,14 @@ void TestMainWindow::showsTheExample()
 
 void TestMainWindow::everyExampleLoads()
 {
-    QCOMPARE(int(examples().size()), 16);
+    QCOMPARE(int(examples().size()), 20);
     QMenu* menu = window_->files()->examplesMenu();
-    // Seven batch-norm examples, then the family's submenu (after a separator).
-    QCOMPARE(menu->actions().size(), 9);
+    // Seven batch-norm examples, then the family's submenu and the precision lens's presets
+    // (each after a separator).
+    QCOMPARE(menu->actions().size(), 11);
     QVERIFY(menu->actions().at(7)->isSeparator());
     QCOMPARE(menu->actions().at(8)->menu() ? menu->actions().at(8)->text() : QString(), QString("Normalization family"));
+    QCOMPARE(menu->actions().at(10)->menu() ? menu->actions().at(10)->text() : QString(), QString("Precision lens"));
     for (QAction* action : menu->actions().mid(0, 7)) {
         action->trigger();
         QVERIFY2(!document_->session().notes.empty(), qPrintable(action->text()));
@@ -150,7 +152,7 @@ void TestMainWindow::everyFamilyExampleOpensThroughTheMenu()
         QVERIFY2((dx - Matrix(familyValueOf("dx", example.session, *expected.analysis))).cwiseAbs().maxCoeff() < 1e-12,
                  qPrintable(example.title));
     }
-    QCOMPARE(k, examples().size());
+    QCOMPARE(k, std::size_t(16));  // the precision lens's presets follow (tests/ui/precision)
     QCOMPARE(sections, (QStringList{"Per sample", "Batch norm"}));
 }
 
