@@ -204,4 +204,15 @@ void LensPanel::refresh()
         table_->scrollToItem(table_->item(bornRow, 0), QAbstractItemView::PositionAtCenter);
 }
 
+bool LensPanel::showExample(int exampleIndex)
+{
+    const Example& example = examples().at(std::size_t(exampleIndex));
+    showNote(example.lookFor);
+    if (!example.lens)
+        return false;
+    lens_->setLens(example.lens, example.accumulate);
+    showNote(example.lookFor);  // the lens was off before: the note follows it
+    return true;
+}
+
 }  // namespace bnflow::ui

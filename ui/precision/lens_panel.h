@@ -27,6 +27,9 @@ public:
     QToolButton* presets() const { return presets_; }
     // What to look for in the preset just opened (examples()' lookFor); empty hides it.
     void showNote(const QString& note);
+    // An example was just opened: its note, and for a preset of the lens the lens it shows.
+    // Returns whether it was such a preset (the window then shows the Results tab).
+    bool showExample(int exampleIndex);
 
 signals:
     void presetRequested(int exampleIndex);  // an index of examples()

@@ -1,6 +1,4 @@
-// The precision lens in the walkthrough: the step where the error is born marked in the step
-// list, and under each step's numbers its error against float64 (precision/lens_text.h).
-#include <walkthrough/walkthrough_panel.h>
+#include <walkthrough/walkthrough_lens.h>
 
 #include <precision/lens_state.h>
 #include <precision/lens_text.h>
@@ -11,32 +9,27 @@
 
 namespace bnflow::ui {
 
-void WalkthroughPanel::setLens(const LensState* lens)
+WalkthroughLens::WalkthroughLens(const LensState* lens, const WalkthroughState* state, QListWidget* steps,
+                                 QLabel* note, QObject* parent)
+    : QObject(parent), lens_(lens), state_(state), steps_(steps), note_(note)
 {
-    lens_ = lens;
-    lensNote_ = new QLabel(this);
-    lensNote_->setObjectName(QStringLiteral("lensNote"));
-    lensNote_->setWordWrap(true);
-    lensNote_->setStyleSheet(QStringLiteral("QLabel { color: black; background: #fee0b6; padding: 4px; }"));
-    lensNote_->setFont(plugged_->font());
-    addBelowNumbers(lensNote_);
     connect(lens_, &LensState::changed, this, [this] {
         markSteps();
-        showLensNote();
+        showNote();
     });
     markSteps();
-    showLensNote();
+    showNote();
 }
 
-bool WalkthroughPanel::isMarkedBirth(int row) const
+bool WalkthroughLens::isMarkedBirth(int row) const
 {
     const QListWidgetItem* item = steps_->item(row);
     return item && item->data(Qt::UserRole).toBool();
 }
 
-void WalkthroughPanel::markSteps()
+void WalkthroughLens::markSteps()
 {
-    const PrecisionReport* report = lens_ && lens_->isOn() ? lens_->report() : nullptr;
+    const PrecisionReport* report = lens_->isOn() ? lens_->report() : nullptr;
     const std::vector<Step>& list = state_->steps();
     for (int row = 0; row < steps_->count() && row < int(list.size()); ++row) {
         QListWidgetItem* item = steps_->item(row);
@@ -56,17 +49,16 @@ void WalkthroughPanel::markSteps()
     }
 }
 
-void WalkthroughPanel::showLensNote()
+void WalkthroughLens::showNote()
 {
-    if (!lensNote_)
-        return;
     const bool on = lens_->isOn();
-    lensNote_->setVisible(on);
+    note_->setVisible(on);
     if (!on)
         return;
     const QString lens = lensTitle(*lens_->type(), lens_->accumulate());
     const PrecisionReport* report = lens_->report();
-    lensNote_->setText(report ? stepNote(*report, state_->currentStep().id, lens) : tr("Precision lens (%1): computing...").arg(lens));
+    note_->setText(report ? stepNote(*report, state_->currentStep().id, lens)
+                          : tr("Precision lens (%1): computing...").arg(lens));
 }
 
 }  // namespace bnflow::ui

@@ -6,6 +6,7 @@
 #include <tables/result_models.h>
 #include <walkthrough/formula_view.h>
 #include <walkthrough/graph_view.h>
+#include <walkthrough/walkthrough_lens.h>
 #include <walkthrough/walkthrough_state.h>
 
 #include <core/teach/catalogue.h>
@@ -158,7 +159,8 @@ void WalkthroughPanel::fillSteps()
     for (int row = 0; row < steps_->count(); ++row)
         steps_->item(row)->setToolTip(steps_->item(row)->text());
     steps_->setCurrentRow(state_->step());
-    markSteps();
+    if (lens_)
+        lens_->markSteps();
 }
 
 void WalkthroughPanel::followLayer()
@@ -335,7 +337,24 @@ void WalkthroughPanel::refresh()
                               .arg(document_->whyNoAnalysis()));
     valuesModel_->setQuantity(step.id);
     selectStatistic();
-    showLensNote();
+    if (lens_)
+        lens_->showNote();
+}
+
+void WalkthroughPanel::setLens(const LensState* lens)
+{
+    lensNote_ = new QLabel(this);
+    lensNote_->setObjectName(QStringLiteral("lensNote"));
+    lensNote_->setWordWrap(true);
+    lensNote_->setStyleSheet(QStringLiteral("QLabel { color: black; background: #fee0b6; padding: 4px; }"));
+    lensNote_->setFont(plugged_->font());
+    addBelowNumbers(lensNote_);
+    lens_ = new WalkthroughLens(lens, state_, steps_, lensNote_, this);
+}
+
+bool WalkthroughPanel::isMarkedBirth(int row) const
+{
+    return lens_ && lens_->isMarkedBirth(row);
 }
 
 }  // namespace bnflow::ui

@@ -22,6 +22,7 @@ class DisplaySettings;
 class FormulaView;
 class GraphView;
 class LensState;
+class WalkthroughLens;
 class MatrixModel;
 class MatrixView;
 class SessionDocument;
@@ -47,7 +48,7 @@ public:
     void setPresenting(bool presenting);
     // A widget shown under the plugged-in numbers (the student's values beside the right ones).
     void addBelowNumbers(QWidget* widget);
-    // The precision lens (walkthrough_lens.cpp): while it is on, the step where the error is born
+    // The precision lens (walkthrough_lens.h): while it is on, the step where the error is born
     // (or the type overflows) is marked in the step list, and each step says its error.
     void setLens(const LensState* lens);
     QLabel* lensNote() const { return lensNote_; }
@@ -80,8 +81,6 @@ private:
     // Another layer's step: its value at the selected set (a statistic) or cell, one line.
     QString familyPluggedIn(const Step& step) const;
     QString familyNumbers(const Step& step) const;
-    void markSteps();     // the lens's birth (or overflow) in the step list
-    void showLensNote();  // the current step's error under its numbers
 
     SessionDocument* document_;
     WalkthroughState* state_;
@@ -106,8 +105,8 @@ private:
     double scale_ = 1.0;
     int framedFeature_ = 0;  // the feature last framed through the shared CellFocus
     QString selectedStatistic_;  // the statistic this panel selected in the focus, if any
-    const LensState* lens_ = nullptr;
     QLabel* lensNote_ = nullptr;
+    WalkthroughLens* lens_ = nullptr;  // while a lens is set
 };
 
 }  // namespace bnflow::ui

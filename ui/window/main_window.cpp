@@ -1,11 +1,15 @@
 #include <window/main_window.h>
 
 #include <document/display_settings.h>
+#include <document/examples.h>
 #include <document/file_names.h>
 #include <document/session_document.h>
 #include <editors/editor_panels.h>
 #include <editors/parameter_panel.h>
 #include <plots/plots_panel.h>
+#include <precision/lens_menu.h>
+#include <precision/lens_panel.h>
+#include <precision/lens_state.h>
 #include <results/results_panel.h>
 #include <tables/matrix_view.h>
 #include <check/check_panel.h>
@@ -205,7 +209,19 @@ void MainWindow::setupMenus()
     for (QDockWidget* d : findChildren<QDockWidget*>())
         view->addAction(d->toggleViewAction());
     setupWalkthroughActions(file, view);
-    setupLens(view);
+    // The precision lens; its presets (the panel's or File > Examples') open with their lens on.
+    lens_ = new LensState(document_, this);
+    lensPanel_ = new LensPanel(lens_, results_);
+    results_->addAboveTables(lensPanel_);
+    walkthrough_->setLens(lens_);
+    connect(lensPanel_, &LensPanel::presetRequested, files_, &FileActions::openExample);
+    connect(files_, &FileActions::exampleOpened, this, [this](int index) {
+        if (!lensPanel_->showExample(index))
+            return;
+        tabs_->setCurrentWidget(resultsPage_);
+        statusBar()->showMessage(examples().at(std::size_t(index)).lookFor, 15000);
+    });
+    view->addMenu(new LensMenu(lens_, view));
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     QAction* derivation = help->addAction(tr("The &derivation"), this, [this] {

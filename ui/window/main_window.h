@@ -79,7 +79,6 @@ private:
     void setupMenus();
     void setupWalkthroughActions(QMenu* file, QMenu* view);
     void setupExercise();  // the Exercise tab and menu
-    void setupLens(QMenu* view);  // the precision lens: its panel, presets, View menu (main_window_lens.cpp)
     void refreshStatus();
     void refreshTitle();
     void showRefusal(const QString& message);
