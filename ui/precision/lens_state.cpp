@@ -27,16 +27,19 @@ void LensState::setLens(std::optional<NumberType> type, std::optional<NumberType
     type_ = type;
     accumulate_ = type ? accumulate : std::nullopt;
     recompute();
+    if (!type_)
+        emit changed();  // turned off: the panel and the walkthrough's marks follow
 }
 
 void LensState::recompute()
 {
-    report_.reset();
     if (!type_) {
+        // Off: nothing to recompute and nothing to tell on an edit (setLens tells the change).
+        report_.reset();
         pending_ = false;  // what a running worker brings is dropped
-        emit changed();
         return;
     }
+    report_.reset();
     if (watcher_.isRunning()) {
         pending_ = true;
         emit changed();

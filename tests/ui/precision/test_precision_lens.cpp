@@ -109,6 +109,11 @@ void TestPrecisionLens::startsOffAndShowsNothing()
     QVERIFY(!panel()->overflow()->isVisible());
     QVERIFY(!panel()->accumulateBox()->isEnabled());
     QCOMPARE(panel()->presets()->menu()->actions().size(), 4);
+    // Off, an edit costs the lens nothing: no signal, so the step list is not re-marked and the
+    // panel not refreshed on every keystroke (the edit-to-repaint path).
+    QSignalSpy changed(lens(), &ui::LensState::changed);
+    QVERIFY(document_->setEps(1e-3));
+    QCOMPARE(changed.count(), 0);
 }
 
 void TestPrecisionLens::theTableIsTheReport()
