@@ -6,6 +6,7 @@
 #include <depth/depth_plots.h>
 #include <files/atomic_write.h>
 #include <plots/plot_builders.h>
+#include <plots/jacobian_plot.h>
 #include <plots/plot_export.h>
 
 #include <core/teach/family_report.h>
@@ -26,7 +27,10 @@ std::string exportDescription()
 SESSION - reads standard input. FILE.csv holds the numbers behind the plot, one row per point
 (panel, series, x, y, low, high, label), as the window's Export CSV writes them.
 Every layer of the normalization family is plotted (terms: one feature's column for batch norm,
---feature J; one sample's row for layer norm, RMSNorm and group norm, --sample I); a plot that
+--feature J; one sample's row for layer norm, RMSNorm and group norm, --sample I; jacobian: the
+set of bnflow-cli jacobian, chosen the same way, its CSV the matrix's cells (series "row a",
+x = the column b, y = d y_a / d x_b) then the eigenvalues; a set of more than 4096 entries is
+refused); a plot that
 does not apply to the session's layer (hsweep and timings show training batch norm only, terms
 has nothing to split in eval mode) is refused with the reason.
 
@@ -66,8 +70,9 @@ const CommandSpec kExportSpec{
                     "W points, an SVG W px with text at the PNG's size"},
      {"height", "H", "200 to 8000 (default 800), in the same units as --width"},
      {"theme", "T", "light (default) or dark, as in the GUI"},
-     {"feature", "J", "the feature of --plot terms for batch norm (default 0)"},
-     {"sample", "I", "the sample of --plot terms for layer norm, RMSNorm and group norm (default 0)"},
+     {"feature", "J", "the feature of --plot terms for batch norm, of --plot jacobian (default 0)"},
+     {"sample", "I", "the sample of --plot terms for layer norm, RMSNorm and group norm, of --plot jacobian "
+                     "(default 0)"},
      {"h", "H", "the finite-difference step of --plot gradcheck, 0 < H <= 1"},
      {"shapes", "NxD,...", "the shapes of --plot timings"},
      {"dtype", "T", "f32, f64 or both, for --plot timings"},
@@ -146,17 +151,18 @@ Output exportCommand(const ParsedArgs& parsed)
         if (parsed.has(option) && !timings)
             throw UsageError{std::string("option ") + option + " applies to --plot timings only"};
     ui::PlotOptions options;
+    const bool jacobian = name == QLatin1String("jacobian");
     if (const auto text = parsed.value("--feature")) {
-        if (name != QLatin1String("terms"))
-            throw UsageError{"option --feature applies to --plot terms only"};
+        if (name != QLatin1String("terms") && !jacobian)
+            throw UsageError{"option --feature applies to --plot terms and --plot jacobian only"};
         const double feature = parseNumber("--feature", *text);
         if (feature < 0 || feature != std::floor(feature) || feature > 1e9)
             throw UsageError{"option --feature expects a feature index 0, 1, 2, ..., got '" + clipped(*text) + "'"};
         options.feature = Eigen::Index(feature);
     }
     if (const auto text = parsed.value("--sample")) {
-        if (name != QLatin1String("terms"))
-            throw UsageError{"option --sample applies to --plot terms only"};
+        if (name != QLatin1String("terms") && !jacobian)
+            throw UsageError{"option --sample applies to --plot terms and --plot jacobian only"};
         options.sample = parseIndex("--sample", *text);
     }
     if (const auto text = parsed.value("--h")) {
@@ -192,6 +198,10 @@ Output exportCommand(const ParsedArgs& parsed)
                            " is out of range; the session has " + std::to_string(loaded.session.samples()) +
                            " samples"};
     }
+    if (jacobian && options.sample >= loaded.session.samples())
+        throw BadInput{loaded.name + ": --sample " + std::to_string(options.sample) +
+                       " is out of range; the session has " + std::to_string(loaded.session.samples()) +
+                       " samples"};
     if (options.feature >= loaded.session.features())
         throw BadInput{loaded.name + ": --feature " + std::to_string(options.feature) +
                        " is out of range; the session has " +
@@ -217,6 +227,9 @@ Output exportCommand(const ParsedArgs& parsed)
         timings          ? timingsSpec(sweep)
         : loaded.analysis ? ui::documentPlot(name, loaded.session, *loaded.analysis, options)
                           : ui::familyPlot(name, loaded.session, *loaded.family, options);
+    // A set too large to compute (M > 4096) or a session it refuses: the reason, and no file.
+    if (jacobian && spec.panels.empty())
+        throw BadInput{loaded.name + ": --plot jacobian: " + spec.caption.toStdString()};
     const bool written = csv ? ui::exportPlotCsv(spec, outPath, &error)
                              : ui::exportPlot(spec, outPath, size, style, &error);
     if (!written)

@@ -6,6 +6,7 @@
 #include <files/atomic_write.h>
 #include <plots/plot_builders.h>
 #include <plots/plots_panel.h>
+#include <precision/lens_state.h>
 #include <walkthrough/lecture_mode.h>
 #include <walkthrough/walkthrough_state.h>
 #include <window/file_actions.h>
@@ -75,6 +76,14 @@ int main(int argc, char** argv)
                                                   "may be given more than once"),
                                    QStringLiteral("FILE"));
     parser.addOption(check);
+    const QCommandLineOption precision(QStringLiteral("precision"),
+                                       QStringLiteral("open with the precision lens on: bf16, f16 or f32 (doc/precision.md)"),
+                                       QStringLiteral("TYPE"));
+    parser.addOption(precision);
+    const QCommandLineOption accumulate(QStringLiteral("accumulate"),
+                                        QStringLiteral("with --precision, the sums in same (the default), f32 or f64"),
+                                        QStringLiteral("TYPE"));
+    parser.addOption(accumulate);
     // Not parser.process(): it exits with status 1 on an unknown option, where every other
     // usage error of bnflow (and bnflow-cli) exits with 2.
     if (!parser.parse(QApplication::arguments()))
@@ -179,6 +188,22 @@ int main(int argc, char** argv)
         }
         window.showView(QStringLiteral("check"));
     }
+    if (parser.isSet(precision)) {
+        const QByteArray type = parser.value(precision).toLatin1();
+        const QByteArray sums = parser.value(accumulate).toLatin1();
+        const auto lensType = bnflow::numberTypeNamed(type.constData());
+        const auto sumType = bnflow::numberTypeNamed(sums.constData());
+        if (!lensType || *lensType == bnflow::NumberType::F64)
+            return fail(2, QStringLiteral("--precision expects bf16, f16 or f32, got '%1'").arg(parser.value(precision)));
+        if (parser.isSet(accumulate) && sums != "same" &&
+            (!sumType || !bnflow::fitsIn(*lensType, *sumType) || *sumType == bnflow::NumberType::BF16 ||
+             *sumType == bnflow::NumberType::F16))
+            return fail(2, QStringLiteral("--accumulate expects same, f32 or f64 (at least as wide as --precision), got '%1'")
+                               .arg(parser.value(accumulate)));
+        window.lens()->setLens(lensType, sums == "same" ? std::nullopt : sumType);
+    } else if (parser.isSet(accumulate)) {
+        return fail(2, QStringLiteral("--accumulate without --precision; see bnflow --help"));
+    }
     if (parser.isSet(view) && !window.showView(parser.value(view)))
         return fail(2, QStringLiteral("--view: unknown view '%1'; expected results, walkthrough, check, compare, running, depth, "
                                       "lecture or a plot name (see bnflow --help)").arg(parser.value(view)));
@@ -189,6 +214,7 @@ int main(int argc, char** argv)
 
     if (rendering) {
         QApplication::processEvents();
+        window.lens()->waitForReport();  // a large batch's precision report
         while (window.plotsPanel()->computing())  // a plot built on the worker thread
             QApplication::processEvents(QEventLoop::WaitForMoreEvents);
         QApplication::processEvents();  // lay out a plot that arrived meanwhile

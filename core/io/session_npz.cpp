@@ -1,6 +1,7 @@
 #include <core/io/session_npz.h>
 
 #include <core/io/npy.h>
+#include <core/io/npz_write.h>
 #include <core/io/array_file.h>
 
 #include <algorithm>
@@ -191,6 +192,37 @@ SessionLoad parseSessionNpz(std::string_view bytes)
     if (result.problems.empty())
         result.session = std::move(s);
     return result;
+}
+
+std::string writeSessionNpz(const Session& s)
+{
+    const Eigen::Index n = s.samples(), d = s.features();
+    const auto vector = [](const RowVector& v) { return npyOfMatrix(Matrix(v), {v.size()}); };
+    std::vector<std::pair<std::string, std::string>> members = {
+        {"x", npyOfMatrix(s.x, {n, d})},
+        {"gamma", vector(s.gamma)},
+        {"beta", vector(s.beta)},
+        {"dout", npyOfMatrix(s.dout, {n, d})},
+        {"eps", npyOfScalar(s.eps)},
+    };
+    const NormConfig& c = s.norm;
+    if (c.layer)
+        members.emplace_back("layer", npyOfText(std::string(layerName(*c.layer))));
+    if (c.mode)
+        members.emplace_back("mode", npyOfText(std::string(modeName(*c.mode))));
+    if (c.convention)
+        members.emplace_back("convention", npyOfText(std::string(conventionName(*c.convention))));
+    if (c.groups)
+        members.emplace_back("groups", npyOfInteger(*c.groups));
+    if (c.channels)
+        members.emplace_back("channels", npyOfInteger(*c.channels));
+    if (c.momentum)
+        members.emplace_back("momentum", npyOfScalar(*c.momentum));
+    if (c.runningMean)
+        members.emplace_back("running_mean", vector(*c.runningMean));
+    if (c.runningVar)
+        members.emplace_back("running_var", vector(*c.runningVar));
+    return npzArchive(members);
 }
 
 }  // namespace bnflow

@@ -17,4 +17,10 @@ bool isSessionNpz(std::string_view path, std::string_view bytes);
 // alike. Other arrays in the archive are ignored, so one archive may also hold a student's dx.
 SessionLoad parseSessionNpz(std::string_view bytes);
 
+// The session as the bytes of such an archive, for NumPy: x, gamma, beta, dout (always explicit,
+// the seeded default included), eps, and each key the session sets (layer, mode, convention as
+// 0-d strings; groups, channels as 0-d integers; momentum; running_mean, running_var).
+// parseSessionNpz reads it back to the same session; empty when the archive cannot be built.
+std::string writeSessionNpz(const Session& session);
+
 }  // namespace bnflow

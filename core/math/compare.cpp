@@ -3,6 +3,7 @@
 #include <core/math/analysis.h>
 #include <core/math/batchnorm.h>
 #include <core/math/family.h>
+#include <core/math/precision.h>
 #include <core/math/row_norm_kernel.h>
 #include <core/model/session_edit.h>
 #include <core/io/text_stream.h>
@@ -91,13 +92,51 @@ ConfigurationResult rowNormInFloat(const Session& s, bool rms)
     return unlessOverflowed({y.cast<double>(), dx.cast<double>(), dgamma.cast<double>(), dbeta.cast<double>(), {}, {}});
 }
 
+std::string typeTitle(NumberType type)
+{
+    switch (type) {
+    case NumberType::BF16: return "bfloat16";
+    case NumberType::F16: return "float16";
+    case NumberType::F32: return "float32";
+    default: return "float64";
+    }
+}
+
+// The precision lens's values (fused dx), or the problem naming the step that overflowed.
+ConfigurationResult emulated(const Session& s, NumberType type, NumberType accumulate)
+{
+    ConfigurationResult result;
+    const PrecisionRun run = emulatePrecision(s, type, accumulate);
+    if (run.overflow) {
+        TextStream largest;
+        largest << largestFinite(type);
+        result.problems.push_back({*run.overflow, "in " + typeTitle(type) + ", " + *run.overflow +
+                                                      " overflows (beyond " + largest.str() +
+                                                      "): every value computed from it is meaningless"});
+        return result;
+    }
+    const FamilyAnalysis& a = run.analysis;
+    result.computed = Computed{a.forward.y, a.fused.dx, a.fused.dgamma, a.fused.dbeta, {}, {}};
+    if (a.running) {
+        result.computed->runningMean = a.running->mean;
+        result.computed->runningVar = a.running->var;
+    }
+    return result;
+}
+
 }  // namespace
 
 std::string Configuration::describe(const Session& session) const
 {
     TextStream text;
     text << layerTitle(layer.value_or(session.norm.layerOrDefault())) << ", eps " << eps.value_or(session.eps)
-         << ", " << (dtype == Dtype::F32 ? "float32" : "float64");
+         << ", ";
+    if (emulated) {
+        text << typeTitle(*emulated);
+        if (accumulate && *accumulate != *emulated)
+            text << " (sums in " << typeTitle(*accumulate) << ")";
+    } else
+        text << (dtype == Dtype::F32 ? "float32" : "float64");
     if (convention)
         text << ", " << conventionName(*convention) << " running statistics";
     return text.str();
@@ -139,6 +178,15 @@ ConfigurationResult runConfiguration(const Session& session, const Configuration
     if (Problems problems = s.validate(); !problems.empty()) {
         result.problems = std::move(problems);
         return result;
+    }
+    if (configuration.emulated) {
+        const NumberType type = *configuration.emulated;
+        const NumberType sums = configuration.accumulate.value_or(type);
+        if (!fitsIn(type, sums)) {
+            result.problems.push_back({"accumulate", "the sums' type " + typeTitle(sums) + " is narrower than " + typeTitle(type)});
+            return result;
+        }
+        return emulated(s, type, sums);
     }
     if (!s.norm.isTrainingBatchNorm()) {
         const Layer layer = s.norm.layerOrDefault();

@@ -99,6 +99,7 @@ LayerJacobian jacobianOf(const Reduction& r, const FamilyForward& f, const RowVe
                 s(a, b) = scale / md * ((a == b ? md : 0.0) - 1.0 - xhat[a] * xhat[b]);
     }
     jac.matrix = jac.gamma.asDiagonal() * s;
+    jac.xhat = std::move(xhat);
     jac.symmetric = std::move(s);
     jac.set = std::move(set);
     if (m == 0)

@@ -37,6 +37,7 @@ struct LayerJacobian {
     JacobianSet set;
     Matrix matrix;          // M x M, rows indexed by y, columns by x: d y_a / d x_b
     Eigen::VectorXd gamma;  // the gamma of each entry of the set (per feature or per channel)
+    Eigen::VectorXd xhat;   // the set's normalized values, in the set's order
     Matrix symmetric;       // S: matrix = diag(gamma) S
     Eigen::VectorXd eigenvalues;  // ascending, those of S^1/2 diag(gamma) S^1/2
     Eigen::VectorXd singularValues;  // of matrix, descending

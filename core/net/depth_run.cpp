@@ -1,7 +1,6 @@
 #include <core/net/depth_run.h>
 
-#include <core/io/json_format.h>
-
+#include <charconv>
 #include <cmath>
 #include <string>
 
@@ -43,6 +42,15 @@ std::vector<LayerStatistics> layerStatistics(const Network& net, const NetworkFo
 
 namespace {
 
+// The number in shortest round-trip form, for a message.
+std::string shortestText(double value)
+{
+    char buffer[32];
+    const auto [end, error] = std::to_chars(buffer, buffer + sizeof buffer, value);
+    return error == std::errc() ? std::string(buffer, end) : std::to_string(value);
+}
+
+
 // A problem when the pass overflowed or a ratio has no W to divide by; `when` names the step.
 std::optional<Problem> passProblem(const Network& net, const NetworkForward& f,
                                    const NetworkBackward& g, const std::string& when)
@@ -59,7 +67,7 @@ std::optional<Problem> passProblem(const Network& net, const NetworkForward& f,
         const Matrix& W = net.layers[k].W;
         if (W.size() > 0 && (W.array() == W(0, 0)).all())
             return Problem{when + ": W" + std::to_string(k),
-                           "every entry is " + json::shortest(W(0, 0)) +
+                           "every entry is " + shortestText(W(0, 0)) +
                                " (std 0), so std(dW) / std(W) is undefined; give W" +
                                std::to_string(k) + " different entries (fan_in x fan_out > 1)"};
     }

@@ -18,11 +18,12 @@ constexpr std::array<Mistake, 12> kMistakes{{
      "invisible when gamma = 1, which is why tests should use a random gamma."},
     {"mean_path_missing", "dx_via_mean", "the path through the mean is missing",
      "dx adds the paths through xhat and through the variance but not the one through the mean "
-     "mu: dmean is never computed or never added. The columns of dx then no longer sum to 0, "
-     "which they must (shifting a whole column of x changes nothing after normalization)."},
+     "mu: dmean is never computed or never added. The columns of dx (each normalization set: "
+     "rows in layer norm) then no longer sum to 0, which they must (shifting a whole set of x "
+     "changes nothing after normalization)."},
     {"var_path_missing", "dx_via_var", "the path through the variance is missing",
      "The variance was treated as a constant, so dvar and the path from x through the variance "
-     "never happen. The columns of dx still sum to 0; only the second invariant, "
+     "never happen. The columns of dx (each set) still sum to 0; only the second invariant, "
      "sum_i dx_ij * xhat_ij close to 0, exposes it."},
     {"only_direct_path", "dx_via_xhat", "only the direct path",
      "dx = dxhat * inv_std: both the mean and the variance were treated as constants, which is "
@@ -34,7 +35,8 @@ constexpr std::array<Mistake, 12> kMistakes{{
      "N, as the paper, PyTorch and CS231n do; with N - 1 the code differentiates another "
      "function, so even a passing gradient check does not make it batch norm."},
     {"sum_without_axis", "dbeta", "a sum without axis",
-     "A reduction of the backward pass ran over all N x D entries instead of down each column, "
+     "A reduction of the backward pass ran over all N x D entries instead of over each set (down "
+     "each column in batch norm, along each row in layer norm), "
      "e.g. np.sum(dout) instead of np.sum(dout, axis=0): one grand total repeated for every "
      "feature. It goes wrong at the first such sum (dbeta, dgamma, dvar or dmean) and is "
      "invisible when D = 1."},

@@ -284,7 +284,7 @@ void TestCli::handout()
     const QByteArray bytes = file.readAll();
     QVERIFY(bytes.startsWith("%PDF-"));
     const qsizetype pages = QString::fromLatin1(bytes).count(QRegularExpression(QStringLiteral("/Type\\s*/Page[^s]")));
-    QCOMPARE(pages, qsizetype(1 + 25));  // a cover, then one page per step
+    QCOMPARE(pages, qsizetype(1 + 25 + 1));  // a cover, one page per step, the Jacobian of the set
 }
 
 void TestCli::handoutBadInput_data()

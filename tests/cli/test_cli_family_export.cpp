@@ -37,6 +37,30 @@ std::optional<QString> textOf(const QString& pdf)
     return QString::fromUtf8(pdftotext.readAllStandardOutput());
 }
 
+// The smallest word of the PDF in points, from pdftotext -bbox: a word's box is as tall as its
+// font's ascent plus descent, 1.164 times the size for DejaVu Sans (Qt's font here); nullopt
+// without pdftotext.
+std::optional<double> smallestTextPoints(const QString& pdf, QString* word)
+{
+    QProcess pdftotext;
+    pdftotext.start("pdftotext", {"-bbox", pdf, "-"});
+    if (!pdftotext.waitForFinished(30000) || pdftotext.exitCode() != 0)
+        return std::nullopt;
+    const QString html = QString::fromUtf8(pdftotext.readAllStandardOutput());
+    static const QRegularExpression box(QStringLiteral(
+        "<word xMin=\"[\\d.]+\" yMin=\"([\\d.]+)\" xMax=\"[\\d.]+\" yMax=\"([\\d.]+)\">([^<]*)</word>"));
+    double smallest = 1e9;
+    for (auto it = box.globalMatch(html); it.hasNext();) {
+        const auto m = it.next();
+        const double height = m.captured(2).toDouble() - m.captured(1).toDouble();
+        if (height < smallest) {
+            smallest = height;
+            *word = m.captured(3);
+        }
+    }
+    return smallest / 1.164;
+}
+
 }  // namespace
 using Json = nlohmann::json;
 
@@ -50,6 +74,7 @@ private slots:
     void exportPlotsEveryLayer_data();
     void exportPlotsEveryLayer();
     void handoutNamesTheLayerAndItsSteps();
+    void handoutPrintsAtLeastEightPoints();
     void spatialHandoutPlugsInTheChannel();
     void handoutSampleIsChecked_data();
     void handoutSampleIsChecked();
@@ -304,6 +329,27 @@ void TestCliFamilyExport::handoutNamesTheLayerAndItsSteps()
 
 // Spatial batch norm's handout: the layer and its channels on the cover, gamma per channel, and
 // the channel's N x L entries (PyTorch's reference case, C = 3, L = 5, N = 4: M = 20) plugged in.
+// Every word of a handout, the values tables and the plugged-in numbers included, prints at 8 pt
+// or more (the tables were laid out for the screen's 96 dpi and printed at 5.8 pt); the tables
+// have their headers.
+void TestCliFamilyExport::handoutPrintsAtLeastEightPoints()
+{
+    QTemporaryDir dir;
+    for (const char* session : {BNFLOW_EXAMPLES "/contract.bnflow.json", BNFLOW_FAMILY_DIR "/groupnorm_g2_4x6.bnflow.json"}) {
+        const QString pdf = dir.filePath("h.pdf");
+        const Run run = runCli({"handout", session, "--out", pdf});
+        QVERIFY2(run.exitCode == 0, run.err.constData());
+        QString word;
+        const std::optional<double> points = smallestTextPoints(pdf, &word);
+        if (!points)
+            QSKIP("pdftotext (poppler-utils) is not installed");
+        qInfo("%s: smallest text %.2f pt (\"%s\")", session, *points, qPrintable(word));
+        QVERIFY2(*points >= 8.0, qPrintable(QStringLiteral("%1 pt: %2").arg(*points).arg(word)));
+        const QString text = textOf(pdf).value_or(QString());
+        QVERIFY2(text.contains("j=0") && text.contains("i=1"), qPrintable(text.left(3000)));
+    }
+}
+
 void TestCliFamilyExport::spatialHandoutPlugsInTheChannel()
 {
     QTemporaryDir dir;

@@ -7,6 +7,8 @@
 #include <core/io/session_json.h>
 #include <core/io/session_npz.h>
 
+#include <QDir>
+#include <QFile>
 #include <QtTest>
 
 using namespace bnflow;
@@ -36,6 +38,7 @@ private slots:
     void sessionNpzKeys();
     void sessionNpzBadKeys_data();
     void sessionNpzBadKeys();
+    void writtenSessionReadsBack();
 };
 
 void TestSessionNpz::sessionFromNpz()
@@ -151,6 +154,31 @@ void TestSessionNpz::sessionNpzBadKeys()
     QVERIFY(!load.ok());
     const std::string message = formatProblem(load.problems.front());
     QVERIFY2(message.find(fragment.toStdString()) != std::string::npos, message.c_str());
+}
+
+// writeSessionNpz, for NumPy: every PyTorch reference session of the family (each layer, mode,
+// convention, spatial keys, running statistics) reads back as the same computation; a seeded dout
+// is written out as its numbers.
+void TestSessionNpz::writtenSessionReadsBack()
+{
+    const QDir dir(QStringLiteral(BNFLOW_FAMILY_DIR));
+    const QStringList files = dir.entryList({QStringLiteral("*.bnflow.json")});
+    QVERIFY(files.size() >= 10);
+    for (const QString& name : files) {
+        QFile file(dir.filePath(name));
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const SessionLoad load = parseSession(file.readAll().toStdString());
+        QVERIFY2(load.ok(), qPrintable(name));
+        Session s = *load.session;
+        const std::string bytes = writeSessionNpz(s);
+        QVERIFY2(!bytes.empty(), qPrintable(name));
+        const SessionLoad back = parseSessionNpz(bytes);
+        QVERIFY2(back.ok(), qPrintable(name + ": " + (back.problems.empty() ? QString() : QString::fromStdString(formatProblem(back.problems[0])))));
+        const Session& r = *back.session;
+        QVERIFY2(r.x == s.x && r.gamma == s.gamma && r.beta == s.beta && r.dout == s.dout && r.eps == s.eps, qPrintable(name));
+        QVERIFY2(r.norm == s.norm, qPrintable(name));
+        QVERIFY(!r.doutSeed);  // the numbers themselves: NumPy has no bnflow generator
+    }
 }
 
 QTEST_GUILESS_MAIN(TestSessionNpz)

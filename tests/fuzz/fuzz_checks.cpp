@@ -2,10 +2,13 @@
 
 #include <core/math/analysis.h>
 #include <core/math/family.h>
+#include <core/net/depth_run.h>
 #include <core/io/array_file.h>
 #include <core/io/csv.h>
 #include <core/io/exercise_json.h>
 #include <core/io/json_document.h>
+#include <core/io/network_files.h>
+#include <core/io/network_json.h>
 #include <core/io/session_json.h>
 #include <core/io/session_npz.h>
 
@@ -172,6 +175,39 @@ void checkExercise(const std::uint8_t* data, std::size_t size)
     const std::optional<Exercise> reread = readExercise(*back, shape, again);
     dismantle(*back);
     require(reread.has_value() && *reread == *e, "a written exercise reads back differently");
+}
+
+void checkNetwork(const std::uint8_t* data, std::size_t size)
+{
+    const std::string_view text(reinterpret_cast<const char*>(data), size);
+    const NetworkFileLoad load = parseNetworkFile(text);
+    require(load.ok() == load.problems.empty(), "network and problems disagree");
+    for (const Problem& p : load.problems)
+        require(!p.what.empty() && formatProblem(p).find('\n') == std::string::npos &&
+                    formatProblem(p).size() < 1000,
+                "empty, multi-line or overlong network message");
+    if (!load.ok())
+        return;
+    const NetworkFile& f = *load.file;
+    require(f.layers >= 1 && f.layers <= kMaxNetworkLayers, "layers outside the limits accepted");
+    require(f.width >= 1 && f.width <= kMaxNetworkWidth, "width outside the limits accepted");
+    require(std::isfinite(f.gain) && std::isfinite(f.lr), "a non-finite gain or lr accepted");
+    const SeededData* seeded = std::get_if<SeededData>(&f.data);
+    if (!seeded)
+        return;  // a data file's name: nothing here to read
+    require(seeded->n >= 1 && seeded->inputs >= 1 && seeded->classes >= 1, "an empty dataset accepted");
+    const Eigen::Index widest = std::max({f.width, seeded->inputs, seeded->classes});
+    if (seeded->n * widest > 4096 || f.layers * f.width * widest > (1 << 16) || f.weights)
+        return;  // valid, but too large to run on every fuzz input
+    NetworkInputsLoad inputs = buildNetworkInputs(f, nullptr, "", nullptr, "");
+    require(inputs.ok() == inputs.problems.empty(), "network inputs and problems disagree");
+    if (!inputs.ok())
+        return;
+    const DepthResult run = runDepth(inputs.inputs->network, inputs.inputs->data, 2, f.lr);
+    require(run.ok() == run.problems.empty(), "depth result and problems disagree");
+    if (!run.ok())
+        return;
+    require(std::isfinite(run.report->loss), "a non-finite loss reported");
 }
 
 }  // namespace bnflow::fuzz

@@ -24,4 +24,9 @@ void checkNpy(const std::uint8_t* data, std::size_t size);
 // no repeated cell or prediction, and writeExercise of it reads back to the same exercise.
 void checkExercise(const std::uint8_t* data, std::size_t size);
 
+// parseNetworkFile on arbitrary bytes: never crashes; every message is one line; a network it
+// accepts is within the documented limits, and one with seeded data small enough to run here
+// (N x max(H, D0, K) <= 4096) builds, and its depth run gives finite statistics or a problem.
+void checkNetwork(const std::uint8_t* data, std::size_t size);
+
 }  // namespace bnflow::fuzz

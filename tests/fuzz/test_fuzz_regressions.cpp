@@ -19,7 +19,7 @@ void TestFuzzRegressions::replay_data()
     QTest::addColumn<QString>("path");
     int files = 0;
     for (const char* root : {BNFLOW_FUZZ_DIR "/corpus", BNFLOW_FUZZ_DIR "/regressions"}) {
-        for (const char* kind : {"session", "table", "npy", "exercise"}) {
+        for (const char* kind : {"session", "table", "npy", "exercise", "network"}) {
             QDirIterator it(QStringLiteral("%1/%2").arg(root, kind), QDir::Files);
             while (it.hasNext()) {
                 const QString path = it.next();
@@ -46,6 +46,8 @@ void TestFuzzRegressions::replay()
         bnflow::fuzz::checkTable(data, std::size_t(bytes.size()));
     else if (kind == "exercise")
         bnflow::fuzz::checkExercise(data, std::size_t(bytes.size()));
+    else if (kind == "network")
+        bnflow::fuzz::checkNetwork(data, std::size_t(bytes.size()));
     else
         bnflow::fuzz::checkNpy(data, std::size_t(bytes.size()));
 }

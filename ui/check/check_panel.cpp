@@ -233,7 +233,9 @@ void CheckPanel::refresh()
                 name, QFileInfo(QString::fromStdString(**path)).fileName());
     }
     filesLabel_->setText(given.isEmpty() ? tr("Drop your dx.npy, dgamma.npy, dbeta.npy or an .npz "
-                                              "here (also .csv, .tsv, .json), or load them.")
+                                              "here (also .csv, .tsv, .json), or load them. Your code's inputs "
+                                              "(x, gamma, beta, dout, eps): File > Export session for NumPy (.npz), "
+                                              "then np.load.")
                                          : given.join(QStringLiteral("   ")));
     const Session& session = document_->session();
     if (!given.isEmpty() && document_->isComputed()) {  // every layer: core judges against its own staged dx

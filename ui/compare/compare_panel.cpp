@@ -64,6 +64,8 @@ ComparePanel::ComparePanel(const SessionDocument* document, const DisplaySetting
     preset_->addItem(tr("float64 against float32"));
     preset_->addItem(tr("the session's eps against 0"));
     preset_->addItem(tr("PyTorch against Keras running statistics"));
+    preset_->addItem(tr("float64 against bfloat16 (sums in float32)"));
+    preset_->addItem(tr("float64 against float16 (sums in float32)"));
     preset_->setToolTip(tr("A starting pair; edit either side below"));
     quantity_ = new QComboBox(this);
     quantity_->setObjectName(QStringLiteral("compareQuantity"));
@@ -148,9 +150,21 @@ QWidget* ComparePanel::buildSide(int index)
     side.layer->setToolTip(tr("Which normalization this side computes, on the same batch, gamma, beta and dout"));
     side.dtype = new QComboBox(box);
     side.dtype->setObjectName(QStringLiteral("compareDtype%1").arg(QLatin1Char("AB"[index])));
-    side.dtype->addItem(tr("float64"), int(Dtype::F64));
-    side.dtype->addItem(tr("float32"), int(Dtype::F32));
-    side.dtype->setToolTip(tr("float32 runs the forward pass and the fused backward pass in single precision"));
+    side.dtype->addItem(tr("float64"), QStringLiteral("f64"));
+    side.dtype->addItem(tr("float32"), QStringLiteral("f32"));
+    side.dtype->addItem(tr("bfloat16"), QStringLiteral("bf16"));
+    side.dtype->addItem(tr("float16"), QStringLiteral("f16"));
+    side.dtype->setToolTip(tr("float32 runs the forward pass and the fused backward pass in single precision; "
+                              "bfloat16 and float16 are the precision lens: every value stored and every "
+                              "operation rounded to that type (doc/precision.md)"));
+    side.accumulate = new QComboBox(box);
+    side.accumulate->setObjectName(QStringLiteral("compareAccumulate%1").arg(QLatin1Char("AB"[index])));
+    side.accumulate->addItem(tr("sums in the same type"), QStringLiteral("same"));
+    side.accumulate->addItem(tr("sums in float32"), QStringLiteral("f32"));
+    side.accumulate->addItem(tr("sums in float64"), QStringLiteral("f64"));
+    side.accumulate->setToolTip(tr("The type the sums (the mean, the variance, dgamma, dbeta, ...) run in; "
+                                   "each finished sum is stored in the side's type, as mixed-precision kernels do"));
+    side.accumulate->hide();
     side.convention = new QComboBox(box);
     side.convention->setObjectName(QStringLiteral("compareConvention%1").arg(QLatin1Char("AB"[index])));
     side.convention->addItem(tr("the session's running statistics"), -1);
@@ -172,11 +186,13 @@ QWidget* ComparePanel::buildSide(int index)
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(side.layer);
     layout->addLayout(row);
+    layout->addWidget(side.accumulate);
     layout->addWidget(side.convention);
     layout->addWidget(side.problem);
     connect(side.eps, &QLineEdit::editingFinished, this, [this, index] { readEditors(index); });
     connect(side.dtype, &QComboBox::currentIndexChanged, this, [this, index] { readEditors(index); });
     connect(side.layer, &QComboBox::currentIndexChanged, this, [this, index] { readEditors(index); });
+    connect(side.accumulate, &QComboBox::currentIndexChanged, this, [this, index] { readEditors(index); });
     connect(side.convention, &QComboBox::currentIndexChanged, this, [this, index] { readEditors(index); });
     return box;
 }
@@ -189,7 +205,16 @@ void ComparePanel::readEditors(int index)
     const double eps = QLocale::c().toDouble(side.eps->text().trimmed(), &ok);
     if (ok)
         c.eps = eps;
-    c.dtype = Dtype(side.dtype->currentData().toInt());
+    const QByteArray type = side.dtype->currentData().toString().toLatin1();
+    if (type == "f32")
+        c.dtype = Dtype::F32;
+    else if (type != "f64") {
+        c.emulated = numberTypeNamed(type.constData());
+        const QByteArray sums = side.accumulate->currentData().toString().toLatin1();
+        if (sums != "same")
+            c.accumulate = numberTypeNamed(sums.constData());
+    }
+    side.accumulate->setVisible(c.emulated.has_value());
     if (const int layer = side.layer->currentData().toInt(); layer >= 0)
         c.layer = Layer(layer);
     if (const int convention = side.convention->currentData().toInt(); convention >= 0)
@@ -206,12 +231,18 @@ void ComparePanel::setConfiguration(int index, const Configuration& configuratio
     side.configuration = configuration;
     {
         const QSignalBlocker blockEps(side.eps), blockDtype(side.dtype), blockLayer(side.layer),
-            blockConvention(side.convention);
+            blockConvention(side.convention), blockAccumulate(side.accumulate);
         side.layer->setCurrentIndex(std::max(0, side.layer->findData(configuration.layer ? int(*configuration.layer) : -1)));
         side.convention->setCurrentIndex(
             std::max(0, side.convention->findData(configuration.convention ? int(*configuration.convention) : -1)));
         side.eps->setText(configuration.eps ? DisplaySettings::fullPrecision(*configuration.eps) : QString());
-        side.dtype->setCurrentIndex(configuration.dtype == Dtype::F32 ? 1 : 0);
+        const std::string_view type = configuration.emulated ? numberTypeName(*configuration.emulated)
+                                      : configuration.dtype == Dtype::F32 ? "f32" : "f64";
+        side.dtype->setCurrentIndex(side.dtype->findData(QString::fromLatin1(type.data(), qsizetype(type.size()))));
+        const std::string_view sums = configuration.accumulate ? numberTypeName(*configuration.accumulate) : "same";
+        side.accumulate->setCurrentIndex(
+            std::max(0, side.accumulate->findData(QString::fromLatin1(sums.data(), qsizetype(sums.size())))));
+        side.accumulate->setVisible(configuration.emulated.has_value());
     }
     refresh();
 }
@@ -250,6 +281,11 @@ void ComparePanel::applyPreset(int index)
         break;
     case 3:
         b.eps = 0.0;
+        break;
+    case 5:
+    case 6:
+        b.emulated = index == 5 ? NumberType::BF16 : NumberType::F16;
+        b.accumulate = NumberType::F32;
         break;
     default:
         // The conventions differ in the momentum's form, its default and the variance fed in
@@ -324,15 +360,26 @@ void ComparePanel::refresh()
     Eigen::Index i = 0, j = 0;
     const double worst = difference.size() ? difference.cwiseAbs().maxCoeff(&i, &j) : 0.0;
     // Rounding is judged at the precision of the less precise side: float32's unit roundoff is
-    // 6e-8, so a difference of a few 1e-7 of the largest value is float32 rounding, not a real one.
-    const bool float32 = sides_[0].configuration.dtype == Dtype::F32 || sides_[1].configuration.dtype == Dtype::F32;
-    const double rounding = float32 ? 1e-5 : 1e-10;
+    // 6e-8, so a difference of a few 1e-7 of the largest value is float32 rounding, not a real
+    // one; bfloat16's and float16's (2^-8, 2^-11) allow 16 of theirs, as the sums add them up.
+    double rounding = 1e-10;
+    QString roundingName = tr("rounding");
+    for (const Side& side : sides_) {
+        const Configuration& c = side.configuration;
+        const double level = c.emulated ? 16 * std::ldexp(1.0, -significandBits(*c.emulated))
+                             : c.dtype == Dtype::F32 ? 1e-5 : 1e-10;
+        if (level > rounding) {
+            rounding = level;
+            roundingName = c.emulated ? tr("%1 rounding").arg(*c.emulated == NumberType::BF16 ? tr("bfloat16") : tr("float16"))
+                                      : tr("float32 rounding");
+        }
+    }
     summary_->setText(tr("%1: max |B − A| = %2 at i=%3, j=%4 (%5 of the largest |value|, %6)")
                           .arg(label(idUtf8.constData()), QString::number(worst, 'g', 4))
                           .arg(i).arg(j)
                           .arg(size > 0 ? QString::number(worst / size, 'g', 3) : QStringLiteral("0"))
                           .arg(worst <= 1e-10 * size ? tr("rounding")
-                               : worst <= rounding * size ? tr("float32 rounding")
+                               : worst <= rounding * size ? roundingName
                                                           : tr("a real difference")));
 }
 

@@ -1,5 +1,6 @@
 // The compare view: the session under two configurations side by side (batch norm against layer
-// norm, eps 1e-5 against 1e-3, float64 against float32, PyTorch against Keras running
+// norm, eps 1e-5 against 1e-3, float64 against float32, bfloat16 or float16 through the
+// precision lens, PyTorch against Keras running
 // statistics), and their difference B − A, cell by cell, with one selection
 // framed in all three tables. Exportable as PNG, PDF or SVG.
 #pragma once
@@ -53,7 +54,8 @@ private:
         QLabel* title = nullptr;
         QComboBox* layer = nullptr;
         QLineEdit* eps = nullptr;
-        QComboBox* dtype = nullptr;
+        QComboBox* dtype = nullptr;       // float64, float32, or an emulated bfloat16, float16
+        QComboBox* accumulate = nullptr;  // the emulated type's sums: shown with bfloat16, float16
         QComboBox* convention = nullptr;
         QLabel* problem = nullptr;
     };

@@ -69,6 +69,25 @@ const std::vector<Example>& examples()
         for (const auto& [section, title, file] : layers)
             items.push_back({title, loadResource(QStringLiteral(":/examples/family/%1.bnflow.json").arg(file)),
                              family, section});
+        // The published cases of doc/precision.md, each with the lens that shows it.
+        const QString lens = QObject::tr("Precision lens");
+        const std::tuple<QString, QString, NumberType, std::optional<NumberType>, QString> presets[] = {
+            {QObject::tr("dgamma summed in bfloat16 (N = 4096)"), QStringLiteral("dgamma_bf16_accumulate"),
+             NumberType::BF16, std::nullopt,
+             QObject::tr("Look at dgamma's error (about 1): then sum in float32 and watch it fall to 0.002; the error is born in the mean.")},
+            {QObject::tr("RMSNorm at input std 1, float16"), QStringLiteral("rmsnorm_std1"), NumberType::F16, std::nullopt,
+             QObject::tr("The baseline for the next preset: every error near float16's rounding, no overflow.")},
+            {QObject::tr("RMSNorm at input std 1e-3, float16"), QStringLiteral("rmsnorm_std1e-3"), NumberType::F16, std::nullopt,
+             QObject::tr("ms's error is 9 times the std 1 preset's (its squares are subnormal), and dms overflows; bfloat16 shows neither.")},
+            {QObject::tr("Large activations: float16 variance overflow"), QStringLiteral("f16_variance_overflow"), NumberType::F16,
+             NumberType::F32, QObject::tr("var overflows (each square of x - mean exceeds 65504, even summed in float32); y is then just beta.")},
+        };
+        for (const auto& [title, file, type, sums, note] : presets) {
+            items.push_back({title, loadResource(QStringLiteral(":/examples/precision/%1.bnflow.json").arg(file)), lens, {}});
+            items.back().lens = type;
+            items.back().accumulate = sums;
+            items.back().lookFor = note;
+        }
         return items;
     }();
     return list;

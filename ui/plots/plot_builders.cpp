@@ -1,5 +1,6 @@
 #include <plots/plot_builders.h>
 
+#include <plots/jacobian_plot.h>
 #include <plots/plot_series.h>
 
 #include <algorithm>
@@ -18,6 +19,8 @@ const std::vector<PlotKind>& plotKinds()
         {"terms", "the terms of the fused formula: one feature (batch norm) or one sample",
          "--feature J (batch norm) or --sample I (layer norm, RMSNorm, group norm), default 0"},
         {"params", "dgamma and dbeta per feature", ""},
+        {"jacobian", "dy/dx of one normalization set: heatmap, eigenvalues",
+         "--feature J (batch norm, group norm) and --sample I (layer norm, RMSNorm, group norm), default 0"},
         {"gradcheck", "numerical against analytic dx, relative error", "--h H (default 1e-5)"},
         {"hsweep", "gradient-check error as the step h shrinks", ""},
         {"timings", "staged and fused backward timed over N, speedup; measured now",
@@ -250,6 +253,8 @@ PlotSpec documentPlot(const QString& name, const Session& session, const Analysi
         return termsPlot(analysis, std::clamp<Eigen::Index>(options.feature, 0, session.features() - 1));
     if (name == QLatin1String("params"))
         return paramsPlot(analysis);
+    if (name == QLatin1String("jacobian"))
+        return jacobianPlot(session, analysis.staged.dx, options.feature, options.sample);
     return checkPlot(name, session, options);
 }
 
@@ -298,6 +303,8 @@ PlotSpec familyPlot(const QString& name, const Session& session, const FamilyAna
         return differencePlot(backwardOf(analysis));
     if (name == QLatin1String("params"))
         return paramsPlot(backwardOf(analysis));
+    if (name == QLatin1String("jacobian"))
+        return jacobianPlot(session, analysis.staged.dx, options.feature, options.sample);
     if (name == QLatin1String("terms"))
         return familyTermsPlot(analysis, std::clamp<Eigen::Index>(options.sample, 0, session.samples() - 1),
                                std::clamp<Eigen::Index>(options.feature, 0, session.features() - 1));

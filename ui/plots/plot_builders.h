@@ -50,8 +50,8 @@ std::vector<double> hsweepSteps();
 namespace bnflow::ui {
 
 struct PlotOptions {
-    Eigen::Index feature = 0;  // "terms" of batch norm: which feature (clamped to the session's)
-    Eigen::Index sample = 0;   // "terms" of layer norm, RMSNorm, group norm: which sample (clamped)
+    Eigen::Index feature = 0;  // "terms" of batch norm, "jacobian": which feature (clamped to the session's)
+    Eigen::Index sample = 0;   // "terms" of layer norm, RMSNorm, group norm, "jacobian": which sample (clamped)
     double h = 1e-5;           // "gradcheck": the step
     // "gradcheck" and "hsweep": polled between entries (a set flag ends the check early, with a
     // spec that says so), and told (done, total) as the check goes.

@@ -2,6 +2,7 @@
 
 #include <document/display_settings.h>
 #include <files/atomic_write.h>
+#include <plots/heatmap_renderer.h>
 
 #include <qcustomplot.h>
 
@@ -145,13 +146,23 @@ bool exportPlot(const PlotSpec& spec, const QString& path, const ExportSize& siz
 QByteArray plotCsv(const PlotSpec& spec)
 {
     QString text = QStringLiteral("panel,series,x,y,low,high,label\n");
-    for (std::size_t p = 0; p < spec.panels.size(); ++p)
+    for (std::size_t p = 0; p < spec.panels.size(); ++p) {
+        const Heatmap& map = spec.panels[p].heatmap;
+        for (int r = 0; r < map.rows && !map.empty(); ++r)
+            for (int c = 0; c < map.cols; ++c)
+                text += QStringLiteral("%1,row %2,%3,%4,,,%5\n")
+                            .arg(p)
+                            .arg(r)
+                            .arg(c)
+                            .arg(DisplaySettings::fullPrecision(map.at(r, c)),
+                                 csvField(heatmapCellLabel(map, r, c).section(QLatin1Char('\n'), 0, 0)));
         for (const Series& s : spec.panels[p].series)
             for (std::size_t k = 0; k < s.x.size(); ++k)
                 text += QStringLiteral("%1,%2,%3,%4,%5,%6,%7\n")
                             .arg(p)
-                            .arg(csvField(s.name), number(s.x, k), number(s.y, k), number(s.low, k),
-                                 number(s.high, k), csvField(s.labels.value(int(k))));
+                            .arg(csvField(s.name), number(s.x, k), number(s.exactY.empty() ? s.y : s.exactY, k),
+                                 number(s.low, k), number(s.high, k), csvField(s.labels.value(int(k))));
+    }
     return text.toUtf8();
 }
 

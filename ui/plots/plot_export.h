@@ -35,7 +35,10 @@ bool exportPlot(const PlotSpec& spec, const QString& path, const ExportSize& siz
 QByteArray renderPlotBytes(const PlotSpec& spec, ImageFormat format, const ExportSize& size,
                            const PlotStyle& style);
 
-// One row per point: panel, series, x, y, low, high, label (RFC 4180 quoting).
+// One row per point: panel, series, x, y, low, high, label (RFC 4180 quoting). A heatmap's
+// cells come first in its panel, one row each: series "row a", x = the column b, y = the value,
+// the label "d y_a / d x_b = value". A series with exactY writes it as y (the signed
+// eigenvalues of the jacobian plot, drawn as |lambda|).
 QByteArray plotCsv(const PlotSpec& spec);
 bool exportPlotCsv(const PlotSpec& spec, const QString& path, QString* error);
 

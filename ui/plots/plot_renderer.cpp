@@ -1,5 +1,7 @@
 #include <plots/plot_renderer.h>
 
+#include <plots/heatmap_renderer.h>
+
 #include <qcustomplot.h>
 
 #include <algorithm>
@@ -120,29 +122,6 @@ void addSeries(const Series& s, QCPAxisRect* rect, QCPLegend* legend, const Plot
         named->addToLegend(legend);
 }
 
-// Text ticks at the integer x positions of `labels` that the axis shows, thinned to at most
-// kMaxLabels so they never collide ("186,30" is about 45 px wide). Ticks sit at multiples of
-// the step, so they stay put while panning.
-void labelVisibleTicks(QCPAxis* axis, const QStringList& labels)
-{
-    constexpr int kMaxLabels = 12;
-    auto ticker = axis->ticker().dynamicCast<QCPAxisTickerText>();
-    if (!ticker)
-        return;
-    ticker->clear();
-    // Clamped as doubles: zoomed far out, a range end does not fit in an int.
-    const QCPRange r = axis->range();
-    const double lower = std::max(0.0, std::ceil(r.lower));
-    const double upper = std::min(double(labels.size() - 1), std::floor(r.upper));
-    if (!(lower <= upper))
-        return;
-    const int first = int(lower), last = int(upper);
-    const int visible = last - first + 1;
-    const int step = (visible + kMaxLabels - 1) / kMaxLabels;
-    for (int k = (first + step - 1) / step * step; k <= last; k += step)
-        ticker->addTick(k, labels[k]);
-}
-
 // Fits the axes to the data with a margin; a log axis gets a quarter decade on each side.
 void fitAxes(QCPAxisRect* rect, const Panel& panel)
 {
@@ -251,6 +230,29 @@ bool refillPlot(QCustomPlot* plot, const std::vector<QCPAxisRect*>& rects, const
     return true;
 }
 
+// Text ticks at the integer x positions of `labels` that the axis shows, thinned to at most
+// kMaxLabels so they never collide ("186,30" is about 45 px wide). Ticks sit at multiples of
+// the step, so they stay put while panning.
+void labelVisibleTicks(QCPAxis* axis, const QStringList& labels)
+{
+    constexpr int kMaxLabels = 12;
+    auto ticker = axis->ticker().dynamicCast<QCPAxisTickerText>();
+    if (!ticker)
+        return;
+    ticker->clear();
+    // Clamped as doubles: zoomed far out, a range end does not fit in an int.
+    const QCPRange r = axis->range();
+    const double lower = std::max(0.0, std::ceil(r.lower));
+    const double upper = std::min(double(labels.size() - 1), std::floor(r.upper));
+    if (!(lower <= upper))
+        return;
+    const int first = int(lower), last = int(upper);
+    const int visible = last - first + 1;
+    const int step = (visible + kMaxLabels - 1) / kMaxLabels;
+    for (int k = (first + step - 1) / step * step; k <= last; k += step)
+        ticker->addTick(k, labels[k]);
+}
+
 QColor plotColour(int index, Theme theme)
 {
     static const QColor okabeIto[] = {QColor(230, 159, 0),  QColor(86, 180, 233), QColor(0, 158, 115),
@@ -276,9 +278,26 @@ std::vector<QCPAxisRect*> renderPlot(QCustomPlot* plot, const PlotSpec& spec, co
     layout->addElement(row++, 0, title);
 
     std::vector<QCPAxisRect*> rects;
-    for (const Panel& panel : spec.panels) {
+    // Side by side: one row of panels, each its own column of plot and legend.
+    QCPLayoutGrid* columns = nullptr;
+    if (spec.sideBySide) {
+        columns = new QCPLayoutGrid;
+        layout->addElement(row++, 0, columns);
+        columns->setColumnSpacing(12);
+    }
+    for (std::size_t p = 0; p < spec.panels.size(); ++p) {
+        const Panel& panel = spec.panels[p];
+        QCPLayoutGrid* target = layout;
+        int at = row;
+        if (columns) {
+            target = new QCPLayoutGrid;
+            columns->addElement(0, int(p), target);
+            // A matrix wants its cells square-ish: more width than a plot of points beside it.
+            columns->setColumnStretchFactor(int(p), panel.heatmap.empty() ? 1.0 : 1.5);
+            target->setRowSpacing(0);
+            at = 0;
+        }
         auto* rect = new QCPAxisRect(plot);
-        layout->addElement(row++, 0, rect);
         rect->setBackground(c.background);
         styleAxis(rect->axis(QCPAxis::atBottom), c, style, panel.logX);
         styleAxis(rect->axis(QCPAxis::atLeft), c, style, panel.logY);
@@ -286,6 +305,19 @@ std::vector<QCPAxisRect*> renderPlot(QCustomPlot* plot, const PlotSpec& spec, co
             rect->axis(QCPAxis::atLeft)->ticker()->setTickCount(panel.yTickCount);
         rect->axis(QCPAxis::atBottom)->setLabel(panel.xLabel);
         rect->axis(QCPAxis::atLeft)->setLabel(panel.yLabel);
+        if (!panel.heatmap.empty()) {
+            // The map and its colour bar in one row.
+            auto* mapRow = new QCPLayoutGrid;
+            target->addElement(at++, 0, mapRow);
+            mapRow->addElement(0, 0, rect);
+            mapRow->addElement(0, 1, renderHeatmap(rect, panel.heatmap, style));
+            mapRow->setColumnStretchFactor(1, 0.001);
+            rects.push_back(rect);
+            if (!columns)
+                row = at;
+            continue;
+        }
+        target->addElement(at++, 0, rect);
         if (!panel.xZeroLine)
             rect->axis(QCPAxis::atBottom)->grid()->setZeroLinePen(Qt::NoPen);
         if (panel.integerX && !panel.logX && panel.xTickLabels.isEmpty())
@@ -298,10 +330,10 @@ std::vector<QCPAxisRect*> renderPlot(QCustomPlot* plot, const PlotSpec& spec, co
                              [axis, labels = panel.xTickLabels] { labelVisibleTicks(axis, labels); });
         }
         auto* legend = new QCPLegend;
-        layout->addElement(row++, 0, legend);
+        target->addElement(at++, 0, legend);
         legend->setLayer(QStringLiteral("legend"));
         legend->setFillOrder(QCPLayoutGrid::foColumnsFirst);
-        legend->setWrap(3);
+        legend->setWrap(columns ? 1 : 3);
         legend->setBrush(c.background);
         legend->setBorderPen(Qt::NoPen);
         legend->setTextColor(c.foreground);
@@ -311,13 +343,15 @@ std::vector<QCPAxisRect*> renderPlot(QCustomPlot* plot, const PlotSpec& spec, co
         // clipped. An icon a little taller than the text keeps every glyph inside.
         legend->setIconSize(QSize(32, QFontMetrics(legend->font()).height() + 4));
         legend->setMargins(QMargins(12, 0, 12, 4));
-        layout->setRowStretchFactor(row - 1, 0.001);
+        target->setRowStretchFactor(at - 1, 0.001);
         for (const Series& s : panel.series)
             addSeries(s, rect, legend, style);
         fitAxes(rect, panel);
         if (!panel.xTickLabels.isEmpty())
             labelVisibleTicks(rect->axis(QCPAxis::atBottom), panel.xTickLabels);
         rects.push_back(rect);
+        if (!columns)
+            row = at;
     }
     if (!spec.caption.isEmpty()) {
         auto* caption = new QCPTextElement(plot, spec.caption, font(style.fontPointSize));
@@ -330,7 +364,7 @@ std::vector<QCPAxisRect*> renderPlot(QCustomPlot* plot, const PlotSpec& spec, co
     if (!spec.caption.isEmpty())
         layout->setRowStretchFactor(row - 1, 0.001);
     // Panels share the left margin so their y axes line up.
-    if (rects.size() > 1) {
+    if (rects.size() > 1 && !columns) {
         auto* group = new QCPMarginGroup(plot);
         for (QCPAxisRect* rect : rects)
             rect->setMarginGroup(QCP::msLeft | QCP::msRight, group);

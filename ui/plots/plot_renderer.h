@@ -7,6 +7,7 @@
 
 #include <vector>
 
+class QCPAxis;
 class QCPAxisRect;
 class QCustomPlot;
 
@@ -23,6 +24,10 @@ struct PlotStyle {
 // `plot` must be freshly constructed, or emptied of its plottables, items and layout (PlotView
 // does). Returns the axis rect of each panel, in order.
 std::vector<QCPAxisRect*> renderPlot(QCustomPlot* plot, const PlotSpec& spec, const PlotStyle& style);
+
+// Text ticks at the integer positions of `labels` that the axis shows, thinned so they never
+// collide; call again when the range changes.
+void labelVisibleTicks(QCPAxis* axis, const QStringList& labels);
 
 // A plot that renderPlot() drew from `drawn`, given the numbers of `spec` in place: the same
 // panels with the same series (kinds, colours, legend entries), only their data, names and the

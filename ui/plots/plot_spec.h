@@ -30,11 +30,26 @@ struct Series {
     int colour = 0;                // index into the Okabe-Ito palette (plot_renderer.h)
     std::vector<double> x, y;      // y unused for Band
     std::vector<double> low, high; // Band only
+    std::vector<double> exactY;    // when set: the CSV's y, the signed value of a drawn |y| (log axes)
     QStringList labels;            // per point, for the hover tooltip (optional)
     double width = 0.8;            // Bars only
     bool dashed = false;
     bool inLegend = true;          // false: explained by the caption instead (keeps legends short)
     bool markers = true;           // Line: a marker at every point (false: long curves, a line only)
+};
+
+// A matrix drawn as coloured cells on a diverging scale centred at 0, with symmetric limits
+// and a colour bar (the Jacobian). Row 0 is at the top, as in the matrix.
+struct Heatmap {
+    int rows = 0, cols = 0;
+    std::vector<double> values;   // row-major, rows * cols
+    QStringList rowLabels;        // per row: the y axis's ticks, the tooltip's names
+    QStringList colLabels;        // per column: the x axis's ticks
+    QString valueLabel;           // the colour bar's
+    QString rowSymbol = QStringLiteral("y"), colSymbol = QStringLiteral("x");  // d y_a / d x_b in tooltips
+    bool cellNumbers = false;     // each cell's value written in it (small matrices only)
+    bool empty() const { return rows == 0 || cols == 0; }
+    double at(int row, int col) const { return values[std::size_t(row) * std::size_t(cols) + std::size_t(col)]; }
 };
 
 struct Panel {
@@ -52,6 +67,7 @@ struct Panel {
     std::optional<std::pair<double, double>> xRange, yRange;
     int yTickCount = 0;            // > 0: about this many y ticks (a short panel), else the default
     std::vector<Series> series;
+    Heatmap heatmap;               // when not empty: drawn instead of series (axes from its labels)
 };
 
 struct PlotSpec {
@@ -59,6 +75,7 @@ struct PlotSpec {
     QString title;
     QString caption;  // under the plot; may hold '\n'
     std::vector<Panel> panels;
+    bool sideBySide = false;  // panels in one row rather than one column
 };
 
 }  // namespace bnflow::ui

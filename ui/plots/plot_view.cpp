@@ -1,5 +1,7 @@
 #include <plots/plot_view.h>
 
+#include <plots/heatmap_renderer.h>
+
 #include <qcustomplot.h>
 
 #include <QToolTip>
@@ -100,6 +102,14 @@ QString PlotView::labelAt(const QPoint& pos) const
             continue;
         const QCPAxis* x = rect->axis(QCPAxis::atBottom);
         const QCPAxis* y = rect->axis(QCPAxis::atLeft);
+        if (const Heatmap& map = spec_.panels[p].heatmap; !map.empty()) {
+            // The cell under the mouse, wherever in it.
+            const double col = std::round(x->pixelToCoord(pos.x()));
+            const double row = std::round(y->pixelToCoord(pos.y()));
+            if (col >= 0 && row >= 0 && col < map.cols && row < map.rows)
+                return heatmapCellLabel(map, int(row), int(col));
+            continue;
+        }
         for (const Series& s : spec_.panels[p].series) {
             const std::vector<double>& ys = s.kind == SeriesKind::Band ? s.high : s.y;
             for (std::size_t k = 0; k < std::size_t(s.labels.size()) && k < s.x.size() && k < ys.size(); ++k) {

@@ -3,6 +3,7 @@
 #include <document/display_settings.h>
 #include <document/file_names.h>
 #include <document/session_document.h>
+#include <plots/jacobian_plot.h>
 #include <plots/plot_job.h>
 #include <plots/plot_view.h>
 #include <plots/timing_lab.h>
@@ -118,10 +119,13 @@ PlotsPanel::PlotsPanel(SessionDocument* document, DisplaySettings* display, QWid
     connect(job_, &PlotJob::ready, this, &PlotsPanel::showPlot);
     connect(computingDelay_, &QTimer::timeout, this, [this] {
         if (job_->busy()) {
-            message_->setText(tr("Computing the %1 plot (it runs the gradient check)... the plot below "
-                                 "is the previous one.").arg(currentPlot()));
+            message_->setText(currentPlot() == QLatin1String("jacobian")
+                                  ? tr("Computing the Jacobian of a large set (its eigenvalues are O(M\u00b3))... "
+                                       "the plot below is the previous one.")
+                                  : tr("Computing the %1 plot (it runs the gradient check)... the plot below "
+                                       "is the previous one.").arg(currentPlot()));
             checkCancel_->show();
-            checkProgress_->show();
+            checkProgress_->setVisible(currentPlot() != QLatin1String("jacobian"));  // no progress to report
             checkPoll_->start();
         }
     });
@@ -143,7 +147,9 @@ PlotsPanel::PlotsPanel(SessionDocument* document, DisplaySettings* display, QWid
         checkProgress_->hide();
         exportImage_->setEnabled(true);
         exportCsv_->setEnabled(true);
-        message_->setText(tr("Gradient check cancelled; the plot below is the previous one."));
+        message_->setText(currentPlot() == QLatin1String("jacobian")
+                              ? tr("Jacobian cancelled; the plot below is the previous one.")
+                              : tr("Gradient check cancelled; the plot below is the previous one."));
     });
     connect(lab_, &TimingLab::progress, this, &PlotsPanel::timingProgress);
     connect(lab_, &TimingLab::finished, this, &PlotsPanel::timingFinished);
@@ -210,8 +216,17 @@ void PlotsPanel::refresh()
         return;
     const QString name = currentPlot();
     const bool perSample = termsPerSample(document_->norm());
-    featureBox_->setVisible(name == QLatin1String("terms") && !perSample);
-    sampleBox_->setVisible(name == QLatin1String("terms") && perSample);
+    const bool jacobian = name == QLatin1String("jacobian");
+    const JacobianSelectors selects = jacobianSelectors(document_->norm());
+    featureBox_->setVisible((name == QLatin1String("terms") && !perSample) || (jacobian && selects.feature));
+    sampleBox_->setVisible((name == QLatin1String("terms") && perSample) || (jacobian && selects.sample));
+    feature_->setToolTip(jacobian ? tr("The feature whose set's Jacobian is drawn (batch norm: its column; "
+                                       "group norm: its group)")
+                                  : tr("The feature (column) whose samples' terms are drawn"));
+    sample_->setToolTip(jacobian ? tr("The sample whose set's Jacobian is drawn (its row; group norm: the row's "
+                                      "group that holds the feature)")
+                                 : tr("The sample (row) whose features' terms are drawn: this layer normalizes "
+                                      "each sample over its features"));
     stepBox_->setVisible(name == QLatin1String("gradcheck"));
     // A plot that shows batch norm only says why for another layer (plot_builders.h).
     const QString unavailable = familyPlotUnavailable(name, document_->norm());
@@ -255,6 +270,18 @@ void PlotsPanel::refresh()
     options.feature = feature_->value();
     options.sample = sample_->value();
     options.h = step_->currentData().toDouble();
+    if (jacobian && jacobianSize(document_->session(), options.feature, options.sample) > kJacobianForegroundSize) {
+        // A large set: two dense eigensolvers, O(M^3), on the worker; the staged dx is copied too.
+        const Matrix& stagedDx = analysis ? analysis->staged.dx : family->staged.dx;
+        job_->request([session = document_->session(), stagedDx, options] {
+            return jacobianPlot(session, stagedDx, options.feature, options.sample);
+        });
+        exportImage_->setEnabled(false);
+        exportCsv_->setEnabled(false);
+        if (!computingDelay_->isActive())
+            computingDelay_->start();
+        return;
+    }
     if (isCheckPlot(name)) {
         // The session is copied into the request: later edits cannot touch what the worker reads.
         PlotOptions checkOptions = options;

@@ -248,6 +248,12 @@ int ResultsPanel::columns() const
     return columns_;
 }
 
+void ResultsPanel::addAboveTables(QWidget* widget)
+{
+    auto* column = static_cast<QVBoxLayout*>(layout());
+    column->insertWidget(column->indexOf(notices_) + 1, widget);
+}
+
 // The user's text as HTML that a label can always wrap: cut to `limit` characters (a 1 MB title
 // once grew the window to 900 000 px and crashed it) and with a break opportunity (U+200B) in
 // every run of 40 characters without a space, so that a long URL wraps instead of widening.

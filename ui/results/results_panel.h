@@ -29,6 +29,8 @@ public:
     MatrixView* view(const QString& name) const;
     // How many columns of tables the width allows (3, 2 or 1); the page scrolls down instead.
     int columns() const;
+    // Puts `widget` under the notices, above the tables (the precision lens's panel).
+    void addAboveTables(QWidget* widget);
 
 protected:
     bool event(QEvent* event) override;

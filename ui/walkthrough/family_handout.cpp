@@ -5,6 +5,7 @@
 #include <walkthrough/formula_view.h>
 #include <walkthrough/graph_view.h>
 #include <walkthrough/handout_page.h>
+#include <walkthrough/jacobian_page.h>
 #include <walkthrough/walkthrough_state.h>
 
 #include <document/display_settings.h>
@@ -28,7 +29,8 @@ using namespace handout;
 // A quantity's values as an HTML table; what exercise mode hides is "?" (a per-set statistic
 // is hidden whole when any of it is), as in batch norm's handout.
 QString valuesHtml(const Eigen::Map<const Matrix>& m, const DisplaySettings& display, int maxRows = 12,
-                   const Exercise* exercise = nullptr, std::string_view id = {})
+                   const Exercise* exercise = nullptr, std::string_view id = {},
+                   const QString& columnSymbol = QStringLiteral("j"))
 {
     const auto hidden = [&](int i, int j) {
         if (!exercise)
@@ -39,7 +41,7 @@ QString valuesHtml(const Eigen::Map<const Matrix>& m, const DisplaySettings& dis
         default: return exercise->isHidden(id, i, j);
         }
     };
-    return handout::valuesTable(m, display, maxRows, hidden);
+    return handout::valuesTable(m, display, maxRows, hidden, columnSymbol);
 }
 
 // "one per sample (4 x 1)": the shape a statistic of this layer has.
@@ -155,9 +157,17 @@ bool writeFamilyHandout(const SessionDocument& document, const DisplaySettings& 
                                                                         display.significantDigits()))
                                            .toHtmlEscaped()),
                      y, width, 10);
-        y = drawText(painter, valuesHtml(familyValueOf(step.id, s, a), display, 12, &s.exercise, step.id), y, width, 9);
+        // Columns are features, or a statistic's channels (c=) or groups (g=); a per-sample
+        // statistic has one unnamed column.
+        const auto values = familyValueOf(step.id, s, a);
+        const QString columns = values.cols() == s.features() ? QStringLiteral("j")
+                                : r.layer == Layer::GroupNorm  ? QStringLiteral("g")
+                                : r.layer == Layer::BatchNorm  ? QStringLiteral("c")
+                                                               : QString();  // one per sample
+        y = drawText(painter, valuesHtml(values, display, 12, &s.exercise, step.id, columns), y, width, 9);
         smallestGraphText = std::min(smallestGraphText, pages.drawGraph(graph, y));
     }
+    drawJacobianPage(pages, s, a.staged.dx, {j, i});
     if (graphTextPoints)
         *graphTextPoints = smallestGraphText;
     return pages.finish(path, error);

@@ -4,6 +4,7 @@
 #include <document/session_document.h>
 #include <walkthrough/formula_view.h>
 #include <walkthrough/handout_page.h>
+#include <walkthrough/jacobian_page.h>
 #include <walkthrough/graph_view.h>
 #include <walkthrough/walkthrough_state.h>
 
@@ -90,6 +91,7 @@ bool writeHandout(const SessionDocument& document, const DisplaySettings& displa
         y = drawText(painter, tableHtml(valueOf(step.id, s, *a), display, 12, &s.exercise, step.id), y, width, 9);
         smallestGraphText = std::min(smallestGraphText, pages.drawGraph(graph, y));
     }
+    drawJacobianPage(pages, s, a->staged.dx, {j, focus.sample});
     if (graphTextPoints)
         *graphTextPoints = smallestGraphText;
     return pages.finish(path, error);

@@ -56,10 +56,12 @@ private:
 // Draws rich text into a column of width `width` at y; returns the y below it.
 double drawText(QPainter& p, const QString& html, double y, double width, double pointSize);
 
-// The values as an HTML table of at most maxRows rows; a cell for which hidden(i, j) is true
-// is "?" (the handout of a locked exercise must not give its answers away).
+// The values as an HTML table of at most maxRows rows, headed "i=0", "i=1", ... down the side
+// (more than one row) and "j=0", ... across the top (columnSymbol: "c" for channels, "g" for
+// groups, empty for no column headers); a cell for which hidden(i, j) is true is "?" (the handout of a locked exercise must
+// not give its answers away).
 QString valuesTable(const Eigen::Map<const Matrix>& m, const DisplaySettings& display, int maxRows,
-                    const std::function<bool(int, int)>& hidden = {});
+                    const std::function<bool(int, int)>& hidden = {}, const QString& columnSymbol = QStringLiteral("j"));
 
 }  // namespace handout
 }  // namespace bnflow::ui

@@ -6,6 +6,7 @@
 #include <tables/result_models.h>
 #include <walkthrough/formula_view.h>
 #include <walkthrough/graph_view.h>
+#include <walkthrough/walkthrough_lens.h>
 #include <walkthrough/walkthrough_state.h>
 
 #include <core/teach/catalogue.h>
@@ -158,6 +159,8 @@ void WalkthroughPanel::fillSteps()
     for (int row = 0; row < steps_->count(); ++row)
         steps_->item(row)->setToolTip(steps_->item(row)->text());
     steps_->setCurrentRow(state_->step());
+    if (lens_)
+        lens_->markSteps();
 }
 
 void WalkthroughPanel::followLayer()
@@ -234,6 +237,12 @@ QString WalkthroughPanel::stepTitle() const
         .arg(phaseName(step), QString::fromStdString(labelWithSymbol(step.output())));
 }
 
+void WalkthroughPanel::takeKeyboardFocus()
+{
+    if (!steps_->hasFocus())
+        steps_->setFocus(Qt::OtherFocusReason);
+}
+
 void WalkthroughPanel::setLectureScale(double scale)
 {
     scale_ = std::clamp(scale, 0.6, 4.0);
@@ -242,6 +251,8 @@ void WalkthroughPanel::setLectureScale(double scale)
     font.setPointSizeF(font.pointSizeF() * scale_);
     for (QWidget* w : {static_cast<QWidget*>(meaning_), static_cast<QWidget*>(plugged_), static_cast<QWidget*>(title_)})
         w->setFont(font);
+    if (lensNote_)
+        lensNote_->setFont(font);
     title_->setStyleSheet(QStringLiteral("font-weight: bold"));
     // The node labels follow (GraphView lays out with its font); at 1 it inherits the
     // application font again, so that a later Preferences size reaches it.
@@ -326,6 +337,24 @@ void WalkthroughPanel::refresh()
                               .arg(document_->whyNoAnalysis()));
     valuesModel_->setQuantity(step.id);
     selectStatistic();
+    if (lens_)
+        lens_->showNote();
+}
+
+void WalkthroughPanel::setLens(const LensState* lens)
+{
+    lensNote_ = new QLabel(this);
+    lensNote_->setObjectName(QStringLiteral("lensNote"));
+    lensNote_->setWordWrap(true);
+    lensNote_->setStyleSheet(QStringLiteral("QLabel { color: black; background: #fee0b6; padding: 4px; }"));
+    lensNote_->setFont(plugged_->font());
+    addBelowNumbers(lensNote_);
+    lens_ = new WalkthroughLens(lens, state_, steps_, lensNote_, this);
+}
+
+bool WalkthroughPanel::isMarkedBirth(int row) const
+{
+    return lens_ && lens_->isMarkedBirth(row);
 }
 
 }  // namespace bnflow::ui

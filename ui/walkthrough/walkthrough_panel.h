@@ -21,6 +21,8 @@ class CellFocus;
 class DisplaySettings;
 class FormulaView;
 class GraphView;
+class LensState;
+class WalkthroughLens;
 class MatrixModel;
 class MatrixView;
 class SessionDocument;
@@ -38,11 +40,20 @@ public:
     MatrixView* values() const { return values_; }
     QString stepTitle() const;
     void setLectureScale(double scale);  // lecture mode: larger formula and text
+    // Puts the keyboard focus in the panel (its step list), so that the stepping keys step
+    // right after the tab was switched to, by mouse or by Alt+W (the tab bar would take them).
+    void takeKeyboardFocus();
     double lectureScale() const { return scale_; }
     // Presenting: only the formula, the numbers and the graph; the step list and table hide.
     void setPresenting(bool presenting);
     // A widget shown under the plugged-in numbers (the student's values beside the right ones).
     void addBelowNumbers(QWidget* widget);
+    // The precision lens (walkthrough_lens.h): while it is on, the step where the error is born
+    // (or the type overflows) is marked in the step list, and each step says its error.
+    void setLens(const LensState* lens);
+    QLabel* lensNote() const { return lensNote_; }
+    // Whether the step list marks this row as where the error is born.
+    bool isMarkedBirth(int row) const;
 
 protected:
     void resizeEvent(QResizeEvent* event) override;
@@ -94,6 +105,8 @@ private:
     double scale_ = 1.0;
     int framedFeature_ = 0;  // the feature last framed through the shared CellFocus
     QString selectedStatistic_;  // the statistic this panel selected in the focus, if any
+    QLabel* lensNote_ = nullptr;
+    WalkthroughLens* lens_ = nullptr;  // while a lens is set
 };
 
 }  // namespace bnflow::ui

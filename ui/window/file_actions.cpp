@@ -6,6 +6,8 @@
 #include <document/session_document.h>
 #include <files/atomic_write.h>
 
+#include <core/io/session_npz.h>
+
 #include <core/io/csv.h>
 #include <core/teach/family_report.h>
 #include <core/io/file_read.h>
@@ -29,6 +31,7 @@ constexpr std::size_t kMaxCsvBytes = 64u << 20;
 const QString kSessionFilter =
     QObject::tr("bnflow sessions and networks (*.bnflow.json *.bnflow-net.json *.json *.npz);;All files (*)");
 const QString kCsvFilter = QObject::tr("CSV files (*.csv *.tsv *.txt);;All files (*)");
+const QString kNpzFilter = QObject::tr("NumPy archives (*.npz);;All files (*)");
 
 QAction* action(QObject* parent, const QString& text, QKeySequence::StandardKey key, const QString& tip)
 {
@@ -65,6 +68,9 @@ FileActions::FileActions(SessionDocument* document, QWidget* window)
     importCsv_->setStatusTip(tr("Replace x by a table of numbers (comma, tab or semicolon separated)"));
     exportCsv_ = new QAction(tr("&Export results as CSV..."), this);
     exportCsv_->setStatusTip(tr("Every input, forward value and gradient, one value a line"));
+    exportNpz_ = new QAction(tr("Export session for &NumPy (.npz)..."), this);
+    exportNpz_->setStatusTip(tr("x, gamma, beta, dout, eps and the layer's keys as one np.load-able archive: "
+                                "the inputs for your own backward pass"));
     recent_ = new QMenu(tr("Open &Recent"), window);
     examples_ = new QMenu(tr("E&xamples"), window);
 
@@ -97,6 +103,12 @@ FileActions::FileActions(SessionDocument* document, QWidget* window)
                                         suggestedFileName(*document_, QStringLiteral("results"), QStringLiteral("csv")));
         if (!path.isEmpty())
             exportResultsCsv(path);
+    });
+    connect(exportNpz_, &QAction::triggered, this, [this] {
+        const QString path = chooseFile(tr("Export session for NumPy"), kNpzFilter, true,
+                                        suggestedFileName(*document_, QStringLiteral("session"), QStringLiteral("npz")));
+        if (!path.isEmpty())
+            exportSessionNpz(path);
     });
     rebuildRecentMenu();
     rebuildExamplesMenu();
@@ -194,6 +206,20 @@ bool FileActions::exportResultsCsv(const QString& path)
     return true;
 }
 
+bool FileActions::exportSessionNpz(const QString& path)
+{
+    const std::string bytes = writeSessionNpz(document_->session());
+    QString error;
+    if (bytes.empty())
+        error = files::writeError(path, tr("the archive could not be built"));
+    else if (files::writeFileAtomically(path, QByteArray::fromStdString(bytes), &error)) {
+        emit exported(tr("Exported the session to %1: np.load it for x, gamma, beta, dout and eps").arg(path));
+        return true;
+    }
+    showError(tr("Cannot export the session"), error);
+    return false;
+}
+
 QString FileActions::suggestedSessionPath() const
 {
     if (!document_->filePath().isEmpty())
@@ -201,12 +227,14 @@ QString FileActions::suggestedSessionPath() const
     return suggestedFileName(*document_, {}, QStringLiteral("bnflow.json"));
 }
 
-void FileActions::openExample(int index)
+bool FileActions::openExample(int index)
 {
     const auto& list = examples();
     if (index < 0 || index >= int(list.size()) || !maybeSave())
-        return;
+        return false;
     document_->reset(list[std::size_t(index)].session);
+    emit exampleOpened(index);
+    return true;
 }
 
 bool FileActions::handleDrop(const QList<QUrl>& urls)
@@ -276,13 +304,14 @@ void FileActions::rebuildExamplesMenu()
                 sub = examples_->addMenu(example.submenu);
             }
             menu = sub;
-            if (example.section != section)
+            if (example.section != section && !example.section.isEmpty())
                 menu->addSection(example.section);
             section = example.section;
         }
         QAction* a = menu->addAction(example.title);
-        // The annotation: the session's notes (shown in the status bar, and as the tooltip).
-        const QString notes = QString::fromStdString(example.session.notes);
+        // The annotation: the session's notes, or for a precision preset what to look for there
+        // (shown in the status bar, and as the tooltip).
+        const QString notes = example.lookFor.isEmpty() ? QString::fromStdString(example.session.notes) : example.lookFor;
         a->setStatusTip(notes);
         a->setToolTip(notes.isEmpty() ? example.title : notes);
         connect(a, &QAction::triggered, this, [this, k] { openExample(k); });

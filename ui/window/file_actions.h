@@ -29,6 +29,7 @@ public:
     QAction* saveAsAction() const { return saveAs_; }
     QAction* importCsvAction() const { return importCsv_; }
     QAction* exportCsvAction() const { return exportCsv_; }
+    QAction* exportNpzAction() const { return exportNpz_; }
     QMenu* recentMenu() const { return recent_; }
     QMenu* examplesMenu() const { return examples_; }
 
@@ -38,7 +39,10 @@ public:
     bool save();                          // Save As when the document has no file yet
     bool importCsv(const QString& path);  // replaces x: one undo step
     bool exportResultsCsv(const QString& path);
-    void openExample(int index);
+    // The session as an .npz for NumPy (core's writeSessionNpz), written whole or not at all.
+    bool exportSessionNpz(const QString& path);
+    // False when the user kept the session (or no such example); else exampleOpened().
+    bool openExample(int index);
     bool handleDrop(const QList<QUrl>& urls);  // a session opens, a CSV is imported
 
     // true when the document may be replaced: saved, discarded, or not modified. false: cancel.
@@ -68,6 +72,7 @@ public:
 signals:
     // After a file was written: one line naming it, for the status bar.
     void exported(const QString& message);
+    void exampleOpened(int index);  // examples()[index] was opened
     // A network was opened (a file or an example): the window shows the Depth tab.
     void networkOpened();
 
@@ -89,6 +94,7 @@ private:
     QAction* saveAs_;
     QAction* importCsv_;
     QAction* exportCsv_;
+    QAction* exportNpz_;
     QMenu* recent_;
     QMenu* examples_;
 };

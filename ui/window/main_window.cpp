@@ -1,11 +1,15 @@
 #include <window/main_window.h>
 
 #include <document/display_settings.h>
+#include <document/examples.h>
 #include <document/file_names.h>
 #include <document/session_document.h>
 #include <editors/editor_panels.h>
 #include <editors/parameter_panel.h>
 #include <plots/plots_panel.h>
+#include <precision/lens_menu.h>
+#include <precision/lens_panel.h>
+#include <precision/lens_state.h>
 #include <results/results_panel.h>
 #include <tables/matrix_view.h>
 #include <check/check_panel.h>
@@ -35,6 +39,7 @@
 #include <QScrollBar>
 #include <QStatusBar>
 #include <QTabWidget>
+#include <QTimer>
 #include <QUndoStack>
 
 namespace bnflow::ui {
@@ -121,6 +126,16 @@ void MainWindow::setupViews()
         walkthroughState_->setStep(step);
         tabs_->setCurrentWidget(walkthrough_);
     });
+    // Once the walkthrough is shown, the stepping keys are its own: after the event that
+    // switched tabs (a click, or Alt+W, which leaves the focus on the tab bar) the focus moves
+    // into the panel.
+    connect(tabs_, &QTabWidget::currentChanged, this, [this] {
+        if (tabs_->currentWidget() == walkthrough_)
+            QTimer::singleShot(0, walkthrough_, [this] {
+                if (tabs_->currentWidget() == walkthrough_)
+                    walkthrough_->takeKeyboardFocus();
+            });
+    });
     tabs_->setDocumentMode(true);
     setCentralWidget(tabs_);
     lecture_ = new LectureMode(this, tabs_, walkthrough_);
@@ -166,6 +181,7 @@ void MainWindow::setupMenus()
     file->addSeparator();
     file->addAction(files_->importCsvAction());
     file->addAction(files_->exportCsvAction());
+    file->addAction(files_->exportNpzAction());
     file->addAction(tr("Export &plot image..."), plots_, &PlotsPanel::chooseAndExportImage);
     file->addAction(tr("Export plot &data (CSV)..."), plots_, &PlotsPanel::chooseAndExportCsv);
     file->addSeparator();
@@ -195,6 +211,19 @@ void MainWindow::setupMenus()
     for (QDockWidget* d : findChildren<QDockWidget*>())
         view->addAction(d->toggleViewAction());
     setupWalkthroughActions(file, view);
+    // The precision lens; its presets (the panel's or File > Examples') open with their lens on.
+    lens_ = new LensState(document_, this);
+    lensPanel_ = new LensPanel(lens_, results_);
+    results_->addAboveTables(lensPanel_);
+    walkthrough_->setLens(lens_);
+    connect(lensPanel_, &LensPanel::presetRequested, files_, &FileActions::openExample);
+    connect(files_, &FileActions::exampleOpened, this, [this](int index) {
+        if (!lensPanel_->showExample(index))
+            return;
+        tabs_->setCurrentWidget(resultsPage_);
+        statusBar()->showMessage(examples().at(std::size_t(index)).lookFor, 15000);
+    });
+    view->addMenu(new LensMenu(lens_, view));
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     QAction* derivation = help->addAction(tr("The &derivation"), this, [this] {

@@ -20,6 +20,8 @@ class DisplaySettings;
 class DoutPanel;
 class ExercisePanel;
 class FileActions;
+class LensPanel;
+class LensState;
 class LectureMode;
 class NetworkDocument;
 class WalkthroughPanel;
@@ -51,6 +53,8 @@ public:
     ComparePanel* comparePanel() const { return compare_; }
     RunningPanel* runningPanel() const { return running_; }
     ExercisePanel* exercisePanel() const { return exercise_; }
+    LensState* lens() const { return lens_; }
+    LensPanel* lensPanel() const { return lensPanel_; }
     DepthPanel* depthPanel() const { return depth_; }
     NetworkDocument* networkDocument() const { return network_; }
     QTabWidget* tabs() const { return tabs_; }
@@ -102,6 +106,8 @@ private:
     ComparePanel* compare_ = nullptr;
     RunningPanel* running_ = nullptr;
     ExercisePanel* exercise_ = nullptr;
+    LensState* lens_ = nullptr;
+    LensPanel* lensPanel_ = nullptr;
     NetworkDocument* network_ = nullptr;
     DepthPanel* depth_ = nullptr;
     QWidget* depthPage_ = nullptr;  // the scroll area around depth_

@@ -26,6 +26,8 @@
 #include <QTextBrowser>
 #include <QUndoStack>
 #include <QUrl>
+#include <core/io/session_npz.h>
+
 #include <QtTest>
 
 #include <sys/stat.h>
@@ -96,15 +98,16 @@ void TestMainWindow::showsTheExample()
 
 void TestMainWindow::everyExampleLoads()
 {
-    QCOMPARE(int(examples().size()), 16);
+    QCOMPARE(int(examples().size()), 20);
     QMenu* menu = window_->files()->examplesMenu();
-    // Seven batch-norm examples, then the family's submenu and the Depth tab's networks (each
-    // after a separator).
-    QCOMPARE(menu->actions().size(), 11);
+    // Seven batch-norm examples, then the family's submenu, the precision lens's presets and the
+    // Depth tab's networks (each after a separator).
+    QCOMPARE(menu->actions().size(), 13);
     QVERIFY(menu->actions().at(7)->isSeparator());
     QCOMPARE(menu->actions().at(8)->menu() ? menu->actions().at(8)->text() : QString(), QString("Normalization family"));
-    QVERIFY(menu->actions().at(9)->isSeparator());
-    QVERIFY(menu->actions().at(10)->menu() && menu->actions().at(10)->text().contains("Networks"));
+    QCOMPARE(menu->actions().at(10)->menu() ? menu->actions().at(10)->text() : QString(), QString("Precision lens"));
+    QVERIFY(menu->actions().at(11)->isSeparator());
+    QVERIFY(menu->actions().at(12)->menu() && menu->actions().at(12)->text().contains("Networks"));
     for (QAction* action : menu->actions().mid(0, 7)) {
         action->trigger();
         QVERIFY2(!document_->session().notes.empty(), qPrintable(action->text()));
@@ -151,7 +154,7 @@ void TestMainWindow::everyFamilyExampleOpensThroughTheMenu()
         QVERIFY2((dx - Matrix(familyValueOf("dx", example.session, *expected.analysis))).cwiseAbs().maxCoeff() < 1e-12,
                  qPrintable(example.title));
     }
-    QCOMPARE(k, examples().size());
+    QCOMPARE(k, std::size_t(16));  // the precision lens's presets follow (tests/ui/precision)
     QCOMPARE(sections, (QStringList{"Per sample", "Batch norm"}));
 }
 
@@ -282,6 +285,18 @@ void TestMainWindow::importAndExportCsv()
     const QString expected = QString("fused_dx,1,2,%1").arg(DisplaySettings::fullPrecision(a.fused.grads.dx(1, 2)));
     QVERIFY2(lines.contains(expected), qPrintable(expected));
     QVERIFY(lines.contains(QString("dgamma,,0,%1").arg(DisplaySettings::fullPrecision(a.staged.dgamma[0]))));
+
+    // The session for NumPy: an archive that reads back as the document's session, seeded dout
+    // as its numbers; a folder that does not exist is an error message, not a file.
+    const QString npz = dir.filePath("session.npz");
+    QVERIFY(window_->files()->exportSessionNpz(npz));
+    QFile archive(npz);
+    QVERIFY(archive.open(QIODevice::ReadOnly));
+    const SessionLoad back = parseSessionNpz(archive.readAll().toStdString());
+    QVERIFY(back.ok());
+    QVERIFY(back.session->x == document_->session().x && back.session->dout == document_->session().dout);
+    QVERIFY(!window_->files()->exportSessionNpz(dir.filePath("no/such/folder/s.npz")));
+    QVERIFY2(errors_.last().contains("s.npz"), qPrintable(errors_.last()));
 }
 
 void TestMainWindow::preferencesPersistAndApply()
