@@ -1,5 +1,7 @@
 #include <core/net/network.h>
 
+#include <core/math/products.h>
+
 #include <cmath>
 
 namespace bnflow {
@@ -55,8 +57,8 @@ NormConfig normConfig(Layer layer)
 // h @ W + b (b left out without bias).
 Matrix affine(const Matrix& h, const LayerParameters& p)
 {
-    Matrix out(h.rows(), p.W.cols());
-    out.noalias() = h * p.W;
+    Matrix out;
+    multiply(Product::AB, h, p.W, out);
     if (p.b.size())
         out.rowwise() += p.b;
     return out;
@@ -134,14 +136,14 @@ NetworkBackward backwardPass(const Network& net, const Dataset& data, const Netw
         LayerGradients& grad = g.layers[std::size_t(k)];
         const Matrix& input = k == 0 ? data.x : f.hidden[std::size_t(k - 1)].act;
         // dout is d loss / d (input @ W + b) here.
-        grad.dW.noalias() = input.transpose() * dout;
+        multiply(Product::AtB, input, dout, grad.dW);
         if (p.b.size())
             grad.db = dout.colwise().sum();
         if (k == 0)
             break;
         const HiddenForward& below = f.hidden[std::size_t(k - 1)];
         LayerGradients& belowGrad = g.layers[std::size_t(k - 1)];
-        belowGrad.dact.noalias() = dout * p.W.transpose();
+        multiply(Product::ABt, dout, p.W, belowGrad.dact);
         Matrix dz = activationBackward(shape.activation, belowGrad.dact, below.act);
         if (shape.norm) {  // the family's fused backward: dx, dgamma and dbeta of the norm
             const LayerParameters& q = net.layers[std::size_t(k - 1)];

@@ -1,6 +1,7 @@
 // core/net: the network's backward pass against central differences of its own loss (every norm
 // and activation, independent of PyTorch), and the seeded draws' properties (doc/depth.md).
 #include <core/io/network_files.h>
+#include <core/math/products.h>
 #include <core/net/depth_run.h>
 #include <core/net/seeded.h>
 
@@ -23,6 +24,8 @@ private slots:
     void seededLabelsCoverEveryClass();
     void seededWeightsHaveTheGainsScale();
     void stepMovesAgainstTheGradient();
+    void productsMatchSums_data();
+    void productsMatchSums();
 };
 
 namespace {
@@ -168,6 +171,51 @@ void TestNetwork::stepMovesAgainstTheGradient()
         QVERIFY((net.layers[k].W - (before.layers[k].W - 0.01 * g.layers[k].dW)).cwiseAbs().maxCoeff() < 1e-15);
     QVERIFY(loss(net, data) < loss(before, data));  // a small step lowers the loss
     QCOMPARE(result.report->steps.front().loss, result.report->loss);
+}
+
+void TestNetwork::productsMatchSums_data()
+{
+    QTest::addColumn<int>("rows");
+    QTest::addColumn<int>("inner");
+    QTest::addColumn<int>("cols");
+    QTest::newRow("the default network's 32 x 100 x 100") << 32 << 100 << 100;
+    QTest::newRow("odd sizes 7 x 13 x 5") << 7 << 13 << 5;
+    QTest::newRow("one sample") << 1 << 30 << 27;
+    QTest::newRow("wider than a block, 130 x 300 x 65") << 130 << 300 << 65;
+}
+
+// Every product, in whichever copy of Eigen this processor runs (products.h), against the
+// plain sums that define it, in long double.
+void TestNetwork::productsMatchSums()
+{
+    QFETCH(int, rows);
+    QFETCH(int, inner);
+    QFETCH(int, cols);
+    std::srand(unsigned(rows * 1000 + cols));
+    const Matrix a = Matrix::Random(rows, inner);
+    const Matrix b = Matrix::Random(inner, cols);
+    const Matrix at = a.transpose();
+    const Matrix bt = b.transpose();
+    Matrix ab, atb, abt;
+    multiply(Product::AB, a, b, ab);
+    multiply(Product::AtB, at, b, atb);
+    multiply(Product::ABt, a, bt, abt);
+    for (const Matrix* out : {&ab, &atb, &abt}) {
+        QCOMPARE(out->rows(), Eigen::Index(rows));
+        QCOMPARE(out->cols(), Eigen::Index(cols));
+    }
+    double worst = 0;
+    for (int i = 0; i < rows; ++i)
+        for (int j = 0; j < cols; ++j) {
+            long double sum = 0;
+            for (int k = 0; k < inner; ++k)
+                sum += static_cast<long double>(a(i, k)) * b(k, j);
+            for (const Matrix* out : {&ab, &atb, &abt})
+                worst = std::max(worst, double(std::fabs((*out)(i, j) - sum)));
+        }
+    QVERIFY2(worst <= 1e-14 * inner, qPrintable(QString("worst %1 (x86-64-v3 copy: %2)")
+                                                   .arg(worst)
+                                                   .arg(productsUseV3() ? "yes" : "no")));
 }
 
 QTEST_GUILESS_MAIN(TestNetwork)

@@ -1,0 +1,25 @@
+# Fails if an object of bnflow_products_v3 defines a weak (W, V) or unique (u) symbol other than
+# its renamed Eigen's and the C++ runtime's personality reference, which are the same in every
+# object. Run by CTest: cmake -DOBJECTS=<objects> -DNM=<nm> -P products_v3_symbols.cmake
+foreach(object IN LISTS OBJECTS)
+  execute_process(COMMAND ${NM} -C --defined-only ${object}
+    OUTPUT_VARIABLE symbols RESULT_VARIABLE status)
+  if(NOT status EQUAL 0)
+    message(FATAL_ERROR "nm failed on ${object}")
+  endif()
+  string(REPLACE "\n" ";" lines "${symbols}")
+  set(shared 0)
+  foreach(line IN LISTS lines)
+    if(line MATCHES "^[0-9a-f]+ [WVu] (.*)$")
+      set(name "${CMAKE_MATCH_1}")
+      math(EXPR shared "${shared} + 1")
+      if(NOT name MATCHES "bnflow_eigen_v3" AND NOT name STREQUAL "DW.ref.__gxx_personality_v0")
+        message(FATAL_ERROR "${object} defines a shared symbol outside the renamed Eigen: ${name}")
+      endif()
+    endif()
+  endforeach()
+  if(shared EQUAL 0)
+    message(FATAL_ERROR "${object}: no renamed Eigen symbol found; is the check still reading it?")
+  endif()
+  message(STATUS "${object}: ${shared} shared symbols, all in bnflow_eigen_v3")
+endforeach()
