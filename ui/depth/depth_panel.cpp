@@ -113,6 +113,12 @@ DepthPanel::DepthPanel(NetworkDocument* document, DisplaySettings* display, QWid
     layout->addWidget(sideScroll);
     layout->addWidget(plots, 1);
 
+    // A layer's histogram stands for the layer: a click on it opens the layer's norm.
+    for (PlotView* view : {actView_, gradView_})
+        connect(view, &PlotView::panelClicked, this, [this](int k) {
+            layer_->setCurrentIndex(k);
+            openLayerNorm(k);
+        });
     chooseFile = [](const QString&, const QString&, const QString&) { return QString(); };
     connect(document_, &NetworkDocument::changed, this, [this] {
         trainer_->clear();  // the steps were of the network before the edit
@@ -298,6 +304,11 @@ void DepthPanel::refresh()
     openNorm_->setToolTip(p.shape.norm ? tr("Open the layer's %1 with its batch in the walkthrough")
                                              .arg(QString::fromUtf8(layerTitle(*p.shape.norm).data()))
                                        : tr("This network has no norm to open"));
+    const QString hint = p.shape.norm ? tr("Click a layer to open its %1, with its batch, in the walkthrough")
+                                            .arg(QString::fromUtf8(layerTitle(*p.shape.norm).data()))
+                                      : QString();
+    actView_->setHint(hint);
+    gradView_->setHint(hint);
     if (!document_->compareProblem().isEmpty())
         message_->setText(document_->compareProblem());
 }

@@ -4,6 +4,8 @@
 
 #include <qcustomplot.h>
 
+#include <QApplication>
+#include <QTimer>
 #include <QToolTip>
 #include <QVBoxLayout>
 
@@ -47,6 +49,41 @@ void PlotView::setSpec(const PlotSpec& spec, const PlotStyle& style)
     render(spec, style, keepRanges);
 }
 
+void PlotView::watchClicks()
+{
+    click_ = new QTimer(this);
+    click_->setSingleShot(true);
+    connect(click_, &QTimer::timeout, this, [this] { emit panelClicked(clickedPanel_); });
+    connect(plot_, &QCustomPlot::mousePress, this, [this](QMouseEvent* event) {
+        pressedAt_ = event->pos();
+        doubleClicked_ = false;
+    });
+    connect(plot_, &QCustomPlot::mouseRelease, this, [this](QMouseEvent* event) {
+        constexpr int kDragPixels = 4;
+        if (event->button() != Qt::LeftButton || doubleClicked_ ||
+            (event->pos() - pressedAt_).manhattanLength() > kDragPixels)
+            return;
+        clickedPanel_ = panelAt(event->pos());
+        if (clickedPanel_ >= 0)
+            click_->start(QApplication::doubleClickInterval());
+    });
+}
+
+int PlotView::panelAt(const QPoint& pos) const
+{
+    for (std::size_t p = 0; p < rects_.size(); ++p)
+        if (rects_[p]->rect().contains(pos))
+            return int(p);
+    return -1;
+}
+
+void PlotView::setHint(const QString& hint)
+{
+    hint_ = hint;
+    if (plot_)
+        plot_->setToolTip(hint);
+}
+
 void PlotView::resetZoom()
 {
     render(spec_, style_, false);
@@ -68,9 +105,13 @@ void PlotView::render(const PlotSpec& spec, const PlotStyle& style, bool keepRan
         layout()->addWidget(plot_);
         connect(plot_, &QCustomPlot::mouseMove, this, &PlotView::showLabel);
         connect(plot_, &QCustomPlot::mouseDoubleClick, this, [this] {
+            click_->stop();
+            doubleClicked_ = true;
             // Not from inside QCustomPlot's own event handler, which must not see its plot redrawn.
             QMetaObject::invokeMethod(this, &PlotView::resetZoom, Qt::QueuedConnection);
         });
+        plot_->setToolTip(hint_);
+        watchClicks();
     } else {
         plot_->clearItems();
         plot_->clearPlottables();
@@ -131,7 +172,7 @@ void PlotView::showLabel(QMouseEvent* event)
     if (text.isEmpty())
         QToolTip::hideText();
     else
-        QToolTip::showText(event->globalPosition().toPoint(), text, plot_);
+        QToolTip::showText(event->globalPosition().toPoint(), hint_.isEmpty() ? text : text + QStringLiteral("\n\n") + hint_, plot_);
 }
 
 }  // namespace bnflow::ui

@@ -29,6 +29,8 @@
 #include <QUndoStack>
 #include <QtTest>
 
+#include <qcustomplot.h>
+
 using namespace bnflow;
 using namespace bnflow::ui;
 
@@ -48,6 +50,7 @@ private slots:
     void trainRunsInTheBackground();
     void trainCanBeCancelled();
     void clickingANormOpensTheWalkthrough();
+    void clickingALayersHistogramOpensItsNorm();
     void networkFilesOpenAndSaveInTheTab();
     void lessonsAreInFileExamples();
     void exportWritesTheTabsPlot();
@@ -219,6 +222,29 @@ void TestDepthPanel::clickingANormOpensTheWalkthrough()
     // Without a norm there is nothing to open.
     QVERIFY(network()->setNorm(std::nullopt));
     QVERIFY(!child<QPushButton>("depthOpenNorm")->isEnabled());
+}
+
+void TestDepthPanel::clickingALayersHistogramOpensItsNorm()
+{
+    window_->resize(1366, 768);
+    QCustomPlot* plot = panel()->findChild<PlotView*>(QStringLiteral("depthGradients"))->plot();
+    QTRY_VERIFY(plot->isVisible() && plot->axisRectCount() == network()->file().layers);
+    // A double-click (which fits the ranges again) opens nothing.
+    const QPoint third = plot->axisRect(3)->rect().center();
+    QTest::mouseDClick(plot, Qt::LeftButton, Qt::NoModifier, third);
+    QTest::qWait(QApplication::doubleClickInterval() + 100);
+    QVERIFY(window_->tabs()->currentWidget() != static_cast<QWidget*>(window_->walkthrough()));
+    // A drag pans; it opens nothing either.
+    QTest::mousePress(plot, Qt::LeftButton, Qt::NoModifier, third);
+    QTest::mouseMove(plot, third + QPoint(30, 0));
+    QTest::mouseRelease(plot, Qt::LeftButton, Qt::NoModifier, third + QPoint(30, 0));
+    QTest::qWait(QApplication::doubleClickInterval() + 100);
+    QVERIFY(window_->tabs()->currentWidget() != static_cast<QWidget*>(window_->walkthrough()));
+    // A click on layer 3's gradients opens layer 3's norm with its batch.
+    QTest::mouseClick(plot, Qt::LeftButton, Qt::NoModifier, third);
+    QTRY_COMPARE(window_->tabs()->currentWidget(), static_cast<QWidget*>(window_->walkthrough()));
+    QVERIFY(document_->session().x == network()->pass().forward.hidden[3].pre);
+    QCOMPARE(child<QComboBox>("depthLayer")->currentIndex(), 3);
 }
 
 void TestDepthPanel::networkFilesOpenAndSaveInTheTab()
