@@ -98,6 +98,9 @@ struct LoadedSession {
 LoadedSession loadSessionArgument(const ParsedArgs& parsed);
 // Throws BadInput naming the session, for the first of `problems` (if any).
 void throwProblems(const std::string& name, const Problems& problems);
+// NETWORK "-" (depth, export): standard input's text, at most a network file's 1 MiB; throws
+// BadInput naming `name` when it cannot be read or is larger.
+std::string readNetworkFromStandardInput(const std::string& name);
 
 // The text for stdout, written whole to file descriptor 1. Returns an empty string on success,
 // else the reason (strerror) for the one-line message.

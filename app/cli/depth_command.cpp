@@ -41,25 +41,6 @@ bad input (exit 2) naming the step.
 
 namespace {
 
-std::string readStandardInput(const std::string& name)
-{
-    std::string text;
-    char buffer[1 << 16];
-    for (;;) {
-        const ssize_t got = ::read(STDIN_FILENO, buffer, sizeof buffer);
-        if (got == 0)
-            return text;
-        if (got < 0) {
-            if (errno == EINTR)
-                continue;
-            throw BadInput{name + ": cannot be read: " + std::strerror(errno)};
-        }
-        text.append(buffer, std::size_t(got));
-        if (text.size() > kMaxNetworkFileBytes)
-            throw BadInput{name + ": is larger than 1 MiB; not a network file"};
-    }
-}
-
 std::string meanStdJson(const MeanStd& s)
 {
     return "{\"mean\": " + json::number(s.mean) + ", \"std\": " + json::number(s.std) + "}";
@@ -117,7 +98,7 @@ Output depthCommand(const ParsedArgs& parsed)
     const std::string name = standardInput ? "standard input" : oneLine(clippedPath(path));
     std::string text;
     if (standardInput)
-        text = readStandardInput(name);
+        text = readNetworkFromStandardInput(name);
     else if (const auto what = readRegularFile(path, kMaxNetworkFileBytes, text, "network file"))
         throw BadInput{name + ": " + *what};
 

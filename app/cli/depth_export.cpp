@@ -1,5 +1,6 @@
 // bnflow-cli export NETWORK --plot depth-...: the Depth tab's plots of a network file
-// (doc/depth.md#the-depth-tab), told from a session by its "format" key. Everything is checked
+// (doc/depth.md#the-depth-tab), told from a session by its "format" key, or "-" (standard input)
+// when a depth plot is asked for. Everything is checked
 // and computed before Qt starts; the file is written whole or not at all.
 #include "cli.h"
 #include "qt_start.h"
@@ -36,7 +37,8 @@ Output depthExport(const ParsedArgs& parsed, const QString& name, const QString&
                    const ui::PlotStyle& style)
 {
     const std::string& path = parsed.positional.front();
-    const std::string shown = oneLine(clippedPath(path));
+    const bool standardInput = path == "-";
+    const std::string shown = standardInput ? "standard input" : oneLine(clippedPath(path));
     if (!ui::depthPlotNames().contains(name))
         throw BadInput{shown + ": format: is \"bnflow-network\"; --plot " + name.toStdString() +
                        " draws a session; a network has " + ui::depthPlotNames().join(QStringLiteral(", ")).toStdString()};
@@ -61,11 +63,15 @@ Output depthExport(const ParsedArgs& parsed, const QString& name, const QString&
     }
 
     std::string text;
-    if (const auto what = readRegularFile(path, kMaxNetworkFileBytes, text, "network file"))
+    if (standardInput)
+        text = readNetworkFromStandardInput(shown);
+    else if (const auto what = readRegularFile(path, kMaxNetworkFileBytes, text, "network file"))
         throw BadInput{shown + ": " + *what};
     NetworkFileLoad file = parseNetworkFile(text);
     throwProblems(shown, file.problems);
-    NetworkInputsLoad inputs = loadNetworkInputs(*file.file, std::filesystem::path(path).parent_path().string());
+    // File names in the network are relative to its folder; to the current folder for "-".
+    const std::string folder = standardInput ? "" : std::filesystem::path(path).parent_path().string();
+    NetworkInputsLoad inputs = loadNetworkInputs(*file.file, folder);
     throwProblems(shown, inputs.problems);
     const Network& net = inputs.inputs->network;
     const Dataset& data = inputs.inputs->data;

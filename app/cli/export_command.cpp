@@ -46,7 +46,7 @@ Plots (NAME):
             text += std::string(15, ' ') + kind.options + "\n";
     }
     text += "\nPlots of a network file (NETWORK, *.bnflow-net.json: told from a session by its\n"
-            "\"format\": \"bnflow-network\"; doc/depth.md#the-depth-tab):\n";
+            "\"format\": \"bnflow-network\", or - for standard input; doc/depth.md#the-depth-tab):\n";
     for (const QString& name : ui::depthPlotNames()) {
         std::string line = "  " + name.toStdString();
         line.resize(21, ' ');
@@ -137,7 +137,9 @@ Output exportCommand(const ParsedArgs& parsed)
             throw UsageError{"option --theme expects light or dark, got '" + clipped(*theme) + "'"};
         style.theme = *theme == "dark" ? ui::Theme::Dark : ui::Theme::Light;
     }
-    if (isNetworkArgument(parsed))
+    // Standard input is read once: "-" is a network when a depth plot is asked of it.
+    const bool standardInput = parsed.positional.size() == 1 && parsed.positional.front() == "-";
+    if ((depth && standardInput) || isNetworkArgument(parsed))
         return depthExport(parsed, name, outPath, size, style);
     if (depth)
         throw BadInput{(parsed.positional.empty() ? std::string("SESSION") : oneLine(clippedPath(parsed.positional.front()))) +

@@ -1,6 +1,7 @@
 // The SESSION argument of every command: a file, or "-" for standard input.
 #include "cli.h"
 
+#include <core/io/network_files.h>
 #include <core/io/npy.h>
 #include <core/io/session_json.h>
 
@@ -105,6 +106,25 @@ LoadedAnyLayer loadAndAnalyzeAnyLayer(const ParsedArgs& parsed)
         out.family = std::move(result.analysis);
     }
     return out;
+}
+
+std::string readNetworkFromStandardInput(const std::string& name)
+{
+    std::string text;
+    char buffer[1 << 16];
+    for (;;) {
+        const ssize_t got = ::read(STDIN_FILENO, buffer, sizeof buffer);
+        if (got == 0)
+            return text;
+        if (got < 0) {
+            if (errno == EINTR)
+                continue;
+            throw BadInput{name + ": cannot be read: " + std::strerror(errno)};
+        }
+        text.append(buffer, std::size_t(got));
+        if (text.size() > kMaxNetworkFileBytes)
+            throw BadInput{name + ": is larger than 1 MiB; not a network file"};
+    }
 }
 
 }  // namespace bnflow::cli

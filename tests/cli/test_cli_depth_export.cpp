@@ -24,6 +24,7 @@ private slots:
     void everyPlotEveryFormat_data();
     void everyPlotEveryFormat();
     void anyNameWithTheFormatIsANetwork();
+    void networkFromStandardInput();
     void badArguments_data();
     void badArguments();
     void helpListsTheDepthPlots();
@@ -80,6 +81,27 @@ void TestCliDepthExport::anyNameWithTheFormatIsANetwork()
     const Run run = runCli({"export", renamed, "--plot", "depth-ratios", "--out", out});
     QCOMPARE(run.exitCode, 0);
     QVERIFY(QFile(out).size() > 100);
+}
+
+// NETWORK "-" is standard input, as for depth: the same CSV as from the file.
+void TestCliDepthExport::networkFromStandardInput()
+{
+    QTemporaryDir dir;
+    QFile network(kNetwork);
+    QVERIFY(network.open(QIODevice::ReadOnly));
+    const QByteArray text = network.readAll();
+    const QString fromFile = dir.filePath("file.csv"), fromInput = dir.filePath("stdin.csv");
+    QCOMPARE(runCli({"export", kNetwork, "--plot", "depth-ratios", "--out", fromFile}).exitCode, 0);
+    const Run run = runCliWithInput({"export", "-", "--plot", "depth-ratios", "--out", fromInput}, text);
+    QVERIFY2(run.exitCode == 0, run.err.constData());
+    QFile a(fromFile), b(fromInput);
+    QVERIFY(a.open(QIODevice::ReadOnly) && b.open(QIODevice::ReadOnly));
+    QVERIFY(a.size() > 100);
+    QCOMPARE(b.readAll(), a.readAll());
+    // Bad input from standard input is named so.
+    const Run bad = runCliWithInput({"export", "-", "--plot", "depth-ratios", "--out", fromInput}, "{\"format\": \"bnflow-network\"}");
+    QCOMPARE(bad.exitCode, 2);
+    QVERIFY2(bad.err.startsWith("bnflow-cli export: standard input: "), bad.err.constData());
 }
 
 void TestCliDepthExport::badArguments_data()
