@@ -15,6 +15,7 @@
 #include <check/check_panel.h>
 #include <compare/compare_panel.h>
 #include <depth/depth_panel.h>
+#include <depth/network_document.h>
 #include <running/running_panel.h>
 #include <exercise/exercise_panel.h>
 #include <walkthrough/graph_view.h>
@@ -357,10 +358,13 @@ void MainWindow::refreshStatus()
 
 void MainWindow::refreshTitle()
 {
-    const QString path = document_->filePath();
+    // The title names the document the visible tab edits: the network on the Depth tab.
+    const bool network = network_ && tabs_->currentWidget() == depthPage_;
+    const QString path = network ? network_->filePath() : document_->filePath();
     setWindowFilePath(path);
-    setWindowTitle(QStringLiteral("%1[*] — bnflow").arg(path.isEmpty() ? tr("Untitled") : QFileInfo(path).fileName()));
-    setWindowModified(document_->isModified());
+    const QString untitled = network ? tr("Untitled network") : tr("Untitled");
+    setWindowTitle(QStringLiteral("%1[*] — bnflow").arg(path.isEmpty() ? untitled : QFileInfo(path).fileName()));
+    setWindowModified(network ? network_->isModified() : document_->isModified());
 }
 
 void MainWindow::showRefusal(const QString& message)

@@ -34,6 +34,9 @@ void MainWindow::setupDepth()
     });
     // The docks edit the session, which the Depth tab does not show: it takes their room.
     connect(tabs_, &QTabWidget::currentChanged, this, [this] { showSessionDocks(tabs_->currentWidget() != depthPage_); });
+    connect(tabs_, &QTabWidget::currentChanged, this, &MainWindow::refreshTitle);
+    connect(network_, &NetworkDocument::filePathChanged, this, &MainWindow::refreshTitle);
+    connect(network_, &NetworkDocument::modifiedChanged, this, &MainWindow::refreshTitle);
 }
 
 void MainWindow::showSessionDocks(bool shown)

@@ -51,6 +51,7 @@ private slots:
     void trainCanBeCancelled();
     void clickingANormOpensTheWalkthrough();
     void clickingALayersHistogramOpensItsNorm();
+    void titleNamesTheNetworkOnTheDepthTab();
     void networkFilesOpenAndSaveInTheTab();
     void lessonsAreInFileExamples();
     void exportWritesTheTabsPlot();
@@ -245,6 +246,25 @@ void TestDepthPanel::clickingALayersHistogramOpensItsNorm()
     QTRY_COMPARE(window_->tabs()->currentWidget(), static_cast<QWidget*>(window_->walkthrough()));
     QVERIFY(document_->session().x == network()->pass().forward.hidden[3].pre);
     QCOMPARE(child<QComboBox>("depthLayer")->currentIndex(), 3);
+}
+
+void TestDepthPanel::titleNamesTheNetworkOnTheDepthTab()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("deep.bnflow-net.json"));
+    QString error;
+    QVERIFY2(network()->save(path, &error), qPrintable(error));
+    QVERIFY(window_->windowTitle().startsWith(QLatin1String("deep.bnflow-net.json")));
+    QVERIFY(!window_->isWindowModified());
+    QVERIFY(network()->setGain(0.5));
+    QVERIFY(window_->isWindowModified());
+    // The Results tab edits the session: its title, its modified state.
+    window_->showView(QStringLiteral("results"));
+    QVERIFY(!window_->windowTitle().contains(QLatin1String("deep")));
+    QVERIFY(!window_->isWindowModified());
+    window_->showView(QStringLiteral("depth"));
+    QVERIFY(window_->windowTitle().startsWith(QLatin1String("deep.bnflow-net.json")));
+    QVERIFY(window_->isWindowModified());
 }
 
 void TestDepthPanel::networkFilesOpenAndSaveInTheTab()
