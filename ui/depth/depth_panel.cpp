@@ -85,6 +85,10 @@ DepthPanel::DepthPanel(NetworkDocument* document, DisplaySettings* display, QWid
     auto* right = new QSplitter(Qt::Vertical, this);
     right->addWidget(ratiosView_);
     right->addWidget(updatesView_);
+    // The per-layer plot has two panels and, comparing, a legend of six: it gets 3/5 of the height.
+    right->setStretchFactor(0, 3);
+    right->setStretchFactor(1, 2);
+    right->setSizes({360, 240});
     auto* plots = new QSplitter(Qt::Horizontal, this);
     plots->addWidget(scroll);
     plots->addWidget(right);
@@ -204,6 +208,11 @@ QWidget* DepthPanel::buildSettings()
     compare_->setObjectName(QStringLiteral("depthCompare"));
     compare_->addItem(tr("off"), QStringLiteral("off"));
     addNorms(compare_, tr("no norm"));
+    compareShows_ = new QComboBox(box);
+    compareShows_->setObjectName(QStringLiteral("depthCompareShows"));
+    compareShows_->addItem(tr("activations"));
+    compareShows_->addItem(tr("gradients"));
+    compareShows_->setToolTip(tr("While comparing, the two networks' histograms of this kind stand side by side"));
 
     form->addRow(tr("Layers"), layers_);
     form->addRow(tr("Width"), width_);
@@ -217,6 +226,7 @@ QWidget* DepthPanel::buildSettings()
     form->addRow(tr("Seed"), seed_);
     form->addRow(tr("lr"), lr_);
     form->addRow(tr("Compare"), compare_);
+    form->addRow(tr("Histograms"), compareShows_);
 
     connect(layers_, &QSpinBox::valueChanged, document_, &NetworkDocument::setLayers);
     connect(width_, &QSpinBox::valueChanged, document_, &NetworkDocument::setWidth);
@@ -238,6 +248,7 @@ QWidget* DepthPanel::buildSettings()
         const bool on = compare_->currentData().toString() != QLatin1String("off");
         document_->setCompare(on, on ? normOf(compare_) : std::nullopt);
     });
+    connect(compareShows_, &QComboBox::currentIndexChanged, this, &DepthPanel::showHistograms);
     return box;
 }
 
@@ -283,8 +294,7 @@ void DepthPanel::refresh()
     const PlotStyle s = style();
     actView_->setSpec(depthActivationsPlot(p), s);
     gradView_->setSpec(depthGradientsPlot(p), s);
-    compareActView_->setVisible(other != nullptr);
-    compareGradView_->setVisible(other != nullptr);
+    showHistograms();
     if (other) {
         compareActView_->setSpec(depthActivationsPlot(*other), s);
         compareGradView_->setSpec(depthGradientsPlot(*other), s);
@@ -311,6 +321,19 @@ void DepthPanel::refresh()
     gradView_->setHint(hint);
     if (!document_->compareProblem().isEmpty())
         message_->setText(document_->compareProblem());
+}
+
+void DepthPanel::showHistograms()
+{
+    // Four columns of histograms do not fit a laptop beside the per-layer plots: comparing, the
+    // two networks' activations, or their gradients, stand side by side.
+    const bool comparing = document_->comparePicture() != nullptr;
+    const bool gradients = compareShows_->currentIndex() == 1;
+    compareShows_->setEnabled(comparing);
+    actView_->setVisible(!comparing || !gradients);
+    compareActView_->setVisible(comparing && !gradients);
+    gradView_->setVisible(!comparing || gradients);
+    compareGradView_->setVisible(comparing && gradients);
 }
 
 void DepthPanel::refreshUpdates()

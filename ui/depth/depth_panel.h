@@ -63,6 +63,7 @@ private:
     QWidget* buildActions();
     void refresh();       // widgets and plots from the document
     void refreshUpdates();
+    void showHistograms();  // which histogram columns show, comparing or not
     PlotStyle style() const;
     void setGainFromSlider(int position);
 
@@ -81,6 +82,7 @@ private:
     QSpinBox* seed_ = nullptr;
     QDoubleSpinBox* lr_ = nullptr;
     QComboBox* compare_ = nullptr;
+    QComboBox* compareShows_ = nullptr;  // comparing: activations or gradients side by side
     QSpinBox* steps_ = nullptr;
     QPushButton* train_ = nullptr;
     QPushButton* cancel_ = nullptr;

@@ -166,7 +166,7 @@ PlotSpec depthRatiosPlot(const DepthPicture& picture, const DepthPicture* compar
     PlotSpec spec;
     spec.name = QStringLiteral("depth-ratios");
     spec.title = QObject::tr("Per layer");
-    Panel gradients(QString(), QObject::tr("dL/dh, grad:data"), false, true);
+    Panel gradients(QString(), QObject::tr("gradients"), false, true);  // the legend names each line
     gradients.integerX = true;
     Panel activations(QObject::tr("layer k (last: output)"), QObject::tr("activation"));
     activations.integerX = true;
@@ -174,6 +174,8 @@ PlotSpec depthRatiosPlot(const DepthPicture& picture, const DepthPicture* compar
     addRatioSeries(gradients, activations, picture, self, false);
     if (compare)
         addRatioSeries(gradients, activations, *compare, QStringLiteral(", ") + normTitle(compare->shape.norm), true);
+    if (compare)  // six long entries ("std, batch norm"): two to a row fit a laptop's column
+        gradients.legendColumns = activations.legendColumns = 2;
     const double right = double(picture.stats.size()) - 0.5;
     gradients.xRange = activations.xRange = std::pair(-0.5, right);
     spec.panels = {std::move(gradients), std::move(activations)};

@@ -167,7 +167,7 @@ bool sameShape(const PlotSpec& drawn, const PlotSpec& next)
         const Panel& b = next.panels[p];
         if (a.xLabel != b.xLabel || a.yLabel != b.yLabel || a.logX != b.logX || a.logY != b.logY ||
             a.xZeroLine != b.xZeroLine || a.integerX != b.integerX || a.xTickLabels != b.xTickLabels ||
-            a.yTickCount != b.yTickCount ||
+            a.yTickCount != b.yTickCount || a.legendColumns != b.legendColumns ||
             a.series.size() != b.series.size())
             return false;
         for (std::size_t k = 0; k < a.series.size(); ++k) {
@@ -333,7 +333,7 @@ std::vector<QCPAxisRect*> renderPlot(QCustomPlot* plot, const PlotSpec& spec, co
         target->addElement(at++, 0, legend);
         legend->setLayer(QStringLiteral("legend"));
         legend->setFillOrder(QCPLayoutGrid::foColumnsFirst);
-        legend->setWrap(columns ? 1 : 3);
+        legend->setWrap(columns ? 1 : std::max(1, panel.legendColumns));
         legend->setBrush(c.background);
         legend->setBorderPen(Qt::NoPen);
         legend->setTextColor(c.foreground);

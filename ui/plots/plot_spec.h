@@ -66,6 +66,7 @@ struct Panel {
     // must compare at a glance (the Depth tab's layers) share their axes.
     std::optional<std::pair<double, double>> xRange, yRange;
     int yTickCount = 0;            // > 0: about this many y ticks (a short panel), else the default
+    int legendColumns = 3;         // entries per legend row (panels one above the other)
     std::vector<Series> series;
     Heatmap heatmap;               // when not empty: drawn instead of series (axes from its labels)
 };

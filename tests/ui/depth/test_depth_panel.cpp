@@ -153,13 +153,37 @@ void TestDepthPanel::compareShowsTheOtherNormBeside()
     compare->setFocus();
     QTest::keyClick(compare, Qt::Key_Down);  // off -> no norm
     QVERIFY(network()->comparePicture());
-    QVERIFY(!panel()->compareActivationsView()->isHidden());
-    QVERIFY(!panel()->compareGradientsView()->isHidden());
+    // On a laptop the two networks' histograms of one kind stand side by side, none cut off:
+    // activations first, gradients on the Histograms box.
+    window_->resize(1366, 768);
+    const auto shown = [this] {
+        QList<PlotView*> views;
+        for (PlotView* v : {panel()->activationsView(), panel()->gradientsView(), panel()->compareActivationsView(),
+                            panel()->compareGradientsView()})
+            if (!v->isHidden())
+                views << v;
+        return views;
+    };
+    const auto wholeOnScreen = [this](PlotView* v) {
+        const QRect inWindow(v->mapTo(window_, QPoint(0, 0)), v->size());
+        return inWindow.right() < window_->width() && v->width() >= v->minimumWidth();
+    };
+    QCOMPARE(shown(), (QList<PlotView*>{panel()->activationsView(), panel()->compareActivationsView()}));
+    QTRY_VERIFY(wholeOnScreen(panel()->compareActivationsView()));
+    auto* kind = child<QComboBox>("depthCompareShows");
+    QVERIFY(kind->isEnabled());
+    kind->setFocus();
+    QTest::keyClick(kind, Qt::Key_Down);  // gradients
+    QCOMPARE(shown(), (QList<PlotView*>{panel()->gradientsView(), panel()->compareGradientsView()}));
+    QTRY_VERIFY(wholeOnScreen(panel()->compareGradientsView()));
     QVERIFY(panel()->compareActivationsView()->spec().title.contains(QLatin1String("no norm")));
     QCOMPARE(panel()->compareActivationsView()->spec().panels[0].xRange, panel()->activationsView()->spec().panels[0].xRange);
     QCOMPARE(network()->undoStack()->count(), 0);
+    compare->setFocus();
     QTest::keyClick(compare, Qt::Key_Up);
     QVERIFY(panel()->compareActivationsView()->isHidden());
+    QCOMPARE(shown(), (QList<PlotView*>{panel()->activationsView(), panel()->gradientsView()}));
+    QVERIFY(!kind->isEnabled());
 }
 
 void TestDepthPanel::trainRunsInTheBackground()
