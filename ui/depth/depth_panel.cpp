@@ -259,7 +259,25 @@ void DepthPanel::setGainFromSlider(int position)
 
 PlotStyle DepthPanel::style() const
 {
-    return {display_->theme(), display_->fontPointSize()};
+    return {display_->theme(), int(std::lround(display_->fontPointSize() * lectureScale_))};
+}
+
+PlotSpec DepthPanel::forScreen(PlotSpec spec) const
+{
+    // In a lecture the speaker says what the captions say, and large type needs the width:
+    // no captions, one legend entry a row.
+    if (lectureScale_ > 1.0) {
+        spec.caption.clear();
+        for (Panel& panel : spec.panels)
+            panel.legendColumns = 1;
+    }
+    return spec;
+}
+
+void DepthPanel::setLectureScale(double scale)
+{
+    lectureScale_ = scale;
+    refresh();
 }
 
 PlotSpec DepthPanel::plot(const QString& name) const
@@ -292,15 +310,15 @@ void DepthPanel::refresh()
     const DepthPicture& p = document_->picture();
     const DepthPicture* other = document_->comparePicture();
     const PlotStyle s = style();
-    actView_->setSpec(depthActivationsPlot(p), s);
-    gradView_->setSpec(depthGradientsPlot(p), s);
+    actView_->setSpec(forScreen(depthActivationsPlot(p)), s);
+    gradView_->setSpec(forScreen(depthGradientsPlot(p)), s);
     showHistograms();
     if (other) {
-        compareActView_->setSpec(depthActivationsPlot(*other), s);
-        compareGradView_->setSpec(depthGradientsPlot(*other), s);
+        compareActView_->setSpec(forScreen(depthActivationsPlot(*other)), s);
+        compareGradView_->setSpec(forScreen(depthGradientsPlot(*other)), s);
     }
     histograms_->setMinimumHeight(p.shape.hidden * kPixelsPerLayer + 110);
-    ratiosView_->setSpec(depthRatiosPlot(p, other), s);
+    ratiosView_->setSpec(forScreen(depthRatiosPlot(p, other)), s);
     refreshUpdates();
     {
         const QSignalBlocker block(layer_);
@@ -338,7 +356,7 @@ void DepthPanel::showHistograms()
 
 void DepthPanel::refreshUpdates()
 {
-    const PlotSpec spec = depthUpdatesPlot(trainer_->steps(), int(document_->picture().stats.size()));
+    const PlotSpec spec = forScreen(depthUpdatesPlot(trainer_->steps(), int(document_->picture().stats.size())));
     const PlotStyle s = style();
     // Untrained, the plot is the same frame after every edit: not drawn again during a drag.
     const PlotSpec& shown = updatesView_->spec();

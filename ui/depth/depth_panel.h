@@ -49,6 +49,9 @@ public:
     void chooseAndExport();
     void train();        // Train: starts K steps in the background
     void openLayerNorm(int k);  // emits openSession with layer k's norm, if it has one
+    // Lecture mode: the plots' type at `scale` times the display's size (1: as set).
+    void setLectureScale(double scale);
+    double lectureScale() const { return lectureScale_; }
 
     // For tests: answers the save dialog without a modal loop.
     std::function<QString(const QString& caption, const QString& filter, const QString& suggested)> chooseFile;
@@ -65,6 +68,7 @@ private:
     void refreshUpdates();
     void showHistograms();  // which histogram columns show, comparing or not
     PlotStyle style() const;
+    PlotSpec forScreen(PlotSpec spec) const;  // the tab's version of a plot (lecture mode: no captions)
     void setGainFromSlider(int position);
 
     NetworkDocument* document_;
@@ -82,7 +86,8 @@ private:
     QSpinBox* seed_ = nullptr;
     QDoubleSpinBox* lr_ = nullptr;
     QComboBox* compare_ = nullptr;
-    QComboBox* compareShows_ = nullptr;  // comparing: activations or gradients side by side
+    QComboBox* compareShows_ = nullptr;
+    double lectureScale_ = 1.0;  // comparing: activations or gradients side by side
     QSpinBox* steps_ = nullptr;
     QPushButton* train_ = nullptr;
     QPushButton* cancel_ = nullptr;

@@ -35,9 +35,11 @@ void LectureMode::setActive(bool active)
     active_ = active;
     if (active) {
         wasMaximized_ = window_->isMaximized();
+        presentingSelf_ = selfPage_ && tabs_->currentWidget() == selfPage_;
         // The walkthrough first: a tab that had put the docks away (Depth) gives them back on
         // leaving, and they are hidden here with the others, to come back after the lecture.
-        tabs_->setCurrentWidget(walkthrough_);
+        if (!presentingSelf_)
+            tabs_->setCurrentWidget(walkthrough_);
         hiddenDocks_.clear();
         for (QDockWidget* dock : window_->findChildren<QDockWidget*>())
             if (!dock->isHidden()) {  // isVisible() is false for all before the window shows
@@ -47,10 +49,16 @@ void LectureMode::setActive(bool active)
         window_->menuBar()->hide();
         window_->statusBar()->hide();
         tabs_->tabBar()->hide();
-        walkthrough_->setPresenting(true);
-        walkthrough_->setLectureScale(kLectureScale);
+        if (presentingSelf_) {
+            selfScaleNow_ = kLectureScale;
+            selfScale_(selfScaleNow_);
+        } else {
+            walkthrough_->setPresenting(true);
+            walkthrough_->setLectureScale(kLectureScale);
+        }
         window_->showFullScreen();
-        walkthrough_->setFocus();
+        if (!presentingSelf_)
+            walkthrough_->setFocus();
     } else {
         setBlank(false);
         for (QDockWidget* dock : hiddenDocks_)
@@ -58,8 +66,13 @@ void LectureMode::setActive(bool active)
         window_->menuBar()->show();
         window_->statusBar()->show();
         tabs_->tabBar()->show();
-        walkthrough_->setPresenting(false);
-        walkthrough_->setLectureScale(1.0);
+        if (presentingSelf_) {
+            selfScaleNow_ = 1.0;
+            selfScale_(1.0);
+        } else {
+            walkthrough_->setPresenting(false);
+            walkthrough_->setLectureScale(1.0);
+        }
         if (wasMaximized_)
             window_->showMaximized();
         else
@@ -67,14 +80,26 @@ void LectureMode::setActive(bool active)
     }
 }
 
+void LectureMode::setSelfPresenting(QWidget* page, std::function<void(double scale)> setScale)
+{
+    selfPage_ = page;
+    selfScale_ = std::move(setScale);
+}
+
 void LectureMode::larger()
 {
-    walkthrough_->setLectureScale(walkthrough_->lectureScale() * 1.15);
+    if (active_ && presentingSelf_)
+        selfScale_(selfScaleNow_ *= 1.15);
+    else
+        walkthrough_->setLectureScale(walkthrough_->lectureScale() * 1.15);
 }
 
 void LectureMode::smaller()
 {
-    walkthrough_->setLectureScale(walkthrough_->lectureScale() / 1.15);
+    if (active_ && presentingSelf_)
+        selfScale_(selfScaleNow_ /= 1.15);
+    else
+        walkthrough_->setLectureScale(walkthrough_->lectureScale() / 1.15);
 }
 
 bool LectureMode::isBlank() const
@@ -89,6 +114,8 @@ void LectureMode::setBlank(bool blank)
     if (blank) {
         blank_->raise();
         blank_->setFocus();
+    } else if (presentingSelf_) {
+        selfPage_->setFocus();
     } else {
         walkthrough_->setFocus();
     }

@@ -1,8 +1,12 @@
 // Lecture mode (F5): fullscreen, editing panels hidden, only the walkthrough with its graph,
 // formula and numbers, in large type (Ctrl + / Ctrl -); Esc returns; B blanks the screen.
+// A tab that presents itself (the Depth tab, setSelfPresenting) stays when F5 is pressed on it,
+// full screen at the lecture's scale.
 #pragma once
 
 #include <QObject>
+
+#include <functional>
 
 class QDockWidget;
 class QMainWindow;
@@ -25,6 +29,9 @@ public:
     void smaller();
     void setBlank(bool blank);
     bool isBlank() const;
+    // `page` (a tab of tabs) is lectured as itself; setScale(s) gives it the lecture's type scale
+    // (1 when the lecture ends).
+    void setSelfPresenting(QWidget* page, std::function<void(double scale)> setScale);
 
 protected:
     bool eventFilter(QObject* watched, QEvent* event) override;  // any key or click unblanks
@@ -34,6 +41,10 @@ private:
     QTabWidget* tabs_;
     WalkthroughPanel* walkthrough_;
     QWidget* blank_;
+    QWidget* selfPage_ = nullptr;
+    std::function<void(double)> selfScale_;
+    double selfScaleNow_ = 1.0;
+    bool presentingSelf_ = false;  // this lecture shows selfPage_, not the walkthrough
     bool active_ = false;
     bool wasMaximized_ = false;
     QList<QDockWidget*> hiddenDocks_;

@@ -5,6 +5,7 @@
 #include <depth/depth_panel.h>
 #include <depth/network_document.h>
 #include <document/session_document.h>
+#include <walkthrough/lecture_mode.h>
 #include <walkthrough/walkthrough_panel.h>
 #include <window/file_actions.h>
 
@@ -32,6 +33,9 @@ void MainWindow::setupDepth()
         tabs_->setCurrentWidget(walkthrough_);
         statusBar()->showMessage(tr("Opened %1 in the walkthrough").arg(QString::fromStdString(session.title)), 10000);
     });
+    // F5 on the Depth tab lectures the depth lab itself, its plots in larger type: less than the
+    // walkthrough's, as the tab shows three columns of plots where the walkthrough shows one graph.
+    lecture_->setSelfPresenting(depthPage_, [this](double scale) { depth_->setLectureScale(1.0 + (scale - 1.0) * 0.4); });
     // The docks edit the session, which the Depth tab does not show: it takes their room.
     connect(tabs_, &QTabWidget::currentChanged, this, [this] { showSessionDocks(tabs_->currentWidget() != depthPage_); });
     connect(tabs_, &QTabWidget::currentChanged, this, &MainWindow::refreshTitle);

@@ -19,6 +19,7 @@
 #include <QFile>
 #include <QLabel>
 #include <QMenu>
+#include <QMenuBar>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSignalSpy>
@@ -358,13 +359,32 @@ void TestDepthPanel::lectureModeFromTheTabGivesTheDocksBack()
 {
     auto* batch = window_->findChild<QDockWidget*>(QStringLiteral("batchDock"));
     QVERIFY(batch->isHidden());
+    QVERIFY(!panel()->activationsView()->spec().caption.isEmpty());
+    // F5 on the Depth tab lectures the depth lab itself: full screen, larger type, no captions.
+    window_->lectureMode()->setActive(true);
+    QVERIFY(window_->tabs()->currentWidget()->isAncestorOf(panel()));
+    QVERIFY(window_->menuBar()->isHidden());
+    QVERIFY(panel()->lectureScale() > 1.0);
+    QVERIFY(panel()->activationsView()->spec().caption.isEmpty());
+    QCOMPARE(panel()->activationsView()->spec().panels[0].legendColumns, 1);
+    const double scale = panel()->lectureScale();
+    window_->lectureMode()->larger();  // Ctrl +
+    QVERIFY(panel()->lectureScale() > scale);
+    QVERIFY(batch->isHidden());
+    window_->lectureMode()->setActive(false);
+    QCOMPARE(panel()->lectureScale(), 1.0);
+    QVERIFY(!panel()->activationsView()->spec().caption.isEmpty());
+    QVERIFY(window_->tabs()->currentWidget()->isAncestorOf(panel()));
+    QVERIFY(batch->isHidden());  // still the Depth tab, which takes their room
+    window_->showView(QStringLiteral("results"));
+    QVERIFY(!batch->isHidden());
+    // From any other tab, F5 lectures the walkthrough as before.
     window_->lectureMode()->setActive(true);
     QCOMPARE(window_->tabs()->currentWidget(), static_cast<QWidget*>(window_->walkthrough()));
     QVERIFY(batch->isHidden());
     window_->lectureMode()->setActive(false);
     QVERIFY(!batch->isHidden());
-    window_->showView(QStringLiteral("depth"));
-    QVERIFY(batch->isHidden());
+    QCOMPARE(panel()->lectureScale(), 1.0);
 }
 
 QTEST_MAIN(TestDepthPanel)
