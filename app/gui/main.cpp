@@ -1,5 +1,6 @@
 // bnflow: the GUI. `bnflow [SESSION] [--screenshot FILE.png] [--step K] [--view NAME]`.
 #include <check/check_panel.h>
+#include <depth/network_document.h>
 #include <document/autosave.h>
 #include <document/display_settings.h>
 #include <document/session_document.h>
@@ -11,7 +12,6 @@
 #include <walkthrough/walkthrough_state.h>
 #include <window/file_actions.h>
 #include <window/main_window.h>
-#include <depth/network_document.h>
 
 #include <core/teach/catalogue.h>
 
@@ -119,8 +119,10 @@ int main(int argc, char** argv)
     // instances still running are theirs, never offered (see autosave.h).
     std::unique_ptr<bnflow::ui::Autosave> autosave;
     bool restored = false;
+    bool networkRestored = false;
     if (!rendering) {
         const QString directory = bnflow::ui::Autosave::defaultDirectory();
+        bnflow::ui::Autosave::sweepStaleLocks(directory);
         QString recoveryError;
         const auto recovery = bnflow::ui::Autosave::pending(directory, &recoveryError);
         if (recovery) {
@@ -144,12 +146,49 @@ int main(int argc, char** argv)
             autosave->writeNow();  // restored work is in this instance's copy before the old one goes
             bnflow::ui::Autosave::discard(*recovery);
         }
+        // The Depth tab's network, likewise.
+        QString networkError;
+        const auto networkRecovery = bnflow::ui::Autosave::pendingNetwork(directory, &networkError);
+        if (networkRecovery) {
+            const QString what = networkRecovery->originalPath.isEmpty()
+                                     ? QObject::tr("an untitled network")
+                                     : QFileInfo(networkRecovery->originalPath).fileName();
+            const auto answer = QMessageBox::question(
+                nullptr, QObject::tr("Restore unsaved work?"),
+                QObject::tr("bnflow did not close properly. Restore the unsaved changes to %1 (the Depth tab), "
+                            "autosaved %2?").arg(what, networkRecovery->savedAt.toString(Qt::TextDate)),
+                QMessageBox::Yes | QMessageBox::No, QMessageBox::Yes);
+            bool keepCopy = false;  // a copy that could not be restored stays, to be rescued by hand
+            if (answer == QMessageBox::Yes) {
+                QString problem;
+                networkRestored = window.networkDocument()->restoreUnsaved(networkRecovery->file,
+                                                                           networkRecovery->originalPath, &problem);
+                if (!networkRestored) {
+                    keepCopy = true;
+                    QMessageBox::warning(nullptr, QObject::tr("Cannot restore network"),
+                                         QObject::tr("%1\n\nThe autosaved copy is kept at %2.")
+                                             .arg(problem, networkRecovery->copyPath));
+                }
+            }
+            bnflow::ui::autosaveNetwork(*autosave, window.networkDocument());
+            autosave->writeNow();  // restored work is in this instance's copy before the old one goes
+            if (!keepCopy)
+                bnflow::ui::Autosave::discard(*networkRecovery);
+        } else {
+            if (!networkError.isEmpty())
+                std::fprintf(stderr, "bnflow: the autosaved network cannot be read: %s\n", qPrintable(networkError));
+            bnflow::ui::autosaveNetwork(*autosave, window.networkDocument());
+        }
     }
 
     QString openError;
     // A network (its "format" says so) opens in the Depth tab; the session stays the example.
     const bool network = !positional.isEmpty() && bnflow::ui::FileActions::isNetworkFile(positional.front());
-    if (network) {
+    if (networkRestored && (network || (positional.isEmpty() && !restored)))
+        window.showView(QStringLiteral("depth"));
+    if (network && networkRestored) {  // the restored work stays; the file named is not opened over it
+        std::fprintf(stderr, "bnflow: restored the unsaved network; %s not opened\n", qPrintable(positional.front()));
+    } else if (network) {
         if (!window.networkDocument()->open(positional.front(), &openError)) {
             if (rendering)
                 return fail(2, openError);

@@ -1,5 +1,6 @@
 #include <depth/network_document.h>
 
+#include <document/autosave.h>
 #include <files/atomic_write.h>
 
 #include <core/io/file_read.h>
@@ -205,6 +206,27 @@ bool NetworkDocument::reset(const NetworkFile& file, const QString& filePath, QS
     install(file, std::move(*built));
     emit modifiedChanged(false);
     return true;
+}
+
+bool NetworkDocument::restoreUnsaved(const NetworkFile& file, const QString& filePath, QString* error)
+{
+    if (!reset(file, filePath, error))
+        return false;
+    undoStack_->resetClean();  // no state of this history is saved on disk
+    emit modifiedChanged(true);
+    return true;
+}
+
+void autosaveNetwork(Autosave& autosave, NetworkDocument* network)
+{
+    const int source = autosave.addSource({Autosave::kNetworkSuffix, [network] { return network->isModified(); },
+                                           [network] { return network->filePath(); },
+                                           [network] { return networkFileJson(network->file()); }});
+    QObject::connect(network, &NetworkDocument::changed, &autosave, [&autosave, source] { autosave.changed(source); });
+    QObject::connect(network, &NetworkDocument::modifiedChanged, &autosave, [&autosave, source](bool modified) {
+        if (!modified)
+            autosave.saved(source);
+    });
 }
 
 bool NetworkDocument::open(const QString& filePath, QString* error)

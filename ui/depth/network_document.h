@@ -17,6 +17,12 @@ class QUndoStack;
 
 namespace bnflow::ui {
 
+class Autosave;
+class NetworkDocument;
+
+// Has `autosave` keep a copy of the network while it has unsaved changes (autosave.h).
+void autosaveNetwork(Autosave& autosave, NetworkDocument* network);
+
 class NetworkDocument : public QObject {
     Q_OBJECT
 public:
@@ -56,6 +62,9 @@ public:
     // A fresh document (no undo history) holding `file` (an example); false with the message
     // when it cannot be built, and nothing changes.
     bool reset(const NetworkFile& file, const QString& filePath, QString* error);
+    // After a crash: `file` as unsaved changes to filePath (empty: untitled), its names read
+    // from filePath's folder; false with the message when it cannot be built.
+    bool restoreUnsaved(const NetworkFile& file, const QString& filePath, QString* error);
 
     // Edits: one undo step each. A refused edit (out of range, or a network the limits or its
     // files do not allow) changes nothing, emits editRefused(message) and returns false.

@@ -1,4 +1,5 @@
 // Autosave and crash recovery, down to a real process killed with SIGKILL mid-session.
+#include <depth/network_document.h>
 #include <document/autosave.h>
 #include <document/display_settings.h>
 #include <document/session_document.h>
@@ -23,6 +24,8 @@ class TestAutosave : public QObject {
 private slots:
     void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
     void writesOnlyUnsavedWork();
+    void networkIsAutosavedAndRestored();
+    void staleLocksAreSwept();
     void survivesKillMinus9();
     void unreadableCopyIsReportedNotLoaded();
     void secondInstanceLeavesALiveOnesCopyAlone();
@@ -72,6 +75,80 @@ void TestAutosave::writesOnlyUnsavedWork()
     QCOMPARE(Autosave::read(copy, &error)->originalPath, dir.filePath("saved.bnflow.json"));
     autosave.finish();  // a clean exit
     QVERIFY(!QFile::exists(copy));
+}
+
+// The Depth tab's network has its own copy beside the session's, with the same rules.
+void TestAutosave::networkIsAutosavedAndRestored()
+{
+    QTemporaryDir dir;
+    QString error;
+    QString copy;
+    NetworkFile edited;
+    {
+        SessionDocument document;
+        NetworkDocument network;
+        Autosave autosave(&document, dir.path(), 20);
+        autosaveNetwork(autosave, &network);
+        copy = autosave.copyPath(1);
+        QVERIFY(copy.endsWith(QLatin1String(".bnflow-net.json")));
+        QTest::qWait(100);
+        QVERIFY(!QFile::exists(copy));  // nothing unsaved, nothing written
+        QVERIFY(network.setGain(0.5));
+        QTRY_VERIFY(QFile::exists(copy));
+        QVERIFY(!QFile::exists(autosave.sessionPath()));  // the session has no unsaved work
+        QVERIFY(!Autosave::pendingNetwork(dir.path(), &error));  // a live instance's copy
+        QVERIFY(network.save(dir.filePath("deep.bnflow-net.json"), &error));
+        QVERIFY(!QFile::exists(copy));  // saved: nothing to recover
+        QVERIFY(network.setLayers(3));
+        QTRY_VERIFY(QFile::exists(copy));
+        edited = network.file();
+    }  // gone without finish(): a crash, as far as the copies are concerned
+
+    const auto recovery = Autosave::pendingNetwork(dir.path(), &error);
+    QVERIFY2(recovery, qPrintable(error));
+    QCOMPARE(recovery->copyPath, copy);
+    QCOMPARE(recovery->originalPath, dir.filePath("deep.bnflow-net.json"));
+    QCOMPARE(QByteArray::fromStdString(networkFileJson(recovery->file)), QByteArray::fromStdString(networkFileJson(edited)));
+    QVERIFY(!Autosave::pending(dir.path(), &error));  // no session copy was left
+    NetworkDocument restored;
+    QVERIFY2(restored.restoreUnsaved(recovery->file, recovery->originalPath, &error), qPrintable(error));
+    QVERIFY(restored.isModified());
+    QCOMPARE(restored.file().layers, 3);
+    QCOMPARE(restored.filePath(), dir.filePath("deep.bnflow-net.json"));
+    Autosave::discard(*recovery);
+    QVERIFY(!QFile::exists(copy));
+    QVERIFY(!Autosave::pendingNetwork(dir.path(), &error));
+}
+
+// A lock left by a killed instance with nothing unsaved is removed at the next start; a live
+// instance's lock and a lock beside a copy to recover stay.
+void TestAutosave::staleLocksAreSwept()
+{
+    QTemporaryDir dir;
+    SessionDocument document;
+    Autosave live(&document, dir.path(), 20);
+    document.setBeta(0, 2.0);
+    QTRY_VERIFY(QFile::exists(live.sessionPath()));
+    const QString liveLock = live.sessionPath().chopped(12) + QStringLiteral(".lock");
+    QVERIFY(QFile::exists(liveLock));
+    // A dead instance's lock: this process's own, with a process id that does not run.
+    QFile mine(liveLock);
+    QVERIFY(mine.open(QIODevice::ReadOnly));
+    QByteArray text = mine.readAll();
+    text = "2147480001" + text.mid(text.indexOf('\n'));
+    const QString dead = dir.filePath(QStringLiteral("autosave-2147480001-1.lock"));
+    const QString deadWithCopy = dir.filePath(QStringLiteral("autosave-2147480001-2.lock"));
+    for (const QString& path : {dead, deadWithCopy}) {
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(text);
+    }
+    QVERIFY(QFile::copy(live.sessionPath(), dir.filePath(QStringLiteral("autosave-2147480001-2.bnflow.json"))));
+    Autosave::sweepStaleLocks(dir.path());
+    QVERIFY(!QFile::exists(dead));
+    QVERIFY(QFile::exists(deadWithCopy));  // its copy is still to be offered
+    QVERIFY(QFile::exists(liveLock));
+    QVERIFY(QFile::exists(live.sessionPath()));
 }
 
 // The child: a real window, an edit typed into the batch editor, then it waits to be killed.
