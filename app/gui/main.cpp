@@ -120,21 +120,20 @@ int main(int argc, char** argv)
     std::unique_ptr<bnflow::ui::Autosave> autosave;
     bool restored = false;
     bool networkRestored = false;
+    const auto offerRestore = [](const QString& originalPath, const QString& untitled, const QDateTime& savedAt) {
+        const QString what = originalPath.isEmpty() ? untitled : QFileInfo(originalPath).fileName();
+        return QMessageBox::question(nullptr, QObject::tr("Restore unsaved work?"),
+                                     QObject::tr("bnflow did not close properly. Restore the unsaved changes to %1, "
+                                                 "autosaved %2?").arg(what, savedAt.toString(Qt::TextDate)),
+                                     QMessageBox::Yes | QMessageBox::No, QMessageBox::Yes) == QMessageBox::Yes;
+    };
     if (!rendering) {
         const QString directory = bnflow::ui::Autosave::defaultDirectory();
         bnflow::ui::Autosave::sweepStaleLocks(directory);
         QString recoveryError;
         const auto recovery = bnflow::ui::Autosave::pending(directory, &recoveryError);
         if (recovery) {
-            const QString what = recovery->originalPath.isEmpty()
-                                     ? QObject::tr("an untitled session")
-                                     : QFileInfo(recovery->originalPath).fileName();
-            const auto answer = QMessageBox::question(
-                nullptr, QObject::tr("Restore unsaved work?"),
-                QObject::tr("bnflow did not close properly. Restore the unsaved changes to %1, "
-                            "autosaved %2?").arg(what, recovery->savedAt.toString(Qt::TextDate)),
-                QMessageBox::Yes | QMessageBox::No, QMessageBox::Yes);
-            if (answer == QMessageBox::Yes) {
+            if (offerRestore(recovery->originalPath, QObject::tr("an untitled session"), recovery->savedAt)) {
                 document.restoreUnsaved(recovery->session, recovery->originalPath);
                 restored = true;
             }
@@ -150,16 +149,9 @@ int main(int argc, char** argv)
         QString networkError;
         const auto networkRecovery = bnflow::ui::Autosave::pendingNetwork(directory, &networkError);
         if (networkRecovery) {
-            const QString what = networkRecovery->originalPath.isEmpty()
-                                     ? QObject::tr("an untitled network")
-                                     : QFileInfo(networkRecovery->originalPath).fileName();
-            const auto answer = QMessageBox::question(
-                nullptr, QObject::tr("Restore unsaved work?"),
-                QObject::tr("bnflow did not close properly. Restore the unsaved changes to %1 (the Depth tab), "
-                            "autosaved %2?").arg(what, networkRecovery->savedAt.toString(Qt::TextDate)),
-                QMessageBox::Yes | QMessageBox::No, QMessageBox::Yes);
             bool keepCopy = false;  // a copy that could not be restored stays, to be rescued by hand
-            if (answer == QMessageBox::Yes) {
+            if (offerRestore(networkRecovery->originalPath, QObject::tr("an untitled network (the Depth tab)"),
+                             networkRecovery->savedAt)) {
                 QString problem;
                 networkRestored = window.networkDocument()->restoreUnsaved(networkRecovery->file,
                                                                            networkRecovery->originalPath, &problem);
