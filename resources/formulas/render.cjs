@@ -86,14 +86,16 @@ const derivation = [];
   if (block !== null) throw new Error('derivation.md: a $$ block is never closed');
   if (derivation.length === 0) throw new Error('no formulas found in derivation.md');
   derivation.forEach((tex, n) => entries.push({id: `derivation/${String(n + 1).padStart(2, '0')}`, tex}));
+  // x̂ in the running text: a combining circumflex over x is drawn beside it by many fonts.
+  entries.push({id: 'derivation/xhat', tex: '\\hat{x}', inline: true});
 }
 const ids = new Set(entries.map(({id}) => id));
 if (ids.size !== entries.length) throw new Error('a formula key is written twice');
 
 fs.rmSync(outDir, {recursive: true, force: true});
 fs.mkdirSync(outDir);
-for (const {id, tex} of entries) {
-  const node = document.convert(tex, {display: true, em: 20, ex: EX_PX, containerWidth: 1600});
+for (const {id, tex, inline} of entries) {
+  const node = document.convert(tex, {display: !inline, em: 20, ex: EX_PX, containerWidth: 1600});
   const svg = toPx(flattenNestedSvg(adaptor.innerHTML(node)));
   if (!/^<svg[^>]+width="[\d.]+px"/.test(svg)) throw new Error(`${id}: unexpected SVG ${svg.slice(0, 80)}`);
   if (svg.includes('data-mjx-error') || svg.includes('merror')) throw new Error(`${id}: TeX error in ${tex}`);

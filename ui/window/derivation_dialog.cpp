@@ -25,6 +25,7 @@ namespace bnflow::ui {
 namespace {
 
 const QString kFormulaScheme = QStringLiteral("formula");
+const QString kHatKey = QStringLiteral("derivation/xhat");  // x̂ in the running text
 
 QString formulaKey(qsizetype index)
 {
@@ -64,7 +65,10 @@ QString DerivationDialog::withFormulaImages(const QString& markdown)
 {
     QStringList lines;
     qsizetype count = 0;
-    splitDisplayFormulas(markdown, [&](const QString& line) { lines << line; }, [&](const QString&) {
+    // Many fonts draw a combining circumflex beside the x, not over it: x̂ is MathJax's too.
+    const QString hat = QStringLiteral("![x̂](%1:%2)").arg(kFormulaScheme, kHatKey);
+    splitDisplayFormulas(markdown, [&](QString line) { lines << line.replace(QStringLiteral("x̂"), hat); },
+                         [&](const QString&) {
         lines << QStringLiteral("![%2](%1:%2)").arg(kFormulaScheme, formulaKey(count++));
     });
     return lines.join(QLatin1Char('\n'));
@@ -95,8 +99,8 @@ DerivationDialog::DerivationDialog(QWidget* parent) : QDialog(parent)
     resize(820, 640);
 }
 
-// A formula's SVG drawn into an image at the screen's pixel ratio, its type a little larger
-// than the text around it (MathJax rendered it for a 20 px font).
+// A formula's SVG drawn into an image at the screen's pixel ratio (MathJax rendered it for a
+// 20 px font): a little larger than the text around it, as a formula looks beside text.
 QVariant DerivationDialog::formulaImage(const QUrl& url) const
 {
     if (url.scheme() != kFormulaScheme)
@@ -104,7 +108,8 @@ QVariant DerivationDialog::formulaImage(const QUrl& url) const
     QSvgRenderer renderer(FormulaView::svgFor(url.path(), browser_->palette().color(QPalette::Text)));
     if (!renderer.isValid())
         return {};
-    const double scale = QFontInfo(browser_->font()).pixelSize() * 1.35 / 20.0;
+    const double larger = url.path() == kHatKey ? 1.25 : 1.35;
+    const double scale = QFontInfo(browser_->font()).pixelSize() * larger / 20.0;
     const double ratio = browser_->devicePixelRatioF();
     const QSizeF size = QSizeF(renderer.defaultSize()) * scale;
     QImage image((size * ratio).toSize(), QImage::Format_ARGB32_Premultiplied);

@@ -235,7 +235,7 @@ void MainWindow::setupMenus()
     });
     derivation->setObjectName(QStringLiteral("showDerivation"));
     derivation->setStatusTip(tr("The forward and backward pass derived step by step, the notation "
-                                "and the usual mistakes (doc/derivation.md)"));
+                                "and the usual mistakes"));
     QAction* sheet = help->addAction(tr("&Keyboard shortcuts and colours"), QKeySequence(Qt::Key_F1), this, [this] {
         auto* dialog = findChild<HelpSheet*>();
         if (!dialog)
