@@ -301,7 +301,7 @@ void CheckPanel::showHeatmap()
         return;
     }
     const TensorVerdict& t = result_->tensors[std::size_t(k)];
-    heatmap_->setErrors(t.absError, t.right.size() ? t.right.cwiseAbs().maxCoeff() : 1.0);
+    heatmap_->setErrors(t.absError, t.right.size() ? t.right.cwiseAbs().maxCoeff() : 1.0, t.closeTolerance);
 }
 
 void CheckPanel::showExplanation()
