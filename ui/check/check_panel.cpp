@@ -64,7 +64,7 @@ QString verdictText(const TensorVerdict& t)
     }
     QStringList names;
     for (const Mistake* m : t.diagnosis)
-        names << qs(m->name);
+        names << qs(m->title);
     return QObject::tr("%1: wrong; max |error| %2 (scaled %3) at [%4, %5], %6%7%8")
         .arg(qs(t.name), number(t.maxAbsError), number(t.maxScaledError))
         .arg(t.worstRow)
@@ -277,8 +277,11 @@ void CheckPanel::refresh()
     showHeatmap();
     diagnosis_->clear();
     if (result_) {
-        for (const Mistake* m : result_->diagnosis)
-            diagnosis_->addItem(QStringLiteral("%1 (%2)").arg(qs(m->title), qs(m->name)));
+        for (const Mistake* m : result_->diagnosis) {
+            // The words; the name (var_path_missing) is the command line's, kept as the data.
+            auto* item = new QListWidgetItem(qs(m->title), diagnosis_);
+            item->setData(Qt::UserRole, qs(m->name));
+        }
         if (!result_->correct && result_->diagnosis.empty())
             explanation_->setText(tr("None of the known mistakes matches: compare your "
                                      "intermediates with the walkthrough, step by step."));

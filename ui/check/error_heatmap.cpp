@@ -123,8 +123,10 @@ void ErrorHeatmap::paintAxes(QPainter& painter) const
     painter.save();
     painter.translate(0, area.center().y());
     painter.rotate(-90);
+    const QString title = perSample ? tr("i (sample)") : QString();
+    const bool fits = fontMetrics().horizontalAdvance(title) <= area.height();
     painter.drawText(QRect(-area.height() / 2, 0, area.height(), line), Qt::AlignCenter,
-                     perSample ? tr("i (sample)") : tr("per feature"));
+                     fits ? title : QStringLiteral("i"));
     painter.restore();
 }
 
