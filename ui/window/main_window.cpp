@@ -236,6 +236,10 @@ void MainWindow::setupMenus()
     derivation->setObjectName(QStringLiteral("showDerivation"));
     derivation->setStatusTip(tr("The forward and backward pass derived step by step, the notation "
                                 "and the usual mistakes"));
+    QAction* start = help->addAction(tr("&Start here"), this, &MainWindow::showStartHere);
+    start->setObjectName(QStringLiteral("showStartHere"));
+    start->setStatusTip(tr("Five places to start: edit, step, compare, check, the depth lab"));
+    help->insertAction(derivation, start);
     QAction* sheet = help->addAction(tr("&Keyboard shortcuts and colours"), QKeySequence(Qt::Key_F1), this, [this] {
         auto* dialog = findChild<HelpSheet*>();
         if (!dialog)

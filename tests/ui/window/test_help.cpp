@@ -1,10 +1,21 @@
 // Help for a student: the derivation typeset (its formulas MathJax images, no TeX-ish text, no
 // notes for developers).
+#include <check/check_panel.h>
+#include <editors/editor_panels.h>
+#include <tables/matrix_view.h>
+#include <walkthrough/graph_view.h>
+#include <walkthrough/walkthrough_panel.h>
 #include <window/derivation_dialog.h>
+#include <window/start_here.h>
 
 #include "window_fixture.h"
 
 #include <QAction>
+#include <QCommandLinkButton>
+#include <QDockWidget>
+#include <QPushButton>
+#include <QSettings>
+#include <QTabWidget>
 #include <QFile>
 #include <QImage>
 #include <QRegularExpression>
@@ -25,6 +36,9 @@ private slots:
     void cleanup() { closeWindow(); }
     void derivationIsTypeset();
     void derivationFormulasAreRenderedFromTheCurrentText();
+    void startHereShowsOnceOnTheFirstRun();
+    void startHereLinksGoWhereTheySay_data();
+    void startHereLinksGoWhereTheySay();
 };
 
 namespace {
@@ -95,6 +109,76 @@ void TestHelp::derivationFormulasAreRenderedFromTheCurrentText()
     QVERIFY(rendered.open(QIODevice::ReadOnly));
     const QString tex = QString::fromUtf8(rendered.readAll());
     QCOMPARE(tex, formulas.join(QStringLiteral("\n%%\n")) + QLatin1Char('\n'));
+}
+
+// The first run shows Start here; the next runs do not, but Help > Start here always does.
+void TestHelp::startHereShowsOnceOnTheFirstRun()
+{
+    QSettings().remove(StartHere::shownKey());
+    QVERIFY(!window_->startHere());  // a window alone (as in every test) never shows it
+    QVERIFY(window_->showStartHereOnFirstRun());
+    QVERIFY(window_->startHere() && window_->startHere()->isVisible());
+    auto* dock = window_->findChild<QDockWidget*>(QStringLiteral("startHereDock"));
+    QVERIFY(dock);
+    dock->close();
+    QVERIFY(!window_->showStartHereOnFirstRun());  // the second run
+    QVERIFY(!dock->isVisible());
+    window_->findChild<QAction*>(QStringLiteral("showStartHere"))->trigger();
+    QVERIFY(dock->isVisible() && window_->startHere()->isVisible());
+    QCOMPARE(window_->findChildren<QDockWidget*>(QStringLiteral("startHereDock")).size(), 1);
+    QSettings().remove(StartHere::shownKey());
+}
+
+void TestHelp::startHereLinksGoWhereTheySay_data()
+{
+    QTest::addColumn<int>("step");
+    QTest::addColumn<QString>("page");  // the tab it shows (its page's object name or the panel)
+    QTest::newRow("edit a number: the batch editor, Results") << int(StartHere::Step::EditAndWatchForward) << "results";
+    QTest::newRow("step the backward pass: the walkthrough") << int(StartHere::Step::StepBackward) << "walkthrough";
+    QTest::newRow("staged and fused: the fused dx in Results") << int(StartHere::Step::CompareStagedFused) << "results";
+    QTest::newRow("check your gradient: Load dx") << int(StartHere::Step::CheckYourGradient) << "check";
+    QTest::newRow("the depth lab: the Depth tab") << int(StartHere::Step::OpenDepthLab) << "depth";
+}
+
+void TestHelp::startHereLinksGoWhereTheySay()
+{
+    QFETCH(int, step);
+    QFETCH(QString, page);
+    window_->showView(QStringLiteral("compare"));  // start somewhere else
+    window_->findChild<QAction*>(QStringLiteral("showStartHere"))->trigger();
+    QCommandLinkButton* button = window_->startHere()->button(StartHere::Step(step));
+    QVERIFY(button && button->isVisible());
+    QVERIFY(!button->text().isEmpty() && !button->toolTip().isEmpty());
+    QTest::mouseClick(button, Qt::LeftButton);
+    QTest::qWait(0);
+
+    // The tab: what showView(page) shows.
+    const int shown = window_->tabs()->currentIndex();
+    window_->showView(page);
+    QCOMPARE(shown, window_->tabs()->currentIndex());
+    window_->tabs()->setCurrentIndex(shown);
+
+    QWidget* focus = QApplication::focusWidget();
+    QVERIFY(focus);
+    switch (StartHere::Step(step)) {
+    case StartHere::Step::EditAndWatchForward:
+        QCOMPARE(focus, static_cast<QWidget*>(window_->batchPanel()->view()));
+        QVERIFY(window_->batchPanel()->view()->currentIndex().isValid());
+        break;
+    case StartHere::Step::StepBackward:
+        QVERIFY2(window_->walkthrough()->isAncestorOf(focus), focus->metaObject()->className());
+        break;
+    case StartHere::Step::CompareStagedFused:
+        QCOMPARE(focus->objectName(), QString("fused_dx"));
+        QVERIFY(focus->isVisible());
+        break;
+    case StartHere::Step::CheckYourGradient:
+        QCOMPARE(focus, static_cast<QWidget*>(window_->checkPanel()->findChild<QPushButton*>("load_dx")));
+        break;
+    case StartHere::Step::OpenDepthLab:
+        QVERIFY(window_->startHere()->isVisible());  // the guide stays while the docks go
+        break;
+    }
 }
 
 QTEST_MAIN(TestHelp)
