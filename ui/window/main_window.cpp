@@ -1,6 +1,7 @@
 #include <window/main_window.h>
 
 #include <document/display_settings.h>
+#include <document/jargon.h>
 #include <document/examples.h>
 #include <document/file_names.h>
 #include <document/session_document.h>
@@ -357,6 +358,7 @@ void MainWindow::refreshStatus()
     else if (const FamilyAnalysis* f = document_->family())
         differences(*f);
     summary_->setText(summary);
+    summary_->setToolTip(jargonToolTip(summary));
 }
 
 void MainWindow::refreshTitle()

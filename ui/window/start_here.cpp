@@ -21,7 +21,7 @@ StartHere::StartHere(QWidget* parent) : QWidget(parent)
     };
     const Entry entries[] = {
         {Step::EditAndWatchForward, "startEdit", tr("1. Edit a number, watch the forward pass"),
-         tr("Type into the batch x: the mean, the variance, x̂ and y in Results follow at once.")},
+         tr("Type into the batch x: the mean, the variance, xhat and y in Results follow at once.")},
         {Step::StepBackward, "startStep", tr("2. Step through the backward pass"),
          tr("The walkthrough applies the chain rule one step at a time; → and ← step, the graph "
             "lights what each step uses.")},

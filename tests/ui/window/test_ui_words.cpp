@@ -123,6 +123,7 @@ private slots:
     void init() { QVERIFY(openWindow()); }
     void cleanup() { closeWindow(); }
     void noDeveloperWordsAfterEveryExample();
+    void jargonIsExplainedWhereItShows();
 
 private:
     QStringList offending(const QString& example) const;
@@ -162,6 +163,30 @@ void TestUiWords::noDeveloperWordsAfterEveryExample()
     for (const QString& line : found)  // every one (a failure message is cut short)
         qInfo().noquote() << line;
     QVERIFY2(found.isEmpty(), qPrintable(QStringLiteral("%1 developer words shown").arg(found.size())));
+}
+
+// "cell 1..4", "staged", "fused", "invStd" and the other layers' statistics (rrms, ms) are the
+// app's own words: wherever one shows, a tooltip says what it means.
+void TestUiWords::jargonIsExplainedWhereItShows()
+{
+    const QRegularExpression jargon(QStringLiteral("\\b(?:[Cc]ell [1-4]|[Ss]taged|[Ff]used|invStd|rrms|ms)\\b"));
+    QStringList unexplained;
+    const auto look = [&](const QString& example) {
+        for (const Shown& s : shownStrings(window_))
+            if (s.text.contains(jargon) && s.toolTip.trimmed().isEmpty() && !s.where.endsWith(QLatin1String("(status tip)")))
+                unexplained << QStringLiteral("%1: %2: \"%3\"").arg(example, s.where, s.text.left(80));
+    };
+    look(QStringLiteral("(start)"));
+    for (const QString& layer : {QStringLiteral("Layer norm"), QStringLiteral("RMSNorm")})
+        for (QAction* action : window_->files()->examplesMenu()->findChildren<QAction*>())
+            if (action->text() == layer) {
+                action->trigger();
+                look(layer);
+            }
+    unexplained.removeDuplicates();
+    for (const QString& line : unexplained)
+        qInfo().noquote() << line;
+    QVERIFY2(unexplained.isEmpty(), qPrintable(QStringLiteral("%1 unexplained").arg(unexplained.size())));
 }
 
 QTEST_MAIN(TestUiWords)
