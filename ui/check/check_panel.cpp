@@ -137,6 +137,8 @@ CheckPanel::CheckPanel(const SessionDocument* document, QWidget* parent)
     });
     auto* diagnosisBox = new QGroupBox(tr("Known mistakes your result matches"), this);
     auto* diagnosisLayout = new QVBoxLayout(diagnosisBox);
+    // A few matches at most: the list stays short and the heatmap gets the room.
+    diagnosis_->setMaximumHeight(6 * diagnosis_->fontMetrics().height());
     diagnosisLayout->addWidget(diagnosis_);
     diagnosisLayout->addWidget(explanation_);
     diagnosisLayout->addWidget(showStep_, 0, Qt::AlignLeft);
@@ -148,8 +150,8 @@ CheckPanel::CheckPanel(const SessionDocument* document, QWidget* parent)
     layout->addWidget(problem_);
     layout->addLayout(verdictBox);
     layout->addLayout(heatmapRow);
-    layout->addWidget(heatmap_, 2);
-    layout->addWidget(diagnosisBox, 1);
+    layout->addWidget(heatmap_, 1);
+    layout->addWidget(diagnosisBox);
 
     connect(document_, &SessionDocument::resultsChanged, this, &CheckPanel::refresh);
     refresh();

@@ -36,11 +36,23 @@ QColor along(const std::array<QColor, 4>& stops, double t)
 
 ErrorHeatmap::ErrorHeatmap(QWidget* parent) : QWidget(parent)
 {
-    setMinimumSize(160, 110);
     setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Expanding);
     setToolTip(tr("Your error in each entry (row i = sample, column j = feature), divided by the "
                   "largest value of the right gradient. Pale: within the tolerance; yellow to dark "
                   "red: from just over it to as large as the gradient itself."));
+}
+
+QSize ErrorHeatmap::minimumSizeHint() const
+{
+    const int line = fontMetrics().height();
+    const int rows = int(std::clamp<Eigen::Index>(errors_.rows(), 1, 8));
+    // The j labels, the rows, the colour bar and its labels (cellArea() and legendArea()).
+    return {12 * line, (2 * line + 4) + rows * (line + 2) + 6 + (2 * line + 8)};
+}
+
+QSize ErrorHeatmap::sizeHint() const
+{
+    return minimumSizeHint().expandedTo(QSize(30 * fontMetrics().height(), 0)) + QSize(0, 2 * fontMetrics().height());
 }
 
 void ErrorHeatmap::setErrors(const Matrix& absError, double scale, double tolerance)
@@ -48,6 +60,7 @@ void ErrorHeatmap::setErrors(const Matrix& absError, double scale, double tolera
     errors_ = absError;
     scale_ = scale > 0 ? scale : 1.0;
     tolerance_ = tolerance > kSmallest && tolerance < 1 ? tolerance : kCloseScaledError;
+    updateGeometry();  // the rows set the minimum height
     update();
 }
 
@@ -108,15 +121,22 @@ void ErrorHeatmap::paintAxes(QPainter& painter) const
     const int line = fontMetrics().height();
     painter.setPen(palette().color(QPalette::Text));
     painter.drawText(QRect(area.left(), 0, area.width(), line), Qt::AlignCenter, tr("j (feature)"));
-    for (Eigen::Index j = 0; j < errors_.cols(); ++j) {
+    // Every column's label when they fit, else every k-th (a wide batch): labels never overlap.
+    const double labelWidth = fontMetrics().horizontalAdvance(QStringLiteral("j=%1 ").arg(errors_.cols() - 1));
+    const Eigen::Index everyColumn =
+        std::max<Eigen::Index>(1, Eigen::Index(std::ceil(labelWidth / std::max(cellRect(0, 0).width(), 1.0))));
+    for (Eigen::Index j = 0; j < errors_.cols(); j += everyColumn) {
         const QRectF cell = cellRect(0, j);
-        painter.drawText(QRectF(cell.left(), line + 2, cell.width(), line), Qt::AlignCenter,
+        painter.drawText(QRectF(cell.center().x() - labelWidth / 2, line + 2, labelWidth, line), Qt::AlignCenter,
                          QStringLiteral("j=%1").arg(j));
     }
     const bool perSample = errors_.rows() > 1;  // dgamma and dbeta have one row: a sum over i
-    for (Eigen::Index i = 0; i < errors_.rows(); ++i) {
+    // Every row's label when they fit, else every k-th: labels never overlap.
+    const double rowHeight = cellRect(0, 0).height();
+    const Eigen::Index every = std::max<Eigen::Index>(1, Eigen::Index(std::ceil(line / std::max(rowHeight, 1.0))));
+    for (Eigen::Index i = 0; i < errors_.rows(); i += every) {
         const QRectF cell = cellRect(i, 0);
-        painter.drawText(QRectF(line + 4, cell.top(), area.left() - line - 8, cell.height()),
+        painter.drawText(QRectF(line + 4, cell.center().y() - line / 2.0, area.left() - line - 8, line),
                          Qt::AlignRight | Qt::AlignVCenter,
                          perSample ? QStringLiteral("i=%1").arg(i) : tr("Σi"));
     }
@@ -124,10 +144,11 @@ void ErrorHeatmap::paintAxes(QPainter& painter) const
     painter.translate(0, area.center().y());
     painter.rotate(-90);
     const QString title = perSample ? tr("i (sample)") : QString();
-    const bool fits = fontMetrics().horizontalAdvance(title) <= area.height();
-    painter.drawText(QRect(-area.height() / 2, 0, area.height(), line), Qt::AlignCenter,
-                     fits ? title : QStringLiteral("i"));
+    if (fontMetrics().horizontalAdvance(title) <= area.height())
+        painter.drawText(QRect(-area.height() / 2, 0, area.height(), line), Qt::AlignCenter, title);
     painter.restore();
+    if (perSample && fontMetrics().horizontalAdvance(title) > area.height())  // short: upright
+        painter.drawText(QRect(0, area.top(), line, line), Qt::AlignCenter, QStringLiteral("i"));
 }
 
 // The colour bar from 1e-16 to 1 on a log scale, a tick at the tolerance, labels under it.
@@ -148,11 +169,19 @@ void ErrorHeatmap::paintLegend(QPainter& painter) const
     painter.drawLine(tick, bar.top() - 2, tick, bar.bottom() + 4);
     painter.setPen(text);
     const QRect labels(bar.left(), bar.bottom() + 3, bar.width(), line);
-    painter.drawText(labels, Qt::AlignLeft | Qt::AlignVCenter, QStringLiteral("1e-16"));
-    painter.drawText(labels, Qt::AlignRight | Qt::AlignVCenter, tr("1 = as large as the gradient"));
+    const QString left = QStringLiteral("1e-16"), right = tr("1 (as large as the gradient)");
+    painter.drawText(labels, Qt::AlignLeft | Qt::AlignVCenter, left);
     const QString toleranceLabel = tr("tolerance %1").arg(tolerance_, 0, 'g', 2);
-    const int width = fontMetrics().horizontalAdvance(toleranceLabel);
-    painter.drawText(QRect(tick - width / 2, labels.top(), width, line), Qt::AlignCenter, toleranceLabel);
+    const QFontMetrics metrics = fontMetrics();
+    const int width = metrics.horizontalAdvance(toleranceLabel);
+    // Centred on its tick, but clear of the end labels; the right one shortens to "1" if need be.
+    const int leftEnd = labels.left() + metrics.horizontalAdvance(left) + 8;
+    const int start = std::max(leftEnd, std::min(tick - width / 2, labels.right() - width));
+    const bool roomForRight = start + width + 8 + metrics.horizontalAdvance(right) <= labels.right();
+    painter.drawText(labels, Qt::AlignRight | Qt::AlignVCenter, roomForRight ? right : QStringLiteral("1"));
+    const int end = roomForRight ? labels.right() - metrics.horizontalAdvance(right) - 8
+                                 : labels.right() - metrics.horizontalAdvance(QStringLiteral("1")) - 8;
+    painter.drawText(QRect(std::min(start, end - width), labels.top(), width, line), Qt::AlignCenter, toleranceLabel);
 }
 
 bool ErrorHeatmap::event(QEvent* event)

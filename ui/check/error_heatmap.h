@@ -31,7 +31,8 @@ public:
     QRect cellArea() const;    // the cells, right of the i labels and under the j labels
     QRect legendArea() const;  // the colour bar and its labels
 
-    QSize sizeHint() const override { return {420, 240}; }
+    QSize sizeHint() const override;
+    QSize minimumSizeHint() const override;  // room for the labels and up to 8 rows of text height
 
 protected:
     void paintEvent(QPaintEvent* event) override;
