@@ -242,6 +242,8 @@ int main(int argc, char** argv)
         window.fitToScreen();
     if (!window.lectureMode()->isActive())
         window.show();
+    if (!rendering && !window.lectureMode()->isActive())
+        window.showStartHereOnFirstRun();  // once per user (QSettings); a picture never shows it
 
     if (rendering) {
         QApplication::processEvents();

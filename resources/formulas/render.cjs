@@ -2,6 +2,9 @@
 // Renders every formula of core/teach/formulas.inc (training batch norm, keyed by step id) and
 // core/teach/family_formulas.inc (the family, keyed "layer/step") to resources/formulas/svg/KEY.svg
 // with MathJax, and writes formulas.qrc listing them: the app loads ":/formulas/KEY.svg".
+// The display formulas of Help > The derivation (resources/help/derivation.md, each between two
+// lines that read "$$") are keyed "derivation/NN" in the order they appear; their TeX is listed
+// in svg/derivation/tex.txt so that the app's tests notice a formula edited but not re-rendered.
 // Run only when a formula changes:
 //   cd resources/formulas && npm install && npm run render
 // Qt SVG ignores MathJax's width and height in ex, so they are rewritten in px here; the
@@ -67,13 +70,32 @@ for (const source of sources) {
   }
   if (entries.length === before) throw new Error(`no formulas found in ${source}`);
 }
+// The same split as the dialog's (ui/window/derivation_dialog.cpp): a line "$$" opens and closes.
+const derivation = [];
+{
+  let block = null;
+  for (const line of fs.readFileSync(path.join(here, '..', 'help', 'derivation.md'), 'utf8').split('\n')) {
+    if (line === '$$') {
+      if (block === null) { block = []; continue; }
+      derivation.push(block.join('\n'));
+      block = null;
+    } else if (block !== null) {
+      block.push(line);
+    }
+  }
+  if (block !== null) throw new Error('derivation.md: a $$ block is never closed');
+  if (derivation.length === 0) throw new Error('no formulas found in derivation.md');
+  derivation.forEach((tex, n) => entries.push({id: `derivation/${String(n + 1).padStart(2, '0')}`, tex}));
+  // x̂ in the running text: a combining circumflex over x is drawn beside it by many fonts.
+  entries.push({id: 'derivation/xhat', tex: '\\hat{x}', inline: true});
+}
 const ids = new Set(entries.map(({id}) => id));
 if (ids.size !== entries.length) throw new Error('a formula key is written twice');
 
 fs.rmSync(outDir, {recursive: true, force: true});
 fs.mkdirSync(outDir);
-for (const {id, tex} of entries) {
-  const node = document.convert(tex, {display: true, em: 20, ex: EX_PX, containerWidth: 1600});
+for (const {id, tex, inline} of entries) {
+  const node = document.convert(tex, {display: !inline, em: 20, ex: EX_PX, containerWidth: 1600});
   const svg = toPx(flattenNestedSvg(adaptor.innerHTML(node)));
   if (!/^<svg[^>]+width="[\d.]+px"/.test(svg)) throw new Error(`${id}: unexpected SVG ${svg.slice(0, 80)}`);
   if (svg.includes('data-mjx-error') || svg.includes('merror')) throw new Error(`${id}: TeX error in ${tex}`);
@@ -82,8 +104,10 @@ for (const {id, tex} of entries) {
                    '<?xml version="1.0" encoding="UTF-8"?>\n' +
                    svg.replace('<svg ', '<svg xmlns:xlink="http://www.w3.org/1999/xlink" ') + '\n');
 }
+fs.writeFileSync(path.join(outDir, 'derivation', 'tex.txt'), derivation.join('\n%%\n') + '\n');
 const qrc = ['<!DOCTYPE RCC><RCC version="1.0">', '<qresource prefix="/formulas">',
              ...entries.map(({id}) => `  <file alias="${id}.svg">svg/${id}.svg</file>`),
+             '  <file alias="derivation/tex.txt">svg/derivation/tex.txt</file>',
              '</qresource>', '</RCC>', ''];
 fs.writeFileSync(path.join(here, 'formulas.qrc'), qrc.join('\n'));
 console.log(`rendered ${entries.length} formulas to ${outDir}`);

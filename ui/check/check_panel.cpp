@@ -64,7 +64,7 @@ QString verdictText(const TensorVerdict& t)
     }
     QStringList names;
     for (const Mistake* m : t.diagnosis)
-        names << qs(m->name);
+        names << qs(m->title);
     return QObject::tr("%1: wrong; max |error| %2 (scaled %3) at [%4, %5], %6%7%8")
         .arg(qs(t.name), number(t.maxAbsError), number(t.maxScaledError))
         .arg(t.worstRow)
@@ -137,6 +137,8 @@ CheckPanel::CheckPanel(const SessionDocument* document, QWidget* parent)
     });
     auto* diagnosisBox = new QGroupBox(tr("Known mistakes your result matches"), this);
     auto* diagnosisLayout = new QVBoxLayout(diagnosisBox);
+    // A few matches at most: the list stays short and the heatmap gets the room.
+    diagnosis_->setMaximumHeight(6 * diagnosis_->fontMetrics().height());
     diagnosisLayout->addWidget(diagnosis_);
     diagnosisLayout->addWidget(explanation_);
     diagnosisLayout->addWidget(showStep_, 0, Qt::AlignLeft);
@@ -148,8 +150,8 @@ CheckPanel::CheckPanel(const SessionDocument* document, QWidget* parent)
     layout->addWidget(problem_);
     layout->addLayout(verdictBox);
     layout->addLayout(heatmapRow);
-    layout->addWidget(heatmap_, 2);
-    layout->addWidget(diagnosisBox, 1);
+    layout->addWidget(heatmap_, 1);
+    layout->addWidget(diagnosisBox);
 
     connect(document_, &SessionDocument::resultsChanged, this, &CheckPanel::refresh);
     refresh();
@@ -277,8 +279,11 @@ void CheckPanel::refresh()
     showHeatmap();
     diagnosis_->clear();
     if (result_) {
-        for (const Mistake* m : result_->diagnosis)
-            diagnosis_->addItem(QStringLiteral("%1 (%2)").arg(qs(m->title), qs(m->name)));
+        for (const Mistake* m : result_->diagnosis) {
+            // The words; the name (var_path_missing) is the command line's, kept as the data.
+            auto* item = new QListWidgetItem(qs(m->title), diagnosis_);
+            item->setData(Qt::UserRole, qs(m->name));
+        }
         if (!result_->correct && result_->diagnosis.empty())
             explanation_->setText(tr("None of the known mistakes matches: compare your "
                                      "intermediates with the walkthrough, step by step."));
@@ -301,7 +306,7 @@ void CheckPanel::showHeatmap()
         return;
     }
     const TensorVerdict& t = result_->tensors[std::size_t(k)];
-    heatmap_->setErrors(t.absError, t.right.size() ? t.right.cwiseAbs().maxCoeff() : 1.0);
+    heatmap_->setErrors(t.absError, t.right.size() ? t.right.cwiseAbs().maxCoeff() : 1.0, t.closeTolerance);
 }
 
 void CheckPanel::showExplanation()

@@ -156,7 +156,7 @@ QWidget* ComparePanel::buildSide(int index)
     side.dtype->addItem(tr("float16"), QStringLiteral("f16"));
     side.dtype->setToolTip(tr("float32 runs the forward pass and the fused backward pass in single precision; "
                               "bfloat16 and float16 are the precision lens: every value stored and every "
-                              "operation rounded to that type (doc/precision.md)"));
+                              "operation rounded to that type"));
     side.accumulate = new QComboBox(box);
     side.accumulate->setObjectName(QStringLiteral("compareAccumulate%1").arg(QLatin1Char("AB"[index])));
     side.accumulate->addItem(tr("sums in the same type"), QStringLiteral("same"));

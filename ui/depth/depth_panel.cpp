@@ -196,7 +196,7 @@ QWidget* DepthPanel::buildSettings()
         presetRow->addWidget(b);
         connect(b, &QPushButton::clicked, this, [this, value] { document_->setGain(value); });
     }
-    bias_ = new QCheckBox(tr("biases b_k"), box);
+    bias_ = new QCheckBox(tr("biases bₖ"), box);
     bias_->setObjectName(QStringLiteral("depthBias"));
     lr_ = new QDoubleSpinBox(box);
     lr_->setObjectName(QStringLiteral("depthLr"));

@@ -113,7 +113,7 @@ LayerPanel::LayerPanel(SessionDocument* document, QWidget* parent)
     mode_->addItem(tr("training"), int(Mode::Train));
     mode_->addItem(tr("eval"), int(Mode::Eval));
     mode_->setToolTip(tr("Training normalizes with the batch's own statistics; eval with the "
-                         "running statistics, so dx = dout * gamma / sqrt(running_var + eps)"));
+                         "running statistics, so dx = dout * gamma / sqrt(running var + eps)"));
     running_ = new QCheckBox(tr("update running statistics"), this);
     running_->setObjectName(QStringLiteral("running"));
     running_->setToolTip(tr("Training mode: also compute the running mean and variance after "

@@ -77,7 +77,7 @@ ExercisePanel::ExercisePanel(SessionDocument* document, const DisplaySettings* d
     mistake_->setObjectName(QStringLiteral("mistake"));
     mistake_->addItem(tr("(none)"), QString());
     for (const Mistake& m : knownMistakes())
-        mistake_->addItem(QStringLiteral("%1 — %2").arg(qs(m.name), qs(m.title)), qs(m.name));
+        mistake_->addItem(qs(m.title), qs(m.name));
     mistake_->setToolTip(tr("Show what a backward pass with this known mistake outputs, and what catches it"));
     connect(mistake_, &QComboBox::activated, this, [this](int index) { inject(mistake_->itemData(index).toString()); });
     injectView_ = new InjectView(document_, display_, this);

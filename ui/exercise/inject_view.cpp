@@ -89,7 +89,7 @@ QString InjectView::exposureHtml(const InjectedMistake& r) const
         sums << display_->format(r.dxColumnSums[j]);
     if (r.dxColumnSums.size() > 12)
         sums << QStringLiteral("…");
-    html += tr("<p>Invariant Σ<sub>i</sub> dx<sub>ij</sub> = 0 (doc/derivation.md, Invariants): column sums "
+    html += tr("<p>Invariant Σ<sub>i</sub> dx<sub>ij</sub> = 0 (Help > The derivation, two checks that always hold): column sums "
                "[%1] %2</p>").arg(sums.join(QStringLiteral(", ")), mark(!r.brokenColumns.empty()));
     if (r.brokenColumns.empty()) {
         html += tr("<p>Every column still sums to 0: this invariant does not expose the mistake; the "

@@ -1,6 +1,7 @@
 #include <plots/plots_panel.h>
 
 #include <document/display_settings.h>
+#include <document/jargon.h>
 #include <document/file_names.h>
 #include <document/session_document.h>
 #include <plots/jacobian_plot.h>
@@ -30,8 +31,10 @@ PlotsPanel::PlotsPanel(SessionDocument* document, DisplaySettings* display, QWid
     plots_->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
     plots_->setMinimumContentsLength(20);  // long plot titles must not widen the window
     plots_->setObjectName(QStringLiteral("plotSelector"));
-    for (const QString& name : plotNames())
+    for (const QString& name : plotNames()) {
         plots_->addItem(QStringLiteral("%1: %2").arg(name, plotDescription(name)), name);
+        plots_->setItemData(plots_->count() - 1, jargonToolTip(plotDescription(name)), Qt::ToolTipRole);
+    }
     feature_ = spin(0, 0, 0, {}, this);
     feature_->setObjectName(QStringLiteral("termsFeature"));
     feature_->setToolTip(tr("The feature (column) whose samples' terms are drawn"));

@@ -44,7 +44,7 @@ LensPanel::LensPanel(LensState* lens, QWidget* parent) : QWidget(parent), lens_(
     for (const NumberType t : {NumberType::F32, NumberType::F16, NumberType::BF16})
         type_->addItem(typeTitle(t), dataOf(t));
     type_->setToolTip(tr("Computes the layer as if every value were stored in this type, each operation rounded "
-                         "once to it (doc/precision.md), and shows each quantity's error against float64. "
+                         "once to it, and shows each quantity's error against float64. "
                          "The tables keep float64."));
     accumulate_ = new QComboBox(this);
     accumulate_->setObjectName(QStringLiteral("lensAccumulate"));

@@ -122,7 +122,7 @@ ResultsPanel::ResultsPanel(const SessionDocument* document, const DisplaySetting
         {titled(tr("Per feature: gradients"), tr("Backward pass, one value per feature"), stacked(gradients, setGradients_)), gradients},
         {titledQuantity("dx", view(QStringLiteral("dx")), tr("staged chain rule")), nullptr},
         {titledQuantity("fused_dx", view(QStringLiteral("fused_dx")), tr("closed form")), nullptr},
-        {titled(tr("Checks: invariants of dx"), tr("What must hold whatever the batch (doc/derivation.md, Invariants)"), checks), checks},
+        {titled(tr("Checks: invariants of dx"), tr("What must hold whatever the batch (Help > The derivation: two checks that always hold)"), checks), checks},
         {titledQuantity("dx_diff", view(QStringLiteral("dx_diff"))), nullptr},
     };
     for (Frame& f : frames_)

@@ -64,7 +64,7 @@ RunningPanel::RunningPanel(SessionDocument* document, const DisplaySettings* dis
     useEval_ = new QPushButton(content_);
     useEval_->setObjectName(QStringLiteral("runningUseEval"));
     useEval_->setToolTip(tr("Switch the session to batch norm in eval mode with these final running "
-                            "statistics (one undo step); Results then show dx = dout · γ / √(running_var + ε)"));
+                            "statistics (one undo step); Results then show dx = dout · γ / √(running var + ε)"));
     evalLine_ = new QLabel(content_);
     evalLine_->setObjectName(QStringLiteral("runningEvalLine"));
     evalLine_->setWordWrap(true);
@@ -115,7 +115,7 @@ QWidget* RunningPanel::buildControls()
     start_->addItem(tr("each library's initial state"), int(RunningStart::Library));
     start_->addItem(tr("the session's running statistics"), int(RunningStart::Session));
     start_->setToolTip(tr("Each library's: mean 0, var 1 (PyTorch, Keras) or var 0 (CS231n). "
-                          "The session's: its running_mean and running_var, for all three"));
+                          "The session's: its running mean and running var, for all three"));
     oneWeight_ = new QCheckBox(tr("one weight on each new batch:"), box);
     oneWeight_->setObjectName(QStringLiteral("runningOneWeight"));
     oneWeight_->setToolTip(tr("Off: each library's default momentum (PyTorch 0.1, Keras 0.99, CS231n 0.9). "
@@ -256,10 +256,10 @@ void RunningPanel::showSimulation()
     spec.name = QStringLiteral("running");
     spec.title = tr("Running statistics of feature j = %1 over %2 batches").arg(j).arg(k);
     spec.caption = tr("Batch 1 is the session's x; batches 2..%1 are drawn with x's mean and spread (seed %2).\n"
-                      "PyTorch feeds running_var the unbiased variance, Keras and CS231n the biased one.")
+                      "PyTorch feeds the running var the unbiased variance, Keras and CS231n the biased one.")
                        .arg(k).arg(seed_->value());
-    Panel mean(tr("batch k (0: the start)"), tr("running_mean[%1]").arg(j));
-    Panel var(tr("batch k (0: the start)"), tr("running_var[%1]").arg(j));
+    Panel mean(tr("batch k (0: the start)"), tr("running mean[%1]").arg(j));
+    Panel var(tr("batch k (0: the start)"), tr("running var[%1]").arg(j));
     mean.integerX = var.integerX = true;
     for (std::size_t c = 0; c < kConventions.size(); ++c) {
         const RunningHistory& h = sim.history[c];
@@ -291,9 +291,9 @@ void RunningPanel::showSimulation()
     spec.panels = {std::move(mean), std::move(var)};
     plot_->setSpec(spec, {display_->theme(), display_->fontPointSize()});
 
-    table_->setHorizontalHeaderLabels({tr("momentum m"), tr("new batch's weight"), tr("running_mean[%1]").arg(j),
-                                       tr("running_var[%1]").arg(j), tr("eval dx / dout")});
-    table_->horizontalHeaderItem(ScaleColumn)->setToolTip(tr("γ[%1] / √(running_var[%1] + ε): eval mode's dx / dout for feature %1").arg(j));
+    table_->setHorizontalHeaderLabels({tr("momentum m"), tr("new batch's weight"), tr("running mean[%1]").arg(j),
+                                       tr("running var[%1]").arg(j), tr("eval dx / dout")});
+    table_->horizontalHeaderItem(ScaleColumn)->setToolTip(tr("γ[%1] / √(running var[%1] + ε): eval mode's dx / dout for feature %1").arg(j));
     table_->horizontalHeaderItem(WeightColumn)->setToolTip(tr("How much of a new batch's statistic enters: m for PyTorch, 1 − m for Keras and CS231n"));
     for (std::size_t c = 0; c < kConventions.size(); ++c) {
         const RunningHistory& h = sim.history[c];
@@ -315,14 +315,14 @@ void RunningPanel::showSimulation()
     useEval_->setText(tr("Use in eval mode (%1's statistics)").arg(title(chosen)));
     const RunningState last = sim.of(chosen).final();
     if (const std::optional<EvalGradient> g = evalGradient(session, last.var, j, 0)) {
-        evalLine_->setText(tr("In eval mode with %1's statistics, feature %2: dx[i][%2] = dout[i][%2] · γ[%2] / √(running_var[%2] + ε) "
+        evalLine_->setText(tr("In eval mode with %1's statistics, feature %2: dx[i][%2] = dout[i][%2] · γ[%2] / √(running var[%2] + ε) "
                               "= dout[i][%2] · %3 / √(%4 + %5) = dout[i][%2] · %6; at i = 0: dx[0][%2] = %7 · %6 = %8")
                                .arg(title(chosen)).arg(j)
                                .arg(display_->format(g->gamma), display_->format(g->runningVar), display_->format(g->eps),
                                     display_->format(g->scale), display_->format(g->dout), display_->format(g->dx)));
     } else {
-        evalLine_->setText(tr("In eval mode with %1's statistics, feature %2: running_var[%2] + ε = 0, so "
-                              "dx = dout · γ / √(running_var + ε) is undefined there").arg(title(chosen)).arg(j));
+        evalLine_->setText(tr("In eval mode with %1's statistics, feature %2: running var[%2] + ε = 0, so "
+                              "dx = dout · γ / √(running var + ε) is undefined there").arg(title(chosen)).arg(j));
     }
 }
 

@@ -1,6 +1,7 @@
 #include <walkthrough/walkthrough_panel.h>
 
 #include <document/display_settings.h>
+#include <document/jargon.h>
 #include <document/session_document.h>
 #include <tables/matrix_view.h>
 #include <tables/result_models.h>
@@ -327,6 +328,7 @@ void WalkthroughPanel::refresh()
     const int j = std::min(state_->feature(), features - 1);
     const Step& step = state_->currentStep();
     title_->setText(stepTitle());
+    title_->setToolTip(jargonToolTip(title_->text()));
     formula_->setFormula(FormulaView::keyFor(layerSpec(document_->norm(), document_->session().features()), step.id));
     meaning_->setText(qs(step.meaning));
     const Analysis* a = document_->analysis();
@@ -335,6 +337,7 @@ void WalkthroughPanel::refresh()
                       : document_->family() ? familyPluggedIn(step)
                         : tr("This session cannot be computed: %1")
                               .arg(document_->whyNoAnalysis()));
+    plugged_->setToolTip(jargonToolTip(plugged_->text()));
     valuesModel_->setQuantity(step.id);
     selectStatistic();
     if (lens_)

@@ -1,6 +1,7 @@
 #include <window/main_window.h>
 
 #include <document/display_settings.h>
+#include <document/jargon.h>
 #include <document/examples.h>
 #include <document/file_names.h>
 #include <document/session_document.h>
@@ -236,7 +237,11 @@ void MainWindow::setupMenus()
     });
     derivation->setObjectName(QStringLiteral("showDerivation"));
     derivation->setStatusTip(tr("The forward and backward pass derived step by step, the notation "
-                                "and the usual mistakes (doc/derivation.md)"));
+                                "and the usual mistakes"));
+    QAction* start = help->addAction(tr("&Start here"), this, &MainWindow::showStartHere);
+    start->setObjectName(QStringLiteral("showStartHere"));
+    start->setStatusTip(tr("Five places to start: edit, step, compare, check, the depth lab"));
+    help->insertAction(derivation, start);
     QAction* sheet = help->addAction(tr("&Keyboard shortcuts and colours"), QKeySequence(Qt::Key_F1), this, [this] {
         auto* dialog = findChild<HelpSheet*>();
         if (!dialog)
@@ -354,6 +359,7 @@ void MainWindow::refreshStatus()
     else if (const FamilyAnalysis* f = document_->family())
         differences(*f);
     summary_->setText(summary);
+    summary_->setToolTip(jargonToolTip(summary));
 }
 
 void MainWindow::refreshTitle()

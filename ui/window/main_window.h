@@ -31,6 +31,7 @@ class PlotsPanel;
 class ResultsPanel;
 class RunningPanel;
 class SessionDocument;
+class StartHere;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -62,6 +63,11 @@ public:
     // "results", "walkthrough", "lecture", "check", "compare", "running", "exercise", "depth", or a plot name (the Plots tab with that plot);
     // false for anything else.
     bool showView(const QString& name);
+    // Help > Start here, in a dock beside the parameters (main_window_start.cpp).
+    void showStartHere();
+    // Shows Start here unless QSettings says a run did already; the app calls it (tests don't).
+    bool showStartHereOnFirstRun();
+    StartHere* startHere() const { return startHere_; }  // null until first shown
 
     void restoreLayout();  // window geometry and docks from QSettings
     void saveLayout() const;
@@ -87,6 +93,7 @@ private:
     void setupDepth();     // the Depth tab and its network (main_window_depth.cpp)
     void showSessionDocks(bool shown);
     void refreshStatus();
+    void goTo(int startHereStep);  // where a Start here button leads
     void refreshTitle();
     void showRefusal(const QString& message);
 
@@ -113,6 +120,8 @@ private:
     QWidget* depthPage_ = nullptr;  // the scroll area around depth_
     QList<QDockWidget*> hiddenDocks_;  // the session's docks the Depth tab put away
     QTabWidget* tabs_ = nullptr;
+    StartHere* startHere_ = nullptr;
+    QDockWidget* startHereDock_ = nullptr;
     QWidget* resultsPage_ = nullptr;  // the scroll areas around results_, compare_, exercise_
     QWidget* comparePage_ = nullptr;
     QWidget* runningPage_ = nullptr;

@@ -47,7 +47,7 @@ void MainWindow::showSessionDocks(bool shown)
 {
     if (!shown) {
         for (QDockWidget* dock : findChildren<QDockWidget*>())
-            if (!dock->isHidden()) {
+            if (!dock->isHidden() && dock != startHereDock_) {  // Start here leads here
                 hiddenDocks_ << dock;
                 dock->hide();
             }

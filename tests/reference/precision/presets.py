@@ -32,22 +32,22 @@ def main():
     #    drop the small terms (compare --accumulate f32).
     n = 4096
     write("dgamma_bf16_accumulate", "dgamma over 4096 samples, summed in bf16",
-          "grad --precision bf16 against --precision bf16 --accumulate f32: the sums of dgamma, "
-          "dbeta, the mean and the variance lose the small terms once the partial sum is large.",
+          "Summed in bfloat16, dgamma, dbeta, the mean and the variance lose the small terms once "
+          "the partial sum is large; summed in float32 they keep them.",
           rng.normal(0.5, 1.0, size=(n, 1)), [1.2], [0.1], 1e-5, dout_seed=7)
     # 2. RMSNorm at input std 1 and 1e-3 (same draws scaled): in f16 the squares of the small
     #    inputs are subnormal, and rrms^3 in dms overflows.
     z = rng.normal(size=(8, 64))
     gamma = 1.0 + 0.1 * rng.normal(size=64)
     for name, std in (("rmsnorm_std1", 1.0), ("rmsnorm_std1e-3", 1e-3)):
+        other = "1e-3" if std == 1.0 else "1"
         write(name, f"RMSNorm, inputs of std {std:g}",
-              "grad --precision f16 (or bf16) on rmsnorm_std1 and rmsnorm_std1e-3: the same draws, "
-              "scaled. doc/precision.md compares their errors.",
+              f"The same draws as the std {other} preset, scaled: compare their errors in float16 (or bfloat16).",
               z * std, gamma, np.zeros(64), 1e-6, dout_seed=3, layer="rmsnorm")
     # 3. Large activations in f16: x - mean is in range, its square (about 9e4) is not.
     write("f16_variance_overflow", "Layer norm of activations near 300 in f16",
-          "grad --precision f16: (x - mean)^2 exceeds 65504, so var is inf, inv_std 0, and the "
-          "output says overflow: \"var\" (nulls where values are inf or NaN), exit status 0.",
+          "In float16 each square of x − mean (about 9e4) exceeds 65504, so var is inf, invStd 0, "
+          "and the output overflows.",
           rng.normal(0.0, 300.0, size=(4, 16)), 1.0 + 0.1 * rng.normal(size=16),
           0.1 * rng.normal(size=16), 1e-5, dout_seed=1, layer="layernorm")
 

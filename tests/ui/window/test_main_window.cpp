@@ -374,7 +374,7 @@ void TestMainWindow::screenshotWaitsForACheckPlot()
     QVERIFY2(drawn > 200, qPrintable(QString::number(drawn)));
 }
 
-// The derivation the code cites ships with the program: Help opens doc/derivation.md, rendered.
+// The derivation ships with the program: Help opens resources/help/derivation.md, rendered.
 void TestMainWindow::helpShowsTheDerivation()
 {
     auto* action = window_->findChild<QAction*>(QStringLiteral("showDerivation"));
@@ -383,7 +383,7 @@ void TestMainWindow::helpShowsTheDerivation()
     auto* dialog = window_->findChild<DerivationDialog*>();
     QVERIFY(dialog && dialog->isVisible());
     const QString text = dialog->browser()->toPlainText();
-    for (const char* heading : {"Notation", "Staged backward pass", "Fused backward pass", "Common mistakes"})
+    for (const char* heading : {"Notation", "Staged backward pass", "Fused backward pass", "The usual mistakes"})
         QVERIFY2(text.contains(QLatin1String(heading)), heading);
     QVERIFY(!text.contains(QLatin1String("## ")));  // rendered as Markdown, not shown as source
     action->trigger();  // a second time raises the same window
