@@ -1,5 +1,6 @@
 #include <walkthrough/lecture_mode.h>
 
+#include <walkthrough/graph_view.h>
 #include <walkthrough/walkthrough_panel.h>
 
 #include <QDockWidget>
@@ -14,6 +15,9 @@ namespace bnflow::ui {
 
 namespace {
 constexpr double kLectureScale = 1.8;
+// The step's digits in the graph at lecture size: 2.5 % of the screen's height (18 px at 720),
+// what the back of a room still reads; Ctrl + and Ctrl - scale it with the text.
+constexpr double kRoomText = 0.025;
 }
 
 LectureMode::LectureMode(QMainWindow* window, QTabWidget* tabs, WalkthroughPanel* walkthrough)
@@ -49,6 +53,7 @@ void LectureMode::setActive(bool active)
         tabs_->tabBar()->hide();
         walkthrough_->setPresenting(true);
         walkthrough_->setLectureScale(kLectureScale);
+        walkthrough_->graph()->setFocusText(kRoomText);
         window_->showFullScreen();
         walkthrough_->setFocus();
     } else {
@@ -60,6 +65,7 @@ void LectureMode::setActive(bool active)
         tabs_->tabBar()->show();
         walkthrough_->setPresenting(false);
         walkthrough_->setLectureScale(1.0);
+        walkthrough_->graph()->setFocusText(0);
         if (wasMaximized_)
             window_->showMaximized();
         else
@@ -69,12 +75,21 @@ void LectureMode::setActive(bool active)
 
 void LectureMode::larger()
 {
-    walkthrough_->setLectureScale(walkthrough_->lectureScale() * 1.15);
+    setScale(walkthrough_->lectureScale() * 1.15);
 }
 
 void LectureMode::smaller()
 {
-    walkthrough_->setLectureScale(walkthrough_->lectureScale() / 1.15);
+    setScale(walkthrough_->lectureScale() / 1.15);
+}
+
+void LectureMode::setScale(double scale)
+{
+    walkthrough_->setLectureScale(scale);
+    // The graph too (it kept its size, refitted with the larger font), in lecture mode: outside
+    // it the graph fits its pane.
+    if (active_)
+        walkthrough_->graph()->setFocusText(kRoomText * walkthrough_->lectureScale() / kLectureScale);
 }
 
 bool LectureMode::isBlank() const
