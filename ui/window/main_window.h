@@ -17,6 +17,7 @@ class CheckPanel;
 class DepthPanel;
 class ComparePanel;
 class DisplaySettings;
+class DockFolding;
 class DoutPanel;
 class ExercisePanel;
 class FileActions;
@@ -85,7 +86,6 @@ private:
     void setupWalkthroughActions(QMenu* file, QMenu* view);
     void setupExercise();  // the Exercise tab and menu
     void setupDepth();     // the Depth tab and its network (main_window_depth.cpp)
-    void showSessionDocks(bool shown);
     void refreshStatus();
     void refreshTitle();
     void showRefusal(const QString& message);
@@ -111,7 +111,7 @@ private:
     NetworkDocument* network_ = nullptr;
     DepthPanel* depth_ = nullptr;
     QWidget* depthPage_ = nullptr;  // the scroll area around depth_
-    QList<QDockWidget*> hiddenDocks_;  // the session's docks the Depth tab put away
+    DockFolding* folding_ = nullptr;  // the Depth tab and the laptop's walkthrough put the docks away
     QTabWidget* tabs_ = nullptr;
     QWidget* resultsPage_ = nullptr;  // the scroll areas around results_, compare_, exercise_
     QWidget* comparePage_ = nullptr;

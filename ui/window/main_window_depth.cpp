@@ -8,7 +8,6 @@
 #include <walkthrough/walkthrough_panel.h>
 #include <window/file_actions.h>
 
-#include <QDockWidget>
 #include <QScrollArea>
 #include <QStatusBar>
 #include <QTabWidget>
@@ -32,23 +31,6 @@ void MainWindow::setupDepth()
         tabs_->setCurrentWidget(walkthrough_);
         statusBar()->showMessage(tr("Opened %1 in the walkthrough").arg(QString::fromStdString(session.title)), 10000);
     });
-    // The docks edit the session, which the Depth tab does not show: it takes their room.
-    connect(tabs_, &QTabWidget::currentChanged, this, [this] { showSessionDocks(tabs_->currentWidget() != depthPage_); });
-}
-
-void MainWindow::showSessionDocks(bool shown)
-{
-    if (!shown) {
-        for (QDockWidget* dock : findChildren<QDockWidget*>())
-            if (!dock->isHidden()) {
-                hiddenDocks_ << dock;
-                dock->hide();
-            }
-        return;
-    }
-    for (QDockWidget* dock : std::as_const(hiddenDocks_))
-        dock->show();
-    hiddenDocks_.clear();
 }
 
 }  // namespace bnflow::ui
