@@ -118,10 +118,10 @@ std::vector<bool> GraphSceneBuilder::focusOf(const GraphContent& content)
 {
     const Graph& g = *content.graph;
     std::vector<bool> focus = content.state.nodeActive;
-    for (const GraphEdge& edge : g.edges()) {
-        const std::size_t a = g.nodeIndex(edge.from), b = g.nodeIndex(edge.to);
-        if (content.state.nodeActive[a] || content.state.nodeActive[b])
-            focus[a] = focus[b] = true;
+    for (std::size_t e = 0; e < g.edges().size(); ++e) {
+        const std::size_t a = g.nodeIndex(g.edges()[e].from), b = g.nodeIndex(g.edges()[e].to);
+        if (content.state.edgeActive[e] || content.state.nodeActive[a] || content.state.nodeActive[b])
+            focus[a] = focus[b] = true;  // a lit edge's ends too: the gradient's way is never faded
     }
     return focus;
 }

@@ -74,7 +74,7 @@ private:
                   GraphDrawing* drawing) const;
     void addEdges(QGraphicsScene* scene, const GraphContent& content, const std::vector<bool>& focus,
                   const std::vector<QSizeF>& labelSizes, GraphDrawing* drawing) const;
-    // The lit nodes and their neighbours: what lecture mode keeps large and unfaded.
+    // The lit nodes, their neighbours and the ends of the lit edges: what lecture mode keeps unfaded.
     static std::vector<bool> focusOf(const GraphContent& content);
 
     GraphStyle style_;

@@ -9,6 +9,7 @@
 
 #include <QApplication>
 #include <QFontInfo>
+#include <QFontMetricsF>
 #include <QGraphicsLineItem>
 #include <QGraphicsPolygonItem>
 #include <QVariantAnimation>
@@ -86,15 +87,16 @@ double GraphView::fitZoom(const QSizeF& pane) const
 {
     // Never smaller than the interface font (the pane scrolls instead), larger when there is
     // room. In lecture mode the graph's font is larger: it then shrinks to fit the projector's
-    // pane, down to minimumZoom(), but the step's part of it no smaller than focusText_ of the
+    // pane, down to minimumZoom(), but the step's digits no smaller than focusText_ of the
     // window's height (the rest of the graph scrolls out of the pane, faded).
     const QRectF drawn = scene()->sceneRect();
     const double fit = std::clamp(std::min(pane.width() / drawn.width(), pane.height() / drawn.height()), minimumZoom(),
                                   std::max(kMaxFitScale, minimumZoom()));
     if (focusText_ <= 0)
         return fit;
-    const double own = QFontInfo(font()).pixelSize();
-    return std::max(fit, focusText_ * window()->height() / own);
+    // The digits as drawn (their ink, not the font's line): what a room has to read.
+    const double digits = QFontMetricsF(font()).tightBoundingRect(QStringLiteral("0123456789")).height();
+    return std::max(fit, focusText_ * window()->height() / digits);
 }
 
 void GraphView::setFocusText(double fractionOfWindowHeight)

@@ -1,9 +1,11 @@
 // The computational graph (core/teach/graph.h) drawn with QGraphicsScene: each node with its value
 // for the walkthrough's feature and, once the backward pass has reached it, its gradient; the
 // current step's nodes and edges lit, a backward step's edges drawn from output to input with
-// a short animation; at the fan-out nodes (x, x − μ) each branch's share written on its edge.
-// The drawing is laid out in the pane's pixels with the view's font (graph_layout.h), so text
-// is never drawn smaller than that font: a pane too small for it scrolls instead.
+// a short animation; at the fan-out nodes (x, x − μ) each branch's share written beside its edge.
+// The items are GraphSceneBuilder's (graph_scene.h), laid out in the pane's pixels with the
+// view's font (graph_layout.h), so text is never drawn smaller than that font: a pane too small
+// for it scrolls instead, keeping the step's nodes in view. In lecture mode (setFocusText) the
+// step's part is drawn large enough for a room and the rest faded.
 #pragma once
 
 #include <walkthrough/graph_layout.h>
@@ -39,7 +41,7 @@ public:
     bool isAnimating() const;
 
     // Lecture mode: the step's part of the graph (its lit nodes and their neighbours) drawn with
-    // text at least this fraction of the window's height (a room reads 2.5 %), the rest faded;
+    // digits at least this fraction of the window's height (a room reads 2.5 %), the rest faded;
     // 0 (the default): the whole graph fitted to the pane.
     void setFocusText(double fractionOfWindowHeight);
     double focusText() const { return focusText_; }
