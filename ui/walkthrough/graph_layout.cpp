@@ -118,4 +118,44 @@ std::pair<QPointF, QPointF> edgeEnds(const QRectF& a, const QRectF& b)
     return {clip(a, b.center()), clip(b, a.center())};
 }
 
+QRectF labelBeside(const QPointF& out, const QPointF& in, const QSizeF& size, double margin,
+                   const std::vector<QRectF>& obstacles)
+{
+    const QPointF along = in - out;
+    const double length = std::hypot(along.x(), along.y());
+    // The unit normal, and how far the box's centre must be from the line for no corner of it
+    // to touch the line: the box's half-extent along the normal.
+    const QPointF normal = length > 0 ? QPointF(-along.y(), along.x()) / length : QPointF(0, -1);
+    const double clear = std::abs(normal.x()) * size.width() / 2 + std::abs(normal.y()) * size.height() / 2 + margin;
+    const auto overlap = [&obstacles](const QRectF& box) {
+        double area = 0;
+        for (const QRectF& other : obstacles) {
+            const QRectF common = box.intersected(other);
+            area += common.width() * common.height();
+        }
+        return area;
+    };
+    // The preferred side: right of the edge, or for a level edge above it.
+    const QPointF first = std::abs(normal.x()) > 1e-9 ? (normal.x() > 0 ? normal : -normal)
+                                                      : (normal.y() < 0 ? normal : -normal);
+    QRectF best;
+    double bestOverlap = 0;
+    // From the middle outwards along the edge, each place on both sides; the first that
+    // overlaps nothing, else the one that overlaps least.
+    for (const double t : {0.5, 0.4, 0.6, 0.3, 0.7}) {
+        for (const QPointF side : {first, -first}) {
+            QRectF box(QPointF(0, 0), size);
+            box.moveCenter(out + along * t + side * clear);
+            const double area = overlap(box);
+            if (best.isNull() || area < bestOverlap) {
+                best = box;
+                bestOverlap = area;
+            }
+            if (area <= 0)
+                return box;
+        }
+    }
+    return best;
+}
+
 }  // namespace bnflow::ui

@@ -38,4 +38,12 @@ GraphGeometry layoutGraphFor(const Graph& graph, const QSizeF& pane, const std::
 // clipped to the boxes' borders.
 std::pair<QPointF, QPointF> edgeEnds(const QRectF& a, const QRectF& b);
 
+// Where the share written on the edge from `out` to `in` goes: beside the edge's middle, clear
+// of the line by `margin`, so that the label never hides the edge it belongs to (a lit edge
+// under its own share was the issue). The first place, from the middle outwards along the edge,
+// right of it (a level edge: above) before left, that overlaps none of `obstacles` (the node
+// boxes, the labels placed before); where every place does, the one that overlaps least.
+QRectF labelBeside(const QPointF& out, const QPointF& in, const QSizeF& size, double margin,
+                   const std::vector<QRectF>& obstacles);
+
 }  // namespace bnflow::ui

@@ -1,8 +1,6 @@
 #include <walkthrough/graph_view.h>
 #include <walkthrough/graph_content.h>
 
-#include <walkthrough/graph_items.h>
-
 #include <document/display_settings.h>
 #include <document/session_document.h>
 #include <walkthrough/walkthrough_state.h>
@@ -11,64 +9,18 @@
 
 #include <QApplication>
 #include <QFontInfo>
+#include <QFontMetricsF>
 #include <QGraphicsLineItem>
 #include <QGraphicsPolygonItem>
-#include <QGraphicsRectItem>
-#include <QGraphicsSimpleTextItem>
 #include <QVariantAnimation>
 #include <QWheelEvent>
 
 #include <algorithm>
-#include <cmath>
-#include <optional>
 
 namespace bnflow::ui {
 namespace {
 
-using namespace graph_items;
 constexpr double kMaxFitScale = 1.25;  // Fit enlarges a small graph in a large pane this far
-
-QString qs(std::string_view text)
-{
-    return QString::fromUtf8(text.data(), qsizetype(text.size()));
-}
-
-// WCAG relative luminance and contrast ratio: lit text and edges must read on a projector.
-double luminance(const QColor& c)
-{
-    const auto channel = [](double v) { return v <= 0.03928 ? v / 12.92 : std::pow((v + 0.055) / 1.055, 2.4); };
-    return 0.2126 * channel(c.redF()) + 0.7152 * channel(c.greenF()) + 0.0722 * channel(c.blueF());
-}
-
-double contrast(const QColor& a, const QColor& b)
-{
-    const double la = luminance(a), lb = luminance(b);
-    return (std::max(la, lb) + 0.05) / (std::min(la, lb) + 0.05);
-}
-
-QColor blend(const QColor& a, const QColor& b, double t)
-{
-    return QColor::fromRgbF(float(a.redF() + t * (b.redF() - a.redF())), float(a.greenF() + t * (b.greenF() - a.greenF())),
-                            float(a.blueF() + t * (b.blueF() - a.blueF())));
-}
-
-// The palette's accent, moved towards the text colour until it reads on the background (4.5:1).
-QColor readable(const QColor& accent, const QColor& background, const QColor& ink)
-{
-    QColor c = accent;
-    for (double t = 0.1; contrast(c, background) < 4.5 && t <= 1.0; t += 0.1)
-        c = blend(accent, ink, t);
-    return c;
-}
-
-QPolygonF arrowHead(const QPointF& from, const QPointF& to, double size)
-{
-    const double angle = std::atan2(to.y() - from.y(), to.x() - from.x());
-    QPolygonF head;
-    head << to << to - QPointF(std::cos(angle - 0.4) * size, std::sin(angle - 0.4) * size)
-         << to - QPointF(std::cos(angle + 0.4) * size, std::sin(angle + 0.4) * size);
-    return head;
-}
 
 }  // namespace
 
@@ -94,142 +46,36 @@ GraphView::GraphView(const SessionDocument* document, const WalkthroughState* st
 
 void GraphView::rebuild()
 {
-    animation_->stop();
-    lit_.clear();
-    QGraphicsScene* s = scene();
-    s->clear();
-    const QPalette pal = palette();
-    const QColor text = pal.color(QPalette::Text), base = pal.color(QPalette::Base);
-    const QColor accent = readable(pal.color(QPalette::Highlight), base, text);
-    const QColor muted = blend(text, base, 0.4);  // still 4.5:1 on either theme's base
-    const QColor edgeInk = blend(text, base, 0.2);
-    // The texts and what is lit (graph_content.h); here only their sizes, the layout and the items.
-    const GraphContent content = graphContent(*document_, *state_, *display_);
-    const Graph& g = *content.graph;
-    const auto& nodes = g.nodes();
-    const auto& edges = g.edges();
+    // A rebuild in the middle of a step's animation (the pane resized as the text above it
+    // took another line) carries the animation on where it was, instead of ending it.
     const int step = state_->step();
-    const GraphState& graph = content.state;
-    const bool computed = content.computed;
-
-    const QFont font = this->font();
-    QFont bold = font;
-    bold.setBold(true);
-    const QFontMetricsF metrics(font), boldMetrics(bold);
-    const double pad = metrics.averageCharWidth() * 0.8, line = metrics.lineSpacing();
-    const double gap = metrics.averageCharWidth() * 4;
-    // Each box is sized for every state of its gradient line, so that nothing moves from step
-    // to step.
-    const std::vector<GraphNodeText>& texts = content.nodes;
-    std::vector<QSizeF> nodeSizes(nodes.size());
-    for (std::size_t n = 0; n < nodes.size(); ++n) {
-        const GraphNodeText& t = texts[n];
-        const double w = std::max({boldMetrics.horizontalAdvance(t.title), metrics.horizontalAdvance(t.value),
-                                   metrics.horizontalAdvance(t.gradient), metrics.horizontalAdvance(t.pending)});
-        nodeSizes[n] = QSizeF(w + 2 * pad, 3 * line + 2 * pad);
-    }
-    // Two lines, name over value, to keep the gaps the labels sit in narrow.
-    const std::vector<QString>& labels = content.shares;
-    std::vector<QSizeF> labelSizes(edges.size());
-    for (std::size_t e = 0; e < edges.size(); ++e)
-        if (!labels[e].isEmpty()) {
-            const QStringList lines = labels[e].split(QLatin1Char('\n'));
-            labelSizes[e] = QSizeF(std::max(metrics.horizontalAdvance(lines.front()), metrics.horizontalAdvance(lines.back())) + 2 * pad,
-                                   2 * line + pad);
-        }
-
-    double fitScale = 1;
+    const bool resume = isAnimating() && drawnStep_ == step && layoutTarget_.isEmpty();
+    if (!resume)
+        animation_->stop();
+    // The texts and what is lit (graph_content.h); the items (graph_scene.h); here the zoom,
+    // the scrolling and the animation.
+    const GraphContent content = graphContent(*document_, *state_, *display_);
+    QString reason;
+    if (!content.computed)
+        reason = document_->problems().empty()
+                     ? tr("This session cannot be computed.")
+                     : tr("No gradients: this session cannot be computed: %1")
+                           .arg(QString::fromStdString(formatProblem(document_->problems().front())));
+    GraphStyle style = GraphStyle::from(palette(), font());
+    style.fadeContext = focusText_ > 0 && layoutTarget_.isEmpty();
     const QSizeF pane = layoutTarget_.isEmpty() ? QSizeF(contentsRect().size()) : layoutTarget_;
-    geometry_ = layoutGraphFor(g, pane, nodeSizes, labelSizes, gap, &fitScale);
+    drawing_ = GraphSceneBuilder(style).build(scene(), content, pane, reason);
 
-    // Why there are no gradients, above the graph.
-    double top = 0;
-    if (!computed) {
-        const QString reason = document_->problems().empty()
-                                   ? tr("This session cannot be computed.")
-                                   : tr("No gradients: this session cannot be computed: %1")
-                                         .arg(QString::fromStdString(formatProblem(document_->problems().front())));
-        auto* banner = s->addSimpleText(reason, bold);
-        banner->setBrush(text);
-        banner->setPos(gap / 2, gap / 2);
-        banner->setData(kNameRole, QStringLiteral("reason"));
-        top = line + gap / 2;
-    }
-
-    for (std::size_t n = 0; n < nodes.size(); ++n) {
-        const QRectF box = geometry_.nodes[n].translated(0, top);
-        geometry_.nodes[n] = box;
-        const bool active = graph.nodeActive[n];
-        auto* rect = s->addRect(box, QPen(active ? accent : edgeInk, active ? 3 : 1.2),
-                                active ? blend(base, accent, 0.15) : base);
-        rect->setZValue(1);
-        rect->setData(kActiveRole, active);
-        rect->setData(kNameRole, qs(nodes[n].id));
-        const GraphNodeText& t = texts[n];
-        const bool reached = graph.gradientReached[n] && !t.gradient.isEmpty();
-        const QString lines[] = {t.title, t.value, reached ? t.gradient : t.pending};
-        for (int k = 0; k < 3; ++k) {
-            auto* item = new QGraphicsSimpleTextItem(lines[k], rect);
-            item->setFont(k == 0 ? bold : font);
-            QFont italic = font;
-            italic.setItalic(true);
-            if (k == 2 && !reached)
-                item->setFont(italic);
-            item->setBrush(k == 2 ? (reached ? accent : muted) : text);
-            item->setPos(box.topLeft() + QPointF(pad, pad + k * line));
-        }
-        rect->setToolTip(QStringList(std::begin(lines), std::end(lines)).join(QLatin1Char('\n')));
-    }
-
-    const auto indexOf = [&g](std::string_view id) { return g.nodeIndex(id); };
-    const double headSize = line * 0.7;
-    for (std::size_t e = 0; e < edges.size(); ++e) {
-        const QRectF a = geometry_.nodes[indexOf(edges[e].from)], b = geometry_.nodes[indexOf(edges[e].to)];
-        const auto [out, in] = edgeEnds(a, b);
-        const bool active = graph.edgeActive[e];
-        const bool backward = active && graph.backward;
-        const QPointF tail = backward ? in : out, tip = backward ? out : in;
-        const QPen pen(active ? accent : edgeInk, active ? 4 : 1.5, Qt::SolidLine, Qt::RoundCap);
-        auto* lineItem = s->addLine(QLineF(tail, tip), pen);
-        const QString name = qs(edges[e].from) + QLatin1Char('>') + qs(edges[e].to);
-        lineItem->setData(kActiveRole, active);
-        lineItem->setData(kNameRole, name);
-        lineItem->setData(kArrowRole, backward ? qs(edges[e].to) + QLatin1Char('>') + qs(edges[e].from) : name);
-        auto* head = s->addPolygon(arrowHead(tail, tip, active ? headSize * 1.4 : headSize), QPen(pen.color(), 1), pen.color());
-        if (active) {
-            lineItem->setZValue(0.5);
-            head->setZValue(0.5);
-            lit_.push_back({lineItem, head, tail, tip, headSize * 1.4});
-        }
-        if (!labels[e].isEmpty() && graph.shareReached[e]) {
-            QRectF labelBox(QPointF(0, 0), labelSizes[e]);
-            labelBox.moveCenter((out + in) / 2);
-            auto* back = s->addRect(labelBox, QPen(active ? accent : edgeInk, 1), base);
-            back->setZValue(2);
-            back->setData(kLabelRole, true);
-            back->setData(kNameRole, name);
-            auto* label = new QGraphicsSimpleTextItem(labels[e], back);
-            label->setFont(font);
-            label->setBrush(accent);
-            label->setPos(labelBox.topLeft() + QPointF(pad, pad / 2));
-        }
-    }
-    s->setSceneRect(QRectF(QPointF(0, 0), geometry_.size + QSizeF(0, top)));
-
-    if (layoutTarget_.isEmpty() && !userZoomed_) {
-        // Never smaller than the interface font (the pane scrolls instead), larger when there is
-        // room. In lecture mode the graph's font is larger: it then shrinks to fit the projector's
-        // pane, down to minimumZoom(), so that the whole graph stays on screen.
-        const double k = std::clamp(std::min(pane.width() / s->sceneRect().width(),
-                                             pane.height() / s->sceneRect().height()), minimumZoom(),
-                                    std::max(kMaxFitScale, minimumZoom()));
-        setTransform(QTransform::fromScale(k, k));
-    }
+    if (layoutTarget_.isEmpty() && !userZoomed_)
+        setTransform(QTransform::fromScale(fitZoom(pane), fitZoom(pane)));
     if (layoutTarget_.isEmpty())
-        keepInView(graph);
+        keepInView();
     const bool stepped = drawnStep_ != step;
     drawnStep_ = step;
-    if (stepped && graph.backward && !lit_.empty() && display_->animateGraph() && layoutTarget_.isEmpty() && isVisible()) {
+    if (resume) {
+        drawLit(animation_->currentValue().toDouble());
+    } else if (stepped && content.state.backward && !drawing_.lit.empty() && display_->animateGraph()
+               && layoutTarget_.isEmpty() && isVisible()) {
         drawLit(0);
         animation_->start();
     } else {
@@ -237,33 +83,62 @@ void GraphView::rebuild()
     }
 }
 
-void GraphView::keepInView(const GraphState& graph)
+double GraphView::fitZoom(const QSizeF& pane) const
 {
-    // The step's nodes on screen in a pane smaller than the graph (a laptop's walkthrough): all
-    // of them when they fit, and at least the first (the step's own quantity, or the end the
-    // gradient leaves from) when they do not.
-    QRectF lit;
-    std::optional<QRectF> first;
-    for (std::size_t n = 0; n < geometry_.nodes.size() && n < graph.nodeActive.size(); ++n)
-        if (graph.nodeActive[n]) {
-            lit |= geometry_.nodes[n];
-            if (!first)
-                first = geometry_.nodes[n];
-        }
-    if (!first)
+    // Never smaller than the interface font (the pane scrolls instead), larger when there is
+    // room. In lecture mode the graph's font is larger: it then shrinks to fit the projector's
+    // pane, down to minimumZoom(), but the step's digits no smaller than focusText_ of the
+    // window's height (the rest of the graph scrolls out of the pane, faded).
+    const QRectF drawn = scene()->sceneRect();
+    const double fit = std::clamp(std::min(pane.width() / drawn.width(), pane.height() / drawn.height()), minimumZoom(),
+                                  std::max(kMaxFitScale, minimumZoom()));
+    if (focusText_ <= 0)
+        return fit;
+    // The digits as drawn (their ink, not the font's line): what a room has to read.
+    const double digits = QFontMetricsF(font()).tightBoundingRect(QStringLiteral("0123456789")).height();
+    return std::max(fit, focusText_ * window()->height() / digits);
+}
+
+void GraphView::setFocusText(double fractionOfWindowHeight)
+{
+    if (fractionOfWindowHeight == focusText_)
+        return;
+    focusText_ = fractionOfWindowHeight;
+    rebuild();
+}
+
+void GraphView::keepInView()
+{
+    // The step's nodes on screen in a pane smaller than the graph (a laptop's walkthrough, or
+    // lecture mode's large type): with their neighbours when all of them fit, else the lit ones
+    // when they fit, and at least the first (the step's own quantity, or the end the gradient
+    // leaves from) when they do not.
+    if (drawing_.firstLit.isNull())
         return;
     const int margin = fontMetrics().averageCharWidth() * 2;
-    ensureVisible(lit, margin, margin);
-    ensureVisible(*first, margin, margin);
+    const QSizeF room = QSizeF(viewport()->size() - QSize(2 * margin, 2 * margin)) / transform().m11();
+    const auto fits = [&room](const QRectF& r) { return r.width() <= room.width() && r.height() <= room.height(); };
+    if (focusText_ > 0 && !fits(drawing_.focus) && fits(drawing_.litNodes)) {
+        // Lecture mode: the lit nodes whole, and as much of their neighbours around them as the
+        // pane holds, centred on them all.
+        const QRectF lit = drawing_.litNodes;
+        const QPointF centre = drawing_.focus.center();
+        centerOn(std::clamp(centre.x(), lit.right() - room.width() / 2, lit.left() + room.width() / 2),
+                 std::clamp(centre.y(), lit.bottom() - room.height() / 2, lit.top() + room.height() / 2));
+    } else if (fits(drawing_.focus)) {
+        ensureVisible(drawing_.focus, margin, margin);
+    }
+    ensureVisible(drawing_.litNodes, margin, margin);
+    ensureVisible(drawing_.firstLit, margin, margin);
 }
 
 void GraphView::drawLit(double progress)
 {
     // The gradient runs from the output end of each lit edge towards its input end.
-    for (const LitEdge& edge : lit_) {
+    for (const LitEdge& edge : drawing_.lit) {
         const QPointF tip = edge.start + (edge.end - edge.start) * progress;
         edge.line->setLine(QLineF(edge.start, tip));
-        const QPolygonF full = arrowHead(edge.start, edge.end, edge.headSize);
+        const QPolygonF full = GraphSceneBuilder::arrowHead(edge.start, edge.end, edge.headSize);
         edge.head->setPolygon(full.translated(tip - edge.end));
         edge.head->setVisible(progress > 0.05);
     }

@@ -1,20 +1,21 @@
 // The computational graph (core/teach/graph.h) drawn with QGraphicsScene: each node with its value
 // for the walkthrough's feature and, once the backward pass has reached it, its gradient; the
 // current step's nodes and edges lit, a backward step's edges drawn from output to input with
-// a short animation; at the fan-out nodes (x, x − μ) each branch's share written on its edge.
-// The drawing is laid out in the pane's pixels with the view's font (graph_layout.h), so text
-// is never drawn smaller than that font: a pane too small for it scrolls instead.
+// a short animation; at the fan-out nodes (x, x − μ) each branch's share written beside its edge.
+// The items are GraphSceneBuilder's (graph_scene.h), laid out in the pane's pixels with the
+// view's font (graph_layout.h), so text is never drawn smaller than that font: a pane too small
+// for it scrolls instead, keeping the step's nodes in view. In lecture mode (setFocusText) the
+// step's part is drawn large enough for a room and the rest faded.
 #pragma once
 
 #include <walkthrough/graph_layout.h>
+#include <walkthrough/graph_scene.h>
 
 #include <core/teach/graph.h>
 
 #include <QGraphicsView>
 
 class QVariantAnimation;
-class QGraphicsLineItem;
-class QGraphicsPolygonItem;
 
 namespace bnflow::ui {
 
@@ -36,8 +37,14 @@ public:
     QString nodeText(const QString& nodeId) const;   // what the node box says, one line a line
     QString edgeLabel(const QString& edgeName) const;  // the share written on an edge, or ""
     QRectF nodeRect(const QString& nodeId) const;    // in scene coordinates
-    GraphShape shape() const { return geometry_.shape; }
+    GraphShape shape() const { return drawing_.geometry.shape; }
     bool isAnimating() const;
+
+    // Lecture mode: the step's part of the graph (its lit nodes and their neighbours) drawn with
+    // digits at least this fraction of the window's height (a room reads 2.5 %), the rest faded;
+    // 0 (the default): the whole graph fitted to the pane.
+    void setFocusText(double fractionOfWindowHeight);
+    double focusText() const { return focusText_; }
 
     void fit();  // the whole graph in the pane, never smaller than the font, larger if room
     // Lays the graph out for `target` (device px of a page at deviceDpi) in its own palette and
@@ -55,23 +62,18 @@ private:
     // The smallest zoom at which the text is still the interface font's size: 1, or less when the
     // graph's own font is larger (lecture mode).
     double minimumZoom() const;
-    struct LitEdge {
-        QGraphicsLineItem* line;
-        QGraphicsPolygonItem* head;
-        QPointF start, end;  // the arrow's tail and tip, in the direction of travel
-        double headSize;
-    };
+    double fitZoom(const QSizeF& pane) const;  // the zoom of a graph not zoomed by hand
     void rebuild();
     void drawLit(double progress);  // 0: nothing of the lit edges drawn yet, 1: all
-    void keepInView(const GraphState& graph);  // scrolls the lit nodes into the pane
+    void keepInView();  // scrolls the lit nodes into the pane
 
     const SessionDocument* document_;
     const WalkthroughState* state_;
     const DisplaySettings* display_;
     bool userZoomed_ = false;
     QSizeF layoutTarget_;  // set while printing: the page instead of the pane
-    GraphGeometry geometry_;
-    std::vector<LitEdge> lit_;
+    double focusText_ = 0;  // setFocusText()
+    GraphDrawing drawing_;  // what rebuild() drew: the boxes, the lit edges, what is lit
     QVariantAnimation* animation_;
     int drawnStep_ = -1;
 };

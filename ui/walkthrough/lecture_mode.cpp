@@ -1,5 +1,6 @@
 #include <walkthrough/lecture_mode.h>
 
+#include <walkthrough/graph_view.h>
 #include <walkthrough/walkthrough_panel.h>
 
 #include <QDockWidget>
@@ -14,6 +15,9 @@ namespace bnflow::ui {
 
 namespace {
 constexpr double kLectureScale = 1.8;
+// The step's digits in the graph at lecture size: 2.5 % of the screen's height (18 px at 720),
+// what the back of a room still reads; Ctrl + and Ctrl - scale it with the text.
+constexpr double kRoomText = 0.025;
 }
 
 LectureMode::LectureMode(QMainWindow* window, QTabWidget* tabs, WalkthroughPanel* walkthrough)
@@ -55,6 +59,7 @@ void LectureMode::setActive(bool active)
         } else {
             walkthrough_->setPresenting(true);
             walkthrough_->setLectureScale(kLectureScale);
+            walkthrough_->graph()->setFocusText(kRoomText);
         }
         window_->showFullScreen();
         if (!presentingSelf_)
@@ -72,6 +77,7 @@ void LectureMode::setActive(bool active)
         } else {
             walkthrough_->setPresenting(false);
             walkthrough_->setLectureScale(1.0);
+            walkthrough_->graph()->setFocusText(0);
         }
         if (wasMaximized_)
             window_->showMaximized();
@@ -91,7 +97,7 @@ void LectureMode::larger()
     if (active_ && presentingSelf_)
         selfScale_(selfScaleNow_ *= 1.15);
     else
-        walkthrough_->setLectureScale(walkthrough_->lectureScale() * 1.15);
+        setScale(walkthrough_->lectureScale() * 1.15);
 }
 
 void LectureMode::smaller()
@@ -99,7 +105,16 @@ void LectureMode::smaller()
     if (active_ && presentingSelf_)
         selfScale_(selfScaleNow_ /= 1.15);
     else
-        walkthrough_->setLectureScale(walkthrough_->lectureScale() / 1.15);
+        setScale(walkthrough_->lectureScale() / 1.15);
+}
+
+void LectureMode::setScale(double scale)
+{
+    walkthrough_->setLectureScale(scale);
+    // The graph too (it kept its size, refitted with the larger font), in lecture mode: outside
+    // it the graph fits its pane.
+    if (active_)
+        walkthrough_->graph()->setFocusText(kRoomText * walkthrough_->lectureScale() / kLectureScale);
 }
 
 bool LectureMode::isBlank() const

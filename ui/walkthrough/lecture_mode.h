@@ -1,5 +1,6 @@
 // Lecture mode (F5): fullscreen, editing panels hidden, only the walkthrough with its graph,
-// formula and numbers, in large type (Ctrl + / Ctrl -); Esc returns; B blanks the screen.
+// formula and numbers, in large type (Ctrl + / Ctrl -), the step's part of the graph large
+// enough for a room (the rest faded); Esc returns; B blanks the screen.
 // A tab that presents itself (the Depth tab, setSelfPresenting) stays when F5 is pressed on it,
 // full screen at the lecture's scale.
 #pragma once
@@ -37,6 +38,8 @@ protected:
     bool eventFilter(QObject* watched, QEvent* event) override;  // any key or click unblanks
 
 private:
+    void setScale(double scale);  // the text, the formula and the graph
+
     QMainWindow* window_;
     QTabWidget* tabs_;
     WalkthroughPanel* walkthrough_;

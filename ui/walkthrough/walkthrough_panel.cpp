@@ -9,6 +9,7 @@
 #include <walkthrough/graph_view.h>
 #include <walkthrough/walkthrough_lens.h>
 #include <walkthrough/walkthrough_state.h>
+#include <walkthrough/whole_numbers.h>
 
 #include <core/teach/catalogue.h>
 #include <core/math/family.h>
@@ -17,14 +18,17 @@
 #include <QApplication>
 #include <QClipboard>
 #include <QGridLayout>
+#include <QHeaderView>
 #include <QLabel>
 #include <QListWidget>
 #include <QPushButton>
+#include <QScrollBar>
 #include <QShortcut>
 #include <QSignalBlocker>
 #include <QSlider>
 #include <QSpinBox>
 #include <QSplitter>
+#include <QStyle>
 #include <QVBoxLayout>
 
 #include <algorithm>
@@ -40,6 +44,9 @@ QString phaseName(const Step& step)
     default: return QObject::tr("fused form");
     }
 }
+
+constexpr int kValuesBesideWidth = 960;  // the pane's width from which the values stand beside the text
+constexpr int kValueRows = 8;            // the values table shows this many rows, then scrolls
 
 QString qs(std::string_view text)
 {
@@ -57,6 +64,7 @@ WalkthroughPanel::WalkthroughPanel(SessionDocument* document, WalkthroughState* 
     // way first (names elide in the middle, the full name is the item's tooltip).
     steps_->setTextElideMode(Qt::ElideMiddle);
     steps_->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);  // elide, never scroll sideways
+    steps_->setSizeAdjustPolicy(QAbstractScrollArea::AdjustToContents);
     fillSteps();
     connect(steps_, &QListWidget::currentRowChanged, state_, &WalkthroughState::setStep);
 
@@ -73,12 +81,13 @@ WalkthroughPanel::WalkthroughPanel(SessionDocument* document, WalkthroughState* 
     values_->setModel(valuesModel_);
     graph_ = new GraphView(document_, state_, display_, this);
 
-    auto* lower = new QSplitter(Qt::Vertical, this);  // the graph gets the width it needs
-    lower->addWidget(values_);
-    lower->addWidget(graph_);
-    lower->setStretchFactor(0, 1);
-    lower->setStretchFactor(1, 3);
-    lower->setSizes({140, 460});
+    lower_ = new QSplitter(Qt::Vertical, this);  // the graph gets the width it needs
+    lower_->addWidget(values_);
+    lower_->addWidget(graph_);
+    lower_->setStretchFactor(0, 0);
+    lower_->setStretchFactor(1, 1);
+    lower_->setSizes({140, 460});
+    lower_->installEventFilter(this);
     graph_->setMinimumHeight(160);
 
     text_ = new QVBoxLayout;
@@ -88,9 +97,11 @@ WalkthroughPanel::WalkthroughPanel(SessionDocument* document, WalkthroughState* 
     // Keeps the text at the top of its column when it stands beside the graph; above the graph
     // it takes no room, as the graph's stretch takes all that is left.
     text_->addStretch(1);
+    top_ = new QHBoxLayout;  // the text, and on a wide pane the values beside it
+    top_->addLayout(text_, 1);
     body_ = new QBoxLayout(QBoxLayout::TopToBottom);
-    body_->addLayout(text_);
-    body_->addWidget(lower, 1);
+    body_->addLayout(top_);
+    body_->addWidget(lower_, 1);
     column_ = new QVBoxLayout;
     column_->addWidget(buildNavigation());
     column_->addLayout(body_, 1);
@@ -155,8 +166,7 @@ void WalkthroughPanel::fillSteps()
     steps_->clear();
     for (const Step& step : state_->steps())
         steps_->addItem(QStringLiteral("%1  ·  %2").arg(QString::fromStdString(labelWithSymbol(step.output())), phaseName(step)));
-    steps_->setMinimumWidth(std::min(steps_->sizeHintForColumn(0) + 24, 12 * steps_->fontMetrics().averageCharWidth() + 24));
-    steps_->setMaximumWidth(steps_->sizeHintForColumn(0) + 40);
+    fitStepList();
     for (int row = 0; row < steps_->count(); ++row)
         steps_->item(row)->setToolTip(steps_->item(row)->text());
     steps_->setCurrentRow(state_->step());
@@ -229,6 +239,11 @@ QWidget* WalkthroughPanel::buildNavigation()
     return bar;
 }
 
+QString WalkthroughPanel::pluggedText() const
+{
+    return plugged_->text().remove(QChar(0x2060));  // the joiners of withWholeNumbers()
+}
+
 QString WalkthroughPanel::stepTitle() const
 {
     const Step& step = state_->currentStep();
@@ -274,6 +289,14 @@ void WalkthroughPanel::arrangeBody()
     // the graph rather than above it: the graph then has the screen's whole height, and at
     // 1280 x 720 all of it shows at the interface font's size or larger.
     const bool beside = presenting_ && width() > 4 * height() / 3;
+    // On a wide pane (a laptop's walkthrough with its docks folded away) the values stand beside
+    // the text, and the graph has the whole width below both.
+    const bool valuesBeside = !presenting_ && width() - steps_->width() >= kValuesBesideWidth;
+    if (valuesBeside && values_->parentWidget() == lower_)
+        top_->addWidget(values_, 0, Qt::AlignTop);
+    else if (!valuesBeside && values_->parentWidget() != lower_)
+        lower_->insertWidget(0, values_);
+    fitValues();
     // The formula's natural width at lecture size would take the graph's room: two fifths.
     formula_->setMaximumWidth(beside ? 2 * width() / 5 : QWIDGETSIZE_MAX);
     const auto direction = beside ? QBoxLayout::LeftToRight : QBoxLayout::TopToBottom;
@@ -287,7 +310,56 @@ void WalkthroughPanel::arrangeBody()
 void WalkthroughPanel::resizeEvent(QResizeEvent* event)
 {
     QWidget::resizeEvent(event);
+    fitStepList();
     arrangeBody();
+}
+
+void WalkthroughPanel::fitStepList()
+{
+    // Every name whole where the panel has the room (a laptop's walkthrough, its docks folded
+    // away, has it): the list asks for its names' width (AdjustToContents), at most 30 % of the
+    // panel (the graph's room on a screen at 2x), and gives way down to a dozen characters on a
+    // narrow pane, where the names elide. Not more as a minimum: the window's own minimum size
+    // would grow with it.
+    const int whole = steps_->sizeHintForColumn(0) + 2 * steps_->frameWidth()
+                      + steps_->style()->pixelMetric(QStyle::PM_ScrollBarExtent, nullptr, steps_) + 8;
+    const int least = std::min(whole, 12 * steps_->fontMetrics().averageCharWidth() + 24);
+    steps_->setMinimumWidth(least);
+    steps_->setMaximumWidth(std::max(least, std::min(whole, 3 * width() / 10)));
+}
+
+void WalkthroughPanel::giveValuesTheirRows()
+{
+    // Above the graph, the values keep their rows as the text above them grows and shrinks
+    // from step to step (a splitter gives what it gains to the graph only): the graph has the
+    // rest, down to its minimum height, below which the table scrolls.
+    if (values_->parentWidget() != lower_)
+        return;
+    const int room = lower_->height() - lower_->handleWidth() - graph_->minimumHeight();
+    const int table = std::max(0, std::min(values_->maximumHeight(), room));
+    if (lower_->sizes().value(0) != table)
+        lower_->setSizes({table, lower_->height() - lower_->handleWidth() - table});
+}
+
+bool WalkthroughPanel::eventFilter(QObject* watched, QEvent* event)
+{
+    if (watched == lower_ && event->type() == QEvent::Resize)
+        giveValuesTheirRows();
+    return QWidget::eventFilter(watched, event);
+}
+
+void WalkthroughPanel::fitValues()
+{
+    // As tall as the step's largest table (N rows, at most kValueRows of them, and a scroll bar
+    // for the columns): the graph below takes the rest, at every step the same height.
+    const int rows = std::clamp(int(document_->session().samples()), 1, kValueRows);
+    const int height = values_->horizontalHeader()->sizeHint().height() + rows * values_->verticalHeader()->defaultSectionSize()
+                       + 2 * values_->frameWidth() + values_->horizontalScrollBar()->sizeHint().height();
+    values_->setMaximumHeight(height);
+    giveValuesTheirRows();
+    // Beside the text, every column of the values where they take at most half the pane.
+    const bool beside = values_->parentWidget() != lower_;
+    values_->setMinimumWidth(beside ? std::min(values_->contentSize(kValueRows).width(), (width() - steps_->width()) / 2) : 0);
 }
 
 void WalkthroughPanel::showEvent(QShowEvent* event)
@@ -332,13 +404,14 @@ void WalkthroughPanel::refresh()
     formula_->setFormula(FormulaView::keyFor(layerSpec(document_->norm(), document_->session().features()), step.id));
     meaning_->setText(qs(step.meaning));
     const Analysis* a = document_->analysis();
-    plugged_->setText(a ? tr("Feature %1:  %2").arg(j).arg(QString::fromStdString(
-                              pluggedIn(step, document_->session(), *a, j, display_->significantDigits())))
-                      : document_->family() ? familyPluggedIn(step)
-                        : tr("This session cannot be computed: %1")
-                              .arg(document_->whyNoAnalysis()));
-    plugged_->setToolTip(jargonToolTip(plugged_->text()));
+    plugged_->setText(withWholeNumbers(
+        a ? tr("Feature %1:  %2").arg(j).arg(QString::fromStdString(
+                pluggedIn(step, document_->session(), *a, j, display_->significantDigits())))
+          : document_->family() ? familyPluggedIn(step)
+                                : tr("This session cannot be computed: %1").arg(document_->whyNoAnalysis())));
+    plugged_->setToolTip(jargonToolTip(pluggedText()));
     valuesModel_->setQuantity(step.id);
+    fitValues();
     selectStatistic();
     if (lens_)
         lens_->showNote();

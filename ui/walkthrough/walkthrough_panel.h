@@ -13,6 +13,8 @@ class QListWidget;
 class QSlider;
 class QSpinBox;
 class QBoxLayout;
+class QHBoxLayout;
+class QSplitter;
 class QVBoxLayout;
 
 namespace bnflow::ui {
@@ -37,6 +39,9 @@ public:
     GraphView* graph() const { return graph_; }
     FormulaView* formula() const { return formula_; }
     QLabel* plugged() const { return plugged_; }
+    // The plugged-in numbers as they read (the label's text keeps each number on one line with
+    // invisible joiners, whole_numbers.h).
+    QString pluggedText() const;
     MatrixView* values() const { return values_; }
     QString stepTitle() const;
     void setLectureScale(double scale);  // lecture mode: larger formula and text
@@ -57,6 +62,7 @@ public:
 
 protected:
     void resizeEvent(QResizeEvent* event) override;
+    bool eventFilter(QObject* watched, QEvent* event) override;  // the graph's splitter resized
     // The batch shows the current statistic's set while the walkthrough is on screen only.
     void showEvent(QShowEvent* event) override;
     void hideEvent(QHideEvent* event) override;
@@ -99,9 +105,14 @@ private:
     GraphView* graph_;
     QVBoxLayout* column_;  // navigation, then the body
     QBoxLayout* body_;     // the text above (or, presenting on a landscape screen, beside) the graph
+    QHBoxLayout* top_;     // the text, and on a wide pane the values beside it
+    QSplitter* lower_;     // the values (on a narrow pane) above the graph
     QVBoxLayout* text_;    // formula, meaning, numbers (and what addBelowNumbers() adds)
     bool presenting_ = false;
     void arrangeBody();
+    void fitStepList();  // the step list as wide as its names where there is room
+    void fitValues();    // the values table as tall as its rows
+    void giveValuesTheirRows();  // in the splitter above the graph: the rows, the graph the rest
     double scale_ = 1.0;
     int framedFeature_ = 0;  // the feature last framed through the shared CellFocus
     QString selectedStatistic_;  // the statistic this panel selected in the focus, if any

@@ -25,6 +25,7 @@
 #include <walkthrough/walkthrough_panel.h>
 #include <walkthrough/walkthrough_state.h>
 #include <window/derivation_dialog.h>
+#include <window/dock_folding.h>
 #include <window/file_actions.h>
 #include <window/help_sheet.h>
 #include <window/preferences_dialog.h>
@@ -44,6 +45,8 @@
 #include <QTimer>
 #include <QUndoStack>
 
+#include <climits>
+
 namespace bnflow::ui {
 
 // A tab page that scrolls when the window is smaller than the page's minimum size, so that the
@@ -60,6 +63,9 @@ QScrollArea* MainWindow::scrolling(QWidget* page)
 namespace {
 
 constexpr int kConfirmationMs = 10000;  // how long the status bar says where an export went
+// Narrower than this (logical pixels), the walkthrough folds the docks away: at 1366 x 768 they
+// took 40 % of the width, and the graph had a third of its own.
+constexpr int kWalkthroughFoldsBelow = 1600;
 
 // A page that scrolls down but never sideways: as narrow as its content allows, as short as a
 // few lines (the Parameters dock: the window still decides by its width where it goes).
@@ -88,6 +94,10 @@ MainWindow::MainWindow(SessionDocument* document, DisplaySettings* display, QWid
     setupMenus();
     setupExercise();  // main_window_exercise.cpp
     setupDepth();     // main_window_depth.cpp
+    // The Depth tab, and the walkthrough on a laptop's screen, take the docks' room.
+    folding_ = new DockFolding(this, tabs_);
+    folding_->foldOn(depthPage_, INT_MAX);
+    folding_->foldOn(walkthrough_, kWalkthroughFoldsBelow);
     setAcceptDrops(true);
     connect(document_, &SessionDocument::resultsChanged, this, &MainWindow::refreshStatus);
     connect(document_, &SessionDocument::editRefused, this, &MainWindow::showRefusal);
@@ -385,7 +395,7 @@ void MainWindow::closeEvent(QCloseEvent* event)
         event->ignore();
         return;
     }
-    showSessionDocks(true);  // the layout saved is the session's, whichever tab is current
+    folding_->unfold();  // the layout saved is the session's, whichever tab is current
     saveLayout();
     event->accept();
 }

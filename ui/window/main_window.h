@@ -17,6 +17,7 @@ class CheckPanel;
 class DepthPanel;
 class ComparePanel;
 class DisplaySettings;
+class DockFolding;
 class DoutPanel;
 class ExercisePanel;
 class FileActions;
@@ -91,7 +92,6 @@ private:
     void setupWalkthroughActions(QMenu* file, QMenu* view);
     void setupExercise();  // the Exercise tab and menu
     void setupDepth();     // the Depth tab and its network (main_window_depth.cpp)
-    void showSessionDocks(bool shown);
     void refreshStatus();
     void goTo(int startHereStep);  // where a Start here button leads
     void refreshTitle();
@@ -118,7 +118,7 @@ private:
     NetworkDocument* network_ = nullptr;
     DepthPanel* depth_ = nullptr;
     QWidget* depthPage_ = nullptr;  // the scroll area around depth_
-    QList<QDockWidget*> hiddenDocks_;  // the session's docks the Depth tab put away
+    DockFolding* folding_ = nullptr;  // the Depth tab and the laptop's walkthrough put the docks away
     QTabWidget* tabs_ = nullptr;
     StartHere* startHere_ = nullptr;
     QDockWidget* startHereDock_ = nullptr;

@@ -9,7 +9,6 @@
 #include <walkthrough/walkthrough_panel.h>
 #include <window/file_actions.h>
 
-#include <QDockWidget>
 #include <QScrollArea>
 #include <QStatusBar>
 #include <QTabWidget>
@@ -36,26 +35,9 @@ void MainWindow::setupDepth()
     // F5 on the Depth tab lectures the depth lab itself, its plots in larger type: less than the
     // walkthrough's, as the tab shows three columns of plots where the walkthrough shows one graph.
     lecture_->setSelfPresenting(depthPage_, [this](double scale) { depth_->setLectureScale(1.0 + (scale - 1.0) * 0.4); });
-    // The docks edit the session, which the Depth tab does not show: it takes their room.
-    connect(tabs_, &QTabWidget::currentChanged, this, [this] { showSessionDocks(tabs_->currentWidget() != depthPage_); });
     connect(tabs_, &QTabWidget::currentChanged, this, &MainWindow::refreshTitle);
     connect(network_, &NetworkDocument::filePathChanged, this, &MainWindow::refreshTitle);
     connect(network_, &NetworkDocument::modifiedChanged, this, &MainWindow::refreshTitle);
-}
-
-void MainWindow::showSessionDocks(bool shown)
-{
-    if (!shown) {
-        for (QDockWidget* dock : findChildren<QDockWidget*>())
-            if (!dock->isHidden() && dock != startHereDock_) {  // Start here leads here
-                hiddenDocks_ << dock;
-                dock->hide();
-            }
-        return;
-    }
-    for (QDockWidget* dock : std::as_const(hiddenDocks_))
-        dock->show();
-    hiddenDocks_.clear();
 }
 
 }  // namespace bnflow::ui

@@ -6,6 +6,7 @@
 #include <results/results_panel.h>
 #include <tables/matrix_view.h>
 #include <walkthrough/walkthrough_panel.h>
+#include <window/dock_folding.h>
 #include <window/start_here.h>
 
 #include <QApplication>
@@ -26,6 +27,7 @@ void MainWindow::showStartHere()
         startHereDock_->setObjectName(QStringLiteral("startHereDock"));
         startHereDock_->setWidget(startHere_);
         addDockWidget(Qt::RightDockWidgetArea, startHereDock_);
+        folding_->neverFold(startHereDock_);  // its buttons lead to the tabs that fold the others
         // A tab beside the parameters: it takes no room from the tables.
         if (auto* parameters = findChild<QDockWidget*>(QStringLiteral("parameterDock")); parameters && !parameters->isHidden())
             tabifyDockWidget(parameters, startHereDock_);

@@ -140,10 +140,10 @@ void TestFamilyWalkthrough::layerNormMeanShowsItsRow()
     const double mean2 = document_->session().x.row(2).mean();
     const QString node = window_->walkthrough()->graph()->nodeText(QStringLiteral("mean"));
     QVERIFY2(node.contains(QStringLiteral("x[2][*]: ") + display_->format(mean2)), qPrintable(node));
-    QVERIFY2(window_->walkthrough()->plugged()->text().contains(QStringLiteral("x[2][*]")),
-             qPrintable(window_->walkthrough()->plugged()->text()));
+    QVERIFY2(window_->walkthrough()->pluggedText().contains(QStringLiteral("x[2][*]")),
+             qPrintable(window_->walkthrough()->pluggedText()));
     // ... with layer norm's formula and that row's numbers plugged in, ending in its mean.
-    const QString plugged = window_->walkthrough()->plugged()->text();
+    const QString plugged = window_->walkthrough()->pluggedText();
     const double first = document_->session().x(2, 0);
     QVERIFY2(plugged.contains(QStringLiteral("/4")) || plugged.contains(QStringLiteral("/ 4")), qPrintable(plugged));
     QVERIFY2(plugged.contains(QString::number(first, 'g', display_->significantDigits()).replace('-', QChar(0x2212))),
@@ -296,8 +296,8 @@ void TestFamilyWalkthrough::sampleBoxPicksTheSet()
     sample->setValue(3);
     QCOMPARE(window_->walkthroughState()->sample(), 3);
     QCOMPARE(tinted(), (CellList{"3,0", "3,1", "3,2", "3,3"}));
-    QVERIFY2(window_->walkthrough()->plugged()->text().startsWith(QStringLiteral("x[3][*]")),
-             qPrintable(window_->walkthrough()->plugged()->text()));
+    QVERIFY2(window_->walkthrough()->pluggedText().startsWith(QStringLiteral("x[3][*]")),
+             qPrintable(window_->walkthrough()->pluggedText()));
     // The graph's x and x − μ show that sample's row too (batch norm's show feature j's column).
     const Matrix& x = document_->session().x;
     const auto rowText = [this](const Matrix& m, int i) {

@@ -1,7 +1,9 @@
-// Lecture mode on a projector (issue 12; issue 13 for the other layers): at 1280 x 720, and at
-// QT_SCALE_FACTOR=2 on 1080p (960 x 540 logical), every node of every layer's graph is inside
-// the pane at every step, its text no smaller than the interface font (at 2x: as many physical
-// pixels as it has unscaled). Each layer with its example session.
+// Lecture mode on a projector (issue 12; issue 13 for the other layers; issue 26 for the size): at
+// 1280 x 720, and at QT_SCALE_FACTOR=2 on 1080p (960 x 540 logical), the step's lit nodes of
+// every layer's graph are in the pane at every step, their digits at least 2.5 % of the screen's
+// height, no text smaller than the interface font (at 2x: as many physical pixels as it has
+// unscaled). Each layer with its example session. (Until issue 26 the whole graph was fitted to
+// the pane, its digits 11-12 px at 720: too small for a room; the rest now scrolls, faded.)
 #include <document/display_settings.h>
 #include <document/session_document.h>
 #include <walkthrough/graph_view.h>
@@ -32,20 +34,20 @@ private slots:
             window_->walkthrough()->setFocus();
     }
     void cleanup() { closeWindow(); }
-    void lectureModeShowsTheWholeGraphOnAProjector_data();
-    void lectureModeShowsTheWholeGraphOnAProjector();
-    void lectureModeShowsTheWholeGraphAtTwiceTheScale_data() { lectureModeShowsTheWholeGraphOnAProjector_data(); }
-    void lectureModeShowsTheWholeGraphAtTwiceTheScale();
+    void lectureModeShowsTheStepOnAProjector_data();
+    void lectureModeShowsTheStepOnAProjector();
+    void lectureModeShowsTheStepAtTwiceTheScale_data() { lectureModeShowsTheStepOnAProjector_data(); }
+    void lectureModeShowsTheStepAtTwiceTheScale();
 
 private:
     GraphView* graph() const { return window_->walkthrough()->graph(); }
-    void showsTheWholeGraph(const QString& example, QSize size, double ratio);
+    void showsTheStep(const QString& example, QSize size, double ratio);
 };
 
-// F5 at 1280 x 720: every node of the graph inside the pane, at every step, with text at least
-// the interface font's size (the formula and its numbers stand beside the graph). Before, the
-// graph's bottom third was below the screen's edge.
-void TestGraphLecture::lectureModeShowsTheWholeGraphOnAProjector_data()
+// F5 at 1280 x 720: the step's nodes inside the pane, at every step, with text at least the
+// interface font's size (the formula and its numbers stand beside the graph). Before issue 12,
+// the graph's bottom third was below the screen's edge.
+void TestGraphLecture::lectureModeShowsTheStepOnAProjector_data()
 {
     QTest::addColumn<QString>("example");  // "" for the built-in batch-norm example
     QTest::newRow("batch norm") << QString();
@@ -53,30 +55,31 @@ void TestGraphLecture::lectureModeShowsTheWholeGraphOnAProjector_data()
         QTest::newRow(name) << QString(BNFLOW_FAMILY_EXAMPLES "/%1.bnflow.json").arg(name);
 }
 
-void TestGraphLecture::lectureModeShowsTheWholeGraphOnAProjector()
+void TestGraphLecture::lectureModeShowsTheStepOnAProjector()
 {
     QFETCH(QString, example);
-    showsTheWholeGraph(example, QSize(1280, 720), 1.0);
+    showsTheStep(example, QSize(1280, 720), 1.0);
 }
 
-// A 1080p projector at QT_SCALE_FACTOR=2: 960 x 540 logical pixels. The whole graph is on
-// screen at every step, its text at least as many physical pixels as the interface font has on
+// A 1080p projector at QT_SCALE_FACTOR=2: 960 x 540 logical pixels. The step's nodes are on
+// screen at every step, the text at least as many physical pixels as the interface font has on
 // an unscaled screen. Run by ctest as test_graph_lecture_2x (this test skips at 1x).
-void TestGraphLecture::lectureModeShowsTheWholeGraphAtTwiceTheScale()
+void TestGraphLecture::lectureModeShowsTheStepAtTwiceTheScale()
 {
     const double ratio = window_->devicePixelRatioF();
     if (ratio < 2)
         QSKIP("needs QT_SCALE_FACTOR=2 (ctest runs it as test_graph_lecture_2x)");
     QFETCH(QString, example);
-    showsTheWholeGraph(example, QSize(960, 540), ratio);
+    showsTheStep(example, QSize(960, 540), ratio);
     qInfo("960x540 at 2x: smallest graph text %.1f physical px, interface font %.1f logical px",
           smallestTextPixels(graph()) * ratio, uiFontPixels());
 }
 
 // Lecture mode with `example` (empty: the built-in one) in a window of `size` logical pixels:
-// every node of the layer's graph inside the pane at every step, the smallest text at least the
+// at every step the first lit node wholly inside the pane and the others at least in part, the
+// lit nodes' text at least 2.5 % of the window's height, the smallest text at least the
 // interface font's size in physical pixels (`ratio` of them per logical one).
-void TestGraphLecture::showsTheWholeGraph(const QString& example, QSize size, double ratio)
+void TestGraphLecture::showsTheStep(const QString& example, QSize size, double ratio)
 {
     if (!example.isEmpty()) {  // every layer's graph, with the numbers of its example
         SessionLoad load = loadSessionFile(example.toStdString());
@@ -99,11 +102,16 @@ void TestGraphLecture::showsTheWholeGraph(const QString& example, QSize size, do
         const QRect pane = graph()->viewport()->rect();
         const QMap<QString, QRect> nodes = nodesOnScreen(graph(), layerNodes);
         QCOMPARE(nodes.size(), int(layerNodes.size()));
-        for (auto it = nodes.begin(); it != nodes.end(); ++it)
-            QVERIFY2(pane.contains(it.value()), qPrintable(QStringLiteral("step %1: %2 at %3,%4 %5x%6 outside %7x%8")
-                                                               .arg(step + 1).arg(it.key()).arg(it.value().x()).arg(it.value().y())
-                                                               .arg(it.value().width()).arg(it.value().height())
-                                                               .arg(pane.width()).arg(pane.height())));
+        const QStringList lit = graph()->activeNodes();
+        for (int k = 0; k < lit.size(); ++k) {
+            const QRect box = nodes.value(lit[k]);
+            QVERIFY2(k == 0 ? pane.contains(box) : pane.intersects(box),
+                     qPrintable(QStringLiteral("step %1: %2 at %3,%4 %5x%6 outside %7x%8")
+                                    .arg(step + 1).arg(lit[k]).arg(box.x()).arg(box.y())
+                                    .arg(box.width()).arg(box.height()).arg(pane.width()).arg(pane.height())));
+        }
+        if (!lit.isEmpty())
+            QVERIFY(QFontInfo(graph()->font()).pixelSize() * graph()->transform().m22() >= 0.025 * size.height() - 0.5);
         QVERIFY(smallestTextPixels(graph()) * ratio >= uiFontPixels() - 0.5);
     }
 }

@@ -245,7 +245,7 @@ void TestWalkthrough::numbersShownAreTheCatalogues()
         while (steps()[std::size_t(k)].id != id)
             ++k;
         state->setStep(k);
-        const QString plugged = window_->walkthrough()->plugged()->text();
+        const QString plugged = window_->walkthrough()->pluggedText();
         QVERIFY2(plugged.contains(QString::fromStdString(pluggedIn(*findStep(id), document_->session(), *document_->analysis(), 2))),
                  qPrintable(plugged));
         const Matrix value = valueOf(id, document_->session(), *document_->analysis());
@@ -254,7 +254,7 @@ void TestWalkthrough::numbersShownAreTheCatalogues()
         QCOMPARE(model->index(0, 2).data(Qt::ToolTipRole).toString(), DisplaySettings::fullPrecision(value(0, 2)));
     }
     document_->setCell(Which::X, 0, 2, 9.5);  // an edit shows at once
-    QVERIFY(window_->walkthrough()->plugged()->text().contains(
+    QVERIFY(window_->walkthrough()->pluggedText().contains(
         QString::fromStdString(pluggedIn(*findStep("fused_dx"), document_->session(), *document_->analysis(), 2))));
 }
 
