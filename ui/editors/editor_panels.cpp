@@ -211,10 +211,12 @@ DoutPanel::DoutPanel(SessionDocument* document, const DisplaySettings* display, 
 
     note_ = new QLabel(this);
     note_->setWordWrap(true);
+    // The presets above the table, the note under it: the note's length (none, one line or
+    // three) changes the table's height only, never where a button is.
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
-    layout->addWidget(view_, 1);
     layout->addLayout(presets);
+    layout->addWidget(view_, 1);
     layout->addWidget(note_);
     connect(document_, &SessionDocument::resultsChanged, this, &DoutPanel::refreshNote);
     refreshNote();
