@@ -7,6 +7,8 @@
 #include <QStyledItemDelegate>
 #include <QTableView>
 
+#include <limits>
+
 namespace bnflow::ui {
 
 class DisplaySettings;
@@ -63,8 +65,9 @@ public:
     // edit, so that the next shape edit still happens where the user is.
     void setModel(QAbstractItemModel* model) override;
 
-    // The size that shows every column and up to `maxRows` rows without scrolling.
-    QSize contentSize(int maxRows) const;
+    // The size that shows up to `maxColumns` columns and `maxRows` rows without scrolling
+    // (more of either: their scroll bar's room too).
+    QSize contentSize(int maxRows, int maxColumns = std::numeric_limits<int>::max()) const;
 
     QString selectionAsText() const;  // tab-separated bounding box of the selection
     void copySelection() const;
