@@ -167,7 +167,7 @@ void ResultsPanel::arrange()
     // Every table shows all its columns and up to kRows rows before it scrolls; the panel uses
     // as many columns of tables as the width allows, and the page scrolls down instead.
     constexpr int kRows = 16;
-    const int margin = 12;  // the frame's border and padding around a table
+    const int margin = 16;  // the frame's border and padding around a table (a group box: 2 + 4 each side, and its layout's)
     for (MatrixView* v : {statistics_, setGradients_})
         v->setFixedHeight(v->contentSize(kRows).height());
     for (Frame& f : frames_)
