@@ -138,6 +138,8 @@ ComparePanel::ComparePanel(const SessionDocument* document, const DisplaySetting
     asideLayout->addWidget(differenceNote);
     asideLayout->addWidget(summary_);
     asideLayout->addStretch(1);
+    // Beside the difference only where a line holds a few words: else under it.
+    aside->setMinimumWidth(aside->fontMetrics().averageCharWidth() * 28);
     below->addPane(aside, 1);
     auto* sheetLayout = new QVBoxLayout(sheet_);
     sheetLayout->addWidget(sides);
