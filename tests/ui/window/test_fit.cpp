@@ -132,6 +132,12 @@ QStringList TestFit::clipping() const
         if (editor->isVisible() && editor->horizontalScrollBar()->maximum() > 0)
             cut << QStringLiteral("%1 shows %2 of %3 px of its columns").arg(editor->parentWidget()->metaObject()->className())
                        .arg(editor->viewport()->width()).arg(editor->viewport()->width() + editor->horizontalScrollBar()->maximum());
+    // A table sized to its rows (the results, Compare) keeps them in sight, scroll bar or not.
+    for (const ui::MatrixView* table : window_->findChildren<ui::MatrixView*>())
+        if (table->isVisible() && table->minimumHeight() == table->maximumHeight() && table->verticalScrollBar()->maximum() > 0
+            && table->model()->rowCount() <= 16)
+            cut << QStringLiteral("a table of %1 rows shows %2 px of %3").arg(table->model()->rowCount())
+                       .arg(table->viewport()->height()).arg(table->viewport()->height() + table->verticalScrollBar()->maximum() * table->rowHeight(0));
     return cut;
 }
 
