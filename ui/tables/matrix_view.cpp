@@ -15,6 +15,7 @@
 #include <QHeaderView>
 #include <QKeyEvent>
 #include <QPainter>
+#include <QScrollBar>
 #include <QStyle>
 #include <QVBoxLayout>
 
@@ -72,6 +73,19 @@ void MatrixView::fitNumbers()
     // one spare on each side.
     horizontalHeader()->setMinimumSectionSize(fontMetrics().horizontalAdvance(widest) + 8);
     verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 8);
+}
+
+void MatrixView::updateGeometries()
+{
+    QTableView::updateGeometries();
+    // Stretched columns that each keep their minimum can add up to a pixel or two more than the
+    // viewport (the header rounds each share up): no scroll bar for that, which would hide a row
+    // of a table sized to its rows.
+    constexpr int kRounding = 2;
+    QScrollBar* bar = horizontalScrollBar();
+    if (model() && model()->columnCount() > 0 && bar->maximum() <= kRounding
+        && horizontalHeader()->sectionResizeMode(0) == QHeaderView::Stretch)
+        bar->setRange(0, 0);
 }
 
 void CellFocus::set(int row, int column)

@@ -81,6 +81,7 @@ protected:
     // Like a spreadsheet: a cell committed with Return moves the current cell one row down.
     void closeEditor(QWidget* editor, QAbstractItemDelegate::EndEditHint hint) override;
     void contextMenuEvent(QContextMenuEvent* event) override;
+    void updateGeometries() override;
 
 private:
     void fitNumbers();
