@@ -83,9 +83,23 @@ void MatrixView::updateGeometries()
     // of a table sized to its rows.
     constexpr int kRounding = 2;
     QScrollBar* bar = horizontalScrollBar();
-    if (model() && model()->columnCount() > 0 && bar->maximum() <= kRounding
+    // (In pixels: the bar's own range counts whole columns where the view scrolls per item.)
+    const int overshoot = horizontalHeader()->length() - viewport()->width();
+    if (model() && model()->columnCount() > 0 && bar->maximum() > 0 && overshoot <= kRounding
         && horizontalHeader()->sectionResizeMode(0) == QHeaderView::Stretch)
         bar->setRange(0, 0);
+    if (fittedRows_ > 0) {
+        const int height = contentSize(fittedRows_).height() +
+                           (bar->maximum() > 0 ? style()->pixelMetric(QStyle::PM_ScrollBarExtent, nullptr, this) : 0);
+        if (height != maximumHeight() || height != minimumHeight())
+            setFixedHeight(height);
+    }
+}
+
+void MatrixView::fitHeightToRows(int maxRows)
+{
+    fittedRows_ = maxRows;
+    updateGeometries();
 }
 
 void CellFocus::set(int row, int column)

@@ -41,6 +41,33 @@ QSize ReflowBox::minimumSizeHint() const
     return {widest + margins.left() + margins.right(), box_->minimumSize().height()};
 }
 
+bool ReflowBox::hasHeightForWidth() const
+{
+    return box_->hasHeightForWidth();
+}
+
+int ReflowBox::heightForWidth(int width) const
+{
+    const bool side = width >= sideBySideWidth();
+    if (side == sideBySide())
+        return box_->totalHeightForWidth(width);
+    // The other arrangement: the panes one after another at the whole width, or the tallest
+    // beside the others at an even share of it.
+    const int count = box_->count();
+    int height = 0;
+    for (int k = 0; k < count; ++k) {
+        QLayoutItem* item = box_->itemAt(k);
+        const int paneWidth = side ? width / std::max(1, count) : width;
+        const int pane = std::max(item->minimumSize().height(),
+                                  item->hasHeightForWidth() ? item->heightForWidth(paneWidth) : item->sizeHint().height());
+        height = side ? std::max(height, pane) : height + pane;
+    }
+    if (!side)
+        height += std::max(0, count - 1) * box_->spacing();
+    const QMargins margins = box_->contentsMargins();
+    return height + margins.top() + margins.bottom();
+}
+
 void ReflowBox::resizeEvent(QResizeEvent* event)
 {
     QWidget::resizeEvent(event);

@@ -18,6 +18,9 @@ public:
     void addPane(QWidget* pane, int stretch = 0);
     bool sideBySide() const;
     QSize minimumSizeHint() const override;
+    // For the arrangement `width` gets, not the present one: a parent asks before it resizes.
+    bool hasHeightForWidth() const override;
+    int heightForWidth(int width) const override;
 
 protected:
     void resizeEvent(QResizeEvent* event) override;

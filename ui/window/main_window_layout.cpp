@@ -9,7 +9,6 @@
 
 #include <QDockWidget>
 #include <QHeaderView>
-#include <QScrollBar>
 #include <QLayout>
 #include <QScreen>
 #include <QSettings>
@@ -106,7 +105,7 @@ void MainWindow::fitEditors()
         // (the scroll bar's range: the header's rounding of stretched columns can overshoot by a pixel)
         const int lacking = std::max(view->model()->columnCount() * view->horizontalHeader()->minimumSectionSize() -
                                          view->viewport()->width(),
-                                     view->horizontalScrollBar()->maximum());
+                                     view->horizontalHeader()->length() - view->viewport()->width());
         columns = std::max(columns, view->isVisible() ? dock->width() + lacking
                                                       : shown + dock->sizeHint().width() - dock->widget()->sizeHint().width());
     }

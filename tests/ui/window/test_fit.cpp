@@ -16,6 +16,7 @@
 #include <QAbstractButton>
 #include <QCheckBox>
 #include <QDockWidget>
+#include <QHeaderView>
 #include <QLabel>
 #include <QLayout>
 #include <QPushButton>
@@ -129,9 +130,9 @@ QStringList TestFit::clipping() const
 {
     QStringList cut = narrowerThanTheirText(window_) + scrolledSideways(window_);
     for (ui::MatrixView* editor : {window_->batchPanel()->view(), window_->doutPanel()->view()})
-        if (editor->isVisible() && editor->horizontalScrollBar()->maximum() > 0)
+        if (editor->isVisible() && editor->horizontalHeader()->length() > editor->viewport()->width())
             cut << QStringLiteral("%1 shows %2 of %3 px of its columns").arg(editor->parentWidget()->metaObject()->className())
-                       .arg(editor->viewport()->width()).arg(editor->viewport()->width() + editor->horizontalScrollBar()->maximum());
+                       .arg(editor->viewport()->width()).arg(editor->horizontalHeader()->length());
     // A table sized to its rows (the results, Compare) keeps them in sight, scroll bar or not.
     for (const ui::MatrixView* table : window_->findChildren<ui::MatrixView*>())
         if (table->isVisible() && table->minimumHeight() == table->maximumHeight() && table->verticalScrollBar()->maximum() > 0
