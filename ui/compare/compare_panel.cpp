@@ -26,7 +26,8 @@ namespace bnflow::ui {
 namespace {
 
 // The quantities a configuration yields, as catalogue ids.
-constexpr int kShownColumns = 8;  // a table wider than this scrolls: a tab holds 8 columns
+constexpr int kShownColumns = 8;  // a table wider than this scrolls: a laptop's tab holds 8
+constexpr int kNarrowColumns = 4;  // where the tab holds fewer (a 2x screen): 4, and the table scrolls
 constexpr std::array<const char*, 6> kQuantities{"y", "dx", "dgamma", "dbeta", "updated_running_mean",
                                                  "updated_running_var"};
 
@@ -225,6 +226,24 @@ QWidget* ComparePanel::buildSide(int index)
     return box;
 }
 
+void ComparePanel::fitTables()
+{
+    // The room on offer: the scroll area's viewport when the panel is a scrolling page (the
+    // panel's own width follows the minimum set here).
+    const int room = (parentWidget() ? parentWidget()->width() : width()) - 4 * layout()->contentsMargins().left();
+    for (MatrixView* view : tables_) {
+        view->fitHeightToRows(16);
+        const int wide = view->contentSize(16, kShownColumns).width();
+        view->setMinimumWidth(wide <= room ? wide : view->contentSize(16, kNarrowColumns).width());
+    }
+}
+
+void ComparePanel::resizeEvent(QResizeEvent* event)
+{
+    QWidget::resizeEvent(event);
+    fitTables();
+}
+
 void ComparePanel::readEditors(int index)
 {
     Side& side = sides_[std::size_t(index)];
@@ -369,14 +388,7 @@ void ComparePanel::refresh()
         }
     }
     headings_[2]->setText(tr("B − A"));
-    // Every column (up to kShownColumns: wider ones scroll inside the table) and up to 16 rows
-    // shown, as in the results.
-    const auto fit = [this] {
-        for (MatrixView* view : tables_) {
-            view->setFixedHeight(view->contentSize(16, kShownColumns).height());
-            view->setMinimumWidth(view->contentSize(16, kShownColumns).width());
-        }
-    };
+    const auto fit = [this] { fitTables(); };
     if (!values[0] || !values[1]) {
         models_[2]->setValues(Matrix(), rowLabel);
         fit();
