@@ -19,7 +19,7 @@ bool ComparePanel::exportTo(const QString& path, QString* error) const
 {
     const QString suffix = QFileInfo(path).suffix().toLower();
     // The tables and the summary, without the empty space the panel keeps below them.
-    const QRect area(0, 0, sheet_->width(), std::min(sheet_->height(), summary_->geometry().bottom() + 8));
+    const QRect area(0, 0, sheet_->width(), std::min(sheet_->height(), summary_->mapTo(sheet_, QPoint(0, summary_->height())).y() + 8));
     const QSize size = area.size();
     QByteArray bytes;
     QBuffer buffer(&bytes);

@@ -4,9 +4,11 @@
 #include <document/display_settings.h>
 #include <document/session_document.h>
 #include <tables/matrix_view.h>
+#include <tables/reflow_box.h>
 
 #include <core/teach/catalogue.h>
 
+#include <QAbstractItemView>
 #include <QComboBox>
 #include <QDoubleValidator>
 #include <QGridLayout>
@@ -24,6 +26,8 @@ namespace bnflow::ui {
 namespace {
 
 // The quantities a configuration yields, as catalogue ids.
+constexpr int kShownColumns = 8;  // a table wider than this scrolls: a laptop's tab holds 8
+constexpr int kNarrowColumns = 4;  // where the tab holds fewer (a 2x screen): 4, and the table scrolls
 constexpr std::array<const char*, 6> kQuantities{"y", "dx", "dgamma", "dbeta", "updated_running_mean",
                                                  "updated_running_var"};
 
@@ -67,6 +71,10 @@ ComparePanel::ComparePanel(const SessionDocument* document, const DisplaySetting
     preset_->addItem(tr("float64 against bfloat16 (sums in float32)"));
     preset_->addItem(tr("float64 against float16 (sums in float32)"));
     preset_->setToolTip(tr("A starting pair; edit either side below"));
+    // Narrow enough for a laptop's tab; its list opens as wide as its longest pair.
+    preset_->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    preset_->setMinimumContentsLength(16);
+    preset_->view()->setMinimumWidth(preset_->view()->sizeHintForColumn(0));
     quantity_ = new QComboBox(this);
     quantity_->setObjectName(QStringLiteral("compareQuantity"));
     for (const char* id : kQuantities)
@@ -75,15 +83,28 @@ ComparePanel::ComparePanel(const SessionDocument* document, const DisplaySetting
     auto* exportButton = new QPushButton(tr("Export..."), this);
     exportButton->setToolTip(tr("The comparison as PNG, PDF or SVG (by the file's extension)"));
     connect(exportButton, &QPushButton::clicked, this, &ComparePanel::chooseAndExport);
-    auto* tools = new QHBoxLayout;
-    tools->addWidget(new QLabel(tr("Compare"), this));
-    tools->addWidget(preset_, 1);
-    tools->addWidget(new QLabel(tr("Show"), this));
-    tools->addWidget(quantity_);
-    tools->addWidget(exportButton);
+    // The pair, then what to show of it: one row, or two on a narrow tab.
+    auto* tools = new ReflowBox(this);
+    auto* pair = new QWidget(tools);
+    auto* pairRow = new QHBoxLayout(pair);
+    pairRow->setContentsMargins(0, 0, 0, 0);
+    pairRow->addWidget(new QLabel(tr("Compare"), pair));
+    pairRow->addWidget(preset_, 1);
+    auto* shown = new QWidget(tools);
+    auto* shownRow = new QHBoxLayout(shown);
+    shownRow->setContentsMargins(0, 0, 0, 0);
+    shownRow->addWidget(new QLabel(tr("Show"), shown));
+    shownRow->addWidget(quantity_, 1);
+    shownRow->addWidget(exportButton);
+    tools->addPane(pair, 1);
+    tools->addPane(shown);
 
     sheet_ = new QWidget(this);
-    auto* grid = new QGridLayout(sheet_);
+    // A and B side by side, their difference under A with how to read it beside: two tables
+    // wide where the tab allows (a laptop at D = 3), one above the other where it does not
+    // (D = 8, a projector, 2x), never a side cut off.
+    auto* sides = new ReflowBox(sheet_);
+    auto* below = new ReflowBox(sheet_);
     for (int c = 0; c < 3; ++c) {
         models_[std::size_t(c)] = new ValueModel(display_, this);
         auto* view = new MatrixView(display_, focus, MatrixView::Highlight::Cell, sheet_);
@@ -96,12 +117,15 @@ ComparePanel::ComparePanel(const SessionDocument* document, const DisplaySetting
         QFont bold = headings_[std::size_t(c)]->font();
         bold.setBold(true);
         headings_[std::size_t(c)]->setFont(bold);
-        // A and B side by side, their difference under A: two tables wide, so that a laptop
-        // (or a 1080p screen at 2x) shows every column of all three.
-        grid->addWidget(headings_[std::size_t(c)], c < 2 ? 0 : 3, c < 2 ? c : 0);
+        auto* pane = new QWidget(sheet_);
+        auto* paneLayout = new QVBoxLayout(pane);
+        paneLayout->setContentsMargins(0, 0, 0, 0);
+        paneLayout->addWidget(headings_[std::size_t(c)]);
         if (c < 2)
-            grid->addWidget(buildSide(c), 1, c);
-        grid->addWidget(view, c < 2 ? 2 : 4, c < 2 ? c : 0);
+            paneLayout->addWidget(buildSide(c));
+        paneLayout->addWidget(view);
+        paneLayout->addStretch(1);
+        (c < 2 ? sides : below)->addPane(pane, 1);
         connect(view->selectionModel(), &QItemSelectionModel::currentChanged, this, [this, view] { followSelection(view); });
     }
     auto* differenceNote = new QLabel(tr("Red: B is larger; blue: A is larger. Pale: the two agree to rounding."), sheet_);
@@ -109,17 +133,22 @@ ComparePanel::ComparePanel(const SessionDocument* document, const DisplaySetting
     summary_ = new QLabel(sheet_);
     summary_->setObjectName(QStringLiteral("compareSummary"));
     summary_->setWordWrap(true);
-    auto* aside = new QVBoxLayout;  // beside the difference: how to read it, and its largest cell
-    aside->addWidget(differenceNote);
-    aside->addWidget(summary_);
-    aside->addStretch(1);
-    grid->addLayout(aside, 4, 1);
-    for (int c = 0; c < 2; ++c)
-        grid->setColumnStretch(c, 1);
-    grid->setRowStretch(5, 1);  // the space below the tables, not inside them
+    auto* aside = new QWidget(sheet_);  // beside the difference: how to read it, and its largest cell
+    auto* asideLayout = new QVBoxLayout(aside);
+    asideLayout->setContentsMargins(0, 0, 0, 0);
+    asideLayout->addWidget(differenceNote);
+    asideLayout->addWidget(summary_);
+    asideLayout->addStretch(1);
+    // Beside the difference only where a line holds a few words: else under it.
+    aside->setMinimumWidth(aside->fontMetrics().averageCharWidth() * 28);
+    below->addPane(aside, 1);
+    auto* sheetLayout = new QVBoxLayout(sheet_);
+    sheetLayout->addWidget(sides);
+    sheetLayout->addWidget(below);
+    sheetLayout->addStretch(1);  // the space below the tables, not inside them
 
     auto* layout = new QVBoxLayout(this);
-    layout->addLayout(tools);
+    layout->addWidget(tools);
     layout->addWidget(sheet_, 1);
 
     connect(preset_, &QComboBox::currentIndexChanged, this, &ComparePanel::applyPreset);
@@ -195,6 +224,24 @@ QWidget* ComparePanel::buildSide(int index)
     connect(side.accumulate, &QComboBox::currentIndexChanged, this, [this, index] { readEditors(index); });
     connect(side.convention, &QComboBox::currentIndexChanged, this, [this, index] { readEditors(index); });
     return box;
+}
+
+void ComparePanel::fitTables()
+{
+    // The room on offer: the scroll area's viewport when the panel is a scrolling page (the
+    // panel's own width follows the minimum set here).
+    const int room = (parentWidget() ? parentWidget()->width() : width()) - 4 * layout()->contentsMargins().left();
+    for (MatrixView* view : tables_) {
+        view->fitHeightToRows(16);
+        const int wide = view->contentSize(16, kShownColumns).width();
+        view->setMinimumWidth(wide <= room ? wide : view->contentSize(16, kNarrowColumns).width());
+    }
+}
+
+void ComparePanel::resizeEvent(QResizeEvent* event)
+{
+    QWidget::resizeEvent(event);
+    fitTables();
 }
 
 void ComparePanel::readEditors(int index)
@@ -341,12 +388,7 @@ void ComparePanel::refresh()
         }
     }
     headings_[2]->setText(tr("B − A"));
-    const auto fit = [this] {  // every column and up to 16 rows shown, as in the results
-        for (MatrixView* view : tables_) {
-            view->setFixedHeight(view->contentSize(16).height());
-            view->setMinimumWidth(view->contentSize(16).width());
-        }
-    };
+    const auto fit = [this] { fitTables(); };
     if (!values[0] || !values[1]) {
         models_[2]->setValues(Matrix(), rowLabel);
         fit();

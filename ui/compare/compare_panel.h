@@ -46,6 +46,7 @@ signals:
     void message(const QString& text);
 
 protected:
+    void resizeEvent(QResizeEvent* event) override;
     void showEvent(QShowEvent* event) override;
 
 private:
@@ -63,6 +64,9 @@ private:
     void applyPreset(int index);
     void readEditors(int side);
     void refresh();
+    // Every column where the tab holds them (up to kShownColumns), else fewer and the table
+    // scrolls sideways; up to 16 rows, as in the results.
+    void fitTables();
     void followSelection(MatrixView* from);
 
     const SessionDocument* document_;

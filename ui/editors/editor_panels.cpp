@@ -2,6 +2,7 @@
 
 #include <document/session_document.h>
 #include <tables/matrix_view.h>
+#include <tables/reflow_box.h>
 #include <tables/result_models.h>
 
 #include <QAction>
@@ -87,23 +88,28 @@ BatchPanel::BatchPanel(SessionDocument* document, const DisplaySettings* display
                                   std::uint64_t(seed_->value()));
     });
 
-    // Compact labels; the Edit menu and the tooltips spell them out. Buttons in a 2 x 2 grid,
-    // not a toolbar: a toolbar too narrow for its buttons (at 12 pt) hid "− feature" in its
-    // overflow menu, while a grid keeps every button on screen and the panel narrow.
-    auto* tools = new QGridLayout;
-    tools->setSpacing(2);
+    // Compact labels; the Edit menu and the tooltips spell them out. Not a toolbar: one too
+    // narrow for its buttons (at 12 pt) hid "− feature" in its overflow menu. One row where the
+    // dock is wide enough (a row of x more on a 2x screen), samples above features where not.
+    auto* tools = new ReflowBox(this);
     const std::pair<QAction*, QString> compact[] = {{addSample_, tr("+ sample")}, {removeSamples_, tr("− sample")},
                                                     {addFeature_, tr("+ feature")}, {removeFeatures_, tr("− feature")}};
-    int k = 0;
+    QWidget* pair = nullptr;
     for (const auto& [action, label] : compact) {
-        auto* button = new QToolButton(this);
+        if (!pair || pair->layout()->count() == 2) {
+            pair = new QWidget(tools);
+            auto* row = new QHBoxLayout(pair);
+            row->setContentsMargins(0, 0, 0, 0);
+            row->setSpacing(2);
+            tools->addPane(pair, 1);
+        }
+        auto* button = new QToolButton(pair);
         button->setText(label);
         button->setToolTip(action->toolTip());
         button->setAutoRaise(true);
         button->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
         connect(button, &QToolButton::clicked, action, &QAction::trigger);
-        tools->addWidget(button, k / 2, k % 2);
-        ++k;
+        pair->layout()->addWidget(button);
     }
     // Two rows, so that the dock stays narrow enough for a laptop's or a projector's screen.
     auto* randomRow = new QGridLayout;
@@ -116,7 +122,7 @@ BatchPanel::BatchPanel(SessionDocument* document, const DisplaySettings* display
 
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
-    layout->addLayout(tools);
+    layout->addWidget(tools);
     layout->addWidget(view_, 1);
     layout->addLayout(randomRow);
     addActions(shapeActions() << randomize_);
@@ -211,10 +217,12 @@ DoutPanel::DoutPanel(SessionDocument* document, const DisplaySettings* display, 
 
     note_ = new QLabel(this);
     note_->setWordWrap(true);
+    // The presets above the table, the note under it: the note's length (none, one line or
+    // three) changes the table's height only, never where a button is.
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
-    layout->addWidget(view_, 1);
     layout->addLayout(presets);
+    layout->addWidget(view_, 1);
     layout->addWidget(note_);
     connect(document_, &SessionDocument::resultsChanged, this, &DoutPanel::refreshNote);
     refreshNote();

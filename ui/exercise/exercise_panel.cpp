@@ -4,6 +4,7 @@
 #include <document/session_document.h>
 #include <exercise/exercise_names.h>
 #include <exercise/inject_view.h>
+#include <tables/reflow_box.h>
 #include <tables/result_models.h>
 
 #include <core/teach/catalogue.h>
@@ -78,6 +79,10 @@ ExercisePanel::ExercisePanel(SessionDocument* document, const DisplaySettings* d
     mistake_->addItem(tr("(none)"), QString());
     for (const Mistake& m : knownMistakes())
         mistake_->addItem(qs(m.title), qs(m.name));
+    // As narrow as a laptop's tab allows; the list opens as wide as its longest mistake.
+    mistake_->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    mistake_->setMinimumContentsLength(24);
+    mistake_->view()->setMinimumWidth(mistake_->view()->sizeHintForColumn(0));
     mistake_->setToolTip(tr("Show what a backward pass with this known mistake outputs, and what catches it"));
     connect(mistake_, &QComboBox::activated, this, [this](int index) { inject(mistake_->itemData(index).toString()); });
     injectView_ = new InjectView(document_, display_, this);
@@ -86,13 +91,18 @@ ExercisePanel::ExercisePanel(SessionDocument* document, const DisplaySettings* d
     injectLayout->addWidget(mistake_);
     injectLayout->addWidget(injectView_, 1);
 
-    auto* left = new QVBoxLayout;
-    left->addWidget(summary_);
-    left->addWidget(buildLecturerControls());
-    left->addWidget(predict, 1);
-    auto* layout = new QHBoxLayout(this);
-    layout->addLayout(left, 2);
-    layout->addWidget(injectBox, 3);
+    auto* left = new QWidget(this);
+    auto* leftLayout = new QVBoxLayout(left);
+    leftLayout->setContentsMargins(0, 0, 0, 0);
+    leftLayout->addWidget(summary_);
+    leftLayout->addWidget(buildLecturerControls());
+    leftLayout->addWidget(predict, 1);
+    // Beside each other where the tab is wide enough, the mistake under the exercise where not.
+    auto* panes = new ReflowBox(this);
+    panes->addPane(left, 2);
+    panes->addPane(injectBox, 3);
+    auto* layout = new QVBoxLayout(this);
+    layout->addWidget(panes);
 
     connect(qApp, &QApplication::focusChanged, this, [this](QWidget*, QWidget* now) {
         if (QAbstractItemView* view = documentTable(now))

@@ -16,6 +16,7 @@
 #include <QGridLayout>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QStyle>
 #include <QVBoxLayout>
 
 #include <algorithm>
@@ -167,11 +168,7 @@ void ResultsPanel::arrange()
     // Every table shows all its columns and up to kRows rows before it scrolls; the panel uses
     // as many columns of tables as the width allows, and the page scrolls down instead.
     constexpr int kRows = 16;
-    const int margin = 12;  // the frame's border and padding around a table
-    for (MatrixView* v : {statistics_, setGradients_})
-        v->setFixedHeight(v->contentSize(kRows).height());
-    for (Frame& f : frames_)
-        f.view->setFixedHeight(f.view->contentSize(kRows).height());
+    const int margin = 16;  // the frame's border and padding around a table (a group box: 2 + 4 each side, and its layout's)
     // A frame's width: its table's, or the per-sample statistics' under it where wider.
     const auto frameWidth = [&](std::size_t k) {
         int w = frames_[k].view->contentSize(kRows).width();
@@ -199,10 +196,17 @@ void ResultsPanel::arrange()
     // Where the columns fit, no table is squeezed below its numbers by its neighbours; where
     // even one does not (a wide batch on a narrow screen), each table scrolls on its own.
     const bool fits = needed(columns) <= available;
-    for (Frame& f : frames_)
+    // A table that scrolls sideways keeps every row in sight above its scroll bar.
+    const int scrollBar = style()->pixelMetric(QStyle::PM_ScrollBarExtent, nullptr, this);
+    const auto sideways = [&](MatrixView* v) { return !fits && v->contentSize(kRows).width() + margin > available; };
+    for (Frame& f : frames_) {
         f.view->setMinimumWidth(fits ? f.view->contentSize(kRows).width() : 0);
-    for (MatrixView* v : {statistics_, setGradients_})
+        f.view->setFixedHeight(f.view->contentSize(kRows).height() + (sideways(f.view) ? scrollBar : 0));
+    }
+    for (MatrixView* v : {statistics_, setGradients_}) {
         v->setMinimumWidth(fits && !v->isHidden() ? v->contentSize(kRows).width() : 0);
+        v->setFixedHeight(v->contentSize(kRows).height() + (sideways(v) ? scrollBar : 0));
+    }
     // In the panel only: a frame without a parent would open as a window of its own.
     if (frames_[kChecks].frame->parentWidget())
         frames_[kChecks].frame->setVisible(showChecks_);

@@ -15,6 +15,7 @@
 #include <QHeaderView>
 #include <QKeyEvent>
 #include <QPainter>
+#include <QScrollBar>
 #include <QStyle>
 #include <QVBoxLayout>
 
@@ -68,8 +69,37 @@ void MatrixView::fitNumbers()
     const auto* documentModel = qobject_cast<const DocumentTableModel*>(model());
     const QString widest = documentModel ? QString(std::max(documentModel->widestText(), 4), QLatin1Char('8'))
                                          : display_->widestNumber();
-    horizontalHeader()->setMinimumSectionSize(fontMetrics().horizontalAdvance(widest) + 10);
+    // The delegate draws a number 3 px in from each side (the focus frame margin + 1): 8 px leaves
+    // one spare on each side.
+    horizontalHeader()->setMinimumSectionSize(fontMetrics().horizontalAdvance(widest) + 8);
     verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 8);
+}
+
+void MatrixView::updateGeometries()
+{
+    QTableView::updateGeometries();
+    // Stretched columns that each keep their minimum can add up to a pixel or two more than the
+    // viewport (the header rounds each share up): no scroll bar for that, which would hide a row
+    // of a table sized to its rows.
+    constexpr int kRounding = 2;
+    QScrollBar* bar = horizontalScrollBar();
+    // (In pixels: the bar's own range counts whole columns where the view scrolls per item.)
+    const int overshoot = horizontalHeader()->length() - viewport()->width();
+    if (model() && model()->columnCount() > 0 && bar->maximum() > 0 && overshoot <= kRounding
+        && horizontalHeader()->sectionResizeMode(0) == QHeaderView::Stretch)
+        bar->setRange(0, 0);
+    if (fittedRows_ > 0) {
+        const int height = contentSize(fittedRows_).height() +
+                           (bar->maximum() > 0 ? style()->pixelMetric(QStyle::PM_ScrollBarExtent, nullptr, this) : 0);
+        if (height != maximumHeight() || height != minimumHeight())
+            setFixedHeight(height);
+    }
+}
+
+void MatrixView::fitHeightToRows(int maxRows)
+{
+    fittedRows_ = maxRows;
+    updateGeometries();
 }
 
 void CellFocus::set(int row, int column)
@@ -135,16 +165,21 @@ void MatrixView::setPasteTarget(SessionDocument* document)
                     QAbstractItemView::AnyKeyPressed);
 }
 
-QSize MatrixView::contentSize(int maxRows) const
+QSize MatrixView::contentSize(int maxRows, int maxColumns) const
 {
     const int rows = model() ? model()->rowCount() : 0;
     const int columns = model() ? model()->columnCount() : 0;
     const int frame = 2 * frameWidth();
     const int shownRows = std::min(rows, maxRows);
-    int width = verticalHeader()->sizeHint().width() + columns * horizontalHeader()->minimumSectionSize() + frame;
+    const int shownColumns = std::min(columns, maxColumns);
+    const int scrollBar = style()->pixelMetric(QStyle::PM_ScrollBarExtent, nullptr, this);
+    int width = verticalHeader()->sizeHint().width() + shownColumns * horizontalHeader()->minimumSectionSize() + frame;
     if (shownRows < rows)  // the vertical scroll bar takes its share of the width
-        width += style()->pixelMetric(QStyle::PM_ScrollBarExtent, nullptr, this);
-    return {width, horizontalHeader()->sizeHint().height() + shownRows * verticalHeader()->defaultSectionSize() + frame};
+        width += scrollBar;
+    int height = horizontalHeader()->sizeHint().height() + shownRows * verticalHeader()->defaultSectionSize() + frame;
+    if (shownColumns < columns)
+        height += scrollBar;
+    return {width, height};
 }
 
 QString MatrixView::selectionAsText() const

@@ -7,6 +7,8 @@
 #include <QStyledItemDelegate>
 #include <QTableView>
 
+#include <limits>
+
 namespace bnflow::ui {
 
 class DisplaySettings;
@@ -63,8 +65,13 @@ public:
     // edit, so that the next shape edit still happens where the user is.
     void setModel(QAbstractItemModel* model) override;
 
-    // The size that shows every column and up to `maxRows` rows without scrolling.
-    QSize contentSize(int maxRows) const;
+    // Keeps the view as tall as up to `maxRows` rows and, while the columns are wider than the
+    // view, the scroll bar under them: a table that scrolls sideways never hides a row.
+    void fitHeightToRows(int maxRows);
+
+    // The size that shows up to `maxColumns` columns and `maxRows` rows without scrolling
+    // (more of either: their scroll bar's room too).
+    QSize contentSize(int maxRows, int maxColumns = std::numeric_limits<int>::max()) const;
 
     QString selectionAsText() const;  // tab-separated bounding box of the selection
     void copySelection() const;
@@ -78,6 +85,7 @@ protected:
     // Like a spreadsheet: a cell committed with Return moves the current cell one row down.
     void closeEditor(QWidget* editor, QAbstractItemDelegate::EndEditHint hint) override;
     void contextMenuEvent(QContextMenuEvent* event) override;
+    void updateGeometries() override;
 
 private:
     void fitNumbers();
@@ -85,6 +93,7 @@ private:
     const DisplaySettings* display_;
     SessionDocument* pasteDocument_ = nullptr;
     QPoint keptCurrent_{-1, -1};  // (column, row) across a model reset
+    int fittedRows_ = 0;  // fitHeightToRows()'s rows; 0: the height is the layout's
 };
 
 }  // namespace bnflow::ui

@@ -29,6 +29,7 @@
 #include <window/file_actions.h>
 #include <window/help_sheet.h>
 #include <window/preferences_dialog.h>
+#include <window/tab_titles.h>
 
 #include <QApplication>
 #include <QCloseEvent>
@@ -100,6 +101,11 @@ MainWindow::MainWindow(SessionDocument* document, DisplaySettings* display, QWid
     folding_->foldOn(walkthrough_, kWalkthroughFoldsBelow);
     setAcceptDrops(true);
     connect(document_, &SessionDocument::resultsChanged, this, &MainWindow::refreshStatus);
+    connect(document_, &SessionDocument::resultsChanged, this, [this] {
+        const Session& s = document_->session();
+        if (fittedShape_ != QSize(int(s.x.cols()), int(s.x.rows())))
+            QTimer::singleShot(0, this, &MainWindow::fitEditors);  // after the tables took the new shape
+    });
     connect(document_, &SessionDocument::editRefused, this, &MainWindow::showRefusal);
     connect(document_, &SessionDocument::filePathChanged, this, &MainWindow::refreshTitle);
     connect(document_, &SessionDocument::modifiedChanged, this, &MainWindow::refreshTitle);
@@ -149,6 +155,10 @@ void MainWindow::setupViews()
             });
     });
     tabs_->setDocumentMode(true);
+    // Every tab on screen at 2x: the two longest titles shorten when all do not fit.
+    tabTitles_ = new TabTitles(tabs_);
+    tabTitles_->setShortTitle(check_, tr("&Grad check"));
+    tabTitles_->setShortTitle(runningPage_, tr("Ru&nning"));
     setCentralWidget(tabs_);
     lecture_ = new LectureMode(this, tabs_, walkthrough_);
     batch_ = new BatchPanel(document_, display_, focus_, this);
@@ -410,6 +420,9 @@ void MainWindow::showEvent(QShowEvent* event)
         resizeDocks({findChild<QDockWidget*>(QStringLiteral("batchDock")),
                      findChild<QDockWidget*>(QStringLiteral("parameterDock"))},
                     {width() * 22 / 100, width() * 19 / 100}, Qt::Horizontal);
+        // Then as wide as x's and dout's columns, on a screen fitted before, once the window
+        // manager has given the window its size.
+        QTimer::singleShot(0, this, &MainWindow::fitEditors);
     }
 }
 

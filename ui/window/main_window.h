@@ -33,6 +33,7 @@ class ResultsPanel;
 class RunningPanel;
 class SessionDocument;
 class StartHere;
+class TabTitles;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -78,6 +79,10 @@ public:
     // tab beside dout. fitInto() takes the area, for tests.
     void fitToScreen();
     void fitInto(const QRect& available);
+    // Within the area fitInto() was given: the left docks as wide as every column of x and dout
+    // needs (the parameters join them where three columns then do not fit; the middle keeps the
+    // room its tab bar needs), and x's dock as tall as its rows. Again whenever the shape changes.
+    void fitEditors();
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -92,6 +97,8 @@ private:
     void setupWalkthroughActions(QMenu* file, QMenu* view);
     void setupExercise();  // the Exercise tab and menu
     void setupDepth();     // the Depth tab and its network (main_window_depth.cpp)
+    void stackParameters();    // the parameters dock a tab beside dout (main_window_layout.cpp)
+    void shortenDockTitles();  // short titles for the docks' tabs
     void refreshStatus();
     void goTo(int startHereStep);  // where a Start here button leads
     void refreshTitle();
@@ -128,6 +135,9 @@ private:
     QWidget* exercisePage_ = nullptr;
     QLabel* message_ = nullptr;
     QLabel* summary_ = nullptr;
+    TabTitles* tabTitles_ = nullptr;
+    QRect available_;  // the area fitInto() was last given; empty: never fitted (a screenshot)
+    QSize fittedShape_;  // x's shape when fitEditors() last ran
     bool layoutRestored_ = false;  // restoreLayout() ran: keep the user's dock sizes
     bool shown_ = false;
 };

@@ -2,16 +2,27 @@
 // stacked as tabs where three columns or their height do not fit; the layout a user left.
 #include <window/main_window.h>
 
+#include <document/session_document.h>
+#include <editors/editor_panels.h>
+#include <tables/matrix_view.h>
+#include <window/tab_titles.h>
+
 #include <QDockWidget>
+#include <QHeaderView>
 #include <QLayout>
 #include <QScreen>
 #include <QSettings>
+#include <QStyle>
+#include <QTabWidget>
 
 namespace bnflow::ui {
 namespace {
 
 // Room for the window manager's frame (and a margin) when the frame is not known or is smaller.
 constexpr QSize kFrameAllowance(16, 40);
+// The rows of x and dout the editors show before they scroll.
+constexpr int kEditorRows = 8;
+constexpr int kSlack = 4;  // the pixels the header's rounding of stretched columns loses: none shows 1 px short
 
 }  // namespace
 
@@ -27,29 +38,18 @@ void MainWindow::fitInto(const QRect& available)
                                     : kFrameAllowance;
     const QSize room = available.size() - frame;
     auto* batchDock = findChild<QDockWidget*>(QStringLiteral("batchDock"));
-    auto* parameterDock = findChild<QDockWidget*>(QStringLiteral("parameterDock"));
     auto* doutDock = findChild<QDockWidget*>(QStringLiteral("doutDock"));
     // Three columns do not fit: the parameters become a tab beside dout on the left, which
     // leaves the middle the width of one dock more. Still too tall (a 1080p screen at 2x):
     // the batch joins them, one editor at a time.
-    if (minimumSizeHint().width() > room.width() && dockWidgetArea(parameterDock) != Qt::LeftDockWidgetArea
-        && !parameterDock->isFloating()) {
-        addDockWidget(Qt::LeftDockWidgetArea, parameterDock);
-        tabifyDockWidget(doutDock, parameterDock);
-        doutDock->raise();
-        layout()->activate();  // the minimum size below is the new arrangement's
-    }
+    if (minimumSizeHint().width() > room.width())
+        stackParameters();
     if (minimumSizeHint().height() > room.height() && !tabifiedDockWidgets(doutDock).contains(batchDock)
         && dockWidgetArea(batchDock) == dockWidgetArea(doutDock) && !batchDock->isFloating()) {
         tabifyDockWidget(doutDock, batchDock);
         batchDock->raise();  // x is what a user edits first
     }
-    // Tabs take their labels from the titles: short ones, so that all of them can be read.
-    if (!tabifiedDockWidgets(doutDock).isEmpty()) {
-        batchDock->setWindowTitle(tr("Batch x"));
-        doutDock->setWindowTitle(tr("dout"));
-        parameterDock->setWindowTitle(tr("Parameters"));
-    }
+    shortenDockTitles();
     const bool maximized = isMaximized() || isFullScreen();
     if (!maximized)
         resize(size().boundedTo(room).expandedTo(minimumSizeHint()));
@@ -57,6 +57,75 @@ void MainWindow::fitInto(const QRect& available)
     if (!maximized && !available.contains(outer))
         move(available.topLeft() + QPoint(std::max(0, (available.width() - outer.width()) / 2),
                                           std::max(0, (available.height() - outer.height()) / 2)));
+    available_ = available;
+    fitEditors();
+}
+
+void MainWindow::stackParameters()
+{
+    auto* parameterDock = findChild<QDockWidget*>(QStringLiteral("parameterDock"));
+    auto* doutDock = findChild<QDockWidget*>(QStringLiteral("doutDock"));
+    if (dockWidgetArea(parameterDock) == Qt::LeftDockWidgetArea || parameterDock->isFloating())
+        return;
+    addDockWidget(Qt::LeftDockWidgetArea, parameterDock);
+    tabifyDockWidget(doutDock, parameterDock);
+    doutDock->raise();
+    layout()->activate();  // the minimum size is the new arrangement's
+    shortenDockTitles();
+}
+
+void MainWindow::shortenDockTitles()
+{
+    // Tabs take their labels from the titles: short ones, so that all of them can be read.
+    auto* doutDock = findChild<QDockWidget*>(QStringLiteral("doutDock"));
+    if (tabifiedDockWidgets(doutDock).isEmpty())
+        return;
+    findChild<QDockWidget*>(QStringLiteral("batchDock"))->setWindowTitle(tr("Batch x"));
+    doutDock->setWindowTitle(tr("dout"));
+    findChild<QDockWidget*>(QStringLiteral("parameterDock"))->setWindowTitle(tr("Parameters"));
+}
+
+void MainWindow::fitEditors()
+{
+    const Session& session = document_->session();
+    fittedShape_ = QSize(int(session.x.cols()), int(session.x.rows()));
+    auto* batchDock = findChild<QDockWidget*>(QStringLiteral("batchDock"));
+    auto* doutDock = findChild<QDockWidget*>(QStringLiteral("doutDock"));
+    auto* parameterDock = findChild<QDockWidget*>(QStringLiteral("parameterDock"));
+    if (available_.isEmpty() || batchDock->isFloating() || dockWidgetArea(batchDock) != dockWidgetArea(doutDock))
+        return;
+    const int room = available_.width() - kFrameAllowance.width();
+    const int separator = style()->pixelMetric(QStyle::PM_DockWidgetSeparatorExtent, nullptr, this);
+    // Every column of x and dout, beside a middle that keeps its tab bar whole.
+    int columns = 0;
+    for (QDockWidget* dock : {batchDock, doutDock}) {
+        MatrixView* view = dock == batchDock ? batch_->view() : dout_->view();
+        const int shown = view->contentSize(kEditorRows).width();
+        // Laid out: the width the columns lack now; else what the table and the dock's frame ask.
+        // (the scroll bar's range: the header's rounding of stretched columns can overshoot by a pixel)
+        const int lacking = std::max(view->model()->columnCount() * view->horizontalHeader()->minimumSectionSize() -
+                                         view->viewport()->width(),
+                                     view->horizontalHeader()->length() - view->viewport()->width());
+        columns = std::max(columns, view->isVisible() ? dock->width() + lacking
+                                                      : shown + dock->sizeHint().width() - dock->widget()->sizeHint().width());
+    }
+    columns += kSlack;
+    const int middle = std::max(tabs_->minimumSizeHint().width(), tabTitles_->shortWidth());
+    const bool rightColumn = dockWidgetArea(parameterDock) == Qt::RightDockWidgetArea && !parameterDock->isFloating()
+                             && parameterDock->isVisible();
+    if (rightColumn && columns + middle + parameterDock->minimumSizeHint().width() + 2 * separator > room)
+        stackParameters();
+    const int right = dockWidgetArea(parameterDock) == Qt::RightDockWidgetArea ? parameterDock->width() + separator : 0;
+    resizeDocks({batchDock}, {std::min(columns, room - middle - right - separator)}, Qt::Horizontal);
+    // One above the other: x's dock as tall as its rows (up to kEditorRows), dout's the rest.
+    if (!tabifiedDockWidgets(doutDock).contains(batchDock)) {
+        const auto tall = [](QDockWidget* dock, MatrixView* view) {
+            const int chrome = view->isVisible() ? dock->height() - view->height()
+                                                 : dock->sizeHint().height() - view->sizeHint().height();
+            return view->contentSize(kEditorRows).height() + chrome;
+        };
+        resizeDocks({batchDock, doutDock}, {tall(batchDock, batch_->view()), tall(doutDock, dout_->view())}, Qt::Vertical);
+    }
 }
 
 void MainWindow::restoreLayout()

@@ -15,6 +15,7 @@
 #include <QClipboard>
 #include <QDoubleSpinBox>
 #include <QLabel>
+#include <QLayout>
 #include <QLineEdit>
 #include <QPushButton>
 #include <QSlider>
@@ -41,6 +42,7 @@ private slots:
     void gammaSpinBoxAndSlider();
     void epsTextSliderAndPresets();
     void doutPresets();
+    void doutPresetButtonsKeepTheirPlace();
     void selectingXHighlightsEverywhere();
     void theFrameStaysOnTheSelectedCellThroughEdits();
     void resultsFollowEdits();
@@ -226,6 +228,31 @@ void TestEditors::epsTextSliderAndPresets()
         if (b->text().contains("PyTorch"))
             QTest::mouseClick(b, Qt::LeftButton);
     QCOMPARE(document_->session().eps, 1e-5);
+}
+
+// The note under dout's presets changes length (one line, three, none) with the preset
+// clicked: the buttons stay where they are, so that the next click lands on the one aimed at.
+void TestEditors::doutPresetButtonsKeepTheirPlace()
+{
+    window_->resize(1366, 768);
+    QApplication::processEvents();
+    const QList<QPushButton*> buttons = window_->doutPanel()->findChildren<QPushButton*>();
+    QVERIFY(buttons.size() >= 4);
+    const auto places = [&] {
+        QList<QRect> rects;
+        for (QPushButton* b : buttons)
+            rects << QRect(b->mapTo(window_, QPoint(0, 0)), b->size());
+        return rects;
+    };
+    const QList<QRect> seeded = places();  // "Seeded standard-normal dout (seed 0).": one line
+    for (const char* preset : {"All ones", "One-hot", "Random", "From loss", "All ones"}) {
+        for (QPushButton* b : buttons)
+            if (b->text() == QLatin1String(preset))
+                QTest::mouseClick(b, Qt::LeftButton);
+        window_->layout()->activate();
+        QApplication::processEvents();
+        QCOMPARE(places(), seeded);
+    }
 }
 
 void TestEditors::doutPresets()
