@@ -359,7 +359,12 @@ void WalkthroughPanel::fitValues()
     giveValuesTheirRows();
     // Beside the text, every column of the values where they take at most half the pane.
     const bool beside = values_->parentWidget() != lower_;
-    values_->setMinimumWidth(beside ? std::min(values_->contentSize(kValueRows).width(), (width() - steps_->width()) / 2) : 0);
+    // Not a minimum width (a hidden tab's stale minimum held the docks narrow): a share of the
+    // row beside the text, as much as every column needs up to half the pane.
+    if (beside)
+        top_->setStretchFactor(values_, 1);
+    values_->setMaximumWidth(beside ? std::min(values_->contentSize(kValueRows).width(), (width() - steps_->width()) / 2)
+                                    : QWIDGETSIZE_MAX);
 }
 
 void WalkthroughPanel::showEvent(QShowEvent* event)

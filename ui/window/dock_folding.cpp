@@ -68,9 +68,12 @@ void DockFolding::unfold()
         window_->resizeDocks(shown, widths, Qt::Horizontal);
         window_->resizeDocks(shown, heights, Qt::Vertical);
     }
+    const bool any = !folded_.isEmpty();
     folded_.clear();
     sizes_.clear();
     changing_ = false;
+    if (any)
+        emit unfolded();
 }
 
 void DockFolding::reopenedByHand(QDockWidget* dock, bool shown)

@@ -33,6 +33,9 @@ public:
     // A dock that stays where a folding tab leads (Start here, whose buttons lead to such tabs).
     void neverFold(QDockWidget* dock) { neverFolded_.insert(dock); }
 
+signals:
+    void unfolded();  // the folded docks are shown again, at the sizes they had
+
 protected:
     bool eventFilter(QObject* watched, QEvent* event) override;  // the window's resizes
 

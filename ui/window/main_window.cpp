@@ -32,6 +32,7 @@
 #include <window/tab_titles.h>
 
 #include <QApplication>
+#include <QLayout>
 #include <QCloseEvent>
 #include <QDockWidget>
 #include <QFileInfo>
@@ -99,6 +100,13 @@ MainWindow::MainWindow(SessionDocument* document, DisplaySettings* display, QWid
     folding_ = new DockFolding(this, tabs_);
     folding_->foldOn(depthPage_, INT_MAX);
     folding_->foldOn(walkthrough_, kWalkthroughFoldsBelow);
+    // The editors' widths follow x's shape, which may have changed while they were folded.
+    connect(folding_, &DockFolding::unfolded, this, [this] {
+        QTimer::singleShot(0, this, [this] {
+            layout()->activate();  // the docks at the sizes they had, then as wide as x's columns
+            fitEditors();
+        });
+    });
     setAcceptDrops(true);
     connect(document_, &SessionDocument::resultsChanged, this, &MainWindow::refreshStatus);
     connect(document_, &SessionDocument::resultsChanged, this, [this] {
