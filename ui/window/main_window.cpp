@@ -102,10 +102,12 @@ MainWindow::MainWindow(SessionDocument* document, DisplaySettings* display, QWid
     folding_->foldOn(walkthrough_, kWalkthroughFoldsBelow);
     // The editors' widths follow x's shape, which may have changed while they were folded.
     connect(folding_, &DockFolding::unfolded, this, [this] {
-        QTimer::singleShot(0, this, [this] {
-            layout()->activate();  // the docks at the sizes they had, then as wide as x's columns
-            fitEditors();
-        });
+        const Session& s = document_->session();
+        if (fittedShape_ != QSize(int(s.x.cols()), int(s.x.rows())))  // x changed while they were away
+            QTimer::singleShot(0, this, [this] {
+                layout()->activate();  // the docks at the sizes they had, then as wide as x's columns
+                fitEditors();
+            });
     });
     setAcceptDrops(true);
     connect(document_, &SessionDocument::resultsChanged, this, &MainWindow::refreshStatus);

@@ -5,6 +5,7 @@
 #include <document/session_document.h>
 #include <editors/editor_panels.h>
 #include <tables/matrix_view.h>
+#include <window/dock_folding.h>
 #include <window/tab_titles.h>
 
 #include <QDockWidget>
@@ -87,6 +88,10 @@ void MainWindow::shortenDockTitles()
 
 void MainWindow::fitEditors()
 {
+    // Folded away (the Depth tab, a laptop's walkthrough), the docks have no width to fit:
+    // they are fitted when they come back (MainWindow: DockFolding::unfolded).
+    if (folding_ && folding_->isFolded())
+        return;
     const Session& session = document_->session();
     fittedShape_ = QSize(int(session.x.cols()), int(session.x.rows()));
     auto* batchDock = findChild<QDockWidget*>(QStringLiteral("batchDock"));

@@ -100,6 +100,7 @@ private slots:
     void cleanup() { closeWindow(); }
     void everyTabFits_data();
     void everyTabFits();
+    void editorsFitAShapeChangedWhileFolded();
     void everyTabIsReachable_data();
     void everyTabIsReachable();
 
@@ -183,6 +184,23 @@ void TestFit::everyTabFits()
     for (const QString& problem : std::as_const(cut))
         qWarning("cut off: %s", qPrintable(problem));
     QVERIFY2(cut.isEmpty(), qPrintable(QStringLiteral("%1 widgets cut off (listed above)").arg(cut.size())));
+}
+
+// x grows to 8 columns while the walkthrough has folded the docks away on a laptop: back on
+// Results, every column shows.
+void TestFit::editorsFitAShapeChangedWhileFolded()
+{
+    fit(QSize(1366, 768));
+    window_->showView(QStringLiteral("walkthrough"));
+    QApplication::processEvents();
+    QVERIFY(window_->batchPanel()->view()->isHidden() || !window_->batchPanel()->isVisible());
+    open(QStringLiteral("D = 8"));
+    window_->showView(QStringLiteral("results"));
+    QTRY_VERIFY_WITH_TIMEOUT(clipping().isEmpty(), 2000);
+    const QStringList cut = clipping();
+    for (const QString& problem : cut)
+        qWarning("cut off: %s", qPrintable(problem));
+    QVERIFY(cut.isEmpty());
 }
 
 void TestFit::everyTabIsReachable_data()
