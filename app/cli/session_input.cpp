@@ -9,6 +9,8 @@
 
 #include <cerrno>
 #include <cstring>
+#include <optional>
+#include <string>
 
 namespace bnflow::cli {
 
@@ -16,29 +18,34 @@ namespace {
 
 constexpr const char* kStandardInput = "standard input";
 
-// SESSION "-": the session's text from standard input, with the same size cap as a file.
-SessionLoad loadStandardInput()
+// Standard input's text, at most `cap` bytes; else why not ("cannot be read: ...", "is larger
+// than N MiB; not `what`").
+std::optional<std::string> readStandardInput(std::string& text, std::size_t cap, const char* what)
 {
-    std::string text;
     char buffer[1 << 16];
     for (;;) {
         const ssize_t got = ::read(STDIN_FILENO, buffer, sizeof buffer);
         if (got == 0)
-            break;
+            return std::nullopt;
         if (got < 0) {
             if (errno == EINTR)
                 continue;
-            SessionLoad failed;
-            failed.problems.push_back({"", std::string("cannot be read: ") + std::strerror(errno)});
-            return failed;
+            return std::string("cannot be read: ") + std::strerror(errno);
         }
         text.append(buffer, std::size_t(got));
-        if (text.size() > kMaxSessionBytes) {
-            SessionLoad failed;
-            failed.problems.push_back(
-                {"", "is larger than " + std::to_string(kMaxSessionBytes >> 20) + " MiB; not a session"});
-            return failed;
-        }
+        if (text.size() > cap)
+            return "is larger than " + std::to_string(cap >> 20) + " MiB; not " + what;
+    }
+}
+
+// SESSION "-": the session's text from standard input, with the same size cap as a file.
+SessionLoad loadStandardInput()
+{
+    std::string text;
+    if (const auto why = readStandardInput(text, kMaxSessionBytes, "a session")) {
+        SessionLoad failed;
+        failed.problems.push_back({"", *why});
+        return failed;
     }
     // A JSON syntax error about a zip's bytes would not say what to do instead.
     if (looksLikeZip(text) || text.starts_with("\x93NUMPY")) {
@@ -111,20 +118,9 @@ LoadedAnyLayer loadAndAnalyzeAnyLayer(const ParsedArgs& parsed)
 std::string readNetworkFromStandardInput(const std::string& name)
 {
     std::string text;
-    char buffer[1 << 16];
-    for (;;) {
-        const ssize_t got = ::read(STDIN_FILENO, buffer, sizeof buffer);
-        if (got == 0)
-            return text;
-        if (got < 0) {
-            if (errno == EINTR)
-                continue;
-            throw BadInput{name + ": cannot be read: " + std::strerror(errno)};
-        }
-        text.append(buffer, std::size_t(got));
-        if (text.size() > kMaxNetworkFileBytes)
-            throw BadInput{name + ": is larger than 1 MiB; not a network file"};
-    }
+    if (const auto why = readStandardInput(text, kMaxNetworkFileBytes, "a network file"))
+        throw BadInput{name + ": " + *why};
+    return text;
 }
 
 }  // namespace bnflow::cli
