@@ -1,6 +1,6 @@
 // "Check my gradient": a student's dx, dgamma, dbeta against the session's, and the known
 // mistakes (mistakes.h) that the student's result matches. Contract: `bnflow-cli check` in
-// ARCHITECTURE.md.
+// doc/contracts.md.
 #pragma once
 
 #include <core/teach/mistakes.h>
