@@ -4,6 +4,7 @@
 #include <tables/matrix_view.h>
 #include <tables/reflow_box.h>
 #include <tables/result_models.h>
+#include <tables/editable_model.h>
 
 #include <QAction>
 #include <QComboBox>

@@ -2,6 +2,7 @@
 
 #include <document/display_settings.h>
 #include <document/session_document.h>
+#include <exercise/exercise_editor.h>
 #include <exercise/exercise_names.h>
 #include <exercise/inject_view.h>
 #include <tables/reflow_box.h>
@@ -33,8 +34,10 @@ namespace bnflow::ui {
 using namespace exercise_names;
 
 ExercisePanel::ExercisePanel(SessionDocument* document, const DisplaySettings* display, QWidget* parent)
-    : QWidget(parent), document_(document), display_(display)
+    : QWidget(parent), document_(document), display_(display),
+      editor_(new ExerciseEditor(document, display, this))
 {
+    connect(editor_, &ExerciseEditor::statusMessage, this, &ExercisePanel::statusMessage);
     setupActions();
     summary_ = new QLabel(this);
     summary_->setObjectName(QStringLiteral("exerciseSummary"));
@@ -84,7 +87,10 @@ ExercisePanel::ExercisePanel(SessionDocument* document, const DisplaySettings* d
     mistake_->setMinimumContentsLength(24);
     mistake_->view()->setMinimumWidth(mistake_->view()->sizeHintForColumn(0));
     mistake_->setToolTip(tr("Show what a backward pass with this known mistake outputs, and what catches it"));
-    connect(mistake_, &QComboBox::activated, this, [this](int index) { inject(mistake_->itemData(index).toString()); });
+    connect(mistake_, &QComboBox::activated, this, [this](int index) {
+        if (!editor_->inject(mistake_->itemData(index).toString()))
+            refresh();  // the box shows the exercise's mistake again
+    });
     injectView_ = new InjectView(document_, display_, this);
     auto* injectBox = new QGroupBox(tr("Inject a mistake"), this);
     auto* injectLayout = new QVBoxLayout(injectBox);
@@ -125,7 +131,7 @@ void ExercisePanel::setupActions()
     };
     hideSelection_ = action(tr("&Hide Selected Cells"), QKeySequence(tr("Ctrl+Shift+H")),
                             tr("Hide the selected cells of the results table in use: they show \"?\" everywhere"),
-                            [this] { hideSelectionOf(tableInUse()); });
+                            [this] { editor_->hideSelectionOf(tableInUse()); });
     hideStep_ = action(tr("Hide Whole &Step"), QKeySequence(tr("Ctrl+Alt+H")),
                        tr("Hide every value of the selected table's quantity (or the one chosen in the Exercise tab)"),
                        [this] {
@@ -134,7 +140,7 @@ void ExercisePanel::setupActions()
                            const QModelIndex current = view ? view->currentIndex() : QModelIndex();
                            const auto shown = model && current.isValid() ? model->shownAt(current.row(), current.column())
                                                                          : std::nullopt;
-                           hideQuantity(shown ? shown->quantityId : quantity_->currentData().toString().toStdString());
+                           editor_->hideQuantity(shown ? shown->quantityId : quantity_->currentData().toString().toStdString());
                        });
     unhide_ = action(tr("&Unhide Selected Cells"), QKeySequence(tr("Ctrl+Shift+U")),
                      tr("Show the selected hidden cells again (the whole step when it was hidden whole)"), [this] {
@@ -145,15 +151,15 @@ void ExercisePanel::setupActions()
                          }
                          const std::string id = item->data(kQuantityRole).toString().toStdString();
                          const HiddenQuantity* h = document_->session().exercise.entry(id);
-                         unhideQuantity(id, h && h->all ? std::vector<Cell>{}
+                         editor_->unhideQuantity(id, h && h->all ? std::vector<Cell>{}
                                                         : std::vector<Cell>{{item->data(kRowRole).toInt(),
                                                                              item->data(kColRole).toInt()}});
                      });
     lock_ = action(tr("&Lock Exercise"), QKeySequence(tr("Ctrl+Shift+L")),
                    tr("Lock the exercise for class: hidden cells open only by prediction and Reveal"),
-                   [this] { setLocked(true); });
+                   [this] { editor_->setLocked(true); });
     unlock_ = action(tr("Unloc&k Exercise"), QKeySequence(tr("Ctrl+Alt+L")),
-                     tr("Unlock the exercise to edit it again (lecturer)"), [this] { setLocked(false); });
+                     tr("Unlock the exercise to edit it again (lecturer)"), [this] { editor_->setLocked(false); });
     reveal_ = action(tr("&Reveal Prediction"), QKeySequence(tr("Ctrl+Shift+P")),
                      tr("Compare your prediction for the selected hidden cell with the right value"),
                      [this] { revealSelected(); });
@@ -194,13 +200,13 @@ QWidget* ExercisePanel::buildLecturerControls()
     cellRow->addWidget(col_);
     auto* buttons = new QHBoxLayout;
     buttons->addWidget(button(tr("Hide cell"), tr("Hide this one cell"), [this, chosen] {
-        hideCells(chosen(), {{row_->value(), col_->value()}});
+        editor_->hideCells(chosen(), {{row_->value(), col_->value()}});
     }));
     buttons->addWidget(button(tr("Hide whole step"), tr("Hide every value of this quantity"),
-                              [this, chosen] { hideQuantity(chosen()); }));
+                              [this, chosen] { editor_->hideQuantity(chosen()); }));
     buttons->addWidget(button(tr("Unhide step"), tr("Show every value of this quantity again"),
-                              [this, chosen] { unhideQuantity(chosen()); }));
-    buttons->addWidget(button(tr("Lock"), lock_->statusTip(), [this] { setLocked(true); }));
+                              [this, chosen] { editor_->unhideQuantity(chosen()); }));
+    buttons->addWidget(button(tr("Lock"), lock_->statusTip(), [this] { editor_->setLocked(true); }));
     auto* layout = new QVBoxLayout(lecturer_);
     layout->addLayout(cellRow);
     layout->addLayout(buttons);
@@ -312,6 +318,25 @@ void ExercisePanel::showVerdict()
     verdict_->setText(tr("<b style='color:%1'>%2</b> — %3: you said %4, the value is %5")
                           .arg(QLatin1String(colours[int(v)]), QLatin1String(verdictName(v)), cellName(id, cell),
                                display_->format(p->value), display_->format(right)));
+}
+
+QAbstractItemView* ExercisePanel::tableInUse() const
+{
+    if (QAbstractItemView* focused = documentTable(QApplication::focusWidget()))
+        return focused;
+    return lastTable_;
+}
+
+bool ExercisePanel::revealSelected()
+{
+    const QListWidgetItem* item = hidden_->currentItem();
+    if (!item) {
+        emit statusMessage(tr("Pick a hidden cell first"));
+        return false;
+    }
+    const std::string id = item->data(kQuantityRole).toString().toStdString();
+    const Cell cell{item->data(kRowRole).toInt(), item->data(kColRole).toInt()};
+    return editor_->reveal(id, cell, prediction_->text());
 }
 
 }  // namespace bnflow::ui

@@ -20,6 +20,7 @@ class QSpinBox;
 namespace bnflow::ui {
 
 class DisplaySettings;
+class ExerciseEditor;
 class InjectView;
 class SessionDocument;
 
@@ -37,13 +38,9 @@ public:
     QAction* unlockAction() const { return unlock_; }
     QAction* revealAction() const { return reveal_; }
 
-    // The lecturer's edits; each refused (false, with a status message) while locked.
-    bool hideCells(std::string_view quantityId, const std::vector<Cell>& cells);
-    bool hideQuantity(std::string_view quantityId);  // a whole step or value
-    bool unhideQuantity(std::string_view quantityId, const std::vector<Cell>& cells = {});
-    bool hideSelectionOf(QAbstractItemView* view);   // the selected cells of a results table
-    bool setLocked(bool locked);
-    bool inject(const QString& mistakeName);         // "" removes it
+    // The edits the tab's controls and menu make (every one an undo step, or refused with a status
+    // message).
+    ExerciseEditor* editor() const { return editor_; }
     // The student's: the prediction typed for the selected hidden cell, revealed as one step.
     bool revealSelected();
 
@@ -66,12 +63,12 @@ private:
     void refreshCellRange();
     void fillHiddenList();
     void showVerdict();
-    bool edit(const Exercise& after, const QString& description, const QString& done);
-    bool refuseWhenLocked(const QString& what);
+    // The results table focused now, or the one focused last.
     QAbstractItemView* tableInUse() const;
 
     SessionDocument* document_;
     const DisplaySettings* display_;
+    ExerciseEditor* editor_;
     QLabel* summary_;
     QWidget* lecturer_;
     QComboBox* quantity_;

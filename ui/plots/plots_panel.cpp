@@ -7,6 +7,7 @@
 #include <plots/jacobian_plot.h>
 #include <plots/plot_job.h>
 #include <plots/plot_view.h>
+#include <plots/timing_controls.h>
 #include <plots/timing_lab.h>
 #include <plots/tool_row.h>
 
@@ -49,7 +50,7 @@ PlotsPanel::PlotsPanel(SessionDocument* document, DisplaySettings* display, QWid
         step_->addItem(QString::number(h, 'g', 1), h);
     step_->setCurrentIndex(3);  // 1e-5, the step of doc/derivation.md#gradient-check
     stepBox_ = labelled(tr("h"), step_, this);
-    timingBox_ = makeTimingControls();
+    timingBox_ = new TimingControls(lab_, this);
     exportWidth_ = spin(200, 8000, 1600, tr(" px"), this);
     exportHeight_ = spin(150, 8000, 1000, tr(" px"), this);
     exportDpi_ = spin(48, 600, 96, tr(" dpi"), this);
@@ -154,7 +155,6 @@ PlotsPanel::PlotsPanel(SessionDocument* document, DisplaySettings* display, QWid
                               ? tr("Jacobian cancelled; the plot below is the previous one.")
                               : tr("Gradient check cancelled; the plot below is the previous one."));
     });
-    connect(lab_, &TimingLab::progress, this, &PlotsPanel::timingProgress);
     connect(lab_, &TimingLab::finished, this, &PlotsPanel::timingFinished);
     chooseFile = [this](const QString& caption, const QString& filter, const QString& suggested) {
         return QFileDialog::getSaveFileName(this, caption, suggested, filter);
@@ -368,6 +368,13 @@ void PlotsPanel::chooseAndExportCsv()
         return;
     }
     emit exported(tr("Exported the numbers of the %1 plot to %2").arg(currentPlot(), path));
+}
+
+void PlotsPanel::timingFinished(bool cancelled)
+{
+    refresh();
+    if (cancelled)
+        message_->setText(tr("Timings cancelled; showing the %1 measurements completed.").arg(lab_->points().size()));
 }
 
 }  // namespace bnflow::ui

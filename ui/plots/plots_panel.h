@@ -26,6 +26,7 @@ class DisplaySettings;
 class PlotJob;
 class PlotView;
 class SessionDocument;
+class TimingControls;
 class TimingLab;
 
 class PlotsPanel : public QWidget {
@@ -40,14 +41,11 @@ public:
     void setStep(double h);                // "gradcheck": one of the offered steps
     PlotView* view() const { return view_; }
     TimingLab* timingLab() const { return lab_; }
-    QPushButton* runButton() const { return run_; }
-    QPushButton* cancelButton() const { return cancel_; }
-    QProgressBar* progressBar() const { return progress_; }
+    TimingControls* timingControls() const { return timingBox_; }
     QPushButton* checkCancelButton() const { return checkCancel_; }  // gradcheck and hsweep
     QPushButton* resetZoomButton() const { return resetZoom_; }
     bool computing() const;  // a plot is being built on the worker thread; view() is older
 
-    TimingSweepSettings timingSettings() const;  // from the lab's controls
     bool exportImage(const QString& path, const ExportSize& size, QString* error) const;
     bool exportCsv(const QString& path, QString* error) const;
 
@@ -68,8 +66,6 @@ protected:
     bool event(QEvent* event) override;
 
 private:
-    QWidget* makeTimingControls();
-    void timingProgress(int done, int total);
     void timingFinished(bool cancelled);
     void showPlot(const PlotSpec& spec);
     bool refuseWhileComputing();
@@ -85,13 +81,7 @@ private:
     QWidget* sampleBox_;
     QComboBox* step_;
     QWidget* stepBox_;
-    QWidget* timingBox_;
-    QSpinBox* timingCols_;
-    QComboBox* timingDtype_;
-    QComboBox* timingMaxRows_;
-    QPushButton* run_;
-    QPushButton* cancel_;
-    QProgressBar* progress_;
+    TimingControls* timingBox_;
     QSpinBox* exportWidth_;
     QSpinBox* exportHeight_;
     QSpinBox* exportDpi_;

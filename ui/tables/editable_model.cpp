@@ -1,6 +1,4 @@
-// The editable model of x and dout, and the number parser its cells and the predictions share:
-// apart from result_models.cpp, whose models only show the document's numbers.
-#include <tables/result_models.h>
+#include <tables/editable_model.h>
 
 #include <document/display_settings.h>
 #include <document/session_document.h>

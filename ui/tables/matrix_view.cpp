@@ -3,6 +3,7 @@
 #include <document/display_settings.h>
 #include <document/session_document.h>
 #include <tables/result_models.h>
+#include <tables/editable_model.h>
 
 #include <core/io/csv.h>
 

@@ -1,4 +1,5 @@
 #include <tables/result_models.h>
+#include <tables/editable_model.h>
 
 #include <document/display_settings.h>
 #include <document/session_document.h>

@@ -5,11 +5,13 @@
 // output and the invariant it breaks.
 #include "window_fixture.h"
 
+#include <exercise/exercise_editor.h>
 #include <exercise/exercise_panel.h>
 #include <exercise/inject_view.h>
 #include <results/results_panel.h>
 #include <tables/matrix_view.h>
 #include <tables/result_models.h>
+#include <tables/editable_model.h>
 #include <walkthrough/graph_view.h>
 #include <walkthrough/handout.h>
 #include <walkthrough/walkthrough_panel.h>
@@ -114,7 +116,7 @@ void TestExercisePanel::hiddenCellShowsQuestionMarkEverywhere()
 void TestExercisePanel::predictionTypedThenRevealed()
 {
     ExercisePanel* panel = window_->exercisePanel();
-    QVERIFY(panel->hideCells("dvar", {{0, 1}}));
+    QVERIFY(panel->editor()->hideCells("dvar", {{0, 1}}));
     MatrixView* gradients = table("gradients");  // dgamma, dbeta, dvar, dmean by feature
     const QModelIndex cell = gradients->model()->index(2, 1);
     QCOMPARE(cell.data().toString(), QStringLiteral("?"));
@@ -162,8 +164,8 @@ void TestExercisePanel::predictionTypedThenRevealed()
 void TestExercisePanel::savedLockedAndUnlockedByMenu()
 {
     ExercisePanel* panel = window_->exercisePanel();
-    QVERIFY(panel->hideQuantity("dmean"));
-    QVERIFY(panel->hideCells("dxhat", {{0, 0}, {1, 1}}));
+    QVERIFY(panel->editor()->hideQuantity("dmean"));
+    QVERIFY(panel->editor()->hideCells("dxhat", {{0, 0}, {1, 1}}));
     QVERIFY(panel->lecturerControls()->isEnabled());
     panel->lockAction()->trigger();
     QVERIFY(document_->session().exercise.locked);
@@ -171,8 +173,8 @@ void TestExercisePanel::savedLockedAndUnlockedByMenu()
     QVERIFY(!panel->hideSelectionAction()->isEnabled());
     QVERIFY(!panel->unhideAction()->isEnabled());
     QVERIFY(panel->unlockAction()->isEnabled());
-    QVERIFY(!panel->hideCells("dvar", {{0, 0}}));  // refused while locked
-    QVERIFY(!panel->unhideQuantity("dmean"));
+    QVERIFY(!panel->editor()->hideCells("dvar", {{0, 0}}));  // refused while locked
+    QVERIFY(!panel->editor()->unhideQuantity("dmean"));
     QVERIFY(window_->statusBar()->currentMessage().contains("locked"));
 
     QTemporaryDir dir;
@@ -207,7 +209,7 @@ void TestExercisePanel::savedLockedAndUnlockedByMenu()
     QVERIFY(document_->session().exercise.locked);
     document_->undoStack()->redo();
     QVERIFY(!document_->session().exercise.locked);
-    QVERIFY(panel->unhideQuantity("dmean"));
+    QVERIFY(panel->editor()->unhideQuantity("dmean"));
     QVERIFY(!document_->session().exercise.hidesAny("dmean"));
 }
 
@@ -233,7 +235,7 @@ void TestExercisePanel::exportsDoNotLeakHiddenValues()
         QSKIP("pdftotext is not installed");
     const QString dxShown = display_->format(document_->analysis()->staged.dx(0, 0));
     QVERIFY2(before.contains(dxShown), qPrintable(dxShown));  // the control: it is findable
-    QVERIFY(panel->hideQuantity("dx"));
+    QVERIFY(panel->editor()->hideQuantity("dx"));
     panel->lockAction()->trigger();
     QVERIFY(document_->session().exercise.locked);
     const Matrix dx = document_->analysis()->staged.dx;
@@ -276,7 +278,7 @@ void TestExercisePanel::injectedMistakeShowsOutputAndBrokenInvariant()
 {
     ExercisePanel* panel = window_->exercisePanel();
     QVERIFY(!panel->injectView()->outcome());
-    QVERIFY(panel->inject("mean_path_missing"));
+    QVERIFY(panel->editor()->inject("mean_path_missing"));
     QCOMPARE(document_->session().exercise.inject, std::string("mean_path_missing"));
     const auto& outcome = panel->injectView()->outcome();
     QVERIFY(outcome && outcome->ok());
@@ -291,7 +293,7 @@ void TestExercisePanel::injectedMistakeShowsOutputAndBrokenInvariant()
     QCOMPARE(panel->mistakeBox()->currentData().toString(), QStringLiteral("mean_path_missing"));
 
     // A mistake that keeps the columns' sums: the gradient check alone catches it.
-    QVERIFY(panel->inject("gamma_not_applied"));
+    QVERIFY(panel->editor()->inject("gamma_not_applied"));
     QVERIFY(panel->injectView()->outcome()->result->brokenColumns.empty());
     QVERIFY(panel->injectView()->toPlainText().contains("does not expose"));
 

@@ -9,6 +9,7 @@
 #include <plots/plot_export.h>
 #include <plots/plot_renderer.h>
 #include <plots/plots_panel.h>
+#include <plots/timing_controls.h>
 #include <walkthrough/handout.h>
 
 #include <core/model/session.h>
@@ -252,15 +253,15 @@ void TestExports::cancelledTimingsResetTheProgressBar()
     DisplaySettings display;
     PlotsPanel panel(&document, &display);
     QVERIFY(panel.selectPlot(QStringLiteral("timings")));
-    QPushButton* run = panel.runButton();
-    QPushButton* cancel = panel.cancelButton();
+    QPushButton* run = panel.timingControls()->runButton();
+    QPushButton* cancel = panel.timingControls()->cancelButton();
     run->click();
-    QTRY_VERIFY_WITH_TIMEOUT(panel.progressBar()->value() > 0, 30000);  // part-way through
+    QTRY_VERIFY_WITH_TIMEOUT(panel.timingControls()->progressBar()->value() > 0, 30000);  // part-way through
     cancel->click();
     QTRY_VERIFY_WITH_TIMEOUT(run->isEnabled(), 30000);
-    QVERIFY2(panel.progressBar()->value() < panel.progressBar()->minimum() + 1,
-             qPrintable(panel.progressBar()->text()));
-    QVERIFY(panel.progressBar()->text().isEmpty() || panel.progressBar()->text() == QLatin1String("0%"));
+    QVERIFY2(panel.timingControls()->progressBar()->value() < panel.timingControls()->progressBar()->minimum() + 1,
+             qPrintable(panel.timingControls()->progressBar()->text()));
+    QVERIFY(panel.timingControls()->progressBar()->text().isEmpty() || panel.timingControls()->progressBar()->text() == QLatin1String("0%"));
 }
 
 // "sum_i" lost its underscore: the glyph reaches a row below the font's descent, outside the

@@ -4,6 +4,7 @@
 #include <document/session_document.h>
 #include <plots/plot_view.h>
 #include <plots/plots_panel.h>
+#include <plots/timing_controls.h>
 #include <plots/timing_lab.h>
 #include <window/main_window.h>
 
@@ -119,18 +120,18 @@ void TestTimingLab::panelRunsTheLab()
     MainWindow window(&document, &display);
     QVERIFY(window.showView(QStringLiteral("timings")));
     PlotsPanel* panel = window.plotsPanel();
-    const TimingSweepSettings settings = panel->timingSettings();
+    const TimingSweepSettings settings = panel->timingControls()->settings();
     QCOMPARE(settings.shapes.front().first, Eigen::Index(16));
     QCOMPARE(settings.shapes.front().second, Eigen::Index(64));
     QSignalSpy finished(panel->timingLab(), &TimingLab::finished);
-    panel->runButton()->click();
-    QVERIFY(!panel->runButton()->isEnabled());
-    QVERIFY(panel->cancelButton()->isEnabled());
-    QTRY_VERIFY_WITH_TIMEOUT(panel->progressBar()->value() >= 2, 10000);  // one shape measured
-    panel->cancelButton()->click();
+    panel->timingControls()->runButton()->click();
+    QVERIFY(!panel->timingControls()->runButton()->isEnabled());
+    QVERIFY(panel->timingControls()->cancelButton()->isEnabled());
+    QTRY_VERIFY_WITH_TIMEOUT(panel->timingControls()->progressBar()->value() >= 2, 10000);  // one shape measured
+    panel->timingControls()->cancelButton()->click();
     QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 1, 5000);
-    QVERIFY(panel->runButton()->isEnabled());
-    QVERIFY(!panel->cancelButton()->isEnabled());
+    QVERIFY(panel->timingControls()->runButton()->isEnabled());
+    QVERIFY(!panel->timingControls()->cancelButton()->isEnabled());
     // Whatever was measured before Cancel is what the plot shows, number for number.
     const PlotSpec& spec = panel->view()->spec();
     QCOMPARE(spec.name, QStringLiteral("timings"));

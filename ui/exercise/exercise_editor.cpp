@@ -1,17 +1,15 @@
-// The exercise panel's edits of the document: hiding and unhiding cells and steps, the lock, a
-// mistake injected, a prediction revealed; each one undo step, refused while locked.
-#include <exercise/exercise_panel.h>
+#include <exercise/exercise_editor.h>
 
 #include <document/display_settings.h>
 #include <document/session_document.h>
+#include <tables/editable_model.h>
 #include <exercise/exercise_names.h>
 
 #include <core/teach/catalogue.h>
 #include <core/teach/mistakes.h>
 
-#include <QApplication>
-#include <QLineEdit>
-#include <QListWidget>
+#include <QAbstractItemView>
+#include <QItemSelectionModel>
 
 #include <map>
 
@@ -19,14 +17,12 @@ namespace bnflow::ui {
 
 using namespace exercise_names;
 
-QAbstractItemView* ExercisePanel::tableInUse() const
+ExerciseEditor::ExerciseEditor(SessionDocument* document, const DisplaySettings* display, QObject* parent)
+    : QObject(parent), document_(document), display_(display)
 {
-    if (QAbstractItemView* focused = documentTable(QApplication::focusWidget()))
-        return focused;
-    return lastTable_;
 }
 
-bool ExercisePanel::refuseWhenLocked(const QString& what)
+bool ExerciseEditor::refuseWhenLocked(const QString& what)
 {
     if (!document_->session().exercise.locked)
         return false;
@@ -34,7 +30,7 @@ bool ExercisePanel::refuseWhenLocked(const QString& what)
     return true;
 }
 
-bool ExercisePanel::edit(const Exercise& after, const QString& description, const QString& done)
+bool ExerciseEditor::edit(const Exercise& after, const QString& description, const QString& done)
 {
     if (!document_->setExercise(after, description)) {
         emit statusMessage(tr("Nothing changed: %1").arg(description));
@@ -44,7 +40,7 @@ bool ExercisePanel::edit(const Exercise& after, const QString& description, cons
     return true;
 }
 
-bool ExercisePanel::hideCells(std::string_view id, const std::vector<Cell>& cells)
+bool ExerciseEditor::hideCells(std::string_view id, const std::vector<Cell>& cells)
 {
     if (refuseWhenLocked(tr("hiding cells")) || cells.empty())
         return false;
@@ -54,7 +50,7 @@ bool ExercisePanel::hideCells(std::string_view id, const std::vector<Cell>& cell
                 tr("Hidden: %1 now shows \"?\" everywhere").arg(what));
 }
 
-bool ExercisePanel::hideQuantity(std::string_view id)
+bool ExerciseEditor::hideQuantity(std::string_view id)
 {
     if (refuseWhenLocked(tr("hiding a step")))
         return false;
@@ -66,7 +62,7 @@ bool ExercisePanel::hideQuantity(std::string_view id)
                 tr("Hidden: every value of %1").arg(qs(hiddenAs(id))));
 }
 
-bool ExercisePanel::unhideQuantity(std::string_view id, const std::vector<Cell>& cells)
+bool ExerciseEditor::unhideQuantity(std::string_view id, const std::vector<Cell>& cells)
 {
     if (refuseWhenLocked(tr("unhiding")))
         return false;
@@ -75,7 +71,7 @@ bool ExercisePanel::unhideQuantity(std::string_view id, const std::vector<Cell>&
                 tr("Shown again: %1").arg(what));
 }
 
-bool ExercisePanel::hideSelectionOf(QAbstractItemView* view)
+bool ExerciseEditor::hideSelectionOf(const QAbstractItemView* view)
 {
     const auto* model = view ? qobject_cast<const DocumentTableModel*>(view->model()) : nullptr;
     if (!model) {
@@ -106,7 +102,7 @@ bool ExercisePanel::hideSelectionOf(QAbstractItemView* view)
     return edit(after, tr("Hide %1").arg(what), tr("Hidden: %1 now shows \"?\" everywhere").arg(what));
 }
 
-bool ExercisePanel::setLocked(bool locked)
+bool ExerciseEditor::setLocked(bool locked)
 {
     Exercise after = document_->session().exercise;
     if (after.locked == locked) {
@@ -119,32 +115,23 @@ bool ExercisePanel::setLocked(bool locked)
                        : tr("Exercise unlocked: the lecturer's controls are back"));
 }
 
-bool ExercisePanel::inject(const QString& name)
+bool ExerciseEditor::inject(const QString& name)
 {
-    if (refuseWhenLocked(tr("choosing the mistake"))) {
-        refresh();  // the box shows the exercise's mistake again
+    if (refuseWhenLocked(tr("choosing the mistake")))
         return false;
-    }
     Exercise after = document_->session().exercise;
     after.inject = name.toStdString();
     return edit(after, name.isEmpty() ? tr("Remove injected mistake") : tr("Inject mistake %1").arg(name),
                 name.isEmpty() ? tr("No mistake injected") : tr("Injected: %1 (see the Exercise tab)").arg(name));
 }
 
-bool ExercisePanel::revealSelected()
+bool ExerciseEditor::reveal(std::string_view id, Cell cell, const QString& text)
 {
-    const QListWidgetItem* item = hidden_->currentItem();
-    if (!item) {
-        emit statusMessage(tr("Pick a hidden cell first"));
-        return false;
-    }
-    const std::string id = item->data(kQuantityRole).toString().toStdString();
-    const Cell cell{item->data(kRowRole).toInt(), item->data(kColRole).toInt()};
-    const std::optional<double> typed = parseNumber(prediction_->text());
+    const std::optional<double> typed = parseNumber(text);
     if (!typed) {
-        emit statusMessage(prediction_->text().trimmed().isEmpty()
+        emit statusMessage(text.trimmed().isEmpty()
                                ? tr("Type your prediction for %1 first").arg(cellName(id, cell))
-                               : tr("'%1' is not a number").arg(prediction_->text().left(40)));
+                               : tr("'%1' is not a number").arg(text.left(40)));
         return false;
     }
     const auto values = document_->value(id);
