@@ -1,6 +1,7 @@
 #include <compare/compare_panel.h>
 
 #include <compare/value_model.h>
+#include <compare/widget_image.h>
 #include <document/display_settings.h>
 #include <document/session_document.h>
 #include <tables/matrix_view.h>
@@ -10,7 +11,9 @@
 
 #include <QAbstractItemView>
 #include <QComboBox>
+#include <QDir>
 #include <QDoubleValidator>
+#include <QFileDialog>
 #include <QGridLayout>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -436,6 +439,27 @@ void ComparePanel::followSelection(MatrixView* from)
             view->setCurrentIndex(view->model()->index(at.row(), at.column()));
             view->viewport()->update();
         }
+}
+
+bool ComparePanel::exportTo(const QString& path, QString* error) const
+{
+    // The tables and the summary, without the empty space the panel keeps below them.
+    const int summaryBottom = summary_->mapTo(sheet_, QPoint(0, summary_->height())).y() + 8;
+    const QRect area(0, 0, sheet_->width(), std::min(sheet_->height(), summaryBottom));
+    return writeWidgetImage(*sheet_, area, path, tr("bnflow comparison"), error);
+}
+
+void ComparePanel::chooseAndExport()
+{
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export the comparison"), QStringLiteral("comparison.png"),
+                                                      tr("Images (*.png *.pdf *.svg)"));
+    if (path.isEmpty())
+        return;
+    QString error;
+    if (exportTo(path, &error))
+        emit message(tr("Comparison written to %1").arg(QDir::toNativeSeparators(path)));
+    else
+        emit message(error);
 }
 
 }  // namespace bnflow::ui
