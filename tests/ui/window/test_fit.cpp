@@ -79,6 +79,12 @@ QStringList narrowerThanTheirText(const QWidget* root)
     return cut;
 }
 
+// Shown, and in the window: a dock behind another's tab stays visible, moved out of the window.
+bool onScreen(const QWidget* w)
+{
+    return w->isVisible() && w->window()->rect().intersects(QRect(w->mapTo(w->window(), QPoint(0, 0)), w->size()));
+}
+
 // A tab page or dock that only a sideways scroll shows whole.
 QStringList scrolledSideways(const QWidget* root)
 {
@@ -144,7 +150,7 @@ QStringList TestFit::clipping() const
     // fit one above the other: they scroll.
     const int wholeRows = screen_.height() >= 768 ? 8 : 4;
     for (ui::MatrixView* editor : {window_->batchPanel()->view(), window_->doutPanel()->view()})
-        if (editor->isVisible() && editor->model()->rowCount() <= wholeRows
+        if (onScreen(editor) && editor->model()->rowCount() <= wholeRows
             && editor->verticalHeader()->length() > editor->viewport()->height())
             cut << QStringLiteral("%1 shows %2 of %3 px of its %4 rows").arg(editor->parentWidget()->metaObject()->className())
                        .arg(editor->viewport()->height()).arg(editor->verticalHeader()->length()).arg(editor->model()->rowCount());
