@@ -293,7 +293,7 @@ void WalkthroughPanel::arrangeBody()
     // the text, and the graph has the whole width below both.
     // Only where every column of the step's table (D up to 8) fits in half the pane: a wider
     // table goes above the graph, where it has the whole width, rather than hide its last columns.
-    const int pane = width() - steps_->width();
+    const int pane = besideSteps();
     const bool valuesBeside = !presenting_ && pane >= kValuesBesideWidth && valuesWidth() <= pane / 2;
     if (valuesBeside && values_->parentWidget() == lower_)
         top_->addWidget(values_, 0, Qt::AlignTop);
@@ -366,7 +366,15 @@ void WalkthroughPanel::fitValues()
     // row beside the text, as much as every column needs up to half the pane.
     if (beside)
         top_->setStretchFactor(values_, 1);
-    values_->setMaximumWidth(beside ? std::min(valuesWidth(), (width() - steps_->width()) / 2) : QWIDGETSIZE_MAX);
+    values_->setMaximumWidth(beside ? std::min(valuesWidth(), besideSteps() / 2) : QWIDGETSIZE_MAX);
+}
+
+int WalkthroughPanel::besideSteps() const
+{
+    // The step list's width as fitStepList() set it, not as it is now: the list takes its new
+    // width after the panel's resize (at 1366x768 the values were put beside the text for a
+    // pane 150 px wider than the one they then had).
+    return width() - std::max(steps_->width(), steps_->maximumWidth());
 }
 
 int WalkthroughPanel::valuesWidth() const

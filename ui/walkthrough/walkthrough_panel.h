@@ -113,6 +113,7 @@ private:
     void fitStepList();  // the step list as wide as its names where there is room
     void fitValues();    // the values table as tall as its rows
     int valuesWidth() const;  // the values table with every column of the session's widest (D) table
+    int besideSteps() const;  // the width beside the step list
     void giveValuesTheirRows();  // in the splitter above the graph: the rows, the graph the rest
     double scale_ = 1.0;
     int framedFeature_ = 0;  // the feature last framed through the shared CellFocus
