@@ -20,6 +20,7 @@
 #include <QSlider>
 #include <QSpinBox>
 #include <QSplitter>
+#include <QStyle>
 #include <QVBoxLayout>
 
 #include <cmath>
@@ -31,7 +32,10 @@ namespace {
 constexpr int kGainSliderScale = 100;  // the slider moves in steps of 0.01
 constexpr double kMaxGain = 5.0;
 constexpr int kPixelsPerLayer = 92;
-constexpr int kMinimumWidth = 1020, kMinimumHeight = 520;    // a histogram panel's least height: below, the column scrolls
+constexpr int kMinimumHeight = 520;  // a histogram panel's least height: below, the column scrolls
+// Stacked (reflow()): the per-layer plots under the histograms, each part with about the height
+// the three columns give it at kMinimumHeight; the tab scrolls down to the lower one.
+constexpr int kStackedMinimumHeight = 680;
 
 // The norm boxes' items: none, then the family's three; the data is layerName or "none".
 void addNorms(QComboBox* box, const QString& noneText)
@@ -77,12 +81,14 @@ DepthPanel::DepthPanel(NetworkDocument* document, DisplaySettings* display, QWid
     for (PlotView* view : {actView_, gradView_, compareActView_, compareGradView_})
         row->addWidget(view);
     auto* scroll = new QScrollArea(this);
+    histogramScroll_ = scroll;
     scroll->setWidget(histograms_);
     scroll->setWidgetResizable(true);
     scroll->setFrameShape(QFrame::NoFrame);
     scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
 
     auto* right = new QSplitter(Qt::Vertical, this);
+    right_ = right;
     right->addWidget(ratiosView_);
     right->addWidget(updatesView_);
     // The per-layer plot has two panels and, comparing, a legend of six: it gets 3/5 of the height.
@@ -90,6 +96,7 @@ DepthPanel::DepthPanel(NetworkDocument* document, DisplaySettings* display, QWid
     right->setStretchFactor(1, 2);
     right->setSizes({360, 240});
     auto* plots = new QSplitter(Qt::Horizontal, this);
+    plots_ = plots;
     plots->addWidget(scroll);
     plots->addWidget(right);
     plots->setStretchFactor(0, 5);
@@ -108,10 +115,12 @@ DepthPanel::DepthPanel(NetworkDocument* document, DisplaySettings* display, QWid
     sideScroll->setFrameShape(QFrame::NoFrame);
     sideScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     sideScroll->setFixedWidth(side->sizeHint().width() + 18);
+    sideScroll_ = sideScroll;
 
-    // Below this the tab scrolls (the window's scroll area) rather than squeeze three columns of
-    // plots unreadable: a 1080p screen at 2x has 960 x 540 logical pixels.
-    setMinimumSize(kMinimumWidth, kMinimumHeight);
+    // Below this height the tab scrolls (the window's scroll area) rather than squeeze the plots
+    // unreadable. The least width is reflow()'s: the histograms whole, the per-layer plots under
+    // them where the three columns do not fit (a 1080p screen at 2x has 960 x 540 logical pixels).
+    setMinimumHeight(kMinimumHeight);
     auto* layout = new QHBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
     layout->addWidget(sideScroll);
@@ -274,6 +283,52 @@ PlotSpec DepthPanel::forScreen(PlotSpec spec) const
     return spec;
 }
 
+void DepthPanel::resizeEvent(QResizeEvent* event)
+{
+    QWidget::resizeEvent(event);
+    reflow();
+}
+
+int DepthPanel::besideWidth() const
+{
+    // The settings, the histograms whole and the per-layer plots beside them, with the layout's
+    // margins and the splitter's handle.
+    const QMargins m = layout()->contentsMargins();
+    return sideScroll_->width() + layout()->spacing() + m.left() + m.right() + histogramsWidth() + plots_->handleWidth()
+           + ratiosView_->minimumWidth();
+}
+
+int DepthPanel::histogramsWidth() const
+{
+    // What the histogram columns need side by side, and the vertical scroll bar of their area.
+    return histograms_->minimumSizeHint().width() + QWidget::style()->pixelMetric(QStyle::PM_ScrollBarExtent, nullptr, histogramScroll_)
+           + 2 * histogramScroll_->frameWidth();
+}
+
+void DepthPanel::reflow()
+{
+    // Three columns (settings, histograms, per-layer plots) where they fit; else the per-layer
+    // plots side by side under the histograms, which then have the width of both.
+    if (!layout())
+        return;  // still being built
+    const QMargins m = layout()->contentsMargins();
+    const int stacked = sideScroll_->width() + layout()->spacing() + m.left() + m.right()
+                        + std::max(histogramsWidth(), 2 * ratiosView_->minimumWidth() + right_->handleWidth());
+    if (minimumWidth() != stacked)
+        setMinimumWidth(stacked);
+    const bool beside = width() >= besideWidth();
+    const Qt::Orientation plots = beside ? Qt::Horizontal : Qt::Vertical;
+    if (plots_->orientation() == plots)
+        return;
+    plots_->setOrientation(plots);
+    right_->setOrientation(beside ? Qt::Vertical : Qt::Horizontal);
+    setMinimumHeight(beside ? kMinimumHeight : kStackedMinimumHeight);
+    // Beside: 5 to 3 of the width for the histograms; stacked, half the height each, the
+    // per-layer plot (two panels and a legend) the larger share of the width below.
+    plots_->setSizes(beside ? QList<int>{620, 380} : QList<int>{340, 340});
+    right_->setSizes(beside ? QList<int>{360, 240} : QList<int>{300, 200});
+}
+
 void DepthPanel::setLectureScale(double scale)
 {
     lectureScale_ = scale;
@@ -318,6 +373,7 @@ void DepthPanel::refresh()
         compareGradView_->setSpec(forScreen(depthGradientsPlot(*other)), s);
     }
     histograms_->setMinimumHeight(p.shape.hidden * kPixelsPerLayer + 110);
+    reflow();  // comparing, the histograms take twice the width
     ratiosView_->setSpec(forScreen(depthRatiosPlot(p, other)), s);
     refreshUpdates();
     {

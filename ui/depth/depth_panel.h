@@ -20,6 +20,8 @@ class QProgressBar;
 class QPushButton;
 class QSlider;
 class QSpinBox;
+class QScrollArea;
+class QSplitter;
 
 namespace bnflow::ui {
 
@@ -61,7 +63,15 @@ signals:
     void openSession(const bnflow::Session& session);
     void exported(const QString& message);
 
+protected:
+    void resizeEvent(QResizeEvent* event) override;  // reflow()
+
 private:
+    // The per-layer plots beside the histograms where the width allows (besideWidth()), else
+    // side by side under them; the least width is the histograms' whole beside the settings.
+    void reflow();
+    int besideWidth() const;
+    int histogramsWidth() const;
     QWidget* buildSettings();
     QWidget* buildActions();
     void refresh();       // widgets and plots from the document
@@ -103,6 +113,10 @@ private:
     PlotView* ratiosView_ = nullptr;
     PlotView* updatesView_ = nullptr;
     QWidget* histograms_ = nullptr;
+    QScrollArea* histogramScroll_ = nullptr;
+    QWidget* sideScroll_ = nullptr;
+    QSplitter* plots_ = nullptr;  // the histograms and right_, side by side or one above the other
+    QSplitter* right_ = nullptr;  // the per-layer plot and update:data
     PlotStyle updatesStyle_{Theme::Light, -1};  // what the update plot was last drawn with
 };
 

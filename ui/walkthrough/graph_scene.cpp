@@ -183,6 +183,7 @@ void GraphSceneBuilder::addNodes(QGraphicsScene* scene, const GraphContent& cont
             if (drawing->firstLit.isNull())
                 drawing->firstLit = box;
             drawing->litNodes |= box;
+            drawing->litEnds |= box;
         }
         if (focus[n])
             drawing->focus |= box;
@@ -226,6 +227,7 @@ void GraphSceneBuilder::addEdges(QGraphicsScene* scene, const GraphContent& cont
             lineItem->setZValue(0.5);
             head->setZValue(0.5);
             drawing->lit.push_back({lineItem, head, tail, tip, headSize * 1.4});
+            drawing->litEnds |= drawing->geometry.nodes[from] | drawing->geometry.nodes[to];
         }
         if (content.shares[e].isEmpty() || !state.shareReached[e])
             continue;

@@ -49,6 +49,7 @@ struct GraphDrawing {
     std::vector<LitEdge> lit;  // the step's edges
     QRectF litNodes;           // around the step's nodes (empty when none is lit)
     QRectF firstLit;           // the first of them: the step's own quantity, or where its gradient leaves
+    QRectF litEnds;            // around the step's nodes and the nodes at both ends of its lit edges
     QRectF focus;              // around the step's nodes and their neighbours
 };
 

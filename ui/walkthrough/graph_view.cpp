@@ -104,7 +104,25 @@ double GraphView::fitZoom(const QSizeF& pane) const
         return fit;
     // The digits as drawn (their ink, not the font's line): what a room has to read.
     const double digits = QFontMetricsF(font()).tightBoundingRect(QStringLiteral("0123456789")).height();
-    return std::max(fit, focusText_ * window()->height() / digits);
+    const double room = std::max(fit, focusText_ * window()->height() / digits);
+    // But the step's nodes and both ends of its lit edges whole in the pane (issue 26: at batch
+    // norm's step 13 the far end of x - mu's edge to mu was cut at the pane's edge): where they
+    // do not fit at the room's size, the graph shrinks as far as they need, and no further (the
+    // interface font's size is the floor, minimumZoom()).
+    if (drawing_.litEnds.isEmpty())
+        return room;
+    const QSizeF inside = lectureRoom(pane);
+    const double whole = std::min(inside.width() / drawing_.litEnds.width(), inside.height() / drawing_.litEnds.height());
+    return std::max(std::min(room, whole), minimumZoom());
+}
+
+QSizeF GraphView::lectureRoom(const QSizeF& pane) const
+{
+    // The pane less keepInView()'s margins and the scroll bars (the graph at lecture size is
+    // larger than the pane: both show).
+    const int margin = fontMetrics().averageCharWidth() * 2;
+    const int bar = style()->pixelMetric(QStyle::PM_ScrollBarExtent, nullptr, this);
+    return pane - QSizeF(2 * margin + bar, 2 * margin + bar);
 }
 
 void GraphView::setFocusText(double fractionOfWindowHeight)
@@ -126,16 +144,18 @@ void GraphView::keepInView()
     const int margin = fontMetrics().averageCharWidth() * 2;
     const QSizeF room = QSizeF(viewport()->size() - QSize(2 * margin, 2 * margin)) / transform().m11();
     const auto fits = [&room](const QRectF& r) { return r.width() <= room.width() && r.height() <= room.height(); };
-    if (focusText_ > 0 && !fits(drawing_.focus) && fits(drawing_.litNodes)) {
-        // Lecture mode: the lit nodes whole, and as much of their neighbours around them as the
-        // pane holds, centred on them all.
-        const QRectF lit = drawing_.litNodes;
+    if (focusText_ > 0 && !fits(drawing_.focus) && fits(drawing_.litEnds)) {
+        // Lecture mode: the lit nodes and the ends of the lit edges whole, and as much of their
+        // neighbours around them as the pane holds, centred on them all.
+        const QRectF lit = drawing_.litEnds;
         const QPointF centre = drawing_.focus.center();
         centerOn(std::clamp(centre.x(), lit.right() - room.width() / 2, lit.left() + room.width() / 2),
                  std::clamp(centre.y(), lit.bottom() - room.height() / 2, lit.top() + room.height() / 2));
     } else if (fits(drawing_.focus)) {
         ensureVisible(drawing_.focus, margin, margin);
     }
+    if (focusText_ > 0 && fits(drawing_.litEnds))
+        ensureVisible(drawing_.litEnds, margin, margin);
     ensureVisible(drawing_.litNodes, margin, margin);
     ensureVisible(drawing_.firstLit, margin, margin);
 }

@@ -63,6 +63,7 @@ private:
     // graph's own font is larger (lecture mode).
     double minimumZoom() const;
     double fitZoom(const QSizeF& pane) const;  // the zoom of a graph not zoomed by hand
+    QSizeF lectureRoom(const QSizeF& pane) const;  // what of the pane the step's part may take in lecture mode
     void rebuild();
     void drawLit(double progress);  // 0: nothing of the lit edges drawn yet, 1: all
     void keepInView();  // scrolls the lit nodes into the pane

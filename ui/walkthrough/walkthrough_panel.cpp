@@ -291,7 +291,10 @@ void WalkthroughPanel::arrangeBody()
     const bool beside = presenting_ && width() > 4 * height() / 3;
     // On a wide pane (a laptop's walkthrough with its docks folded away) the values stand beside
     // the text, and the graph has the whole width below both.
-    const bool valuesBeside = !presenting_ && width() - steps_->width() >= kValuesBesideWidth;
+    // Only where every column of the step's table (D up to 8) fits in half the pane: a wider
+    // table goes above the graph, where it has the whole width, rather than hide its last columns.
+    const int pane = besideSteps();
+    const bool valuesBeside = !presenting_ && pane >= kValuesBesideWidth && valuesWidth() <= pane / 2;
     if (valuesBeside && values_->parentWidget() == lower_)
         top_->addWidget(values_, 0, Qt::AlignTop);
     else if (!valuesBeside && values_->parentWidget() != lower_)
@@ -363,8 +366,25 @@ void WalkthroughPanel::fitValues()
     // row beside the text, as much as every column needs up to half the pane.
     if (beside)
         top_->setStretchFactor(values_, 1);
-    values_->setMaximumWidth(beside ? std::min(values_->contentSize(kValueRows).width(), (width() - steps_->width()) / 2)
-                                    : QWIDGETSIZE_MAX);
+    values_->setMaximumWidth(beside ? std::min(valuesWidth(), besideSteps() / 2) : QWIDGETSIZE_MAX);
+}
+
+int WalkthroughPanel::besideSteps() const
+{
+    // The step list's width as fitStepList() set it, not as it is now: the list takes its new
+    // width after the panel's resize (at 1366x768 the values were put beside the text for a
+    // pane 150 px wider than the one they then had).
+    return width() - std::max(steps_->width(), steps_->maximumWidth());
+}
+
+int WalkthroughPanel::valuesWidth() const
+{
+    // Every step's table has at most D columns: the width of D of them, whatever the step, so
+    // that the values do not move between beside the text and above the graph from step to step.
+    const int shown = values_->contentSize(kValueRows).width();
+    const int columns = values_->model()->columnCount();
+    const int features = int(document_->session().features());
+    return shown + std::max(0, features - columns) * values_->horizontalHeader()->minimumSectionSize();
 }
 
 void WalkthroughPanel::showEvent(QShowEvent* event)
@@ -416,7 +436,7 @@ void WalkthroughPanel::refresh()
                                 : tr("This session cannot be computed: %1").arg(document_->whyNoAnalysis())));
     plugged_->setToolTip(jargonToolTip(pluggedText()));
     valuesModel_->setQuantity(step.id);
-    fitValues();
+    arrangeBody();  // a wider batch may not fit beside the text any more
     selectStatistic();
     if (lens_)
         lens_->showNote();

@@ -112,6 +112,8 @@ private:
     void arrangeBody();
     void fitStepList();  // the step list as wide as its names where there is room
     void fitValues();    // the values table as tall as its rows
+    int valuesWidth() const;  // the values table with every column of the session's widest (D) table
+    int besideSteps() const;  // the width beside the step list
     void giveValuesTheirRows();  // in the splitter above the graph: the rows, the graph the rest
     double scale_ = 1.0;
     int framedFeature_ = 0;  // the feature last framed through the shared CellFocus

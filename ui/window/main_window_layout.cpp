@@ -23,6 +23,9 @@ namespace {
 constexpr QSize kFrameAllowance(16, 40);
 // The rows of x and dout the editors show before they scroll.
 constexpr int kEditorRows = 8;
+// The rows each editor shows whole one above the other, or they take turns (tabs): a batch of 4,
+// the examples' and a new session's.
+constexpr int kWholeRows = 4;
 constexpr int kSlack = 4;  // the pixels the header's rounding of stretched columns loses: none shows 1 px short
 
 }  // namespace
@@ -124,12 +127,27 @@ void MainWindow::fitEditors()
     resizeDocks({batchDock}, {std::min(columns, room - middle - right - separator)}, Qt::Horizontal);
     // One above the other: x's dock as tall as its rows (up to kEditorRows), dout's the rest.
     if (!tabifiedDockWidgets(doutDock).contains(batchDock)) {
-        const auto tall = [](QDockWidget* dock, MatrixView* view) {
+        const auto tall = [](QDockWidget* dock, MatrixView* view, int rows) {
             const int chrome = view->isVisible() ? dock->height() - view->height()
                                                  : dock->sizeHint().height() - view->sizeHint().height();
-            return view->contentSize(kEditorRows).height() + chrome;
+            return view->contentSize(rows).height() + chrome;
         };
-        resizeDocks({batchDock, doutDock}, {tall(batchDock, batch_->view()), tall(doutDock, dout_->view())}, Qt::Vertical);
+        // Where the column cannot hold both with a batch of 4 whole (1920x1080 at 2x: dout showed 3
+        // of its 4 rows), x and dout take turns in it, as tabs, each with the column's height.
+        // Room is kept for what a session changes without a new shape: a scroll bar under
+        // the columns, a second line of dout's note.
+        layout()->activate();
+        const int column = batchDock->height() + doutDock->height() + separator;
+        const int slack = style()->pixelMetric(QStyle::PM_ScrollBarExtent, nullptr, this) + fontMetrics().lineSpacing();
+        if (batchDock->isVisible() && doutDock->isVisible()
+            && tall(batchDock, batch_->view(), kWholeRows) + tall(doutDock, dout_->view(), kWholeRows) + separator + slack > column) {
+            tabifyDockWidget(doutDock, batchDock);
+            batchDock->raise();  // x is what a user edits first
+            shortenDockTitles();
+            return;
+        }
+        resizeDocks({batchDock, doutDock}, {tall(batchDock, batch_->view(), kEditorRows), tall(doutDock, dout_->view(), kEditorRows)},
+                    Qt::Vertical);
     }
 }
 
