@@ -1,14 +1,17 @@
 #include <depth/depth_panel.h>
 
+#include <depth/depth_actions.h>
 #include <depth/depth_plots.h>
 #include <depth/depth_trainer.h>
 #include <depth/network_document.h>
 #include <document/display_settings.h>
+#include <plots/plot_export.h>
 #include <plots/plot_view.h>
 
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDoubleSpinBox>
+#include <QFileInfo>
 #include <QFormLayout>
 #include <QGridLayout>
 #include <QHBoxLayout>
@@ -107,7 +110,8 @@ DepthPanel::DepthPanel(NetworkDocument* document, DisplaySettings* display, QWid
     auto* sideLayout = new QVBoxLayout(side);
     sideLayout->setContentsMargins(0, 0, 0, 0);
     sideLayout->addWidget(buildSettings());
-    sideLayout->addWidget(buildActions());
+    actions_ = new DepthActions(document_, trainer_, side);
+    sideLayout->addWidget(actions_);
     sideLayout->addStretch(1);
     auto* sideScroll = new QScrollArea(this);
     sideScroll->setWidget(side);
@@ -129,7 +133,7 @@ DepthPanel::DepthPanel(NetworkDocument* document, DisplaySettings* display, QWid
     // A layer's histogram stands for the layer: a click on it opens the layer's norm.
     for (PlotView* view : {actView_, gradView_})
         connect(view, &PlotView::panelClicked, this, [this](int k) {
-            layer_->setCurrentIndex(k);
+            actions_->setLayer(k);
             openLayerNorm(k);
         });
     chooseFile = [](const QString&, const QString&, const QString&) { return QString(); };
@@ -137,20 +141,10 @@ DepthPanel::DepthPanel(NetworkDocument* document, DisplaySettings* display, QWid
         trainer_->clear();  // the steps were of the network before the edit
         refresh();
     });
-    connect(document_, &NetworkDocument::editRefused, message_, &QLabel::setText);
     connect(display_, &DisplaySettings::changed, this, &DepthPanel::refresh);
-    connect(trainer_, &DepthTrainer::progress, this, [this](int done, int total) {
-        progress_->setRange(0, total);
-        progress_->setValue(done);
-    });
-    connect(trainer_, &DepthTrainer::finished, this, [this](bool cancelled) {
-        train_->setEnabled(true);
-        cancel_->setEnabled(false);
-        message_->setText(!trainer_->problem().isEmpty() ? trainer_->problem()
-                          : cancelled ? tr("Cancelled after %1 steps.").arg(trainer_->steps().size())
-                                      : tr("Trained %1 steps.").arg(trainer_->steps().size()));
-        refreshUpdates();
-    });
+    connect(actions_, &DepthActions::trained, this, &DepthPanel::refreshUpdates);
+    connect(actions_, &DepthActions::openLayer, this, &DepthPanel::openLayerNorm);
+    connect(actions_, &DepthActions::exportRequested, this, &DepthPanel::chooseAndExport);
     refresh();
 }
 
@@ -376,25 +370,14 @@ void DepthPanel::refresh()
     reflow();  // comparing, the histograms take twice the width
     ratiosView_->setSpec(forScreen(depthRatiosPlot(p, other)), s);
     refreshUpdates();
-    {
-        const QSignalBlocker block(layer_);
-        const int kept = layer_->currentIndex();
-        layer_->clear();
-        for (int k = 0; k < p.shape.hidden; ++k)
-            layer_->addItem(tr("layer %1").arg(k), k);
-        layer_->setCurrentIndex(std::clamp(kept, 0, p.shape.hidden - 1));
-    }
-    openNorm_->setEnabled(p.shape.norm.has_value());
-    openNorm_->setToolTip(p.shape.norm ? tr("Open the layer's %1 with its batch in the walkthrough")
-                                             .arg(QString::fromUtf8(layerTitle(*p.shape.norm).data()))
-                                       : tr("This network has no norm to open"));
+    actions_->showLayers(p.shape.hidden, p.shape.norm);
     const QString hint = p.shape.norm ? tr("Click a layer to open its %1, with its batch, in the walkthrough")
                                             .arg(QString::fromUtf8(layerTitle(*p.shape.norm).data()))
                                       : QString();
     actView_->setHint(hint);
     gradView_->setHint(hint);
     if (!document_->compareProblem().isEmpty())
-        message_->setText(document_->compareProblem());
+        actions_->showMessage(document_->compareProblem());
 }
 
 void DepthPanel::showHistograms()
@@ -423,6 +406,41 @@ void DepthPanel::refreshUpdates()
         return;
     updatesStyle_ = s;
     updatesView_->setSpec(spec, s);
+}
+
+void DepthPanel::openLayerNorm(int k)
+{
+    if (const auto session = document_->normSession(k))
+        emit openSession(*session);
+}
+
+bool DepthPanel::exportPlotTo(const QString& name, const QString& path, QString* error) const
+{
+    const PlotSpec spec = plot(name);
+    if (QFileInfo(path).suffix().toLower() == QLatin1String("csv"))
+        return exportPlotCsv(spec, path, error);
+    if (!imageFormatFor(path)) {
+        *error = tr("%1: the file name must end in .png, .pdf, .svg or .csv").arg(path);
+        return false;
+    }
+    return exportPlot(spec, path, ExportSize{1200, 900, 96}, style(), error);
+}
+
+void DepthPanel::chooseAndExport()
+{
+    const QString name = actions_->exportPlotName();
+    const QString base = document_->filePath().isEmpty() ? QStringLiteral("network")
+                                                         : QFileInfo(document_->filePath()).completeBaseName().section(QLatin1Char('.'), 0, 0);
+    const QString path = chooseFile(tr("Export %1").arg(name), tr("PNG (*.png);;PDF (*.pdf);;SVG (*.svg);;CSV (*.csv)"),
+                                    base + QLatin1Char('-') + name + QStringLiteral(".png"));
+    if (path.isEmpty())
+        return;
+    QString error;
+    if (!exportPlotTo(name, path, &error)) {
+        actions_->showMessage(error);
+        return;
+    }
+    emit exported(tr("Exported the %1 plot to %2").arg(name, path));
 }
 
 }  // namespace bnflow::ui

@@ -25,6 +25,7 @@ class QSplitter;
 
 namespace bnflow::ui {
 
+class DepthActions;
 class DepthTrainer;
 class DisplaySettings;
 class NetworkDocument;
@@ -49,7 +50,6 @@ public:
     bool exportPlotTo(const QString& name, const QString& path, QString* error) const;
     // Asks for a file (chooseFile) and exports the plot chosen in the tab's export box.
     void chooseAndExport();
-    void train();        // Train: starts K steps in the background
     void openLayerNorm(int k);  // emits openSession with layer k's norm, if it has one
     // Lecture mode: the plots' type at `scale` times the display's size (1: as set).
     void setLectureScale(double scale);
@@ -73,7 +73,6 @@ private:
     int besideWidth() const;
     int histogramsWidth() const;
     QWidget* buildSettings();
-    QWidget* buildActions();
     void refresh();       // widgets and plots from the document
     void refreshUpdates();
     void showHistograms();  // which histogram columns show, comparing or not
@@ -98,14 +97,7 @@ private:
     QComboBox* compare_ = nullptr;
     QComboBox* compareShows_ = nullptr;
     double lectureScale_ = 1.0;  // comparing: activations or gradients side by side
-    QSpinBox* steps_ = nullptr;
-    QPushButton* train_ = nullptr;
-    QPushButton* cancel_ = nullptr;
-    QProgressBar* progress_ = nullptr;
-    QComboBox* layer_ = nullptr;
-    QPushButton* openNorm_ = nullptr;
-    QComboBox* exportPlot_ = nullptr;
-    QLabel* message_ = nullptr;
+    DepthActions* actions_ = nullptr;  // Train, the layer to open, the plot to export, the message
     PlotView* actView_ = nullptr;
     PlotView* gradView_ = nullptr;
     PlotView* compareActView_ = nullptr;
