@@ -33,6 +33,7 @@ class ResultsPanel;
 class RunningPanel;
 class SessionDocument;
 class StartHere;
+class StartHereStrip;
 class TabTitles;
 
 class MainWindow : public QMainWindow {
@@ -129,6 +130,7 @@ private:
     QTabWidget* tabs_ = nullptr;
     StartHere* startHere_ = nullptr;
     QDockWidget* startHereDock_ = nullptr;
+    StartHereStrip* startHereStrip_ = nullptr;  // Start here while the docks are folded
     QWidget* resultsPage_ = nullptr;  // the scroll areas around results_, compare_, exercise_
     QWidget* comparePage_ = nullptr;
     QWidget* runningPage_ = nullptr;

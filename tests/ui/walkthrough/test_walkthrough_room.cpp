@@ -4,6 +4,7 @@
 // a share is written beside its edge, never over it. In lecture mode at 1280 x 720 the step's
 // digits are at least 2.5 % of the screen's height and Ctrl + grows the graph. Step names whole,
 // numbers never split across lines.
+#include <check/check_panel.h>
 #include <document/examples.h>
 #include <tables/matrix_view.h>
 #include <walkthrough/graph_view.h>
@@ -17,6 +18,7 @@
 
 #include "window_fixture.h"
 
+#include <QAbstractButton>
 #include <QAction>
 #include <QDockWidget>
 #include <QFontMetricsF>
@@ -66,6 +68,7 @@ private slots:
     void docksFoldWhileTheWalkthroughIsShownOnALaptop();
     void aDockReopenedByHandStays();
     void docksStayOnALargeScreen();
+    void startHereFoldsToAStripOnALaptop();
     void valueTableTakesItsRowsOnly();
     void backwardAnimationPlaysInTheNormalWindow();
     void sharesAreWrittenBesideTheirEdges();
@@ -178,6 +181,54 @@ void TestWalkthroughRoom::docksStayOnALargeScreen()
     showWalkthrough(QSize(1900, 1000));
     for (QDockWidget* dock : docks(window_))
         QVERIFY2(dock->isVisible(), qPrintable(dock->objectName()));
+}
+
+// On a first run at 1366 x 768 the Start here dock stayed beside the walkthrough and took a
+// quarter of the width from the graph. Now it folds with the others into a strip in the tab bar's
+// corner: its five steps are still a click each, and one click brings the whole list back.
+void TestWalkthroughRoom::startHereFoldsToAStripOnALaptop()
+{
+    window_->resize(1366, 768);
+    window_->findChild<QAction*>(QStringLiteral("showStartHere"))->trigger();
+    auto* startHere = window_->findChild<QDockWidget*>(QStringLiteral("startHereDock"));
+    QVERIFY(startHere);
+    QTRY_VERIFY(startHere->isVisible());
+    window_->tabs()->setCurrentWidget(window_->walkthrough());
+    QTest::qWait(20);
+    // The graph has the room it has without Start here.
+    QTRY_VERIFY2(graph()->width() > window_->width() * 6 / 10,
+                 qPrintable(QStringLiteral("graph %1 px of %2").arg(graph()->width()).arg(window_->width())));
+    QVERIFY(!startHere->isVisible());
+    // The strip, in the tab bar's row: no room from the graph.
+    auto* strip = window_->findChild<QWidget*>(QStringLiteral("startHereStrip"));
+    QVERIFY(strip);
+    QTRY_VERIFY(strip->isVisible());
+    QVERIFY(strip->mapTo(window_, QPoint(0, strip->height())).y()
+            <= window_->walkthrough()->mapTo(window_, QPoint(0, 0)).y());
+    // Step 4 is a click away, and leads to the Check tab, where the docks (and Start here) return.
+    auto* check = strip->findChild<QAbstractButton*>(QStringLiteral("startCheck"));
+    QVERIFY(check && check->isVisible() && !check->toolTip().isEmpty());
+    QTest::mouseClick(check, Qt::LeftButton);
+    QTRY_VERIFY(window_->checkPanel()->isVisible());
+    QVERIFY(window_->tabs()->currentWidget() != window_->walkthrough());
+    QTRY_VERIFY(startHere->isVisible());
+    QTRY_VERIFY(!strip->isVisible());
+    // Back on the walkthrough, "Start here" brings the list back, and it stays there.
+    window_->tabs()->setCurrentWidget(window_->walkthrough());
+    QTRY_VERIFY(strip->isVisible());
+    auto* back = strip->findChild<QAbstractButton*>(QStringLiteral("startHereBack"));
+    QVERIFY(back);
+    QTest::mouseClick(back, Qt::LeftButton);
+    QTRY_VERIFY(startHere->isVisible());
+    QTRY_VERIFY(!strip->isVisible());
+    window_->tabs()->setCurrentIndex(0);
+    window_->tabs()->setCurrentWidget(window_->walkthrough());
+    QTest::qWait(20);
+    QVERIFY(startHere->isVisible());
+    // Closed by hand: neither the dock nor the strip.
+    startHere->close();
+    QTest::qWait(20);
+    QVERIFY(!strip->isVisible());
 }
 
 // The step's values are at most N x D: the table is as tall as its rows, the graph has the rest
