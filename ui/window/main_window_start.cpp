@@ -33,11 +33,15 @@ void MainWindow::showStartHere()
         folding_->watch(startHereDock_);
         startHereStrip_ = new StartHereStrip(tabs_);
         startHereStrip_->hide();
-        tabs_->setCornerWidget(startHereStrip_, Qt::TopRightCorner);
         connect(startHereStrip_, &StartHereStrip::go, this, [this](StartHere::Step step) { goTo(int(step)); });
         connect(startHereStrip_, &StartHereStrip::back, this, &MainWindow::showStartHere);
+        // The corner widget only while shown: a hidden one still keeps its room from the tabs.
         connect(folding_, &DockFolding::foldedChanged, this, [this] {
-            startHereStrip_->setVisible(folding_->isFolded(startHereDock_));
+            const bool shown = folding_->isFolded(startHereDock_);
+            if (shown == (tabs_->cornerWidget(Qt::TopRightCorner) == startHereStrip_))
+                return;
+            tabs_->setCornerWidget(shown ? startHereStrip_ : nullptr, Qt::TopRightCorner);  // hides the strip when taken
+            startHereStrip_->setVisible(shown);
         });
         // A tab beside the parameters: it takes no room from the tables.
         if (auto* parameters = findChild<QDockWidget*>(QStringLiteral("parameterDock")); parameters && !parameters->isHidden())

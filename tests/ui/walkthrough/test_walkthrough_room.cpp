@@ -31,6 +31,7 @@
 #include <QListWidget>
 #include <QRegularExpression>
 #include <QScrollBar>
+#include <QTabBar>
 #include <QTabWidget>
 #include <QTextBoundaryFinder>
 #include <QtTest>
@@ -226,6 +227,16 @@ void TestWalkthroughRoom::startHereFoldsToAStripOnALaptop()
     window_->tabs()->setCurrentWidget(window_->walkthrough());
     QTest::qWait(20);
     QVERIFY(startHere->isVisible());
+    // Where the docks stay, the hidden strip keeps no room from the tab titles (at 2x they
+    // elided to "R...", "Wal..." beside the room kept for it).
+    window_->resize(1100, 700);
+    window_->tabs()->setCurrentIndex(0);
+    QTRY_VERIFY(!strip->isVisible());
+    QTabBar* bar = window_->tabs()->tabBar();
+    QTRY_VERIFY2(bar->width() >= std::min(bar->sizeHint().width(), window_->tabs()->width() - 40),
+                 qPrintable(QStringLiteral("tab bar %1 px in a %2 px tab widget, its tabs want %3")
+                                .arg(bar->width()).arg(window_->tabs()->width()).arg(bar->sizeHint().width())));
+    window_->resize(1366, 768);
     // Closed by hand: neither the dock nor the strip.
     startHere->close();
     QTest::qWait(20);
