@@ -380,6 +380,20 @@ void DepthPanel::refresh()
         actions_->showMessage(document_->compareProblem());
 }
 
+QString DepthPanel::summary() const
+{
+    const DepthPicture& p = document_->picture();
+    const NetworkShape& shape = p.shape;
+    const QString norm = shape.norm ? QString::fromUtf8(layerTitle(*shape.norm).data()) : tr("no norm");
+    const QString layers = shape.hidden == 1 ? tr("1 hidden layer") : tr("%1 hidden layers").arg(shape.hidden);
+    return tr("Network: %1 of width %2, %3, %4, N = %5   |   loss %6")
+        .arg(layers)
+        .arg(shape.width)
+        .arg(norm, QString::fromUtf8(activationName(shape.activation).data()))
+        .arg(document_->data().x.rows())
+        .arg(p.loss, 0, 'g', 4);
+}
+
 void DepthPanel::showHistograms()
 {
     // Four columns of histograms do not fit a laptop beside the per-layer plots: comparing, the

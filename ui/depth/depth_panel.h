@@ -54,6 +54,8 @@ public:
     // Lecture mode: the plots' type at `scale` times the display's size (1: as set).
     void setLectureScale(double scale);
     double lectureScale() const { return lectureScale_; }
+    // The status bar's line while the tab is shown: the network's shape, norm, batch and loss.
+    QString summary() const;
 
     // For tests: answers the save dialog without a modal loop.
     std::function<QString(const QString& caption, const QString& filter, const QString& suggested)> chooseFile;

@@ -15,6 +15,7 @@
 #include <algorithm>
 #include <cmath>
 #include <optional>
+#include <utility>
 
 namespace bnflow::ui {
 namespace {
@@ -95,18 +96,24 @@ GraphContent graphContent(const SessionDocument& document, const WalkthroughStat
     // A statistic of layer norm, RMSNorm or group norm (N x 1, N x G) shows the selected set's
     // value, named by its set; a spatial session's per-channel row feature j's channel;
     // everything else sliceText's row or column.
-    const auto shown = [&](const Matrix& m, std::string_view id) {
-        if (reduction.positions > 1 && m.rows() == 1 && m.cols() == reduction.channels && j >= 0)
-            return sliceText(m, i, int(reduction.channelOf(j)), false, display, exercise, id);
+    // The set's name and its number where `m` is such a statistic; nullopt otherwise.
+    const auto ofSet = [&](const Matrix& m, std::string_view id) -> std::optional<std::pair<QString, QString>> {
         if (!isSetStatistic(id) || reduction.layer == Layer::BatchNorm || i < 0 || j < 0 ||
             m.rows() != reduction.statRows() || m.cols() != reduction.statCols())
-            return sliceText(m, i, j, byRow, display, exercise, id);
+            return std::nullopt;
         const Eigen::Index r = reduction.statRow(i), c = reduction.statCol(j);
         const double v = m(r, c);
         const QString number = exercise.isHidden(id, r, c) ? QStringLiteral("?")
                                : std::isfinite(v)           ? display.format(v)
                                                             : tr("undefined");
-        return tr("%1: %2").arg(QString::fromStdString(reduction.setName(r, c)), number);
+        return std::pair{QString::fromStdString(reduction.setName(r, c)), number};
+    };
+    const auto shown = [&](const Matrix& m, std::string_view id) {
+        if (reduction.positions > 1 && m.rows() == 1 && m.cols() == reduction.channels && j >= 0)
+            return sliceText(m, i, int(reduction.channelOf(j)), false, display, exercise, id);
+        if (const auto set = ofSet(m, id))
+            return tr("%1: %2").arg(set->first, set->second);
+        return sliceText(m, i, j, byRow, display, exercise, id);
     };
 
     content.nodes.resize(nodes.size());
@@ -122,8 +129,14 @@ GraphContent graphContent(const SessionDocument& document, const WalkthroughStat
             t.pending = node.id == "xmu" ? tr("passes dx through") : tr("constant: no gradient");
         } else {
             const QString gradName = qs(quantity(node.gradient).label);
-            if (const auto grad = document.value(node.gradient))
-                t.gradient = tr("%1 = %2").arg(gradName, shown(Matrix(*grad), node.gradient));
+            if (const auto grad = document.value(node.gradient)) {
+                // A set's gradient names its set after the gradient ("dmean for x[0][0:3] = ..."):
+                // "dmean = x[0][0:3]: ..." read as if dmean were x's entries.
+                const Matrix m(*grad);
+                const auto set = ofSet(m, node.gradient);
+                t.gradient = set ? tr("%1 for %2 = %3").arg(gradName, set->first, set->second)
+                                 : tr("%1 = %2").arg(gradName, shown(m, node.gradient));
+            }
             t.pending = computed ? tr("%1: not computed yet").arg(gradName) : tr("%1: none (see above)").arg(gradName);
         }
     }

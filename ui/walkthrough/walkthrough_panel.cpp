@@ -1,5 +1,7 @@
 #include <walkthrough/walkthrough_panel.h>
 
+#include <walkthrough/step_list_delegate.h>
+
 #include <document/display_settings.h>
 #include <document/jargon.h>
 #include <document/session_document.h>
@@ -45,6 +47,12 @@ QString phaseName(const Step& step)
     }
 }
 
+// The phase in a narrow list: the cell of a backward step, the others whole.
+QString shortPhaseName(const Step& step)
+{
+    return step.phase == Phase::Staged ? QObject::tr("cell %1").arg(step.cell) : phaseName(step);
+}
+
 constexpr int kValuesBesideWidth = 960;  // the pane's width from which the values stand beside the text
 constexpr int kValueRows = 8;            // the values table shows this many rows, then scrolls
 
@@ -61,8 +69,10 @@ WalkthroughPanel::WalkthroughPanel(SessionDocument* document, WalkthroughState* 
 {
     steps_ = new QListWidget(this);
     // Wide enough for every step's name when there is room; on a narrow screen the list gives
-    // way first (names elide in the middle, the full name is the item's tooltip).
+    // way first: the phase shortens, then goes (StepListDelegate), a name elides only when it
+    // alone is wider than the list; the item's tooltip has it all.
     steps_->setTextElideMode(Qt::ElideMiddle);
+    steps_->setItemDelegate(new StepListDelegate(steps_));
     steps_->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);  // elide, never scroll sideways
     steps_->setSizeAdjustPolicy(QAbstractScrollArea::AdjustToContents);
     fillSteps();
@@ -164,8 +174,12 @@ void WalkthroughPanel::fillSteps()
 {
     const QSignalBlocker block(steps_);
     steps_->clear();
-    for (const Step& step : state_->steps())
-        steps_->addItem(QStringLiteral("%1  ·  %2").arg(QString::fromStdString(labelWithSymbol(step.output())), phaseName(step)));
+    for (const Step& step : state_->steps()) {
+        const QString name = QString::fromStdString(labelWithSymbol(step.output()));
+        auto* item = new QListWidgetItem(QStringLiteral("%1  ·  %2").arg(name, phaseName(step)), steps_);
+        item->setData(StepListDelegate::kNameRole, name);
+        item->setData(StepListDelegate::kShortPhaseRole, QStringLiteral("%1  ·  %2").arg(name, shortPhaseName(step)));
+    }
     fitStepList();
     for (int row = 0; row < steps_->count(); ++row)
         steps_->item(row)->setToolTip(steps_->item(row)->text());

@@ -15,8 +15,24 @@ DockFolding::DockFolding(QMainWindow* window, QTabWidget* tabs) : QObject(window
     // The View menu's entries (and the docks' title-bar menu) are the docks' toggle actions:
     // what the user asks there is theirs, never undone here.
     for (QDockWidget* dock : window_->findChildren<QDockWidget*>())
-        connect(dock->toggleViewAction(), &QAction::triggered, this,
-                [this, dock](bool shown) { reopenedByHand(dock, shown); });
+        watch(dock);
+}
+
+void DockFolding::watch(QDockWidget* dock)
+{
+    connect(dock->toggleViewAction(), &QAction::triggered, this,
+            [this, dock](bool shown) { reopenedByHand(dock, shown); });
+}
+
+bool DockFolding::isFolded(QDockWidget* dock) const
+{
+    return folded_.contains(dock);
+}
+
+void DockFolding::showByHand(QDockWidget* dock)
+{
+    dock->show();
+    reopenedByHand(dock, true);
 }
 
 void DockFolding::foldOn(QWidget* page, int belowWidth)
@@ -43,12 +59,13 @@ void DockFolding::fold()
 {
     changing_ = true;
     for (QDockWidget* dock : window_->findChildren<QDockWidget*>())
-        if (!dock->isHidden() && !keptByUser_.contains(dock) && !neverFolded_.contains(dock)) {  // isVisible() is false before the window shows
+        if (!dock->isHidden() && !keptByUser_.contains(dock)) {  // isVisible() is false before the window shows
             folded_ << dock;
             sizes_[dock] = dock->size();
             dock->hide();
         }
     changing_ = false;
+    emit foldedChanged();
 }
 
 void DockFolding::unfold()
@@ -72,15 +89,18 @@ void DockFolding::unfold()
     folded_.clear();
     sizes_.clear();
     changing_ = false;
-    if (any)
+    if (any) {
         emit unfolded();
+        emit foldedChanged();
+    }
 }
 
 void DockFolding::reopenedByHand(QDockWidget* dock, bool shown)
 {
     if (changing_)
         return;
-    folded_.removeAll(dock);  // shown: it is open already; hidden: the user wants it so
+    if (folded_.removeAll(dock) > 0)  // shown: it is open already; hidden: the user wants it so
+        emit foldedChanged();
     if (shown && wanted())
         keptByUser_.insert(dock);
     else if (!shown)

@@ -2,7 +2,8 @@
 // docks edit the session, which it does not show), the walkthrough on a small screen (a laptop's
 // 1366 x 768: the docks took 40 % of the width from the graph). On leaving such a tab the docks
 // come back where they were. A dock the user opens again by hand (View menu) while its tab is
-// shown stays open, then and on later visits; one the user closes stays closed.
+// shown stays open, then and on later visits; one the user closes stays closed. Start here folds
+// too: the window shows it as a strip in the tab bar while it is folded (isFolded(dock)).
 #pragma once
 
 #include <QHash>
@@ -30,11 +31,15 @@ public:
     // Every folded dock back (before the window's layout is saved, whichever tab is current).
     void unfold();
     bool isFolded() const { return !folded_.isEmpty(); }
-    // A dock that stays where a folding tab leads (Start here, whose buttons lead to such tabs).
-    void neverFold(QDockWidget* dock) { neverFolded_.insert(dock); }
+    bool isFolded(QDockWidget* dock) const;
+    // A dock made after this: folded like the others, and what the user asks of it is theirs.
+    void watch(QDockWidget* dock);
+    // Shows `dock` as the user asked (a menu entry, a button): kept there like one reopened by hand.
+    void showByHand(QDockWidget* dock);
 
 signals:
-    void unfolded();  // the folded docks are shown again, at the sizes they had
+    void unfolded();       // the folded docks are shown again, at the sizes they had
+    void foldedChanged();  // a dock was folded, shown again, or taken back by the user
 
 protected:
     bool eventFilter(QObject* watched, QEvent* event) override;  // the window's resizes
@@ -51,7 +56,6 @@ private:
     QList<QPointer<QDockWidget>> folded_;  // the docks this folded away, to show again
     QHash<QDockWidget*, QSize> sizes_;     // their sizes when folded
     QSet<QDockWidget*> keptByUser_;        // reopened by hand on a folding tab: never folded again
-    QSet<QDockWidget*> neverFolded_;
     bool changing_ = false;                // the docks' visibility is being changed here
 };
 

@@ -371,8 +371,18 @@ bool MainWindow::showView(const QString& name)
 
 void MainWindow::refreshStatus()
 {
-    const Session& s = document_->session();
     message_->clear();
+    refreshSummary();
+}
+
+void MainWindow::refreshSummary()
+{
+    if (depth_ && tabs_->currentWidget() == depthPage_) {  // the tab shows the network, not the session
+        summary_->setText(depth_->summary());
+        summary_->setToolTip(jargonToolTip(summary_->text()));
+        return;
+    }
+    const Session& s = document_->session();
     QString summary = tr("N = %1, D = %2, eps = %3").arg(s.samples()).arg(s.features()).arg(s.eps, 0, 'g', 3);
     const Layer layer = s.norm.layerOrDefault();
     if (layer != Layer::BatchNorm || s.norm.isEval())

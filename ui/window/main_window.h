@@ -33,6 +33,7 @@ class ResultsPanel;
 class RunningPanel;
 class SessionDocument;
 class StartHere;
+class StartHereStrip;
 class TabTitles;
 
 class MainWindow : public QMainWindow {
@@ -99,7 +100,8 @@ private:
     void setupDepth();     // the Depth tab and its network (main_window_depth.cpp)
     void stackParameters();    // the parameters dock a tab beside dout (main_window_layout.cpp)
     void shortenDockTitles();  // short titles for the docks' tabs
-    void refreshStatus();
+    void refreshStatus();   // a new result: the refusal cleared, the summary anew
+    void refreshSummary();  // the status bar's summary of what the tab shows
     void goTo(int startHereStep);  // where a Start here button leads
     void refreshTitle();
     void showRefusal(const QString& message);
@@ -129,6 +131,7 @@ private:
     QTabWidget* tabs_ = nullptr;
     StartHere* startHere_ = nullptr;
     QDockWidget* startHereDock_ = nullptr;
+    StartHereStrip* startHereStrip_ = nullptr;  // Start here while the docks are folded
     QWidget* resultsPage_ = nullptr;  // the scroll areas around results_, compare_, exercise_
     QWidget* comparePage_ = nullptr;
     QWidget* runningPage_ = nullptr;

@@ -36,6 +36,9 @@ void MainWindow::setupDepth()
     // walkthrough's, as the tab shows three columns of plots where the walkthrough shows one graph.
     lecture_->setSelfPresenting(depthPage_, [this](double scale) { depth_->setLectureScale(1.0 + (scale - 1.0) * 0.4); });
     connect(tabs_, &QTabWidget::currentChanged, this, &MainWindow::refreshTitle);
+    // The status bar speaks of what the tab shows: the network here, the session elsewhere.
+    connect(tabs_, &QTabWidget::currentChanged, this, &MainWindow::refreshSummary);
+    connect(network_, &NetworkDocument::changed, this, &MainWindow::refreshSummary);
     connect(network_, &NetworkDocument::filePathChanged, this, &MainWindow::refreshTitle);
     connect(network_, &NetworkDocument::modifiedChanged, this, &MainWindow::refreshTitle);
 }

@@ -1,4 +1,5 @@
-// Help > Start here: the dock, the first run, and where each of its buttons leads.
+// Help > Start here: the dock, its strip in the tab bar where the docks fold, the first run, and
+// where each of its buttons leads.
 #include <window/main_window.h>
 
 #include <check/check_panel.h>
@@ -27,12 +28,26 @@ void MainWindow::showStartHere()
         startHereDock_->setObjectName(QStringLiteral("startHereDock"));
         startHereDock_->setWidget(startHere_);
         addDockWidget(Qt::RightDockWidgetArea, startHereDock_);
-        folding_->neverFold(startHereDock_);  // its buttons lead to the tabs that fold the others
+        // Where the docks fold (the Depth tab, a laptop's walkthrough) it folds too, into a strip
+        // in the tab bar's corner: it took a quarter of a laptop's width from the graph.
+        folding_->watch(startHereDock_);
+        startHereStrip_ = new StartHereStrip(tabs_);
+        startHereStrip_->hide();
+        connect(startHereStrip_, &StartHereStrip::go, this, [this](StartHere::Step step) { goTo(int(step)); });
+        connect(startHereStrip_, &StartHereStrip::back, this, &MainWindow::showStartHere);
+        // The corner widget only while shown: a hidden one still keeps its room from the tabs.
+        connect(folding_, &DockFolding::foldedChanged, this, [this] {
+            const bool shown = folding_->isFolded(startHereDock_);
+            if (shown == (tabs_->cornerWidget(Qt::TopRightCorner) == startHereStrip_))
+                return;
+            tabs_->setCornerWidget(shown ? startHereStrip_ : nullptr, Qt::TopRightCorner);  // hides the strip when taken
+            startHereStrip_->setVisible(shown);
+        });
         // A tab beside the parameters: it takes no room from the tables.
         if (auto* parameters = findChild<QDockWidget*>(QStringLiteral("parameterDock")); parameters && !parameters->isHidden())
             tabifyDockWidget(parameters, startHereDock_);
     }
-    startHereDock_->show();
+    folding_->showByHand(startHereDock_);  // asked for: it stays, also where the docks fold
     startHereDock_->raise();
 }
 

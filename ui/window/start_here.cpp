@@ -1,7 +1,9 @@
 #include <window/start_here.h>
 
 #include <QCommandLinkButton>
+#include <QHBoxLayout>
 #include <QLabel>
+#include <QToolButton>
 #include <QVBoxLayout>
 
 namespace bnflow::ui {
@@ -11,15 +13,9 @@ QString StartHere::shownKey()
     return QStringLiteral("help/startHereShown");
 }
 
-StartHere::StartHere(QWidget* parent) : QWidget(parent)
+std::array<StartHere::Entry, StartHere::kStepCount> StartHere::entries()
 {
-    struct Entry {
-        Step step;
-        const char* name;  // the button's object name
-        QString title;
-        QString description;
-    };
-    const Entry entries[] = {
+    return {{
         {Step::EditAndWatchForward, "startEdit", tr("1. Edit a number, watch the forward pass"),
          tr("Type into the batch x: the mean, the variance, xhat and y in Results follow at once.")},
         {Step::StepBackward, "startStep", tr("2. Step through the backward pass"),
@@ -34,14 +30,18 @@ StartHere::StartHere(QWidget* parent) : QWidget(parent)
         {Step::OpenDepthLab, "startDepth", tr("5. Open the depth lab"),
          tr("A deep network with and without normalization: watch activations and gradients "
             "through the layers.")},
-    };
+    }};
+}
+
+StartHere::StartHere(QWidget* parent) : QWidget(parent)
+{
     auto* layout = new QVBoxLayout(this);
     auto* intro = new QLabel(tr("Five places to start. Each button takes you there; this list "
                                 "stays under Help > Start here."),
                              this);
     intro->setWordWrap(true);
     layout->addWidget(intro);
-    for (const Entry& e : entries) {
+    for (const Entry& e : entries()) {
         auto* button = new QCommandLinkButton(e.title, e.description, this);
         button->setObjectName(QLatin1String(e.name));
         button->setToolTip(e.description);
@@ -50,6 +50,30 @@ StartHere::StartHere(QWidget* parent) : QWidget(parent)
         layout->addWidget(button);
     }
     layout->addStretch();
+}
+
+StartHereStrip::StartHereStrip(QWidget* parent) : QWidget(parent)
+{
+    setObjectName(QStringLiteral("startHereStrip"));
+    auto* layout = new QHBoxLayout(this);
+    layout->setContentsMargins(0, 0, 4, 0);
+    layout->setSpacing(2);
+    back_ = new QToolButton(this);
+    back_->setObjectName(QStringLiteral("startHereBack"));
+    back_->setText(tr("Start here:"));
+    back_->setToolTip(tr("Show the Start here list again"));
+    back_->setAutoRaise(true);
+    connect(back_, &QToolButton::clicked, this, &StartHereStrip::back);
+    layout->addWidget(back_);
+    for (const StartHere::Entry& e : StartHere::entries()) {
+        auto* button = new QToolButton(this);
+        button->setObjectName(QLatin1String(e.name));
+        button->setText(QString::number(int(e.step) + 1));
+        button->setToolTip(QStringLiteral("<b>%1</b><br>%2").arg(e.title.toHtmlEscaped(), e.description.toHtmlEscaped()));
+        connect(button, &QToolButton::clicked, this, [this, step = e.step] { emit go(step); });
+        buttons_[std::size_t(e.step)] = button;
+        layout->addWidget(button);
+    }
 }
 
 }  // namespace bnflow::ui

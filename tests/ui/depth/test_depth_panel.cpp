@@ -25,6 +25,7 @@
 #include <QSignalSpy>
 #include <QSlider>
 #include <QSpinBox>
+#include <QStatusBar>
 #include <QTabWidget>
 #include <QTemporaryDir>
 #include <QUndoStack>
@@ -53,6 +54,7 @@ private slots:
     void clickingANormOpensTheWalkthrough();
     void clickingALayersHistogramOpensItsNorm();
     void titleNamesTheNetworkOnTheDepthTab();
+    void statusBarSpeaksOfTheNetworkOnTheDepthTab();
     void networkFilesOpenAndSaveInTheTab();
     void lessonsAreInFileExamples();
     void exportWritesTheTabsPlot();
@@ -385,6 +387,38 @@ void TestDepthPanel::lectureModeFromTheTabGivesTheDocksBack()
     window_->lectureMode()->setActive(false);
     QVERIFY(!batch->isHidden());
     QCOMPARE(panel()->lectureScale(), 1.0);
+}
+
+// The status bar said "N = 4, D = 3, eps = 1e-05 | max |fused - staged| ..." on the Depth tab: the
+// session's, which the tab does not show. There it speaks of the network, and follows its edits.
+void TestDepthPanel::statusBarSpeaksOfTheNetworkOnTheDepthTab()
+{
+    const auto statusText = [this] {
+        QStringList texts;
+        for (QLabel* label : window_->statusBar()->findChildren<QLabel*>())
+            if (label->isVisible())
+                texts << label->text();
+        return texts.join(QStringLiteral(" | "));
+    };
+    QVERIFY(window_->tabs()->currentWidget()->isAncestorOf(panel()));
+    QString text = statusText();
+    QVERIFY2(!text.contains(QStringLiteral("eps =")) && !text.contains(QStringLiteral("fused")), qPrintable(text));
+    const auto layers = [this] {
+        const int l = network()->file().layers;
+        return l == 1 ? QStringLiteral("1 hidden layer ") : QStringLiteral("%1 hidden layers").arg(l);
+    };
+    QVERIFY2(text.contains(layers()), qPrintable(text));
+    auto* spin = child<QSpinBox>("depthLayers");
+    spin->setFocus();
+    QTest::keyClick(spin, Qt::Key_A, Qt::ControlModifier);
+    QTest::keyClicks(spin, "5");
+    QTest::keyClick(spin, Qt::Key_Return);
+    QCOMPARE(network()->file().layers, 5);
+    QTRY_VERIFY2(statusText().contains(layers()), qPrintable(statusText()));
+    // Back on a tab of the session: the session's summary.
+    window_->showView(QStringLiteral("results"));
+    QTRY_VERIFY2(statusText().contains(QStringLiteral("eps =")), qPrintable(statusText()));
+    QVERIFY(!statusText().contains(layers()));
 }
 
 QTEST_MAIN(TestDepthPanel)

@@ -91,6 +91,7 @@ private slots:
     void textIsAtLeastTheUiFont();
     void litNodesAreScrolledIntoViewOnALaptop();
     void contentIsBuiltWithoutAWidget();
+    void aSetsGradientIsNamedAfterItsValue();
     void textFollowsPreferencesAndLectureZoom();
     void nodesStayPutFromStepToStep();
     void backwardStepLightsItsEdgesFromOutputToInput();
@@ -203,6 +204,37 @@ void TestGraphView::contentIsBuiltWithoutAWidget()
     QCOMPARE(content.nodes[content.graph->nodeIndex("x")].pending, QStringLiteral("dx: not computed yet"));
     QCOMPARE(content.nodes[content.graph->nodeIndex("x")].value,
              sliceText(s.x, 0, 4, false, display, s.exercise, "x"));
+}
+
+// Group norm's mean node read "dmean = x[0][0:3]: -5.597", as if dmean were x's entries. The
+// set's name now follows the gradient's name: "dmean for x[0][0:3] = -5.597"; the value line
+// keeps "x[0][0:3]: 0.6667".
+void TestGraphView::aSetsGradientIsNamedAfterItsValue()
+{
+    SessionDocument document;
+    Session s = exampleSession();
+    s.x = standardNormalMatrix(3, 6, 5);
+    s.dout = standardNormalMatrix(3, 6, 6);
+    s.doutSeed.reset();
+    s.gamma = RowVector::Ones(6);
+    s.beta = RowVector::Zero(6);
+    s.norm.layer = Layer::GroupNorm;
+    s.norm.groups = 2;
+    document.reset(s);
+    QVERIFY(document.isComputed());
+    WalkthroughState state;
+    state.setSteps(document.steps());
+    state.setStep(state.stepCount() - 1);  // every gradient computed
+    state.setSample(1);
+    state.setFeature(4);
+    DisplaySettings display;
+    const GraphContent content = graphContent(document, state, display);
+    const GraphNodeText& mean = content.nodes[content.graph->nodeIndex("mean")];
+    const double dmean = (*document.value("dmean"))(1, 1);  // sample 1, group 1 (features 3 to 5)
+    QCOMPARE(mean.gradient, QStringLiteral("dmean for x[1][3:6] = %1").arg(display.format(dmean)));
+    QVERIFY2(mean.value.startsWith(QStringLiteral("x[1][3:6]: ")), qPrintable(mean.value));
+    for (const GraphNodeText& node : content.nodes)
+        QVERIFY2(!node.gradient.contains(QStringLiteral("= x[")), qPrintable(node.gradient));
 }
 
 void TestGraphView::textFollowsPreferencesAndLectureZoom()
