@@ -1,5 +1,7 @@
 #include <core/math/family.h>
 
+#include <core/math/batchnorm.h>
+
 #include <cmath>
 
 namespace bnflow {
@@ -340,6 +342,59 @@ Problems checkStatistics(const Reduction& r, const FamilyForward& f, double eps)
     return problems;
 }
 
+// Training batch norm with a gamma per feature has its own tuned kernels (batchnorm.h, the ones
+// bnflow-cli bench times): its layer calls them, so what is shown is what is timed, bit for bit.
+// The reduction routines above compute the same quantities in the same order of cells; the
+// kernels' sums may differ from theirs in the last bits.
+FamilyForward kernelForward(const Session& s)
+{
+    const ForwardCache<double> c = forward<double>(s.x, s.gamma, s.beta, s.eps);
+    FamilyForward f;
+    f.mean = c.mean;
+    f.xmu = c.xmu;
+    f.var = c.var;
+    f.invStd = c.invStd;
+    f.xhat = c.xhat;
+    f.y = c.y;
+    return f;
+}
+
+void kernelBackward(const Session& s, FamilyAnalysis& a)
+{
+    ForwardCache<double> c;
+    c.mean = a.forward.mean;
+    c.xmu = a.forward.xmu;
+    c.var = a.forward.var;
+    c.invStd = a.forward.invStd;
+    c.xhat = a.forward.xhat;
+    c.y = a.forward.y;
+    const StagedGradients<double> g = backwardStaged<double>(s.dout, c, s.gamma);
+    FamilyStaged& st = a.staged;
+    st.dbeta = g.dbeta;
+    st.dgamma = g.dgamma;
+    st.dxhat = g.dxhat;
+    st.dinvStd = g.dinvStd;
+    st.dvar = g.dvar;
+    st.dmeanViaXhat = g.dmeanViaXhat;
+    st.dmeanViaVar = g.dmeanViaVar;
+    st.dmean = g.dmean;
+    st.dxViaXhat = g.dxViaXhat;
+    st.dxViaVar = g.dxViaVar;
+    st.dxmu = g.dxmu;
+    st.dxViaMean = g.dxViaMean.replicate(s.samples(), 1);  // the family's cells are N x D
+    st.dx = g.dx;
+    FusedTerms<double> t = backwardFusedTerms<double>(s.dout, c, s.gamma);
+    FamilyFused& fu = a.fused;
+    fu.term1 = std::move(t.term1);
+    fu.term2 = t.term2;
+    fu.sumDxhatXhat = t.sumDxhatXhat;
+    fu.term3 = std::move(t.term3);
+    fu.scale = t.scale;
+    fu.dx = std::move(t.grads.dx);
+    fu.dgamma = t.grads.dgamma;
+    fu.dbeta = t.grads.dbeta;
+}
+
 }  // namespace
 
 FamilyResult analyzeFamily(const Session& session)
@@ -350,13 +405,19 @@ FamilyResult analyzeFamily(const Session& session)
         return result;
     FamilyAnalysis a;
     a.reduction = Reduction::of(session.norm, session.samples(), session.features());
-    a.forward = familyForward(a.reduction, session.x, session.gamma, session.beta, session.eps,
-                              session.norm);
+    const bool kernels = session.norm.isTrainingBatchNorm();
+    a.forward = kernels ? kernelForward(session)
+                        : familyForward(a.reduction, session.x, session.gamma, session.beta,
+                                        session.eps, session.norm);
     result.problems = checkStatistics(a.reduction, a.forward, session.eps);
     if (!result.problems.empty())
         return result;
-    a.staged = familyStaged(a.reduction, session.dout, a.forward, session.gamma);
-    a.fused = familyFused(a.reduction, session.dout, a.forward, session.gamma);
+    if (kernels) {
+        kernelBackward(session, a);
+    } else {
+        a.staged = familyStaged(a.reduction, session.dout, a.forward, session.gamma);
+        a.fused = familyFused(a.reduction, session.dout, a.forward, session.gamma);
+    }
     if (session.norm.updatesRunning())
         a.running = updateRunning(session.norm, a.forward.mean, a.forward.var, a.reduction.count());
 
@@ -381,6 +442,10 @@ FamilyResult analyzeFamily(const Session& session)
     a.maxAbsDiffDx = a.absDiffDx.maxCoeff();
     a.maxAbsDiffDgamma = (a.fused.dgamma - a.staged.dgamma).cwiseAbs().maxCoeff();
     a.maxAbsDiffDbeta = (a.fused.dbeta - a.staged.dbeta).cwiseAbs().maxCoeff();
+    if (session.norm.isTrainingBatchNorm()) {
+        a.dxColumnSums = a.staged.dx.colwise().sum();
+        a.dxXhatColumnSums = (a.staged.dx.array() * a.forward.xhat.array()).colwise().sum();
+    }
     result.analysis = std::move(a);
     return result;
 }

@@ -143,13 +143,10 @@ void TestMonkey::randomActions()
         QCOMPARE(window.doutPanel()->view()->model()->rowCount(), int(now.samples()));
         MatrixView* dx = window.resultsPanel()->view(QStringLiteral("fused_dx"));
         QVERIFY2(validateNorm(now.norm, now.samples(), now.features()).empty(), where.constData());
-        if (const Analysis* a = document.analysis()) {
-            QVERIFY2(a->staged.dx.allFinite() && a->fused.grads.dx.allFinite(), where.constData());
+        if (const FamilyAnalysis* a = document.analysis()) {
+            QVERIFY2(a->staged.dx.allFinite() && a->fused.dx.allFinite(), where.constData());
             QCOMPARE(dx->model()->rowCount(), int(now.samples()));
             QCOMPARE(document.value("dx")->rows(), now.samples());
-        } else if (const FamilyAnalysis* f = document.family()) {
-            QVERIFY2(f->staged.dx.allFinite() && f->fused.dx.allFinite(), where.constData());
-            QCOMPARE(dx->model()->rowCount(), int(now.samples()));
         } else {
             QVERIFY2(!document.problems().empty(), where.constData());
             QCOMPARE(dx->model()->rowCount(), 0);
@@ -162,10 +159,10 @@ void TestMonkey::randomActions()
     PlotsPanel* plots = window.plotsPanel();
     const auto plotIsCurrent = [&] {
         QTRY_VERIFY_WITH_TIMEOUT(!plots->computing(), 60000);
-        const Analysis* a = document.analysis();
+        const FamilyAnalysis* a = document.analysis();
         if (!a || plots->currentPlot() == QLatin1String("timings"))
             return;
-        const PlotSpec expected = documentPlot(plots->currentPlot(), document.session(), *a);
+        const PlotSpec expected = familyPlot(plots->currentPlot(), document.session(), *a);
         const PlotSpec& shown = plots->view()->spec();
         QCOMPARE(shown.name, expected.name);
         QCOMPARE(shown.caption, expected.caption);
