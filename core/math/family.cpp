@@ -3,6 +3,7 @@
 #include <core/math/batchnorm.h>
 
 #include <cmath>
+#include <cstdio>
 
 namespace bnflow {
 
@@ -311,7 +312,25 @@ std::optional<std::string> firstNonFinite(std::string_view name, const Matrix& m
     return std::nullopt;
 }
 
-Problems checkStatistics(const Reduction& r, const FamilyForward& f, double eps)
+// Whether every element of set (a, c) has the same value, i.e. its variance is 0 rather than
+// too small for a double.
+bool isConstant(const Reduction& r, const Matrix& x, Index a, Index c)
+{
+    const auto cells = r.setCells(a, c);
+    for (const auto& [i, j] : cells)
+        if (x(i, j) != x(cells.front().first, cells.front().second))
+            return false;
+    return true;
+}
+
+std::string shortNumber(double v)
+{
+    char text[32];
+    std::snprintf(text, sizeof text, "%.3g", v);
+    return text;
+}
+
+Problems checkStatistics(const Reduction& r, const Matrix& x, const FamilyForward& f, double eps)
 {
     Problems problems;
     for (Index a = 0; a < f.square().rows(); ++a)
@@ -326,18 +345,26 @@ Problems checkStatistics(const Reduction& r, const FamilyForward& f, double eps)
             }
             const std::string set = r.setName(a, c);
             const bool rms = r.layer == Layer::RmsNorm;
+            const std::string square = rms ? "ms" : "var";
             if (!std::isfinite(f.square()(a, c)) || (!rms && !std::isfinite(f.mean(a, c))))
                 problems.push_back({set, std::string(rms ? "the mean square" : "the variance") +
                                              " overflows a double; scale the values down"});
+            else if (varEps == 0 && rms)
+                problems.push_back({set, "is all zeros (mean square 0) and eps = 0, so the inverse "
+                                         "square root divides by zero; set eps > 0"});
+            else if (varEps == 0 && isConstant(r, x, a, c))
+                problems.push_back({set, "is constant (variance 0) and eps = 0, so 1/sqrt(var + eps) "
+                                         "divides by zero; set eps > 0"});
             else if (varEps == 0)
-                problems.push_back({set, std::string(rms ? "is all zeros (mean square 0)"
-                                                         : "has variance 0") +
-                                             " and eps = 0, so the inverse square root divides "
-                                             "by zero; set eps > 0"});
-            else if (!std::isfinite(std::pow(varEps, -1.5)))
-                problems.push_back({set, "the statistic + eps is so small that its (-3/2) power "
-                                         "in the backward pass overflows a double; set eps >= "
-                                         "1e-200 or scale the values up"});
+                problems.push_back({set, "is not constant, but its variance underflows to 0 (its "
+                                         "values differ by less than a double can square) and eps = "
+                                         "0, so 1/sqrt(var + eps) divides by zero; scale the values "
+                                         "up or set eps > 0"});
+            else if (!std::isfinite(std::pow(varEps, -1.5)))  // the backward pass's (var + eps)^(-3/2)
+                problems.push_back({set, square + " + eps = " + shortNumber(varEps) + " is so small "
+                                         "that (" + square + " + eps)^(-3/2) in the backward pass "
+                                         "overflows a double; set eps >= 1e-200 or scale the "
+                                         "values up"});
         }
     return problems;
 }
@@ -409,7 +436,7 @@ FamilyResult analyzeFamily(const Session& session)
     a.forward = kernels ? kernelForward(session)
                         : familyForward(a.reduction, session.x, session.gamma, session.beta,
                                         session.eps, session.norm);
-    result.problems = checkStatistics(a.reduction, a.forward, session.eps);
+    result.problems = checkStatistics(a.reduction, session.x, a.forward, session.eps);
     if (!result.problems.empty())
         return result;
     if (kernels) {
