@@ -3,7 +3,6 @@
 
 #include "options.h"
 
-#include <core/math/analysis.h>
 #include <core/math/family.h>
 #include <core/model/session.h>
 
@@ -77,14 +76,11 @@ Output depthExport(const ParsedArgs& parsed, const QString& name, const QString&
 std::vector<std::pair<Eigen::Index, Eigen::Index>> parseShapeList(const std::string& text);
 std::vector<Dtype> parseDtypeList(const std::string& text);
 
-// Loads and analyses SESSION for any layer: training batch norm through analyze() (Analysis, what
-// the window's walkthrough and graph read), every other layer and mode through analyzeFamily().
-// Exactly one of analysis and family is set.
+// Loads and analyses SESSION for any layer, training batch norm included, through
+// analyzeFamily() (what the window reads); throws BadInput with the session's first problem.
 struct LoadedAnyLayer {
     Session session;
-    std::optional<Analysis> analysis;
-    std::optional<FamilyAnalysis> family;
-    std::optional<RunningUpdate> running;  // training batch norm with running statistics
+    FamilyAnalysis analysis;
     std::string name;
 };
 LoadedAnyLayer loadAndAnalyzeAnyLayer(const ParsedArgs& parsed);

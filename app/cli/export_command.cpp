@@ -10,7 +10,6 @@
 #include <plots/plot_export.h>
 
 #include <core/teach/family_report.h>
-#include <core/teach/report.h>
 
 #include <QFileInfo>
 
@@ -217,18 +216,14 @@ Output exportCommand(const ParsedArgs& parsed)
 
     QString error;
     if (values) {  // no Qt needed: the table is core's text
-        const std::string text = loaded.analysis
-            ? resultsCsv(loaded.session, *loaded.analysis, loaded.running ? &*loaded.running : nullptr)
-            : familyResultsCsv(loaded.session, *loaded.family);
+        const std::string text = familyResultsCsv(loaded.session, loaded.analysis);
         if (!files::writeFileAtomically(outPath, QByteArray::fromStdString(text), &error))
             throw Failed{error.toStdString()};
         return {};
     }
     const QtStart qt("export");
     const ui::PlotSpec spec =
-        timings          ? timingsSpec(sweep)
-        : loaded.analysis ? ui::documentPlot(name, loaded.session, *loaded.analysis, options)
-                          : ui::familyPlot(name, loaded.session, *loaded.family, options);
+        timings ? timingsSpec(sweep) : ui::familyPlot(name, loaded.session, loaded.analysis, options);
     // A set too large to compute (M > 4096) or a session it refuses: the reason, and no file.
     if (jacobian && spec.panels.empty())
         throw BadInput{loaded.name + ": --plot jacobian: " + spec.caption.toStdString()};

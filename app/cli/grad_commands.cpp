@@ -1,12 +1,10 @@
 // bnflow-cli grad and gradcheck.
 #include "cli.h"
 
-#include <core/math/analysis.h>
 #include <core/teach/family_catalogue.h>
 #include <core/math/gradcheck.h>
 #include <core/math/precision.h>
 #include <core/io/json_format.h>
-#include <core/teach/report.h>
 #include <core/io/session_json.h>
 
 #include <cmath>
@@ -103,19 +101,7 @@ std::string withPrecision(std::string json, const PrecisionOptions& p, const Pre
 
 std::string plainGrad(const LoadedSession& in)
 {
-    if (in.session.norm.isTrainingBatchNorm()) {
-        // Batch norm keeps its own path, bit for bit; running statistics only add their update.
-        AnalysisResult result = analyze(in.session);
-        throwProblems(in.name, result.problems);
-        const Analysis& a = *result.analysis;
-        if (!in.session.norm.updatesRunning())
-            return gradJson(in.session, a);
-        const RunningUpdate running =
-            updateRunning(in.session.norm, a.forward.mean, a.forward.var, in.session.samples());
-        if (!(running.mean.allFinite() && running.var.allFinite()))
-            throw BadInput{in.name + ": running_var: the updated running statistics overflow a double"};
-        return gradJson(in.session, a, &running);
-    }
+    // Every layer, training batch norm included, through the one reduction (family.h).
     FamilyResult result = analyzeFamily(in.session);
     throwProblems(in.name, result.problems);
     return familyGradJson(in.session, *result.analysis);
@@ -155,7 +141,7 @@ Output gradcheckCommand(const ParsedArgs& parsed)
     const Session& s = loaded.session;
     const bool family = !s.norm.isTrainingBatchNorm();
     // The same problems grad would report, before any difference is taken.
-    throwProblems(loaded.name, family ? analyzeFamily(s).problems : analyze(s).problems);
+    throwProblems(loaded.name, analyzeFamily(s).problems);
     // An entry costs a column of N for batch norm, a row of D for the family (gradcheck.h): the
     // bound's "rows" argument is that cost.
     if (!samples)

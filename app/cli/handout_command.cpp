@@ -15,12 +15,11 @@ namespace bnflow::cli {
 const CommandSpec kHandoutSpec{
     "handout", "SESSION --out FILE.pdf [--feature J] [--sample I]", "the walkthrough as a PDF (--out FILE.pdf)",
     R"(Writes the walkthrough as a PDF: a cover with the session's title, notes and batch, then one
-page per step with its formula, its explanation, the numbers of feature J plugged in, its
-values and the computational graph at that step. Every layer of the normalization family: a
-session that is not training batch norm gets its layer and keys on the cover and its own step
-list, formulas and graph, with the numbers of the set that holds x[I][J] (sample I's row, or
-the group of feature J in it; eval: feature J's column). Needs no display. SESSION - reads
-standard input.
+page per step with its formula, its explanation, the numbers of one set plugged in, its
+values and the computational graph at that step. Every layer of the normalization family, one
+handout: the layer and its keys on the cover, its own step list, formulas and graph, with the
+numbers of the set that holds x[I][J] (batch norm: feature J's column; sample I's row, or the
+group of feature J in it, for the others). Needs no display. SESSION - reads standard input.
 )",
     {{"out", "FILE.pdf", "where to write (written whole or not at all)"},
      {"feature", "J", "the feature whose numbers are shown (default 0)"},

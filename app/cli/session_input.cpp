@@ -96,23 +96,9 @@ void throwProblems(const std::string& name, const Problems& problems)
 LoadedAnyLayer loadAndAnalyzeAnyLayer(const ParsedArgs& parsed)
 {
     LoadedSession in = loadSessionArgument(parsed);
-    LoadedAnyLayer out{std::move(in.session), std::nullopt, std::nullopt, std::nullopt, std::move(in.name)};
-    if (out.session.norm.isTrainingBatchNorm()) {
-        AnalysisResult result = analyze(out.session);
-        throwProblems(out.name, result.problems);
-        out.analysis = std::move(result.analysis);
-        if (out.session.norm.updatesRunning()) {  // as grad reports them
-            out.running = updateRunning(out.session.norm, out.analysis->forward.mean,
-                                        out.analysis->forward.var, out.session.samples());
-            if (!(out.running->mean.allFinite() && out.running->var.allFinite()))
-                throw BadInput{out.name + ": running_var: the updated running statistics overflow a double"};
-        }
-    } else {
-        FamilyResult result = analyzeFamily(out.session);
-        throwProblems(out.name, result.problems);
-        out.family = std::move(result.analysis);
-    }
-    return out;
+    FamilyResult result = analyzeFamily(in.session);
+    throwProblems(in.name, result.problems);
+    return {std::move(in.session), std::move(*result.analysis), std::move(in.name)};
 }
 
 std::string readNetworkFromStandardInput(const std::string& name)

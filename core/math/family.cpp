@@ -1,6 +1,9 @@
 #include <core/math/family.h>
 
+#include <core/math/batchnorm.h>
+
 #include <cmath>
+#include <cstdio>
 
 namespace bnflow {
 
@@ -309,7 +312,25 @@ std::optional<std::string> firstNonFinite(std::string_view name, const Matrix& m
     return std::nullopt;
 }
 
-Problems checkStatistics(const Reduction& r, const FamilyForward& f, double eps)
+// Whether every element of set (a, c) has the same value, i.e. its variance is 0 rather than
+// too small for a double.
+bool isConstant(const Reduction& r, const Matrix& x, Index a, Index c)
+{
+    const auto cells = r.setCells(a, c);
+    for (const auto& [i, j] : cells)
+        if (x(i, j) != x(cells.front().first, cells.front().second))
+            return false;
+    return true;
+}
+
+std::string shortNumber(double v)
+{
+    char text[32];
+    std::snprintf(text, sizeof text, "%.3g", v);
+    return text;
+}
+
+Problems checkStatistics(const Reduction& r, const Matrix& x, const FamilyForward& f, double eps)
 {
     Problems problems;
     for (Index a = 0; a < f.square().rows(); ++a)
@@ -324,20 +345,81 @@ Problems checkStatistics(const Reduction& r, const FamilyForward& f, double eps)
             }
             const std::string set = r.setName(a, c);
             const bool rms = r.layer == Layer::RmsNorm;
+            const std::string square = rms ? "ms" : "var";
             if (!std::isfinite(f.square()(a, c)) || (!rms && !std::isfinite(f.mean(a, c))))
                 problems.push_back({set, std::string(rms ? "the mean square" : "the variance") +
                                              " overflows a double; scale the values down"});
+            else if (varEps == 0 && rms)
+                problems.push_back({set, "is all zeros (mean square 0) and eps = 0, so the inverse "
+                                         "square root divides by zero; set eps > 0"});
+            else if (varEps == 0 && isConstant(r, x, a, c))
+                problems.push_back({set, "is constant (variance 0) and eps = 0, so 1/sqrt(var + eps) "
+                                         "divides by zero; set eps > 0"});
             else if (varEps == 0)
-                problems.push_back({set, std::string(rms ? "is all zeros (mean square 0)"
-                                                         : "has variance 0") +
-                                             " and eps = 0, so the inverse square root divides "
-                                             "by zero; set eps > 0"});
-            else if (!std::isfinite(std::pow(varEps, -1.5)))
-                problems.push_back({set, "the statistic + eps is so small that its (-3/2) power "
-                                         "in the backward pass overflows a double; set eps >= "
-                                         "1e-200 or scale the values up"});
+                problems.push_back({set, "is not constant, but its variance underflows to 0 (its "
+                                         "values differ by less than a double can square) and eps = "
+                                         "0, so 1/sqrt(var + eps) divides by zero; scale the values "
+                                         "up or set eps > 0"});
+            else if (!std::isfinite(std::pow(varEps, -1.5)))  // the backward pass's (var + eps)^(-3/2)
+                problems.push_back({set, square + " + eps = " + shortNumber(varEps) + " is so small "
+                                         "that (" + square + " + eps)^(-3/2) in the backward pass "
+                                         "overflows a double; set eps >= 1e-200 or scale the "
+                                         "values up"});
         }
     return problems;
+}
+
+// Training batch norm with a gamma per feature has its own tuned kernels (batchnorm.h, the ones
+// bnflow-cli bench times): its layer calls them, so what is shown is what is timed, bit for bit.
+// The reduction routines above compute the same quantities in the same order of cells; the
+// kernels' sums may differ from theirs in the last bits.
+FamilyForward kernelForward(const Session& s)
+{
+    const ForwardCache<double> c = forward<double>(s.x, s.gamma, s.beta, s.eps);
+    FamilyForward f;
+    f.mean = c.mean;
+    f.xmu = c.xmu;
+    f.var = c.var;
+    f.invStd = c.invStd;
+    f.xhat = c.xhat;
+    f.y = c.y;
+    return f;
+}
+
+void kernelBackward(const Session& s, FamilyAnalysis& a)
+{
+    ForwardCache<double> c;
+    c.mean = a.forward.mean;
+    c.xmu = a.forward.xmu;
+    c.var = a.forward.var;
+    c.invStd = a.forward.invStd;
+    c.xhat = a.forward.xhat;
+    c.y = a.forward.y;
+    const StagedGradients<double> g = backwardStaged<double>(s.dout, c, s.gamma);
+    FamilyStaged& st = a.staged;
+    st.dbeta = g.dbeta;
+    st.dgamma = g.dgamma;
+    st.dxhat = g.dxhat;
+    st.dinvStd = g.dinvStd;
+    st.dvar = g.dvar;
+    st.dmeanViaXhat = g.dmeanViaXhat;
+    st.dmeanViaVar = g.dmeanViaVar;
+    st.dmean = g.dmean;
+    st.dxViaXhat = g.dxViaXhat;
+    st.dxViaVar = g.dxViaVar;
+    st.dxmu = g.dxmu;
+    st.dxViaMean = g.dxViaMean.replicate(s.samples(), 1);  // the family's cells are N x D
+    st.dx = g.dx;
+    FusedTerms<double> t = backwardFusedTerms<double>(s.dout, c, s.gamma);
+    FamilyFused& fu = a.fused;
+    fu.term1 = std::move(t.term1);
+    fu.term2 = t.term2;
+    fu.sumDxhatXhat = t.sumDxhatXhat;
+    fu.term3 = std::move(t.term3);
+    fu.scale = t.scale;
+    fu.dx = std::move(t.grads.dx);
+    fu.dgamma = t.grads.dgamma;
+    fu.dbeta = t.grads.dbeta;
 }
 
 }  // namespace
@@ -350,13 +432,19 @@ FamilyResult analyzeFamily(const Session& session)
         return result;
     FamilyAnalysis a;
     a.reduction = Reduction::of(session.norm, session.samples(), session.features());
-    a.forward = familyForward(a.reduction, session.x, session.gamma, session.beta, session.eps,
-                              session.norm);
-    result.problems = checkStatistics(a.reduction, a.forward, session.eps);
+    const bool kernels = session.norm.isTrainingBatchNorm();
+    a.forward = kernels ? kernelForward(session)
+                        : familyForward(a.reduction, session.x, session.gamma, session.beta,
+                                        session.eps, session.norm);
+    result.problems = checkStatistics(a.reduction, session.x, a.forward, session.eps);
     if (!result.problems.empty())
         return result;
-    a.staged = familyStaged(a.reduction, session.dout, a.forward, session.gamma);
-    a.fused = familyFused(a.reduction, session.dout, a.forward, session.gamma);
+    if (kernels) {
+        kernelBackward(session, a);
+    } else {
+        a.staged = familyStaged(a.reduction, session.dout, a.forward, session.gamma);
+        a.fused = familyFused(a.reduction, session.dout, a.forward, session.gamma);
+    }
     if (session.norm.updatesRunning())
         a.running = updateRunning(session.norm, a.forward.mean, a.forward.var, a.reduction.count());
 
@@ -381,6 +469,10 @@ FamilyResult analyzeFamily(const Session& session)
     a.maxAbsDiffDx = a.absDiffDx.maxCoeff();
     a.maxAbsDiffDgamma = (a.fused.dgamma - a.staged.dgamma).cwiseAbs().maxCoeff();
     a.maxAbsDiffDbeta = (a.fused.dbeta - a.staged.dbeta).cwiseAbs().maxCoeff();
+    if (session.norm.isTrainingBatchNorm()) {
+        a.dxColumnSums = a.staged.dx.colwise().sum();
+        a.dxXhatColumnSums = (a.staged.dx.array() * a.forward.xhat.array()).colwise().sum();
+    }
     result.analysis = std::move(a);
     return result;
 }

@@ -1,9 +1,10 @@
-// The normalization family beyond training batch norm: layer norm, RMSNorm, group norm and
-// batch norm in eval mode, plus the running-statistics update (doc/derivation.md#the-normalization-family).
+// The normalization family: batch norm (training and eval mode, spatial or not), layer norm,
+// RMSNorm and group norm, plus the running-statistics update (doc/derivation.md#the-normalization-family).
 // One reduction description serves every layer: which elements share one statistic. The
-// staged and fused backward passes are written once over it. Training batch norm keeps its own
-// tuned path (batchnorm.h, fused_kernel.cpp); these routines are for display, the CLI and tests,
-// in double precision.
+// staged and fused backward passes are written once over it. FamilyAnalysis is what every view,
+// export and CLI command shows, in double precision; training batch norm with a gamma per
+// feature is computed there by its tuned kernels (batchnorm.h, fused_kernel.cpp), the ones the
+// benchmarks time.
 #pragma once
 
 #include <core/model/norm_config.h>
@@ -115,6 +116,10 @@ struct FamilyAnalysis {
     FamilyFused fused;
     std::optional<RunningUpdate> running;  // training batch norm with running statistics
     Matrix absDiffDx;                      // |fused dx - staged dx|, N x D (rounding noise)
+    // The invariants of doc/derivation.md#invariants for training batch norm, per feature:
+    // sum_i dx_ij = 0 (up to rounding) and sum_i dx_ij xhat_ij = inv_std_j (sum_i dxhat_ij xhat_ij)
+    // eps / (var_j + eps), near 0; 1 x D. Empty in every other layer and mode.
+    RowVector dxColumnSums, dxXhatColumnSums;
     double maxAbsDiffDx = 0, maxAbsDiffDgamma = 0, maxAbsDiffDbeta = 0;
 };
 
@@ -134,8 +139,8 @@ FamilyFused familyFused(const Reduction& r, const Matrix& dout, const FamilyForw
 RunningUpdate updateRunning(const NormConfig& config, const RowVector& batchMean,
                             const RowVector& biasedBatchVar, Eigen::Index setSize);
 
-// Validates the session, then runs forward, staged and fused for its layer (any layer and mode,
-// training batch norm included, through the generic path). Undefined cases are problems, never
+// Validates the session, then runs forward, staged and fused for its layer (any layer and mode:
+// the generic reduction, or training batch norm's kernels for a gamma per feature). Undefined cases are problems, never
 // NaN: a set with variance (or mean square) 0 and eps = 0, an overflow.
 FamilyResult analyzeFamily(const Session& session);
 

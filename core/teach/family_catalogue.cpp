@@ -84,10 +84,11 @@ Eigen::Map<const Matrix> familyValueOf(std::string_view id, const Session& s, co
     if (id == "fused_dgamma") return view(t.dgamma);
     if (id == "fused_dbeta") return view(t.dbeta);
     if (id == "dx_diff") return view(a.absDiffDx);
-    // A quantity of batch norm's catalogue that this family view does not compute (the
-    // invariant sums): empty, like a quantity the layer does not have. (dxmu is computed for
-    // the centred layers, above.)
-    if (id == "dx_sum" || id == "dx_xhat_sum" || id == "momentum") return view(kEmpty);
+    // The invariants, training batch norm only (empty elsewhere, like a quantity the layer
+    // does not have).
+    if (id == "dx_sum") return view(a.dxColumnSums);
+    if (id == "dx_xhat_sum") return view(a.dxXhatColumnSums);
+    if (id == "momentum") return view(kEmpty);
     throw std::logic_error("the family has no value for " + std::string(id));
 }
 

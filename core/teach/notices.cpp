@@ -35,9 +35,11 @@ VarianceComparison compareVariance(const Matrix& x, Eigen::Index j)
     return {onePass, squares / n, (x.col(j).array() - mean64).square().mean()};
 }
 
-std::vector<std::string> notices(const Session& s, const Analysis& a)
+std::vector<std::string> notices(const Session& s, const FamilyAnalysis& a)
 {
     std::vector<std::string> out;
+    if (!s.norm.isTrainingBatchNorm())
+        return out;
     const Eigen::Index n = s.samples();
     if (n == 1)
         out.push_back("One sample: var = 0, xhat = 0 and y = beta whatever x is, so dx = 0 and "
@@ -50,10 +52,10 @@ std::vector<std::string> notices(const Session& s, const Analysis& a)
                       "rounding.");
     for (Eigen::Index j = 0; j < s.features(); ++j) {
         const std::string feature = "Feature " + std::to_string(j) + ": ";
-        const double var = a.forward.var[j];
+        const double var = a.forward.var(0, j);
         if (n > 1 && var == 0)
             out.push_back(feature + "constant, so var = 0 and xhat = 0; only eps keeps invStd finite "
-                          "(1/sqrt(eps) = " + num(a.forward.invStd[j]) + ").");
+                          "(1/sqrt(eps) = " + num(a.forward.invStd(0, j)) + ").");
         else if (n > 1 && var < s.eps)
             out.push_back(feature + "var (" + num(var) + ") is below eps (" + num(s.eps) +
                           "), so eps dominates and xhat is far from unit variance.");
@@ -68,7 +70,7 @@ std::vector<std::string> notices(const Session& s, const Analysis& a)
                               "why the variance is computed in two passes.");
         }
         const double spread = std::sqrt(var);
-        const double offset = std::abs(a.forward.mean[j]);
+        const double offset = std::abs(a.forward.mean(0, j));
         if (spread > 0 && offset > 1e6 * spread)
             out.push_back(feature + "the mean is " + num(offset / spread) +
                           " times the spread; centring loses about " +

@@ -2,15 +2,16 @@
 // window shows these instead of leaving a student to wonder (N = 1, constant features, ...).
 #pragma once
 
-#include <core/math/analysis.h>
+#include <core/math/family.h>
 
 #include <string>
 #include <vector>
 
 namespace bnflow {
 
-// One sentence each, in the order a reader should see them.
-std::vector<std::string> notices(const Session& session, const Analysis& analysis);
+// One sentence each, in the order a reader should see them. Training batch norm with a gamma
+// per feature only (its per-column statistics); none for the other layers and modes so far.
+std::vector<std::string> notices(const Session& session, const FamilyAnalysis& analysis);
 
 // The variance of one column three ways, to show why bnflow computes it in two passes: in
 // float32 one pass (E[x^2] - E[x]^2, which cancels on offset data and can go negative),

@@ -56,6 +56,10 @@ double familyRoundingLevel(std::string_view id, const Session& session,
         inputs = step->inputs;
     else if (id == "dx_diff")
         inputs = {"dx", "fused_dx"};
+    else if (id == "dx_sum")
+        inputs = {"dx"};
+    else if (id == "dx_xhat_sum")
+        inputs = {"dx", "xhat"};
     else if (id == "fused_dgamma" || id == "fused_dbeta")
         inputs = {"dy", "xhat"};
     double largestInput = 0;

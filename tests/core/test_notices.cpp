@@ -41,7 +41,7 @@ void TestNotices::notices()
     if (change == "gamma0") s.gamma[0] = 0;
     if (change == "offset") s.x.col(1) << 1e9 + 1, 1e9 - 1, 1e9 + 2, 1e9;
     if (change == "f32") s.x.col(0) << 1e4 + 0.01, 1e4 - 0.02, 1e4 + 0.015, 1e4 - 0.005;
-    const AnalysisResult r = analyze(s);
+    const FamilyResult r = analyzeFamily(s);
     QVERIFY(r.ok());
     const std::vector<std::string> found = bnflow::notices(s, *r.analysis);
     if (expected.isEmpty()) {

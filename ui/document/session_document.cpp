@@ -2,7 +2,6 @@
 
 #include <files/atomic_write.h>
 
-#include <core/teach/catalogue.h>
 #include <core/teach/family_catalogue.h>
 #include <core/io/session_json.h>
 
@@ -266,34 +265,29 @@ std::optional<Eigen::Map<const Matrix>> SessionDocument::value(std::string_view 
         return familyValueOf(id, session_, *family_);
     if (auto running = runningValue(id, session_.norm, runningUpdate()))
         return running;
-    // RMSNorm's quantities have no value under batch norm (a view may ask before it follows
-    // a change of layer): empty, like a quantity the layer does not have.
+    // A session that cannot be computed: its own quantities still have their values; the
+    // computed ones of the catalogues none (RMSNorm's, which a view may ask for before it
+    // follows a change of layer: empty, like a quantity the layer does not have).
     const auto& familyOnly = familyQuantities();
     if (std::any_of(familyOnly.begin(), familyOnly.end(), [id](const Quantity& q) { return q.id == id; }))
         return MatrixView(nullptr, 0, 0);
-    if (analysis_)
-        return valueOf(id, session_, *analysis_);
-    if (isSessionQuantity(id))
-        return valueOf(id, session_, Analysis{});
+    if (isSessionQuantity(id)) {
+        static const FamilyAnalysis kNothingComputed;
+        return familyValueOf(id, session_, kNothingComputed);
+    }
     return std::nullopt;
 }
 
 QString SessionDocument::whyNoAnalysis() const
 {
-    if (!problems_.empty())
-        return QString::fromStdString(formatProblem(problems_.front()));
-    if (const auto refusal = batchNormOnly(session_.norm, "this view"))
-        return QString::fromStdString(formatProblem(*refusal));
-    return {};
+    return problems_.empty() ? QString() : QString::fromStdString(formatProblem(problems_.front()));
 }
 
 double SessionDocument::roundingLevel(std::string_view id) const
 {
     if (family_)
         return familyRoundingLevel(id, session_, *family_);
-    if (runningValue(id, session_.norm, nullptr))
-        return 0.0;  // given, or one multiply-add from what is given
-    return analysis_ ? bnflow::roundingLevel(id, session_, *analysis_) : 0.0;
+    return 0.0;
 }
 
 void SessionDocument::writeCell(Which which, Eigen::Index row, Eigen::Index col, double value,
@@ -307,22 +301,11 @@ void SessionDocument::writeCell(Which which, Eigen::Index row, Eigen::Index col,
 void SessionDocument::recompute(const DocumentChange& change)
 {
     lastChange_ = change;
-    analysis_.reset();
-    family_.reset();
-    running_.reset();
-    if (session_.norm.isTrainingBatchNorm()) {
-        AnalysisResult result = analyze(session_);
-        analysis_ = std::move(result.analysis);
-        problems_ = std::move(result.problems);
-        if (analysis_ && session_.norm.updatesRunning())
-            running_ = updateRunning(session_.norm, analysis_->forward.mean, analysis_->forward.var,
-                                     session_.samples());
-    } else {
-        // The other layers and eval mode: core's family path, which validates the keys too.
-        FamilyResult result = analyzeFamily(session_);
-        family_ = std::move(result.analysis);
-        problems_ = std::move(result.problems);
-    }
+    // Every layer and mode, training batch norm included: core's one reduction (family.h),
+    // which validates the keys too.
+    FamilyResult result = analyzeFamily(session_);
+    family_ = std::move(result.analysis);
+    problems_ = std::move(result.problems);
     emit resultsChanged();
 }
 

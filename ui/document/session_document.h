@@ -3,7 +3,6 @@
 // once and resultsChanged() is emitted once. Views read from it; they never keep numbers.
 #pragma once
 
-#include <core/math/analysis.h>
 #include <core/teach/catalogue.h>
 #include <core/math/family.h>
 #include <core/model/session.h>
@@ -40,16 +39,17 @@ public:
     // The derivation of the session's layer and mode (core steps(layer, mode)): what the
     // walkthrough steps through and the result tables show.
     const std::vector<Step>& steps() const;
-    // The results of a session in training batch norm (bnflow's own path), or nullptr when the
-    // session is another layer or mode, or cannot be computed (see problems()).
-    const Analysis* analysis() const { return analysis_ ? &*analysis_ : nullptr; }
-    // The results of any other layer or mode of the family (core/math/family.h), or nullptr.
-    const FamilyAnalysis* family() const { return family_ ? &*family_ : nullptr; }
+    // The results of the session, whatever its layer and mode (core/math/family.h: training
+    // batch norm is one layer among the others), or nullptr when it cannot be computed (see
+    // problems()).
+    const FamilyAnalysis* analysis() const { return family_ ? &*family_ : nullptr; }
     // The running statistics after this batch: training batch norm with both given.
-    const RunningUpdate* runningUpdate() const { return running_ ? &*running_ : nullptr; }
-    bool isComputed() const { return analysis_ || family_; }
-    // Why analysis() is null, in one line: the session's first problem, or, for a computed
-    // session of another layer or mode, that the asking view shows training batch norm only.
+    const RunningUpdate* runningUpdate() const
+    {
+        return family_ && family_->running ? &*family_->running : nullptr;
+    }
+    bool isComputed() const { return family_.has_value(); }
+    // Why analysis() is null, in one line: the session's first problem; empty when computed.
     QString whyNoAnalysis() const;
     const Problems& problems() const { return problems_; }
     // A quantity of the catalogue (core/teach/catalogue.h, family_catalogue.h) for the current
@@ -140,9 +140,7 @@ private:
     void recompute(const DocumentChange& change = {});
 
     Session session_;
-    std::optional<Analysis> analysis_;
     std::optional<FamilyAnalysis> family_;
-    std::optional<RunningUpdate> running_;
     Problems problems_;
     QString filePath_;
     QUndoStack* undoStack_;

@@ -1,6 +1,6 @@
 // The terms plot of the family (plot_builders.h familyTermsPlot): one sample's row of the fused
 // closed form for the per-sample layers, the N x L entries of one feature's channel for spatial
-// batch norm, each term scaled as in core/math/family.h FamilyFused. Numbers only arranged: every
+// batch norm, feature's column for training batch norm, each term scaled as in core/math/family.h FamilyFused. Numbers only arranged: every
 // value is the family analysis's.
 #include <plots/plot_builders.h>
 
@@ -39,11 +39,54 @@ TermsText termsText(const Reduction& r)
                            "with dxhat = dout * gamma.")};
 }
 
+// Training batch norm with a gamma per feature: feature j's column, the set of its statistics.
+PlotSpec columnTermsPlot(const FamilyAnalysis& a, Eigen::Index j)
+{
+    const FamilyFused& t = a.fused;
+    const Eigen::Index n = t.term1.rows();
+    const double scale = t.scale(0, j);
+    Series first{QStringLiteral("+ scale * N * dxhat"), SeriesKind::Bars, kOrange};
+    Series second{QStringLiteral("- scale * sum dxhat"), SeriesKind::Bars, kSky};
+    Series third{QStringLiteral("- scale * xhat * sum(dxhat * xhat)"), SeriesKind::Bars, kGreen};
+    Series dx{QStringLiteral("dx = sum of the three"), SeriesKind::Points, kVermillion};
+    QStringList ticks;
+    for (Eigen::Index i = 0; i < n; ++i) {
+        const double c1 = scale * t.term1(i, j), c2 = -scale * t.term2(0, j), c3 = -scale * t.term3(i, j);
+        first.x.push_back(double(i) - 0.27);
+        first.y.push_back(c1);
+        second.x.push_back(double(i));
+        second.y.push_back(c2);
+        third.x.push_back(double(i) + 0.27);
+        third.y.push_back(c3);
+        dx.x.push_back(double(i));
+        dx.y.push_back(t.dx(i, j));
+        const QString where = elementLabel(i, j);
+        first.labels << where + QStringLiteral("\nscale * term1 = %1").arg(num(c1));
+        second.labels << where + QStringLiteral("\n-scale * term2 = %1").arg(num(c2));
+        third.labels << where + QStringLiteral("\n-scale * term3 = %1").arg(num(c3));
+        dx.labels << where + QStringLiteral("\ndx = %1").arg(num(t.dx(i, j)));
+        ticks << QString::number(i);
+    }
+    for (Series* s : {&first, &second, &third})
+        s->width = 0.26;
+    Panel panel{QStringLiteral("sample i"), QStringLiteral("contribution to dx[i][%1]").arg(j)};
+    panel.xTickLabels = ticks;
+    panel.series = {first, second, third, dx};
+    return {QStringLiteral("terms"), QStringLiteral("The three terms of the fused formula, feature %1").arg(j),
+            QStringLiteral("dx_ij = inv_std_j / N * (N dxhat_ij - sum_k dxhat_kj - xhat_ij sum_k dxhat_kj "
+                           "xhat_kj), with dxhat = dout * gamma.\nscale = inv_std / N = %1; the bars of each "
+                           "sample add up to its dx.")
+                .arg(num(scale)),
+            {panel}};
+}
+
 }  // namespace
 
 PlotSpec familyTermsPlot(const FamilyAnalysis& a, Eigen::Index i, Eigen::Index feature)
 {
     const Reduction& r = a.reduction;
+    if (r.layer == Layer::BatchNorm && !r.eval && r.positions == 1)
+        return columnTermsPlot(a, feature);
     const FamilyFused& t = a.fused;
     const bool centred = r.layer != Layer::RmsNorm;
     const TermsText text = termsText(r);

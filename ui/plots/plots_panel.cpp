@@ -253,9 +253,8 @@ void PlotsPanel::refresh()
             message_->setText(tr("Press Run timings to measure on this machine."));
         return;
     }
-    const Analysis* analysis = document_->analysis();
-    const FamilyAnalysis* family = document_->family();
-    if (!analysis && !family) {
+    const FamilyAnalysis* family = document_->analysis();
+    if (!family) {
         job_->cancel();
         showPlot({});
         message_->setText(tr("The session cannot be computed; see the results panel."));
@@ -275,7 +274,7 @@ void PlotsPanel::refresh()
     options.h = step_->currentData().toDouble();
     if (jacobian && jacobianSize(document_->session(), options.feature, options.sample) > kJacobianForegroundSize) {
         // A large set: two dense eigensolvers, O(M^3), on the worker; the staged dx is copied too.
-        const Matrix& stagedDx = analysis ? analysis->staged.dx : family->staged.dx;
+        const Matrix& stagedDx = family->staged.dx;
         job_->request([session = document_->session(), stagedDx, options] {
             return jacobianPlot(session, stagedDx, options.feature, options.sample);
         });
@@ -300,8 +299,7 @@ void PlotsPanel::refresh()
         return;
     }
     job_->cancel();
-    showPlot(analysis ? documentPlot(name, document_->session(), *analysis, options)
-                      : familyPlot(name, document_->session(), *family, options));
+    showPlot(familyPlot(name, document_->session(), *family, options));
 }
 
 void PlotsPanel::showPlot(const PlotSpec& spec)

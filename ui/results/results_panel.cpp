@@ -332,7 +332,7 @@ void ResultsPanel::refresh()
         heading += QStringLiteral(" — ") + wrappable(s.notes, 1000);
     heading_->setText(heading);
     QStringList notes;
-    if (const Analysis* a = document_->analysis())
+    if (const FamilyAnalysis* a = document_->analysis())
         for (const std::string& note : notices(s, *a))
             notes << QString::fromStdString(note).toHtmlEscaped();
     notices_->setText(notes.join(QStringLiteral("<br>")));

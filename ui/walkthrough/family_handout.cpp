@@ -96,7 +96,7 @@ bool writeFamilyHandout(const SessionDocument& document, const DisplaySettings& 
                         const QString& path, QString* error, double* graphTextPoints)
 {
     const Session& s = document.session();
-    const FamilyAnalysis* analysis = document.family();
+    const FamilyAnalysis* analysis = document.analysis();
     if (!analysis) {
         *error = QObject::tr("the session cannot be computed: %1").arg(document.whyNoAnalysis());
         return false;

@@ -442,12 +442,9 @@ void WalkthroughPanel::refresh()
     title_->setToolTip(jargonToolTip(title_->text()));
     formula_->setFormula(FormulaView::keyFor(layerSpec(document_->norm(), document_->session().features()), step.id));
     meaning_->setText(qs(step.meaning));
-    const Analysis* a = document_->analysis();
     plugged_->setText(withWholeNumbers(
-        a ? tr("Feature %1:  %2").arg(j).arg(QString::fromStdString(
-                pluggedIn(step, document_->session(), *a, j, display_->significantDigits())))
-          : document_->family() ? familyPluggedIn(step)
-                                : tr("This session cannot be computed: %1").arg(document_->whyNoAnalysis())));
+        document_->analysis() ? familyPluggedIn(step)
+                            : tr("This session cannot be computed: %1").arg(document_->whyNoAnalysis())));
     plugged_->setToolTip(jargonToolTip(pluggedText()));
     valuesModel_->setQuantity(step.id);
     arrangeBody();  // a wider batch may not fit beside the text any more

@@ -22,7 +22,7 @@ namespace bnflow::ui {
 QString WalkthroughPanel::familyPluggedIn(const Step& step) const
 {
     const Session& s = document_->session();
-    const FamilyAnalysis* f = document_->family();
+    const FamilyAnalysis* f = document_->analysis();
     if (!f || s.samples() == 0 || s.features() == 0)
         return {};
     const Reduction& r = f->reduction;

@@ -11,7 +11,6 @@
 #include <core/io/csv.h>
 #include <core/teach/family_report.h>
 #include <core/io/file_read.h>
-#include <core/teach/report.h>
 
 #include <QAction>
 #include <QFile>
@@ -185,18 +184,16 @@ bool FileActions::importCsv(const QString& path)
 
 bool FileActions::exportResultsCsv(const QString& path)
 {
-    const Analysis* a = document_->analysis();
-    const FamilyAnalysis* family = document_->family();
-    if (!a && !family) {
+    const FamilyAnalysis* family = document_->analysis();
+    if (!family) {
         showError(tr("Cannot export results"),
                   tr("This session cannot be computed: %1")
                       .arg(document_->whyNoAnalysis()));
         return false;
     }
-    // Every layer: the quantities of its step list (family_report.h); batch norm's own table
-    // with the updated running statistics when there are any, as bnflow-cli export writes them.
-    const std::string text = family ? familyResultsCsv(document_->session(), *family)
-                                    : resultsCsv(document_->session(), *a, document_->runningUpdate());
+    // Every layer: the quantities of its step list (family_report.h), as bnflow-cli export
+    // writes them.
+    const std::string text = familyResultsCsv(document_->session(), *family);
     QString error;
     if (!files::writeFileAtomically(path, QByteArray::fromStdString(text), &error)) {
         showError(tr("Cannot export results"), error);

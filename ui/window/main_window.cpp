@@ -388,16 +388,11 @@ void MainWindow::refreshSummary()
     if (layer != Layer::BatchNorm || s.norm.isEval())
         summary = QString::fromUtf8(layerTitle(layer).data()) + (s.norm.isEval() ? tr(" (eval)") : QString()) +
                   QStringLiteral(", ") + summary;
-    const auto differences = [&](const auto& a) {
+    if (const FamilyAnalysis* a = document_->analysis())
         summary += tr("   |   max |fused - staged|: dx %1, dgamma %2, dbeta %3")
-                       .arg(a.maxAbsDiffDx, 0, 'g', 2)
-                       .arg(a.maxAbsDiffDgamma, 0, 'g', 2)
-                       .arg(a.maxAbsDiffDbeta, 0, 'g', 2);
-    };
-    if (const Analysis* a = document_->analysis())
-        differences(*a);
-    else if (const FamilyAnalysis* f = document_->family())
-        differences(*f);
+                       .arg(a->maxAbsDiffDx, 0, 'g', 2)
+                       .arg(a->maxAbsDiffDgamma, 0, 'g', 2)
+                       .arg(a->maxAbsDiffDbeta, 0, 'g', 2);
     summary_->setText(summary);
     summary_->setToolTip(jargonToolTip(summary));
 }

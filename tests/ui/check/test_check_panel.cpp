@@ -219,7 +219,7 @@ void TestCheckPanel::studentValuesBesideRightAtStep()
     QVERIFY(comparison->isVisible());
     const QString perFeature = comparison->text();
     QVERIFY2(perFeature.contains("Your dgamma"), qPrintable(perFeature));
-    const double rightDgamma = document.analysis()->fused.grads.dgamma(2);
+    const double rightDgamma = document.analysis()->fused.dgamma(2);
     const double theirDgamma = (*window.checkPanel()->student()->dgamma)(2);
     QVERIFY(rightDgamma != theirDgamma);
     QVERIFY(perFeature.contains(display.format(rightDgamma)));

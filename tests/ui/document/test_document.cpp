@@ -292,8 +292,7 @@ void TestDocument::badFileLeavesDocumentAlone()
     layerNorm.norm.layer = Layer::LayerNorm;
     std::ofstream(dir.filePath("ln.bnflow.json").toStdString()) << writeSession(layerNorm);
     QVERIFY2(document.open(dir.filePath("ln.bnflow.json"), &error), qPrintable(error));
-    QVERIFY(!document.analysis());
-    QVERIFY(document.family() && document.isComputed());
+    QVERIFY(document.analysis() && document.isComputed());
     const FamilyResult lnReference = analyzeFamily(layerNorm);
     QVERIFY(lnReference.ok());
     QCOMPARE(Matrix(*document.value("mean")), lnReference.analysis->forward.mean);

@@ -315,7 +315,7 @@ void TestEditors::resultsFollowEdits()
     typeInto(xView(), 0, 0, "10");
     QTRY_VERIFY(dx->model()->index(0, 0).data(Qt::ToolTipRole).toString() != before);
     QCOMPARE(dx->model()->index(0, 0).data(Qt::ToolTipRole).toString(),
-             DisplaySettings::fullPrecision(document_->analysis()->fused.grads.dx(0, 0)));
+             DisplaySettings::fullPrecision(document_->analysis()->fused.dx(0, 0)));
     document_->setEps(0);
     typeInto(xView(), 0, 1, "2");
     typeInto(xView(), 1, 1, "2");

@@ -77,7 +77,7 @@ void TestLayerPanel::layerNormFromTheSelectorWithUndo()
     choose(panel()->layerBox(), int(Layer::LayerNorm));
     QCOMPARE(document_->norm().layerOrDefault(), Layer::LayerNorm);
     QCOMPARE(document_->undoStack()->count(), 1);
-    QVERIFY(document_->family());
+    QVERIFY(document_->analysis());
 
     // The statistics are per sample now: a row each, with core's values.
     const FamilyResult reference = analyzeFamily(document_->session());

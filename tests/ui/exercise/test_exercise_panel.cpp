@@ -124,7 +124,7 @@ void TestExercisePanel::predictionTypedThenRevealed()
     QVERIFY(!(gradients->model()->index(2, 0).flags() & Qt::ItemIsEditable));  // not hidden
 
     // The student types a prediction into the hidden cell.
-    const double right = document_->analysis()->staged.dvar[1];
+    const double right = document_->analysis()->staged.dvar(0, 1);
     const double guess = right * 1.02;  // close, not right
     window_->activateWindow();
     gradients->setFocus();

@@ -138,7 +138,7 @@ void TestFamilyPlots::plotsTabDrawsTheDocumentsLayer()
     DisplaySettings display;
     MainWindow window(&document, &display);
     document.reset(loadExample("layernorm.bnflow.json"));
-    QVERIFY(document.family());
+    QVERIFY(document.analysis());
     PlotsPanel* panel = window.plotsPanel();
     QVERIFY(window.showView(QStringLiteral("gradients")));
     const auto drawn = [panel] { return panel->view()->spec().panels.at(0).series.at(1); };

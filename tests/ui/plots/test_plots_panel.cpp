@@ -70,12 +70,12 @@ void TestPlotsPanel::panelFollowsTheDocument()
     QVERIFY(!window.showView(QStringLiteral("nonsense")));
     QVERIFY(window.showView(QStringLiteral("gradients")));
     QVERIFY(document.setCell(Which::Dout, 0, 0, 4.25));
-    QVERIFY(panel->view()->spec().panels[0].series[1].y == elements(document.analysis()->fused.grads.dx));
+    QVERIFY(panel->view()->spec().panels[0].series[1].y == elements(document.analysis()->fused.dx));
     QVERIFY(window.showView(QStringLiteral("terms")));
     panel->setFeature(1);
     QVERIFY(panel->view()->spec().title.endsWith(QStringLiteral("feature 1")));
     QVERIFY(panel->view()->spec().panels[0].series[3].y ==
-            elements(document.analysis()->fused.grads.dx.col(1)));
+            elements(document.analysis()->fused.dx.col(1)));
 
     QVERIFY(window.showView(QStringLiteral("gradcheck")));
     panel->setStep(1e-3);
@@ -136,7 +136,7 @@ void TestPlotsPanel::panelExportButtons()
     if (fileName.endsWith(QLatin1String(".png")))  // the panel's defaults: 1600 x 1000 at 96 dpi
         QCOMPARE(QImage::fromData(bytes, "PNG").size(), QSize(1600, 1000));
     if (fileName.endsWith(QLatin1String(".csv")))
-        QVERIFY(bytes.contains(DisplaySettings::fullPrecision(document.analysis()->fused.grads.dbeta(0)).toUtf8()));
+        QVERIFY(bytes.contains(DisplaySettings::fullPrecision(document.analysis()->fused.dbeta(0)).toUtf8()));
 }
 
 void TestPlotsPanel::zoomSurvivesEdits()
@@ -197,7 +197,7 @@ void TestPlotsPanel::tickLabelsFollowTheZoom()
 {
     SessionDocument document;
     document.reset(randomSession(256, 32, 3));
-    const PlotSpec spec = gradientsPlot(*document.analysis());
+    const PlotSpec spec = familyPlot(QStringLiteral("gradients"), document.session(), *document.analysis());
     const QStringList& labels = spec.panels[1].xTickLabels;
     QCOMPARE(labels.size(), qsizetype(256 * 32));
     PlotView view;

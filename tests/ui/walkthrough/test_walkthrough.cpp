@@ -246,16 +246,16 @@ void TestWalkthrough::numbersShownAreTheCatalogues()
             ++k;
         state->setStep(k);
         const QString plugged = window_->walkthrough()->pluggedText();
-        QVERIFY2(plugged.contains(QString::fromStdString(pluggedIn(*findStep(id), document_->session(), *document_->analysis(), 2))),
+        QVERIFY2(plugged.contains(QString::fromStdString(pluggedIn(*findStep(id), document_->session(), *document_->analysis(), 0, 2))),
                  qPrintable(plugged));
-        const Matrix value = valueOf(id, document_->session(), *document_->analysis());
+        const Matrix value = familyValueOf(id, document_->session(), *document_->analysis());
         QAbstractItemModel* model = window_->walkthrough()->values()->model();
         QCOMPARE(model->rowCount(), int(value.rows()));
         QCOMPARE(model->index(0, 2).data(Qt::ToolTipRole).toString(), DisplaySettings::fullPrecision(value(0, 2)));
     }
     document_->setCell(Which::X, 0, 2, 9.5);  // an edit shows at once
     QVERIFY(window_->walkthrough()->pluggedText().contains(
-        QString::fromStdString(pluggedIn(*findStep("fused_dx"), document_->session(), *document_->analysis(), 2))));
+        QString::fromStdString(pluggedIn(*findStep("fused_dx"), document_->session(), *document_->analysis(), 0, 2))));
 }
 
 void TestWalkthrough::gradientsNotReachedAreShownAsSuch()
