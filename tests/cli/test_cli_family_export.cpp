@@ -17,6 +17,7 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <cmath>
 #include <map>
 #include <optional>
 #include <set>
@@ -75,6 +76,7 @@ private slots:
     void exportPlotsEveryLayer();
     void handoutNamesTheLayerAndItsSteps();
     void handoutPrintsAtLeastEightPoints();
+    void handoutOfALargeSetNotesItsJacobian();
     void spatialHandoutPlugsInTheChannel();
     void handoutSampleIsChecked_data();
     void handoutSampleIsChecked();
@@ -325,6 +327,42 @@ void TestCliFamilyExport::handoutNamesTheLayerAndItsSteps()
     QVERIFY(!otherText.contains("x[0][0:3]: μ"));
     const QString cover = otherText.left(otherText.indexOf("Step 1 of"));
     QVERIFY2(cover.simplified().contains("the numbers of the set x[3]"), qPrintable(cover));  // [3:6] may wrap
+}
+
+// A set of M elements has an M x M Jacobian, and its eigenvalues cost M^3: a handout of a
+// 4096-sample batch norm spent minutes on them for a heatmap no page can show. Above
+// kMaxHandoutJacobian the page says why there is no heatmap and where to see it instead.
+void TestCliFamilyExport::handoutOfALargeSetNotesItsJacobian()
+{
+    QTemporaryDir dir;
+    const int d = 300;  // layer norm: one set is a row of 300 features
+    QString row, ones, zeros;
+    for (int j = 0; j < d; ++j) {
+        const QString comma = j + 1 < d ? "," : "";
+        row += QString::number(std::sin(0.37 * j + 1.0), 'g', 17) + comma;
+        ones += "1" + comma;
+        zeros += "0" + comma;
+    }
+    const QString session = dir.filePath("wide.bnflow.json");
+    QFile file(session);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(QString("{\"format\": \"bnflow-session\", \"version\": 1, \"layer\": \"layernorm\", \"eps\": 1e-5, "
+                       "\"x\": [[%1], [%1]], \"gamma\": [%2], \"beta\": [%3]}").arg(row, ones, zeros).toUtf8());
+    file.close();
+    const QString pdf = dir.filePath("wide.pdf");
+    const Run run = runCli({"handout", session, "--out", pdf});
+    QVERIFY2(run.exitCode == 0 && run.err.isEmpty(), run.err.constData());
+    const std::optional<QString> pdfText = textOf(pdf);
+    if (!pdfText)
+        QSKIP("pdftotext (poppler-utils) is not installed");
+    const QString last = pdfText->mid(pdfText->lastIndexOf("The Jacobian of the set")).simplified();
+    QVERIFY2(last.contains("M = 300 elements") && last.contains("300 x 300"), qPrintable(last.left(600)));
+    QVERIFY2(last.contains("Plots tab"), qPrintable(last.left(600)));
+
+    // A small set keeps its heatmap: the note is not there.
+    const Run small = runCli({"handout", BNFLOW_FAMILY_DIR "/groupnorm_g2_4x6.bnflow.json", "--out", pdf});
+    QVERIFY2(small.exitCode == 0, small.err.constData());
+    QVERIFY(!textOf(pdf).value_or(QString()).contains("elements: its"));
 }
 
 // Spatial batch norm's handout: the layer and its channels on the cover, gamma per channel, and
