@@ -146,9 +146,20 @@ GraphContent graphContent(const SessionDocument& document, const WalkthroughStat
     for (std::size_t e = 0; e < edges.size(); ++e) {
         if (g.fanOut(edges[e].from).size() < 2 || edges[e].share.empty())
             continue;
-        if (const auto share = document.value(edges[e].share))
-            content.shares[e] = tr("%1 =").arg(qs(quantity(edges[e].share).label)) + QLatin1Char('\n') +
-                                sliceText(Matrix(*share), i, j, byRow, display, exercise, edges[e].share);
+        const auto share = document.value(edges[e].share);
+        if (!share)
+            continue;
+        // dx via mean is dmean / M, one number per set broadcast over it: shown once, not as the
+        // set's copies of it (they made the label, and so the graph's columns, wider).
+        const Matrix m(*share);
+        QString text;
+        if (edges[e].share == "dx_via_mean" && i >= 0 && j >= 0 && i < m.rows() && j < m.cols())
+            text = exercise.isHidden(edges[e].share, i, j) ? QStringLiteral("?")
+                   : std::isfinite(m(i, j))                ? display.format(m(i, j))
+                                                           : tr("undefined");
+        else
+            text = sliceText(m, i, j, byRow, display, exercise, edges[e].share);
+        content.shares[e] = tr("%1 =").arg(qs(quantity(edges[e].share).label)) + QLatin1Char('\n') + text;
     }
     return content;
 }

@@ -92,6 +92,7 @@ private slots:
     void litNodesAreScrolledIntoViewOnALaptop();
     void contentIsBuiltWithoutAWidget();
     void aSetsGradientIsNamedAfterItsValue();
+    void dxViaMeanIsOneNumberPerSet();
     void textFollowsPreferencesAndLectureZoom();
     void nodesStayPutFromStepToStep();
     void backwardStepLightsItsEdgesFromOutputToInput();
@@ -204,6 +205,43 @@ void TestGraphView::contentIsBuiltWithoutAWidget()
     QCOMPARE(content.nodes[content.graph->nodeIndex("x")].pending, QStringLiteral("dx: not computed yet"));
     QCOMPARE(content.nodes[content.graph->nodeIndex("x")].value,
              sliceText(s.x, 0, 4, false, display, s.exercise, "x"));
+}
+
+// dx via mean is dmean / M, one number per set broadcast over it: its share on the edge from the
+// mean shows that number once. Training batch norm showed its N copies once its values came from
+// the family's N x D cells, and the wider labels pushed the graph's columns apart (lecture mode's
+// digits got smaller).
+void TestGraphView::dxViaMeanIsOneNumberPerSet()
+{
+    for (const Layer layer : {Layer::BatchNorm, Layer::LayerNorm}) {
+        SessionDocument document;
+        Session s = exampleSession();
+        s.norm.layer = layer;
+        if (layer == Layer::LayerNorm) {
+            s.gamma = RowVector::Ones(s.features());
+            s.beta = RowVector::Zero(s.features());
+        }
+        document.reset(s);
+        QVERIFY(document.isComputed());
+        WalkthroughState state;
+        state.setSteps(document.steps());
+        state.setStep(state.stepCount() - 1);
+        state.setSample(1);
+        state.setFeature(2);
+        DisplaySettings display;
+        const GraphContent content = graphContent(document, state, display);
+        const auto& edges = content.graph->edges();
+        int found = 0;
+        for (std::size_t e = 0; e < edges.size(); ++e) {
+            if (edges[e].share != "dx_via_mean")
+                continue;
+            ++found;
+            const Matrix v(*document.value("dx_via_mean"));
+            QCOMPARE(content.shares[e], QStringLiteral("%1 =\n%2").arg(QString::fromUtf8(quantity("dx_via_mean").label.data()),
+                                                                       display.format(v(1, 2))));
+        }
+        QCOMPARE(found, 1);
+    }
 }
 
 // Group norm's mean node read "dmean = x[0][0:3]: -5.597", as if dmean were x's entries. The
