@@ -102,7 +102,7 @@ std::string familyResultsCsv(const Session& s, const FamilyAnalysis& a)
                     break;
                 case FamilyShape::PerSet:
                     where = setFields(a.reduction, i, j);
-                    hidden = s.exercise.hidesAny(id);
+                    hidden = s.exercise.isHidden(id, i, j);  // (i, j) of the statistics' own shape
                     break;
                 }
                 out += name + csvField(where.first) + "," + csvField(where.second) + "," +

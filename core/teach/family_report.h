@@ -1,7 +1,7 @@
 // The family's results as text for people and other programs: the results CSV of every
 // quantity of a layer's step list (bnflow-cli export --plot values, File > Export results) and a
-// step's formula with one set's numbers plugged in (the handout). Training batch norm keeps
-// report.h and catalogue.h's pluggedIn(); these read a FamilyAnalysis (family.h).
+// step's formula with one set's numbers plugged in (the handout), for every layer, training batch
+// norm included; these read a FamilyAnalysis (family.h).
 #pragma once
 
 #include <core/teach/catalogue.h>
